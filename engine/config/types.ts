@@ -1,0 +1,84 @@
+/** The shapes of the config files an application is made of (see forms/README.md). */
+
+export type JsonSchema = Record<string, any>;
+
+export interface CodeEntry {
+  code: string;
+  label: string;
+  parent?: string;
+  deprecated?: string;
+  replacedBy?: string[];
+  provisional?: boolean;
+  note?: string;
+}
+
+export interface CodeTable {
+  table: string;
+  title: string;
+  version: number;
+  source?: string;
+  codes: CodeEntry[];
+}
+
+export interface UniqueKey {
+  fields: string[];
+}
+
+export interface CollectionConfig {
+  title: string;
+  schema: string;
+  nodeField?: string;
+  titleField?: string;
+  listColumns?: string[];
+  search?: string[];
+  uniqueKeys?: UniqueKey[];
+  completeness?: boolean;
+  workflow?: string;
+  documents?: Record<string, unknown>;
+}
+
+export interface RoleConfig {
+  title: string;
+  permissions: Permission[];
+  /** Held by a user bound to one record of this collection; reads only that record. */
+  self?: string;
+}
+
+export type Permission = 'read' | 'write' | 'grant' | (string & {});
+
+export interface TreeConfig {
+  collection: string;
+  parentField: string;
+  labelField: string;
+  fullNameField?: string;
+}
+
+export interface AppManifest {
+  name: string;
+  title: string;
+  essentialLabel?: string;
+  tree: TreeConfig;
+  collections: Record<string, CollectionConfig>;
+  roles: Record<string, RoleConfig>;
+  demo?: string[];
+}
+
+/** A collection with its schema loaded and resolved. */
+export interface Collection extends Omit<CollectionConfig, 'schema'> {
+  /** The schema file name in forms/. */
+  schemaFile: string;
+  name: string;
+  /** The schema as written in forms/. */
+  rawSchema: JsonSchema;
+  /** The schema with code tables expanded: what validation and the UI use. */
+  schema: JsonSchema;
+  isTree: boolean;
+}
+
+export interface AppConfig {
+  root: string;
+  manifest: AppManifest;
+  collections: Map<string, Collection>;
+  codes: Map<string, CodeTable>;
+  tree: TreeConfig;
+}

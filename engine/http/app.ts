@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import './context.js';
+import type { Engine } from '../engine.js';
+import { HttpError } from './errors.js';
+import { session, requireUser } from './middleware/session.js';
+import { authRoutes } from './routes/auth.js';
+import { configRoutes } from './routes/config.js';
+import { recordRoutes } from './routes/records.js';
+import { treeRoutes } from './routes/tree.js';
+
+/** Extra route groups (workflow events, documents, UI) mounted by other modules. */
+export type Mount = (app: Hono) => void;
+
+/** The HTTP application: middleware, the API of DESIGN.md, and JSON errors for everything. */
+export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
+  const app = new Hono();
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"],
+    },
+  }));
+  app.use('*', async (c, next) => {
+    c.set('engine', engine);
+    await next();
+  });
+  app.use('/api/*', bodyLimit({
+    maxSize: 20 * 1024 * 1024,
+    onError: () => { throw new HttpError(413, 'too_large', '请求体过大'); },
+  }));
+  app.use('/api/*', session);
+
+  app.get('/api/health', async (c) => {
+    await engine.db.get('SELECT 1');
+    return c.json({ status: 'ok', app: engine.runtime.config.manifest.name });
+  });
+  app.route('/api', authRoutes());
+  app.route('/api', configRoutes());
+  app.use('/api/records/*', requireUser);
+  app.use('/api/tree/*', requireUser);
+  app.use('/api/tree', requireUser);
+  app.route('/api/records', recordRoutes());
+  app.route('/api/tree', treeRoutes());
+  for (const mount of mounts) mount(app);
+
+  app.notFound((c) => c.json(new HttpError(404, 'not_found', '请求的地址不存在').toJSON(), 404));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json(err.toJSON(), err.status);
+    if (err instanceof HTTPException) return c.json(new HttpError(err.status as 400, 'http_error', err.message || '请求有误').toJSON(), err.status);
+    console.error(err);
+    return c.json(new HttpError(500, 'internal', '服务器内部错误，请稍后重试').toJSON(), 500);
+  });
+  return app;
+}

@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { setCookie, deleteCookie } from 'hono/cookie';
+import { users } from '../../storage/users.js';
+import { verifyPassword } from '../../auth/password.js';
+import { jsonBody } from '../body.js';
+import { HttpError, invalid } from '../errors.js';
+import { SESSION_COOKIE, requireUser } from '../middleware/session.js';
+import { LoginThrottle } from '../login-throttle.js';
+import { recordsTable } from '../../storage/records.js';
+import type { Principal } from '../../auth/principal.js';
+import type { Engine } from '../../engine.js';
+
+// A fixed hash to verify against when the username is unknown, so both cases take equally long.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==';
+
+/** What the UI needs to know about the logged-in user. */
+async function describeUser(engine: Engine, user: Principal) {
+  const rt = engine.runtime;
+  const label = rt.config.tree.labelField;
+  const grants = [];
+  for (const g of user.grants) {
+    const node = await recordsTable.get(engine.db, g.nodeId);
+    grants.push({ role: g.role, roleTitle: rt.config.manifest.roles[g.role]?.title ?? g.role, node: g.nodeId, nodeLabel: node?.data[label] ?? null });
+  }
+  return { username: user.username, displayName: user.displayName, grants, self: user.self ?? null, csrfToken: user.csrf };
+}
+
+export function authRoutes() {
+  const app = new Hono();
+  const throttle = new LoginThrottle();
+
+  app.post('/login', async (c) => {
+    const engine = c.get('engine');
+    const body = await jsonBody<{ username?: unknown; password?: unknown }>(c);
+    const details = [];
+    if (typeof body?.username !== 'string' || !body.username) details.push({ path: '/username', message: '「用户名」为必填项' });
+    if (typeof body?.password !== 'string' || !body.password) details.push({ path: '/password', message: '「密码」为必填项' });
+    if (details.length) throw invalid(details, '登录信息不完整');
+    const username = (body.username as string).trim();
+    if (throttle.blocked(username)) throw new HttpError(429, 'too_many_attempts', '登录失败次数过多，请15分钟后再试');
+    const row = await users.byName(engine.db, username);
+    const ok = await verifyPassword(body.password as string, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok) {
+      throttle.fail(username);
+      throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
+    }
+    throttle.succeed(username);
+    const s = await engine.db.transaction((tx) => users.startSession(tx, row.id));
+    setCookie(c, SESSION_COOKIE, s.token, {
+      httpOnly: true, sameSite: 'Strict', path: '/', expires: s.expires,
+      secure: new URL(c.req.url).protocol === 'https:',
+    });
+    const user = await users.principal(engine.db, s.token);
+    return c.json(await describeUser(engine, user!));
+  });
+
+  app.post('/logout', requireUser, async (c) => {
+    await c.get('engine').db.transaction((tx) => users.endSession(tx, c.get('user')!.sessionId));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.json({ ok: true });
+  });
+
+  app.get('/me', requireUser, async (c) => c.json(await describeUser(c.get('engine'), c.get('user')!)));
+
+  return app;
+}

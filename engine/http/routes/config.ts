@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { notFound } from '../errors.js';
+import { requireUser } from '../middleware/session.js';
+
+/** /api/app, /api/forms/:collection, /api/codes/:table — the config as clients need it. */
+export function configRoutes() {
+  const app = new Hono();
+
+  // The name and title are public (the login page shows them); the rest needs a login.
+  app.get('/app', (c) => {
+    const { config } = c.get('engine').runtime;
+    const m = config.manifest;
+    if (!c.get('user')) return c.json({ name: m.name, title: m.title });
+    const collections = Object.fromEntries(
+      [...config.collections.values()].map((col) => [col.name, {
+        title: col.title, nodeField: col.nodeField, titleField: col.titleField, listColumns: col.listColumns ?? [],
+        search: col.search ?? [], workflow: col.workflow ?? null, completeness: !!col.completeness, isTree: col.isTree,
+        documents: col.documents ?? {},
+      }]),
+    );
+    return c.json({ name: m.name, title: m.title, essentialLabel: m.essentialLabel ?? null, tree: config.tree, collections, roles: m.roles });
+  });
+
+  app.get('/forms/:collection', requireUser, (c) => {
+    const rt = c.get('engine').runtime;
+    const col = rt.collection(c.req.param('collection'));
+    return c.json({
+      collection: col.name, title: col.title, schema: col.schema, nodeField: col.nodeField, titleField: col.titleField,
+      listColumns: col.listColumns ?? [], essentialLabel: rt.config.manifest.essentialLabel ?? null, codeVersions: rt.codeVersions(col),
+    });
+  });
+
+  app.get('/codes/:table', requireUser, (c) => {
+    const table = c.get('engine').runtime.config.codes.get(c.req.param('table'));
+    if (!table) throw notFound('代码表');
+    return c.json(table);
+  });
+
+  app.get('/codes', requireUser, (c) => {
+    const tables = [...c.get('engine').runtime.config.codes.values()].map((t) => ({
+      table: t.table, title: t.title, version: t.version, size: t.codes.length,
+      provisional: t.codes.filter((x) => x.provisional).length, deprecated: t.codes.filter((x) => x.deprecated).length,
+    }));
+    return c.json({ items: tables });
+  });
+
+  return app;
+}

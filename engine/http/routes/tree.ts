@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { recordsTable, type StoredRecord } from '../../storage/records.js';
+import { subtreeStats } from '../../records/stats.js';
+import { serialize } from '../../records/service.js';
+import { notFound } from '../errors.js';
+import type { Engine } from '../../engine.js';
+
+/** /api/tree — the user's roots, and one node with its children and per-subtree statistics. */
+export function treeRoutes() {
+  const app = new Hono();
+
+  const summary = async (engine: Engine, r: StoredRecord) => ({
+    ...serialize(r),
+    label: r.data[engine.runtime.config.tree.labelField] ?? null,
+    stats: await subtreeStats(engine.db, engine.runtime, r.path),
+  });
+
+  app.get('/', async (c) => {
+    const engine = c.get('engine');
+    const user = c.get('user')!;
+    const roots: unknown[] = [];
+    for (const path of engine.runtime.permissions.paths(user, 'read')) {
+      const id = path.split('/').at(-2)!;
+      const r = await recordsTable.get(engine.db, id);
+      if (r) roots.push(await summary(engine, r));
+    }
+    return c.json({ roots });
+  });
+
+  app.get('/:nodeId', async (c) => {
+    const engine = c.get('engine');
+    const rt = engine.runtime;
+    const user = c.get('user')!;
+    const node = await recordsTable.get(engine.db, c.req.param('nodeId'));
+    if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
+    // Breadcrumb: every ancestor on the node's path, down to the node itself.
+    const ids = node.path.split('/').filter(Boolean);
+    const marks = ids.map(() => '?').join(',');
+    const rows = await engine.db.all<{ id: string; label: string | null }>(
+      `SELECT id, json_extract(data, ?) AS label FROM records WHERE id IN (${marks})`, [`$.${rt.config.tree.labelField}`, ...ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const breadcrumb = ids.map((id) => ({
+      id, label: byId.get(id)?.label ?? null, readable: rt.permissions.onPath(user, 'read', node.path.slice(0, node.path.indexOf(`/${id}/`) + id.length + 2)),
+    }));
+    const children = await engine.db.all<{ id: string }>('SELECT id FROM records WHERE collection = ? AND node_id = ? ORDER BY rowid', [rt.tree.name, node.id]);
+    const kids = [];
+    for (const { id } of children) kids.push(await summary(engine, (await recordsTable.get(engine.db, id))!));
+    return c.json({ node: await summary(engine, node), breadcrumb, children: kids });
+  });
+
+  return app;
+}

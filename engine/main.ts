@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './server.js';
+import { ConfigError } from './config/load-app.js';
+
+/** `npm start`: the application in this repository, on its embedded SQLite file. */
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const port = Number(process.env.PORT ?? 3000);
+
+try {
+  const server = await startServer({
+    appRoot: resolve(process.env.CAIJI_APP ?? repoRoot),
+    dbFile: resolve(process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
+    port,
+    host: process.env.HOST ?? '0.0.0.0',
+    demo: process.env.CAIJI_DEMO !== '0',
+  });
+  const title = server.engine.runtime.config.manifest.title;
+  console.log(`caiji — ${title}`);
+  console.log(`  数据库: ${server.engine.db.file}`);
+  console.log(`  访问:   ${server.url.replace('127.0.0.1', 'localhost')}`);
+  if (server.demoLogins.length) {
+    console.log('  演示账号（首次启动时载入）:');
+    for (const l of server.demoLogins) console.log(`    ${l.username.padEnd(16)} ${l.password.padEnd(12)} ${l.displayName}（${l.roles}）`);
+  } else {
+    console.log('  演示账号见 README.md（数据库非空，未重新载入演示数据）');
+  }
+  const stop = () => server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (err) {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+}

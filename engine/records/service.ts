@@ -1,0 +1,176 @@
+import type { Database, Queryable } from '../storage/sqlite.js';
+import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
+import { auditLog, diffFields } from '../storage/audit.js';
+import { uniqueKeys } from '../storage/unique-keys.js';
+import type { Collection } from '../config/types.js';
+import type { Principal } from '../auth/principal.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import { conflict, forbidden, invalid, notFound, HttpError } from '../http/errors.js';
+import { fieldTitle } from '../validation/field-titles.js';
+import { noLifecycle, type Lifecycle } from './lifecycle.js';
+
+export interface Actor {
+  /** Username written to the audit log; null for the system (seeding). */
+  name: string | null;
+  /** The principal whose grants are checked; undefined for the system, which may do anything. */
+  principal?: Principal;
+}
+
+/** The actor for a logged-in user's request. */
+export const actorOf = (principal: Principal): Actor => ({ name: principal.username, principal });
+
+/**
+ * Create, update and delete records: validation, permission, unique keys, tree paths, workflow
+ * state and the audit entry, all in the caller's transaction so a request writes all or nothing.
+ */
+export class RecordService {
+  constructor(
+    private readonly db: Database,
+    private readonly runtime: () => AppRuntime,
+    private readonly lifecycle: () => Lifecycle = () => noLifecycle,
+  ) {}
+
+  private can(actor: Actor, permission: string, path: string) {
+    return !actor.principal || this.runtime().permissions.onPath(actor.principal, permission, path);
+  }
+
+  /** Reads a record the actor may read, or answers 404 (never revealing that it exists). */
+  async read(actor: Actor, collection: string, id: string, db: Queryable = this.db): Promise<StoredRecord> {
+    const c = this.runtime().collection(collection);
+    const r = await recordsTable.get(db, id);
+    if (!r || r.collection !== c.name) throw notFound(c.title);
+    if (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', r)) throw notFound(c.title);
+    return r;
+  }
+
+  /** The tree node a record of `c` hangs on, checked to exist and to be writable by the actor. */
+  private async targetNode(tx: Queryable, actor: Actor, c: Collection, data: Record<string, unknown>): Promise<StoredRecord | null> {
+    const field = c.nodeField!;
+    const nodeId = data[field];
+    if (nodeId === undefined || nodeId === null || nodeId === '') {
+      if (c.isTree && !actor.principal) return null; // roots are made by the system only
+      throw invalid([{ path: `/${field}`, message: `「${fieldTitle(c.schema, `/${field}`)}」为必填项` }]);
+    }
+    const node = typeof nodeId === 'string' ? await recordsTable.get(tx, nodeId) : undefined;
+    const tree = this.runtime().tree;
+    const title = fieldTitle(c.schema, `/${field}`);
+    if (!node || node.collection !== tree.name || (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', node))) {
+      throw invalid([{ path: `/${field}`, message: `「${title}」指向的${tree.title}不存在或无权访问` }]);
+    }
+    if (!this.can(actor, 'write', node.path)) throw forbidden(`无权在「${String(node.data[this.runtime().config.tree.labelField] ?? node.id)}」下保存${c.title}`);
+    return node;
+  }
+
+  private validate(c: Collection, data: unknown, previous?: Record<string, unknown>) {
+    const errors = this.runtime().validator(c.name).validate(data, previous);
+    if (errors.length) throw invalid(errors);
+  }
+
+  private async checkUnique(tx: Queryable, c: Collection, data: Record<string, unknown>, id: string) {
+    const clash = await uniqueKeys.clash(tx, c.name, c.uniqueKeys ?? [], data, id);
+    if (!clash) return;
+    const titles = clash.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
+    const values = clash.fields.map((f) => String(data[f])).join('、');
+    throw conflict(`${titles}“${values}”已被另一条${c.title}记录使用`, clash.fields.map((f) => ({ path: `/${f}`, message: `${titles}“${values}”已被另一条${c.title}记录使用` })), { code: 'duplicate' });
+  }
+
+  private isComplete(c: Collection, data: Record<string, unknown>) {
+    return this.runtime().validator(c.name).completenessErrors(data).length === 0;
+  }
+
+  async create(actor: Actor, collection: string, data: unknown, tx: Queryable, id = newId()): Promise<StoredRecord> {
+    const c = this.runtime().collection(collection);
+    this.validate(c, data);
+    const doc = data as Record<string, unknown>;
+    const node = await this.targetNode(tx, actor, c, doc);
+    await this.checkUnique(tx, c, doc, id);
+    const now = new Date().toISOString();
+    const start = this.lifecycle().initial(c);
+    const record: StoredRecord = {
+      id, collection: c.name, nodeId: node?.id ?? null,
+      path: c.isTree ? `${node?.path ?? '/'}${id}/` : node!.path,
+      data: doc, state: start?.state ?? null, workflow: start?.workflow ?? null,
+      complete: this.isComplete(c, doc), codeVersions: this.runtime().codeVersions(c), version: 1,
+      createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
+    };
+    await recordsTable.insert(tx, record);
+    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], doc, id);
+    await auditLog.append(tx, {
+      actor: actor.name, collection: c.name, recordId: id, action: 'create', fromState: null, toState: record.state,
+      diff: diffFields(null, doc), note: null,
+    });
+    return record;
+  }
+
+  async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx: Queryable): Promise<StoredRecord> {
+    const c = this.runtime().collection(collection);
+    const before = await this.read(actor, collection, id, tx);
+    if (!this.can(actor, 'write', before.path)) throw forbidden(`无权修改该${c.title}`);
+    if (before.version !== expectedVersion) {
+      throw conflict(`该${c.title}已被他人修改（当前版本 ${before.version}，您编辑的是版本 ${expectedVersion}），请核对后重新保存`, [], {
+        current: serialize(before),
+      });
+    }
+    this.validate(c, data, before.data);
+    const doc = data as Record<string, unknown>;
+    const nodeChanged = doc[c.nodeField!] !== before.data[c.nodeField!];
+    const node = nodeChanged ? await this.targetNode(tx, actor, c, doc) : before.nodeId ? await recordsTable.get(tx, before.nodeId) : null;
+    let path = before.path;
+    if (nodeChanged) {
+      if (c.isTree) {
+        if (!this.can(actor, 'write', parentPath(before.path))) throw forbidden(`无权移动授权范围的根节点`);
+        if (!node) throw invalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」为必填项` }]);
+        if (node.path.startsWith(before.path)) {
+          throw invalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」不能是本${c.title}或其下级` }]);
+        }
+        path = `${node.path}${id}/`;
+        await recordsTable.movePaths(tx, before.path, path);
+      } else path = node!.path;
+    }
+    await this.checkUnique(tx, c, doc, id);
+    const diff = diffFields(before.data, doc);
+    const edited = Object.keys(diff).length > 0;
+    const state = edited ? this.lifecycle().afterEdit(c, before) ?? before.state : before.state;
+    const after: StoredRecord = {
+      ...before, nodeId: node?.id ?? null, path, data: doc, state, complete: this.isComplete(c, doc),
+      codeVersions: this.runtime().codeVersions(c), version: before.version + 1,
+      updatedAt: new Date().toISOString(), updatedBy: actor.name,
+    };
+    if (!(await recordsTable.update(tx, after, before.version))) throw conflict(`该${c.title}已被他人修改，请刷新后重试`);
+    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], doc, id);
+    await auditLog.append(tx, {
+      actor: actor.name, collection: c.name, recordId: id, action: 'update', fromState: before.state, toState: state, diff, note: null,
+    });
+    return after;
+  }
+
+  async delete(actor: Actor, collection: string, id: string, expectedVersion: number | undefined, tx: Queryable): Promise<void> {
+    const c = this.runtime().collection(collection);
+    const before = await this.read(actor, collection, id, tx);
+    if (!this.can(actor, 'write', before.path)) throw forbidden(`无权删除该${c.title}`);
+    if (expectedVersion !== undefined && expectedVersion !== before.version) throw conflict(`该${c.title}已被他人修改，请刷新后再删除`);
+    if (c.isTree && (await recordsTable.hasDescendants(tx, before))) {
+      throw new HttpError(409, 'not_empty', `该${c.title}下仍有下级或记录，不能删除`);
+    }
+    if (c.isTree && !this.can(actor, 'write', parentPath(before.path))) {
+      throw forbidden(`无权删除授权范围的根节点`);
+    }
+    await recordsTable.delete(tx, id);
+    await auditLog.append(tx, {
+      actor: actor.name, collection: c.name, recordId: id, action: 'delete', fromState: before.state, toState: null,
+      diff: diffFields(before.data, null), note: null,
+    });
+  }
+}
+
+/** '/a/b/c/' → '/a/b/': the path of a tree node's parent. */
+const parentPath = (path: string) => path.replace(/[^/]+\/$/, '');
+
+/** The JSON shape of a record in every API answer. */
+export function serialize(r: StoredRecord) {
+  return {
+    id: r.id, collection: r.collection, version: r.version, state: r.state, complete: r.complete, node: r.nodeId,
+    data: r.data, createdAt: r.createdAt, createdBy: r.createdBy, updatedAt: r.updatedAt, updatedBy: r.updatedBy,
+    codeVersions: r.codeVersions,
+  };
+}

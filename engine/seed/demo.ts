@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from '../engine.js';
+import { hashPassword } from '../auth/password.js';
+import { users } from '../storage/users.js';
+import { newId } from '../storage/records.js';
+import type { Queryable } from '../storage/sqlite.js';
+
+interface RecordsFile { collection: string; records: Record<string, unknown>[] }
+interface UsersFile {
+  users: { username: string; password: string; displayName: string; grants?: { role: string; node: string }[]; self?: string }[];
+}
+
+export interface DemoLogin { username: string; password: string; displayName: string; roles: string }
+
+/** "@key" refers to a record named by "$key" earlier in the demo files. */
+function resolve(value: unknown, keys: Map<string, { id: string; collection: string }>, where: string): unknown {
+  if (typeof value !== 'string' || !value.startsWith('@')) return value;
+  const hit = keys.get(value.slice(1));
+  if (!hit) throw new Error(`${where}: 演示数据引用了不存在的 ${value}`);
+  return hit.id;
+}
+
+/**
+ * Loads the manifest's demo files into an empty database, in one transaction, through the same
+ * record service (validation, unique keys, audit) as every other write. Returns the demo logins.
+ */
+export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
+  const files = engine.runtime.config.manifest.demo ?? [];
+  const logins: DemoLogin[] = [];
+  await engine.db.transaction(async (tx: Queryable) => {
+    const keys = new Map<string, { id: string; collection: string }>();
+    for (const file of files) {
+      const content = JSON.parse(readFileSync(join(engine.appRoot, 'forms', file), 'utf8')) as Partial<RecordsFile & UsersFile>;
+      for (const raw of content.records ?? []) {
+        const { $key, ...fields } = raw;
+        const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, keys, file)]));
+        const id = newId();
+        try {
+          await engine.records.create({ name: 'demo' }, content.collection!, data, tx, id);
+        } catch (err) {
+          throw new Error(`${file} ${String($key ?? '')}: ${(err as Error).message}`);
+        }
+        if (typeof $key === 'string') keys.set($key, { id, collection: content.collection! });
+      }
+      for (const u of content.users ?? []) {
+        const self = u.self ? keys.get(u.self.slice(1)) : undefined;
+        if (u.self && !self) throw new Error(`${file}: 用户 ${u.username} 引用了不存在的 ${u.self}`);
+        const userId = await users.create(tx, {
+          username: u.username, passwordHash: await hashPassword(u.password), displayName: u.displayName,
+          self: self ? { collection: self.collection, recordId: self.id } : undefined,
+        });
+        for (const g of u.grants ?? []) {
+          if (!engine.runtime.config.manifest.roles[g.role]) throw new Error(`${file}: 用户 ${u.username} 的角色 ${g.role} 未在 app.json 中声明`);
+          await users.grant(tx, userId, g.role, resolve(g.node, keys, file) as string);
+        }
+        const roles = [
+          ...(u.grants ?? []).map((g) => engine.runtime.config.manifest.roles[g.role].title + '@' + g.node.slice(1)),
+          ...(self ? [`本人记录@${u.self!.slice(1)}`] : []),
+        ].join(', ');
+        logins.push({ username: u.username, password: u.password, displayName: u.displayName, roles });
+      }
+    }
+  });
+  return logins;
+}
+
+/** Whether the database holds no records yet (demo data goes only into an empty database). */
+export async function isEmpty(engine: Engine): Promise<boolean> {
+  const row = await engine.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM records LIMIT 1)');
+  return (row?.n ?? 0) === 0;
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Param, Queryable } from './sqlite.js';
+import { pathUpperBound } from '../auth/permissions.js';
+
+/** A record as stored: the JSON document plus what the engine keeps beside it. */
+export interface StoredRecord {
+  id: string;
+  collection: string;
+  nodeId: string | null;
+  path: string;
+  data: Record<string, unknown>;
+  state: string | null;
+  workflow: string | null;
+  complete: boolean;
+  codeVersions: Record<string, number> | null;
+  version: number;
+  createdAt: string;
+  createdBy: string | null;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+interface Row {
+  id: string; collection: string; node_id: string | null; path: string; data: string; state: string | null;
+  workflow: string | null; complete: number; code_versions: string | null; version: number;
+  created_at: string; created_by: string | null; updated_at: string; updated_by: string | null; seq?: number;
+}
+
+export const newId = () => randomBytes(9).toString('base64url');
+
+export function fromRow(r: Row): StoredRecord {
+  return {
+    id: r.id, collection: r.collection, nodeId: r.node_id, path: r.path, data: JSON.parse(r.data),
+    state: r.state, workflow: r.workflow, complete: !!r.complete,
+    codeVersions: r.code_versions ? JSON.parse(r.code_versions) : null, version: r.version,
+    createdAt: r.created_at, createdBy: r.created_by, updatedAt: r.updated_at, updatedBy: r.updated_by,
+  };
+}
+
+const columns = 'rowid AS seq, id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
+
+/** Plain SQL over the records table; no permission or validation logic lives here. */
+export const recordsTable = {
+  async get(db: Queryable, id: string): Promise<StoredRecord | undefined> {
+    const row = await db.get<Row>(`SELECT ${columns} FROM records WHERE id = ?`, [id]);
+    return row && fromRow(row);
+  },
+
+  async insert(db: Queryable, r: StoredRecord): Promise<void> {
+    await db.run(
+      `INSERT INTO records (id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, r.complete ? 1 : 0,
+        r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.createdAt, r.createdBy, r.updatedAt, r.updatedBy],
+    );
+  },
+
+  /** Writes a new version; returns false when the stored version is no longer `expectedVersion`. */
+  async update(db: Queryable, r: StoredRecord, expectedVersion: number): Promise<boolean> {
+    const res = await db.run(
+      `UPDATE records SET node_id = ?, path = ?, data = ?, state = ?, workflow = ?, complete = ?, code_versions = ?,
+         version = ?, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
+      [r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, r.complete ? 1 : 0,
+        r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.updatedAt, r.updatedBy, r.id, expectedVersion],
+    );
+    return res.changes === 1;
+  },
+
+  async delete(db: Queryable, id: string): Promise<void> {
+    await db.run('DELETE FROM records WHERE id = ?', [id]);
+  },
+
+  /** Moves every record under oldPrefix (any collection) to newPrefix. */
+  async movePaths(db: Queryable, oldPrefix: string, newPrefix: string): Promise<void> {
+    await db.run('UPDATE records SET path = ? || substr(path, ?) WHERE path >= ? AND path < ?', [
+      newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix),
+    ]);
+  },
+
+  /** Whether any record other than the node itself hangs inside the node's subtree. */
+  async hasDescendants(db: Queryable, node: StoredRecord): Promise<boolean> {
+    const row = await db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM records WHERE path >= ? AND path < ? AND id <> ? LIMIT 1)', [
+      node.path, pathUpperBound(node.path), node.id,
+    ]);
+    return (row?.n ?? 0) > 0;
+  },
+
+  /** A page of records matching a WHERE clause, in insertion order, after a cursor. */
+  async page(db: Queryable, where: string, params: Param[], limit: number, after?: number): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
+    const rows = await db.all<Row>(
+      `SELECT ${columns} FROM records WHERE ${where}${after ? ' AND rowid > ?' : ''} ORDER BY rowid LIMIT ?`,
+      [...params, ...(after ? [after] : []), limit + 1],
+    );
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return { items: items.map(fromRow), nextCursor: more ? String(items.at(-1)!.seq) : null };
+  },
+};

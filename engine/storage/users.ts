@@ -1,0 +1,67 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from './sqlite.js';
+import type { Grant, Principal } from '../auth/principal.js';
+import { newId } from './records.js';
+
+export const SESSION_HOURS = 12;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+export interface UserRow {
+  id: string; username: string; password_hash: string; display_name: string;
+  self_collection: string | null; self_record: string | null;
+}
+
+/** Users, their grants (role on a tree node) and login sessions. */
+export const users = {
+  byName(db: Queryable, username: string) {
+    return db.get<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
+  },
+
+  async create(db: Queryable, u: { username: string; passwordHash: string; displayName: string; self?: { collection: string; recordId: string } }): Promise<string> {
+    const id = newId();
+    await db.run(
+      'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString()],
+    );
+    return id;
+  },
+
+  async grant(db: Queryable, userId: string, role: string, nodeId: string): Promise<void> {
+    await db.run('INSERT OR IGNORE INTO grants (user_id, role, node_id) VALUES (?, ?, ?)', [userId, role, nodeId]);
+  },
+
+  /** Grants with their nodes' current paths (paths change when a subtree moves). */
+  grants(db: Queryable, userId: string): Promise<Grant[]> {
+    return db.all<Grant>('SELECT g.role AS role, g.node_id AS nodeId, r.path AS path FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = ? ORDER BY r.path', [userId]);
+  },
+
+  /** Starts a session; returns the cookie token (only its hash is stored) and the CSRF token. */
+  async startSession(db: Queryable, userId: string): Promise<{ token: string; csrf: string; expires: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const now = new Date();
+    const expires = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+    await db.run('DELETE FROM sessions WHERE expires_at < ?', [now.toISOString()]);
+    await db.run('INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [sha256(token), userId, csrf, now.toISOString(), expires.toISOString()]);
+    return { token, csrf, expires };
+  },
+
+  async endSession(db: Queryable, sessionId: string): Promise<void> {
+    await db.run('DELETE FROM sessions WHERE id = ?', [sessionId]);
+  },
+
+  /** The principal behind a cookie token, or undefined when the session is unknown or expired. */
+  async principal(db: Queryable, token: string): Promise<Principal | undefined> {
+    const s = await db.get<UserRow & { sid: string; csrf: string }>(
+      'SELECT u.*, s.id AS sid, s.csrf AS csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?',
+      [sha256(token), new Date().toISOString()],
+    );
+    if (!s) return undefined;
+    return {
+      userId: s.id, username: s.username, displayName: s.display_name,
+      grants: await users.grants(db, s.id),
+      self: s.self_collection && s.self_record ? { collection: s.self_collection, recordId: s.self_record } : undefined,
+      sessionId: s.sid, csrf: s.csrf,
+    };
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * Calendar dates as the forms store them: 'YYYY-MM-DD' strings, compared as local dates in the
+ * users' zone (Asia/Shanghai, UTC+8, no daylight saving) so that "today" does not depend on the
+ * server's or browser's TZ setting.
+ */
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UTC8_MS = 8 * 3600 * 1000;
+
+/** A date split into numbers; null when the string is not a real calendar date. */
+export interface Ymd { y: number; m: number; d: number }
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Days in month m (1–12) of year y, Gregorian rules. */
+export function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+/** Parses 'YYYY-MM-DD' into numbers, or null if it is not a real date (year 0000 is refused). */
+export function parseYmd(v: string): Ymd | null {
+  const m = DATE_RE.exec(v);
+  if (!m) return null;
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  return { y, m: mo, d };
+}
+
+/** Format check `date`: null when v is 'YYYY-MM-DD' and a real calendar date (leap years included). */
+export function checkDate(v: string): string | null {
+  if (!DATE_RE.test(v)) return '应为YYYY-MM-DD格式的日期';
+  return parseYmd(v) ? null : '日期不存在';
+}
+
+/** The UTC+8 calendar date of an instant, as 'YYYY-MM-DD' (the users' "today"). */
+export function shanghaiDate(at: Date = new Date()): string {
+  return new Date(at.getTime() + UTC8_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * True when date v lies after today's UTC+8 date, so a birth date entered just after midnight in
+ * China is not refused by a server still on yesterday's UTC date. Invalid dates return false
+ * (checkDate reports those).
+ */
+export function isFutureDate(v: string, today: Date = new Date()): boolean {
+  return parseYmd(v) !== null && v > shanghaiDate(today);
+}
+
+/**
+ * Full years of age (周岁) on date `at` (a 'YYYY-MM-DD' string, or an instant taken as its UTC+8
+ * date) for someone born on `birth`. A 29 February birthday counts as reached on 1 March in
+ * non-leap years. Null when either date is invalid; negative when `at` precedes `birth`.
+ */
+export function yearsBetween(birth: string, at: string | Date): number | null {
+  const b = parseYmd(birth);
+  const a = parseYmd(typeof at === 'string' ? at : shanghaiDate(at));
+  if (!b || !a) return null;
+  let years = a.y - b.y;
+  if (a.m < b.m || (a.m === b.m && a.d < b.d)) years -= 1;
+  return years;
+}

@@ -1,0 +1,61 @@
+import type { JsonSchema } from '../config/types.js';
+import type { Ajv } from './ajv.js';
+import { toFieldErrors, type FieldError } from './messages.js';
+import { checkRules, fieldsRequiredAbsent } from './rules.js';
+import { checkDeprecatedCodes, deprecatedCodesIn, deprecatedMessage } from './deprecated-codes.js';
+import { fieldTitle } from './field-titles.js';
+
+export type { FieldError };
+
+export interface RecordValidator {
+  /** Errors that stop a save: schema, formats, cross-field rules, newly entered deprecated codes. */
+  validate(data: unknown, previous?: Record<string, unknown>): FieldError[];
+  /** Essential fields that are still empty (each as a "为必填项" error). */
+  missingEssentials(data: Record<string, unknown>): FieldError[];
+  /**
+   * Everything that keeps the record from being complete: save errors, missing essentials, and
+   * deprecated codes even if stored earlier (they must be re-entered before submission).
+   */
+  completenessErrors(data: Record<string, unknown>): FieldError[];
+}
+
+const empty = (v: unknown) => v === undefined || v === null || v === '';
+
+/** Compiles one collection's (expanded) schema into its validator. */
+export function compileValidator(ajv: Ajv, schema: JsonSchema): RecordValidator {
+  const check = ajv.compile(schema);
+  const essentials = Object.entries<JsonSchema>(schema.properties ?? {})
+    .filter(([, p]) => p['x-essential'])
+    .map(([name]) => name);
+
+  const validate = (data: unknown, previous?: Record<string, unknown>): FieldError[] => {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return [{ path: '', message: '记录应为一个JSON对象' }];
+    const errors = check(data) ? [] : toFieldErrors(check.errors, schema);
+    const record = data as Record<string, unknown>;
+    const failed = new Set(errors.map((e) => e.path));
+    // Cross-field rules speak only about fields that are individually valid.
+    const rules = checkRules(schema, record).filter((e) => !failed.has(e.path));
+    return [...errors, ...rules, ...checkDeprecatedCodes(schema, record, previous)];
+  };
+
+  const missingEssentials = (data: Record<string, unknown>): FieldError[] => {
+    const absent = fieldsRequiredAbsent(schema, data);
+    return essentials
+      .filter((f) => empty(data[f]) && !absent.has(f))
+      .map((f) => ({ path: `/${f}`, message: `「${fieldTitle(schema, `/${f}`)}」为必填项` }));
+  };
+
+  return {
+    validate,
+    missingEssentials,
+    completenessErrors(data) {
+      const stale = deprecatedCodesIn(schema, data).map(({ field, entry, replacements }) => ({
+        path: `/${field}`,
+        message: deprecatedMessage(fieldTitle(schema, `/${field}`), entry, replacements),
+      }));
+      const all = [...validate(data, data), ...missingEssentials(data), ...stale];
+      const seen = new Set<string>();
+      return all.filter((e) => !seen.has(e.path + e.message) && !!seen.add(e.path + e.message));
+    },
+  };
+}
