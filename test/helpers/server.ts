@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../../engine/server.js';
+import type { Mount } from '../../engine/http/app.js';
+import { repoRoot } from './paths.js';
+import { Client } from './client.js';
+
+export interface TestServer extends RunningServer {
+  dbFile: string;
+  /** A client logged in as this demo user (password from the demo data). */
+  login(username: string, password?: string): Promise<Client>;
+  anonymous(): Client;
+  stop(): Promise<void>;
+}
+
+/** The real server on a free port with a fresh SQLite file, demo data loaded. */
+export async function startTestServer(appRoot = repoRoot, opts: { demo?: boolean; mounts?: Mount[] } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'caiji-test-'));
+  const dbFile = join(dir, 'test.db');
+  const server = await startServer({ appRoot, dbFile, port: 0, demo: opts.demo ?? true, mounts: opts.mounts });
+  const passwords = new Map(server.demoLogins.map((l) => [l.username, l.password]));
+  return {
+    ...server,
+    dbFile,
+    anonymous: () => new Client(server.url),
+    async login(username, password) {
+      const client = new Client(server.url);
+      const res = await client.post('/api/login', { username, password: password ?? passwords.get(username) });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return client;
+    },
+    async stop() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
