@@ -10,6 +10,9 @@ import { authRoutes } from './routes/auth.js';
 import { configRoutes } from './routes/config.js';
 import { recordRoutes } from './routes/records.js';
 import { treeRoutes } from './routes/tree.js';
+import { eventsRoutes } from './routes/events.js';
+import { documentsRoutes } from './routes/documents.js';
+import { uiRoutes } from './routes/ui.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -42,9 +45,13 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('/api/records/*', requireUser);
   app.use('/api/tree/*', requireUser);
   app.use('/api/tree', requireUser);
+  // Workflow events and documents live under /api/records too; their more specific paths go first.
+  app.route('/api/records', eventsRoutes());
+  app.route('/api/records', documentsRoutes());
   app.route('/api/records', recordRoutes());
   app.route('/api/tree', treeRoutes());
   for (const mount of mounts) mount(app);
+  app.route('/', uiRoutes());
 
   app.notFound((c) => c.json(new HttpError(404, 'not_found', '请求的地址不存在').toJSON(), 404));
   app.onError((err, c) => {
