@@ -78,9 +78,14 @@ export class RecordService {
     return this.runtime().validator(c.name).completenessErrors(data).length === 0;
   }
 
-  async create(actor: Actor, collection: string, data: unknown, tx: Queryable, id = newId()): Promise<StoredRecord> {
+  /**
+   * `legacy` marks data carried over from an earlier system (demo data, migrations): codes the
+   * central tables have since deprecated are kept, as on any stored record, for re-entry later.
+   */
+  async create(actor: Actor, collection: string, data: unknown, tx: Queryable, opts: { id?: string; legacy?: boolean } = {}): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
-    this.validate(c, data);
+    const id = opts.id ?? newId();
+    this.validate(c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
     const doc = data as Record<string, unknown>;
     const node = await this.targetNode(tx, actor, c, doc);
     await this.checkUnique(tx, c, doc, id);

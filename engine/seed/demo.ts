@@ -14,7 +14,7 @@ interface UsersFile {
 export interface DemoLogin { username: string; password: string; displayName: string; roles: string }
 
 /** "@key" refers to a record named by "$key" earlier in the demo files. */
-function resolve(value: unknown, keys: Map<string, { id: string; collection: string }>, where: string): unknown {
+function resolve(value: unknown, keys: Map<string, { id: string; collection: string; label: string }>, where: string): unknown {
   if (typeof value !== 'string' || !value.startsWith('@')) return value;
   const hit = keys.get(value.slice(1));
   if (!hit) throw new Error(`${where}: 演示数据引用了不存在的 ${value}`);
@@ -29,7 +29,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
   const files = engine.runtime.config.manifest.demo ?? [];
   const logins: DemoLogin[] = [];
   await engine.db.transaction(async (tx: Queryable) => {
-    const keys = new Map<string, { id: string; collection: string }>();
+    const keys = new Map<string, { id: string; collection: string; label: string }>();
     for (const file of files) {
       const content = JSON.parse(readFileSync(join(engine.appRoot, 'forms', file), 'utf8')) as Partial<RecordsFile & UsersFile>;
       for (const raw of content.records ?? []) {
@@ -37,11 +37,13 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
         const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, keys, file)]));
         const id = newId();
         try {
-          await engine.records.create({ name: 'demo' }, content.collection!, data, tx, id);
+          await engine.records.create({ name: 'demo' }, content.collection!, data, tx, { id, legacy: true });
         } catch (err) {
           throw new Error(`${file} ${String($key ?? '')}: ${(err as Error).message}`);
         }
-        if (typeof $key === 'string') keys.set($key, { id, collection: content.collection! });
+        const c = engine.runtime.collection(content.collection!);
+        const label = String(data[c.isTree ? engine.runtime.config.tree.labelField : c.titleField ?? ''] ?? $key);
+        if (typeof $key === 'string') keys.set($key, { id, collection: content.collection!, label });
       }
       for (const u of content.users ?? []) {
         const self = u.self ? keys.get(u.self.slice(1)) : undefined;
@@ -55,8 +57,8 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
           await users.grant(tx, userId, g.role, resolve(g.node, keys, file) as string);
         }
         const roles = [
-          ...(u.grants ?? []).map((g) => engine.runtime.config.manifest.roles[g.role].title + '@' + g.node.slice(1)),
-          ...(self ? [`本人记录@${u.self!.slice(1)}`] : []),
+          ...(u.grants ?? []).map((g) => `${keys.get(g.node.slice(1))?.label}·${engine.runtime.config.manifest.roles[g.role].title}`),
+          ...(self ? [`本人：${self.label}`] : []),
         ].join(', ');
         logins.push({ username: u.username, password: u.password, displayName: u.displayName, roles });
       }
