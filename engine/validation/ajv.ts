@@ -17,7 +17,7 @@ export const annotationKeywords = [
  * factory serves the server and the browser bundle, so both judge a record alike.
  */
 export function createAjv(): Ajv {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
   ajv.addVocabulary(annotationKeywords);
   for (const [name, check] of Object.entries(formatChecks)) {
     ajv.addFormat(name, { type: 'string', validate: (v: string) => check(v) === null });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { notFound } from '../errors.js';
+import { jsonBody } from '../body.js';
 import { requireUser } from '../middleware/session.js';
 
 /** /api/app, /api/forms/:collection, /api/codes/:table — the config as clients need it. */
@@ -28,6 +29,18 @@ export function configRoutes() {
       collection: col.name, title: col.title, schema: col.schema, nodeField: col.nodeField, titleField: col.titleField,
       listColumns: col.listColumns ?? [], essentialLabel: rt.config.manifest.essentialLabel ?? null, codeVersions: rt.codeVersions(col),
     });
+  });
+
+  // Checks a document against the collection's rules without storing anything (live checks, imports).
+  app.post('/forms/:collection/validate', requireUser, async (c) => {
+    const rt = c.get('engine').runtime;
+    const col = rt.collection(c.req.param('collection'));
+    const body = await jsonBody<{ data?: unknown; previous?: Record<string, unknown> }>(c);
+    const v = rt.validator(col.name);
+    const errors = v.validate(body?.data, body?.previous);
+    const data = (body?.data ?? {}) as Record<string, unknown>;
+    const incomplete = errors.length ? [] : v.completenessErrors(data);
+    return c.json({ valid: errors.length === 0, errors, complete: errors.length === 0 && incomplete.length === 0, incomplete });
   });
 
   app.get('/codes/:table', requireUser, (c) => {
