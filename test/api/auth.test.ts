@@ -1,0 +1,65 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import sqlite3 from 'sqlite3';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('login, sessions and passwords', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(); });
+  afterAll(async () => { await s.stop(); });
+
+  it('logs in with an HttpOnly SameSite cookie and answers /api/me', async () => {
+    const c = s.anonymous();
+    const res = await c.post('/api/login', { username: 'pdl_admin', password: 'caiji-demo' });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/caiji_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(res.body.grants[0]).toMatchObject({ role: 'admin', roleTitle: '管理员', nodeLabel: '潘东亮支部乙' });
+    const me = await c.get('/api/me');
+    expect(me.body.username).toBe('pdl_admin');
+    expect(me.body.csrfToken).toBe(res.body.csrfToken);
+  });
+
+  it('refuses bad passwords and unknown users alike, with a Chinese message', async () => {
+    const c = s.anonymous();
+    const bad = await c.post('/api/login', { username: 'pdl_admin', password: 'wrong' });
+    const unknown = await c.post('/api/login', { username: 'nobody', password: 'wrong' });
+    expect(bad.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(bad.body.error.message).toBe('用户名或密码错误');
+    expect(unknown.body.error.message).toBe(bad.body.error.message);
+    const empty = await c.post('/api/login', {});
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.details.map((d: any) => d.path)).toEqual(['/username', '/password']);
+  });
+
+  it('throttles repeated failures for one username', async () => {
+    const c = s.anonymous();
+    let last = 0;
+    for (let i = 0; i < 10; i++) last = (await c.post('/api/login', { username: 'meiyu_admin', password: 'guess' + i })).status;
+    expect(last).toBe(429);
+    expect((await c.post('/api/login', { username: 'meiyu_admin', password: 'caiji-demo' })).status).toBe(429);
+  });
+
+  it('logout ends the session on the server', async () => {
+    const c = await s.login('tnl_admin');
+    const cookie = c.cookie;
+    expect((await c.post('/api/logout')).status).toBe(200);
+    const replay = s.anonymous();
+    replay.cookie = cookie;
+    expect((await replay.get('/api/me')).status).toBe(401);
+  });
+
+  it('stores scrypt hashes and only hashes of session tokens', async () => {
+    const c = await s.login('bj_admin');
+    const token = c.cookie.split('=')[1];
+    const db = new sqlite3.Database(s.dbFile);
+    const all = <T>(sql: string) => new Promise<T[]>((res, rej) => db.all(sql, (e, r) => (e ? rej(e) : res(r as T[]))));
+    const users = await all<{ password_hash: string }>('SELECT password_hash FROM users');
+    expect(users.every((u) => /^scrypt\$16384\$8\$1\$/.test(u.password_hash) && !u.password_hash.includes('caiji-demo'))).toBe(true);
+    const sessions = await all<{ id: string }>('SELECT id FROM sessions');
+    expect(sessions.some((x) => x.id === token)).toBe(false);
+    await new Promise((res) => db.close(res));
+  });
+});
