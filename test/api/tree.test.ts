@@ -1,0 +1,53 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Client } from '../helpers/client.js';
+import { memberData, nodeId } from '../helpers/demo.js';
+
+/** /api/tree: breadcrumb, children and the per-subtree completeness figure (党员信息完整度). */
+describe('tree and completeness', () => {
+  let s: TestServer;
+  let admin: Client;
+  beforeAll(async () => {
+    s = await startTestServer();
+    admin = await s.login('ft_admin');
+  });
+  afterAll(async () => { await s.stop(); });
+
+  const memberStats = (node: any) => node.stats.find((x: any) => x.collection === 'member');
+
+  it('gives the node, its breadcrumb from the root, and its children with their own figures', async () => {
+    const roots = await admin.get('/api/tree');
+    expect(roots.body.roots.map((r: any) => r.label)).toEqual(['丰台区委']);
+    const id = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
+    const t = await admin.get(`/api/tree/${id}`);
+    expect(t.body.breadcrumb.map((b: any) => b.label)).toEqual(['中共北京市委', '丰台区委', '中共丰台区太平桥街道工委', '丰台区太平桥街道太南里社区党委']);
+    expect(t.body.breadcrumb.map((b: any) => b.readable)).toEqual([false, true, true, true]);
+    expect(t.body.children.map((c: any) => c.label)).toContain('太南里社区非公联合党支部');
+    expect(t.body.children.length).toBe(7);
+    // The subtree's figure is the sum of its own members and its children's.
+    const own = (await admin.get(`/api/records/member?node=${id}`)).body.total;
+    const total = t.body.children.reduce((a: number, c: any) => a + memberStats(c).total, own);
+    expect(memberStats(t.body.node).total).toBe(total);
+  });
+
+  it('completeness is the share of members whose essential items are complete and valid, and follows edits', async () => {
+    const branch = await admin.post('/api/records/organization', {
+      parentId: await nodeId(admin, '惠民党支部'), fullName: '中共统计测试支部委员会', shortName: '统计测试支部', category: '631', orgCode: '011100888001',
+    });
+    const node = branch.body.id;
+    const full = await admin.post('/api/records/member', memberData(node));
+    await admin.post('/api/records/member', memberData(node));
+    const draft = await admin.post('/api/records/member', { orgId: node, name: '未填完' });
+    let stats = memberStats((await admin.get(`/api/tree/${node}`)).body.node);
+    expect(stats).toMatchObject({ total: 3, complete: 2 });
+    expect(stats.completeness).toBeCloseTo(2 / 3);
+    await admin.put(`/api/records/member/${draft.body.id}`, memberData(node, { name: '已填完' }), 1);
+    stats = memberStats((await admin.get(`/api/tree/${node}`)).body.node);
+    expect(stats.completeness).toBe(1);
+    await admin.put(`/api/records/member/${full.body.id}`, { ...full.body.data, address: '' }, 1);
+    stats = memberStats((await admin.get(`/api/tree/${node}`)).body.node);
+    expect(stats.complete).toBe(2);
+    const parent = memberStats((await admin.get(`/api/tree/${await nodeId(admin, '惠民党支部')}`)).body.node);
+    expect(parent.total).toBeGreaterThanOrEqual(3);
+  });
+});
