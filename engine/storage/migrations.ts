@@ -81,6 +81,22 @@ const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'workflow context on records; imported lookup directories',
+    sql: `
+      ALTER TABLE records ADD COLUMN workflow_context TEXT;   -- the workflow's own data (JSON), e.g. a change request
+      CREATE TABLE directory (
+        collection  TEXT NOT NULL,      -- the collection whose records the directory rows describe
+        key         TEXT NOT NULL,      -- a lookup key field, e.g. a registration code
+        value       TEXT NOT NULL,
+        data        TEXT NOT NULL,      -- the row's fields (JSON), as the collection's schema names them
+        imported_at TEXT NOT NULL,
+        imported_by TEXT,
+        PRIMARY KEY (collection, key, value)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

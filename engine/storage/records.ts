@@ -11,6 +11,8 @@ export interface StoredRecord {
   data: Record<string, unknown>;
   state: string | null;
   workflow: string | null;
+  /** The workflow's own data beside the record's (set by workflow actions). */
+  workflowContext?: Record<string, unknown> | null;
   complete: boolean;
   codeVersions: Record<string, number> | null;
   version: number;
@@ -22,22 +24,24 @@ export interface StoredRecord {
 
 interface Row {
   id: string; collection: string; node_id: string | null; path: string; data: string; state: string | null;
-  workflow: string | null; complete: number; code_versions: string | null; version: number;
+  workflow: string | null; workflow_context?: string | null; complete: number; code_versions: string | null; version: number;
   created_at: string; created_by: string | null; updated_at: string; updated_by: string | null; seq?: number;
 }
+
+const ctxJson = (r: StoredRecord) => (r.workflowContext && Object.keys(r.workflowContext).length ? JSON.stringify(r.workflowContext) : null);
 
 export const newId = () => randomBytes(9).toString('base64url');
 
 export function fromRow(r: Row): StoredRecord {
   return {
     id: r.id, collection: r.collection, nodeId: r.node_id, path: r.path, data: JSON.parse(r.data),
-    state: r.state, workflow: r.workflow, complete: !!r.complete,
+    state: r.state, workflow: r.workflow, workflowContext: r.workflow_context ? JSON.parse(r.workflow_context) : null, complete: !!r.complete,
     codeVersions: r.code_versions ? JSON.parse(r.code_versions) : null, version: r.version,
     createdAt: r.created_at, createdBy: r.created_by, updatedAt: r.updated_at, updatedBy: r.updated_by,
   };
 }
 
-const columns = 'rowid AS seq, id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
+const columns = 'rowid AS seq, id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
 
 /** Plain SQL over the records table; no permission or validation logic lives here. */
 export const recordsTable = {
@@ -48,9 +52,9 @@ export const recordsTable = {
 
   async insert(db: Queryable, r: StoredRecord): Promise<void> {
     await db.run(
-      `INSERT INTO records (id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, r.complete ? 1 : 0,
+      `INSERT INTO records (id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r), r.complete ? 1 : 0,
         r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.createdAt, r.createdBy, r.updatedAt, r.updatedBy],
     );
   },
@@ -58,9 +62,9 @@ export const recordsTable = {
   /** Writes a new version; returns false when the stored version is no longer `expectedVersion`. */
   async update(db: Queryable, r: StoredRecord, expectedVersion: number): Promise<boolean> {
     const res = await db.run(
-      `UPDATE records SET node_id = ?, path = ?, data = ?, state = ?, workflow = ?, complete = ?, code_versions = ?,
+      `UPDATE records SET node_id = ?, path = ?, data = ?, state = ?, workflow = ?, workflow_context = ?, complete = ?, code_versions = ?,
          version = ?, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
-      [r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, r.complete ? 1 : 0,
+      [r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r), r.complete ? 1 : 0,
         r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.updatedAt, r.updatedBy, r.id, expectedVersion],
     );
     return res.changes === 1;
