@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser and PDF tests share one machine with two cores: keep files from piling up.
     maxWorkers: 2,
+    // The JSON report is what .ci/run counts for its closing line.
+    reporters: ['default', ['json', { outputFile: 'test/output/vitest.json' }]],
   },
 });
