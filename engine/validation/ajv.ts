@@ -1,5 +1,6 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
-import { formatChecks } from './formats/index.js';
+import { _, Name, type Code, type KeywordCxt } from 'ajv';
+import { ajvFormats } from './ajv-formats.js';
 import { isFutureDate } from './formats/date.js';
 
 // ajv ships CommonJS; under NodeNext its default export arrives wrapped.
@@ -13,21 +14,32 @@ export const annotationKeywords = [
 ];
 
 /**
- * One ajv (JSON Schema 2020-12) instance with the engine's formats and keywords. The same
- * factory serves the server and the browser bundle, so both judge a record alike.
+ * The name under which standalone (browser) validation code finds the engine's functions: the
+ * generated module imports `./standalone-runtime.ts` as this name (see standalone.ts).
  */
-export function createAjv(): Ajv {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+export const STANDALONE_RUNTIME = new Name('__caijiRuntime');
+
+
+/**
+ * One ajv (JSON Schema 2020-12) instance with the engine's formats and keywords. The same
+ * factory serves the server and the browser bundle, so both judge a record alike. `standalone`
+ * keeps the generated source so it can be emitted as a module (no eval in the browser).
+ */
+export function createAjv(opts: { standalone?: boolean } = {}): Ajv {
+  const code = opts.standalone ? { source: true, esm: true, formats: _`${STANDALONE_RUNTIME}.formats` as Code } : undefined;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true, code });
   ajv.addVocabulary(annotationKeywords);
-  for (const [name, check] of Object.entries(formatChecks)) {
-    ajv.addFormat(name, { type: 'string', validate: (v: string) => check(v) === null });
-  }
+  for (const [name, format] of Object.entries(ajvFormats)) ajv.addFormat(name, format);
+  // A code keyword (not a `validate` function) so standalone code can be generated for it.
   ajv.addKeyword({
     keyword: 'x-notFuture',
     type: 'string',
     schemaType: 'boolean',
-    validate: (enabled: boolean, value: string) => !enabled || !isFutureDate(value),
-    errors: false,
+    code(cxt: KeywordCxt) {
+      if (!cxt.schema) return;
+      const fn = cxt.gen.scopeValue('func', { ref: isFutureDate, code: _`${STANDALONE_RUNTIME}.isFutureDate` });
+      cxt.fail(_`${fn}(${cxt.data})`);
+    },
   });
   return ajv;
 }

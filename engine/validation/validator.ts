@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../config/types.js';
 import type { Ajv } from './ajv.js';
+import type { ErrorObject } from 'ajv';
 import { toFieldErrors, type FieldError } from './messages.js';
 import { checkRules, fieldsRequiredAbsent } from './rules.js';
 import { checkDeprecatedCodes, deprecatedCodesIn, deprecatedMessage } from './deprecated-codes.js';
@@ -21,9 +22,16 @@ export interface RecordValidator {
 
 const empty = (v: unknown) => v === undefined || v === null || v === '';
 
+/** A compiled schema: ajv's validate function, compiled in place or loaded as standalone code. */
+export type SchemaCheck = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
 /** Compiles one collection's (expanded) schema into its validator. */
 export function compileValidator(ajv: Ajv, schema: JsonSchema): RecordValidator {
-  const check = ajv.compile(schema);
+  return validatorFromCheck(ajv.compile(schema), schema);
+}
+
+/** The validator around a compiled schema (server: ajv.compile; browser: standalone module). */
+export function validatorFromCheck(check: SchemaCheck, schema: JsonSchema): RecordValidator {
   const essentials = Object.entries<JsonSchema>(schema.properties ?? {})
     .filter(([, p]) => p['x-essential'])
     .map(([name]) => name);

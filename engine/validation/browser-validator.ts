@@ -1,0 +1,13 @@
+import type { JsonSchema } from '../config/types.js';
+import { validatorFromCheck, type RecordValidator, type SchemaCheck } from './validator.js';
+import { formHints, type FormHints } from './form-hints.js';
+
+/** What the browser module of a collection exports (see standalone.ts). */
+export interface BrowserValidator extends RecordValidator, FormHints {
+  schema: JsonSchema;
+}
+
+/** The record validator and form hints around a standalone-compiled schema. */
+export function browserValidator(check: SchemaCheck, schema: JsonSchema): BrowserValidator {
+  return { schema, ...validatorFromCheck(check, schema), ...formHints(check, schema) };
+}

@@ -1,0 +1,6 @@
+/**
+ * What generated standalone validation code calls at run time (imported by it as
+ * STANDALONE_RUNTIME, see ajv.ts): the engine's formats and keyword functions.
+ */
+export { ajvFormats as formats } from './ajv-formats.js';
+export { isFutureDate } from './formats/date.js';

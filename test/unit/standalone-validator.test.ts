@@ -1,0 +1,66 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadApp } from '../../engine/config/load-app.js';
+import { AppRuntime } from '../../engine/runtime/runtime.js';
+import { validatorModule } from '../../engine/validation/standalone.js';
+import type { BrowserValidator } from '../../engine/validation/browser-validator.js';
+import { memberData } from '../helpers/demo.js';
+import { fixtureApp, repoRoot } from '../helpers/paths.js';
+
+/** Loads the browser module of a collection the way a browser would: as an ES module file. */
+async function load(root: string, collection: string): Promise<{ code: string; v: BrowserValidator; rt: AppRuntime }> {
+  const rt = new AppRuntime(loadApp(root));
+  const code = await validatorModule(rt.collection(collection).schema);
+  const file = join(mkdtempSync(join(tmpdir(), 'caiji-sa-')), `${collection}.mjs`);
+  writeFileSync(file, code);
+  return { code, v: (await import(pathToFileURL(file).href)).default, rt };
+}
+
+describe('standalone (browser) validation module', () => {
+  let member: Awaited<ReturnType<typeof load>>;
+  beforeAll(async () => { member = await load(repoRoot, 'member'); });
+
+  it('needs no eval: no Function constructor in the generated code', () => {
+    expect(member.code).not.toMatch(/new Function|\beval\(/);
+  });
+
+  const cases: Record<string, Record<string, unknown>> = {
+    valid: memberData('n1'),
+    badId: memberData('n1', { idNumber: '110105198001011234' }),
+    future: memberData('n1', { birthDate: '2999-01-01' }),
+    lostNoDate: memberData('n1', { lost: true }),
+    floatingNoDest: memberData('n1', { floating: true }),
+    probationerWithRegularDate: memberData('n1', { memberType: '2' }),
+    deprecatedJob: memberData('n1', { jobPosition: '011' }),
+    unknownCode: memberData('n1', { nation: '99x' }),
+    badPhone: memberData('n1', { phone: '12345', qq: '01', email: 'x' }),
+    wrongTypes: { orgId: 1, name: '', lost: 'yes' },
+    empty: {},
+  };
+
+  it('gives the same Chinese errors as the server for every case', () => {
+    const server = member.rt.validator('member');
+    for (const [name, data] of Object.entries(cases)) {
+      expect(member.v.validate(data), name).toEqual(server.validate(data));
+      expect(member.v.completenessErrors(data as any), name).toEqual(server.completenessErrors(data as any));
+    }
+    expect(member.v.validate(cases.lostNoDate)).toContainEqual({ path: '/lostDate', message: '「失联日期」为必填项' });
+  });
+
+  it('derives the conditionally required fields from the same schema', () => {
+    expect([...member.v.conditional].sort()).toEqual(['floatDestination', 'lostDate']);
+    expect(member.v.requiredNow({ lost: true, floating: false })).toEqual(new Set(['orgId', 'name', 'lostDate']));
+    expect(member.v.requiredNow({ lost: false, floating: true, floatDestination: 'x' }).has('floatDestination')).toBe(true);
+    expect(member.v.absentNow({ memberType: '2', lost: false }).has('regularDate')).toBe(true);
+  });
+
+  it('works for the fixture application too', async () => {
+    const leave = await load(fixtureApp, 'leave');
+    const data = { departmentId: 'd', employee: '张三', from: '2024-05-02', to: '2024-05-01', sick: true, extra: 1 };
+    expect(leave.v.validate(data)).toEqual(leave.rt.validator('leave').validate(data));
+    expect(leave.v.requiredNow({ sick: true }).has('certificate')).toBe(true);
+  });
+});
