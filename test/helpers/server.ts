@@ -15,10 +15,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** The real server on a free port with a fresh SQLite file, demo data loaded. */
-export async function startTestServer(appRoot = repoRoot, opts: { demo?: boolean; mounts?: Mount[] } = {}): Promise<TestServer> {
+export async function startTestServer(appRoot = repoRoot, opts: { demo?: boolean; mounts?: Mount[]; watchConfig?: boolean } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'caiji-test-'));
   const dbFile = join(dir, 'test.db');
-  const server = await startServer({ appRoot, dbFile, port: 0, demo: opts.demo ?? true, mounts: opts.mounts });
+  const server = await startServer({ appRoot, dbFile, port: 0, demo: opts.demo ?? true, mounts: opts.mounts, watchConfig: opts.watchConfig });
   const passwords = new Map(server.demoLogins.map((l) => [l.username, l.password]));
   return {
     ...server,

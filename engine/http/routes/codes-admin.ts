@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import { requireUser } from '../middleware/session.js';
+import { jsonBody, ifMatch } from '../body.js';
+import { forbidden, notFound, badRequest } from '../errors.js';
+import { saveCodeTable } from '../../codes/save-table.js';
+import { countCodeUse } from '../../codes/usage.js';
+import { deprecatedCodeReport } from '../../codes/report.js';
+import { replaceDeprecatedCode } from '../../codes/replace.js';
+import { recordsTable } from '../../storage/records.js';
+import type { Context } from 'hono';
+
+/** Config administration is a permission ("config") held in any grant. */
+function requireConfigAdmin(c: Context) {
+  const user = c.get('user')!;
+  if (!c.get('engine').runtime.permissions.paths(user, 'config').length) throw forbidden('需要配置管理员权限');
+  return user;
+}
+
+/** The tree node named by ?node= (or the body), readable by the user. */
+async function readableNode(c: Context, id: unknown) {
+  const engine = c.get('engine');
+  const rt = engine.runtime;
+  if (typeof id !== 'string' || !id) throw badRequest('须指定节点（node）');
+  const node = await recordsTable.get(engine.db, id);
+  if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(c.get('user')!, 'read', node)) throw notFound(rt.tree.title);
+  return node;
+}
+
+/** Code-table editing, usage, the deprecated-code report and bulk replacement; config status. */
+export function codesAdminRoutes() {
+  const app = new Hono();
+  app.put('/codes/:table', requireUser, async (c) => {
+    const user = requireConfigAdmin(c);
+    const version = ifMatch(c, true)!;
+    const body = await jsonBody(c);
+    const table = await saveCodeTable(c.get('engine'), user, c.req.param('table'), body, version);
+    c.header('ETag', `"${table.version}"`);
+    return c.json(table);
+  });
+
+  app.get('/codes/:table/usage', requireUser, async (c) => {
+    requireConfigAdmin(c);
+    const engine = c.get('engine');
+    const table = engine.runtime.config.codes.get(c.req.param('table'));
+    if (!table) throw notFound('代码表');
+    return c.json({ items: await countCodeUse(engine.db, engine.runtime, table.table, table.codes.map((x) => x.code)) });
+  });
+
+  app.post('/codes/:table/replace', requireUser, async (c) => {
+    const body = await jsonBody<{ code?: string; node?: string; dryRun?: boolean }>(c);
+    const node = await readableNode(c, body?.node);
+    const result = await replaceDeprecatedCode(c.get('engine'), c.get('user')!, c.req.param('table'), String(body?.code ?? ''), node, body?.dryRun !== false);
+    return c.json(result);
+  });
+
+  app.get('/reports/deprecated-codes', requireUser, async (c) => {
+    const node = await readableNode(c, c.req.query('node'));
+    return c.json(await deprecatedCodeReport(c.get('engine'), c.get('user')!, node.path));
+  });
+
+  app.get('/config/status', requireUser, (c) => {
+    requireConfigAdmin(c);
+    return c.json(c.get('engine').config.status);
+  });
+
+  return app;
+}

@@ -1,0 +1,73 @@
+import { watch, type FSWatcher, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkApp } from '../config/checks/index.js';
+import type { AppRuntime } from './runtime.js';
+
+export interface ConfigStatus {
+  /** Counts successful loads; clients compare it to know when to refetch schemas. */
+  generation: number;
+  loadedAt: string;
+  /** Problems of the last refused change (the previous config stays in force), or []. */
+  problems: string[];
+  refusedAt: string | null;
+}
+
+/**
+ * The application config as it is on disk, kept live: a change to forms/, workflows/ or
+ * templates/ is loaded and checked as a whole; if it passes, it replaces the running config at
+ * once, otherwise it is refused, its problems logged and reported, and the last good config stays.
+ */
+export class LiveConfig {
+  private watchers: FSWatcher[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<ConfigStatus> | undefined;
+  private listeners: ((next: AppRuntime, previous: AppRuntime) => Promise<void> | void)[] = [];
+  status: ConfigStatus;
+
+  constructor(readonly root: string, public current: AppRuntime) {
+    this.status = { generation: 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null };
+  }
+
+  /** Called after each successful swap (e.g. to recompute data that depends on code tables). */
+  onChange(fn: (next: AppRuntime, previous: AppRuntime) => Promise<void> | void) {
+    this.listeners.push(fn);
+  }
+
+  /** Loads and checks the folder now; concurrent calls share one load. */
+  reload(): Promise<ConfigStatus> {
+    this.reloading ??= this.load().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async load(): Promise<ConfigStatus> {
+    const { runtime, problems } = await checkApp(this.root);
+    if (!runtime) {
+      this.status = { ...this.status, problems, refusedAt: new Date().toISOString() };
+      console.error(`配置变更被拒绝，继续使用上一版配置：\n- ${problems.join('\n- ')}`);
+      return this.status;
+    }
+    const previous = this.current;
+    this.current = runtime;
+    this.status = { generation: this.status.generation + 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null };
+    for (const fn of this.listeners) await fn(runtime, previous);
+    return this.status;
+  }
+
+  /** Watches the config folders; bursts of file events become one reload. */
+  watch(): void {
+    for (const dir of ['forms', 'workflows', 'templates'].map((d) => join(this.root, d)).filter(existsSync)) {
+      const w = watch(dir, { recursive: true }, () => {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.reload(), 200);
+      });
+      w.on('error', (err) => console.error(`无法监视 ${dir}: ${err.message}`));
+      this.watchers.push(w);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+  }
+}
