@@ -2,7 +2,9 @@ import { Database } from './storage/sqlite.js';
 import { migrate } from './storage/migrations.js';
 import { AppRuntime } from './runtime/runtime.js';
 import { RecordService } from './records/service.js';
-import { noLifecycle, type Lifecycle } from './records/lifecycle.js';
+import type { Lifecycle } from './records/lifecycle.js';
+import { workflowLifecycle } from './workflow/lifecycle.js';
+import { keepDerivedFields } from './grants/derived.js';
 
 export interface EngineOptions {
   /** Folder holding forms/, workflows/ and templates/. */
@@ -28,7 +30,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const engine: Engine = {
     db,
     runtime,
-    lifecycle: noLifecycle,
+    lifecycle: workflowLifecycle(() => engine.runtime, (tx, actor, record) => keepDerivedFields(engine, tx, actor, record)),
     appRoot: options.appRoot,
     records: new RecordService(db, () => engine.runtime, () => engine.lifecycle),
     close: () => db.close(),

@@ -35,6 +35,26 @@ export interface CollectionConfig {
   completeness?: boolean;
   workflow?: string;
   documents?: Record<string, unknown>;
+  /** Look a record up by a key among stored records and an imported directory (engine/directory). */
+  lookup?: LookupConfig;
+  /** Fields of a tree node kept current from the people granted roles on it (engine/grants). */
+  derivedFromGrants?: Record<string, DerivedFromGrant>;
+}
+
+export interface LookupConfig {
+  /** Fields that identify a record, each searchable on its own. */
+  keys: string[];
+  /** A key that yields another: `to` = characters start (inclusive) to end (exclusive) of `from`. */
+  derive?: { from: string; start: number; end: number; to: string }[];
+}
+
+export interface DerivedFromGrant {
+  /** Roles whose holder supplies the value, in order of preference. */
+  roles: string[];
+  /** Field of the holder's bound record (e.g. a member's name or mobile number). */
+  field: string;
+  /** Used when the holder has no bound record: the account's display name. */
+  fallback?: 'displayName';
 }
 
 export interface RoleConfig {

@@ -1,5 +1,13 @@
 import type { Collection } from '../config/types.js';
 import type { StoredRecord } from '../storage/records.js';
+import type { Queryable } from '../storage/sqlite.js';
+import type { Actor } from './service.js';
+
+/** What a workflow decides when a record's data is edited. */
+export interface EditOutcome {
+  state: string | null;
+  context: Record<string, unknown> | null;
+}
 
 /**
  * What a workflow adds to plain record writes. The records service calls it; the workflow
@@ -8,8 +16,13 @@ import type { StoredRecord } from '../storage/records.js';
 export interface Lifecycle {
   /** State and machine (id@version) a new record starts in. */
   initial(collection: Collection): { state: string; workflow: string } | null;
-  /** The state a record moves to when its data is edited (e.g. back to draft), or null to keep it. */
-  afterEdit(collection: Collection, before: StoredRecord): string | null;
+  /**
+   * State and workflow context after the record's data was edited (e.g. back to draft), or null
+   * to keep both.
+   */
+  afterEdit(collection: Collection, before: StoredRecord, actor?: Actor): EditOutcome | null;
+  /** Runs after a record was written, in the same transaction (derived data kept current). */
+  afterWrite?(tx: Queryable, actor: Actor, record: StoredRecord): Promise<void>;
 }
 
 export const noLifecycle: Lifecycle = {

@@ -135,9 +135,11 @@ export class RecordService {
     await this.checkUnique(tx, c, doc, id);
     const diff = diffFields(before.data, doc);
     const edited = Object.keys(diff).length > 0;
-    const state = edited ? this.lifecycle().afterEdit(c, before) ?? before.state : before.state;
+    const outcome = edited ? this.lifecycle().afterEdit(c, before, actor) : null;
+    const state = outcome ? outcome.state : before.state;
     const after: StoredRecord = {
       ...before, nodeId: node?.id ?? null, path, data: doc, state, complete: this.isComplete(c, doc),
+      workflowContext: outcome ? outcome.context : before.workflowContext,
       codeVersions: this.runtime().codeVersions(c), version: before.version + 1,
       updatedAt: new Date().toISOString(), updatedBy: actor.name,
     };
@@ -146,6 +148,7 @@ export class RecordService {
     await auditLog.append(tx, {
       actor: actor.name, collection: c.name, recordId: id, action: 'update', fromState: before.state, toState: state, diff, note: null,
     });
+    await this.lifecycle().afterWrite?.(tx, actor, after);
     return after;
   }
 
@@ -174,7 +177,8 @@ const parentPath = (path: string) => path.replace(/[^/]+\/$/, '');
 /** The JSON shape of a record in every API answer. */
 export function serialize(r: StoredRecord) {
   return {
-    id: r.id, collection: r.collection, version: r.version, state: r.state, complete: r.complete, node: r.nodeId,
+    id: r.id, collection: r.collection, version: r.version, state: r.state, workflow: r.workflow,
+    workflowContext: r.workflowContext ?? null, complete: r.complete, node: r.nodeId,
     data: r.data, createdAt: r.createdAt, createdBy: r.createdBy, updatedAt: r.updatedAt, updatedBy: r.updatedBy,
     codeVersions: r.codeVersions,
   };

@@ -4,6 +4,8 @@ import { createAjv } from '../validation/ajv.js';
 import { compileValidator, type RecordValidator } from '../validation/validator.js';
 import { Permissions } from '../auth/permissions.js';
 import { notFound } from '../http/errors.js';
+import { loadWorkflows } from '../workflow/machine.js';
+import type { WorkflowDef } from '../workflow/types.js';
 
 /**
  * The application as currently configured: config, compiled validators and the permission
@@ -12,11 +14,19 @@ import { notFound } from '../http/errors.js';
 export class AppRuntime {
   readonly validators = new Map<string, RecordValidator>();
   readonly permissions: Permissions;
+  /** Workflows by name (workflows/<name>.json), loaded and checked with the config. */
+  readonly workflows: Map<string, WorkflowDef>;
 
   constructor(readonly config: AppConfig) {
     const ajv = createAjv();
     for (const [name, c] of config.collections) this.validators.set(name, compileValidator(ajv, c.schema));
     this.permissions = new Permissions(config.manifest);
+    this.workflows = loadWorkflows(config, ajv);
+  }
+
+  /** The workflow a collection follows, if any. */
+  workflowOf(collection: Collection): WorkflowDef | undefined {
+    return collection.workflow ? this.workflows.get(collection.workflow) : undefined;
   }
 
   static load(root: string): AppRuntime {

@@ -1,0 +1,43 @@
+/**
+ * Tree-node fields derived from the people granted roles on the node (app.json
+ * `derivedFromGrants` on the tree collection), e.g. an organization's secretary, contact person
+ * and contact phone. Recomputed in the writing transaction when grants change or when a record
+ * bound to a grant holder changes.
+ */
+import type { Engine } from '../engine.js';
+import type { Queryable } from '../storage/sqlite.js';
+import { recordsTable, type StoredRecord } from '../storage/records.js';
+import type { Actor } from '../records/service.js';
+import { grantStore, type NodeGrant } from './store.js';
+
+/** Recomputes one node's derived fields; writes the node (audited) only when a value changed. */
+export async function recomputeDerived(engine: Engine, tx: Queryable, actor: Actor, nodeId: string): Promise<void> {
+  const tree = engine.runtime.tree;
+  const spec = tree.derivedFromGrants;
+  if (!spec) return;
+  const node = await recordsTable.get(tx, nodeId);
+  if (!node || node.collection !== tree.name) return;
+  const grants = await grantStore.onNode(tx, nodeId);
+  const bound = new Map<string, StoredRecord>();
+  for (const g of grants) {
+    const r = g.selfRecord ? await recordsTable.get(tx, g.selfRecord) : undefined;
+    if (r) bound.set(g.userId, r);
+  }
+  const data = { ...node.data };
+  for (const [field, d] of Object.entries(spec)) {
+    // Holders in the order of the roles listed; among them, people with a bound record first.
+    const holders = d.roles.flatMap((role) => grants.filter((g) => g.role === role));
+    const holder: NodeGrant | undefined = holders.find((g) => bound.has(g.userId)) ?? holders[0];
+    const value = holder ? bound.get(holder.userId)?.data[d.field] ?? (d.fallback === 'displayName' ? holder.displayName : undefined) : undefined;
+    if (value === undefined || value === null || value === '') delete data[field];
+    else data[field] = value;
+  }
+  if (JSON.stringify(data) === JSON.stringify(node.data)) return;
+  await engine.records.update({ name: actor.name }, tree.name, nodeId, data, node.version, tx);
+}
+
+/** After a record was written: recompute the nodes where its bound account holds grants. */
+export async function keepDerivedFields(engine: Engine, tx: Queryable, actor: Actor, record: StoredRecord): Promise<void> {
+  if (!engine.runtime.tree.derivedFromGrants || record.collection === engine.runtime.tree.name) return;
+  for (const nodeId of await grantStore.nodesOfBoundRecord(tx, record.id)) await recomputeDerived(engine, tx, actor, nodeId);
+}

@@ -1,0 +1,81 @@
+/**
+ * The action vocabulary workflow configs name. Context actions (`setContext`, `clearContext`)
+ * are pure XState assigns, applied while the next state is computed. Effect actions
+ * (`setField`, `createRecord`, `deleteRecord`) are run afterwards by the workflow runtime,
+ * inside the event's transaction and through the record service (validation, permission,
+ * unique keys, audit).
+ */
+import { assign } from 'xstate';
+import type { Engine } from '../engine.js';
+import type { Queryable } from '../storage/sqlite.js';
+import { invalid } from '../http/errors.js';
+import { lookupRecord } from '../directory/lookup.js';
+import { resolveValue, resolveValues } from './values.js';
+import type { WorkflowEnv } from './types.js';
+
+type Params = Record<string, any>;
+const envOf = (context: any) => context.$env as WorkflowEnv;
+
+/** Context actions, registered with setup({ actions }). */
+export const contextActions = {
+  /** params.values: {key: value-expression} merged into the workflow context. */
+  setContext: assign(({ context }: { context: any }, p: Params) => resolveValues(p?.values, envOf(context))),
+  /** params.keys: the keys to remove (all when absent). */
+  clearContext: assign(({ context }: { context: any }, p: Params) => {
+    const keys: string[] = p?.keys ?? Object.keys(context).filter((k) => k !== '$env');
+    return Object.fromEntries(keys.map((k) => [k, undefined]));
+  }),
+};
+
+export interface EffectScope {
+  engine: Engine;
+  tx: Queryable;
+  env: WorkflowEnv;
+  /** Field changes to the record itself, written with the new state. */
+  changes: Record<string, unknown>;
+}
+
+type Effect = (scope: EffectScope, p: Params) => Promise<void>;
+
+export const effectActions: Record<string, Effect> = {
+  /** params.values: {field: value-expression}; null removes the field. */
+  async setField(scope, p) {
+    for (const [k, v] of Object.entries(p.values ?? {})) scope.changes[k] = resolveValue(v, scope.env) ?? null;
+  },
+
+  /**
+   * A record of params.collection from the payload's fields (params.fields lists which; all by
+   * default) and params.set (which wins). With params.fill = "lookup", fields the payload leaves
+   * empty are filled from the collection's lookup (stored records, then the imported directory).
+   */
+  async createRecord({ engine, tx, env }, p) {
+    const source = env.payload ?? {};
+    const picked = Array.isArray(p.fields) ? Object.fromEntries(p.fields.filter((f: string) => f in source).map((f: string) => [f, source[f]])) : { ...source };
+    let data: Record<string, unknown> = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== '' && v !== null && v !== undefined));
+    if (p.fill === 'lookup') {
+      const cfg = engine.runtime.collection(p.collection).lookup;
+      for (const key of cfg?.keys ?? []) {
+        if (typeof data[key] !== 'string') continue;
+        const hit = await lookupRecord(engine, env.actor, p.collection, key, data[key] as string, tx);
+        if (hit) data = { ...hit.data, ...data };
+        break;
+      }
+    }
+    data = { ...data, ...resolveValues(p.set, env) };
+    await engine.records.create(env.actor, p.collection, data, tx);
+  },
+
+  /** Deletes the record of params.collection whose id is in payload field params.idFrom; it must hang on this node. */
+  async deleteRecord({ engine, tx, env }, p) {
+    const id = env.payload?.[p.idFrom];
+    const c = engine.runtime.collection(p.collection);
+    const path = `/${p.idFrom}`;
+    if (typeof id !== 'string') throw invalid([{ path, message: `请指定要删除的${c.title}` }]);
+    const target = await engine.records.read(env.actor, p.collection, id, tx).catch(() => null);
+    const node = env.collection.isTree ? env.record.id : env.record.nodeId;
+    if (!target || target.nodeId !== node) throw invalid([{ path, message: `该${c.title}未关联到本${env.collection.title}` }]);
+    await engine.records.delete(env.actor, p.collection, id, undefined, tx);
+  },
+};
+
+export const actionNames = [...Object.keys(contextActions), ...Object.keys(effectActions)];

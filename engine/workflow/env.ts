@@ -1,0 +1,48 @@
+/** Building the evaluation environment and the machine snapshot a record is in. */
+import type { Engine } from '../engine.js';
+import type { Collection } from '../config/types.js';
+import type { Queryable } from '../storage/sqlite.js';
+import type { StoredRecord } from '../storage/records.js';
+import type { Actor } from '../records/service.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import { HttpError } from '../http/errors.js';
+import type { WorkflowContext, WorkflowDef, WorkflowEnv } from './types.js';
+
+/** The environment for one evaluation; counts the collections the machine's `count` guards name. */
+export async function buildEnv(
+  engine: Engine, db: Queryable, wf: WorkflowDef, actor: Actor, collection: Collection, record: StoredRecord,
+  payload: Record<string, unknown> | undefined,
+): Promise<WorkflowEnv> {
+  const counts = new Map<string, number>();
+  const node = collection.isTree ? record.id : record.nodeId;
+  for (const name of wf.countedCollections) {
+    const row = await db.get<{ n: number }>('SELECT count(*) AS n FROM records WHERE collection = ? AND node_id = ?', [name, node]);
+    counts.set(name, row?.n ?? 0);
+  }
+  return { runtime: engine.runtime, collection, record, actor, payload, counts, failures: [] };
+}
+
+/** A synchronous environment without counts (for edits, which run inside the records service). */
+export function plainEnv(runtime: AppRuntime, collection: Collection, record: StoredRecord, actor: Actor): WorkflowEnv {
+  return { runtime, collection, record, actor, payload: {}, counts: new Map(), failures: [] };
+}
+
+/** The record's state in this machine (a record without one is in the initial state). */
+export function stateOf(wf: WorkflowDef, record: StoredRecord): string {
+  const state = record.state ?? wf.initial;
+  if (!wf.stateTitles.has(state)) {
+    throw new HttpError(409, 'workflow_outdated', `记录的状态“${state}”（${record.workflow ?? '无流程'}）不在当前流程 ${wf.key} 中，需先迁移`);
+  }
+  return state;
+}
+
+/** The machine snapshot for a record, with the environment in its context for the guards. */
+export function snapshotOf(wf: WorkflowDef, record: StoredRecord, env: WorkflowEnv) {
+  return wf.machine.resolveState({ value: stateOf(wf, record), context: { ...(record.workflowContext ?? {}), $env: env } });
+}
+
+/** The context to persist: without the environment and without cleared keys; null when empty. */
+export function persistContext(context: Record<string, unknown>): WorkflowContext | null {
+  const out = Object.fromEntries(Object.entries(context).filter(([k, v]) => k !== '$env' && v !== undefined));
+  return Object.keys(out).length ? out : null;
+}

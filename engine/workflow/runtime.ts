@@ -1,0 +1,139 @@
+/**
+ * The workflow runtime: which events a user may send to a record now, applying one event, and
+ * applying one event to many records in one transaction. Every path reads the record through
+ * the records service (the one permission predicate) and runs the same guards.
+ */
+import { transition } from 'xstate';
+import type { Engine } from '../engine.js';
+import type { Queryable } from '../storage/sqlite.js';
+import { recordsTable, type StoredRecord } from '../storage/records.js';
+import { auditLog, diffFields } from '../storage/audit.js';
+import { uniqueKeys } from '../storage/unique-keys.js';
+import type { Actor } from '../records/service.js';
+import type { Collection } from '../config/types.js';
+import { HttpError, badRequest, conflict, invalid } from '../http/errors.js';
+import { toFieldErrors } from '../validation/messages.js';
+import { effectActions, type EffectScope } from './actions.js';
+import { buildEnv, persistContext, snapshotOf, stateOf } from './env.js';
+import { explain, handles } from './explain.js';
+import type { EventDef, WorkflowDef } from './types.js';
+
+/** How an event is offered to a client. */
+const describe = (e: EventDef) => ({ type: e.type, title: e.title, payload: e.payload ?? null, form: e.form ?? null });
+
+function workflowOf(engine: Engine, collection: string): { c: Collection; wf: WorkflowDef } {
+  const c = engine.runtime.collection(collection);
+  const wf = engine.runtime.workflowOf(c);
+  if (!wf) throw new HttpError(404, 'not_found', `${c.title}没有流程`);
+  return { c, wf };
+}
+
+/**
+ * The record's state and the events this actor may send now. Events whose guards fail on the
+ * record's data (not on who is asking) are listed under `blocked` with the reason.
+ */
+export async function availableEvents(engine: Engine, actor: Actor, collection: string, record: StoredRecord) {
+  const { c, wf } = workflowOf(engine, collection);
+  const state = stateOf(wf, record);
+  const env = await buildEnv(engine, engine.db, wf, actor, c, record, undefined);
+  const snapshot = snapshotOf(wf, record, env);
+  const events = [];
+  const blocked = [];
+  for (const e of wf.events.values()) {
+    if (e.internal || !handles(wf, state, e.type)) continue;
+    env.failures = [];
+    if (snapshot.can({ type: e.type })) events.push(describe(e));
+    else {
+      const err = explain(wf, state, e.type, env);
+      if (err.status !== 403) blocked.push({ ...describe(e), error: err.toJSON().error });
+    }
+  }
+  return { state, stateTitle: wf.stateTitles.get(state), workflow: wf.key, context: record.workflowContext ?? null, events, blocked };
+}
+
+/** Splits a request body into the event type and its payload; checks the payload's schema. */
+function readEvent(wf: WorkflowDef, body: unknown): { def: EventDef; payload: Record<string, unknown> } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('请求体应为 {"type": 事件, …}');
+  const { type, ids: _ids, ...payload } = body as Record<string, unknown>;
+  const def = typeof type === 'string' ? wf.events.get(type) : undefined;
+  if (!def || def.internal) throw badRequest(`流程 ${wf.key} 没有可发送的事件“${String(type)}”`);
+  if (def.validate && !def.validate(payload)) throw invalid(toFieldErrors(def.validate.errors, def.payload!));
+  return { def, payload };
+}
+
+/** Applies one event to one record inside the caller's transaction; returns the record as written. */
+export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, collection: string, id: string, body: unknown): Promise<StoredRecord> {
+  const { c, wf } = workflowOf(engine, collection);
+  const record = await engine.records.read(actor, collection, id, tx);
+  const { def, payload } = readEvent(wf, body);
+  const from = stateOf(wf, record);
+  const env = await buildEnv(engine, tx, wf, actor, c, record, payload);
+  const snapshot = snapshotOf(wf, record, env);
+  const event = { type: def.type };
+  if (!snapshot.can(event)) throw explain(wf, from, def.type, env);
+  const [next, actions] = transition(wf.machine, snapshot, event);
+  const scope: EffectScope = { engine, tx, env, changes: {} };
+  for (const a of actions) {
+    const effect = effectActions[a.type];
+    if (effect) await effect(scope, (a.params ?? {}) as Record<string, unknown>);
+  }
+  const data = { ...record.data };
+  for (const [k, v] of Object.entries(scope.changes)) v === null ? delete data[k] : (data[k] = v);
+  const dataDiff = diffFields(record.data, data);
+  const validator = engine.runtime.validator(c.name);
+  if (Object.keys(dataDiff).length) {
+    const errors = validator.validate(data, record.data);
+    if (errors.length) throw invalid(errors);
+    if (await uniqueKeys.clash(tx, c.name, c.uniqueKeys ?? [], data, id)) throw conflict(`${c.title}的唯一标识与另一条记录重复`);
+    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], data, id);
+  }
+  const after: StoredRecord = {
+    ...record, data, state: String(next.value), workflow: wf.key, workflowContext: persistContext(next.context as Record<string, unknown>),
+    complete: validator.completenessErrors(data).length === 0, version: record.version + 1,
+    updatedAt: new Date().toISOString(), updatedBy: actor.name,
+  };
+  if (!(await recordsTable.update(tx, after, record.version))) throw conflict(`该${c.title}已被他人修改，请刷新后重试`);
+  const note = payload[def.note ?? 'reason'] ?? payload.note;
+  await auditLog.append(tx, {
+    actor: actor.name, collection: c.name, recordId: id, action: def.type, fromState: from, toState: after.state,
+    diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
+  });
+  return after;
+}
+
+export interface BatchResult {
+  id: string;
+  ok: boolean;
+  state?: string | null;
+  stateTitle?: string;
+  version?: number;
+  error?: ReturnType<HttpError['toJSON']>['error'];
+}
+
+/**
+ * One event for many records in the caller's transaction: each record in a savepoint, so a
+ * refused record leaves no trace while the others go through; a result per id. Records the
+ * actor cannot read are reported as not found.
+ */
+export async function applyBatch(engine: Engine, tx: Queryable, actor: Actor, collection: string, body: unknown): Promise<BatchResult[]> {
+  const { wf } = workflowOf(engine, collection);
+  const ids = (body as { ids?: unknown })?.ids;
+  if (!Array.isArray(ids) || !ids.length || ids.length > 500 || ids.some((x) => typeof x !== 'string')) {
+    throw badRequest('ids 应为 1 到 500 个记录 id 的列表');
+  }
+  readEvent(wf, body);
+  const results: BatchResult[] = [];
+  for (const id of [...new Set(ids as string[])]) {
+    await tx.exec('SAVEPOINT workflow_event');
+    try {
+      const r = await applyEvent(engine, tx, actor, collection, id, body);
+      await tx.exec('RELEASE workflow_event');
+      results.push({ id, ok: true, state: r.state, stateTitle: wf.stateTitles.get(r.state!), version: r.version });
+    } catch (err) {
+      await tx.exec('ROLLBACK TO workflow_event; RELEASE workflow_event');
+      if (!(err instanceof HttpError)) throw err;
+      results.push({ id, ok: false, error: err.toJSON().error });
+    }
+  }
+  return results;
+}
