@@ -40,6 +40,23 @@ describe('code-table changes at run time', () => {
     expect((await pdl.get(`/api/reports/deprecated-codes?node=${root}`)).status).toBe(404);
   });
 
+  it('SUBMIT refuses a record holding a deprecated code, naming the field and the replacements; fixed, it submits', async () => {
+    const pdl = (await admin.get(`/api/records/member?q=${encodeURIComponent('潘东亮')}`)).body.items[0];
+    const refused = await admin.post(`/api/records/member/${pdl.id}/events`, { type: 'SUBMIT' });
+    expect(refused.status).toBe(422);
+    const detail = refused.body.error.details.find((d: any) => d.path === '/jobPosition');
+    expect(detail.message).toMatch(/^「工作岗位」的代码“机关干部岗位（011）”已停用，请改选：.+（0111）、.+（0112）$/);
+    const fixed = await admin.put(`/api/records/member/${pdl.id}`, { ...pdl.data, jobPosition: '0112' }, pdl.version);
+    expect(fixed.status).toBe(200);
+    expect(fixed.body.complete).toBe(true);
+    const ok = await admin.post(`/api/records/member/${pdl.id}/events`, { type: 'SUBMIT' });
+    expect(ok.status).toBe(200);
+    expect((await admin.get(`/api/records/member/${pdl.id}`)).body.state).toBe('pending');
+    const report = await admin.get(`/api/reports/deprecated-codes?node=${root}`);
+    const group = report.body.groups.find((g: any) => g.code === '011');
+    expect(group.records.map((r: any) => r.title)).not.toContain('潘东亮');
+  });
+
   it('a code added at run time is accepted without restart and shows in GET /api/forms', async () => {
     const t = await table('job-position');
     const edited = { ...t, codes: [...t.codes, { code: '0199', label: '测试新增岗位' }] };
