@@ -31,14 +31,15 @@ export async function generateTypes(appRoot: string): Promise<string> {
   return parts.join('\n');
 }
 
-export const generatedFile = (repoRoot: string) => join(repoRoot, 'engine/generated/app-types.ts');
+/** Types are the application's, not the engine's: they live beside the schemas they come from. */
+export const generatedFile = (appRoot: string) => join(appRoot, 'forms/generated/app-types.ts');
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-  const out = generatedFile(repoRoot);
-  const text = await generateTypes(process.env.CAIJI_APP ?? repoRoot);
-  mkdirSync(join(repoRoot, 'engine/generated'), { recursive: true });
+  const appRoot = resolve(process.env.CAIJI_APP ?? resolve(fileURLToPath(import.meta.url), '../../..'));
+  const out = generatedFile(appRoot);
+  const text = await generateTypes(appRoot);
+  mkdirSync(join(appRoot, 'forms/generated'), { recursive: true });
   const changed = (() => { try { return readFileSync(out, 'utf8') !== text; } catch { return true; } })();
   writeFileSync(out, text);
   console.log(`${changed ? '已更新' : '未变化'}: ${out}`);
