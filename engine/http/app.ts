@@ -13,6 +13,7 @@ import { treeRoutes } from './routes/tree.js';
 import { eventsRoutes } from './routes/events.js';
 import { documentsRoutes } from './routes/documents.js';
 import { uiRoutes } from './routes/ui.js';
+import { jobsRoutes } from './routes/jobs.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -50,6 +51,8 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api/records', documentsRoutes());
   app.route('/api/records', recordRoutes());
   app.route('/api/tree', treeRoutes());
+  app.use('/api/jobs/*', requireUser);
+  app.route('/api/jobs', jobsRoutes());
   for (const mount of mounts) mount(app);
   app.route('/', uiRoutes());
 

@@ -1,0 +1,133 @@
+import type { Engine } from '../engine.js';
+import type { Principal } from '../auth/principal.js';
+import type { Collection } from '../config/types.js';
+import { recordsTable, type StoredRecord } from '../storage/records.js';
+import type { DocumentConfig } from './config.js';
+import { printMode } from './config.js';
+import { stateTitles } from './state-titles.js';
+
+/** A date split for printing: numbers without leading zeros, as on paper forms. */
+export interface DateParts { y: number; m: number; d: number; iso: string }
+
+/** One record as templates see it. */
+export interface RecordView {
+  id: string;
+  collection: string;
+  /** The stored document, unchanged. */
+  data: Record<string, unknown>;
+  /** Each code-table field: its code and label (from the expanded schema's x-codes). */
+  code: Record<string, { code: string; label: string; deprecated: boolean }>;
+  /** Each date field split into year, month and day. */
+  date: Record<string, DateParts>;
+  /** Each field's title from the schema. */
+  title: Record<string, string>;
+  state: string | null;
+  stateTitle: string | null;
+  version: number;
+}
+
+/** A tree node as templates see it. */
+export interface NodeView { id: string; label: string | null; fullName: string | null; data: Record<string, unknown> }
+
+/** Everything one sheet of a document is rendered from. */
+export interface SheetContext extends RecordView {
+  /** The tree node the record hangs on (for a record of the tree collection: the record itself). */
+  node: NodeView | null;
+  /** Root-to-node path of the tree. */
+  path: NodeView[];
+  /** Records of other collections the document config asks for, by name. */
+  related: Record<string, RecordView[]>;
+  /** Printed before the state that makes it final (e.g. for offline confirmation). */
+  draft: boolean;
+  watermark: string | null;
+  today: DateParts;
+  document: { name: string; title: string };
+  app: { name: string; title: string };
+}
+
+/** Splits YYYY-MM-DD (or an ISO timestamp) into numbers; undefined for anything else. */
+export function dateParts(value: unknown): DateParts | undefined {
+  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
+  return m ? { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]), iso: m[0] } : undefined;
+}
+
+const localToday = (): DateParts => {
+  const now = new Date();
+  const iso = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return dateParts(iso)!;
+};
+
+/** The view of one record: data, resolved codes, split dates, field titles and state title. */
+export function recordView(engine: Engine, c: Collection, r: StoredRecord): RecordView {
+  const view: RecordView = {
+    id: r.id, collection: c.name, data: r.data, code: {}, date: {}, title: {}, state: r.state,
+    stateTitle: r.state === null ? null : stateTitles(engine.appRoot, c.workflow)[r.state] ?? r.state, version: r.version,
+  };
+  for (const [field, prop] of Object.entries<any>(c.schema.properties ?? {})) {
+    view.title[field] = prop.title ?? field;
+    const value = r.data[field];
+    if (Array.isArray(prop['x-codes']) && typeof value === 'string') {
+      const hit = prop['x-codes'].find((x: any) => x.code === value);
+      view.code[field] = { code: value, label: hit?.label ?? '', deprecated: !!hit?.deprecated };
+    }
+    if (prop.format === 'date' && dateParts(value)) view.date[field] = dateParts(value)!;
+  }
+  return view;
+}
+
+/** Builds sheet contexts for many records, fetching each tree node and related list once. */
+export class ContextBuilder {
+  private nodes = new Map<string, NodeView | null>();
+
+  constructor(private readonly engine: Engine, private readonly user: Principal | undefined, private readonly doc: DocumentConfig) {}
+
+  private async node(id: string): Promise<NodeView | null> {
+    if (this.nodes.has(id)) return this.nodes.get(id)!;
+    const tree = this.engine.runtime.config.tree;
+    const r = await recordsTable.get(this.engine.db, id);
+    const view = r ? {
+      id: r.id, data: r.data, label: (r.data[tree.labelField] as string) ?? null,
+      fullName: (r.data[tree.fullNameField ?? tree.labelField] as string) ?? null,
+    } : null;
+    this.nodes.set(id, view);
+    return view;
+  }
+
+  private async related(nodeId: string): Promise<Record<string, RecordView[]>> {
+    const out: Record<string, RecordView[]> = {};
+    const rt = this.engine.runtime;
+    for (const [name, rel] of Object.entries(this.doc.related ?? {})) {
+      const c = rt.collection(rel.collection);
+      const filter = this.user ? rt.permissions.readFilter(this.user, c.name) : { sql: '1', params: [] };
+      const page = await recordsTable.page(this.engine.db, `collection = ? AND node_id = ? AND ${filter.sql}`, [c.name, nodeId, ...filter.params], 10_000);
+      out[name] = page.items.map((r) => recordView(this.engine, c, r));
+    }
+    return out;
+  }
+
+  /** The context of one record; throws 409 when its state allows no print. */
+  async build(c: Collection, r: StoredRecord): Promise<SheetContext> {
+    const rt = this.engine.runtime;
+    const view = recordView(this.engine, c, r);
+    const mode = printMode(this.doc, r.state, view.stateTitle);
+    const nodeId = c.isTree ? r.id : r.nodeId;
+    const path: NodeView[] = [];
+    for (const id of r.path.split('/').filter(Boolean)) {
+      const n = await this.node(id);
+      if (n) path.push(n);
+    }
+    if (!c.isTree && nodeId && !path.some((n) => n.id === nodeId)) path.push((await this.node(nodeId))!);
+    const m = rt.config.manifest;
+    return {
+      ...view,
+      node: nodeId ? await this.node(nodeId) : null,
+      path,
+      related: nodeId ? await this.related(nodeId) : {},
+      draft: mode === 'draft',
+      watermark: mode === 'draft' ? this.doc.draftWatermark ?? null : null,
+      today: localToday(),
+      document: { name: this.doc.name, title: this.doc.title },
+      app: { name: m.name, title: m.title },
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import type { Engine } from '../engine.js';
+import type { DocumentConfig } from './config.js';
+import type { SheetContext } from './context.js';
+import { compile, handlebarsFor, templateText } from './templates.js';
+
+/**
+ * Renders a Handlebars HTML template. The template is a whole HTML document and receives
+ * `sheets` (one context per record, one printed sheet each) plus the first sheet's fields at the
+ * top level, so a single-record template may ignore `sheets`.
+ */
+export function renderHtml(engine: Engine, doc: DocumentConfig, sheets: SheetContext[]): string {
+  const hb = handlebarsFor(engine.runtime);
+  const template = compile(hb, templateText(engine.appRoot, doc.template));
+  return template({ ...(sheets[0] ?? {}), sheets, document: { name: doc.name, title: doc.title } });
+}

@@ -1,0 +1,13 @@
+import { PDFDocument } from 'pdf-lib';
+
+/** Joins PDFs into one, pages in order (batches are printed in chunks, then merged). */
+export async function mergePdfs(parts: Buffer[]): Promise<Buffer> {
+  if (parts.length === 1) return parts[0];
+  const out = await PDFDocument.create();
+  for (const part of parts) {
+    const src = await PDFDocument.load(part);
+    const pages = await out.copyPages(src, src.getPageIndices());
+    for (const p of pages) out.addPage(p);
+  }
+  return Buffer.from(await out.save());
+}

@@ -1,0 +1,74 @@
+import type { Engine } from '../engine.js';
+import type { Principal } from '../auth/principal.js';
+import type { Collection } from '../config/types.js';
+import type { StoredRecord } from '../storage/records.js';
+import { actorOf } from '../records/service.js';
+import { notFound } from '../http/errors.js';
+import { documentConfig, requireFormat, type DocumentConfig } from './config.js';
+import { ContextBuilder } from './context.js';
+import { renderHtml } from './html.js';
+import { htmlToPdf } from './pdf.js';
+import { renderXlsx } from './xlsx.js';
+import { mergePdfs } from './merge.js';
+
+/** A produced file, ready to send. */
+export interface RenderedDocument {
+  body: Buffer | string;
+  contentType: string;
+  /** File name (without directory) to offer for download. */
+  filename: string;
+  /** Shown in the browser (HTML preview) rather than downloaded. */
+  inline: boolean;
+}
+
+const TYPES = {
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Splits "member-sheet.pdf" into the document name and format; 404 for anything else. */
+export function parseDocumentFile(file: string): { name: string; format: string } {
+  const m = /^([\w-]+)\.(html|pdf|xlsx)$/.exec(file);
+  if (!m) throw notFound('文档');
+  return { name: m[1], format: m[2] };
+}
+
+const safeName = (s: string) => s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
+
+/** One record's document in one format, read through the permission predicate (404 when out of scope). */
+export async function renderRecordDocument(engine: Engine, user: Principal, collection: string, id: string, file: string): Promise<RenderedDocument> {
+  const { name, format } = parseDocumentFile(file);
+  const c = engine.runtime.collection(collection);
+  const doc = documentConfig(c, name);
+  const fmt = requireFormat(doc, format);
+  const record = await engine.records.read(actorOf(user), c.name, id);
+  const ctx = await new ContextBuilder(engine, user, doc).build(c, record);
+  const title = safeName(`${doc.title}-${String(record.data[c.titleField ?? ''] ?? record.id)}`);
+  if (fmt === 'xlsx') return { body: await renderXlsx(engine, doc, ctx), contentType: TYPES.xlsx, filename: `${title}.xlsx`, inline: false };
+  const html = renderHtml(engine, doc, [ctx]);
+  if (fmt === 'html') return { body: html, contentType: TYPES.html, filename: `${title}.html`, inline: true };
+  return { body: await htmlToPdf(html), contentType: TYPES.pdf, filename: `${title}.pdf`, inline: false };
+}
+
+/** Records per Chromium print: bounds memory and gives long batches their progress steps. */
+export const CHUNK = 25;
+
+/**
+ * One PDF for many records, one sheet each, printed in chunks and merged; `progress` hears the
+ * number of records done after every chunk.
+ */
+export async function renderBatchPdf(
+  engine: Engine, user: Principal, c: Collection, doc: DocumentConfig, records: StoredRecord[],
+  progress: (done: number) => void = () => undefined,
+): Promise<Buffer> {
+  const builder = new ContextBuilder(engine, user, doc);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < records.length; i += CHUNK) {
+    const sheets = [];
+    for (const r of records.slice(i, i + CHUNK)) sheets.push(await builder.build(c, r));
+    parts.push(await htmlToPdf(renderHtml(engine, doc, sheets)));
+    progress(Math.min(records.length, i + CHUNK));
+  }
+  return mergePdfs(parts);
+}

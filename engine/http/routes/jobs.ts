@@ -1,0 +1,20 @@
+import { Hono } from 'hono';
+import { HttpError } from '../errors.js';
+import { getJob, describeJob } from '../../documents/jobs.js';
+import { sendDocument } from './documents.js';
+
+/** /api/jobs/:id — progress of a long batch ({status, done, total}); /api/jobs/:id/result — its file. */
+export function jobsRoutes() {
+  const app = new Hono();
+
+  app.get('/:id', (c) => c.json(describeJob(getJob(c.req.param('id'), c.get('user')!.userId))));
+
+  app.get('/:id/result', (c) => {
+    const job = getJob(c.req.param('id'), c.get('user')!.userId);
+    if (job.status === 'failed') throw new HttpError(409, job.error?.code ?? 'failed', job.error?.message ?? '任务失败');
+    if (job.status !== 'done' || !job.result) throw new HttpError(409, 'not_ready', `任务尚未完成（${job.done}/${job.total}）`);
+    return sendDocument(c, { ...job.result, inline: false });
+  });
+
+  return app;
+}
