@@ -1,5 +1,4 @@
 import type { Queryable } from '../storage/sqlite.js';
-import { pathUpperBound } from '../auth/permissions.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 
 export interface SubtreeStats {
@@ -11,19 +10,27 @@ export interface SubtreeStats {
   byState: Record<string, number>;
 }
 
-/** Counts per state and completeness of each completeness-tracked collection in a subtree. */
+/** '/a/b/c/' → 'c': the node a tree path belongs to. */
+const nodeOfPath = (path: string) => path.split('/').at(-2) ?? '';
+
+/**
+ * Counts per state and completeness of each completeness-tracked collection in a subtree. Reads
+ * the per-node counters that triggers on the records table keep current in every writing
+ * transaction (migration 3), so the cost does not grow with the number of records.
+ */
 export async function subtreeStats(db: Queryable, rt: AppRuntime, path: string): Promise<SubtreeStats[]> {
-  const out: SubtreeStats[] = [];
-  for (const c of rt.config.collections.values()) {
-    if (!c.completeness) continue;
-    const rows = await db.all<{ state: string | null; n: number; done: number }>(
-      'SELECT state, count(*) AS n, sum(complete) AS done FROM records WHERE collection = ? AND path >= ? AND path < ? GROUP BY state',
-      [c.name, path, pathUpperBound(path)],
-    );
-    const total = rows.reduce((a, r) => a + r.n, 0);
-    const complete = rows.reduce((a, r) => a + (r.done ?? 0), 0);
-    const byState = Object.fromEntries(rows.filter((r) => r.state !== null).map((r) => [r.state!, r.n]));
-    out.push({ collection: c.name, total, complete, completeness: total ? complete / total : null, byState });
-  }
-  return out;
+  const tracked = [...rt.config.collections.values()].filter((c) => c.completeness).map((c) => c.name);
+  if (!tracked.length) return [];
+  const rows = await db.all<{ collection: string; state: string; n: number; done: number }>(
+    `SELECT collection, state, total AS n, complete AS done FROM subtree_counts
+     WHERE node_id = ? AND collection IN (${tracked.map(() => '?').join(',')}) AND total > 0`,
+    [nodeOfPath(path), ...tracked],
+  );
+  return tracked.map((collection) => {
+    const mine = rows.filter((r) => r.collection === collection);
+    const total = mine.reduce((a, r) => a + r.n, 0);
+    const complete = mine.reduce((a, r) => a + r.done, 0);
+    const byState = Object.fromEntries(mine.filter((r) => r.state !== '').map((r) => [r.state, r.n]));
+    return { collection, total, complete, completeness: total ? complete / total : null, byState };
+  });
 }

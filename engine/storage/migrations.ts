@@ -97,6 +97,125 @@ const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'subtree counters: tree closure and per-node counts kept by triggers',
+    sql: `
+      -- Every (ancestor, descendant) pair of tree nodes, each node its own ancestor too.
+      CREATE TABLE tree_closure (
+        ancestor   TEXT NOT NULL,
+        descendant TEXT NOT NULL,
+        PRIMARY KEY (descendant, ancestor)
+      ) WITHOUT ROWID;
+      CREATE INDEX tree_closure_ancestor ON tree_closure (ancestor, descendant);
+
+      -- Records in each node's subtree by collection and workflow state ('' = none): what the
+      -- per-subtree 完整度 and counts read, kept current in the writing transaction.
+      CREATE TABLE subtree_counts (
+        node_id    TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        total      INTEGER NOT NULL,
+        complete   INTEGER NOT NULL,
+        PRIMARY KEY (node_id, collection, state)
+      ) WITHOUT ROWID;
+
+      -- A tree record's path ends in its own id; any other record's path is its node's path.
+      -- The node a record counts at (its anchor) is itself for a tree record, else its node.
+      CREATE TRIGGER records_counts_insert AFTER INSERT ON records
+      BEGIN
+        INSERT INTO tree_closure (ancestor, descendant) SELECT NEW.id, NEW.id WHERE substr(NEW.path, -length(NEW.id) - 2) = '/' || NEW.id || '/';
+        INSERT INTO tree_closure (ancestor, descendant)
+          SELECT ancestor, NEW.id FROM tree_closure WHERE descendant = NEW.node_id AND substr(NEW.path, -length(NEW.id) - 2) = '/' || NEW.id || '/';
+        INSERT INTO subtree_counts (node_id, collection, state, total, complete)
+          SELECT ancestor, NEW.collection, coalesce(NEW.state, ''), 1, NEW.complete FROM tree_closure
+          WHERE descendant = CASE WHEN substr(NEW.path, -length(NEW.id) - 2) = '/' || NEW.id || '/' THEN NEW.id ELSE NEW.node_id END
+          ON CONFLICT DO UPDATE SET total = total + 1, complete = complete + excluded.complete;
+      END;
+
+      CREATE TRIGGER records_counts_delete AFTER DELETE ON records
+      BEGIN
+        UPDATE subtree_counts SET total = total - 1, complete = complete - OLD.complete
+          WHERE collection = OLD.collection AND state = coalesce(OLD.state, '')
+            AND node_id IN (SELECT ancestor FROM tree_closure WHERE descendant = CASE WHEN substr(OLD.path, -length(OLD.id) - 2) = '/' || OLD.id || '/' THEN OLD.id ELSE OLD.node_id END);
+        DELETE FROM subtree_counts WHERE node_id = OLD.id;
+        DELETE FROM tree_closure WHERE descendant = OLD.id OR ancestor = OLD.id;
+      END;
+
+      -- A record's own state, completeness or node changes: move its one count.
+      CREATE TRIGGER records_counts_update AFTER UPDATE OF state, complete, node_id ON records
+      WHEN OLD.state IS NOT NEW.state OR OLD.complete IS NOT NEW.complete OR OLD.node_id IS NOT NEW.node_id
+      BEGIN
+        UPDATE subtree_counts SET total = total - 1, complete = complete - OLD.complete
+          WHERE collection = OLD.collection AND state = coalesce(OLD.state, '')
+            AND node_id IN (SELECT ancestor FROM tree_closure WHERE descendant = CASE WHEN substr(OLD.path, -length(OLD.id) - 2) = '/' || OLD.id || '/' THEN OLD.id ELSE OLD.node_id END);
+        INSERT INTO subtree_counts (node_id, collection, state, total, complete)
+          SELECT ancestor, NEW.collection, coalesce(NEW.state, ''), 1, NEW.complete FROM tree_closure
+          WHERE descendant = CASE WHEN substr(NEW.path, -length(NEW.id) - 2) = '/' || NEW.id || '/' THEN NEW.id ELSE NEW.node_id END
+          ON CONFLICT DO UPDATE SET total = total + 1, complete = complete + excluded.complete;
+      END;
+
+      -- A tree node moves to another parent: its whole subtree's counts leave the old ancestors
+      -- and join the new ones, and the closure follows. (Paths of the records below it change
+      -- too, but a path alone changes no count.) Commutes with records_counts_update.
+      CREATE TRIGGER records_counts_move AFTER UPDATE OF node_id ON records
+      WHEN OLD.node_id IS NOT NEW.node_id AND substr(NEW.path, -length(NEW.id) - 2) = '/' || NEW.id || '/'
+      BEGIN
+        UPDATE subtree_counts AS s
+          SET total = total - (SELECT x.total FROM subtree_counts x WHERE x.node_id = NEW.id AND x.collection = s.collection AND x.state = s.state),
+              complete = complete - (SELECT x.complete FROM subtree_counts x WHERE x.node_id = NEW.id AND x.collection = s.collection AND x.state = s.state)
+          WHERE s.node_id IN (SELECT ancestor FROM tree_closure WHERE descendant = OLD.node_id)
+            AND EXISTS (SELECT 1 FROM subtree_counts x WHERE x.node_id = NEW.id AND x.collection = s.collection AND x.state = s.state);
+        INSERT INTO subtree_counts (node_id, collection, state, total, complete)
+          SELECT a.ancestor, x.collection, x.state, x.total, x.complete FROM tree_closure a, subtree_counts x
+          WHERE a.descendant = NEW.node_id AND x.node_id = NEW.id
+          ON CONFLICT DO UPDATE SET total = total + excluded.total, complete = complete + excluded.complete;
+        DELETE FROM tree_closure
+          WHERE descendant IN (SELECT descendant FROM tree_closure WHERE ancestor = NEW.id)
+            AND ancestor IN (SELECT ancestor FROM tree_closure WHERE descendant = OLD.node_id);
+        INSERT INTO tree_closure (ancestor, descendant)
+          SELECT a.ancestor, d.descendant FROM tree_closure a, tree_closure d
+          WHERE a.descendant = NEW.node_id AND d.ancestor = NEW.id;
+      END;
+
+      -- Existing data: the closure from the tree records' paths, then the counts.
+      INSERT INTO tree_closure (ancestor, descendant)
+        WITH RECURSIVE split (id, rest, anc) AS (
+          SELECT id, substr(path, 2), NULL FROM records WHERE substr(path, -length(id) - 2) = '/' || id || '/'
+          UNION ALL
+          SELECT id, substr(rest, instr(rest, '/') + 1), substr(rest, 1, instr(rest, '/') - 1) FROM split WHERE rest <> ''
+        )
+        SELECT anc, id FROM split WHERE anc IS NOT NULL;
+      INSERT INTO subtree_counts (node_id, collection, state, total, complete)
+        SELECT c.ancestor, r.collection, coalesce(r.state, ''), count(*), sum(r.complete)
+        FROM records r JOIN tree_closure c
+          ON c.descendant = CASE WHEN substr(r.path, -length(r.id) - 2) = '/' || r.id || '/' THEN r.id ELSE r.node_id END
+        GROUP BY 1, 2, 3;
+    `,
+  },
+  {
+    version: 4,
+    name: 'import log',
+    sql: `
+      CREATE TABLE import_log (
+        id          TEXT PRIMARY KEY,
+        collection  TEXT NOT NULL,
+        actor       TEXT,
+        filename    TEXT,
+        status      TEXT NOT NULL,        -- previewed | committed | failed | expired
+        at          TEXT NOT NULL,        -- when the file was uploaded
+        committed_at TEXT,
+        total       INTEGER NOT NULL DEFAULT 0,
+        created     INTEGER NOT NULL DEFAULT 0,
+        updated     INTEGER NOT NULL DEFAULT 0,
+        unchanged   INTEGER NOT NULL DEFAULT 0,
+        invalid     INTEGER NOT NULL DEFAULT 0,
+        message     TEXT,                 -- why a commit failed
+        errors_file BLOB                  -- the upload with its errors written in (xlsx), when rows were invalid
+      );
+      CREATE INDEX import_log_collection ON import_log (collection, at);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {
