@@ -13,6 +13,8 @@ import { treeRoutes } from './routes/tree.js';
 import { eventsRoutes } from './routes/events.js';
 import { documentsRoutes } from './routes/documents.js';
 import { uiRoutes } from './routes/ui.js';
+import { lookupRoutes } from './routes/lookup.js';
+import { grantsRoutes } from './routes/grants.js';
 import { jobsRoutes } from './routes/jobs.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
@@ -51,6 +53,9 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api/records', documentsRoutes());
   app.route('/api/records', recordRoutes());
   app.route('/api/tree', treeRoutes());
+  for (const p of ['/api/lookup/*', '/api/directory/*', '/api/grants', '/api/grants/*']) app.use(p, requireUser);
+  app.route('/api', lookupRoutes());
+  app.route('/api/grants', grantsRoutes());
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());
   for (const mount of mounts) mount(app);

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password.js';
 import { users } from '../storage/users.js';
 import { newId } from '../storage/records.js';
 import type { Queryable } from '../storage/sqlite.js';
+import { recomputeDerived } from '../grants/derived.js';
 
 interface RecordsFile { collection: string; records: Record<string, unknown>[] }
 interface UsersFile {
@@ -33,7 +34,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
     for (const file of files) {
       const content = JSON.parse(readFileSync(join(engine.appRoot, 'forms', file), 'utf8')) as Partial<RecordsFile & UsersFile>;
       for (const raw of content.records ?? []) {
-        const { $key, ...fields } = raw;
+        const { $key, $state, ...fields } = raw;
         const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, keys, file)]));
         const id = newId();
         try {
@@ -41,6 +42,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
         } catch (err) {
           throw new Error(`${file} ${String($key ?? '')}: ${(err as Error).message}`);
         }
+        if (typeof $state === 'string') await setDemoState(engine, tx, content.collection!, id, $state, `${file} ${String($key ?? '')}`);
         const c = engine.runtime.collection(content.collection!);
         const label = String(data[c.isTree ? engine.runtime.config.tree.labelField : c.titleField ?? ''] ?? $key);
         if (typeof $key === 'string') keys.set($key, { id, collection: content.collection!, label });
@@ -63,8 +65,18 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
         logins.push({ username: u.username, password: u.password, displayName: u.displayName, roles });
       }
     }
+    for (const { node } of await tx.all<{ node: string }>('SELECT DISTINCT node_id AS node FROM grants')) {
+      await recomputeDerived(engine, tx, { name: 'demo' }, node);
+    }
   });
   return logins;
+}
+
+/** "$state" in a demo record: the workflow state it starts in (one the machine declares). */
+async function setDemoState(engine: Engine, tx: Queryable, collection: string, id: string, state: string, where: string) {
+  const wf = engine.runtime.workflowOf(engine.runtime.collection(collection));
+  if (!wf?.stateTitles.has(state)) throw new Error(`${where}: $state "${state}" 不是流程的状态`);
+  await tx.run('UPDATE records SET state = ? WHERE id = ?', [state, id]);
 }
 
 /** Whether the database holds no records yet (demo data goes only into an empty database). */

@@ -9,7 +9,7 @@ import { assign } from 'xstate';
 import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
 import { invalid } from '../http/errors.js';
-import { lookupRecord } from '../directory/lookup.js';
+import { applyDerive, lookupRecord, normalizeKey } from '../directory/lookup.js';
 import { resolveValue, resolveValues } from './values.js';
 import type { WorkflowEnv } from './types.js';
 
@@ -54,12 +54,10 @@ export const effectActions: Record<string, Effect> = {
     let data: Record<string, unknown> = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== '' && v !== null && v !== undefined));
     if (p.fill === 'lookup') {
       const cfg = engine.runtime.collection(p.collection).lookup;
-      for (const key of cfg?.keys ?? []) {
-        if (typeof data[key] !== 'string') continue;
-        const hit = await lookupRecord(engine, env.actor, p.collection, key, data[key] as string, tx);
-        if (hit) data = { ...hit.data, ...data };
-        break;
-      }
+      const keys = (cfg?.keys ?? []).filter((k) => typeof data[k] === 'string');
+      for (const k of keys) data[k] = normalizeKey(data[k] as string);
+      const hit = keys.length ? await lookupRecord(engine, env.actor, p.collection, keys[0], data[keys[0]] as string, tx) : null;
+      data = applyDerive(cfg, hit ? { ...hit.data, ...data } : data);
     }
     data = { ...data, ...resolveValues(p.set, env) };
     await engine.records.create(env.actor, p.collection, data, tx);

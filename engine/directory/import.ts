@@ -1,0 +1,73 @@
+/**
+ * Importing a lookup directory for a collection from a table: columns named by the schema's
+ * Chinese titles or property names, code-table columns by code or label. Every row is
+ * validated like a record of the collection (except the tree-node field) and needs at least
+ * one lookup key; valid rows are stored in one transaction, invalid ones reported per row.
+ */
+import type { Engine } from '../engine.js';
+import type { Actor } from '../records/service.js';
+import type { Collection } from '../config/types.js';
+import type { FieldError } from '../validation/messages.js';
+import { badRequest } from '../http/errors.js';
+import { applyDerive, lookupConfig, normalizeKey } from './lookup.js';
+import { directoryTable } from './table.js';
+
+export interface ImportResult {
+  rows: number;
+  imported: number;
+  rejected: number;
+  errors: { row: number; errors: FieldError[] }[];
+}
+
+/** Header cell → property name (by property name or title). */
+function columnMap(c: Collection, header: string[]): (string | null)[] {
+  const props = c.schema.properties ?? {};
+  return header.map((h) => {
+    const t = h.trim().replace(/^\*/, '');
+    if (props[t]) return t;
+    return Object.keys(props).find((k) => props[k].title === t) ?? null;
+  });
+}
+
+/** A cell's text as the property's value: booleans, numbers, code-table labels → codes. */
+function toValue(prop: Record<string, any>, text: string): unknown {
+  if (prop.type === 'boolean') return ['是', 'true', '1', '√', 'Y', 'y'].includes(text) ? true : ['否', 'false', '0', 'N', 'n'].includes(text) ? false : text;
+  if (prop.type === 'integer' || prop.type === 'number') return Number.isNaN(Number(text)) ? text : Number(text);
+  const codes: { code: string; label: string }[] | undefined = prop['x-codes'];
+  if (codes && !codes.some((x) => x.code === text)) return codes.find((x) => x.label === text)?.code ?? text;
+  return text;
+}
+
+export async function importDirectory(engine: Engine, actor: Actor, collection: string, table: string[][]): Promise<ImportResult> {
+  const c = engine.runtime.collection(collection);
+  if (!c.lookup) throw badRequest(`${c.title}没有可导入的查找目录`);
+  const cfg = lookupConfig(engine, collection, c.lookup.keys[0]);
+  const [header, ...rows] = table;
+  if (!header) throw badRequest('文件为空');
+  const cols = columnMap(c, header);
+  if (!cols.some((k) => k && cfg.keys.includes(k))) {
+    throw badRequest(`表头中没有查找列（${cfg.keys.map((k) => c.schema.properties[k]?.title ?? k).join('、')}）`);
+  }
+  const validator = engine.runtime.validator(c.name);
+  const result: ImportResult = { rows: rows.length, imported: 0, rejected: 0, errors: [] };
+  const good: { keys: [string, string][]; data: Record<string, unknown> }[] = [];
+  rows.forEach((cells, i) => {
+    let data: Record<string, unknown> = {};
+    cols.forEach((k, j) => {
+      const text = (cells[j] ?? '').trim();
+      if (k && k !== c.nodeField && text !== '') data[k] = cfg.keys.includes(k) ? normalizeKey(text) : toValue(c.schema.properties[k], text);
+    });
+    data = applyDerive(cfg, data);
+    const errors = validator.validate(data).filter((e) => e.path !== `/${c.nodeField}`);
+    const keys = cfg.keys.filter((k) => typeof data[k] === 'string').map((k) => [k, data[k] as string] as [string, string]);
+    if (!keys.length) errors.push({ path: `/${cfg.keys[0]}`, message: `缺少${cfg.keys.map((k) => `「${c.schema.properties[k]?.title ?? k}」`).join('或')}` });
+    if (errors.length) result.errors.push({ row: i + 2, errors });
+    else good.push({ keys, data });
+  });
+  await engine.db.transaction(async (tx) => {
+    for (const g of good) await directoryTable.put(tx, c.name, g.keys, g.data, actor.name);
+  });
+  result.imported = good.length;
+  result.rejected = result.errors.length;
+  return result;
+}

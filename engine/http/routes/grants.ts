@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { jsonBody } from '../body.js';
+import { recordsTable } from '../../storage/records.js';
+import { auditLog } from '../../storage/audit.js';
+import { grantStore } from '../../grants/store.js';
+import { recomputeDerived } from '../../grants/derived.js';
+import { actorOf } from '../../records/service.js';
+import type { Principal } from '../../auth/principal.js';
+import type { Engine } from '../../engine.js';
+import { badRequest, forbidden, invalid, notFound } from '../errors.js';
+
+/** The tree node a grant request names, checked: the user holds "grant" on it or above. */
+async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
+  const rt = engine.runtime;
+  if (typeof nodeId !== 'string' || !nodeId) throw invalid([{ path: '/node', message: '「组织」为必填项' }]);
+  const node = await recordsTable.get(engine.db, nodeId);
+  if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
+  if (!rt.permissions.onPath(user, 'grant', node.path)) throw forbidden(`无权设置该${rt.tree.title}的职务和权限`);
+  return node;
+}
+
+/** A role that may be granted on a node (self roles belong to accounts, not to grants). */
+function grantableRole(engine: Engine, role: unknown): string {
+  const roles = engine.runtime.config.manifest.roles;
+  if (typeof role !== 'string' || !roles[role] || roles[role].self) {
+    const names = Object.entries(roles).filter(([, r]) => !r.self).map(([k, r]) => `${r.title}（${k}）`).join('、');
+    throw invalid([{ path: '/role', message: `「职务」应为：${names}` }]);
+  }
+  return role;
+}
+
+/**
+ * /api/grants — who holds which role on a tree node (党委书记, 支部委员, 管理员 …). Reading and
+ * changing need the "grant" permission on the node or above. A grant names the account by
+ * username, or by the record it is bound to (a member record). Derived node fields (secretary,
+ * contact, phone) are recomputed in the same transaction, and each change is audited on the node.
+ */
+export function grantsRoutes() {
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const engine = c.get('engine');
+    const node = await grantNode(engine, c.get('user')!, c.req.query('node'));
+    const roles = engine.runtime.config.manifest.roles;
+    const items = (await grantStore.onNode(engine.db, node.id)).map((g) => ({
+      username: g.username, displayName: g.displayName, role: g.role, roleTitle: roles[g.role]?.title ?? g.role, record: g.selfRecord,
+    }));
+    const grantable = Object.entries(roles).filter(([, r]) => !r.self).map(([role, r]) => ({ role, title: r.title }));
+    return c.json({ node: node.id, items, roles: grantable });
+  });
+
+  const change = (add: boolean) => async (c: any) => {
+    const engine: Engine = c.get('engine');
+    const user: Principal = c.get('user')!;
+    const body = add ? await jsonBody<Record<string, unknown>>(c) : c.req.query();
+    const node = await grantNode(engine, user, body?.node);
+    const role = grantableRole(engine, body.role);
+    const actor = actorOf(user);
+    const title = engine.runtime.config.manifest.roles[role].title;
+    const result = await engine.db.transaction(async (tx) => {
+      let account;
+      if (typeof body.record === 'string' && body.record) {
+        const rec = await recordsTable.get(tx, body.record);
+        if (!rec || !engine.runtime.permissions.onRecord(user, 'read', rec)) throw notFound('人员');
+        account = await grantStore.userBoundTo(tx, rec.id);
+        if (!account) throw invalid([{ path: '/record', message: '该人员尚无系统账号，不能授予职务' }]);
+      } else if (typeof body.username === 'string' && body.username) {
+        account = await grantStore.userByName(tx, body.username);
+        if (!account) throw invalid([{ path: '/username', message: `用户“${body.username}”不存在` }]);
+      } else throw badRequest('请指定 username 或 record');
+      const changed = add ? await grantStore.add(tx, account.id, role, node.id) : await grantStore.remove(tx, account.id, role, node.id);
+      if (!add && !changed) throw notFound('授权');
+      if (changed) {
+        await auditLog.append(tx, {
+          actor: user.username, collection: node.collection, recordId: node.id, action: add ? 'grant' : 'revoke',
+          fromState: null, toState: null, diff: null, note: `${account.display_name}（${account.username}）${add ? '授予' : '撤销'}${title}`,
+        });
+        await recomputeDerived(engine, tx, actor, node.id);
+      }
+      return { username: account.username, displayName: account.display_name, role, roleTitle: title, node: node.id, changed };
+    });
+    return c.json(result, add && result.changed ? 201 : 200);
+  };
+
+  app.post('/', change(true));
+  app.delete('/', change(false));
+  return app;
+}

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { actorOf } from '../../records/service.js';
+import { lookupConfig, lookupRecord, normalizeKey } from '../../directory/lookup.js';
+import { importDirectory } from '../../directory/import.js';
+import { readTable, XLSX_TYPE } from '../../directory/read-table.js';
+import { HttpError, badRequest, forbidden, invalid } from '../errors.js';
+
+/**
+ * GET /api/lookup/:collection?<key>=<value> — a record found by a lookup key among stored
+ * records the user may read, then the imported directory: { found, source, data, recordId, node }.
+ * POST /api/directory/:collection — import the directory from CSV or xlsx (raw body with its
+ * content type, or multipart field "file"), for users holding write permission somewhere.
+ */
+export function lookupRoutes() {
+  const app = new Hono();
+
+  app.get('/lookup/:collection', async (c) => {
+    const engine = c.get('engine');
+    const collection = c.req.param('collection');
+    const query = Object.entries(c.req.query());
+    if (query.length !== 1) throw badRequest('请按一个查找字段查询，如 ?creditCode=…');
+    const [key, raw] = query[0];
+    lookupConfig(engine, collection, key);
+    const value = normalizeKey(raw);
+    const errors = engine.runtime.validator(collection).validate({ [key]: value }).filter((e) => e.path === `/${key}`);
+    if (errors.length) throw invalid(errors);
+    const hit = await lookupRecord(engine, actorOf(c.get('user')!), collection, key, value);
+    return c.json(hit ? { found: true, ...hit } : { found: false });
+  });
+
+  app.post('/directory/:collection', async (c) => {
+    const engine = c.get('engine');
+    const user = c.get('user')!;
+    if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden('只有管理员可以导入单位目录');
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    let bytes: Buffer;
+    let name = '';
+    if (type.startsWith('multipart/form-data')) {
+      const body = await c.req.parseBody();
+      const file = body.file;
+      if (!(file instanceof File)) throw badRequest('请上传文件（字段名 file）');
+      bytes = Buffer.from(await file.arrayBuffer());
+      name = file.name.toLowerCase();
+    } else bytes = Buffer.from(await c.req.arrayBuffer());
+    const kind = type.startsWith(XLSX_TYPE) || name.endsWith('.xlsx') ? 'xlsx'
+      : type.startsWith('text/csv') || name.endsWith('.csv') ? 'csv' : null;
+    if (!kind) throw new HttpError(415, 'unsupported_media_type', '请上传 CSV（text/csv）或 xlsx 文件');
+    const table = await readTable(bytes, kind);
+    return c.json(await importDirectory(engine, { name: user.username, principal: user }, c.req.param('collection'), table));
+  });
+
+  return app;
+}
