@@ -1,0 +1,87 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Client } from '../helpers/client.js';
+import { nodeId } from '../helpers/demo.js';
+
+/** Roles per organization (manual 二、第三步) and the organization fields derived from them. */
+describe('grants: 书记, 支部委员, 管理员 and the derived secretary / contact / phone', () => {
+  let s: TestServer;
+  let tnl: Client;
+  let grid1: string;
+  let wangli: any;
+
+  const org = async (id: string) => (await tnl.get(`/api/records/organization/${id}`)).body;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    tnl = await s.login('tnl_admin');
+    grid1 = await nodeId(tnl, '丰台区太平桥街道太南里社区第一网格党支部');
+    wangli = (await tnl.get(`/api/records/member?node=${grid1}&q=${encodeURIComponent('王丽')}`)).body.items[0];
+  });
+  afterAll(async () => { await s.stop(); });
+
+  it('the demo grants already fill 党组织书记, 党组织联系人 and 联系电话', async () => {
+    const ft = await s.login('ft_admin');
+    const caihong = (await ft.get(`/api/records/organization/${await nodeId(ft, '彩虹北社区第二支部')}`)).body;
+    expect(caihong.data).toMatchObject({ secretary: '赵国明', contact: '张鹏', contactPhone: '13911112222' });
+    const list = await ft.get(`/api/grants?node=${caihong.id}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((g: any) => [g.username, g.roleTitle])).toEqual([['zhaoguoming', '支部书记'], ['zhangpeng', '支部委员']]);
+    expect(list.body.roles.map((r: any) => r.title)).toEqual(expect.arrayContaining(['党委书记', '总支书记', '支部书记', '支部委员', '管理员']));
+    expect(list.body.roles.map((r: any) => r.title)).not.toContain('党员');
+  });
+
+  it('an admin of the organization or above sets 支部书记 and 管理员; the fields follow in the same request', async () => {
+    const sec = await tnl.post('/api/grants', { record: wangli.id, role: 'secretary', node: grid1 });
+    expect(sec.status).toBe(201);
+    expect(sec.body).toMatchObject({ username: 'wangli', roleTitle: '支部书记', node: grid1 });
+    expect((await org(grid1)).data.secretary).toBe('王丽');
+    const adm = await tnl.post('/api/grants', { username: 'wangli', role: 'admin', node: grid1 });
+    expect(adm.status).toBe(201);
+    expect((await org(grid1)).data).toMatchObject({ secretary: '王丽', contact: '王丽', contactPhone: '15010203040' });
+    // Granting again changes nothing.
+    expect((await tnl.post('/api/grants', { username: 'wangli', role: 'admin', node: grid1 })).status).toBe(200);
+    // The grant takes effect: 王丽 now maintains her branch.
+    const w = await s.login('wangli');
+    expect((await w.get(`/api/records/organization/${grid1}/events`)).body.events.map((e: any) => e.type)).toEqual(['UNMARK_SAME_LEGAL_UNIT']);
+    const h = await tnl.get(`/api/records/organization/${grid1}/history`);
+    expect(h.body.items.filter((e: any) => e.action === 'grant').map((e: any) => e.note)).toEqual(['王丽（wangli）授予支部书记', '王丽（wangli）授予管理员']);
+  });
+
+  it('a change of the contact person\'s 手机号码 updates 联系电话', async () => {
+    const m = (await tnl.get(`/api/records/member/${wangli.id}`)).body;
+    const res = await tnl.put(`/api/records/member/${wangli.id}`, { ...m.data, mobile: '15010209999' }, m.version);
+    expect(res.status).toBe(200);
+    expect((await org(grid1)).data.contactPhone).toBe('15010209999');
+  });
+
+  it('revoking a grant clears the derived field', async () => {
+    const del = await tnl.delete(`/api/grants?node=${grid1}&role=secretary&username=wangli`);
+    expect(del.status).toBe(200);
+    const after = await org(grid1);
+    expect(after.data.secretary).toBeUndefined();
+    expect(after.data.contact).toBe('王丽');
+    expect((await tnl.delete(`/api/grants?node=${grid1}&role=secretary&username=wangli`)).status).toBe(404);
+  });
+
+  it('refuses grants outside one\'s own organizations, without grant permission, and bad roles or people', async () => {
+    const meiyu = await s.login('meiyu_admin');
+    expect((await meiyu.post('/api/grants', { username: 'luhuiqian', role: 'admin', node: grid1 })).status).toBe(404);
+    expect((await meiyu.get(`/api/grants?node=${grid1}`)).status).toBe(404);
+    const secretary = await s.login('zhaoguoming');
+    const caihong = await nodeId(secretary, '彩虹北社区第二支部');
+    expect((await secretary.post('/api/grants', { username: 'zhaoguoming', role: 'admin', node: caihong })).status).toBe(403);
+    expect((await secretary.get(`/api/grants?node=${caihong}`)).status).toBe(403);
+    const selfRole = await tnl.post('/api/grants', { username: 'wangli', role: 'self', node: grid1 });
+    expect(selfRole.status).toBe(422);
+    expect(selfRole.body.error.details[0].path).toBe('/role');
+    expect((await tnl.post('/api/grants', { username: 'nobody', role: 'admin', node: grid1 })).status).toBe(422);
+    const noAccount = (await tnl.get(`/api/records/member?q=${encodeURIComponent('李建国')}`)).body.items[0];
+    const na = await tnl.post('/api/grants', { record: noAccount.id, role: 'committee', node: grid1 });
+    expect(na.status).toBe(422);
+    expect(na.body.error.message).toContain('尚无系统账号');
+    // An admin below cannot grant on the node above.
+    const w = await s.login('wangli');
+    expect((await w.post('/api/grants', { username: 'wangli', role: 'admin', node: await nodeId(tnl, '丰台区太平桥街道太南里社区党委') })).status).toBe(404);
+  });
+});
