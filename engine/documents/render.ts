@@ -51,8 +51,11 @@ export async function renderRecordDocument(engine: Engine, user: Principal, coll
   return { body: await htmlToPdf(html), contentType: TYPES.pdf, filename: `${title}.pdf`, inline: false };
 }
 
-/** Records per Chromium print: bounds memory and gives long batches their progress steps. */
-export const CHUNK = 25;
+/**
+ * Records per Chromium print: bounds memory and gives long batches their progress steps. Each
+ * print pays a fixed cost (embedding the CJK fonts) of a few seconds, so chunks are not small.
+ */
+export const CHUNK = 50;
 
 /**
  * One PDF for many records, one sheet each, printed in chunks and merged; `progress` hears the
