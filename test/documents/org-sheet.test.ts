@@ -23,7 +23,7 @@ describe('organization sheet (党组织和所在单位基本信息采集表)', (
   let s: TestServer;
   let admin: Client;
   let jointId: string;
-  const units = [
+  const units: { fullName: string; category: string; partyOrgStatus: string; creditCode?: string; orgCode?: string }[] = [
     { fullName: '北京京南物业管理有限公司', category: '23', partyOrgStatus: '9003', ...codes(1001) },
     { fullName: '北京丰益商贸有限公司', category: '21', partyOrgStatus: '9003', ...codes(1002) },
     { fullName: '丰台区太平桥个体商户联合会', category: '23', partyOrgStatus: '9003' },
