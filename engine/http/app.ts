@@ -15,6 +15,7 @@ import { documentsRoutes } from './routes/documents.js';
 import { uiRoutes } from './routes/ui.js';
 import { lookupRoutes } from './routes/lookup.js';
 import { grantsRoutes } from './routes/grants.js';
+import { selfRoutes } from './routes/self.js';
 import { jobsRoutes } from './routes/jobs.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
@@ -53,9 +54,10 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api/records', documentsRoutes());
   app.route('/api/records', recordRoutes());
   app.route('/api/tree', treeRoutes());
-  for (const p of ['/api/lookup/*', '/api/directory/*', '/api/grants', '/api/grants/*']) app.use(p, requireUser);
+  for (const p of ['/api/lookup/*', '/api/directory/*', '/api/grants', '/api/grants/*', '/api/self']) app.use(p, requireUser);
   app.route('/api', lookupRoutes());
   app.route('/api/grants', grantsRoutes());
+  app.route('/api/self', selfRoutes());
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());
   for (const mount of mounts) mount(app);

@@ -198,6 +198,22 @@ describe('workflow: member confirmation', () => {
     expect(after.body.state).toBe(before.body.state);
   });
 
+  it('the member\'s self-service view: own record, 必核 items marked, the events they may send', async () => {
+    const w = id['芦会倩'];
+    expect((await ft.post(`/api/records/member/${w}/events`, { type: 'SUBMIT' })).body.state).toBe('pending');
+    const me = await (await s.login('luhuiqian')).get('/api/self');
+    expect(me.status).toBe(200);
+    expect(me.body.record.id).toBe(w);
+    expect(me.body).toMatchObject({ state: 'pending', stateTitle: '待确认' });
+    expect(me.body.events.map((e: any) => e.title)).toEqual(['确认信息', '修改信息']);
+    const byField = Object.fromEntries(me.body.fields.map((f: any) => [f.field, f]));
+    expect(byField.name).toMatchObject({ title: '姓名', text: '芦会倩', essential: true });
+    expect(byField.gender).toMatchObject({ value: '2', text: '女', essential: true });
+    expect(byField.email.essential).toBe(false);
+    expect(me.body.fields[0].field).toBe('orgId');
+    expect((await ft.get('/api/self')).status).toBe(404);
+  });
+
   it('unknown events and malformed batches are 400', async () => {
     expect((await ft.post(`/api/records/member/${id['芦会倩']}/events`, { type: 'APPROVE' })).status).toBe(400);
     expect((await ft.post(`/api/records/member/${id['芦会倩']}/events`, { type: 'EDITED' })).status).toBe(400);
