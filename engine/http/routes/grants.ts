@@ -30,7 +30,7 @@ function grantableRole(engine: Engine, role: unknown): string {
 }
 
 /**
- * /api/grants — who holds which role on a tree node (党委书记, 支部委员, 管理员 …). Reading and
+ * /api/grants — who holds which role on a tree node (secretary, committee member, admin …). Reading and
  * changing need the "grant" permission on the node or above. A grant names the account by
  * username, or by the record it is bound to (a member record). Derived node fields (secretary,
  * contact, phone) are recomputed in the same transaction, and each change is audited on the node.

@@ -18,7 +18,8 @@ export function lookupRoutes() {
     const engine = c.get('engine');
     const collection = c.req.param('collection');
     const query = Object.entries(c.req.query());
-    if (query.length !== 1) throw badRequest('请按一个查找字段查询，如 ?creditCode=…');
+    const c0 = engine.runtime.collection(collection);
+    if (query.length !== 1) throw badRequest(`请按一个查找字段查询，如 ?${c0.lookup?.keys[0] ?? 'key'}=…`);
     const [key, raw] = query[0];
     lookupConfig(engine, collection, key);
     const value = normalizeKey(raw);
@@ -31,7 +32,7 @@ export function lookupRoutes() {
   app.post('/directory/:collection', async (c) => {
     const engine = c.get('engine');
     const user = c.get('user')!;
-    if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden('只有管理员可以导入单位目录');
+    if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden(`只有管理员可以导入${engine.runtime.collection(c.req.param('collection')).title}目录`);
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     let bytes: Buffer;
     let name = '';

@@ -1,0 +1,71 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadWorkflow } from '../../engine/workflow/machine.js';
+import { evaluateGuard } from '../../engine/workflow/guards.js';
+import { createAjv } from '../../engine/validation/ajv.js';
+import type { AppConfig } from '../../engine/config/types.js';
+import type { WorkflowEnv } from '../../engine/workflow/types.js';
+
+const appWith = (workflow: unknown): AppConfig => {
+  const root = mkdtempSync(join(tmpdir(), 'caiji-wf-'));
+  mkdirSync(join(root, 'workflows'));
+  writeFileSync(join(root, 'workflows', 'w.json'), JSON.stringify(workflow));
+  return { root, collections: new Map(), codes: new Map() } as unknown as AppConfig;
+};
+
+/** Workflow configs are checked when loaded: every problem named with its place. */
+describe('workflow config checks', () => {
+  it('loads a well-formed machine with id@version, titles and counted collections', () => {
+    const problems: string[] = [];
+    const wf = loadWorkflow(appWith({
+      id: 'w', initial: 'a', meta: { version: 2, events: { GO: { title: '前进' } } },
+      states: {
+        a: { meta: { title: '甲' }, on: { GO: { target: 'b', guard: { type: 'all', params: { guards: [{ type: 'count', params: { collection: 'x', max: 0 } }] } } } } },
+        b: { meta: { title: '乙' } },
+      },
+    }), 'w', createAjv(), problems);
+    expect(problems).toEqual([]);
+    expect(wf).toMatchObject({ key: 'w@2', initial: 'a', countedCollections: ['x'] });
+    expect(wf!.stateTitles.get('b')).toBe('乙');
+  });
+
+  it('names unknown guards and actions, undeclared events, missing titles and bad targets', () => {
+    const problems: string[] = [];
+    const wf = loadWorkflow(appWith({
+      id: 'other', initial: 'a', meta: { version: 0, events: { GO: {} } },
+      states: {
+        a: { on: { GO: { target: 'nowhere', guard: { type: 'isFriday' }, actions: ['launch'] }, STOP: 'a' } },
+      },
+    }), 'w', createAjv(), problems);
+    expect(wf).toBeNull();
+    const text = problems.join('\n');
+    for (const part of ['id 应为 "w"', 'meta.version', 'states.a.meta.title', 'meta.events.GO.title', '未知的 guard "isFriday"', '未知的 action "launch"', 'target "nowhere"', '事件 STOP 未在 meta.events 中声明']) {
+      expect(text).toContain(part);
+    }
+  });
+});
+
+describe('guard vocabulary', () => {
+  const env = (data: Record<string, unknown>, counts: Record<string, number> = {}, payload?: Record<string, unknown>): WorkflowEnv => ({
+    runtime: { config: { collections: new Map([['u', { title: '单位' }]]) } } as any,
+    collection: { name: 'c', title: '记录', schema: { properties: { kind: { title: '类别' } } } } as any,
+    record: { id: 'r', data } as any, actor: { name: 'x' }, payload, counts: new Map(Object.entries(counts)), failures: [],
+  });
+
+  it('field, count and payload tests, with the failure of the furthest guard in an all', () => {
+    expect(evaluateGuard(env({ kind: 'A' }), { type: 'field', params: { field: 'kind', in: ['A', 'B'] } }).ok).toBe(true);
+    expect(evaluateGuard(env({ kind: 'A' }), { type: 'field', params: { field: 'kind', notIn: ['A'] } }).ok).toBe(false);
+    expect(evaluateGuard(env({}, { u: 1 }), { type: 'count', params: { collection: 'u', max: 0 } })).toMatchObject({ ok: false, failure: { kind: 'refused', message: '单位数量（1）不允许此操作' } });
+    expect(evaluateGuard(env({}, { u: 2 }), { type: 'count', params: { collection: 'u', min: 2 } }).ok).toBe(true);
+    // Payload tests pass while probing (no payload yet) and decide when it is there.
+    expect(evaluateGuard(env({}), { type: 'payload', params: { field: 'p', equals: 1 } }).ok).toBe(true);
+    expect(evaluateGuard(env({}, {}, { p: 2 }), { type: 'payload', params: { field: 'p', equals: 1 } }).ok).toBe(false);
+    const r = evaluateGuard(env({ kind: 'A' }, { u: 1 }), { type: 'all', params: { guards: [
+      { type: 'field', params: { field: 'kind', equals: 'A' } },
+      { type: 'count', params: { collection: 'u', max: 0, message: '只能有一个' } },
+    ] } });
+    expect(r).toMatchObject({ ok: false, depth: 1, failure: { message: '只能有一个' } });
+  });
+});
