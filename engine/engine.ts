@@ -1,6 +1,8 @@
 import { Database } from './storage/sqlite.js';
 import { migrate } from './storage/migrations.js';
 import { AppRuntime } from './runtime/runtime.js';
+import { LiveConfig } from './runtime/live-config.js';
+import { recomputeAfterCodeChange } from './codes/recompute.js';
 import { RecordService } from './records/service.js';
 import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
@@ -11,6 +13,8 @@ export interface EngineOptions {
   appRoot: string;
   /** SQLite file. */
   dbFile: string;
+  /** Watch the config folders and apply changes without restart. */
+  watchConfig?: boolean;
 }
 
 /** The running engine: database, the current application runtime and the services over them. */
@@ -20,20 +24,31 @@ export interface Engine {
   readonly records: RecordService;
   readonly lifecycle: Lifecycle;
   readonly appRoot: string;
+  /** The live config: status of the last load, reload(). */
+  readonly config: LiveConfig;
   close(): Promise<void>;
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const runtime = AppRuntime.load(options.appRoot);
+  const config = new LiveConfig(options.appRoot, AppRuntime.load(options.appRoot));
   const db = await Database.open(options.dbFile);
   await migrate(db);
+  // Completeness depends on code tables: recompute what a code-table change can affect.
+  config.onChange((next, previous) => recomputeAfterCodeChange(db, next, previous).then(() => undefined));
+  if (options.watchConfig) config.watch();
   const engine: Engine = {
     db,
-    runtime,
+    config,
+    get runtime() {
+      return config.current;
+    },
     lifecycle: workflowLifecycle(() => engine.runtime, (tx, actor, record) => keepDerivedFields(engine, tx, actor, record)),
     appRoot: options.appRoot,
     records: new RecordService(db, () => engine.runtime, () => engine.lifecycle),
-    close: () => db.close(),
+    close: async () => {
+      config.close();
+      await db.close();
+    },
   };
   return engine;
 }

@@ -14,6 +14,7 @@ try {
     port,
     host: process.env.HOST ?? '0.0.0.0',
     demo: process.env.CAIJI_DEMO !== '0',
+    watchConfig: true,
   });
   const title = server.engine.runtime.config.manifest.title;
   console.log(`caiji — ${title}`);

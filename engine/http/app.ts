@@ -16,6 +16,7 @@ import { uiRoutes } from './routes/ui.js';
 import { lookupRoutes } from './routes/lookup.js';
 import { grantsRoutes } from './routes/grants.js';
 import { selfRoutes } from './routes/self.js';
+import { codesAdminRoutes } from './routes/codes-admin.js';
 import { jobsRoutes } from './routes/jobs.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
@@ -46,6 +47,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   });
   app.route('/api', authRoutes());
   app.route('/api', configRoutes());
+  app.route('/api', codesAdminRoutes());
   app.use('/api/records/*', requireUser);
   app.use('/api/tree/*', requireUser);
   app.use('/api/tree', requireUser);

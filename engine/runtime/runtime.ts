@@ -1,4 +1,4 @@
-import { loadApp } from '../config/load-app.js';
+import { loadApp, ConfigError } from '../config/load-app.js';
 import type { AppConfig, Collection } from '../config/types.js';
 import { createAjv } from '../validation/ajv.js';
 import { compileValidator, type RecordValidator } from '../validation/validator.js';
@@ -19,7 +19,15 @@ export class AppRuntime {
 
   constructor(readonly config: AppConfig) {
     const ajv = createAjv();
-    for (const [name, c] of config.collections) this.validators.set(name, compileValidator(ajv, c.schema));
+    const problems: string[] = [];
+    for (const [name, c] of config.collections) {
+      try {
+        this.validators.set(name, compileValidator(ajv, c.schema));
+      } catch (err) {
+        problems.push(`forms/${c.schemaFile}: ${(err as Error).message}`);
+      }
+    }
+    if (problems.length) throw new ConfigError(problems);
     this.permissions = new Permissions(config.manifest);
     this.workflows = loadWorkflows(config, ajv);
   }
