@@ -18,6 +18,7 @@ import { grantsRoutes } from './routes/grants.js';
 import { selfRoutes } from './routes/self.js';
 import { codesAdminRoutes } from './routes/codes-admin.js';
 import { jobsRoutes } from './routes/jobs.js';
+import { importRoutes } from './routes/import.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -62,6 +63,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api/self', selfRoutes());
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());
+  app.route('/api/import', importRoutes());
   for (const mount of mounts) mount(app);
   app.route('/', uiRoutes());
 

@@ -1,0 +1,81 @@
+import { Hono, type Context } from 'hono';
+import { requireUser } from '../middleware/session.js';
+import { jsonBody } from '../body.js';
+import { badRequest } from '../errors.js';
+import { importTemplate, runPreview, runCommit, errorsWorkbook, importLog } from '../../import/index.js';
+import { startImportJob, importJob, describeImportJob } from '../../import/jobs.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const attachment = (name: string) => `attachment; filename="import.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+/** The uploaded file: a multipart field (any name) or the raw request body. */
+async function upload(c: Context): Promise<{ buf: Buffer; filename?: string; contentType?: string }> {
+  const type = c.req.header('content-type') ?? '';
+  if (/^multipart\/form-data/i.test(type)) {
+    const body = await c.req.parseBody();
+    const file = Object.values(body).find((v): v is File => typeof v === 'object' && v !== null && 'arrayBuffer' in v);
+    if (!file) throw badRequest('请选择要上传的文件');
+    return { buf: Buffer.from(await file.arrayBuffer()), filename: file.name, contentType: file.type };
+  }
+  const name = c.req.query('filename') ?? c.req.header('x-filename');
+  return { buf: Buffer.from(await c.req.arrayBuffer()), filename: name ? decodeURIComponent(name) : undefined, contentType: type };
+}
+
+/**
+ * /api/import — 批量维护: the template of a collection, preview of an upload, commit, the import
+ * log, the error workbook of an upload, and the progress of a large file (?async=1 → 202 + job).
+ */
+export function importRoutes() {
+  const app = new Hono();
+  app.use('*', requireUser);
+
+  app.get('/jobs/:job', (c) => c.json(describeImportJob(importJob(c.req.param('job'), c.get('user')!.userId))));
+
+  app.get('/:collection/template.xlsx', async (c) => {
+    const engine = c.get('engine');
+    const col = engine.runtime.collection(c.req.param('collection'));
+    const buf = await importTemplate(engine, c.get('user')!, col.name);
+    return c.body(new Uint8Array(buf), 200, { 'content-type': XLSX, 'content-disposition': attachment(`${col.title}导入模板.xlsx`) });
+  });
+
+  app.post('/:collection/preview', async (c) => {
+    const engine = c.get('engine');
+    const user = c.get('user')!;
+    const collection = c.req.param('collection');
+    engine.runtime.collection(collection);
+    const file = await upload(c);
+    const meta = { filename: file.filename, contentType: file.contentType };
+    if (c.req.query('async') === '1') {
+      const job = startImportJob(user.userId, 'preview', (report) => runPreview(engine, user, collection, file.buf, meta, report));
+      return c.json(describeImportJob(job), 202);
+    }
+    return c.json(await runPreview(engine, user, collection, file.buf, meta));
+  });
+
+  app.post('/:collection/commit', async (c) => {
+    const engine = c.get('engine');
+    const user = c.get('user')!;
+    engine.runtime.collection(c.req.param('collection'));
+    const body = await jsonBody<{ previewId?: unknown }>(c);
+    if (typeof body?.previewId !== 'string') throw badRequest('请求体应为 {"previewId": "…"}');
+    const previewId = body.previewId;
+    if (c.req.query('async') === '1') {
+      const job = startImportJob(user.userId, 'commit', (report) => runCommit(engine, user, previewId, report));
+      return c.json(describeImportJob(job), 202);
+    }
+    return c.json(await runCommit(engine, user, previewId));
+  });
+
+  app.get('/:collection/log', async (c) => {
+    const engine = c.get('engine');
+    const col = engine.runtime.collection(c.req.param('collection'));
+    return c.json({ items: await importLog.list(engine.db, col.name, c.get('user')!.username) });
+  });
+
+  app.get('/:id/errors.xlsx', async (c) => {
+    const buf = await errorsWorkbook(c.get('engine'), c.get('user')!, c.req.param('id'));
+    return c.body(new Uint8Array(buf), 200, { 'content-type': XLSX, 'content-disposition': attachment('导入错误.xlsx') });
+  });
+
+  return app;
+}

@@ -1,0 +1,146 @@
+/**
+ * Bulk import (批量维护) of any non-tree collection: a template from the schema, upload (xlsx or
+ * CSV) → a preview that checks every row as saving it would → a commit in one transaction, or an
+ * error workbook to fix and upload again. Every upload is kept in the import log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Engine } from '../engine.js';
+import type { Principal } from '../auth/principal.js';
+import { actorOf } from '../records/service.js';
+import { createMany } from '../records/create-many.js';
+import { HttpError, notFound, forbidden } from '../http/errors.js';
+import { importColumns } from './columns.js';
+import { parseUpload } from './parse.js';
+import { previewImport, tick, type Preview, type PreviewRow } from './preview.js';
+import { buildErrorWorkbook, ERROR_COLUMN } from './error-workbook.js';
+import { buildTemplate } from './template.js';
+import { NodeScope } from './nodes.js';
+import { importLog } from './log.js';
+
+export { importLog } from './log.js';
+
+const KEEP_MS = 60 * 60 * 1000;
+const SHOWN_ROWS = 1000;
+const BATCH = 1000;
+
+interface Pending {
+  id: string;
+  owner: string;
+  collection: string;
+  rows: PreviewRow[];
+  at: number;
+  state: 'open' | 'committing' | 'done';
+}
+const pending = new Map<string, Pending>();
+
+function sweep(now = Date.now()) {
+  for (const [id, p] of pending) if (now - p.at > KEEP_MS) pending.delete(id);
+}
+
+/** The user must be able to write somewhere: imports are for the admins of a subtree. */
+function requireWriter(engine: Engine, user: Principal) {
+  if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden('无权批量导入');
+}
+
+export async function importTemplate(engine: Engine, user: Principal, collection: string): Promise<Buffer> {
+  const c = engine.runtime.collection(collection);
+  requireWriter(engine, user);
+  if (c.isTree || !c.nodeField) throw new HttpError(400, 'bad_request', `「${c.title}」不支持批量导入`);
+  const scope = await NodeScope.load(engine, user);
+  return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel);
+}
+
+/** What the preview answers: counts, the rows worth a look (invalid first), the error workbook's address. */
+function summary(id: string, p: Preview) {
+  const order = { invalid: 0, changed: 1, new: 2, unchanged: 3 };
+  const shown = [...p.rows].sort((a, b) => order[a.action] - order[b.action] || a.row - b.row).slice(0, SHOWN_ROWS)
+    .map(({ data: _d, version: _v, ...r }) => r);
+  return {
+    id, collection: p.collection, total: p.rows.length, counts: p.counts, columns: p.columns,
+    ignoredColumns: p.ignored.filter((h) => h.trim() !== ERROR_COLUMN),
+    rows: shown, truncated: p.rows.length > shown.length,
+    errorsFile: p.counts.invalid ? `/api/import/${id}/errors.xlsx` : null,
+    canCommit: p.counts.invalid === 0 && p.counts.new + p.counts.changed > 0,
+  };
+}
+
+/** Parses and checks an upload; keeps it for commit and logs it. Writes no record. */
+export async function runPreview(
+  engine: Engine, user: Principal, collection: string, upload: Buffer, meta: { filename?: string; contentType?: string },
+  report: (done: number, total?: number) => void = () => {},
+) {
+  sweep();
+  const c = engine.runtime.collection(collection);
+  requireWriter(engine, user);
+  const file = await parseUpload(upload, importColumns(c).map((col) => col.title), meta);
+  report(0, file.rows.length);
+  const preview = await previewImport(engine, user, c.name, file, (done) => report(done));
+  const id = randomBytes(12).toString('base64url');
+  const errorsFile = preview.counts.invalid ? await buildErrorWorkbook(upload, file, preview.rows) : null;
+  await engine.db.transaction((tx) => importLog.add(tx, {
+    id, collection: c.name, actor: user.username, filename: meta.filename ?? null, total: preview.rows.length, counts: preview.counts, errorsFile,
+  }));
+  pending.set(id, { id, owner: user.userId, collection: c.name, rows: preview.rows, at: Date.now(), state: 'open' });
+  return summary(id, preview);
+}
+
+/**
+ * Imports a previewed file: every new row created and every changed row updated through the
+ * record service's guarantees (validation, permission, unique keys, workflow, audit), all in one
+ * transaction — a file is imported whole or not at all. Refused while any row is invalid.
+ */
+export async function runCommit(engine: Engine, user: Principal, previewId: string, report: (done: number, total?: number) => void = () => {}) {
+  sweep();
+  const p = pending.get(previewId);
+  if (!p || p.owner !== user.userId) throw notFound('导入预览（可能已过期，请重新上传文件）');
+  if (p.state !== 'open') throw new HttpError(409, 'conflict', p.state === 'done' ? '该文件已经导入' : '该文件正在导入');
+  const invalid = p.rows.filter((r) => r.action === 'invalid');
+  if (invalid.length) {
+    throw new HttpError(422, 'invalid', `文件中有 ${invalid.length} 行有误（第 ${invalid.slice(0, 5).map((r) => r.row).join('、')}${invalid.length > 5 ? ' 等' : ''} 行），请下载错误文件修正后重新上传；本次未导入任何数据`);
+  }
+  const creates = p.rows.filter((r) => r.action === 'new');
+  const updates = p.rows.filter((r) => r.action === 'changed');
+  const total = creates.length + updates.length;
+  report(0, total);
+  p.state = 'committing';
+  const actor = actorOf(user);
+  try {
+    await engine.db.transaction(async (tx) => {
+      let done = 0;
+      for (let i = 0; i < creates.length; i += BATCH) {
+        const part = creates.slice(i, i + BATCH);
+        await createMany(engine, actor, p.collection, part.map((r) => r.data!), tx, { note: `批量导入 ${p.id}`, labels: part.map((r) => `第 ${r.row} 行`) });
+        report((done += part.length));
+        await tick();
+      }
+      for (const r of updates) {
+        try {
+          await engine.records.update(actor, p.collection, r.id!, r.data!, r.version!, tx);
+        } catch (err) {
+          if (err instanceof HttpError) throw new HttpError(err.status, err.code, `第 ${r.row} 行：${err.message}`, err.details);
+          throw err;
+        }
+        if (++done % 200 === 0) { report(done); await tick(); }
+      }
+      await importLog.finish(tx, p.id, 'committed');
+    });
+  } catch (err) {
+    p.state = 'open';
+    const message = err instanceof HttpError ? err.message : '导入失败';
+    await engine.db.transaction((tx) => importLog.finish(tx, p.id, 'failed', message)).catch(() => undefined);
+    if (err instanceof HttpError) throw new HttpError(err.status, err.code, `${err.message}；本次未导入任何数据`, err.details);
+    throw err;
+  }
+  p.state = 'done';
+  p.rows = [];
+  return { id: p.id, created: creates.length, updated: updates.length, status: 'committed' };
+}
+
+/** The error workbook of an upload, to its uploader. */
+export async function errorsWorkbook(engine: Engine, user: Principal, id: string): Promise<Buffer> {
+  const entry = await importLog.get(engine.db, id);
+  if (!entry || entry.actor !== user.username) throw notFound('导入记录');
+  const file = await importLog.errorsFile(engine.db, id);
+  if (!file) throw notFound('错误文件（该文件没有错误行）');
+  return file;
+}

@@ -1,0 +1,59 @@
+import type { Engine } from '../engine.js';
+import type { Principal } from '../auth/principal.js';
+import { pathUpperBound } from '../auth/permissions.js';
+
+export interface ScopeNode {
+  id: string;
+  path: string;
+  fullName: string | null;
+  label: string | null;
+}
+
+/**
+ * The tree nodes a user may write under, with every way a file may name one: id, full name,
+ * label, or the value of one of the tree's single-field unique keys (e.g. an organization code).
+ * A name that fits several nodes is ambiguous and must be written another way.
+ */
+export class NodeScope {
+  private readonly byText = new Map<string, ScopeNode[]>();
+  readonly nodes: ScopeNode[] = [];
+
+  static async load(engine: Engine, user: Principal | undefined): Promise<NodeScope> {
+    const rt = engine.runtime;
+    const tree = rt.tree;
+    const { fullNameField, labelField } = rt.config.tree;
+    const keyFields = (tree.uniqueKeys ?? []).filter((k) => k.fields.length === 1).map((k) => k.fields[0]);
+    const fields = [...new Set([fullNameField ?? labelField, labelField, ...keyFields])];
+    const paths = user ? rt.permissions.paths(user, 'write') : ['/'];
+    const scope = new NodeScope();
+    for (const p of paths) {
+      const rows = await engine.db.all<Record<string, string | null>>(
+        `SELECT id, path, ${fields.map((_, i) => `json_extract(data, ?) AS f${i}`).join(', ')} FROM records
+         WHERE collection = ? AND path >= ? AND path < ? ORDER BY path`,
+        [...fields.map((f) => `$.${f}`), tree.name, p, pathUpperBound(p)],
+      );
+      for (const r of rows) {
+        const node: ScopeNode = {
+          id: r.id!, path: r.path!, fullName: r[`f${fields.indexOf(fullNameField ?? labelField)}`] ?? null, label: r[`f${fields.indexOf(labelField)}`] ?? null,
+        };
+        scope.nodes.push(node);
+        const texts = new Set([r.id!, ...fields.map((_, i) => r[`f${i}`]).filter((v): v is string => typeof v === 'string' && v !== '')]);
+        for (const t of texts) scope.byText.set(t, [...(scope.byText.get(t) ?? []), node]);
+      }
+    }
+    return scope;
+  }
+
+  /** The node a cell names: the node, 'ambiguous', or undefined (unknown or outside the scope). */
+  find(text: string): ScopeNode | 'ambiguous' | undefined {
+    const hits = this.byText.get(text.trim());
+    if (!hits?.length) return undefined;
+    const distinct = [...new Map(hits.map((h) => [h.id, h])).values()];
+    return distinct.length === 1 ? distinct[0] : 'ambiguous';
+  }
+
+  byId(id: string): ScopeNode | undefined {
+    const hits = this.byText.get(id);
+    return hits?.find((h) => h.id === id);
+  }
+}

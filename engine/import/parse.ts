@@ -1,0 +1,124 @@
+import ExcelJS from 'exceljs';
+import type { CellValue } from './convert.js';
+import { headerKey } from './columns.js';
+import { HttpError } from '../http/errors.js';
+
+/** An uploaded table: the header row's texts and each data row's cells, with file row numbers. */
+export interface ParsedFile {
+  format: 'xlsx' | 'csv';
+  /** Worksheet the rows come from (xlsx). */
+  sheet?: string;
+  headerRow: number;
+  /** Header texts by column (index 0 = first column). */
+  headers: string[];
+  rows: { row: number; cells: CellValue[] }[];
+}
+
+/** Sheets the template adds beside the data sheet. */
+export const CODE_SHEET = '代码';
+
+const unsupported = () =>
+  new HttpError(415, 'unsupported_media_type', '只能导入 xlsx 或 CSV 文件（请使用下载的导入模板）');
+
+/** Plain value of an exceljs cell (rich text, formulas and links reduced to what they show). */
+function cellValue(v: ExcelJS.CellValue): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  const o = v as any;
+  if (Array.isArray(o.richText)) return o.richText.map((t: { text: string }) => t.text).join('');
+  if ('result' in o) return cellValue(o.result as ExcelJS.CellValue);
+  if ('text' in o) return typeof o.text === 'string' ? o.text : cellValue(o.text);
+  if ('error' in o) return String(o.error);
+  return String(v);
+}
+
+/** The first row (of the first few) naming at least `min` known column titles. */
+function findHeader(rows: { row: number; cells: CellValue[] }[], titles: Set<string>, min: number) {
+  for (const r of rows.slice(0, 5)) {
+    const hits = r.cells.filter((c) => typeof c === 'string' && titles.has(headerKey(c))).length;
+    if (hits >= min) return r;
+  }
+  return undefined;
+}
+
+function split(all: { row: number; cells: CellValue[] }[], format: ParsedFile['format'], titles: Set<string>, sheet?: string): ParsedFile {
+  const header = findHeader(all, titles, Math.min(2, titles.size));
+  if (!header) throw new HttpError(422, 'invalid', '文件中没有找到表头：第一行应为各字段的名称（请使用下载的导入模板）');
+  const headers = header.cells.map((c) => (c === null ? '' : String(c)));
+  const rows = all.filter((r) => r.row > header.row && r.cells.some((c) => c !== null && !(typeof c === 'string' && c.trim() === '')));
+  return { format, sheet, headerRow: header.row, headers, rows };
+}
+
+async function parseXlsx(buf: Buffer, titles: Set<string>): Promise<ParsedFile> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch {
+    throw new HttpError(422, 'invalid', '无法读取该 xlsx 文件，文件可能已损坏');
+  }
+  const sheet = wb.worksheets.find((w) => w.state === 'visible' && w.name !== CODE_SHEET) ?? wb.worksheets[0];
+  if (!sheet) throw new HttpError(422, 'invalid', '文件中没有工作表');
+  const all: { row: number; cells: CellValue[] }[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, n) => {
+    const cells: CellValue[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cellValue(cell.value); });
+    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
+    all.push({ row: n, cells });
+  });
+  return split(all, 'xlsx', titles, sheet.name);
+}
+
+/** UTF-8 (with or without BOM); otherwise GB18030, as Excel writes CSV on Chinese Windows. */
+export function decodeText(buf: Buffer): string {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return new TextDecoder('utf-8').decode(buf.subarray(3));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return new TextDecoder('gb18030').decode(buf);
+  }
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes; comma, semicolon or tab separated). */
+export function parseCsvText(text: string): string[][] {
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  const sep = [',', '\t', ';'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === sep) { row.push(field); field = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+function parseCsv(buf: Buffer, titles: Set<string>): ParsedFile {
+  const rows = parseCsvText(decodeText(buf)).map((cells, i) => ({ row: i + 1, cells: cells.map((c) => (c === '' ? null : c)) as CellValue[] }));
+  return split(rows, 'csv', titles, undefined);
+}
+
+const isZip = (buf: Buffer) => buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
+
+/**
+ * Reads an uploaded file by its content (a zip is xlsx, anything else is tried as CSV); the
+ * filename or content type only breaks ties. `titles` are the column titles the header may use.
+ */
+export async function parseUpload(buf: Buffer, titles: string[], hint: { filename?: string; contentType?: string } = {}): Promise<ParsedFile> {
+  if (!buf.length) throw new HttpError(400, 'bad_request', '上传的文件为空');
+  const keys = new Set(titles.map(headerKey));
+  if (isZip(buf)) return parseXlsx(buf, keys);
+  if (/\.xlsx?$/i.test(hint.filename ?? '') || /spreadsheetml|ms-excel/.test(hint.contentType ?? '')) throw unsupported();
+  if (buf.includes(0)) throw unsupported();
+  return parseCsv(buf, keys);
+}

@@ -1,0 +1,74 @@
+import ExcelJS from 'exceljs';
+import type { Collection } from '../config/types.js';
+import { importColumns, codeCell, type Column } from './columns.js';
+import { CODE_SHEET } from './parse.js';
+import type { ScopeNode } from './nodes.js';
+
+const DATA_ROWS = 1000;
+const MAX_NODE_LIST = 5000;
+const colName = (n: number): string => (n <= 0 ? '' : colName(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
+
+function note(col: Column, essentialLabel: string): string {
+  const lines = [col.description ?? ''];
+  if (col.essential) lines.push(`（${essentialLabel}）`);
+  if (col.required) lines.push('（必填）');
+  if (col.kind === 'date') lines.push('日期格式：YYYY-MM-DD');
+  if (col.kind === 'boolean') lines.push('填写“是”或“否”');
+  if (col.kind === 'code') lines.push('从下拉列表中选择，或填写代码');
+  if (col.kind === 'node') lines.push('填写组织全称或编码，须在您的管理范围内');
+  return lines.filter(Boolean).join('\n');
+}
+
+/**
+ * The import template of a collection: one column per field titled as the form titles it, a
+ * note with the field's description, essential fields in red, dropdown lists of current codes
+ * ("label（code）", from a hidden sheet) and of the user's writable tree nodes, text format
+ * for identifiers so spreadsheets keep their digits.
+ */
+export async function buildTemplate(c: Collection, nodes: ScopeNode[], essentialLabel = '必填项'): Promise<Buffer> {
+  const cols = importColumns(c);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'caiji';
+  const sheet = wb.addWorksheet(c.title, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const codes = wb.addWorksheet(CODE_SHEET, { state: 'veryHidden' });
+  let listCol = 0;
+  const addList = (title: string, values: string[]) => {
+    listCol++;
+    const letter = colName(listCol);
+    codes.getCell(`${letter}1`).value = title;
+    values.forEach((v, i) => { codes.getCell(`${letter}${i + 2}`).value = v; });
+    return `'${CODE_SHEET}'!$${letter}$2:$${letter}$${Math.max(2, values.length + 1)}`;
+  };
+
+  cols.forEach((col, i) => {
+    const n = i + 1;
+    const cell = sheet.getRow(1).getCell(n);
+    cell.value = col.title;
+    cell.font = { bold: true, color: { argb: col.essential || col.required ? 'FFC00000' : 'FF000000' } };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+    const text = note(col, essentialLabel);
+    if (text) cell.note = text;
+    const column = sheet.getColumn(n);
+    column.width = Math.max(10, Math.min(30, col.title.length * 2 + 4));
+    let formula: string | undefined;
+    if (col.kind === 'code') {
+      formula = addList(col.title, (col.codes ?? []).filter((o) => !o.deprecated).map(codeCell));
+      column.width = 24;
+    } else if (col.kind === 'boolean') formula = '"是,否"';
+    else if (col.kind === 'node' && nodes.length && nodes.length <= MAX_NODE_LIST) {
+      formula = addList(col.title, nodes.map((nd) => nd.fullName ?? nd.label ?? nd.id));
+      column.width = 40;
+    }
+    if (col.kind === 'string' || col.kind === 'node') column.numFmt = '@';
+    if (col.kind === 'date') column.numFmt = 'yyyy-mm-dd';
+    if (formula) {
+      (sheet as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${colName(n)}2:${colName(n)}${DATA_ROWS + 1}`, {
+        type: 'list', allowBlank: true, formulae: [formula],
+        showErrorMessage: col.kind !== 'node', errorStyle: 'warning', errorTitle: col.title, error: '请从列表中选择',
+      });
+    }
+  });
+  sheet.getRow(1).height = 30;
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
