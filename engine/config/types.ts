@@ -35,6 +35,14 @@ export interface CollectionConfig {
   completeness?: boolean;
   workflow?: string;
   documents?: Record<string, unknown>;
+  /**
+   * What the plain record API may do (default all three). A collection whose records are made
+   * and removed by another record's workflow lists only "update": creating, deleting or moving
+   * one goes through that workflow's guards, never around them.
+   */
+  direct?: ('create' | 'update' | 'delete')[];
+  /** Tells the person where the refused operation is done instead. */
+  directHint?: string;
   /** Look a record up by a key among stored records and an imported directory (engine/directory). */
   lookup?: LookupConfig;
   /** Fields of a tree node kept current from the people granted roles on it (engine/grants). */

@@ -65,11 +65,19 @@ describe('identifier vectors through the API', () => {
     }
   });
 
-  it('an invalid identifier is refused on create with nothing stored', async () => {
-    const before = (await admin.get(`/api/records/unit?node=${org}`)).body.total;
-    const res = await admin.post('/api/records/unit', { orgId: org, fullName: '北京某公司', creditCode: '91350211M0000XUF46' });
-    expect([409, 422]).toContain(res.status);
-    expect(res.body.error.message).toBeTruthy();
+  it('an invalid identifier is refused when a unit is linked, with nothing stored', async () => {
+    const branch = await admin.post('/api/records/organization', { parentId: org, fullName: '中共某科技公司支部委员会', shortName: '某科技公司支部', category: '631', orgCode: '011100777001' });
+    expect(branch.status).toBe(201);
+    const before = (await admin.get(`/api/records/unit?node=${org}&deep=1`)).body.total;
+    const res = await admin.post(`/api/records/organization/${branch.body.id}/events`, { type: 'LINK_UNIT', fullName: '北京某公司', creditCode: '91350211M0000XUF46' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.map((d: any) => d.path)).toContain('/creditCode');
+    expect((await admin.get(`/api/records/unit?node=${org}&deep=1`)).body.total).toBe(before);
+    expect((await admin.get(`/api/records/organization/${branch.body.id}`)).body.state).toBe('unlinked');
+    // Units are made by the linking workflow only: the plain record API refuses, naming where to go.
+    const direct = await admin.post('/api/records/unit', { orgId: org, fullName: '北京某公司' });
+    expect(direct.status).toBe(409);
+    expect(direct.body.error.message).toMatch(/^单位不能直接新增：请在党组织信息页面通过【关联单位】添加/);
     expect((await admin.get(`/api/records/unit?node=${org}`)).body.total).toBe(before);
   });
 

@@ -48,9 +48,10 @@ describe('organization sheet (党组织和所在单位基本信息采集表)', (
     });
     expect(org.status, JSON.stringify(org.body)).toBe(201);
     jointId = org.body.id;
+    // Units are linked through the organization's workflow (关联单位), one at a time.
     for (const u of units) {
-      const res = await admin.post('/api/records/unit', { orgId: jointId, ...u });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const res = await admin.post(`/api/records/organization/${jointId}/events`, { type: 'LINK_UNIT', ...u });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
     }
   });
   afterAll(async () => { await s?.stop(); });

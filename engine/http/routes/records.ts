@@ -3,7 +3,18 @@ import { jsonBody, ifMatch } from '../body.js';
 import { serialize, actorOf } from '../../records/service.js';
 import { listRecords } from '../../records/query.js';
 import { auditLog } from '../../storage/audit.js';
-import { badRequest } from '../errors.js';
+import { badRequest, HttpError } from '../errors.js';
+import type { Context } from 'hono';
+
+/** Refuses an operation the collection reserves for workflows (manifest `direct`). */
+function requireDirect(c: Context, op: 'create' | 'update' | 'delete') {
+  const col = c.get('engine').runtime.collection(c.req.param('collection')!);
+  if (col.direct && !col.direct.includes(op)) {
+    const what = { create: '新增', update: '修改', delete: '删除' }[op];
+    throw new HttpError(409, 'workflow_only', `${col.title}不能直接${what}${col.directHint ? `：${col.directHint}` : ''}`);
+  }
+  return col;
+}
 
 /** /api/records/:collection — list, create, read, update, delete, history. */
 export function recordRoutes() {
@@ -20,6 +31,7 @@ export function recordRoutes() {
   });
 
   app.post('/:collection', async (c) => {
+    requireDirect(c, 'create');
     const engine = c.get('engine');
     const body = await jsonBody(c);
     const record = await engine.db.transaction((tx) => engine.records.create(actorOf(c.get('user')!), c.req.param('collection'), body, tx));
@@ -36,8 +48,14 @@ export function recordRoutes() {
 
   app.put('/:collection/:id', async (c) => {
     const engine = c.get('engine');
+    const col = requireDirect(c, 'update');
     const version = ifMatch(c, true)!;
     const body = await jsonBody(c);
+    if (col.direct && !col.direct.includes('create') && col.nodeField) {
+      // Moving such a record elsewhere would be a create there: the workflow decides that too.
+      const current = await engine.records.read(actorOf(c.get('user')!), col.name, c.req.param('id'));
+      if ((body as Record<string, unknown>)?.[col.nodeField] !== current.data[col.nodeField]) requireDirect(c, 'create');
+    }
     const record = await engine.db.transaction((tx) =>
       engine.records.update(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), body, version, tx),
     );
@@ -46,6 +64,7 @@ export function recordRoutes() {
   });
 
   app.delete('/:collection/:id', async (c) => {
+    requireDirect(c, 'delete');
     const engine = c.get('engine');
     const version = ifMatch(c, false);
     await engine.db.transaction((tx) => engine.records.delete(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), version, tx));
