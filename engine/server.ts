@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createEngine, type EngineOptions, type Engine } from './engine.js';
 import { createHttpApp, type Mount } from './http/app.js';
+import { closeBrowser } from './documents/pdf.js';
 import { loadDemo, isEmpty, type DemoLogin } from './seed/demo.js';
 
 export interface ServerOptions extends EngineOptions {
@@ -36,6 +37,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     demoLogins,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeBrowser();
       await engine.close();
     },
   };
