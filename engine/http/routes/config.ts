@@ -9,7 +9,8 @@ export function configRoutes() {
 
   // The name and title are public (the login page shows them); the rest needs a login.
   app.get('/app', (c) => {
-    const { config } = c.get('engine').runtime;
+    const rt = c.get('engine').runtime;
+    const { config } = rt;
     const m = config.manifest;
     if (!c.get('user')) return c.json({ name: m.name, title: m.title });
     const collections = Object.fromEntries(
@@ -17,6 +18,9 @@ export function configRoutes() {
         title: col.title, nodeField: col.nodeField, titleField: col.titleField, listColumns: col.listColumns ?? [],
         search: col.search ?? [], workflow: col.workflow ?? null, completeness: !!col.completeness, isTree: col.isTree,
         documents: col.documents ?? {},
+        // The workflow's states in order with their titles (state filters, progress overviews).
+        states: [...(rt.workflowOf(col)?.stateTitles ?? [])].map(([id, title]) => ({ id, title })),
+        lookup: col.lookup ?? null,
       }]),
     );
     return c.json({ name: m.name, title: m.title, essentialLabel: m.essentialLabel ?? null, tree: config.tree, collections, roles: m.roles });

@@ -1,6 +1,57 @@
 import { Hono } from 'hono';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { requireUser } from '../middleware/session.js';
+import { cachedValidatorModule } from '../../validation/standalone.js';
 
-/** Placeholder: filled in by the ui work. */
+const uiEntry = fileURLToPath(new URL('../../../ui/main.ts', import.meta.url));
+
+interface Bundle { js: string; css: string }
+let bundle: Promise<Bundle> | undefined;
+
+/** The browser application, bundled once per process in memory (ESM, minified, no CDN). */
+export function uiBundle(): Promise<Bundle> {
+  bundle ??= build({
+    entryPoints: [uiEntry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
+    write: false, outdir: '/ui-out', logLevel: 'silent', legalComments: 'none', charset: 'utf8',
+  }).then((r) => ({
+    js: r.outputFiles.find((f) => f.path.endsWith('.js'))!.text,
+    css: r.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '',
+  }));
+  bundle.catch(() => { bundle = undefined; });
+  return bundle;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** '/', the bundle, its CSS, and each collection's validation module (the same checks as the server). */
 export function uiRoutes() {
-  return new Hono();
+  const app = new Hono();
+  void uiBundle().catch((err) => console.error('UI bundle failed:', err));
+
+  app.get('/', (c) => {
+    const title = escapeHtml(c.get('engine').runtime.config.manifest.title);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><link rel="stylesheet" href="/app.css"><script type="module" src="/app.js"></script></head>
+<body><caiji-app><p class="boot">${title}：正在加载…</p></caiji-app><noscript>请启用浏览器的 JavaScript 后使用本系统。</noscript></body></html>`);
+  });
+  app.get('/app.js', async (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'no-cache');
+    return c.body((await uiBundle()).js);
+  });
+  app.get('/app.css', async (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    c.header('Cache-Control', 'no-cache');
+    return c.body((await uiBundle()).css);
+  });
+  app.get('/api/forms/:collection/validator.js', requireUser, async (c) => {
+    const col = c.get('engine').runtime.collection(c.req.param('collection'));
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'private, no-cache');
+    return c.body(await cachedValidatorModule(col.schema));
+  });
+  return app;
 }

@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { repoRoot } from '../helpers/paths.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const screenshotDir = join(repoRoot, 'test/screenshots');
+
+/** Headless Chromium; a missing browser fails the test run loudly (never a silent skip). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`浏览器端到端测试需要 Chromium：未找到 ${CHROMIUM}（apt-get install chromium fonts-noto-cjk，或设置 CHROMIUM_PATH）`);
+  mkdirSync(screenshotDir, { recursive: true });
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN' },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--lang=zh-CN', '--font-render-hinting=none'],
+  });
+}
+
+/**
+ * A page at 1280×800 in a browser context of its own (its own cookies, so each page is one
+ * user's session) that records console errors and uncaught exceptions in `problems`.
+ */
+export async function newPage(browser: Browser, width = 1280, height = 800): Promise<Page & { problems: string[] }> {
+  const context = await browser.createBrowserContext();
+  const page = (await context.newPage()) as Page & { problems: string[] };
+  page.once('close', () => { void context.close().catch(() => {}); });
+  page.problems = [];
+  await page.setViewport({ width, height });
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) as `${string}.png`, fullPage: false });
+}
+
+/** Waits until the text appears somewhere in the page (light DOM throughout). */
+export async function waitForText(page: Page, text: string, timeout = 10_000) {
+  await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout }, text);
+}
+
+/** Clicks the first element matching the selector whose text contains `text`. */
+export async function clickText(page: Page, selector: string, text: string) {
+  await page.waitForFunction((s, t) => [...document.querySelectorAll(s)].some((e) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled), {}, selector, text);
+  await page.evaluate((s, t) => {
+    const el = [...document.querySelectorAll(s)].find((e) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled) as HTMLElement;
+    el.scrollIntoView({ block: 'center' });
+  }, selector, text);
+  const handles = await page.$$(selector);
+  for (const h of handles) {
+    const ok = await h.evaluate((e, t) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled, text);
+    if (ok) { await h.click(); return; }
+  }
+  throw new Error(`no ${selector} with text ${text}`);
+}
+
+/** Logs in through the login page. */
+export async function login(page: Page, base: string, username: string, password = 'caiji-demo') {
+  await page.goto(`${base}/#/login`);
+  await page.waitForSelector('#login-username');
+  await page.type('#login-username', username);
+  await page.type('#login-password', password);
+  await Promise.all([page.waitForFunction(() => !location.hash.startsWith('#/login')), page.click('button[type=submit]')]);
+}
+
+/** The text of the error shown at a field (by property name). */
+export async function fieldError(page: Page, field: string): Promise<string> {
+  return page.$eval(`[data-field="${field}"] .field-error`, (e) => (e as HTMLElement).innerText.trim()).catch(() => '');
+}

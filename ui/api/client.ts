@@ -1,0 +1,60 @@
+import type { FieldError } from './types.js';
+
+/** An error answer of the API: {error:{code, message, details}} with its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldError[] = [],
+    readonly body: any = null,
+  ) {
+    super(message);
+  }
+}
+
+let csrf = '';
+/** Remembers the session's CSRF token (from login or /api/me) for every state-changing request. */
+export const setCsrf = (token: string) => { csrf = token; };
+
+/** Fired on window when the server answers 401: the session is gone. */
+export const UNAUTHENTICATED = 'caiji-unauthenticated';
+
+/** fetch for the API: JSON in and out, the CSRF header, errors as ApiError. */
+export async function request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const h: Record<string, string> = { Accept: 'application/json', ...headers };
+  if (method !== 'GET' && csrf) h['X-CSRF-Token'] = csrf;
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+  }
+  const text = await res.text();
+  let parsed: any = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+  if (!res.ok) {
+    const e = parsed?.error ?? {};
+    if (res.status === 401 && path !== '/api/login') window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
+    throw new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
+  }
+  return parsed as T;
+}
+
+export const api = {
+  get: <T = any>(path: string) => request<T>('GET', path),
+  post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T = any>(path: string, body: unknown, version: number) => request<T>('PUT', path, body, { 'If-Match': `"${version}"` }),
+  del: <T = any>(path: string, version?: number) => request<T>('DELETE', path, undefined, version ? { 'If-Match': `"${version}"` } : {}),
+};
+
+/** Query string from an object, leaving out empty values. */
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '' && v !== false) p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const enc = encodeURIComponent;

@@ -1,0 +1,118 @@
+import { api, setCsrf, enc } from './client.js';
+import type { FormInfo, Manifest, Me, CodeEntry } from './types.js';
+import type { BrowserValidator } from '../../engine/validation/browser-validator.js';
+
+export type { BrowserValidator };
+
+/** The logged-in user, the manifest and per-collection forms and validators, loaded once each. */
+class Session {
+  me: Me | null = null;
+  app: Manifest | null = null;
+  publicApp: { name: string; title: string } | null = null;
+  private forms = new Map<string, Promise<FormInfo>>();
+  private validators = new Map<string, Promise<BrowserValidator>>();
+
+  async restore(): Promise<boolean> {
+    this.publicApp = await api.get('/api/app');
+    try {
+      this.set(await api.get<Me>('/api/me'));
+      this.app = await api.get<Manifest>('/api/app');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async login(username: string, password: string) {
+    this.set(await api.post<Me>('/api/login', { username, password }));
+    this.app = await api.get<Manifest>('/api/app');
+  }
+
+  async logout() {
+    try { await api.post('/api/logout'); } finally { this.clear(); }
+  }
+
+  clear() {
+    this.me = null;
+    this.app = null;
+    this.forms.clear();
+    this.validators.clear();
+  }
+
+  private set(me: Me) {
+    this.me = me;
+    setCsrf(me.csrfToken);
+  }
+
+  form(collection: string): Promise<FormInfo> {
+    let f = this.forms.get(collection);
+    if (!f) {
+      f = api.get<FormInfo>(`/api/forms/${enc(collection)}`);
+      f.catch(() => this.forms.delete(collection));
+      this.forms.set(collection, f);
+    }
+    return f;
+  }
+
+  /** The collection's validation module: the server's compiled schema, rules and messages. */
+  validator(collection: string): Promise<BrowserValidator> {
+    let v = this.validators.get(collection);
+    if (!v) {
+      const url = `/api/forms/${enc(collection)}/validator.js`;
+      v = (import(/* @vite-ignore */ url) as Promise<{ default: BrowserValidator }>).then((m) => m.default);
+      v.catch(() => this.validators.delete(collection));
+      this.validators.set(collection, v);
+    }
+    return v;
+  }
+
+  /** The bound record of a self-service account, if any. */
+  get selfRecord(): { collection: string; recordId: string } | null {
+    const s = this.me?.self;
+    if (!s) return null;
+    if (typeof s === 'string') {
+      const col = Object.values(this.app?.roles ?? {}).find((r) => r.self)?.self ?? '';
+      return { collection: col, recordId: s };
+    }
+    return s;
+  }
+
+  /** Whether the user holds a permission (e.g. "write") anywhere. */
+  can(permission: string): boolean {
+    return !!this.me?.grants.some((g) => this.app?.roles[g.role]?.permissions.includes(permission));
+  }
+
+  get treeCollection(): string {
+    return this.app!.tree.collection;
+  }
+
+  stateTitle(collection: string, state: string | null | undefined): string {
+    if (!state) return '';
+    const s = this.app?.collections[collection]?.states;
+    if (Array.isArray(s)) return s.find((x) => x.id === state)?.title ?? this.learned.get(state) ?? state;
+    if (s && typeof s === 'object') return s[state] ?? this.learned.get(state) ?? state;
+    return this.learned.get(state) ?? state;
+  }
+
+  /** State ids and titles of a collection's workflow (as far as known). */
+  states(collection: string): { id: string; title: string }[] {
+    const s = this.app?.collections[collection]?.states;
+    if (Array.isArray(s)) return s;
+    if (s && typeof s === 'object') return Object.entries(s).map(([id, title]) => ({ id, title }));
+    return [...this.learned].map(([id, title]) => ({ id, title }));
+  }
+
+  /** State titles seen in answers (events, records), for workflows whose titles are not in /api/app. */
+  readonly learned = new Map<string, string>();
+  learn(state: string | null | undefined, title: string | null | undefined) {
+    if (state && title) this.learned.set(state, title);
+  }
+}
+
+export const session = new Session();
+
+/** The label of a code, its code and whether it is deprecated. */
+export function codeEntry(schema: any, value: unknown): CodeEntry | undefined {
+  const codes: CodeEntry[] | undefined = schema?.['x-codes'];
+  return codes?.find((c) => c.code === value);
+}

@@ -1,0 +1,97 @@
+/** The shapes of the engine's HTTP API as the UI reads them (see DESIGN.md). */
+
+export type Json = Record<string, any>;
+export type JsonSchema = Record<string, any>;
+
+export interface Grant { role: string; roleTitle: string; node: string; nodeLabel: string | null }
+export interface Me {
+  username: string;
+  displayName: string;
+  grants: Grant[];
+  self: { collection: string; recordId: string } | string | null;
+  csrfToken: string;
+}
+
+export interface CollectionInfo {
+  title: string;
+  nodeField: string | null;
+  titleField: string | null;
+  listColumns: string[];
+  search: string[];
+  workflow: string | null;
+  completeness: boolean;
+  isTree: boolean;
+  documents: Record<string, DocumentInfo | unknown>;
+  /** Workflow states in order, when the engine sends them. */
+  states?: { id: string; title: string }[] | Record<string, string>;
+  /** Keys by which a record can be looked up (GET /api/lookup/:collection?key=value). */
+  lookup?: { keys: string[] } | null;
+}
+export interface DocumentInfo { title?: string; template?: string; formats?: string[]; [k: string]: unknown }
+
+export interface Manifest {
+  name: string;
+  title: string;
+  essentialLabel: string | null;
+  tree: { collection: string; parentField: string; labelField: string; fullNameField?: string };
+  collections: Record<string, CollectionInfo>;
+  roles: Record<string, { title: string; permissions: string[]; self?: string }>;
+}
+
+export interface CodeEntry { code: string; label: string; deprecated?: string; replacedBy?: string[]; provisional?: boolean; parent?: string; note?: string }
+
+export interface FormInfo {
+  collection: string;
+  title: string;
+  schema: JsonSchema;
+  nodeField: string | null;
+  titleField: string | null;
+  listColumns: string[];
+  essentialLabel: string | null;
+}
+
+export interface RecordJson {
+  id: string;
+  collection: string;
+  version: number;
+  state: string | null;
+  stateTitle?: string;
+  complete: boolean;
+  node: string | null;
+  data: Json;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy?: string | null;
+}
+
+export interface Stats { collection: string; total: number; complete: number; completeness: number | null; byState: Record<string, number> }
+export interface TreeNode extends RecordJson { label: string | null; stats: Stats[] }
+export interface TreeAnswer { node: TreeNode; breadcrumb: { id: string; label: string | null; readable: boolean }[]; children: TreeNode[] }
+
+export interface Page<T = RecordJson> { items: T[]; nextCursor: string | null; total: number }
+
+export interface EventInfo { type: string; title: string; payload?: JsonSchema; form?: string }
+export interface EventsAnswer {
+  state: string | null;
+  stateTitle: string | null;
+  events: EventInfo[];
+  /** Events the data does not allow yet, with the reason. */
+  blocked?: (EventInfo & { error?: { message: string; details?: FieldError[] } })[];
+  context?: Record<string, unknown> | null;
+}
+
+export interface HistoryItem {
+  id?: number | string;
+  at?: string;
+  ts?: string;
+  createdAt?: string;
+  actor: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  diff?: Record<string, unknown> | null;
+  note?: string | null;
+  [k: string]: unknown;
+}
+
+export interface FieldError { path: string; message: string }

@@ -1,0 +1,72 @@
+import { html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { LightElement } from './light-element.js';
+import { session } from '../api/session.js';
+import { UNAUTHENTICATED } from '../api/client.js';
+import { currentRoute, href, navigate, type Route } from '../router.js';
+import { pages } from '../pages/index.js';
+import { homeOf } from '../pages/home.js';
+
+/**
+ * The application shell: the header bar with the application's title and the user's menu, and
+ * the page of the current hash route. Anonymous users see the login page.
+ */
+@customElement('caiji-app')
+export class AppShell extends LightElement {
+  @state() private route: Route = currentRoute();
+  @state() private ready = false;
+
+  override connectedCallback() {
+    this.replaceChildren(); // the server's "loading" placeholder
+    super.connectedCallback();
+    window.addEventListener('hashchange', () => this.onRoute());
+    window.addEventListener(UNAUTHENTICATED, () => { session.clear(); this.requestUpdate(); navigate('#/login'); });
+    session.restore().then(() => { this.ready = true; this.onRoute(); });
+  }
+
+  private onRoute() {
+    const r = currentRoute();
+    if (!session.me && r.name !== 'login') return navigate(href('login', { next: location.hash.slice(1) || undefined }), true);
+    if (session.me && (r.name === '' || r.name === 'login')) return navigate(homeOf(), true);
+    this.route = r;
+    document.title = session.publicApp?.title ?? document.title;
+    // Move focus to the new page's heading so keyboard and screen-reader users start there.
+    this.updateComplete.then(() => setTimeout(() => (this.querySelector('main h1') as HTMLElement | null)?.focus?.(), 0));
+  }
+
+  private async logout() {
+    await session.logout();
+    navigate('#/login');
+  }
+
+  override render() {
+    if (!this.ready) return html`<p class="boot">正在加载…</p>`;
+    const me = session.me;
+    const page = pages[this.route.name] ?? pages['not-found'];
+    const nav = me ? this.navLinks() : [];
+    return html`<a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); (this.querySelector('#main') as HTMLElement).focus(); }}>跳到主要内容</a>
+      <header class="topbar" role="banner">
+        <div class="brand">${session.publicApp?.title ?? ''}</div>
+        ${me ? html`<nav class="topnav" aria-label="主导航">${nav.map(([label, to, name]) =>
+          html`<a href=${to} class=${this.route.name === name ? 'current' : ''} aria-current=${this.route.name === name ? 'page' : nothing}>${label}</a>`)}</nav>
+        <div class="user"><span class="user-name">${me.displayName}</span>
+          ${me.grants.length ? html`<span class="user-role">${me.grants.map((g) => `${g.nodeLabel ?? ''}·${g.roleTitle}`).join('，')}</span>` : nothing}
+          <button type="button" class="btn btn-header" @click=${this.logout}>退出</button></div>` : nothing}
+      </header>
+      <main id="main" tabindex="-1">${page(this.route)}</main>`;
+  }
+
+  private navLinks(): [string, string, string][] {
+    const app = session.app!;
+    const links: [string, string, string][] = [];
+    const self = session.selfRecord;
+    if (self) links.push(['我的信息', href('self'), 'self']);
+    if (session.me!.grants.length) {
+      const tree = app.collections[app.tree.collection];
+      links.push([`${tree.title}信息`, homeOf(), 'browse']);
+      if (Object.values(app.collections).some((c) => c.completeness)) links.push(['采集进度', href('progress', session.me!.grants[0].node), 'progress']);
+      links.push(['代码表', href('codes'), 'codes']);
+    }
+    return links;
+  }
+}

@@ -1,0 +1,70 @@
+import { html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement, emit } from './light-element.js';
+import { displayValue, dateTime } from '../format.js';
+import './modal-dialog.js';
+import type { ModalDialog } from './modal-dialog.js';
+import type { JsonSchema, RecordJson } from '../api/types.js';
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The fields where the user's input and the version saved meanwhile differ. */
+export function differingFields(mine: Record<string, unknown>, theirs: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].filter((k) => !same(mine[k], theirs[k]));
+}
+
+/**
+ * Someone saved the record first: both versions of every differing field side by side, the
+ * user picks per field (their own input preselected where they changed it). `resolve` fires with
+ * the merged data and the current record; nothing the user typed is thrown away unasked.
+ */
+@customElement('caiji-conflict-dialog')
+export class ConflictDialog extends LightElement {
+  @property({ attribute: false }) schema: JsonSchema = {};
+  /** The data the user started editing from. */
+  @property({ attribute: false }) base: Record<string, unknown> = {};
+  @property({ attribute: false }) mine: Record<string, unknown> = {};
+  @property({ attribute: false }) current!: RecordJson;
+  @property() message = '';
+  @state() private pick = new Map<string, 'mine' | 'theirs'>();
+
+  override willUpdate() {
+    if (!this.pick.size) {
+      for (const f of differingFields(this.mine, this.current.data)) {
+        this.pick.set(f, same(this.mine[f], this.base[f]) ? 'theirs' : 'mine');
+      }
+    }
+  }
+
+  private resolve() {
+    const merged: Record<string, unknown> = { ...this.current.data };
+    for (const [f, who] of this.pick) {
+      if (who === 'mine') {
+        if (this.mine[f] === undefined) delete merged[f];
+        else merged[f] = this.mine[f];
+      }
+    }
+    emit(this, 'resolve', { data: merged, current: this.current });
+  }
+
+  override render() {
+    const props = this.schema.properties ?? {};
+    const fields = [...this.pick.keys()];
+    const body = html`<p role="alert" class="conflict-msg">${this.message}</p>
+      <p class="muted">${this.current.updatedBy ?? '他人'}于 ${dateTime(this.current.updatedAt)} 保存了新版本（第 ${this.current.version} 版）。以下字段两边不同，请逐项选择保留哪一个：</p>
+      <div class="table-wrap"><table class="data-table conflict-table">
+        <thead><tr><th scope="col">字段</th><th scope="col">您的输入</th><th scope="col">对方已保存的版本</th></tr></thead>
+        <tbody>${fields.map((f) => html`<tr>
+          <th scope="row">${props[f]?.title ?? f}</th>
+          ${(['mine', 'theirs'] as const).map((who) => {
+            const v = who === 'mine' ? this.mine[f] : this.current.data[f];
+            return html`<td class=${this.pick.get(f) === who ? 'picked' : ''}><label class="radio"><input type="radio" name=${`c-${f}`} .checked=${this.pick.get(f) === who}
+              @change=${() => { this.pick = new Map(this.pick).set(f, who); }}>${displayValue(props[f], v) || '（空）'}</label></td>`;
+          })}
+        </tr>`)}</tbody>
+      </table></div>`;
+    const footer = html`<button type="button" class="btn btn-primary" @click=${this.resolve}>按所选合并到表单</button>
+      <button type="button" class="btn" @click=${() => this.querySelector<ModalDialog>('caiji-dialog')?.close()}>暂不处理</button>`;
+    return html`<caiji-dialog wide heading="保存冲突：记录已被他人修改" .body=${body} .footer=${footer}></caiji-dialog>`;
+  }
+}

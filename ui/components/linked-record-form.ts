@@ -1,0 +1,84 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement, emit } from './light-element.js';
+import { api, qs, enc, ApiError } from '../api/client.js';
+import { session, type BrowserValidator } from '../api/session.js';
+import '../form/record-form.js';
+import type { RecordForm } from '../form/record-form.js';
+import type { FieldError, FormInfo } from '../api/types.js';
+
+const empty = (v: unknown) => v === undefined || v === null || v === '';
+
+/**
+ * The form of a record created by a workflow event (e.g. a record linked to a tree node): the
+ * collection's own form and validator. When the collection has lookup keys, a valid key typed
+ * in looks the record up and fills the fields that are still empty. Fires `submit-payload`.
+ */
+@customElement('caiji-linked-record-form')
+export class LinkedRecordForm extends LightElement {
+  @property() collection = '';
+  /** Initial data (e.g. the node field set to the record the event is sent to). */
+  @property({ attribute: false }) initial: Record<string, unknown> = {};
+  @property({ attribute: false }) errors: FieldError[] = [];
+  @property() submitLabel = '保存';
+  @property({ type: Boolean }) busy = false;
+  @state() private form?: FormInfo;
+  @state() private v?: BrowserValidator;
+  @state() private data: Record<string, unknown> = {};
+  @state() private found = '';
+  @state() private showAll = false;
+  private looked = new Map<string, string>();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.data = { ...this.initial };
+    Promise.all([session.form(this.collection), session.validator(this.collection)]).then(([f, v]) => { this.form = f; this.v = v; });
+  }
+
+  private async change(next: Record<string, unknown>) {
+    this.data = next;
+    const keys = session.app?.collections[this.collection]?.lookup?.keys ?? [];
+    for (const k of keys) {
+      const value = next[k];
+      if (typeof value !== 'string' || empty(value) || this.looked.get(k) === value) continue;
+      if (this.v!.validate({ [k]: value }).some((e) => e.path === `/${k}`)) continue;
+      this.looked.set(k, value);
+      try {
+        const hit = await api.get<{ found: boolean; data?: Record<string, unknown> }>(`/api/lookup/${enc(this.collection)}${qs({ [k]: value })}`);
+        if (!hit.found || !hit.data) { this.found = `未找到${this.props[k]?.title ?? k}为 ${value} 的记录，请直接填写其他信息项`; continue; }
+        const merged = { ...this.data };
+        for (const [f, val] of Object.entries(hit.data)) if (empty(merged[f]) && this.props[f] && !this.props[f]['x-widget']) merged[f] = val;
+        this.data = merged;
+        const titleField = this.form?.titleField;
+        this.found = `已按${this.props[k]?.title ?? k}找到：${titleField ? String(hit.data[titleField] ?? '') : ''}，已填入空白信息项`;
+      } catch (e) {
+        this.found = e instanceof ApiError ? e.message : '';
+      }
+    }
+  }
+
+  private get props() { return this.form?.schema.properties ?? {}; }
+
+  private submit(e: Event) {
+    e.preventDefault();
+    const f = this.querySelector<RecordForm>('caiji-record-form');
+    if (f?.evaluation.blocking.length) {
+      this.showAll = true;
+      f.updateComplete.then(() => f.focusFirstError());
+      return;
+    }
+    emit(this, 'submit-payload', this.data);
+  }
+
+  override render() {
+    if (!this.form || !this.v) return html`<p class="muted">正在加载…</p>`;
+    return html`<form @submit=${this.submit} novalidate>
+      <p class="lookup-status" role="status" aria-live="polite">${this.found}</p>
+      <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .serverErrors=${this.errors}
+        ?showAll=${this.showAll} essentialLabel=${session.app?.essentialLabel ?? ''}
+        @form-change=${(e: CustomEvent<Record<string, unknown>>) => this.change(e.detail)}></caiji-record-form>
+      ${this.errors.filter((x) => !x.path).map((x) => html`<p class="form-error" role="alert">${x.message}</p>`)}
+      <div class="dialog-actions"><button type="submit" class="btn btn-primary" ?disabled=${this.busy}>${this.submitLabel}</button></div>
+    </form>`;
+  }
+}

@@ -1,0 +1,51 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../components/light-element.js';
+import { api, enc, ApiError } from '../api/client.js';
+import { session } from '../api/session.js';
+import { href, navigate } from '../router.js';
+import { homeOf } from './home.js';
+import '../components/tree-view.js';
+import '../components/bread-crumb.js';
+import '../components/node-table.js';
+import type { TreeAnswer } from '../api/types.js';
+
+/** Browsing the tree: the tree of the user's grants, the node's path and its node list. */
+@customElement('caiji-browse-page')
+export class BrowsePage extends LightElement {
+  @property() nodeId = '';
+  @state() private t?: TreeAnswer;
+  @state() private error = '';
+  private loaded = '';
+
+  override updated() {
+    if (!this.nodeId) { navigate(homeOf(), true); return; }
+    if (this.nodeId !== this.loaded) {
+      this.loaded = this.nodeId;
+      this.error = '';
+      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`)
+        .then((t) => { this.t = t; })
+        .catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
+    }
+  }
+
+  override render() {
+    const app = session.app!;
+    const tree = app.collections[app.tree.collection];
+    const t = this.t;
+    return html`<div class="split">
+      <aside class="panel side" aria-label="${tree.title}树"><h2 class="panel-title">${tree.title}树</h2><caiji-tree .selected=${this.nodeId} label="${tree.title}树"></caiji-tree></aside>
+      <section class="panel grow">
+        <h1 tabindex="-1">${tree.title}信息</h1>
+        ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
+        ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb}></caiji-breadcrumb>
+          <div class="toolbar"><span>当前${tree.title}：<strong>${t.node.label}</strong></span>
+            <span class="spacer"></span>
+            ${session.can('write') ? html`<a class="btn" href=${href('new', app.tree.collection, { node: t.node.id })}>新增下级${tree.title}</a>` : nothing}
+            ${Object.values(app.collections).some((c) => c.completeness) ? html`<a class="btn" href=${href('progress', t.node.id)}>采集进度</a>` : nothing}
+          </div>
+          <caiji-node-table .nodes=${[t.node, ...t.children]}></caiji-node-table>` : html`<p class="muted">正在加载…</p>`}
+      </section>
+    </div>`;
+  }
+}

@@ -1,0 +1,23 @@
+import { html, type TemplateResult } from 'lit';
+import { type Route } from '../router.js';
+import { homeOf } from './home.js';
+import './login-page.js';
+import './browse-page.js';
+import './list-page.js';
+import './record-page.js';
+import './self-page.js';
+import './progress-page.js';
+import './codes-page.js';
+
+/** Route name → page. Each page element gets the route's arguments. */
+export const pages: Record<string, (r: Route) => TemplateResult> = {
+  login: (r) => html`<caiji-login-page .next=${r.query.next ?? ''}></caiji-login-page>`,
+  browse: (r) => html`<caiji-browse-page .nodeId=${r.args[0] ?? ''}></caiji-browse-page>`,
+  list: (r) => html`<caiji-list-page .collection=${r.args[0]} .nodeId=${r.args[1] ?? ''} .query=${r.query}></caiji-list-page>`,
+  record: (r) => html`<caiji-record-page .collection=${r.args[0]} .recordId=${r.args[1]}></caiji-record-page>`,
+  new: (r) => html`<caiji-record-page .collection=${r.args[0]} .recordId=${''} .nodeId=${r.query.node ?? ''}></caiji-record-page>`,
+  self: () => html`<caiji-self-page></caiji-self-page>`,
+  progress: (r) => html`<caiji-progress-page .nodeId=${r.args[0] ?? ''}></caiji-progress-page>`,
+  codes: (r) => html`<caiji-codes-page .table=${r.args[0] ?? ''}></caiji-codes-page>`,
+  'not-found': () => html`<section class="panel"><h1 tabindex="-1">页面不存在</h1><p><a href=${homeOf()}>返回首页</a></p></section>`,
+};

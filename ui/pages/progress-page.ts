@@ -1,0 +1,64 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../components/light-element.js';
+import { api, enc, ApiError } from '../api/client.js';
+import { session } from '../api/session.js';
+import { href } from '../router.js';
+import { percent } from '../format.js';
+import '../components/bread-crumb.js';
+import type { TreeAnswer, TreeNode } from '../api/types.js';
+
+/**
+ * The collection progress of a subtree: per child node, how many records are in each workflow
+ * state and how complete they are — the least complete first, to see whom to chase.
+ */
+@customElement('caiji-progress-page')
+export class ProgressPage extends LightElement {
+  @property() nodeId = '';
+  @state() private t?: TreeAnswer;
+  @state() private error = '';
+  private loaded = '';
+
+  override updated() {
+    if (this.nodeId !== this.loaded) {
+      this.loaded = this.nodeId;
+      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { this.t = t; this.error = ''; })
+        .catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
+    }
+  }
+
+  override render() {
+    const app = session.app!;
+    const t = this.t;
+    const tracked = Object.entries(app.collections).filter(([, c]) => c.completeness);
+    return html`<section class="panel">
+      ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb} route="progress" linkLast></caiji-breadcrumb>` : nothing}
+      <h1 tabindex="-1">采集进度${t ? `：${t.node.label}` : ''}</h1>
+      ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
+      ${t ? tracked.map(([name, c]) => this.table(name, c.title, t)) : html`<p class="muted">正在加载…</p>`}
+    </section>`;
+  }
+
+  private table(name: string, title: string, t: TreeAnswer) {
+    const states = session.states(name);
+    const stat = (n: TreeNode) => n.stats.find((s) => s.collection === name);
+    const rows = [...t.children].sort((a, b) => (stat(a)?.completeness ?? 2) - (stat(b)?.completeness ?? 2));
+    const row = (n: TreeNode, total: boolean) => {
+      const s = stat(n);
+      const pct = s?.completeness ?? null;
+      return html`<tr class=${total ? 'total-row' : ''}>
+        <th scope="row">${total ? html`${n.label}（合计）` : html`<a href=${href('progress', n.id)}>${n.label}</a>`}</th>
+        <td class="num">${s?.total ?? 0}</td>
+        ${states.map((st) => html`<td class="num">${s?.byState[st.id] ? html`<a href=${href('list', name, n.id, { state: st.id })}>${s.byState[st.id]}</a>` : '0'}</td>`)}
+        <td class="num"><span class="meter" aria-hidden="true"><span style=${`width:${Math.round((pct ?? 0) * 100)}%`}></span></span> ${percent(pct)}</td>
+        <td><a href=${href('list', name, n.id)}>查看</a></td>
+      </tr>`;
+    };
+    return html`<h2 class="group-title">${title}</h2>
+      <div class="table-wrap"><table class="data-table progress-table">
+        <thead><tr><th scope="col">${session.app!.collections[session.app!.tree.collection].title}</th><th scope="col">${title}人数</th>
+          ${states.map((s) => html`<th scope="col">${s.title}</th>`)}<th scope="col">完整度</th><th scope="col">${title}列表</th></tr></thead>
+        <tbody>${row(t.node, true)}${rows.map((n) => row(n, false))}</tbody>
+      </table></div>`;
+  }
+}

@@ -1,0 +1,191 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../components/light-element.js';
+import { api, enc, ApiError } from '../api/client.js';
+import { session, type BrowserValidator } from '../api/session.js';
+import { href, navigate } from '../router.js';
+import { toast } from '../components/toast.js';
+import { differingFields } from '../components/conflict-dialog.js';
+import '../form/record-form.js';
+import '../components/bread-crumb.js';
+import '../components/action-bar.js';
+import '../components/history-panel.js';
+import '../components/conflict-dialog.js';
+import '../components/document-buttons.js';
+import '../components/attached-records.js';
+import type { RecordForm } from '../form/record-form.js';
+import type { FieldError, FormInfo, RecordJson, TreeAnswer } from '../api/types.js';
+
+/**
+ * One record: its form (live validation, save with optimistic locking and conflict handling),
+ * the workflow events the user may send now, documents, and its history. Also new records.
+ */
+@customElement('caiji-record-page')
+export class RecordPage extends LightElement {
+  @property() collection = '';
+  @property() recordId = '';
+  /** For a new record: the node it will hang on. */
+  @property() nodeId = '';
+  @state() private form?: FormInfo;
+  @state() private v?: BrowserValidator;
+  @state() private record?: RecordJson;
+  @state() private data: Record<string, unknown> = {};
+  @state() private crumbs: TreeAnswer['breadcrumb'] = [];
+  @state() private serverErrors: FieldError[] = [];
+  @state() private conflict?: { current: RecordJson; message: string; mine: Record<string, unknown> };
+  @state() private busy = false;
+  @state() private error = '';
+  @state() private showAll = false;
+  @state() private tick = 0;
+  private loaded = '';
+
+  override updated() {
+    const key = `${this.collection}/${this.recordId}/${this.nodeId}`;
+    if (key !== this.loaded) {
+      this.loaded = key;
+      this.load();
+    }
+  }
+
+  private async load() {
+    this.error = '';
+    this.record = undefined;
+    this.serverErrors = [];
+    try {
+      const [form, v] = await Promise.all([session.form(this.collection), session.validator(this.collection)]);
+      this.form = form;
+      this.v = v;
+      if (this.recordId) {
+        const r = await api.get<RecordJson>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}`);
+        this.setRecord(r);
+        this.showAll = true;
+      } else {
+        const nodeField = form.nodeField;
+        this.data = nodeField && this.nodeId ? { [nodeField]: this.nodeId } : {};
+        this.showAll = false;
+        this.loadCrumbs(this.nodeId);
+      }
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : String(e);
+    }
+  }
+
+  private setRecord(r: RecordJson) {
+    this.record = r;
+    this.data = structuredClone(r.data);
+    session.learn(r.state, r.stateTitle);
+    const app = session.app!;
+    this.loadCrumbs(this.collection === app.tree.collection ? r.id : r.node ?? '');
+  }
+
+  private loadCrumbs(nodeId: string) {
+    if (!nodeId) { this.crumbs = []; return; }
+    api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`).then((t) => { this.crumbs = t.breadcrumb; }).catch(() => { this.crumbs = []; });
+  }
+
+  private get formEl() { return this.querySelector<RecordForm>('caiji-record-form'); }
+
+  private get dirty(): boolean {
+    return !!this.record && differingFields(this.data, this.record.data).length > 0;
+  }
+
+  private async save() {
+    const ev = this.formEl?.evaluation;
+    if (ev?.blocking.length) {
+      this.showAll = true;
+      toast(`有 ${ev.blocking.length} 处需要更正后才能保存`, 'error');
+      await this.updateComplete;
+      this.formEl?.focusFirstError();
+      return;
+    }
+    this.busy = true;
+    try {
+      const base = `/api/records/${enc(this.collection)}`;
+      const saved = this.record
+        ? await api.put<RecordJson>(`${base}/${enc(this.record.id)}`, this.data, this.record.version)
+        : await api.post<RecordJson>(base, this.data);
+      this.serverErrors = [];
+      toast(saved.complete || !session.app!.collections[this.collection]?.completeness ? '已保存' : '已保存（信息尚不完整）');
+      if (!this.record) {
+        navigate(href('record', this.collection, saved.id), true);
+        return;
+      }
+      this.setRecord(saved);
+      this.tick++;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && e.body?.error?.current) {
+        this.conflict = { current: e.body.error.current, message: e.message, mine: { ...this.data } };
+      } else if (e instanceof ApiError && e.details.length) {
+        this.serverErrors = e.details;
+        this.showAll = true;
+        toast(e.message, 'error');
+        await this.updateComplete;
+        this.formEl?.focusFirstError();
+      } else {
+        toast(e instanceof ApiError ? e.message : String(e), 'error');
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private resolveConflict(e: CustomEvent<{ data: Record<string, unknown>; current: RecordJson }>) {
+    this.record = e.detail.current;
+    this.data = e.detail.data;
+    this.conflict = undefined;
+    this.tick++;
+    toast('已按您的选择合并，请核对后再次保存', 'info');
+  }
+
+  private async deleteRecord() {
+    if (!this.record || !confirm('确定删除这条记录吗？删除后不能恢复。')) return;
+    try {
+      await api.del(`/api/records/${enc(this.collection)}/${enc(this.record.id)}`, this.record.version);
+      toast('已删除');
+      history.back();
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : String(e), 'error');
+    }
+  }
+
+  override render() {
+    const app = session.app!;
+    const col = app.collections[this.collection];
+    if (this.error) return html`<section class="panel"><h1 tabindex="-1">无法打开</h1><p class="form-error" role="alert">${this.error}</p></section>`;
+    if (!this.form || !this.v || !col || (this.recordId && !this.record)) return html`<section class="panel"><p class="muted">正在加载…</p></section>`;
+    const r = this.record;
+    const title = r ? String(r.data[col.titleField ?? ''] ?? '') || col.title : `新增${col.title}`;
+    const canWrite = session.can('write');
+    const ev = this.formEl?.evaluation;
+    const isTree = this.collection === app.tree.collection;
+    return html`<div class="record-layout">
+      <section class="panel grow">
+        <caiji-breadcrumb .items=${this.crumbs} linkLast></caiji-breadcrumb>
+        <div class="record-head">
+          <h1 tabindex="-1">${title}${r && col.title !== title ? html` <small class="muted">${col.title}</small>` : nothing}</h1>
+          ${r && col.completeness ? html`<span class=${r.complete ? 'badge ok' : 'badge warn'}>${r.complete ? '信息完整' : '信息待完善'}</span>` : nothing}
+        </div>
+        <div class="toolbar sticky">
+          ${canWrite ? html`<button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${this.save}>${this.busy ? '正在保存…' : '保存'}</button>` : nothing}
+          ${r ? html`<caiji-action-bar .collection=${this.collection} .recordId=${r.id} .version=${r.version} ?dirty=${this.dirty}
+            @sent=${() => this.load()}></caiji-action-bar>
+            <caiji-document-buttons .collection=${this.collection} .ids=${[r.id]}></caiji-document-buttons>` : nothing}
+          <span class="spacer"></span>
+          ${r && canWrite ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
+        </div>
+        ${ev && (ev.blocking.length || ev.incomplete.length) && this.showAll ? html`<div class="summary" role="status">
+          ${ev.blocking.length ? html`<span class="err-count">${ev.blocking.length} 处需更正后才能保存</span>` : nothing}
+          ${ev.incomplete.length ? html`<span class="gap-count">${ev.incomplete.length} 项尚待完善${app.essentialLabel ? `（${app.essentialLabel}）` : ''}</span>` : nothing}
+        </div>` : nothing}
+        <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .previous=${r?.data}
+          .serverErrors=${this.serverErrors} ?showAll=${this.showAll} ?readonly=${!canWrite} essentialLabel=${app.essentialLabel ?? ''}
+          @form-change=${(e: CustomEvent<Record<string, unknown>>) => { this.data = e.detail; }}></caiji-record-form>
+        ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.load()}></caiji-attached-records>` : nothing}
+      </section>
+      ${r ? html`<aside class="panel side-right"><caiji-history .collection=${this.collection} .recordId=${r.id} .schema=${this.form.schema} .version=${r.version + this.tick}></caiji-history></aside>` : nothing}
+      ${this.conflict ? html`<caiji-conflict-dialog .schema=${this.form.schema} .base=${r?.data ?? {}} .mine=${this.conflict.mine}
+        .current=${this.conflict.current} message=${this.conflict.message} @resolve=${this.resolveConflict}
+        @close=${() => { this.conflict = undefined; }}></caiji-conflict-dialog>` : nothing}
+    </div>`;
+  }
+}
