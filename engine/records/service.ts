@@ -61,6 +61,21 @@ export class RecordService {
     return node;
   }
 
+  /**
+   * Fields marked x-readOnly are the engine's to write (derived values): a person's request can
+   * neither set nor change them, whatever it sends.
+   */
+  private keepReadOnly(actor: Actor, c: Collection, data: unknown, before?: Record<string, unknown>): unknown {
+    if (!actor.principal || !data || typeof data !== 'object' || Array.isArray(data)) return data;
+    const out = { ...(data as Record<string, unknown>) };
+    for (const [field, p] of Object.entries<any>(c.schema.properties ?? {})) {
+      if (!p['x-readOnly']) continue;
+      if (before && before[field] !== undefined) out[field] = before[field];
+      else delete out[field];
+    }
+    return out;
+  }
+
   private validate(c: Collection, data: unknown, previous?: Record<string, unknown>) {
     const errors = this.runtime().validator(c.name).validate(data, previous);
     if (errors.length) throw invalid(errors);
@@ -85,6 +100,7 @@ export class RecordService {
   async create(actor: Actor, collection: string, data: unknown, tx: Queryable, opts: { id?: string; legacy?: boolean } = {}): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
     const id = opts.id ?? newId();
+    data = this.keepReadOnly(actor, c, data);
     this.validate(c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
     const doc = data as Record<string, unknown>;
     const node = await this.targetNode(tx, actor, c, doc);
@@ -116,6 +132,7 @@ export class RecordService {
         current: serialize(before),
       });
     }
+    data = this.keepReadOnly(actor, c, data, before.data);
     this.validate(c, data, before.data);
     const doc = data as Record<string, unknown>;
     const nodeChanged = doc[c.nodeField!] !== before.data[c.nodeField!];

@@ -6,6 +6,7 @@ import { users } from '../storage/users.js';
 import { newId } from '../storage/records.js';
 import type { Queryable } from '../storage/sqlite.js';
 import { recomputeDerived } from '../grants/derived.js';
+import { applyEvent } from '../workflow/runtime.js';
 
 interface RecordsFile { collection: string; records: Record<string, unknown>[] }
 interface UsersFile {
@@ -31,10 +32,11 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
   await engine.db.transaction(async (tx: Queryable) => {
     const keys = new Map<string, { id: string; collection: string; label: string }>();
+    const replays: { collection: string; id: string; events: { type: string; as: string }[]; where: string }[] = [];
     for (const file of files) {
       const content = JSON.parse(readFileSync(join(engine.appRoot, 'forms', file), 'utf8')) as Partial<RecordsFile & UsersFile>;
       for (const raw of content.records ?? []) {
-        const { $key, $state, ...fields } = raw;
+        const { $key, $state, $events, ...fields } = raw;
         const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, keys, file)]));
         const id = newId();
         try {
@@ -43,6 +45,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
           throw new Error(`${file} ${String($key ?? '')}: ${(err as Error).message}`);
         }
         if (typeof $state === 'string') await setDemoState(engine, tx, content.collection!, id, $state, `${file} ${String($key ?? '')}`);
+        if (Array.isArray($events)) replays.push({ collection: content.collection!, id, events: $events, where: `${file} ${String($key ?? '')}` });
         const c = engine.runtime.collection(content.collection!);
         const label = String(data[c.isTree ? engine.runtime.config.tree.labelField : c.titleField ?? ''] ?? $key);
         if (typeof $key === 'string') keys.set($key, { id, collection: content.collection!, label });
@@ -63,6 +66,19 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
           ...(self ? [`本人：${self.label}`] : []),
         ].join(', ');
         logins.push({ username: u.username, password: u.password, displayName: u.displayName, roles });
+      }
+    }
+    // "$events": workflow events replayed as the named users once they exist, with real guards
+    // and audit entries, so the demo shows records in every state with their history.
+    for (const r of replays) {
+      for (const { as, ...event } of r.events) {
+        const principal = await users.principalByName(tx, as);
+        if (!principal) throw new Error(`${r.where}: $events 引用了不存在的用户 ${as}`);
+        try {
+          await applyEvent(engine, tx, { name: as, principal }, r.collection, r.id, event);
+        } catch (err) {
+          throw new Error(`${r.where}: ${event.type} (${as}): ${(err as Error).message}`);
+        }
       }
     }
     for (const { node } of await tx.all<{ node: string }>('SELECT DISTINCT node_id AS node FROM grants')) {

@@ -50,6 +50,17 @@ export const users = {
     await db.run('DELETE FROM sessions WHERE id = ?', [sessionId]);
   },
 
+  /** The principal of a user by name, outside any session (seeding, tools). */
+  async principalByName(db: Queryable, username: string): Promise<Principal | undefined> {
+    const u = await users.byName(db, username);
+    if (!u) return undefined;
+    return {
+      userId: u.id, username: u.username, displayName: u.display_name, grants: await users.grants(db, u.id),
+      self: u.self_collection && u.self_record ? { collection: u.self_collection, recordId: u.self_record } : undefined,
+      sessionId: '', csrf: '',
+    };
+  },
+
   /** The principal behind a cookie token, or undefined when the session is unknown or expired. */
   async principal(db: Queryable, token: string): Promise<Principal | undefined> {
     const s = await db.get<UserRow & { sid: string; csrf: string }>(

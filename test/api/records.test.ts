@@ -108,6 +108,18 @@ describe('records: unique keys, versions, audit', () => {
     expect(cycle.status).toBe(422);
   });
 
+  it('derived (x-readOnly) fields cannot be set or changed by a request', async () => {
+    const bj = await s.login('bj_admin');
+    const caihong = (await bj.get(`/api/records/organization?q=${encodeURIComponent('彩虹北社区第二支部')}`)).body.items[0];
+    expect(caihong.data.secretary).toBe('赵国明');
+    const res = await bj.put(`/api/records/organization/${caihong.id}`, { ...caihong.data, secretary: '冒名书记', contactPhone: '13000000000', shortName: '彩虹北二支部' }, caihong.version);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ secretary: '赵国明', contactPhone: caihong.data.contactPhone, shortName: '彩虹北二支部' });
+    const created = await admin.post('/api/records/organization', { parentId: org, fullName: '中共只读测试支部委员会', shortName: '只读测试支部', category: '631', orgCode: '011100999004', secretary: '自封书记' });
+    expect(created.status).toBe(201);
+    expect(created.body.data.secretary).toBeUndefined();
+  });
+
   it('lists page by cursor and search by text', async () => {
     const branch = await admin.post('/api/records/organization', { parentId: org, fullName: '中共分页支部委员会', shortName: '分页支部', category: '631', orgCode: '011100999003' });
     for (let i = 0; i < 7; i++) await admin.post('/api/records/member', memberData(branch.body.id, { name: `分页${i}` }));
