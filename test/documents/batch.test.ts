@@ -6,7 +6,7 @@ import { closeBrowser } from '../../engine/documents/pdf.js';
 import { requireTools, fetchBinary, pdfText, pdfInfo, squash, snapshot } from './tools.js';
 
 /** Batch print: many members as one PDF, one sheet per page, under the read scope; the job variant reports progress. */
-describe('batch print of member sheets', () => {
+describe('batch print of member sheets', { timeout: 120_000 }, () => {
   let s: TestServer;
   let admin: Client;
   let orgId: string;

@@ -6,7 +6,7 @@ import { closeBrowser } from '../../engine/documents/pdf.js';
 import { requireTools, fetchBinary, pdfText, pdfInfo, squash, snapshot } from './tools.js';
 
 /** 党员基本信息采集表: HTML preview and PDF through the real server, SQLite and Chromium. */
-describe('member sheet (党员基本信息采集表)', () => {
+describe('member sheet (党员基本信息采集表)', { timeout: 90_000 }, () => {
   let s: TestServer;
   let admin: Client;
   let orgId: string;
