@@ -19,13 +19,16 @@ const edit = (file: string, fn: (j: any) => void) => {
   writeFileSync(file, JSON.stringify(j, null, 2));
 };
 
+// Each check spawns `npm run check` (a fresh tsx process): allow for a busy machine.
+const SPAWN_TIMEOUT = 120_000;
+
 describe('npm run check', () => {
   it('passes on the real config and on the fixture application', async () => {
     const real = await npmCheck();
     expect(real.out).toMatch(/配置检查通过：党组织和党员基本信息采集/);
     expect(real.code).toBe(0);
     expect((await npmCheck(fixtureApp)).code).toBe(0);
-  });
+  }, SPAWN_TIMEOUT);
 
   it('names each broken reference planted in a fixture config, with file and place', async () => {
     const dir = copyApp(fixtureApp);
@@ -56,5 +59,5 @@ describe('npm run check', () => {
     expect(third.out).toMatch(/forms\/codes\/leave-kind\.json: \/codes\/2\/replacedBy: 第3行的替代代码“P9”不存在/);
     expect(third.out).toMatch(/forms\/codes\/leave-kind\.json: \/codes\/5\/code: 第6行「代码」“A”与第1行重复/);
     expect(third.out).toMatch(/forms\/leave\.schema\.json: \/x-rules\/1\/after: 字段 "until" 不存在/);
-  });
+  }, SPAWN_TIMEOUT);
 });
