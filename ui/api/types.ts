@@ -26,6 +26,10 @@ export interface CollectionInfo {
   states?: { id: string; title: string }[] | Record<string, string>;
   /** Keys by which a record can be looked up (GET /api/lookup/:collection?key=value). */
   lookup?: { keys: string[] } | null;
+  /** Titles of the workflow's events by type (history entries name them). */
+  events?: Record<string, string>;
+  /** Which plain writes are allowed (null: all); the rest go through workflow events. */
+  direct?: ('create' | 'update' | 'delete')[] | null;
 }
 export interface DocumentInfo { title?: string; template?: string; formats?: string[]; [k: string]: unknown }
 

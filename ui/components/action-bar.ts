@@ -68,8 +68,8 @@ export class ActionBar extends LightElement {
       ${a.stateTitle ? html`<span class="state-now">当前状态：<span class="state state-${a.state}">${a.stateTitle}</span></span>` : nothing}
       ${a.events.filter((e) => !rowEventCollection(e)).map((e) => html`<button type="button" class="btn btn-primary" ?disabled=${this.busy || this.dirty}
         title=${this.dirty ? '请先保存修改' : ''} @click=${() => (e.payload || e.form ? (this.open = e, this.payloadErrors = []) : this.send(e))}>${e.title}</button>`)}
-      ${(a.blocked ?? []).map((e) => html`<button type="button" class="btn" disabled aria-describedby=${`blocked-${e.type}`}>${e.title}</button>
-        <span class="blocked-why" id=${`blocked-${e.type}`}>${e.error?.message ?? ''}</span>`)}
+      ${(a.blocked ?? []).filter((e) => !rowEventCollection(e)).map((e) => html`<button type="button" class="btn" disabled title=${e.error?.message ?? ''}
+        aria-describedby=${`blocked-${e.type}`}>${e.title}</button><span class="sr-only" id=${`blocked-${e.type}`}>${e.error?.message ?? ''}</span>`)}
       ${this.open ? html`<caiji-dialog heading=${this.open.title} @close=${() => { this.open = undefined; }}
         .wide=${!!this.open.form}
         .body=${this.open.form ? html`<caiji-linked-record-form .collection=${this.open.form} .initial=${this.initialFor(this.open.form)}

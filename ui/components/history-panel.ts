@@ -6,7 +6,7 @@ import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
 import type { HistoryItem, JsonSchema } from '../api/types.js';
 
-const actions: Record<string, string> = { create: '新建', update: '修改', delete: '删除', event: '办理' };
+const actions: Record<string, string> = { create: '新建', update: '修改', delete: '删除', grant: '授予职务', revoke: '撤销职务' };
 
 /** The record's audit log: who did what when, state changes and the fields changed. */
 @customElement('caiji-history')
@@ -32,7 +32,8 @@ export class HistoryPanel extends LightElement {
     const diff = h.diff as Record<string, any> | null | undefined;
     if (!diff || h.action === 'create' || h.action === 'delete') return nothing;
     const props = this.schema.properties ?? {};
-    const names = Object.keys(diff);
+    // Only the record's own fields: an event's payload is summed up by its note.
+    const names = Object.keys(diff).filter((n) => props[n]);
     if (!names.length) return nothing;
     return html`<ul class="diff">${names.slice(0, 12).map((n) => {
       const [from, to] = Array.isArray(diff[n]) ? diff[n] : [undefined, diff[n]];
@@ -47,7 +48,7 @@ export class HistoryPanel extends LightElement {
       <ol class="timeline">${this.items.map((h) => html`<li>
         <div class="tl-head"><time>${dateTime((h.at ?? h.ts ?? h.createdAt) as string)}</time>
           <span class="tl-actor">${h.actor ?? '系统'}</span>
-          <span class="tl-action">${(h.title as string) ?? (h.eventTitle as string) ?? actions[h.action] ?? h.action}</span>
+          <span class="tl-action">${session.app?.collections[this.collection]?.events?.[h.action] ?? actions[h.action] ?? h.action}</span>
           ${h.fromState !== h.toState && h.toState ? html`<span class="tl-state">${session.stateTitle(this.collection, h.fromState) || '—'} → ${session.stateTitle(this.collection, h.toState)}</span>` : nothing}
         </div>
         ${h.note ? html`<div class="tl-note">说明：${h.note}</div>` : nothing}

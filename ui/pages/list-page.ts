@@ -91,7 +91,7 @@ export class ListPage extends LightElement {
         <label class="inline"><input type="checkbox" name="deep" ?checked=${this.query.deep !== '0'}>含下级${tree.title}</label>
         <button class="btn" type="submit">查询</button>
         <span class="spacer"></span>
-        ${session.can('write') ? html`<a class="btn" href=${href('new', this.collection, { node: this.nodeId || undefined })}>新增${col.title}</a>` : nothing}
+        ${session.can('write') && (!col.direct || col.direct.includes('create')) ? html`<a class="btn" href=${href('new', this.collection, { node: this.nodeId || undefined })}>新增${col.title}</a>` : nothing}
       </form>
       ${col.workflow ? html`<caiji-batch-actions .collection=${this.collection} .ids=${[...this.selected]} .titles=${titles}
         @done=${() => { this.selected = new Set(); this.fetch(); }}></caiji-batch-actions>` : nothing}

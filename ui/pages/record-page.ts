@@ -13,6 +13,7 @@ import '../components/history-panel.js';
 import '../components/conflict-dialog.js';
 import '../components/document-buttons.js';
 import '../components/attached-records.js';
+import '../components/grants-panel.js';
 import type { RecordForm } from '../form/record-form.js';
 import type { FieldError, FormInfo, RecordJson, TreeAnswer } from '../api/types.js';
 
@@ -148,6 +149,12 @@ export class RecordPage extends LightElement {
     }
   }
 
+  /** Whether plain writes of this kind are allowed (others go through workflow events). */
+  private allows(kind: 'create' | 'update' | 'delete'): boolean {
+    const d = session.app?.collections[this.collection]?.direct;
+    return !d || d.includes(kind);
+  }
+
   override render() {
     const app = session.app!;
     const col = app.collections[this.collection];
@@ -166,12 +173,12 @@ export class RecordPage extends LightElement {
           ${r && col.completeness ? html`<span class=${r.complete ? 'badge ok' : 'badge warn'}>${r.complete ? '信息完整' : '信息待完善'}</span>` : nothing}
         </div>
         <div class="toolbar sticky">
-          ${canWrite ? html`<button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${this.save}>${this.busy ? '正在保存…' : '保存'}</button>` : nothing}
+          ${canWrite && this.allows(r ? 'update' : 'create') ? html`<button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${this.save}>${this.busy ? '正在保存…' : '保存'}</button>` : nothing}
           ${r ? html`<caiji-action-bar .collection=${this.collection} .recordId=${r.id} .version=${r.version} ?dirty=${this.dirty}
             @sent=${() => this.load()}></caiji-action-bar>
             <caiji-document-buttons .collection=${this.collection} .ids=${[r.id]}></caiji-document-buttons>` : nothing}
           <span class="spacer"></span>
-          ${r && canWrite ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
+          ${r && canWrite && this.allows('delete') ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
         </div>
         ${ev && (ev.blocking.length || ev.incomplete.length) && this.showAll ? html`<div class="summary" role="status">
           ${ev.blocking.length ? html`<span class="err-count">${ev.blocking.length} 处需更正后才能保存</span>` : nothing}
@@ -180,7 +187,8 @@ export class RecordPage extends LightElement {
         <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .previous=${r?.data}
           .serverErrors=${this.serverErrors} ?showAll=${this.showAll} ?readonly=${!canWrite} essentialLabel=${app.essentialLabel ?? ''}
           @form-change=${(e: CustomEvent<Record<string, unknown>>) => { this.data = e.detail; }}></caiji-record-form>
-        ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.load()}></caiji-attached-records>` : nothing}
+        ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.load()}></caiji-attached-records>
+          ${session.can('grant') ? html`<caiji-grants-panel .nodeId=${r.id} @changed=${() => this.load()}></caiji-grants-panel>` : nothing}` : nothing}
       </section>
       ${r ? html`<aside class="panel side-right"><caiji-history .collection=${this.collection} .recordId=${r.id} .schema=${this.form.schema} .version=${r.version + this.tick}></caiji-history></aside>` : nothing}
       ${this.conflict ? html`<caiji-conflict-dialog .schema=${this.form.schema} .base=${r?.data ?? {}} .mine=${this.conflict.mine}

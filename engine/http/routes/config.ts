@@ -21,6 +21,8 @@ export function configRoutes() {
         // The workflow's states in order with their titles (state filters, progress overviews).
         states: [...(rt.workflowOf(col)?.stateTitles ?? [])].map(([id, title]) => ({ id, title })),
         lookup: col.lookup ?? null,
+        direct: col.direct ?? null,
+        events: Object.fromEntries([...(rt.workflowOf(col)?.events.values() ?? [])].map((e) => [e.type, e.title])),
       }]),
     );
     return c.json({ name: m.name, title: m.title, essentialLabel: m.essentialLabel ?? null, tree: config.tree, collections, roles: m.roles });

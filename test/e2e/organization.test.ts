@@ -1,0 +1,138 @@
+/**
+ * The organization side of the manual: a joint branch links its units by credit code (the
+ * name is filled in by the lookup), links a second one, removes one, downloads its sheet; a
+ * committee admin sets a branch secretary; progress overview and code tables.
+ */
+import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
+
+let server: TestServer;
+let browser: Browser;
+type P = Page & { problems: string[] };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+  // A unit directory to look codes up in (as a config admin would import it).
+  const admin = await server.login('lianhe_admin');
+  const csv = '信用代码,单位全称,单位简称,单位类别\n91110000600037341L,北京示范科技有限公司,示范科技,23\n';
+  const res = await admin.request('POST', '/api/directory/unit', csv, { 'content-type': 'text/csv' });
+  if (res.status !== 200 || res.body.imported !== 1) throw new Error(`directory import: ${res.status} ${JSON.stringify(res.body)}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(): Promise<P> {
+  const page = await newPage(browser);
+  page.on('dialog', (d) => { void d.accept(); });
+  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-org-${Date.now()}`); });
+  return page;
+}
+
+const unitRows = (page: P) => page.$$eval('caiji-attached-records tbody tr th a', (as) => as.map((a) => a.textContent!.trim()));
+
+/** Types into a field of the open dialog's form. */
+async function typeField(page: P, field: string, text: string) {
+  const sel = `dialog[open] [data-field="${field}"] input`;
+  await page.waitForSelector(sel);
+  await page.click(sel, { count: 3 });
+  await page.keyboard.type(text);
+}
+
+async function chooseCode(page: P, scope: string, field: string, typed: string) {
+  const sel = `${scope} [data-field="${field}"] input[role=combobox]`;
+  await page.focus(sel);
+  await page.keyboard.type(typed);
+  await page.waitForSelector(`${scope} [data-field="${field}"] li[role=option]:not([aria-disabled=true])`);
+  await page.keyboard.press('Enter');
+}
+
+describe('organization page in the browser', () => {
+  it('a joint branch links a unit by credit code, then a second one, removes one and downloads the xlsx', async () => {
+    const page = await open();
+    await login(page, server.url, 'lianhe_admin');
+    await waitForText(page, '当前党组织');
+    // The branch's name in the list opens its organization page.
+    await clickText(page, 'caiji-node-table tbody th a', '太南里社区非公联合党支部');
+    await page.waitForSelector('caiji-attached-records tbody tr');
+    expect(await unitRows(page)).toHaveLength(4);
+    await clickText(page, 'caiji-action-bar button', '关联单位');
+    await page.waitForSelector('dialog[open] caiji-record-form [data-field="creditCode"] input');
+    await typeField(page, 'creditCode', '91110000600037341L');
+    await page.waitForFunction(() => (document.querySelector('dialog[open] [data-field="fullName"] input') as HTMLInputElement)?.value === '北京示范科技有限公司');
+    expect(await page.$eval('dialog[open] [data-field="orgCode"] input', (i) => (i as HTMLInputElement).value)).toBe('600037341');
+    await waitForText(page, '已按信用代码找到');
+    await shot(page, '10-link-unit-dialog');
+    await clickText(page, 'dialog[open] button[type=submit]', '保存');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+    await page.waitForFunction(() => document.querySelectorAll('caiji-attached-records tbody tr th a').length === 5);
+    expect(await unitRows(page)).toContain('北京示范科技有限公司');
+
+    // A second unit not in the directory: its details are typed in.
+    await clickText(page, 'caiji-action-bar button', '关联单位');
+    await typeField(page, 'creditCode', '911522010783762860');
+    await waitForText(page, '未找到');
+    await typeField(page, 'fullName', '乌兰浩特市第二示范有限公司');
+    await chooseCode(page, 'dialog[open]', 'category', '非公有');
+    await clickText(page, 'dialog[open] button[type=submit]', '保存');
+    await page.waitForFunction(() => document.querySelectorAll('caiji-attached-records tbody tr th a').length === 6);
+    await page.$eval('caiji-attached-records', (e) => e.scrollIntoView());
+    await shot(page, '11-linked-units');
+
+    await page.click('caiji-attached-records button[aria-label$="乌兰浩特市第二示范有限公司"]');
+    await page.waitForFunction(() => document.querySelectorAll('caiji-attached-records tbody tr th a').length === 5);
+
+    const xlsx = await page.$eval('caiji-document-buttons a[href*=".xlsx"]', (a) => a.getAttribute('href')!);
+    const got = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return { status: r.status, type: r.headers.get('content-type') ?? '', head: String.fromCharCode(b[0], b[1]) };
+    }, xlsx);
+    expect(got).toMatchObject({ status: 200, head: 'PK' });
+    expect(got.type).toContain('spreadsheetml');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('a committee admin makes a member the branch secretary; the organization shows it', async () => {
+    const page = await open();
+    await login(page, server.url, 'tnl_admin');
+    await waitForText(page, '当前党组织');
+    await clickText(page, 'caiji-node-table tbody th a', '第一网格党支部');
+    await page.waitForSelector('caiji-grants-panel #grant-person option:nth-child(2)');
+    const person = await page.$eval('#grant-person', (s) => [...(s as HTMLSelectElement).options].find((o) => o.text === '王丽')!.value);
+    await page.select('#grant-person', person);
+    await page.select('#grant-role', 'secretary');
+    await clickText(page, 'caiji-grants-panel button', '授予');
+    await page.waitForFunction(() => document.querySelector('caiji-grants-panel tbody')?.textContent?.includes('支部书记'));
+    await page.waitForFunction(() => document.querySelector('[data-field="secretary"] output')?.textContent?.includes('王丽'));
+    await page.$eval('caiji-grants-panel', (e) => e.scrollIntoView());
+    await shot(page, '12-grants');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('progress overview and code tables', async () => {
+    const page = await open();
+    await login(page, server.url, 'ft_admin');
+    await waitForText(page, '当前党组织');
+    await clickText(page, '.topnav a', '采集进度');
+    await page.waitForSelector('.progress-table tbody tr');
+    const head = await page.$$eval('.progress-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
+    expect(head).toEqual(expect.arrayContaining(['未提交', '待确认', '已确认', '待修改', '完整度']));
+    await shot(page, '13-progress');
+    await clickText(page, '.topnav a', '代码表');
+    await clickText(page, 'caiji-codes-page a', '工作岗位');
+    await waitForText(page, '机关干部岗位');
+    await page.type('#code-q', '机关');
+    await page.waitForFunction(() => document.querySelectorAll('caiji-codes-page tbody tr').length < 10);
+    expect(await page.$eval('caiji-codes-page tbody', (t) => t.textContent)).toContain('已停用');
+    await shot(page, '14-code-table');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,100 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement, emit } from './light-element.js';
+import { api, qs, enc, ApiError } from '../api/client.js';
+import { session } from '../api/session.js';
+import { toast } from './toast.js';
+import type { Page, RecordJson } from '../api/types.js';
+
+interface GrantItem { username: string; displayName: string; role: string; roleTitle: string; record: string | null }
+interface GrantsAnswer { node: string; items: GrantItem[]; roles: { role: string; title: string }[] }
+
+/**
+ * Who holds which role on a tree node (e.g. secretary, committee member, administrator), for
+ * users allowed to grant: the holders with 撤销, and a person of the node chosen for a role.
+ * Fields derived from the holders change on the server; `changed` fires afterwards.
+ */
+@customElement('caiji-grants-panel')
+export class GrantsPanel extends LightElement {
+  @property() nodeId = '';
+  @state() private answer?: GrantsAnswer;
+  @state() private people: RecordJson[] = [];
+  @state() private error = '';
+  private loaded = '';
+
+  /** The collection whose records people are bound to (the self-service role's). */
+  private get peopleCollection(): string | undefined {
+    return Object.values(session.app?.roles ?? {}).find((r) => r.self)?.self;
+  }
+
+  override updated() {
+    if (this.nodeId && this.nodeId !== this.loaded) {
+      this.loaded = this.nodeId;
+      this.load();
+    }
+  }
+
+  private async load() {
+    try {
+      this.answer = await api.get<GrantsAnswer>(`/api/grants${qs({ node: this.nodeId })}`);
+      const pc = this.peopleCollection;
+      if (pc) this.people = (await api.get<Page>(`/api/records/${enc(pc)}${qs({ node: this.nodeId, limit: 200 })}`)).items;
+    } catch (e) {
+      this.error = e instanceof ApiError ? e.message : String(e);
+    }
+  }
+
+  private async grant(e: Event) {
+    e.preventDefault();
+    const f = e.target as HTMLFormElement;
+    const role = (f.elements.namedItem('role') as HTMLSelectElement).value;
+    const record = (f.elements.namedItem('person') as HTMLSelectElement).value;
+    if (!role || !record) { toast('请选择职务和人员', 'error'); return; }
+    try {
+      const r = await api.post<{ roleTitle: string; displayName: string }>('/api/grants', { node: this.nodeId, role, record });
+      toast(`已授予${r.displayName}「${r.roleTitle}」`);
+      await this.load();
+      emit(this, 'changed');
+    } catch (err) {
+      toast(err instanceof ApiError ? err.message : String(err), 'error');
+    }
+  }
+
+  private async revoke(g: GrantItem) {
+    if (!confirm(`确定撤销${g.displayName}的「${g.roleTitle}」吗？`)) return;
+    try {
+      await api.del(`/api/grants${qs({ node: this.nodeId, role: g.role, username: g.username })}`);
+      toast(`已撤销${g.displayName}的「${g.roleTitle}」`);
+      await this.load();
+      emit(this, 'changed');
+    } catch (err) {
+      toast(err instanceof ApiError ? err.message : String(err), 'error');
+    }
+  }
+
+  override render() {
+    if (this.error) return nothing;
+    const a = this.answer;
+    if (!a) return nothing;
+    const pc = this.peopleCollection;
+    const titleField = pc ? session.app!.collections[pc]?.titleField ?? '' : '';
+    return html`<section class="attached" aria-labelledby="grants-h">
+      <h3 class="group-title" id="grants-h">职务与权限</h3>
+      <div class="table-wrap"><table class="data-table">
+        <thead><tr><th scope="col">人员</th><th scope="col">账号</th><th scope="col">职务</th><th scope="col">操作</th></tr></thead>
+        <tbody>${a.items.length ? nothing : html`<tr><td class="empty" colspan="4">尚未设置</td></tr>`}
+          ${a.items.map((g) => html`<tr><th scope="row">${g.displayName}</th><td>${g.username}</td><td>${g.roleTitle}</td>
+            <td><button type="button" class="btn-danger-link" aria-label=${`撤销${g.displayName}的${g.roleTitle}`} @click=${() => this.revoke(g)}>撤销</button></td></tr>`)}</tbody>
+      </table></div>
+      ${pc ? html`<form class="filters grant-form" @submit=${this.grant}>
+        <label for="grant-person">人员</label>
+        <select id="grant-person" name="person"><option value="">--请选择--</option>
+          ${this.people.map((p) => html`<option value=${p.id}>${String(p.data[titleField] ?? p.id)}</option>`)}</select>
+        <label for="grant-role">职务</label>
+        <select id="grant-role" name="role"><option value="">--请选择--</option>
+          ${a.roles.map((r) => html`<option value=${r.role}>${r.title}</option>`)}</select>
+        <button class="btn" type="submit">授予</button>
+      </form>` : nothing}
+    </section>`;
+  }
+}
