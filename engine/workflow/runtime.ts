@@ -51,12 +51,19 @@ export async function availableEvents(engine: Engine, actor: Actor, collection: 
   return { state, stateTitle: wf.stateTitles.get(state), workflow: wf.key, context: record.workflowContext ?? null, events, blocked };
 }
 
-/** Splits a request body into the event type and its payload; checks the payload's schema. */
-function readEvent(wf: WorkflowDef, body: unknown): { def: EventDef; payload: Record<string, unknown> } {
+/**
+ * Splits a request body into the event type and its payload. An event the current state has no
+ * transition for is a 409 before its payload is looked at; then the payload's schema is checked.
+ * Without a state (a batch, before looking at records) only the type and payload are checked.
+ */
+function readEvent(wf: WorkflowDef, body: unknown, state?: string): { def: EventDef; payload: Record<string, unknown> } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('请求体应为 {"type": 事件, …}');
   const { type, ids: _ids, ...payload } = body as Record<string, unknown>;
   const def = typeof type === 'string' ? wf.events.get(type) : undefined;
   if (!def || def.internal) throw badRequest(`流程 ${wf.key} 没有可发送的事件“${String(type)}”`);
+  if (state !== undefined && !handles(wf, state, def.type)) {
+    throw new HttpError(409, 'wrong_state', `当前状态为「${wf.stateTitles.get(state) ?? state}」，不能执行「${def.title}」`, [], { state, event: def.type });
+  }
   if (def.validate && !def.validate(payload)) throw invalid(toFieldErrors(def.validate.errors, def.payload!));
   return { def, payload };
 }
@@ -65,8 +72,8 @@ function readEvent(wf: WorkflowDef, body: unknown): { def: EventDef; payload: Re
 export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, collection: string, id: string, body: unknown): Promise<StoredRecord> {
   const { c, wf } = workflowOf(engine, collection);
   const record = await engine.records.read(actor, collection, id, tx);
-  const { def, payload } = readEvent(wf, body);
   const from = stateOf(wf, record);
+  const { def, payload } = readEvent(wf, body, from);
   const env = await buildEnv(engine, tx, wf, actor, c, record, payload);
   const snapshot = snapshotOf(wf, record, env);
   const event = { type: def.type };

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { fixtureApp } from '../helpers/paths.js';
+import { fetchBinary, pdfText, squash, requireTools } from '../documents/tools.js';
 
 /** The low-code proof: a leave-request application runs on the unchanged engine. */
 describe('fixture application (leave requests) on the same engine', () => {
@@ -43,4 +44,33 @@ describe('fixture application (leave requests) on the same engine', () => {
     const own = await emp.get('/api/records/leave');
     expect(own.body.items.map((r: any) => r.data.employee)).toEqual(['张三']);
   });
+
+  it('runs its own two-step approval workflow and prints its own slip', async () => {
+    requireTools();
+    const mgr = await s.login('sales_mgr');
+    const boss = await s.login('boss');
+    const l1 = (await mgr.get(`/api/records/leave?q=${encodeURIComponent('张三')}`)).body.items[0];
+    expect(l1.state).toBe('draft');
+    const events = await mgr.get(`/api/records/leave/${l1.id}/events`);
+    expect(events.body.events.map((e: any) => e.title)).toEqual(['提交审批']);
+    const send = (c: typeof mgr, type: string, extra = {}) => c.post(`/api/records/leave/${l1.id}/events`, { type, ...extra });
+    expect((await send(mgr, 'SUBMIT')).body.state).toBe('submitted');
+    expect((await send(mgr, 'APPROVE')).body.state).toBe('first_approved');
+    const notFinal = await send(mgr, 'FINAL_APPROVE');
+    expect(notFinal.status).toBe(403);
+    const draftSlip = await fetchBinary(boss, 'GET', `/api/records/leave/${l1.id}/documents/leave-slip.html`);
+    expect(draftSlip.body.toString()).toContain('未批准（待终审）');
+    expect((await send(boss, 'FINAL_APPROVE')).body.state).toBe('approved');
+    const pdf = await fetchBinary(boss, 'GET', `/api/records/leave/${l1.id}/documents/leave-slip.pdf`);
+    expect(pdf.status).toBe(200);
+    const text = squash(pdfText(pdf.body));
+    for (const v of ['请假单', 'L0001', '张三', '年假（A）', '北区销售组', '2024年3月1日至2024年3月5日', '审批状态：已批准']) expect(text).toContain(squash(v));
+    expect(text).not.toContain('未批准');
+    // An edit after approval sends it back to draft, as the workflow config says.
+    const cur = (await boss.get(`/api/records/leave/${l1.id}`)).body;
+    const edited = await boss.put(`/api/records/leave/${l1.id}`, { ...cur.data, reason: '家中有事' }, cur.version);
+    expect(edited.body.state).toBe('draft');
+    const reject = await mgr.post(`/api/records/leave/${l1.id}/events`, { type: 'REJECT' });
+    expect(reject.status).toBe(409);
+  }, 120_000);
 });

@@ -54,10 +54,16 @@ describe('npm run check', () => {
     expect(second.code).toBe(1);
     expect(second.out).toMatch(/leave\.schema\.json: .*minLenght/);
     edit(join(forms, 'leave.schema.json'), (s) => { delete s.properties.reason.minLenght; });
+    writeFileSync(join(dir, 'templates/leave-slip.hbs'), '<p>{{data.employee}} {{data.salary}} {{code.kind.label}}</p>');
     const third = await npmCheck(dir);
     expect(third.code).toBe(1);
     expect(third.out).toMatch(/forms\/codes\/leave-kind\.json: \/codes\/2\/replacedBy: 第3行的替代代码“P9”不存在/);
     expect(third.out).toMatch(/forms\/codes\/leave-kind\.json: \/codes\/5\/code: 第6行「代码」“A”与第1行重复/);
     expect(third.out).toMatch(/forms\/leave\.schema\.json: \/x-rules\/1\/after: 字段 "until" 不存在/);
+    expect(third.out).toMatch(/templates\/leave-slip\.hbs: data\.salary（字段 "salary" 不存在）/);
+    writeFileSync(join(dir, 'templates/leave-slip.hbs'), '<p>{{#if data.employee}}</p>');
+    expect((await npmCheck(dir)).out).toMatch(/templates\/leave-slip\.hbs: 无法解析/);
+    edit(join(dir, 'workflows/leave-approval.json'), (w) => { w.states.draft.on.SUBMIT.guard = { type: 'isFriday' }; });
+    expect((await npmCheck(dir)).out).toMatch(/workflows\/leave-approval\.json: states\.draft\.on\.SUBMIT\[0\]\.guard: 未知的 guard "isFriday"/);
   }, SPAWN_TIMEOUT);
 });

@@ -3,13 +3,14 @@ import { AppRuntime } from '../../runtime/runtime.js';
 import type { ConfigCheck } from './types.js';
 import { codeTablesCheck } from './code-tables.js';
 import { schemaRulesCheck } from './schema-rules.js';
+import { templatesCheck } from './templates.js';
 
 /**
  * The registry of config checks. Loading itself checks the manifest, the schemas against the
  * JSON Schema meta-schema (ajv compiles them strictly) and code-table references; these add the
  * rest. Other modules (workflows, documents) register theirs here.
  */
-export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck];
+export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, templatesCheck];
 
 export interface CheckResult {
   runtime?: AppRuntime;
