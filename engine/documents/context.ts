@@ -1,10 +1,10 @@
+import { shanghaiDate } from '../validation/formats/date.js';
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
 import type { DocumentConfig } from './config.js';
 import { printMode } from './config.js';
-import { stateTitles } from './state-titles.js';
 
 /** A date split for printing: numbers without leading zeros, as on paper forms. */
 export interface DateParts { y: number; m: number; d: number; iso: string }
@@ -51,17 +51,14 @@ export function dateParts(value: unknown): DateParts | undefined {
   return m ? { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]), iso: m[0] } : undefined;
 }
 
-const localToday = (): DateParts => {
-  const now = new Date();
-  const iso = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-  return dateParts(iso)!;
-};
+/** Today as the users see it (UTC+8), whatever zone the server runs in. */
+const localToday = (): DateParts => dateParts(shanghaiDate())!;
 
 /** The view of one record: data, resolved codes, split dates, field titles and state title. */
 export function recordView(engine: Engine, c: Collection, r: StoredRecord): RecordView {
   const view: RecordView = {
     id: r.id, collection: c.name, data: r.data, code: {}, date: {}, title: {}, state: r.state,
-    stateTitle: r.state === null ? null : stateTitles(engine.appRoot, c.workflow)[r.state] ?? r.state, version: r.version,
+    stateTitle: r.state === null ? null : engine.runtime.workflowOf(c)?.stateTitles.get(r.state) ?? r.state, version: r.version,
   };
   for (const [field, prop] of Object.entries<any>(c.schema.properties ?? {})) {
     view.title[field] = prop.title ?? field;
