@@ -120,7 +120,7 @@ describe('organization page in the browser', () => {
     const page = await open();
     await login(page, server.url, 'ft_admin');
     await waitForText(page, '当前党组织');
-    await clickText(page, '.topnav a', '采集进度');
+    await clickText(page, '.topnav a', '进度统计');
     await page.waitForSelector('.progress-table tbody tr');
     const head = await page.$$eval('.progress-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
     expect(head).toEqual(expect.arrayContaining(['未提交', '待确认', '已确认', '待修改', '完整度']));

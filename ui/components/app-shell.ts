@@ -64,7 +64,7 @@ export class AppShell extends LightElement {
     if (session.me!.grants.length) {
       const tree = app.collections[app.tree.collection];
       links.push([`${tree.title}信息`, homeOf(), 'browse']);
-      if (Object.values(app.collections).some((c) => c.completeness)) links.push(['采集进度', href('progress', session.me!.grants[0].node), 'progress']);
+      if (Object.values(app.collections).some((c) => c.completeness)) links.push(['进度统计', href('progress', session.me!.grants[0].node), 'progress']);
       links.push(['代码表', href('codes'), 'codes']);
     }
     return links;

@@ -63,7 +63,7 @@ export class ConflictDialog extends LightElement {
           })}
         </tr>`)}</tbody>
       </table></div>`;
-    const footer = html`<button type="button" class="btn btn-primary" @click=${this.resolve}>按所选合并到表单</button>
+    const footer = html`<button type="button" class="btn btn-primary" @click=${() => this.resolve()}>按所选合并到表单</button>
       <button type="button" class="btn" @click=${() => this.querySelector<ModalDialog>('caiji-dialog')?.close()}>暂不处理</button>`;
     return html`<caiji-dialog wide heading="保存冲突：记录已被他人修改" .body=${body} .footer=${footer}></caiji-dialog>`;
   }

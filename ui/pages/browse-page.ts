@@ -42,7 +42,7 @@ export class BrowsePage extends LightElement {
           <div class="toolbar"><span>当前${tree.title}：<strong>${t.node.label}</strong></span>
             <span class="spacer"></span>
             ${session.can('write') ? html`<a class="btn" href=${href('new', app.tree.collection, { node: t.node.id })}>新增下级${tree.title}</a>` : nothing}
-            ${Object.values(app.collections).some((c) => c.completeness) ? html`<a class="btn" href=${href('progress', t.node.id)}>采集进度</a>` : nothing}
+            ${Object.values(app.collections).some((c) => c.completeness) ? html`<a class="btn" href=${href('progress', t.node.id)}>进度统计</a>` : nothing}
           </div>
           <caiji-node-table .nodes=${[t.node, ...t.children]}></caiji-node-table>` : html`<p class="muted">正在加载…</p>`}
       </section>

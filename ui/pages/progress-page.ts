@@ -33,7 +33,7 @@ export class ProgressPage extends LightElement {
     const tracked = Object.entries(app.collections).filter(([, c]) => c.completeness);
     return html`<section class="panel">
       ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb} route="progress" linkLast></caiji-breadcrumb>` : nothing}
-      <h1 tabindex="-1">采集进度${t ? `：${t.node.label}` : ''}</h1>
+      <h1 tabindex="-1">进度统计${t ? `：${t.node.label}` : ''}</h1>
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
       ${t ? tracked.map(([name, c]) => this.table(name, c.title, t)) : html`<p class="muted">正在加载…</p>`}
     </section>`;

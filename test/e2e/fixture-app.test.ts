@@ -1,0 +1,55 @@
+/**
+ * The low-code promise in the browser: the unrelated leave-request application of the test
+ * fixtures renders in the same UI, with its own titles, codes and rules.
+ */
+import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
+import type { Browser } from 'puppeteer-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { fixtureApp } from '../helpers/paths.js';
+import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer(fixtureApp);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the fixture application in the same UI', () => {
+  it('a manager logs in, browses departments, opens a leave request and sees its rules at work', async () => {
+    const page = await newPage(browser);
+    onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-fixture-${Date.now()}`); });
+    await page.goto(server.url);
+    await page.waitForSelector('#login-username');
+    expect(await page.title()).toBe('请假审批');
+    await login(page, server.url, 'boss', 'leave-demo');
+    await waitForText(page, '当前部门');
+    const heads = await page.$$eval('caiji-node-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
+    expect(heads).toEqual(['部门名称', '请假单信息完整度', '下级请假单']);
+    await page.click('caiji-node-table tbody tr:first-child a[aria-label^="查看"]');
+    await waitForText(page, '请假单列表');
+    await waitForText(page, '张三');
+    await shot(page, '20-fixture-list');
+    await clickText(page, 'caiji-record-table a', '张三');
+    await page.waitForSelector('[data-field="kind"] input[role=combobox]');
+    // Its own rule: the end date may not precede the start date.
+    await page.$eval('[data-field="to"] input', (i) => {
+      (i as HTMLInputElement).value = '2024-02-01';
+      i.dispatchEvent(new Event('input', { bubbles: true }));
+      i.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => !!document.querySelector('[data-field="to"] .field-error')?.textContent);
+    expect(await fieldError(page, 'to')).toBe('「结束日期」应晚于「开始日期」');
+    // Its own conditional field: 是否因病 → 病假证明编号 required.
+    await page.click('[data-field="sick"] input[type=radio]');
+    await page.waitForSelector('[data-field="certificate"] .req');
+    await shot(page, '21-fixture-form');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+});
