@@ -1,4 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/** exceljs is loaded on first use: it costs most of a second at start-up. */
+const excel = async () => (await import('exceljs')).default;
 import type { ParsedFile } from './parse.js';
 import type { PreviewRow } from './preview.js';
 
@@ -13,7 +16,7 @@ const RED = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { ar
  * and formats; a CSV upload becomes an xlsx of the same rows. The person fixes it and uploads it again.
  */
 export async function buildErrorWorkbook(upload: Buffer, file: ParsedFile, rows: PreviewRow[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   let sheet: ExcelJS.Worksheet;
   if (file.format === 'xlsx') {
     await wb.xlsx.load(upload as unknown as ArrayBuffer);

@@ -1,4 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/** exceljs is loaded on first use: it costs most of a second at start-up. */
+const excel = async () => (await import('exceljs')).default;
 import type { CellValue } from './convert.js';
 import { headerKey } from './columns.js';
 import { HttpError } from '../http/errors.js';
@@ -50,7 +53,7 @@ function split(all: { row: number; cells: CellValue[] }[], format: ParsedFile['f
 }
 
 async function parseXlsx(buf: Buffer, titles: Set<string>): Promise<ParsedFile> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {

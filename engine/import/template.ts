@@ -1,4 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/** exceljs is loaded on first use: it costs most of a second at start-up. */
+const excel = async () => (await import('exceljs')).default;
 import type { Collection } from '../config/types.js';
 import { importColumns, codeCell, type Column } from './columns.js';
 import { CODE_SHEET } from './parse.js';
@@ -27,7 +30,7 @@ function note(col: Column, essentialLabel: string): string {
  */
 export async function buildTemplate(c: Collection, nodes: ScopeNode[], essentialLabel = '必填项'): Promise<Buffer> {
   const cols = importColumns(c);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'caiji';
   const sheet = wb.addWorksheet(c.title, { views: [{ state: 'frozen', ySplit: 1 }] });
   const codes = wb.addWorksheet(CODE_SHEET, { state: 'veryHidden' });

@@ -24,7 +24,8 @@ async function insertRows(tx: Queryable, table: string, columns: string[], rows:
 }
 
 /**
- * Creates many records of one (non-tree) collection in the caller's transaction, with the same
+ * Creates many records of one collection in the caller's transaction (tree nodes too, below
+ * stored parents; roots are made one by one), with the same
  * guarantees and the same stored rows as RecordService.create for each — validation, node
  * existence and write permission, unique keys (against stored records and within the batch),
  * the workflow's initial state, completeness, code-table versions, one audit entry each — but
@@ -37,7 +38,7 @@ export async function createMany(
 ): Promise<StoredRecord[]> {
   const rt = engine.runtime;
   const c = rt.collection(collection);
-  if (c.isTree || !c.nodeField) throw new Error(`createMany: ${collection} is a tree collection; create its records one by one`);
+  if (!c.nodeField) throw new Error(`createMany: ${collection} has no node field`);
   const validator = rt.validator(c.name);
   const field = c.nodeField;
   const nodeTitle = fieldTitle(c.schema, `/${field}`);
@@ -61,6 +62,7 @@ export async function createMany(
       [`$.${rt.config.tree.labelField}`, ...part]);
     for (const r of rows) nodes.set(r.id, r);
   }
+  const ids = docs.map((_, i) => opts.ids?.[i] ?? newId());
   const pathOf = docs.map((doc, i) => {
     const node = typeof doc[field] === 'string' ? nodes.get(doc[field] as string) : undefined;
     if (doc[field] === undefined || doc[field] === null || doc[field] === '') throw invalid([{ path: `/${field}`, message: `「${nodeTitle}」为必填项` }], `${where(i)}提交的数据有误`);
@@ -74,7 +76,6 @@ export async function createMany(
   // Unique keys: within the batch, then against stored records (the table's primary key holds the line too).
   const keys = c.uniqueKeys ?? [];
   const keyRows: Param[][] = [];
-  const ids = docs.map((_, i) => opts.ids?.[i] ?? newId());
   const clash = (k: UniqueKey, doc: Record<string, unknown>, i: number) => {
     const titles = k.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
     const values = k.fields.map((f) => String(doc[f])).join('、');
@@ -104,7 +105,7 @@ export async function createMany(
   const codeVersions = rt.codeVersions(c);
   const cv = JSON.stringify(codeVersions);
   const records: StoredRecord[] = docs.map((doc, i) => ({
-    id: ids[i], collection: c.name, nodeId: doc[field] as string, path: pathOf[i], data: doc,
+    id: ids[i], collection: c.name, nodeId: doc[field] as string, path: c.isTree ? `${pathOf[i]}${ids[i]}/` : pathOf[i], data: doc,
     state: start?.state ?? null, workflow: start?.workflow ?? null, complete: complete[i], codeVersions, version: 1,
     createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
   }));

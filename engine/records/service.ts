@@ -115,7 +115,7 @@ export class RecordService {
       createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
     };
     await recordsTable.insert(tx, record);
-    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], doc, id);
+    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], doc, id, true);
     await auditLog.append(tx, {
       actor: actor.name, collection: c.name, recordId: id, action: 'create', fromState: null, toState: record.state,
       diff: diffFields(null, doc), note: null,

@@ -24,9 +24,32 @@ class Connection implements Queryable {
     });
   }
 
-  run(sql: string, params: Param[] = []): Promise<{ changes: number; lastID: number }> {
+  /**
+   * Prepared statements of run(), by SQL text: preparing an INSERT into a table with triggers
+   * compiles the triggers too, which costs more than running it. run() steps a statement to its
+   * end, so a cached statement never holds a transaction open.
+   */
+  private readonly statements = new Map<string, sqlite3.Statement>();
+
+  async run(sql: string, params: Param[] = []): Promise<{ changes: number; lastID: number }> {
+    const statements = this.statements;
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      if (statements.size >= 200) {
+        const [oldest, old] = statements.entries().next().value!;
+        statements.delete(oldest);
+        old.finalize();
+      }
+      const fresh = await new Promise<sqlite3.Statement>((resolve, reject) => {
+        const st: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(st)));
+      });
+      stmt = statements.get(sql);
+      if (stmt) fresh.finalize();
+      else statements.set(sql, (stmt = fresh));
+    }
+    const st = stmt;
     return new Promise((resolve, reject) => {
-      this.raw.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+      st.run(params, function (this: sqlite3.RunResult, err: Error | null) {
         err ? reject(err) : resolve({ changes: this.changes, lastID: this.lastID });
       });
     });
@@ -49,6 +72,8 @@ class Connection implements Queryable {
   }
 
   close(): Promise<void> {
+    for (const st of this.statements.values()) st.finalize();
+    this.statements.clear();
     return new Promise((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve())));
   }
 }

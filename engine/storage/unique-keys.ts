@@ -23,8 +23,9 @@ export const uniqueKeys = {
     return null;
   },
 
-  async set(db: Queryable, collection: string, keys: UniqueKey[], data: Record<string, unknown>, recordId: string): Promise<void> {
-    await db.run('DELETE FROM unique_keys WHERE record_id = ?', [recordId]);
+  /** `fresh`: the record is new and holds no keys yet (saves a statement per create). */
+  async set(db: Queryable, collection: string, keys: UniqueKey[], data: Record<string, unknown>, recordId: string, fresh = false): Promise<void> {
+    if (!fresh) await db.run('DELETE FROM unique_keys WHERE record_id = ?', [recordId]);
     for (const k of keys) {
       const value = keyValue(k, data);
       if (value !== null) await db.run('INSERT INTO unique_keys (collection, key, value, record_id) VALUES (?, ?, ?, ?)', [collection, keyName(k), value, recordId]);

@@ -1,0 +1,240 @@
+/**
+ * `npm run bench [-- --db data/bench-1000000.db] [--import-rows 10000]`: each figure measured
+ * together with a baseline in the same run and reported as a ratio, so it holds on a busy
+ * machine. Without --db a 20 000-member database is seeded first (the 1 000 000 figures need
+ * `npm run seed:large -- --members 1000000`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { createEngine, type Engine } from '../../engine/engine.js';
+import { runPreview, runCommit } from '../../engine/import/index.js';
+import { subtreeStats } from '../../engine/records/stats.js';
+import { newId } from '../../engine/storage/records.js';
+import { AppRuntime } from '../../engine/runtime/runtime.js';
+import type { Principal } from '../../engine/auth/principal.js';
+import { pathUpperBound } from '../../engine/auth/permissions.js';
+import { repoRoot } from '../helpers/paths.js';
+import { Client } from '../helpers/client.js';
+import { memberDoc, unitDoc } from './generate.js';
+import { seedLarge } from './seed-large.js';
+
+const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
+const IMPORT_ROWS = Number(arg('import-rows', '10000'));
+const tmp = mkdtempSync(join(tmpdir(), 'caiji-bench-'));
+const rows: { figure: string; value: string; baseline: string; ratio: string; target: string; ok: string }[] = [];
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+const add = (figure: string, value: string, baseline: string, ratio: string, target: string, ok: boolean | null) =>
+  rows.push({ figure, value, baseline, ratio, target, ok: ok === null ? '–' : ok ? 'yes' : 'NO' });
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+async function samples(n: number, fn: () => Promise<unknown>, warm = 3): Promise<number[]> {
+  for (let i = 0; i < warm; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await time(fn))[0]);
+  return out;
+}
+/** Requests per second with `conc` clients looping for `seconds`. */
+async function throughput(conc: number, seconds: number, fn: (i: number) => Promise<void>): Promise<number> {
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  const t = performance.now();
+  await Promise.all(Array.from({ length: conc }, async (_, w) => { while (performance.now() < end) { await fn(w * 1e6 + n); n++; } }));
+  return n / ((performance.now() - t) / 1000);
+}
+const rootPrincipal = (root: { id: string; path: string }): Principal => ({
+  userId: 'bench', username: 'bench', displayName: 'bench', grants: [{ role: 'admin', nodeId: root.id, path: root.path }], sessionId: '', csrf: '',
+});
+
+// ── 1. Import vs a raw batched insert of the same rows ────────────────────────────────────────
+async function benchImport() {
+  const dbA = join(tmp, 'import.db');
+  const engine = await createEngine({ appRoot: repoRoot, dbFile: dbA });
+  const seeded = await seedLarge(engine, 0);
+  await engine.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const dbB = join(tmp, 'baseline.db');
+  copyFileSync(dbA, dbB);
+  const root = (await engine.db.get<{ id: string; path: string }>('SELECT id, path FROM records WHERE id = ?', [seeded.root]))!;
+  const paths = new Map((await engine.db.all<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization'")).map((r) => [r.id, r.path]));
+  const docs = Array.from({ length: IMPORT_ROWS }, (_, i) => memberDoc(seeded.branches[i % seeded.branches.length], 5_000_000 + i));
+  const titles = engine.runtime.collection('member').schema.properties;
+  const fields = Object.keys(docs[0]);
+  const cell = (f: string, v: unknown) => (f === 'orgId' ? String(v) : typeof v === 'boolean' ? (v ? '是' : '否') : String(v ?? ''));
+  const csv = Buffer.from([fields.map((f) => titles[f].title).join(','), ...docs.map((d) => fields.map((f) => cell(f, d[f])).join(','))].join('\n'));
+
+  // Baseline: the sqlite3 driver, one prepared INSERT per row into the records table, one transaction.
+  const raw = new sqlite3.Database(dbB);
+  const exec = (sql: string) => new Promise<void>((res, rej) => raw.exec(sql, (e) => (e ? rej(e) : res())));
+  await exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  const now = new Date().toISOString();
+  const [tBase] = await time(async () => {
+    await exec('BEGIN');
+    const st = raw.prepare(`INSERT INTO records (id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by)
+      VALUES (?, 'member', ?, ?, ?, 'draft', 'member-confirmation@1', 1, '{}', 1, ?, 'bench', ?, 'bench')`);
+    await Promise.all(docs.map((d) => new Promise<void>((res, rej) => st.run([newId(), d.orgId, paths.get(d.orgId as string), JSON.stringify(d), now, now], (e: Error | null) => (e ? rej(e) : res())))));
+    await new Promise((res) => st.finalize(res));
+    await exec('COMMIT');
+  });
+  await new Promise((res) => raw.close(res));
+
+  const user = rootPrincipal(root);
+  const [tPreview, preview] = await time(() => runPreview(engine, user, 'member', csv, { filename: 'bench.csv' }));
+  if (preview.counts.new !== IMPORT_ROWS) throw new Error(`import preview: ${JSON.stringify(preview.counts)} ${JSON.stringify(preview.rows.slice(0, 2))}`);
+  const [tCommit] = await time(() => runCommit(engine, user, preview.id));
+  const [tStats, small] = await (async () => {
+    const xs = await samples(200, () => subtreeStats(engine.db, engine.runtime, root.path));
+    return [p50(xs), (await subtreeStats(engine.db, engine.runtime, root.path))[0].total] as const;
+  })();
+  await engine.close();
+  const rBase = IMPORT_ROWS / (tBase / 1000);
+  const rAll = IMPORT_ROWS / ((tPreview + tCommit) / 1000);
+  const rCommit = IMPORT_ROWS / (tCommit / 1000);
+  add(`import ${IMPORT_ROWS} rows: parse + validate + preview + store + audit (rows/s)`, rAll.toFixed(0), `${rBase.toFixed(0)} raw INSERT`, (rAll / rBase).toFixed(2), '≥ 0.5', rAll / rBase >= 0.5);
+  add('  of which commit alone (re-validate, store, keys, audit, counters)', rCommit.toFixed(0), `${rBase.toFixed(0)} raw INSERT`, (rCommit / rBase).toFixed(2), '–', null);
+  return { statsSmall: tStats, membersSmall: small };
+}
+
+// ── 2. Server figures on the large database ──────────────────────────────────────────────────
+function spawnServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ms: number }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolveP, reject) => {
+    const poll = async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${env.PORT}/api/health`);
+        if (res.status === 200) return resolveP({ child, ms: performance.now() - t });
+      } catch { /* not up yet */ }
+      if (child.exitCode !== null) return reject(new Error(`${script} exited`));
+      setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+async function benchServer(dbFile: string, statsSmall: number, membersSmall: number) {
+  // Counters read directly: root of the large database against the small one.
+  const engine = await createEngine({ appRoot: repoRoot, dbFile });
+  const root = (await engine.db.get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
+  const members = (await engine.db.get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'"))!.n;
+  const statsLarge = p50(await samples(200, () => subtreeStats(engine.db, engine.runtime, root.path)));
+  const one = p50(await samples(200, () => engine.db.get('SELECT 1')));
+  add(`tree statistics, root of ${members} members (p50)`, ms(statsLarge), `${ms(one)} SELECT 1`, (statsLarge / one).toFixed(1), '≤ 20 ms', statsLarge <= 20);
+  add(`  same, root of ${membersSmall} members (p50): independent of size`, ms(statsSmall), ms(statsLarge), (statsLarge / statsSmall).toFixed(2), '≈ 1', null);
+  const [scan] = await time(() => engine.db.all("SELECT state, count(*), sum(complete) FROM records WHERE collection = 'member' AND path >= ? AND path < ? GROUP BY state", [root.path, pathUpperBound(root.path)]));
+  add('  (for comparison: the same figures by a scan, once)', ms(scan), '–', '–', '–', null);
+  await engine.close();
+
+  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const hello = await spawnServer(join(repoRoot, 'test/bench/hello.ts'), { PORT: port });
+  hello.child.kill('SIGTERM');
+  await new Promise((r) => hello.child.once('exit', r));
+  const { child, ms: startMs } = await spawnServer(join(repoRoot, 'test/bench/server.ts'), { PORT: port, CAIJI_DB: dbFile });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    add(`start-up to healthy (${members} members)`, ms(startMs), `${ms(hello.ms)} tsx + Hono hello`, (startMs / hello.ms).toFixed(1), '≤ 3 s', startMs <= 3000);
+    const branch = new Client(base);
+    await branch.post('/api/login', { username: 'bench_branch', password: 'bench-pass' });
+    const rootC = new Client(base);
+    await rootC.post('/api/login', { username: 'bench_root', password: 'bench-pass' });
+    const node = (await branch.get('/api/tree')).body.roots[0].id;
+    const constant = p50(await samples(200, () => fetch(`${base}/bench/constant`).then((r) => r.text())));
+    const list = p50(await samples(200, () => branch.get(`/api/records/member?node=${node}&limit=50`)));
+    add(`member list page, 50 rows, one branch of ${members} (p50, HTTP)`, ms(list), `${ms(constant)} constant route`, (list / constant).toFixed(1), '≤ 10 ms', list <= 10);
+    const treeHttp = p50(await samples(50, () => rootC.get(`/api/tree/${root.id}`)));
+    add('  GET /api/tree/:root (node + 16 children with figures, p50)', ms(treeHttp), `${ms(constant)} constant route`, (treeHttp / constant).toFixed(1), '–', null);
+
+    const constRate = await throughput(4, 3, () => fetch(`${base}/bench/constant`).then((r) => r.text()).then(() => undefined));
+    let seq = 10_000_000 + Math.floor(Math.random() * 200_000_000);
+    const saveRate = await throughput(4, 3, async () => {
+      const res = await branch.post('/api/records/member', memberDoc(node, seq++));
+      if (res.status !== 201 && res.status !== 409) throw new Error(`save: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    });
+    add('save one member over HTTP (req/s, 4 clients)', saveRate.toFixed(0), `${constRate.toFixed(0)} constant route`, (saveRate / constRate).toFixed(2), '≥ 0.3', saveRate / constRate >= 0.3);
+
+    // A 联合党支部 with 1000 units (made once, through the import API), then its xlsx.
+    const code = '019999999632';
+    let lianhe = (await rootC.get(`/api/records/organization?q=${code}`)).body.items[0]?.id;
+    if (!lianhe) {
+      const community = (await rootC.get(`/api/tree/${(await rootC.get(`/api/tree/${(await rootC.get(`/api/tree/${root.id}`)).body.children[0].id}`)).body.children[0].id}`)).body.children[0].id;
+      lianhe = (await rootC.post('/api/records/organization', { parentId: community, fullName: '中共测试联合支部委员会', shortName: '测试联合支部', orgCode: code, category: '632', unitSituation: '3' })).body.id;
+    }
+    const units = Array.from({ length: 1000 }, (_, i) => unitDoc(lianhe, i));
+    const ucols = ['orgId', 'fullName', 'shortName', 'creditCode', 'orgCode', 'category'];
+    const props = AppRuntime.load(repoRoot).collection('unit').schema.properties;
+    const uhead = ucols.map((f) => props[f].title);
+    const ucsv = [uhead.join(','), ...units.map((u) => ucols.map((f) => String(u[f])).join(','))].join('\n');
+    const up = await fetch(`${base}/api/import/unit/preview`, { method: 'POST', body: ucsv, headers: { 'content-type': 'text/csv', cookie: rootC.cookie, 'x-csrf-token': rootC.csrf } }).then((r) => r.json()) as any;
+    if (up.canCommit) await rootC.post('/api/import/unit/commit', { previewId: up.id });
+    else if (up.counts?.invalid) log(`unit import: ${JSON.stringify(up.rows?.[0])}`);
+    const xlsxUrl = `/api/records/organization/${lianhe}/documents/org-sheet.xlsx`;
+    const probe = await fetch(base + xlsxUrl, { headers: { cookie: rootC.cookie } });
+    if (probe.status === 200) {
+      const xs = p50(await samples(5, () => fetch(base + xlsxUrl, { headers: { cookie: rootC.cookie } }).then((r) => r.arrayBuffer()), 1));
+      add('xlsx of a 联合党支部 with 1 000 units (p50)', ms(xs), `${ms(constant)} constant route`, (xs / constant).toFixed(0), '≤ 500 ms', xs <= 500);
+    } else add('xlsx of a 联合党支部 with 1 000 units', `not measurable (${probe.status})`, '–', '–', '≤ 500 ms', null);
+
+    // PDF: one sheet, then 1000 sheets in one PDF (browser already up after the first).
+    const ids: string[] = [];
+    let cursor = '';
+    while (ids.length < 1000) {
+      const page = await rootC.get(`/api/records/member?node=${root.id}&deep=1&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      ids.push(...page.body.items.map((r: any) => r.id));
+      if (!page.body.nextCursor) break;
+      cursor = page.body.nextCursor;
+    }
+    const pdfUrl = `/api/records/member/${ids[0]}/documents/member-sheet.pdf`;
+    const first = await fetch(base + pdfUrl, { headers: { cookie: rootC.cookie } });
+    await first.arrayBuffer();
+    if (first.status === 200) {
+      const one = p50(await samples(5, () => fetch(base + pdfUrl, { headers: { cookie: rootC.cookie } }).then((r) => r.arrayBuffer()), 1));
+      add('PDF, one member sheet (p50, browser up)', ms(one), `${ms(constant)} constant route`, (one / constant).toFixed(0), '≤ 150 ms', one <= 150);
+      const [batch] = await time(async () => {
+        const job = await rootC.post('/api/records/member/documents/member-sheet.pdf?async=1', { ids: ids.slice(0, 1000) });
+        if (job.status !== 202) throw new Error(`batch pdf: ${job.status} ${JSON.stringify(job.body).slice(0, 200)}`);
+        for (;;) {
+          const j = await rootC.get(`/api/jobs/${job.body.jobId ?? job.body.id}`);
+          if (j.body.status === 'failed') throw new Error(`batch pdf failed: ${JSON.stringify(j.body)}`);
+          if (j.body.status === 'done') break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      });
+      add(`PDF, ${Math.min(1000, ids.length)} member sheets in one file`, ms(batch), `${ms(one)} one sheet`, (batch / one).toFixed(0), '≤ 5 s', batch <= 5000);
+    } else add('PDF, member sheets', `not measurable (${first.status})`, '–', '–', '≤ 150 ms / 5 s', null);
+
+    const mem = rss(child.pid!);
+    add(`server memory (RSS) after the above, ${members} members`, `${mem.toFixed(0)} MB`, '–', '–', '≤ 300 MB', mem <= 300);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+let dbFile = arg('db');
+log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}`);
+const { statsSmall, membersSmall } = await benchImport();
+log('import done');
+if (!dbFile) {
+  dbFile = join(tmp, 'bench-20000.db');
+  const e = await createEngine({ appRoot: repoRoot, dbFile });
+  await seedLarge(e, 20000);
+  await e.close();
+}
+if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
+await benchServer(resolve(dbFile), statsSmall, membersSmall);
+rmSync(tmp, { recursive: true, force: true });
+
+const w = (k: keyof (typeof rows)[0]) => Math.max(k.length, ...rows.map((r) => [...r[k]].length));
+const line = (r: Record<string, string>) => `| ${(['figure', 'value', 'baseline', 'ratio', 'target', 'ok'] as const).map((k) => r[k].padEnd(w(k))).join(' | ')} |`;
+console.log(line({ figure: 'figure', value: 'measured', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', ok: 'met' }));
+console.log(`|${(['figure', 'value', 'baseline', 'ratio', 'target', 'ok'] as const).map((k) => '-'.repeat(w(k) + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+console.log(`\n${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
