@@ -146,7 +146,8 @@ describe('the manual in the browser', () => {
     await shot(page, '04-member-list-selected');
     await clickText(page, 'caiji-batch-actions button', '提交确认');
     await waitForText(page, '已提交确认 2 条');
-    await page.waitForFunction(() => [...document.querySelectorAll('caiji-record-table .state')].filter((s) => s.textContent === '待确认').length === 2);
+    await page.waitForFunction(() => ['演示九', '芦会倩'].every((n) => [...document.querySelectorAll('caiji-record-table tbody tr')]
+      .some((r) => r.querySelector('th a')?.textContent?.trim() === n && r.querySelector('.state')?.textContent === '待确认')));
     expect(await rowState(page, '演示九')).toBe('待确认');
     expect(await rowState(page, '芦会倩')).toBe('待确认');
     expect(page.problems).toEqual([]);
@@ -191,7 +192,8 @@ describe('the manual in the browser', () => {
     // The state filter lists only the records that wait for a correction.
     await page.select('#list-state', 'changes_requested');
     await clickText(page, 'form.filters button', '查询');
-    await page.waitForFunction(() => document.querySelectorAll('caiji-record-table tbody tr th a').length === 1);
+    await page.waitForFunction(() => { const s = [...document.querySelectorAll('caiji-record-table .state')]; return s.length > 0 && s.every((x) => x.textContent === '待修改'); });
+    expect(await page.$$eval('caiji-record-table tbody tr th a', (as) => as.map((a) => a.textContent!.trim()))).toContain('芦会倩');
     await shot(page, '07-list-filtered');
     await clickText(page, 'caiji-record-table a', '芦会倩');
     await page.waitForSelector('[data-field="mobile"] input');
