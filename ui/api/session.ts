@@ -86,26 +86,15 @@ class Session {
     return this.app!.tree.collection;
   }
 
+  /** The title of a workflow state (from the manifest), or the state's id. */
   stateTitle(collection: string, state: string | null | undefined): string {
     if (!state) return '';
-    const s = this.app?.collections[collection]?.states;
-    if (Array.isArray(s)) return s.find((x) => x.id === state)?.title ?? this.learned.get(state) ?? state;
-    if (s && typeof s === 'object') return s[state] ?? this.learned.get(state) ?? state;
-    return this.learned.get(state) ?? state;
+    return this.states(collection).find((x) => x.id === state)?.title ?? state;
   }
 
-  /** State ids and titles of a collection's workflow (as far as known). */
+  /** State ids and titles of a collection's workflow, in the workflow's order. */
   states(collection: string): { id: string; title: string }[] {
-    const s = this.app?.collections[collection]?.states;
-    if (Array.isArray(s)) return s;
-    if (s && typeof s === 'object') return Object.entries(s).map(([id, title]) => ({ id, title }));
-    return [...this.learned].map(([id, title]) => ({ id, title }));
-  }
-
-  /** State titles seen in answers (events, records), for workflows whose titles are not in /api/app. */
-  readonly learned = new Map<string, string>();
-  learn(state: string | null | undefined, title: string | null | undefined) {
-    if (state && title) this.learned.set(state, title);
+    return this.app?.collections[collection]?.states ?? [];
   }
 }
 

@@ -22,8 +22,8 @@ export interface CollectionInfo {
   completeness: boolean;
   isTree: boolean;
   documents: Record<string, DocumentInfo | unknown>;
-  /** Workflow states in order, when the engine sends them. */
-  states?: { id: string; title: string }[] | Record<string, string>;
+  /** Workflow states in order with their titles. */
+  states?: { id: string; title: string }[];
   /** Keys by which a record can be looked up (GET /api/lookup/:collection?key=value). */
   lookup?: { keys: string[] } | null;
   /** Titles of the workflow's events by type (history entries name them). */

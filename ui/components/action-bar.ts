@@ -34,7 +34,7 @@ export class ActionBar extends LightElement {
     if (this.recordId && key !== this.asked) {
       this.asked = key;
       api.get<EventsAnswer>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}/events`)
-        .then((a) => { this.answer = a; session.learn(a.state, a.stateTitle); })
+        .then((a) => { this.answer = a; })
         .catch(() => { this.answer = undefined; });
     }
   }

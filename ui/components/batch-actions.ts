@@ -2,7 +2,6 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
-import { session } from '../api/session.js';
 import { toast } from './toast.js';
 import type { EventInfo, EventsAnswer } from '../api/types.js';
 
@@ -49,7 +48,6 @@ export class BatchActions extends LightElement {
     try {
       const res = await api.post<{ results: BatchResult[] }>(`/api/records/${enc(this.collection)}/events`, { type: e.type, ids: this.ids });
       const bad = res.results.filter((r) => !r.ok);
-      for (const r of res.results) session.learn(r.state, r.stateTitle);
       this.failures = bad.map((r) => `${this.titles.get(r.id) ?? r.id}：${typeof r.error === 'string' ? r.error : r.error?.message ?? '未成功'}`);
       if (bad.length) toast(`「${e.title}」：${res.results.length - bad.length} 条成功，${bad.length} 条未成功`, 'error');
       else toast(`已${e.title} ${res.results.length} 条`);

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, qs, enc, ApiError } from '../api/client.js';

@@ -46,7 +46,6 @@ export class ListPage extends LightElement {
       this.page = await api.get<Page>(`/api/records/${enc(this.collection)}${qs({
         node: this.nodeId, deep: q.deep === '0' ? undefined : 1, state: q.state, q: q.q, limit: SIZE, cursor,
       })}`);
-      for (const r of this.page.items) session.learn(r.state, r.stateTitle);
       this.error = '';
     } catch (e) {
       this.error = e instanceof ApiError ? e.message : String(e);

@@ -74,7 +74,6 @@ export class RecordPage extends LightElement {
   private setRecord(r: RecordJson) {
     this.record = r;
     this.data = structuredClone(r.data);
-    session.learn(r.state, r.stateTitle);
     const app = session.app!;
     this.loadCrumbs(this.collection === app.tree.collection ? r.id : r.node ?? '');
   }

@@ -27,7 +27,6 @@ export class SelfPage extends LightElement {
     try {
       this.form = await session.form(self.collection);
       this.record = await api.get<RecordJson>(`/api/records/${enc(self.collection)}/${enc(self.recordId)}`);
-      session.learn(this.record.state, this.record.stateTitle);
       const node = this.record.node;
       // A self-service account may not read the tree: then the node's raw id is not shown either.
       if (node) api.get<TreeAnswer>(`/api/tree/${enc(node)}`).then((t) => { this.nodePath = t.breadcrumb.map((b) => b.label).join('>>'); }).catch(() => { this.nodePath = '—'; });
