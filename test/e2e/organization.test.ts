@@ -117,7 +117,7 @@ describe('organization page in the browser', () => {
   });
 
   it('progress overview and code tables', async () => {
-    const page = await open();
+    let page = await open();
     await login(page, server.url, 'ft_admin');
     await waitForText(page, '当前党组织');
     await clickText(page, '.topnav a', '进度统计');
@@ -125,8 +125,17 @@ describe('organization page in the browser', () => {
     const head = await page.$$eval('.progress-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
     expect(head).toEqual(expect.arrayContaining(['未提交', '待确认', '已确认', '待修改', '完整度']));
     await shot(page, '13-progress');
+    expect(page.problems).toEqual([]);
+    await page.close();
+
+    // A config admin browses the code tables and sees deprecated codes still in use.
+    page = await open();
+    await login(page, server.url, 'config_admin');
     await clickText(page, '.topnav a', '代码表');
     await clickText(page, 'caiji-codes-page a', '工作岗位');
+    await page.waitForSelector('caiji-codes-page th:nth-child(5)');
+    expect(await page.$$eval('caiji-codes-page thead th', (ths) => ths.map((t) => t.textContent!.trim()))).toContain('使用记录数');
+    await page.waitForSelector('caiji-codes-page tr.off strong.warn');
     await waitForText(page, '机关干部岗位');
     await page.type('#code-q', '机关');
     await page.waitForFunction(() => document.querySelectorAll('caiji-codes-page tbody tr').length < 10);
@@ -134,5 +143,5 @@ describe('organization page in the browser', () => {
     await shot(page, '14-code-table');
     expect(page.problems).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 });

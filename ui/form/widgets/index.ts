@@ -9,3 +9,4 @@ import './code-radio.js';
 import './node-picker.js';
 import './readonly.js';
 import './multi-choice.js';
+import './file.js';
