@@ -92,6 +92,12 @@ class Session {
     return this.states(collection).find((x) => x.id === state)?.title ?? state;
   }
 
+  /** CSS class of a state's badge: its position in the workflow (colours are presentation only). */
+  stateClass(collection: string, state: string | null | undefined): string {
+    const i = this.states(collection).findIndex((x) => x.id === state);
+    return `state state-i${Math.max(0, i) % 6}`;
+  }
+
   /** State ids and titles of a collection's workflow, in the workflow's order. */
   states(collection: string): { id: string; title: string }[] {
     return this.app?.collections[collection]?.states ?? [];

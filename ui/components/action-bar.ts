@@ -65,7 +65,7 @@ export class ActionBar extends LightElement {
     const a = this.answer;
     if (!a) return nothing;
     return html`<div class="action-bar" role="group" aria-label="办理">
-      ${a.stateTitle ? html`<span class="state-now">当前状态：<span class="state state-${a.state}">${a.stateTitle}</span></span>` : nothing}
+      ${a.stateTitle ? html`<span class="state-now">当前状态：<span class=${session.stateClass(this.collection, a.state)}>${a.stateTitle}</span></span>` : nothing}
       ${a.events.filter((e) => !rowEventCollection(e)).map((e) => html`<button type="button" class="btn btn-primary" ?disabled=${this.busy || this.dirty}
         title=${this.dirty ? '请先保存修改' : ''} @click=${() => (e.payload || e.form ? (this.open = e, this.payloadErrors = []) : this.send(e))}>${e.title}</button>`)}
       ${(a.blocked ?? []).filter((e) => !rowEventCollection(e)).map((e) => html`<button type="button" class="btn" disabled title=${e.error?.message ?? ''}

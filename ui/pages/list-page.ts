@@ -92,9 +92,9 @@ export class ListPage extends LightElement {
         <span class="spacer"></span>
         ${session.can('write') && (!col.direct || col.direct.includes('create')) ? html`<a class="btn" href=${href('new', this.collection, { node: this.nodeId || undefined })}>新增${col.title}</a>` : nothing}
       </form>
-      ${col.workflow ? html`<caiji-batch-actions .collection=${this.collection} .ids=${[...this.selected]} .titles=${titles}
+<div class="list-actions">      ${col.workflow ? html`<caiji-batch-actions .collection=${this.collection} .ids=${[...this.selected]} .titles=${titles}
         @done=${() => { this.selected = new Set(); this.fetch(); }}></caiji-batch-actions>` : nothing}
-      <caiji-batch-print .collection=${this.collection} .ids=${[...this.selected]}></caiji-batch-print>
+      <caiji-batch-print .collection=${this.collection} .ids=${[...this.selected]}></caiji-batch-print></div>
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
       ${this.form ? html`<caiji-record-table .collection=${this.collection} .schema=${this.form.schema} .columns=${col.listColumns}
         .items=${items} ?selectable=${!!col.workflow} .selected=${this.selected}
