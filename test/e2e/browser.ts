@@ -31,7 +31,7 @@ export async function newPage(browser: Browser, width = 1280, height = 800): Pro
   await page.setViewport({ width, height });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000); // a shared machine under load
   return page;
 }
 

@@ -2,11 +2,14 @@
  * The low-code promise in the browser: the unrelated leave-request application of the test
  * fixtures renders in the same UI, with its own titles, codes and rules.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { fixtureApp } from '../helpers/paths.js';
 import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+
+// Browser steps share the machine with other test files: allow for a slow moment.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
 let server: TestServer;
 let browser: Browser;

@@ -3,10 +3,13 @@
  * conflicts with both versions shown, batch print with a progress bar, a narrow window and
  * keyboard use.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+
+// Browser steps share the machine with other test files: allow for a slow moment.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
 let server: TestServer;
 let browser: Browser;
@@ -112,7 +115,7 @@ describe('record form in the browser', () => {
     expect(b.problems).toEqual([]);
     await a.close();
     await b.close();
-  }, 60_000);
+  });
 
   it('prints a batch with a progress bar and offers the PDF', async () => {
     const page = await open();
@@ -137,7 +140,7 @@ describe('record form in the browser', () => {
     expect(await page.$eval('caiji-batch-print progress', (p) => (p as HTMLProgressElement).value)).toBe(100);
     expect(page.problems).toEqual([]);
     await page.close();
-  }, 60_000);
+  });
 
   it('works on a narrow window and by keyboard alone', async () => {
     const page = await open(390, 800);

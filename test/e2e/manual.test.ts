@@ -3,10 +3,13 @@
  * members, members confirm or ask for changes, the admin corrects and resubmits and prints;
  * a joint branch links its units by credit code and downloads its sheet.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+
+// Browser steps share the machine with other test files: allow for a slow moment.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
 let server: TestServer;
 let browser: Browser;
@@ -226,5 +229,5 @@ describe('the manual in the browser', () => {
     await sheet.close();
     expect(page.problems).toEqual([]);
     await page.close();
-  }, 60_000);
+  });
 });

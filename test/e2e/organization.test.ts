@@ -3,10 +3,13 @@
  * name is filled in by the lookup), links a second one, removes one, downloads its sheet; a
  * committee admin sets a branch secretary; progress overview and code tables.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
+
+// Browser steps share the machine with other test files: allow for a slow moment.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
 let server: TestServer;
 let browser: Browser;
@@ -96,7 +99,39 @@ describe('organization page in the browser', () => {
     expect(got.type).toContain('spreadsheetml');
     expect(page.problems).toEqual([]);
     await page.close();
-  }, 60_000);
+  });
+
+  it('a branch in a non-legal unit marks "same legal unit as its parent"; another links a unit that has no codes', async () => {
+    const page = await open();
+    await login(page, server.url, 'tnl_admin');
+    await waitForText(page, '当前党组织');
+    await clickText(page, 'caiji-node-table tbody th a', '第二网格党支部');
+    await page.waitForSelector('caiji-action-bar button');
+    const state = () => page.$eval('.state-now .state', (e) => e.textContent);
+    // Undo the demo's marking, then mark again.
+    await clickText(page, 'caiji-action-bar button', '取消');
+    await page.waitForFunction(() => document.querySelector('.state-now .state')?.textContent === '未关联单位');
+    expect(await page.$eval('[data-field="sameLegalUnitAsParent"] input', (i) => (i as HTMLInputElement).checked)).toBe(false);
+    await clickText(page, 'caiji-action-bar button', '与上级党组织在同一法人单位');
+    await page.waitForFunction(() => document.querySelector('.state-now .state')?.textContent === '与上级党组织在同一法人单位');
+    expect(await state()).toBe('与上级党组织在同一法人单位');
+    expect(await page.$eval('[data-field="sameLegalUnitAsParent"] input', (i) => (i as HTMLInputElement).checked)).toBe(true);
+
+    await page.goto(`${server.url}/#/browse`);
+    await clickText(page, 'caiji-node-table tbody th a', '第三网格党支部');
+    await clickText(page, 'caiji-action-bar button', '取消');
+    await page.waitForFunction(() => document.querySelector('.state-now .state')?.textContent === '未关联单位');
+    await clickText(page, 'caiji-action-bar button', '关联单位');
+    await typeField(page, 'fullName', '北京市丰台区太平桥街道太南里第三网格居民小组');
+    await chooseCode(page, 'dialog[open]', 'category', '城市社区');
+    await clickText(page, 'dialog[open] button[type=submit]', '保存');
+    await page.waitForFunction(() => document.querySelectorAll('caiji-attached-records tbody tr th a').length === 1);
+    await page.waitForFunction(() => document.querySelector('.state-now .state')?.textContent === '已关联法人单位');
+    // A branch links one unit only: the button is offered no more, with the reason given.
+    expect(await page.$eval('caiji-action-bar button[disabled][title*="只能关联一个"]', (b) => b.textContent)).toBe('关联单位');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
 
   it('a committee admin makes a member the branch secretary; the organization shows it', async () => {
     const page = await open();
@@ -143,5 +178,5 @@ describe('organization page in the browser', () => {
     await shot(page, '14-code-table');
     expect(page.problems).toEqual([]);
     await page.close();
-  }, 60_000);
+  });
 });
