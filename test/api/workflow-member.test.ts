@@ -211,6 +211,9 @@ describe('workflow: member confirmation', () => {
     expect(byField.gender).toMatchObject({ value: '2', text: '女', essential: true });
     expect(byField.email.essential).toBe(false);
     expect(me.body.fields[0].field).toBe('orgId');
+    // The member cannot browse the tree, but sees the path of the branch the record hangs on.
+    expect(byField.orgId.text).toBe('中共北京市委>>丰台区委>>中共丰台区卢沟桥街道工委>>美域家园社区第二支部');
+    expect(me.body.node).toMatchObject({ label: '美域家园社区第二支部', path: ['中共北京市委', '丰台区委', '中共丰台区卢沟桥街道工委', '美域家园社区第二支部'] });
     expect((await ft.get('/api/self')).status).toBe(404);
   });
 

@@ -6,7 +6,7 @@ import { session } from '../api/session.js';
 import '../components/record-view.js';
 import '../components/action-bar.js';
 import '../components/history-panel.js';
-import type { FormInfo, RecordJson, TreeAnswer } from '../api/types.js';
+import type { FormInfo, RecordJson } from '../api/types.js';
 
 /** Self-service: the account's own record, read-only, with the events its holder may send. */
 @customElement('caiji-self-page')
@@ -27,9 +27,9 @@ export class SelfPage extends LightElement {
     try {
       this.form = await session.form(self.collection);
       this.record = await api.get<RecordJson>(`/api/records/${enc(self.collection)}/${enc(self.recordId)}`);
-      const node = this.record.node;
-      // A self-service account may not read the tree: then the node's raw id is not shown either.
-      if (node) api.get<TreeAnswer>(`/api/tree/${enc(node)}`).then((t) => { this.nodePath = t.breadcrumb.map((b) => b.label).join('>>'); }).catch(() => { this.nodePath = '—'; });
+      // A self-service account may not browse the tree; /api/self names the path of its own node.
+      const mine = await api.get<{ node: { path: string[] } | null }>('/api/self');
+      this.nodePath = mine.node?.path.join('>>') ?? '—';
     } catch (e) {
       this.error = e instanceof ApiError ? e.message : String(e);
     }

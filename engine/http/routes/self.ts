@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { actorOf, serialize } from '../../records/service.js';
 import { availableEvents } from '../../workflow/runtime.js';
 import { notFound } from '../errors.js';
+import { recordsTable } from '../../storage/records.js';
 
 /**
  * GET /api/self — the self-service view of a user bound to a record: the record, its fields in
@@ -18,17 +19,30 @@ export function selfRoutes() {
     const actor = actorOf(user);
     const record = await engine.records.read(actor, user.self.collection, user.self.recordId);
     const col = engine.runtime.collection(record.collection);
+    // The member may not browse the tree, but may know where their record hangs: the node's path.
+    const tree = engine.runtime.config.tree;
+    const node = record.nodeId ? await recordsTable.get(engine.db, record.nodeId) : undefined;
+    const ancestors = node ? node.path.split('/').filter(Boolean) : [];
+    const labels = ancestors.length
+      ? await engine.db.all<{ id: string; label: string | null }>(
+        `SELECT id, json_extract(data, ?) AS label FROM records WHERE id IN (${ancestors.map(() => '?').join(',')})`, [`$.${tree.labelField}`, ...ancestors])
+      : [];
+    const byId = new Map(labels.map((l) => [l.id, l.label ?? l.id]));
+    const nodePath = ancestors.map((id) => byId.get(id) ?? id);
     const props = Object.entries<Record<string, any>>(col.schema.properties ?? {})
       .sort(([, a], [, b]) => (a['x-order'] ?? 1e9) - (b['x-order'] ?? 1e9));
     const fields = props.filter(([, p]) => p['x-widget'] !== 'hidden').map(([field, p]) => {
       const value = record.data[field];
       const code = p['x-codes']?.find((x: { code: string }) => x.code === value);
-      const text = value === undefined || value === null ? '' : code ? code.label : typeof value === 'boolean' ? (value ? '是' : '否') : String(value);
+      const text = field === col.nodeField && node ? nodePath.join('>>')
+        : value === undefined || value === null ? '' : code ? code.label : typeof value === 'boolean' ? (value ? '是' : '否') : String(value);
       return { field, title: p.title ?? field, group: p['x-group'] ?? null, value: value ?? null, text, essential: !!p['x-essential'] };
     });
     const events = engine.runtime.workflowOf(col) ? await availableEvents(engine, actor, col.name, record) : null;
     return c.json({
-      record: serialize(record), essentialLabel: engine.runtime.config.manifest.essentialLabel ?? null, fields,
+      record: serialize(record),
+      node: node ? { id: node.id, label: node.data[tree.labelField] ?? null, fullName: node.data[tree.fullNameField ?? tree.labelField] ?? null, path: nodePath } : null,
+      essentialLabel: engine.runtime.config.manifest.essentialLabel ?? null, fields,
       state: events?.state ?? null, stateTitle: events?.stateTitle ?? null, events: events?.events ?? [],
     });
   });
