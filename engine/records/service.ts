@@ -16,6 +16,9 @@ export interface Actor {
   principal?: Principal;
 }
 
+/** Key in a record's context holding the fields a workflow fixed: {field: value}. */
+export const LOCKED = '$locked';
+
 /** The actor for a logged-in user's request. */
 export const actorOf = (principal: Principal): Actor => ({ name: principal.username, principal });
 
@@ -76,6 +79,20 @@ export class RecordService {
     return out;
   }
 
+  /**
+   * Fields a workflow fixed when it made the record (e.g. a value that follows from the record
+   * it was linked to) cannot be changed by a person's edit: only by the workflow again.
+   */
+  private checkLocked(actor: Actor, c: Collection, before: StoredRecord, data: unknown) {
+    const locked = before.workflowContext?.[LOCKED] as Record<string, unknown> | undefined;
+    if (!actor.principal || !locked || !data || typeof data !== 'object') return;
+    const doc = data as Record<string, unknown>;
+    const errors = Object.entries(locked)
+      .filter(([f, v]) => (doc[f] ?? null) !== v)
+      .map(([f]) => ({ path: `/${f}`, message: `「${fieldTitle(c.schema, `/${f}`)}」由流程设定，不能直接修改` }));
+    if (errors.length) throw invalid(errors);
+  }
+
   private validate(c: Collection, data: unknown, previous?: Record<string, unknown>) {
     const errors = this.runtime().validator(c.name).validate(data, previous);
     if (errors.length) throw invalid(errors);
@@ -97,7 +114,7 @@ export class RecordService {
    * `legacy` marks data carried over from an earlier system (demo data, migrations): codes the
    * central tables have since deprecated are kept, as on any stored record, for re-entry later.
    */
-  async create(actor: Actor, collection: string, data: unknown, tx: Queryable, opts: { id?: string; legacy?: boolean } = {}): Promise<StoredRecord> {
+  async create(actor: Actor, collection: string, data: unknown, tx: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] } = {}): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
     const id = opts.id ?? newId();
     data = this.keepReadOnly(actor, c, data);
@@ -111,6 +128,7 @@ export class RecordService {
       id, collection: c.name, nodeId: node?.id ?? null,
       path: c.isTree ? `${node?.path ?? '/'}${id}/` : node!.path,
       data: doc, state: start?.state ?? null, workflow: start?.workflow ?? null,
+      workflowContext: opts.lock?.length ? { [LOCKED]: Object.fromEntries(opts.lock.map((f) => [f, doc[f] ?? null])) } : null,
       complete: this.isComplete(c, doc), codeVersions: this.runtime().codeVersions(c), version: 1,
       createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
     };
@@ -133,6 +151,7 @@ export class RecordService {
       });
     }
     data = this.keepReadOnly(actor, c, data, before.data);
+    this.checkLocked(actor, c, before, data);
     this.validate(c, data, before.data);
     const doc = data as Record<string, unknown>;
     const nodeChanged = doc[c.nodeField!] !== before.data[c.nodeField!];

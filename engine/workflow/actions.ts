@@ -47,6 +47,7 @@ export const effectActions: Record<string, Effect> = {
    * A record of params.collection from the payload's fields (params.fields lists which; all by
    * default) and params.set (which wins). With params.fill = "lookup", fields the payload leaves
    * empty are filled from the collection's lookup (stored records, then the imported directory).
+   * params.lock lists fields a person's later edit may not change.
    */
   async createRecord({ engine, tx, env }, p) {
     const source = env.payload ?? {};
@@ -60,7 +61,8 @@ export const effectActions: Record<string, Effect> = {
       data = applyDerive(cfg, hit ? { ...hit.data, ...data } : data);
     }
     data = { ...data, ...resolveValues(p.set, env) };
-    await engine.records.create(env.actor, p.collection, data, tx);
+    // params.lock: fields (usually from params.set) that only a workflow may change later.
+    await engine.records.create(env.actor, p.collection, data, tx, { lock: Array.isArray(p.lock) ? p.lock : undefined });
   },
 
   /** Deletes the record of params.collection whose id is in payload field params.idFrom; it must hang on this node. */

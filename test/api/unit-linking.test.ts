@@ -245,4 +245,19 @@ describe('workflow: unit linking', () => {
     const lianheAdmin = await s.login('lianhe_admin');
     expect((await lianheAdmin.post(`/api/records/organization/${caihong}/events`, { type: 'UNLINK_UNIT', unitId: 'x' })).status).toBe(404);
   });
+
+  it('a joint branch\'s unit keeps 建立党的基层组织的情况 = 联合党支部: an edit may change other items, not that one', async () => {
+    const lianhe = await nodeId(tnl, '太南里社区非公联合党支部');
+    const [first] = await units(tnl, lianhe);
+    expect(first.data).toMatchObject({ fullName: '北京碧海洗浴有限公司', partyOrgStatus: '9003' });
+    // The demo linked them through the workflow, as the branch admin: it is in the organization's history.
+    const h = await tnl.get(`/api/records/organization/${lianhe}/history`);
+    expect(h.body.items.filter((e: any) => e.action === 'LINK_UNIT' && e.actor === 'lianhe_admin').length).toBe(4);
+    const changed = await tnl.put(`/api/records/unit/${first.id}`, { ...first.data, partyOrgStatus: '11' }, first.version);
+    expect(changed.status).toBe(422);
+    expect(changed.body.error.details).toEqual([{ path: '/partyOrgStatus', message: '「建立党的基层组织的情况」由流程设定，不能直接修改' }]);
+    const other = await tnl.put(`/api/records/unit/${first.id}`, { ...first.data, shortName: '碧海' }, first.version);
+    expect(other.status).toBe(200);
+    expect(other.body.data).toMatchObject({ shortName: '碧海', partyOrgStatus: '9003' });
+  });
 });
