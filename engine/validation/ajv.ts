@@ -10,7 +10,7 @@ export type Ajv = InstanceType<typeof Ajv2020>;
 /** Annotation keywords of the config language: carried to the UI, ignored by validation. */
 export const annotationKeywords = [
   'x-codeTable', 'x-codes', 'x-codeTableVersion', 'x-essential', 'x-order', 'x-group', 'x-widget',
-  'x-readOnly', 'x-messages', 'x-rules', 'x-placeholder',
+  'x-readOnly', 'x-messages', 'x-rules', 'x-placeholder', 'x-recordOf',
 ];
 
 /**
