@@ -4,7 +4,7 @@ import { badRequest } from '../errors.js';
 import { documentConfig, requireFormat } from '../../documents/config.js';
 import { parseDocumentFile, renderBatchPdf, renderRecordDocument, type RenderedDocument } from '../../documents/render.js';
 import { checkPrintable, selectRecords, type BatchSelection } from '../../documents/select.js';
-import { startJob, describeJob } from '../../documents/jobs.js';
+import { startJob, describeJob } from '../../jobs/jobs.js';
 
 /** Most records a batch may print while the request waits; larger ones go through ?async=1. */
 export const MAX_SYNC_BATCH = 500;
@@ -50,9 +50,9 @@ export function documentsRoutes() {
     const filename = `${doc.title}-${records.length}份.pdf`;
     const async = c.req.query('async') === '1' || c.req.query('async') === 'true';
     if (async) {
-      const job = startJob(user.userId, records.length, async (report) => ({
+      const job = startJob(user.userId, 'print', async (report) => ({
         body: await renderBatchPdf(engine, user, col, doc, records, report), contentType: 'application/pdf', filename,
-      }));
+      }), { total: records.length, maxRunning: 3 });
       return c.json({ jobId: job.id, ...describeJob(job) }, 202);
     }
     if (records.length > MAX_SYNC_BATCH) throw badRequest(`超过 ${MAX_SYNC_BATCH} 条的批量打印请使用异步任务（?async=1）`);

@@ -3,7 +3,7 @@ import { requireUser } from '../middleware/session.js';
 import { jsonBody } from '../body.js';
 import { badRequest } from '../errors.js';
 import { importTemplate, runPreview, runCommit, errorsWorkbook, importLog } from '../../import/index.js';
-import { startImportJob, importJob, describeImportJob } from '../../import/jobs.js';
+import { startJob, getJob, describeJob } from '../../jobs/jobs.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const attachment = (name: string) => `attachment; filename="import.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -29,7 +29,7 @@ export function importRoutes() {
   const app = new Hono();
   app.use('*', requireUser);
 
-  app.get('/jobs/:job', (c) => c.json(describeImportJob(importJob(c.req.param('job'), c.get('user')!.userId))));
+  app.get('/jobs/:job', (c) => c.json(describeJob(getJob(c.req.param('job'), c.get('user')!.userId))));
 
   app.get('/:collection/template.xlsx', async (c) => {
     const engine = c.get('engine');
@@ -46,8 +46,8 @@ export function importRoutes() {
     const file = await upload(c);
     const meta = { filename: file.filename, contentType: file.contentType };
     if (c.req.query('async') === '1') {
-      const job = startImportJob(user.userId, 'preview', (report) => runPreview(engine, user, collection, file.buf, meta, report));
-      return c.json(describeImportJob(job), 202);
+      const job = startJob(user.userId, 'preview', (report) => runPreview(engine, user, collection, file.buf, meta, report), { failure: '导入任务失败，请稍后重试' });
+      return c.json(describeJob(job), 202);
     }
     return c.json(await runPreview(engine, user, collection, file.buf, meta));
   });
@@ -60,8 +60,8 @@ export function importRoutes() {
     if (typeof body?.previewId !== 'string') throw badRequest('请求体应为 {"previewId": "…"}');
     const previewId = body.previewId;
     if (c.req.query('async') === '1') {
-      const job = startImportJob(user.userId, 'commit', (report) => runCommit(engine, user, previewId, report));
-      return c.json(describeImportJob(job), 202);
+      const job = startJob(user.userId, 'commit', (report) => runCommit(engine, user, previewId, report), { failure: '导入任务失败，请稍后重试' });
+      return c.json(describeJob(job), 202);
     }
     return c.json(await runCommit(engine, user, previewId));
   });

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { HttpError, notFound } from '../http/errors.js';
+
+/** A file a job produces (a batch PDF …), fetched at /api/jobs/:id/result. */
+export interface JobFile {
+  body: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+/** A long piece of work (a batch print, a large import) whose progress its owner polls. */
+export interface Job<R = unknown> {
+  id: string;
+  /** Only the user who started a job may see it. */
+  owner: string;
+  kind: string;
+  status: 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  result?: R;
+  /** The failure, as the HTTP error body would say it. */
+  error?: ReturnType<HttpError['toJSON']>['error'];
+  createdAt: number;
+  finishedAt?: number;
+}
+
+const KEEP_MS = 30 * 60 * 1000;
+const jobs = new Map<string, Job>();
+
+function sweep(now = Date.now()) {
+  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > KEEP_MS) jobs.delete(id);
+}
+
+/**
+ * Starts `work` in the background and returns its job at once. The work reports progress with
+ * `report(done, total?)`; the result (or the failure) is kept 30 minutes after it finishes. A
+ * user may run at most `maxRunning` jobs of one kind at a time (429 beyond).
+ */
+export function startJob<R>(
+  owner: string, kind: string, work: (report: (done: number, total?: number) => void) => Promise<R>,
+  opts: { total?: number; maxRunning?: number; failure?: string } = {},
+): Job<R> {
+  sweep();
+  const max = opts.maxRunning ?? 1;
+  const running = [...jobs.values()].filter((j) => j.owner === owner && j.kind === kind && j.status === 'running').length;
+  if (running >= max) throw new HttpError(429, 'too_many_jobs', `您已有 ${running} 个同类任务正在进行，请等其完成后再试`);
+  const job: Job<R> = { id: randomBytes(12).toString('base64url'), owner, kind, status: 'running', done: 0, total: opts.total ?? 0, createdAt: Date.now() };
+  jobs.set(job.id, job);
+  work((done, total) => {
+    job.done = done;
+    if (total !== undefined) job.total = total;
+  })
+    .then((result) => Object.assign(job, { status: 'done', done: job.total || job.done, result }))
+    .catch((err: unknown) => {
+      const e = err instanceof HttpError ? err : new HttpError(500, 'internal', opts.failure ?? '任务失败，请稍后重试');
+      if (!(err instanceof HttpError)) console.error(err);
+      Object.assign(job, { status: 'failed', error: e.toJSON().error });
+    })
+    .finally(() => { job.finishedAt = Date.now(); });
+  return job;
+}
+
+/** The job, when it exists and belongs to `owner` (and is of `kind`, if given); 404 otherwise. */
+export function getJob(id: string, owner: string, kind?: string): Job {
+  const job = jobs.get(id);
+  if (!job || job.owner !== owner || (kind && job.kind !== kind)) throw notFound('任务');
+  return job;
+}
+
+const isFile = (r: unknown): r is JobFile => !!r && typeof r === 'object' && Buffer.isBuffer((r as JobFile).body);
+
+/** A job's public state: a file result is linked, any other result is included. */
+export function describeJob(job: Job) {
+  return {
+    id: job.id, kind: job.kind, status: job.status, done: job.done, total: job.total,
+    ...(job.error ? { error: job.error } : {}),
+    ...(job.status === 'done' ? { result: isFile(job.result) ? `/api/jobs/${job.id}/result` : job.result } : {}),
+  };
+}
+
+export { isFile as isJobFile };
