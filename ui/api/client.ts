@@ -49,6 +49,27 @@ export const api = {
   del: <T = any>(path: string, version?: number) => request<T>('DELETE', path, undefined, version ? { 'If-Match': `"${version}"` } : {}),
 };
 
+/** Sends a file as the raw request body (its name in ?filename=), JSON answer or ApiError. */
+export async function uploadFile<T = any>(path: string, file: File): Promise<{ status: number; body: T }> {
+  const sep = path.includes('?') ? '&' : '?';
+  let res: Response;
+  try {
+    res = await fetch(`${path}${sep}filename=${encodeURIComponent(file.name)}`, {
+      method: 'POST', body: file, credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+    });
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+  }
+  const parsed: any = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = parsed?.error ?? {};
+    if (res.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
+    throw new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
+  }
+  return { status: res.status, body: parsed as T };
+}
+
 /** Query string from an object, leaving out empty values. */
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
   const p = new URLSearchParams();

@@ -11,6 +11,8 @@ class Session {
   publicApp: { name: string; title: string } | null = null;
   private forms = new Map<string, Promise<FormInfo>>();
   private validators = new Map<string, Promise<BrowserValidator>>();
+  /** Raised when the config changes (a saved code table): validator modules are fetched anew. */
+  private generation = 0;
 
   async restore(): Promise<boolean> {
     this.publicApp = await api.get('/api/app');
@@ -39,6 +41,13 @@ class Session {
     this.validators.clear();
   }
 
+  /** Forgets cached forms and validators, e.g. after a code table was saved: the next form uses the new config. */
+  invalidateForms() {
+    this.generation++;
+    this.forms.clear();
+    this.validators.clear();
+  }
+
   private set(me: Me) {
     this.me = me;
     setCsrf(me.csrfToken);
@@ -58,7 +67,7 @@ class Session {
   validator(collection: string): Promise<BrowserValidator> {
     let v = this.validators.get(collection);
     if (!v) {
-      const url = `/api/forms/${enc(collection)}/validator.js`;
+      const url = `/api/forms/${enc(collection)}/validator.js${this.generation ? `?g=${this.generation}` : ''}`;
       v = (import(/* @vite-ignore */ url) as Promise<{ default: BrowserValidator }>).then((m) => m.default);
       v.catch(() => this.validators.delete(collection));
       this.validators.set(collection, v);

@@ -8,8 +8,9 @@ const MAX_SHOWN = 200;
 
 /**
  * A searchable select over a code table (ARIA combobox): type part of a label or code, move
- * with the arrow keys, Enter chooses. Deprecated codes are listed as 已停用 and cannot be chosen;
- * a stored deprecated value still shows with its mark. Fires `value-change` with the code.
+ * with the arrow keys, Enter chooses. Only current codes are offered: a deprecated code is listed
+ * only when it is the stored value (marked 已停用, not choosable again), and the field then names
+ * its replacements. Fires `value-change` with the code.
  */
 @customElement('caiji-code-select')
 export class CodeSelect extends LightElement {
@@ -28,8 +29,9 @@ export class CodeSelect extends LightElement {
 
   private get filtered(): CodeEntry[] {
     const q = this.query.trim().toLowerCase();
-    const hits = q ? this.codes.filter((c) => c.label.toLowerCase().includes(q) || c.code.toLowerCase().startsWith(q)) : this.codes;
-    // Current codes first; deprecated ones stay visible (marked) so people understand old values.
+    const offered = this.codes.filter((c) => !c.deprecated || c.code === this.value);
+    const hits = q ? offered.filter((c) => c.label.toLowerCase().includes(q) || c.code.toLowerCase().startsWith(q)) : offered;
+    // Current codes first; the stored deprecated value (if any) last, marked, so people understand it.
     return [...hits.filter((c) => !c.deprecated), ...hits.filter((c) => c.deprecated)].slice(0, MAX_SHOWN);
   }
 
@@ -109,6 +111,8 @@ export class CodeSelect extends LightElement {
         </li>`)}
         ${this.open && !m.length ? html`<li class="empty" role="option" aria-disabled="true">无匹配的代码</li>` : nothing}
       </ul>
-    </div>`;
+    </div>
+      ${current?.deprecated ? html`<div class="combo-note" role="note">「${current.label}（${current.code}）」已于 ${current.deprecated} 停用${current.replacedBy?.length
+        ? html`，请改选：${current.replacedBy.map((r) => { const x = this.codes.find((c) => c.code === r); return x ? `${x.label}（${r}）` : r; }).join('、')}` : nothing}</div>` : nothing}`;
   }
 }

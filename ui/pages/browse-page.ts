@@ -8,7 +8,12 @@ import { homeOf } from './home.js';
 import '../components/tree-view.js';
 import '../components/bread-crumb.js';
 import '../components/node-table.js';
-import type { TreeAnswer } from '../api/types.js';
+import type { TreeAnswer, CollectionInfo } from '../api/types.js';
+
+/** Collections whose records can be imported in bulk: hung on tree nodes, created by plain writes. */
+export function importable(): [string, CollectionInfo][] {
+  return Object.entries(session.app?.collections ?? {}).filter(([, c]) => !c.isTree && c.nodeField && (!c.direct || c.direct.includes('create')));
+}
 
 /** Browsing the tree: the tree of the user's grants, the node's path and its node list. */
 @customElement('caiji-browse-page')
@@ -43,6 +48,8 @@ export class BrowsePage extends LightElement {
             <span class="spacer"></span>
             ${session.can('write') ? html`<a class="btn" href=${href('new', app.tree.collection, { node: t.node.id })}>新增下级${tree.title}</a>` : nothing}
             ${Object.values(app.collections).some((c) => c.completeness) ? html`<a class="btn" href=${href('progress', t.node.id)}>进度统计</a>` : nothing}
+            ${session.can('write') ? html`<a class="btn" href=${href('recode', t.node.id)}>需重新录入</a>
+              ${importable().map(([name, c]) => html`<a class="btn" href=${href('import', name, t.node.id)}>批量维护${importable().length > 1 ? `（${c.title}）` : ''}</a>`)}` : nothing}
           </div>
           <caiji-node-table .nodes=${[t.node, ...t.children]}></caiji-node-table>` : html`<p class="muted">正在加载…</p>`}
       </section>

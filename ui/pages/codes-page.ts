@@ -4,12 +4,23 @@ import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { href } from '../router.js';
 import { session } from '../api/session.js';
-import type { CodeEntry } from '../api/types.js';
+import { toast } from '../components/toast.js';
+import type { CodeEntry, FieldError } from '../api/types.js';
 
 interface TableInfo { table: string; title: string; version: number; size: number; provisional: number; deprecated: number }
-interface CodeTable { table: string; title: string; version: number; source?: string; codes: CodeEntry[] }
+interface CodeTable { table: string; title: string; version: number; source?: string; codes: CodeEntry[]; [k: string]: unknown }
+interface ConfigStatus { generation: number; loadedAt: string; problems: string[]; refusedAt: string | null }
+/** One row of the editor: the entry being edited and whether it was added in this edit. */
+interface DraftRow { entry: CodeEntry; added: boolean }
 
-/** The code tables (代码表) for config admins: every table, and one table's codes with search. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * The code tables (代码表): every table, and one table's codes with search. Config admins also
+ * edit a table here — labels, new codes, deprecation with a date and replacement codes,
+ * provisional rows with a note — and save it with its version (If-Match); the server's errors
+ * are shown at the rows they name. Problems of a refused config change on disk are shown too.
+ */
 @customElement('caiji-codes-page')
 export class CodesPage extends LightElement {
   @property() table = '';
@@ -19,34 +30,62 @@ export class CodesPage extends LightElement {
   /** Records using each code (config admins only). */
   @state() private usage?: Map<string, number>;
   @state() private error = '';
+  @state() private status?: ConfigStatus;
+  @state() private draft?: DraftRow[];
+  @state() private saveErrors: FieldError[] = [];
+  @state() private saveMessage = '';
+  @state() private busy = false;
   private loaded?: string;
+
+  private get isConfigAdmin() { return session.can('config'); }
 
   override updated() {
     if (this.table === this.loaded) return;
     this.loaded = this.table;
     this.error = '';
     this.q = '';
+    this.draft = undefined;
+    this.saveErrors = [];
+    this.saveMessage = '';
     this.usage = undefined;
-    if (this.table && session.can('config')) {
-      api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(this.table)}/usage`).then((u) => {
-        const m = new Map<string, number>();
-        for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
-        this.usage = m;
-      }).catch(() => {});
+    if (this.isConfigAdmin) {
+      api.get<ConfigStatus>('/api/config/status').then((s) => { this.status = s; }).catch(() => {});
+      if (this.table) this.loadUsage();
     }
     const p = this.table
-      ? api.get<CodeTable>(`/api/codes/${enc(this.table)}`).then((t) => { this.current = t; })
+      ? this.loadTable()
       : api.get<{ items: TableInfo[] }>('/api/codes').then((r) => { this.tables = r.items; this.current = undefined; });
     p.catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
   }
 
-  override render() {
-    if (this.error) return html`<section class="panel"><h1 tabindex="-1">代码表</h1><p class="form-error" role="alert">${this.error}</p></section>`;
-    return this.table ? this.one() : this.all();
+  private loadTable() {
+    return api.get<CodeTable>(`/api/codes/${enc(this.table)}`).then((t) => { this.current = t; });
   }
 
-  private all() {
-    return html`<section class="panel"><h1 tabindex="-1">代码表</h1>
+  private loadUsage() {
+    return api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(this.table)}/usage`).then((u) => {
+      const m = new Map<string, number>();
+      for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
+      this.usage = m;
+    }).catch(() => {});
+  }
+
+  override render() {
+    const notice = this.configNotice();
+    if (this.error) return html`<section class="panel"><h1 tabindex="-1">代码表</h1>${notice}<p class="form-error" role="alert">${this.error}</p></section>`;
+    return this.table ? this.one(notice) : this.all(notice);
+  }
+
+  /** A refused config change (e.g. a broken file on disk): the last good config is still in force. */
+  private configNotice() {
+    const s = this.status;
+    if (!s?.problems.length) return nothing;
+    return html`<div class="notice notice-error" role="alert"><strong>配置修改未生效</strong>${s.refusedAt ? html`<span class="muted">（${s.refusedAt.replace('T', ' ').slice(0, 19)}）</span>` : nothing}：
+      当前仍使用上次检查通过的配置。请修正以下问题：<ul>${s.problems.map((p) => html`<li>${p}</li>`)}</ul></div>`;
+  }
+
+  private all(notice: unknown) {
+    return html`<section class="panel"><h1 tabindex="-1">代码表</h1>${notice}
       <div class="table-wrap"><table class="data-table">
         <thead><tr><th scope="col">名称</th><th scope="col">标识</th><th scope="col">版本</th><th scope="col">代码数</th><th scope="col">已停用</th><th scope="col">待核实</th></tr></thead>
         <tbody>${this.tables.map((t) => html`<tr>
@@ -56,17 +95,23 @@ export class CodesPage extends LightElement {
       </table></div></section>`;
   }
 
-  private one() {
+  private head(t: CodeTable) {
+    return html`<nav class="breadcrumb" aria-label="所在位置"><ol><li><a href=${href('codes')}>代码表</a></li><li><span class="sep" aria-hidden="true">&gt;&gt;</span><span aria-current="location">${t.title}</span></li></ol></nav>
+      <h1 tabindex="-1">${t.title} <small class="muted">${t.table} · 第 ${t.version} 版${t.source ? ` · ${t.source}` : ''}</small></h1>`;
+  }
+
+  private one(notice: unknown) {
     const t = this.current;
     if (!t) return html`<section class="panel"><p class="muted">正在加载…</p></section>`;
+    if (this.draft) return this.editor(t, this.draft, notice);
     const q = this.q.trim().toLowerCase();
     const codes = q ? t.codes.filter((c) => c.code.toLowerCase().includes(q) || c.label.toLowerCase().includes(q)) : t.codes;
     const label = (code: string) => t.codes.find((c) => c.code === code)?.label ?? '';
-    return html`<section class="panel">
-      <nav class="breadcrumb" aria-label="所在位置"><ol><li><a href=${href('codes')}>代码表</a></li><li><span class="sep" aria-hidden="true">&gt;&gt;</span><span aria-current="location">${t.title}</span></li></ol></nav>
-      <h1 tabindex="-1">${t.title} <small class="muted">${t.table} · 第 ${t.version} 版${t.source ? ` · ${t.source}` : ''}</small></h1>
+    return html`<section class="panel">${this.head(t)}${notice}
+      ${this.saveMessage ? html`<p class="notice" role="status">${this.saveMessage}</p>` : nothing}
       <div class="filters"><label for="code-q">查找</label><input id="code-q" type="search" placeholder="代码或名称" .value=${this.q}
-        @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}><span class="muted">共 ${codes.length} 项</span></div>
+        @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}><span class="muted">共 ${codes.length} 项</span>
+        ${this.isConfigAdmin ? html`<span class="spacer"></span><button type="button" class="btn btn-primary" @click=${() => this.startEdit()}>编辑代码表</button>` : nothing}</div>
       <div class="table-wrap"><table class="data-table">
         <thead><tr><th scope="col">代码</th><th scope="col">名称</th><th scope="col">上级代码</th><th scope="col">状态</th>${this.usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">说明</th></tr></thead>
         <tbody>${codes.map((c) => html`<tr class=${c.deprecated ? 'off' : ''}>
@@ -77,5 +122,135 @@ export class CodesPage extends LightElement {
           <td>${c.note ?? ''}</td>
         </tr>`)}</tbody>
       </table></div></section>`;
+  }
+
+  // ——— editing ———
+
+  private startEdit(t = this.current!) {
+    this.draft = t.codes.map((c) => ({ entry: structuredClone(c), added: false }));
+    this.saveErrors = [];
+    this.saveMessage = '';
+  }
+
+  private change(i: number, patch: Partial<CodeEntry>) {
+    const d = [...this.draft!];
+    const entry: CodeEntry = { ...d[i].entry, ...patch };
+    for (const [k, v] of Object.entries(patch)) if (v === undefined) delete (entry as unknown as Record<string, unknown>)[k];
+    d[i] = { ...d[i], entry };
+    this.draft = d;
+  }
+
+  private add() {
+    this.draft = [...this.draft!, { entry: { code: '', label: '' }, added: true }];
+    this.updateComplete.then(() => (this.querySelector(`#code-${this.draft!.length - 1}-code`) as HTMLInputElement | null)?.focus());
+  }
+
+  private removeRow(i: number) {
+    this.draft = this.draft!.filter((_, j) => j !== i);
+    this.saveErrors = [];
+  }
+
+  /** The table as saved: the edited rows without empty optional properties. */
+  private body(t: CodeTable): CodeTable {
+    const codes = this.draft!.map(({ entry }) => {
+      const c: CodeEntry = { ...entry, code: entry.code.trim(), label: entry.label.trim() };
+      if (!c.deprecated) { delete c.deprecated; delete c.replacedBy; }
+      else if (!c.replacedBy?.length) delete c.replacedBy;
+      if (!c.provisional) delete c.provisional;
+      if (!c.note?.trim()) delete c.note;
+      return c;
+    });
+    return { ...t, codes };
+  }
+
+  private async save() {
+    const t = this.current!;
+    this.busy = true;
+    this.saveErrors = [];
+    try {
+      const saved = await api.put<CodeTable>(`/api/codes/${enc(t.table)}`, this.body(t), t.version);
+      this.current = saved;
+      this.draft = undefined;
+      session.invalidateForms();
+      this.saveMessage = `已保存为第 ${saved.version} 版，表单即刻使用新的代码表。`;
+      toast(`代码表「${saved.title}」已保存（第 ${saved.version} 版）`);
+      void this.loadUsage();
+    } catch (e) {
+      if (!(e instanceof ApiError)) { toast(String(e), 'error'); return; }
+      if (e.status === 409 && e.code !== 'code_in_use') {
+        // Someone saved first: load their version and start again from it.
+        await this.loadTable().catch(() => {});
+        await this.loadUsage();
+        this.startEdit();
+        this.saveErrors = [{ path: '', message: `${e.message}。已重新加载第 ${this.current!.version} 版，您的修改未保存，请重新编辑。` }];
+      } else {
+        this.saveErrors = e.details.length ? e.details.map((d) => ({ path: d.path, message: d.message })) : [{ path: '', message: e.message }];
+        if (e.details.length && !e.details.some((d) => this.rowOf(d.path) !== null)) this.saveErrors = [{ path: '', message: e.message }];
+      }
+      this.updateComplete.then(() => (this.querySelector('.code-editor .row-error, .code-editor .form-error') as HTMLElement | null)?.scrollIntoView({ block: 'center' }));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The row index a detail path such as /codes/3/replacedBy names, or null. */
+  private rowOf(path: string): number | null {
+    const m = /^\/codes\/(\d+)(?:\/|$)/.exec(path);
+    return m ? Number(m[1]) : null;
+  }
+
+  private editor(t: CodeTable, rows: DraftRow[], notice: unknown) {
+    const current = rows.filter((r) => !r.entry.deprecated && r.entry.code.trim());
+    const general = this.saveErrors.filter((e) => this.rowOf(e.path) === null);
+    const usage = this.usage;
+    return html`<section class="panel code-editor">${this.head(t)}${notice}
+      <p class="hint">停用的代码在已有记录上仍然显示（标记为已停用），新录入只能选择现行代码；被记录使用的代码不能删除，请停用并指定替代代码。保存后表单即刻使用新的代码表。</p>
+      ${general.map((e) => html`<p class="form-error" role="alert">${e.message}</p>`)}
+      <div class="table-wrap"><table class="data-table edit-table">
+        <thead><tr><th scope="col">序号</th><th scope="col">代码</th><th scope="col">名称</th><th scope="col">停用</th><th scope="col">替代代码</th>
+          <th scope="col">待核实</th><th scope="col">说明</th>${usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">操作</th></tr></thead>
+        <tbody>${rows.map((r, i) => this.editRow(r, i, current, usage))}</tbody>
+      </table></div>
+      <div class="toolbar"><button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.add()}>添加代码</button>
+        <span class="spacer"></span>
+        <button type="button" class="btn" ?disabled=${this.busy} @click=${() => { this.draft = undefined; this.saveErrors = []; }}>取消</button>
+        <button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${() => this.save()}>${this.busy ? '正在保存…' : '保存代码表'}</button></div>
+    </section>`;
+  }
+
+  private editRow(r: DraftRow, i: number, current: DraftRow[], usage?: Map<string, number>) {
+    const c = r.entry;
+    const errs = this.saveErrors.filter((e) => this.rowOf(e.path) === i);
+    const errAt = (prop: string) => errs.some((e) => e.path === `/codes/${i}/${prop}`);
+    const used = r.added ? 0 : usage?.get(c.code) ?? 0;
+    const id = (p: string) => `code-${i}-${p}`;
+    const name = c.code || `第${i + 1}行`;
+    const choices = current.filter((x) => x.entry.code !== c.code);
+    return html`<tr class=${`${c.deprecated ? 'off' : ''} ${errs.length ? 'has-error' : ''}`} data-code=${c.code} data-row=${i}>
+        <td class="num">${i + 1}</td>
+        <td>${r.added ? html`<input id=${id('code')} class="code-input" aria-label=${`第${i + 1}行代码`} .value=${c.code} aria-invalid=${errAt('code') ? 'true' : 'false'}
+            @input=${(e: Event) => this.change(i, { code: (e.target as HTMLInputElement).value })}>` : html`<code>${c.code}</code>`}</td>
+        <td><input id=${id('label')} aria-label=${`${name} 名称`} .value=${c.label} aria-invalid=${errAt('label') ? 'true' : 'false'}
+            @input=${(e: Event) => this.change(i, { label: (e.target as HTMLInputElement).value })}></td>
+        <td class="nowrap"><label class="inline"><input type="checkbox" id=${id('off')} .checked=${!!c.deprecated}
+            @change=${(e: Event) => this.change(i, (e.target as HTMLInputElement).checked ? { deprecated: c.deprecated ?? today() } : { deprecated: undefined, replacedBy: undefined })}>停用</label>
+          ${c.deprecated ? html`<input type="date" id=${id('date')} aria-label=${`${name} 停用日期`} .value=${c.deprecated} aria-invalid=${errAt('deprecated') ? 'true' : 'false'}
+            @change=${(e: Event) => this.change(i, { deprecated: (e.target as HTMLInputElement).value || today() })}>` : nothing}</td>
+        <td>${c.deprecated ? html`<select multiple id=${id('replacedBy')} aria-label=${`${name} 替代代码（可多选）`} size=${Math.min(4, Math.max(2, choices.length))}
+            aria-invalid=${errAt('replacedBy') ? 'true' : 'false'}
+            @change=${(e: Event) => this.change(i, { replacedBy: [...(e.target as HTMLSelectElement).selectedOptions].map((o) => o.value) })}>
+            ${choices.map((x) => html`<option value=${x.entry.code} ?selected=${(c.replacedBy ?? []).includes(x.entry.code)}>${x.entry.label}（${x.entry.code}）</option>`)}
+          </select>` : html`<span class="muted">—</span>`}</td>
+        <td><label class="inline"><input type="checkbox" id=${id('provisional')} .checked=${!!c.provisional}
+            @change=${(e: Event) => this.change(i, { provisional: (e.target as HTMLInputElement).checked || undefined })}>待核实</label></td>
+        <td><input id=${id('note')} aria-label=${`${name} 说明`} .value=${c.note ?? ''} placeholder=${c.provisional ? '如：代码待官方代码表核实' : ''}
+            @input=${(e: Event) => this.change(i, { note: (e.target as HTMLInputElement).value })}></td>
+        ${usage ? html`<td class="num">${used}</td>` : nothing}
+        <td>${used
+          ? html`<button type="button" class="btn btn-small" disabled aria-describedby=${id('why')} title=${`仍有 ${used} 条记录使用，不能删除；请停用并指定替代代码`}>删除</button>
+              <span class="blocked-why" id=${id('why')}>有 ${used} 条记录使用，不能删除</span>`
+          : html`<button type="button" class="btn btn-small" aria-label=${`删除 ${name}`} ?disabled=${this.busy} @click=${() => this.removeRow(i)}>删除</button>`}</td>
+      </tr>
+      ${errs.length ? html`<tr class="row-error"><td></td><td colspan="9" role="alert">${errs.map((e) => html`<div class="field-error">${e.message}</div>`)}</td></tr>` : nothing}`;
   }
 }

@@ -34,6 +34,7 @@ export class ProgressPage extends LightElement {
     return html`<section class="panel">
       ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb} route="progress" linkLast></caiji-breadcrumb>` : nothing}
       <h1 tabindex="-1">进度统计${t ? `：${t.node.label}` : ''}</h1>
+      ${t && session.can('write') ? html`<div class="toolbar"><a class="btn" href=${href('recode', t.node.id)}>需重新录入（已停用代码）</a></div>` : nothing}
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
       ${t ? tracked.map(([name, c]) => this.table(name, c.title, t)) : html`<p class="muted">正在加载…</p>`}
     </section>`;

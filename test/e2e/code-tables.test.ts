@@ -1,0 +1,148 @@
+/**
+ * A config admin edits a code table in the browser (a private copy of the app: saving writes
+ * forms/codes): adds a code, deprecates one with that code as its replacement; an admin's form
+ * then offers the new code and not the deprecated one; the 需重新录入 report lists the record that
+ * holds the old code and a one-to-one bulk replacement (dry run first) fixes it.
+ */
+import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
+import { rmSync } from 'node:fs';
+import type { Browser, Page } from 'puppeteer-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { copyApp } from '../helpers/app-copy.js';
+import { memberData, nodeId } from '../helpers/demo.js';
+import type { Client } from '../helpers/client.js';
+import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+let server: TestServer;
+let browser: Browser;
+let appDir: string;
+let admin: Client;
+let branch: string;
+let memberId: string;
+type P = Page & { problems: string[] };
+
+beforeAll(async () => {
+  appDir = copyApp();
+  server = await startTestServer(appDir);
+  browser = await launchBrowser();
+  admin = await server.login('pdl_admin');
+  branch = await nodeId(admin, '潘东亮支部乙');
+  // A record holding 014 (企业管理人员), which the config admin is about to deprecate.
+  const res = await admin.post('/api/records/member', memberData(branch, { name: '替换测试', jobPosition: '014' }));
+  if (res.status !== 201) throw new Error(`member: ${res.status} ${JSON.stringify(res.body)}`);
+  memberId = res.body.id;
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(appDir, { recursive: true, force: true });
+});
+
+async function open(name: string): Promise<P> {
+  const page = await newPage(browser);
+  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-codes-${name}`); });
+  return page;
+}
+
+/** The labels the code select of a field offers for a typed text. */
+async function offered(page: P, field: string, typed: string): Promise<string[]> {
+  const sel = `[data-field="${field}"] input[role=combobox]`;
+  await page.click(sel, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(typed);
+  await new Promise((r) => setTimeout(r, 200));
+  return page.$$eval(`[data-field="${field}"] li[role=option]:not(.empty)`,
+    (els) => els.map((e) => `${e.querySelector('.opt-label')!.textContent!.trim()} ${e.querySelector('.opt-code')!.textContent!.trim()}`));
+}
+
+describe('code-table editor, new input and the 需重新录入 report', () => {
+  it('a config admin adds a code and deprecates one with it as replacement; errors show at the row', async () => {
+    const page = await open('edit');
+    await login(page, server.url, 'config_admin');
+    await page.goto(`${server.url}/#/codes/job-position`);
+    await clickText(page, 'button', '编辑代码表');
+    await page.waitForSelector('.code-editor tr[data-code="014"]');
+    // A code in use cannot be removed: the button is disabled and says why.
+    const used = await page.$eval('.code-editor tr[data-code="011"]', (tr) => ({
+      disabled: (tr.querySelector('td:last-child button') as HTMLButtonElement).disabled,
+      why: tr.querySelector('.blocked-why')?.textContent ?? '',
+    }));
+    expect(used.disabled).toBe(true);
+    expect(used.why).toMatch(/条记录使用，不能删除/);
+
+    // A duplicate code is refused by the server and shown at its row.
+    await clickText(page, 'button', '添加代码');
+    const last = await page.$$eval('.code-editor tbody tr[data-row]', (rows) => rows.length - 1);
+    await page.type(`#code-${last}-code`, '014');
+    await page.type(`#code-${last}-label`, '新经济组织管理人员');
+    await clickText(page, 'button', '保存代码表');
+    await page.waitForSelector('.code-editor tr.row-error');
+    expect(await page.$eval('.code-editor tr.row-error', (e) => e.textContent)).toMatch(/重复/);
+    await shot(page, '40-code-table-row-error');
+
+    // Corrected: the new code 0171, and 014 deprecated with 0171 as its only replacement.
+    await page.click(`#code-${last}-code`, { count: 3 });
+    await page.keyboard.type('0171');
+    const i014 = await page.$eval('.code-editor tr[data-code="014"]', (tr) => Number((tr as HTMLElement).dataset.row));
+    await page.click(`#code-${i014}-off`);
+    await page.waitForSelector(`#code-${i014}-replacedBy`);
+    await page.select(`#code-${i014}-replacedBy`, '0171');
+    await page.click(`#code-${last}-provisional`);
+    await page.type(`#code-${last}-note`, '待核实');
+    await shot(page, '41-code-table-editing');
+    await clickText(page, 'button', '保存代码表');
+    await waitForText(page, '已保存为第 2 版');
+    expect(await page.$eval('h1', (h) => h.textContent)).toMatch(/第 2 版/);
+    await shot(page, '42-code-table-saved');
+    const table = (await admin.get('/api/codes/job-position')).body;
+    expect(table.codes.find((c: any) => c.code === '014')).toMatchObject({ replacedBy: ['0171'] });
+    expect(table.codes.find((c: any) => c.code === '0171')).toMatchObject({ label: '新经济组织管理人员', provisional: true, note: '待核实' });
+    expect(page.problems).toEqual([]);
+  });
+
+  it("an admin's new form offers the new code, not the deprecated one", async () => {
+    const page = await open('form');
+    await login(page, server.url, 'pdl_admin');
+    await page.goto(`${server.url}/#/new/member?node=${branch}`);
+    await page.waitForSelector('[data-field="jobPosition"] input[role=combobox]');
+    expect(await offered(page, 'jobPosition', '新经济')).toEqual(['新经济组织管理人员 0171']);
+    expect(await offered(page, 'jobPosition', '企业管理人员')).toEqual(['企业管理人员 021']); // the non-public one; 014 is gone
+    expect(await offered(page, 'jobPosition', '014')).toEqual([]);
+    expect(await offered(page, 'jobPosition', '机关干部')).toEqual([]);
+    await shot(page, '43-form-new-code');
+
+    // The stored old value is still shown, marked, with its replacement named.
+    await page.goto(`${server.url}/#/record/member/${memberId}`);
+    await page.waitForSelector('[data-field="jobPosition"] .combo-note');
+    expect(await page.$eval('[data-field="jobPosition"] .combo-note', (e) => e.textContent)).toMatch(/企业管理人员（014）.*停用.*新经济组织管理人员（0171）/s);
+    expect(page.problems).toEqual([]);
+  });
+
+  it('the report lists the record; a one-to-one bulk replacement shows its dry run, then fixes it', async () => {
+    const page = await open('report');
+    await login(page, server.url, 'pdl_admin');
+    await page.goto(`${server.url}/#/browse/${branch}`);
+    await clickText(page, 'a.btn', '需重新录入');
+    await page.waitForSelector('.recode-group[data-code="014"]');
+    expect(await page.$eval('.recode-group[data-code="014"]', (e) => e.textContent)).toContain('替换测试');
+    // The one-to-many code is explained, not offered for bulk replacement.
+    const many = await page.$('.recode-group[data-code="011"]');
+    if (many) expect(await many.evaluate((e) => e.textContent)).toMatch(/须?在表单中重新选择|对应多个新代码/);
+    await shot(page, '44-recode-report');
+
+    await clickText(page, '.recode-group[data-code="014"] button', '批量替换');
+    await page.waitForSelector('dialog[open] .dry-run-summary');
+    expect(await page.$eval('dialog[open] .dry-run-summary', (e) => e.textContent)).toMatch(/将把 1 条记录/);
+    expect(await page.$eval('dialog[open]', (e) => e.textContent)).toContain('替换测试');
+    expect((await admin.get(`/api/records/member/${memberId}`)).body.data.jobPosition).toBe('014');
+    await shot(page, '45-recode-dry-run');
+    await clickText(page, 'dialog[open] button', '确认替换 1 条');
+    await waitForText(page, '已将 1 条记录');
+    await page.waitForFunction(() => !document.querySelector('.recode-group[data-code="014"]'));
+    await shot(page, '46-recode-done');
+    expect((await admin.get(`/api/records/member/${memberId}`)).body.data.jobPosition).toBe('0171');
+    expect(page.problems).toEqual([]);
+  });
+});
