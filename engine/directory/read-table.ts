@@ -1,5 +1,6 @@
 /** Reads an uploaded table (CSV or xlsx, first worksheet) into a header row and data rows of text. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../lazy-modules.js';
 import { parseCsv } from './csv.js';
 import { badRequest } from '../http/errors.js';
 
@@ -18,7 +19,7 @@ const cellText = (v: ExcelJS.CellValue): string => {
 
 export async function readTable(bytes: Buffer, kind: 'csv' | 'xlsx'): Promise<string[][]> {
   if (kind === 'csv') return parseCsv(bytes.toString('utf8'));
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(bytes as any);
   } catch {

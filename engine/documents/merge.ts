@@ -1,8 +1,9 @@
-import { PDFDocument } from 'pdf-lib';
+import { loadPdfLib } from '../lazy-modules.js';
 
 /** Joins PDFs into one, pages in order (batches are printed in chunks, then merged). */
 export async function mergePdfs(parts: Buffer[]): Promise<Buffer> {
   if (parts.length === 1) return parts[0];
+  const { PDFDocument } = await loadPdfLib();
   const out = await PDFDocument.create();
   for (const part of parts) {
     const src = await PDFDocument.load(part);

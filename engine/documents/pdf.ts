@@ -1,4 +1,5 @@
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
+import { loadPuppeteer } from '../lazy-modules.js';
 import { findChromium, noBrowser } from './chromium.js';
 import { HttpError } from '../http/errors.js';
 
@@ -16,7 +17,7 @@ const waiting: (() => void)[] = [];
 function sharedBrowser(): Promise<Browser> {
   if (!browser) {
     const executablePath = findChromium();
-    const launching = puppeteer.launch({ executablePath, args: ARGS, headless: true, pipe: true })
+    const launching = loadPuppeteer().then((puppeteer) => puppeteer.launch({ executablePath, args: ARGS, headless: true, pipe: true }))
       .then((b) => {
         b.on('disconnected', () => { if (browser === launching) browser = null; });
         return b;

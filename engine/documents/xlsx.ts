@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../lazy-modules.js';
 import type { Engine } from '../engine.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
@@ -27,8 +28,7 @@ function parseLayout(text: string, file: string): XlsxLayout {
 
 /** Writes one workbook from a layout; every text is a Handlebars template over the scope. */
 class WorkbookWriter {
-  readonly wb = new ExcelJS.Workbook();
-  constructor(private readonly engine: Engine, private readonly layout: XlsxLayout) {}
+  constructor(readonly wb: ExcelJS.Workbook, private readonly engine: Engine, private readonly layout: XlsxLayout) {}
 
   text(template: string, scope: Scope): string {
     return compile(handlebarsFor(this.engine.runtime), template, true)(scope);
@@ -108,7 +108,7 @@ class WorkbookWriter {
 /** Renders an xlsx workbook for one record from the document's declarative layout. */
 export async function renderXlsx(engine: Engine, doc: DocumentConfig, ctx: SheetContext): Promise<Buffer> {
   const layout = parseLayout(templateText(engine.appRoot, doc.template), doc.template);
-  const writer = new WorkbookWriter(engine, layout);
+  const writer = new WorkbookWriter(new (await loadExcel()).Workbook(), engine, layout);
   writer.wb.creator = ctx.app.title;
   writer.wb.title = doc.title;
   for (const sheet of layout.sheets) writer.sheet(sheet, ctx as unknown as Scope);

@@ -1,7 +1,5 @@
 import type ExcelJS from 'exceljs';
-
-/** exceljs is loaded on first use: it costs most of a second at start-up. */
-const excel = async () => (await import('exceljs')).default;
+import { loadExcel as excel } from '../lazy-modules.js';
 import type { CellValue } from './convert.js';
 import { headerKey } from './columns.js';
 import { HttpError } from '../http/errors.js';

@@ -1,7 +1,5 @@
 import type ExcelJS from 'exceljs';
-
-/** exceljs is loaded on first use: it costs most of a second at start-up. */
-const excel = async () => (await import('exceljs')).default;
+import { loadExcel as excel } from '../lazy-modules.js';
 import type { Collection } from '../config/types.js';
 import { importColumns, codeCell, type Column } from './columns.js';
 import { CODE_SHEET } from './parse.js';
