@@ -1,0 +1,108 @@
+/**
+ * 批量维护 in the browser: an admin downloads the import template, uploads a CSV file with one
+ * valid and one invalid row, sees the error at its row (import refused while it is there),
+ * uploads the corrected file and imports it; the member then exists.
+ */
+import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { memberData, nodeId } from '../helpers/demo.js';
+import type { Client } from '../helpers/client.js';
+import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+const HUIMIN = '中共北京市丰台区太平桥街道太南里社区惠民支部委员会';
+let server: TestServer;
+let browser: Browser;
+let admin: Client;
+let huimin: string;
+let dir: string;
+type P = Page & { problems: string[] };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+  admin = await server.login('ft_admin');
+  huimin = await nodeId(admin, '惠民党支部');
+  dir = mkdtempSync(join(tmpdir(), 'caiji-import-e2e-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A member row as a person fills in the template, by column title. */
+function row(name: string, over: Record<string, string> = {}): Record<string, string> {
+  const d = memberData('x', { name });
+  return {
+    所在支部: HUIMIN, 姓名: name, 性别: '男（1）', 民族: '汉族（01）', 出生日期: String(d.birthDate), 身份证号码: String(d.idNumber),
+    最高学历: '21', 工作岗位: '0111', 党员类型: '中共党员（正式党员）（1）', 入党日期: '2010-07-01', 转正日期: '2011-07-01',
+    党籍状态: '9001', 是否为失联党员: '否', 是否为流动党员: '否', 手机号码: '13800138000', 家庭住址: '北京市丰台区测试路1号', ...over,
+  };
+}
+function csv(name: string, rows: Record<string, string>[]): string {
+  const titles = Object.keys(rows[0]);
+  const text = [titles.join(','), ...rows.map((r) => titles.map((t) => r[t]).join(','))].join('\n') + '\n';
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('bulk import in the browser', () => {
+  it('template, a file with an invalid row, the error at the row, the corrected file imported', async () => {
+    const page = (await newPage(browser)) as P;
+    onTestFailed(async () => { if (!page.isClosed()) await shot(page, 'fail-import'); });
+    await login(page, server.url, 'ft_admin');
+    await page.goto(`${server.url}/#/browse/${huimin}`);
+    await clickText(page, 'a.btn', '批量维护');
+    await page.waitForSelector('#import-file');
+    expect(await page.$eval('label[for="import-file"]', (l) => l.textContent)).toBe('选择文件');
+
+    // The template link answers an xlsx workbook.
+    const template = await page.$eval('a[download][href*="template.xlsx"]', (a) => (a as HTMLAnchorElement).href);
+    const got = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return { status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+    }, template);
+    expect(got).toMatchObject({ status: 200, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    expect(got.size).toBeGreaterThan(1000);
+
+    const good = row('导入甲');
+    const bad = row('导入乙', { 身份证号码: '110105198001011234' });
+    const input = (await page.$('input#import-file[type=file]')) as import('puppeteer-core').ElementHandle<HTMLInputElement>;
+    await input.uploadFile(csv('members.csv', [good, bad]));
+    await clickText(page, 'button', '上传并预览');
+    await page.waitForSelector('.import-errors tr[data-row="3"]');
+    const counts = await page.$eval('.import-counts', (e) => e.textContent!.replace(/\s+/g, ''));
+    expect(counts).toContain('新增1');
+    expect(counts).toContain('有误1');
+    expect(await page.$eval('.import-errors tr[data-row="3"]', (e) => e.textContent)).toMatch(/身份证号码|公民身份号码/);
+    expect(await page.$eval('a[href*="errors.xlsx"]', (a) => (a as HTMLAnchorElement).textContent)).toContain('下载错误文件');
+    const commitDisabled = await page.$$eval('button', (bs) => (bs.find((b) => b.textContent!.includes('确认导入')) as HTMLButtonElement).disabled);
+    expect(commitDisabled).toBe(true);
+    await shot(page, '50-import-preview-errors');
+
+    // The corrected file (the bad row fixed) is imported whole.
+    await input.uploadFile(csv('members-fixed.csv', [good, row('导入乙')]));
+    await clickText(page, 'button', '上传并预览');
+    await page.waitForFunction(() => !document.querySelector('.import-errors') && document.querySelector('.import-counts')?.textContent?.includes('2'));
+    await clickText(page, 'button', '确认导入');
+    await waitForText(page, '导入完成：新增 2 条');
+    await page.waitForFunction(() => document.querySelector('.import-log tbody tr')?.textContent?.includes('已导入'));
+    await shot(page, '51-import-done');
+    const log = await page.$$eval('.import-log tbody tr', (rows) => rows.map((r) => r.textContent!));
+    expect(log[0]).toContain('已导入');
+    expect(log[1]).toContain('已预览');
+
+    for (const name of ['导入甲', '导入乙']) {
+      const res = await admin.get(`/api/records/member?node=${huimin}&deep=1&q=${encodeURIComponent(name)}`);
+      expect(res.body.items.map((r: any) => r.data.name)).toEqual([name]);
+    }
+    expect(page.problems).toEqual([]);
+  });
+});
