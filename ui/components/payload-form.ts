@@ -11,7 +11,8 @@ let seq = 0;
 
 /**
  * The form of an event's payload (e.g. a reason and the fields concerned), from its JSON
- * Schema. Choices that name fields of the record's collection are shown by their titles.
+ * Schema. A list marked `"x-widget": "fields"` names fields of the record's collection: shown as
+ * checkboxes titled by the fields' titles.
  * The server validates the payload; its errors are shown at the fields.
  */
 @customElement('caiji-payload-form')
@@ -37,15 +38,15 @@ export class PayloadForm extends LightElement {
     } else this.ready = true;
   }
 
-  /** The schema with field-name choices titled by the record's field titles. */
+  /** The schema with field-name lists (`"x-widget": "fields"`) offering the record's fields by title. */
   private get shown(): JsonSchema {
     const props: Record<string, JsonSchema> = {};
     for (const [k, p] of Object.entries<JsonSchema>(this.schema.properties ?? {})) {
-      // A list of strings without choices names fields of the record (e.g. "the fields concerned").
-      const fieldList = p.type === 'array' && p.items?.type === 'string' && !p.items.enum && Object.keys(this.fieldTitles).length;
-      props[k] = fieldList
-        ? { ...p, items: { ...p.items, enum: Object.keys(this.fieldTitles), 'x-enumTitles': this.fieldTitles } }
-        : p.type === 'array' && Array.isArray(p.items?.enum) && !p.items['x-enumTitles'] ? { ...p, items: { ...p.items, 'x-enumTitles': this.fieldTitles } } : p;
+      const fieldList = p['x-widget'] === 'fields' && p.type === 'array' && Object.keys(this.fieldTitles).length;
+      if (!fieldList) { props[k] = p; continue; }
+      const names = Array.isArray(p.items?.enum) ? p.items.enum : Object.keys(this.fieldTitles);
+      const { 'x-widget': _marker, ...rest } = p;
+      props[k] = { ...rest, items: { ...p.items, enum: names, 'x-enumTitles': this.fieldTitles } };
     }
     return { ...this.schema, properties: props };
   }
