@@ -5,7 +5,8 @@
  * holds the old code and a one-to-one bulk replacement (dry run first) fixes it.
  */
 import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
-import { rmSync } from 'node:fs';
+import { rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { copyApp } from '../helpers/app-copy.js';
@@ -143,6 +144,42 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await page.waitForFunction(() => !document.querySelector('.recode-group[data-code="014"]'));
     await shot(page, '46-recode-done');
     expect((await admin.get(`/api/records/member/${memberId}`)).body.data.jobPosition).toBe('0171');
+    expect(page.problems).toEqual([]);
+  });
+
+  it('a save that lost the race reloads and says so; a refused change on disk shows as a red notice', async () => {
+    const page = await open('conflict');
+    await login(page, server.url, 'config_admin');
+    await page.goto(`${server.url}/#/codes/nation`);
+    await clickText(page, 'button', '编辑代码表');
+    await page.waitForSelector('.code-editor #code-0-label');
+    // Someone else saves first, through the API.
+    const cfg = await server.login('config_admin');
+    const t = (await cfg.get('/api/codes/nation')).body;
+    expect((await cfg.put('/api/codes/nation', { ...t, codes: [...t.codes, { code: '99', label: '他人添加' }] }, t.version)).status).toBe(200);
+    await page.click('#code-0-label', { count: 3 });
+    await page.keyboard.type('汉族（改）');
+    await clickText(page, 'button', '保存代码表');
+    await waitForText(page, '已被他人修改');
+    await waitForText(page, `已重新加载第 ${t.version + 1} 版`);
+    expect(await page.$eval('#code-0-label', (i) => (i as HTMLInputElement).value)).toBe('汉族');
+    expect(await page.$eval('.code-editor tr[data-code="99"] input', (i) => (i as HTMLInputElement).value)).toBe('他人添加');
+    await shot(page, '47-code-table-conflict');
+
+    // A broken file on disk is refused; the last good config stays and the admin is told.
+    const file = join(appDir, 'forms/codes/nation.json');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, '{ "table": "nation", "codes": [ ');
+    await server.engine.config.reload();
+    try {
+      await page.goto(`${server.url}/#/codes`);
+      await page.waitForSelector('.notice-error');
+      expect(await page.$eval('.notice-error', (e) => e.textContent)).toMatch(/配置修改未生效[\s\S]*nation\.json/);
+      await shot(page, '48-config-refused-notice');
+    } finally {
+      writeFileSync(file, good);
+      await server.engine.config.reload();
+    }
     expect(page.problems).toEqual([]);
   });
 });
