@@ -105,4 +105,24 @@ describe('bulk import in the browser', () => {
     }
     expect(page.problems).toEqual([]);
   });
+
+  it('a large file is checked as a job with a progress bar', async () => {
+    const page = (await newPage(browser)) as P;
+    onTestFailed(async () => { if (!page.isClosed()) await shot(page, 'fail-import-large'); });
+    const polled: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/api/import/')) polled.push(r.url()); });
+    await login(page, server.url, 'ft_admin');
+    await page.goto(`${server.url}/#/import/member/${huimin}`);
+    await page.waitForSelector('#import-file');
+    const rows = Array.from({ length: 1500 }, (_, i) => row(`批量${i}`));
+    const input = (await page.$('input#import-file[type=file]')) as import('puppeteer-core').ElementHandle<HTMLInputElement>;
+    await input.uploadFile(csv('large.csv', rows));
+    await clickText(page, 'button', '上传并预览');
+    await page.waitForSelector('.import-counts', { timeout: 60_000 });
+    expect(await page.$eval('.import-counts', (e) => e.textContent!.replace(/\s+/g, ''))).toContain('共1500行');
+    expect(polled.some((u) => /\/preview\?async=1/.test(u))).toBe(true);
+    expect(polled.some((u) => /\/api\/import\/jobs\//.test(u))).toBe(true);
+    await shot(page, '52-import-large-preview');
+    expect(page.problems).toEqual([]);
+  });
 });
