@@ -90,6 +90,7 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await page.click(`#code-${i014}-off`);
     await page.waitForSelector(`#code-${i014}-replacedBy`);
     await page.select(`#code-${i014}-replacedBy`, '0171');
+    await page.select(`#code-${last}-parent`, '01');
     await page.click(`#code-${last}-provisional`);
     await page.type(`#code-${last}-note`, '待核实');
     await shot(page, '41-code-table-editing');
@@ -99,7 +100,7 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await shot(page, '42-code-table-saved');
     const table = (await admin.get('/api/codes/job-position')).body;
     expect(table.codes.find((c: any) => c.code === '014')).toMatchObject({ replacedBy: ['0171'] });
-    expect(table.codes.find((c: any) => c.code === '0171')).toMatchObject({ label: '新经济组织管理人员', provisional: true, note: '待核实' });
+    expect(table.codes.find((c: any) => c.code === '0171')).toMatchObject({ label: '新经济组织管理人员', parent: '01', provisional: true, note: '待核实' });
     expect(page.problems).toEqual([]);
   });
 

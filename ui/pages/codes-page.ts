@@ -200,6 +200,8 @@ export class CodesPage extends LightElement {
   }
 
   private editor(t: CodeTable, rows: DraftRow[], notice: unknown) {
+    const dirty = JSON.stringify(this.body(t).codes) !== JSON.stringify(t.codes);
+    const tree = t.codes.some((c) => c.parent);
     const current = rows.filter((r) => !r.entry.deprecated && r.entry.code.trim());
     const general = this.saveErrors.filter((e) => this.rowOf(e.path) === null);
     const usage = this.usage;
@@ -207,18 +209,19 @@ export class CodesPage extends LightElement {
       <p class="hint">停用的代码在已有记录上仍然显示（标记为已停用），新录入只能选择现行代码；被记录使用的代码不能删除，请停用并指定替代代码。保存后表单即刻使用新的代码表。</p>
       ${general.map((e) => html`<p class="form-error" role="alert">${e.message}</p>`)}
       <div class="table-wrap"><table class="data-table edit-table">
-        <thead><tr><th scope="col">序号</th><th scope="col">代码</th><th scope="col">名称</th><th scope="col">停用</th><th scope="col">替代代码</th>
+        <thead><tr><th scope="col">序号</th><th scope="col">代码</th><th scope="col">名称</th>${tree ? html`<th scope="col">上级代码</th>` : nothing}<th scope="col">停用</th><th scope="col">替代代码</th>
           <th scope="col">待核实</th><th scope="col">说明</th>${usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">操作</th></tr></thead>
-        <tbody>${rows.map((r, i) => this.editRow(r, i, current, usage))}</tbody>
+        <tbody>${rows.map((r, i) => this.editRow(r, i, current, usage, tree))}</tbody>
       </table></div>
       <div class="toolbar"><button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.add()}>添加代码</button>
         <span class="spacer"></span>
         <button type="button" class="btn" ?disabled=${this.busy} @click=${() => { this.draft = undefined; this.saveErrors = []; }}>取消</button>
-        <button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${() => this.save()}>${this.busy ? '正在保存…' : '保存代码表'}</button></div>
+        <span class="muted">${dirty ? '有未保存的修改' : '尚未修改'}</span>
+        <button type="button" class="btn btn-primary" ?disabled=${this.busy || !dirty} @click=${() => this.save()}>${this.busy ? '正在保存…' : '保存代码表'}</button></div>
     </section>`;
   }
 
-  private editRow(r: DraftRow, i: number, current: DraftRow[], usage?: Map<string, number>) {
+  private editRow(r: DraftRow, i: number, current: DraftRow[], usage: Map<string, number> | undefined, tree: boolean) {
     const c = r.entry;
     const errs = this.saveErrors.filter((e) => this.rowOf(e.path) === i);
     const errAt = (prop: string) => errs.some((e) => e.path === `/codes/${i}/${prop}`);
@@ -232,6 +235,11 @@ export class CodesPage extends LightElement {
             @input=${(e: Event) => this.change(i, { code: (e.target as HTMLInputElement).value })}>` : html`<code>${c.code}</code>`}</td>
         <td><input id=${id('label')} aria-label=${`${name} 名称`} .value=${c.label} aria-invalid=${errAt('label') ? 'true' : 'false'}
             @input=${(e: Event) => this.change(i, { label: (e.target as HTMLInputElement).value })}></td>
+        ${tree ? html`<td>${r.added ? html`<select id=${id('parent')} aria-label=${`${name} 上级代码`} aria-invalid=${errAt('parent') ? 'true' : 'false'}
+            @change=${(e: Event) => this.change(i, { parent: (e.target as HTMLSelectElement).value || undefined })}>
+            <option value="" ?selected=${!c.parent}>（无）</option>
+            ${this.draft!.filter((x) => x.entry.code.trim() && x.entry.code !== c.code).map((x) => html`<option value=${x.entry.code} ?selected=${c.parent === x.entry.code}>${x.entry.code} ${x.entry.label}</option>`)}
+          </select>` : c.parent ?? ''}</td>` : nothing}
         <td class="nowrap"><label class="inline"><input type="checkbox" id=${id('off')} .checked=${!!c.deprecated}
             @change=${(e: Event) => this.change(i, (e.target as HTMLInputElement).checked ? { deprecated: c.deprecated ?? today() } : { deprecated: undefined, replacedBy: undefined })}>停用</label>
           ${c.deprecated ? html`<input type="date" id=${id('date')} aria-label=${`${name} 停用日期`} .value=${c.deprecated} aria-invalid=${errAt('deprecated') ? 'true' : 'false'}
