@@ -117,8 +117,13 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
 
     // The stored old value is still shown, marked, with its replacement named.
     await page.goto(`${server.url}/#/record/member/${memberId}`);
-    await page.waitForSelector('[data-field="jobPosition"] .combo-note');
-    expect(await page.$eval('[data-field="jobPosition"] .combo-note', (e) => e.textContent)).toMatch(/企业管理人员（014）.*停用.*新经济组织管理人员（0171）/s);
+    await page.waitForSelector('[data-field="jobPosition"] .combo .tag-off');
+    await page.click('[data-field="jobPosition"] input[role=combobox]');
+    const stored = await page.$eval('[data-field="jobPosition"] li[aria-disabled=true]', (e) => e.textContent!.replace(/\s+/g, ' '));
+    expect(stored).toMatch(/企业管理人员\s*014\s*已停用\s*改用 新经济组织管理人员（0171）/);
+    // Current codes come first; the stored old one is last and cannot be chosen again.
+    await page.$eval('[data-field="jobPosition"]', (e) => e.scrollIntoView({ block: 'center' }));
+    await shot(page, '43b-form-deprecated-value');
     expect(page.problems).toEqual([]);
   });
 

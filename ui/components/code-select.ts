@@ -9,8 +9,8 @@ const MAX_SHOWN = 200;
 /**
  * A searchable select over a code table (ARIA combobox): type part of a label or code, move
  * with the arrow keys, Enter chooses. Only current codes are offered: a deprecated code is listed
- * only when it is the stored value (marked 已停用, not choosable again), and the field then names
- * its replacements. Fires `value-change` with the code.
+ * only when it is the stored value (marked 已停用 with its replacements named, not choosable
+ * again). Fires `value-change` with the code.
  */
 @customElement('caiji-code-select')
 export class CodeSelect extends LightElement {
@@ -68,6 +68,11 @@ export class CodeSelect extends LightElement {
     this.query = '';
   }
 
+  /** The replacements of a deprecated code, named: 「label（code）、…」. */
+  private replacements(c: CodeEntry): string {
+    return (c.replacedBy ?? []).map((r) => { const x = this.codes.find((y) => y.code === r); return x ? `${x.label}（${r}）` : r; }).join('、');
+  }
+
   private get input() { return this.querySelector('input'); }
 
   private onKey(e: KeyboardEvent) {
@@ -100,19 +105,17 @@ export class CodeSelect extends LightElement {
         @focus=${() => this.show()} @click=${() => this.show()}
         @input=${(e: Event) => { this.open = true; this.query = (e.target as HTMLInputElement).value; this.active = 0; }}
         @keydown=${this.onKey} @blur=${() => setTimeout(() => { if (!this.contains(document.activeElement)) this.close(); }, 120)}>
-      ${current?.deprecated && !this.open ? html`<span class="tag tag-off">已停用</span>` : nothing}
+      ${current?.deprecated && !this.open ? html`<span class="tag tag-off" title=${current.replacedBy?.length ? `已停用，改用 ${this.replacements(current)}` : '已停用'}>已停用</span>` : nothing}
       <ul class="combo-list" role="listbox" id=${this.listId} ?hidden=${!this.open} aria-label="可选代码">
         ${m.map((c, i) => html`<li role="option" id=${`${this.listId}-${i}`} class=${i === this.active ? 'active' : ''}
             aria-selected=${c.code === this.value ? 'true' : 'false'} aria-disabled=${c.deprecated ? 'true' : 'false'}
             @mousedown=${(e: Event) => { e.preventDefault(); this.choose(c); }}>
           <span class="opt-label">${c.label}</span><span class="opt-code">${c.code}</span>
-          ${c.deprecated ? html`<span class="tag tag-off">已停用</span>` : nothing}
+          ${c.deprecated ? html`<span class="tag tag-off">已停用</span>${c.replacedBy?.length ? html`<span class="opt-replaced">改用 ${this.replacements(c)}</span>` : nothing}` : nothing}
           ${c.provisional ? html`<span class="tag tag-warn">待核实</span>` : nothing}
         </li>`)}
         ${this.open && !m.length ? html`<li class="empty" role="option" aria-disabled="true">无匹配的代码</li>` : nothing}
       </ul>
-    </div>
-      ${current?.deprecated ? html`<div class="combo-note" role="note">「${current.label}（${current.code}）」已于 ${current.deprecated} 停用${current.replacedBy?.length
-        ? html`，请改选：${current.replacedBy.map((r) => { const x = this.codes.find((c) => c.code === r); return x ? `${x.label}（${r}）` : r; }).join('、')}` : nothing}</div>` : nothing}`;
+    </div>`;
   }
 }
