@@ -4,15 +4,20 @@ import type { BrowserValidator } from '../../engine/validation/browser-validator
 
 export type { BrowserValidator };
 
+/** A cached form is checked again when used after this long: a config admin may have changed it. */
+const FORM_TTL_MS = 60_000;
+
 /** The logged-in user, the manifest and per-collection forms and validators, loaded once each. */
 class Session {
   me: Me | null = null;
   app: Manifest | null = null;
   publicApp: { name: string; title: string } | null = null;
-  private forms = new Map<string, Promise<FormInfo>>();
+  private forms = new Map<string, { p: Promise<FormInfo>; at: number }>();
   private validators = new Map<string, Promise<BrowserValidator>>();
   /** Raised when the config changes (a saved code table): validator modules are fetched anew. */
   private generation = 0;
+  /** Forms being fetched again, compared with the cached ones (see form()). */
+  private checking = new Map<string, Promise<void>>();
 
   async restore(): Promise<boolean> {
     this.publicApp = await api.get('/api/app');
@@ -53,18 +58,35 @@ class Session {
     setCsrf(me.csrfToken);
   }
 
+  /**
+   * The collection's form (schema with code tables expanded), cached. After FORM_TTL_MS it is
+   * fetched again; if the schema changed (e.g. a code table was saved by someone else), the
+   * cached validator is dropped too so the next form validates against the new config.
+   */
   form(collection: string): Promise<FormInfo> {
-    let f = this.forms.get(collection);
-    if (!f) {
-      f = api.get<FormInfo>(`/api/forms/${enc(collection)}`);
-      f.catch(() => this.forms.delete(collection));
-      this.forms.set(collection, f);
+    const cached = this.forms.get(collection);
+    if (cached && Date.now() - cached.at < FORM_TTL_MS) return cached.p;
+    const p = api.get<FormInfo>(`/api/forms/${enc(collection)}`);
+    const entry = { p, at: Date.now() };
+    this.forms.set(collection, entry);
+    p.catch(() => { if (this.forms.get(collection) === entry) this.forms.delete(collection); });
+    if (cached) {
+      const check = Promise.all([cached.p, p]).then(([a, b]) => {
+        if (JSON.stringify(a.schema) !== JSON.stringify(b.schema)) {
+          this.generation++;
+          this.validators.delete(collection);
+        }
+      }).catch(() => {}).finally(() => { if (this.checking.get(collection) === check) this.checking.delete(collection); });
+      this.checking.set(collection, check);
     }
-    return f;
+    return p;
   }
 
   /** The collection's validation module: the server's compiled schema, rules and messages. */
   validator(collection: string): Promise<BrowserValidator> {
+    // A form being checked again decides first whether the cached validator still fits it.
+    const check = this.checking.get(collection);
+    if (check) return check.then(() => this.validator(collection));
     let v = this.validators.get(collection);
     if (!v) {
       const url = `/api/forms/${enc(collection)}/validator.js${this.generation ? `?g=${this.generation}` : ''}`;
