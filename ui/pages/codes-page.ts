@@ -174,6 +174,7 @@ export class CodesPage extends LightElement {
       session.invalidateForms();
       this.saveMessage = `已保存为第 ${saved.version} 版，表单即刻使用新的代码表。`;
       toast(`代码表「${saved.title}」已保存（第 ${saved.version} 版）`);
+      this.updateComplete.then(() => this.querySelector('.notice')?.scrollIntoView({ block: 'center' }));
       void this.loadUsage();
     } catch (e) {
       if (!(e instanceof ApiError)) { toast(String(e), 'error'); return; }
