@@ -122,6 +122,7 @@ describe('member validation (forms/member.schema.json)', () => {
     expect(lines).toContain('/name 「姓名」应为文本');
     expect(lines).toContain('/lost 「是否为失联党员」应为是或否');
     expect((await admin.post('/api/records/member', [1, 2])).status).toBe(422);
+    expect(await refused({ salary: 5000 })).toContain('/salary 「salary」不是本表单的字段');
     const broken = await admin.post('/api/records/member', '{"name": ', { 'content-type': 'application/json' });
     expect(broken.status).toBe(400);
     expect(broken.body.error.message).toMatch(/JSON/);
