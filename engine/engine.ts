@@ -3,6 +3,7 @@ import { migrate } from './storage/migrations.js';
 import { AppRuntime } from './runtime/runtime.js';
 import { LiveConfig } from './runtime/live-config.js';
 import { recomputeAfterCodeChange } from './codes/recompute.js';
+import { staleStates } from './workflow/stale-states.js';
 import { RecordService } from './records/service.js';
 import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
@@ -35,6 +36,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   await migrate(db);
   // Completeness depends on code tables: recompute what a code-table change can affect.
   config.onChange((next, previous) => recomputeAfterCodeChange(db, next, previous).then(() => undefined));
+  // Workflow states that a changed machine no longer has are reported, not crashed on.
+  config.onChange((next) => staleStates(db, next));
+  await config.settle();
   if (options.watchConfig) config.watch();
   const engine: Engine = {
     db,

@@ -10,7 +10,12 @@ export interface ConfigStatus {
   /** Problems of the last refused change (the previous config stays in force), or []. */
   problems: string[];
   refusedAt: string | null;
+  /** What the config in force leaves unresolved in stored data (e.g. records in vanished states). */
+  warnings: string[];
 }
+
+/** Runs after a config is put in force; may return warnings about stored data. */
+export type ConfigListener = (next: AppRuntime, previous: AppRuntime) => Promise<string[] | void> | string[] | void;
 
 /**
  * The application config as it is on disk, kept live: a change to forms/, workflows/ or
@@ -21,16 +26,24 @@ export class LiveConfig {
   private watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<ConfigStatus> | undefined;
-  private listeners: ((next: AppRuntime, previous: AppRuntime) => Promise<void> | void)[] = [];
+  private listeners: ConfigListener[] = [];
   status: ConfigStatus;
 
   constructor(readonly root: string, public current: AppRuntime) {
-    this.status = { generation: 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null };
+    this.status = { generation: 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null, warnings: [] };
   }
 
   /** Called after each successful swap (e.g. to recompute data that depends on code tables). */
-  onChange(fn: (next: AppRuntime, previous: AppRuntime) => Promise<void> | void) {
+  onChange(fn: ConfigListener) {
     this.listeners.push(fn);
+  }
+
+  /** Runs the listeners for the config in force (at start-up, with itself as previous). */
+  async settle(previous = this.current): Promise<void> {
+    const warnings: string[] = [];
+    for (const fn of this.listeners) warnings.push(...((await fn(this.current, previous)) ?? []));
+    this.status = { ...this.status, warnings };
+    for (const w of warnings) console.warn(`配置提示：${w}`);
   }
 
   /** Loads and checks the folder now; concurrent calls share one load. */
@@ -48,8 +61,8 @@ export class LiveConfig {
     }
     const previous = this.current;
     this.current = runtime;
-    this.status = { generation: this.status.generation + 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null };
-    for (const fn of this.listeners) await fn(runtime, previous);
+    this.status = { generation: this.status.generation + 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null, warnings: [] };
+    await this.settle(previous);
     return this.status;
   }
 

@@ -165,3 +165,58 @@ describe('watching the config folders', () => {
     }
   });
 });
+
+describe('live changes to forms and workflows', () => {
+  it('a new form field and a new workflow state apply without restart; a vanished state is reported, not crashed on', async () => {
+    const dir = copyApp();
+    const s = await startTestServer(dir);
+    try {
+      const admin = await s.login('tnl_admin');
+      const cfg = await s.login('config_admin');
+      const org = await nodeId(admin, '惠民党支部');
+      // A field the schema does not have yet is refused …
+      const before = await admin.post('/api/records/member', memberData(org, { hobby: '书法' }));
+      expect(before.status).toBe(422);
+      const schemaFile = join(dir, 'forms/member.schema.json');
+      const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+      schema.properties.hobby = { type: 'string', title: '爱好', maxLength: 20 };
+      writeFileSync(schemaFile, JSON.stringify(schema, null, 2));
+      expect((await s.engine.config.reload()).problems).toEqual([]);
+      // … and accepted, validated and stored once it is added.
+      expect((await admin.get('/api/forms/member')).body.schema.properties.hobby.title).toBe('爱好');
+      const tooLong = await admin.post('/api/records/member', memberData(org, { hobby: '很'.repeat(21) }));
+      expect(tooLong.body.error.details[0].message).toBe('「爱好」最多20个字符');
+      const after = await admin.post('/api/records/member', memberData(org, { hobby: '书法' }));
+      expect(after.status).toBe(201);
+      expect((await admin.get(`/api/records/member/${after.body.id}`)).body.data.hobby).toBe('书法');
+
+      // A new state and event in the workflow: offered at once on records in the right state.
+      const wfFile = join(dir, 'workflows/member-confirmation.json');
+      const wf = JSON.parse(readFileSync(wfFile, 'utf8'));
+      const original = JSON.stringify(wf, null, 2);
+      wf.meta.events.ARCHIVE = { title: '归档' };
+      wf.states.confirmed.on.ARCHIVE = { target: 'archived', guard: { type: 'permission', params: { permission: 'write' } } };
+      wf.states.archived = { meta: { title: '已归档' } };
+      writeFileSync(wfFile, JSON.stringify(wf, null, 2));
+      expect((await s.engine.config.reload()).problems).toEqual([]);
+      const hejun = (await admin.get(`/api/records/member?q=${encodeURIComponent('何军')}`)).body.items[0];
+      expect(hejun.state).toBe('confirmed');
+      const offered = await admin.get(`/api/records/member/${hejun.id}/events`);
+      expect(offered.body.events.map((e: any) => e.title)).toContain('归档');
+      expect((await admin.post(`/api/records/member/${hejun.id}/events`, { type: 'ARCHIVE' })).body.state).toBe('archived');
+
+      // The state disappears again: the record still reads, its events say why not, status reports it.
+      writeFileSync(wfFile, original);
+      const status = await s.engine.config.reload();
+      expect(status.problems).toEqual([]);
+      expect(status.warnings).toEqual(['党员：1 条记录处于流程「member-confirmation@1」中已不存在的状态“archived”']);
+      expect((await cfg.get('/api/config/status')).body.warnings).toEqual(status.warnings);
+      expect((await admin.get(`/api/records/member/${hejun.id}`)).status).toBe(200);
+      const events = await admin.get(`/api/records/member/${hejun.id}/events`);
+      expect(events.status).toBe(409);
+      expect(events.body.error.code).toBe('workflow_outdated');
+    } finally {
+      await s.stop();
+    }
+  });
+});
