@@ -35,6 +35,8 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('*', async (c, next) => {
     c.set('engine', engine);
     await next();
+    // Clients compare it between answers: a change means forms and validators must be refetched.
+    if (c.req.path.startsWith('/api/')) c.header('X-Config-Generation', String(engine.config.status.generation));
   });
   app.use('/api/*', bodyLimit({
     maxSize: 20 * 1024 * 1024,

@@ -59,9 +59,12 @@ describe('code-table changes at run time', () => {
 
   it('a code added at run time is accepted without restart and shows in GET /api/forms', async () => {
     const t = await table('job-position');
+    const generation = Number((await admin.get('/api/forms/member')).headers.get('x-config-generation'));
     const edited = { ...t, codes: [...t.codes, { code: '0199', label: '测试新增岗位' }] };
     const res = await cfg.put('/api/codes/job-position', edited, t.version);
     expect(res.status).toBe(200);
+    // Every API answer tells clients the config changed, so open forms refetch their schema.
+    expect(Number((await admin.get('/api/me')).headers.get('x-config-generation'))).toBe(generation + 1);
     expect(res.body.version).toBe(t.version + 1);
     const form = await admin.get('/api/forms/member');
     expect(form.body.schema.properties.jobPosition.enum).toContain('0199');

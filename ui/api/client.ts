@@ -17,6 +17,16 @@ let csrf = '';
 /** Remembers the session's CSRF token (from login or /api/me) for every state-changing request. */
 export const setCsrf = (token: string) => { csrf = token; };
 
+/** Fired on window when the server's config generation changes (a code table or form was changed). */
+export const CONFIG_CHANGED = 'caiji-config-changed';
+let generation = '';
+function watchGeneration(res: Response) {
+  const g = res.headers.get('X-Config-Generation');
+  if (!g) return;
+  if (generation && g !== generation) window.dispatchEvent(new CustomEvent(CONFIG_CHANGED));
+  generation = g;
+}
+
 /** Fired on window when the server answers 401: the session is gone. */
 export const UNAUTHENTICATED = 'caiji-unauthenticated';
 
@@ -31,6 +41,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
   }
+  watchGeneration(res);
   const text = await res.text();
   let parsed: any = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }

@@ -1,4 +1,4 @@
-import { api, setCsrf, enc } from './client.js';
+import { api, setCsrf, enc, CONFIG_CHANGED } from './client.js';
 import type { FormInfo, Manifest, Me, CodeEntry } from './types.js';
 import type { BrowserValidator } from '../../engine/validation/browser-validator.js';
 
@@ -136,6 +136,8 @@ class Session {
 }
 
 export const session = new Session();
+// Any API answer carrying a new config generation makes the next form use the new config.
+window.addEventListener(CONFIG_CHANGED, () => session.invalidateForms());
 
 /** The label of a code, its code and whether it is deprecated. */
 export function codeEntry(schema: any, value: unknown): CodeEntry | undefined {
