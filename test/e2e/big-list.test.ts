@@ -2,48 +2,36 @@
  * A branch with 10 000 members: the list pages by cursor and stays quick in the browser —
  * first page, next pages and a search each answer within a second or two.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
-import type { Browser } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
 import { memberData } from '../helpers/demo.js';
-import { launchBrowser, newPage, login, shot } from './browser.js';
-
-// Browser steps share the machine with other test files: allow for a slow moment.
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
+import { login, shot, e2eSuite, openPage } from './browser.js';
 
 const N = 10_000;
-let server: TestServer;
-let browser: Browser;
 let branch: string;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-  const e = server.engine;
-  const row = await e.db.get<{ id: string }>("SELECT id FROM records WHERE collection = 'organization' AND json_extract(data, '$.shortName') = '惠民党支部'");
-  branch = row!.id;
-  const day = (i: number) => new Date(Date.UTC(1960, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-  await e.db.transaction(async (tx) => {
-    for (let i = 0; i < N; i++) {
-      await e.records.create({ name: 'bench' }, 'member', memberData(branch, { name: `批量${String(i).padStart(5, '0')}`, birthDate: day(i) }), tx);
-    }
-  });
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+const env = e2eSuite({
+  async setup() {
+    const e = env.server.engine;
+    const row = await e.db.get<{ id: string }>("SELECT id FROM records WHERE collection = 'organization' AND json_extract(data, '$.shortName') = '惠民党支部'");
+    branch = row!.id;
+    const day = (i: number) => new Date(Date.UTC(1960, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    await e.db.transaction(async (tx) => {
+      for (let i = 0; i < N; i++) {
+        await e.records.create({ name: 'bench' }, 'member', memberData(branch, { name: `批量${String(i).padStart(5, '0')}`, birthDate: day(i) }), tx);
+      }
+    });
+  },
 });
 
 describe('a branch with 10 000 members', () => {
   it('pages quickly through the list and searches', async () => {
-    const page = await newPage(browser);
-    onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-big-${Date.now()}`); });
-    await login(page, server.url, 'tnl_admin');
+    const page = await openPage(env.browser, 'big');
+    await login(page, env.server.url, 'tnl_admin');
     const rows = () => page.$$eval('caiji-record-table tbody tr th a', (as) => as.map((a) => a.textContent!.trim()));
     const pager = () => page.$eval('caiji-pager span', (s) => s.textContent!.replace(/\s+/g, ''));
 
     let t = Date.now();
-    await page.goto(`${server.url}/#/list/member/${branch}`);
+    await page.goto(`${env.server.url}/#/list/member/${branch}`);
     await page.waitForFunction(() => document.querySelector('caiji-pager span')?.textContent?.includes('10001'));
     const first = Date.now() - t;
     expect(await rows()).toHaveLength(50);

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { beforeAll, afterAll, onTestFailed, vi } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const screenshotDir = join(repoRoot, 'test/screenshots');
@@ -32,6 +34,40 @@ export async function newPage(browser: Browser, width = 1280, height = 800): Pro
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
   page.setDefaultTimeout(20_000); // a shared machine under load
+  return page;
+}
+
+/** The server and browser an e2e file shares between its tests. */
+export interface E2E {
+  server: TestServer;
+  browser: Browser;
+}
+
+/**
+ * Registers an e2e file's hooks: the real server on a fresh SQLite file (the given app, demo data
+ * loaded), one headless Chromium, an optional setup after both are up, and closing all of it.
+ * Browser steps share the machine with other test files: timeouts allow for a slow moment.
+ */
+export function e2eSuite(opts: { app?: string; setup?: (env: E2E) => Promise<void>; teardown?: () => void; testTimeout?: number; setupTimeout?: number } = {}): E2E {
+  vi.setConfig({ testTimeout: opts.testTimeout ?? 90_000, hookTimeout: 120_000 });
+  const env = {} as E2E;
+  beforeAll(async () => {
+    env.server = await startTestServer(opts.app);
+    env.browser = await launchBrowser();
+    await opts.setup?.(env);
+  }, opts.setupTimeout ?? 120_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    opts.teardown?.();
+  });
+  return env;
+}
+
+/** A page for the running test; when the test fails its screen is saved as fail-<tag>-<time>.png. */
+export async function openPage(browser: Browser, tag: string, width?: number, height?: number): Promise<Page & { problems: string[] }> {
+  const page = await newPage(browser, width, height);
+  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-${tag}-${Date.now()}`); });
   return page;
 }
 

@@ -4,48 +4,36 @@
  * then offers the new code and not the deprecated one; the 需重新录入 report lists the record that
  * holds the old code and a one-to-one bulk replacement (dry run first) fixes it.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'puppeteer-core';
 import { copyApp } from '../helpers/app-copy.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
-import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
+import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
 
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
-
-let server: TestServer;
-let browser: Browser;
-let appDir: string;
+const appDir = copyApp();
 let admin: Client;
 let branch: string;
 let memberId: string;
 type P = Page & { problems: string[] };
 
-beforeAll(async () => {
-  appDir = copyApp();
-  server = await startTestServer(appDir);
-  browser = await launchBrowser();
-  admin = await server.login('pdl_admin');
-  branch = await nodeId(admin, '潘东亮支部乙');
-  // A record holding 014 (企业管理人员), which the config admin is about to deprecate.
-  const res = await admin.post('/api/records/member', memberData(branch, { name: '替换测试', jobPosition: '014' }));
-  if (res.status !== 201) throw new Error(`member: ${res.status} ${JSON.stringify(res.body)}`);
-  memberId = res.body.id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(appDir, { recursive: true, force: true });
+const env = e2eSuite({
+  app: appDir,
+  testTimeout: 120_000,
+  async setup() {
+    admin = await env.server.login('pdl_admin');
+    branch = await nodeId(admin, '潘东亮支部乙');
+    // A record holding 014 (企业管理人员), which the config admin is about to deprecate.
+    const res = await admin.post('/api/records/member', memberData(branch, { name: '替换测试', jobPosition: '014' }));
+    if (res.status !== 201) throw new Error(`member: ${res.status} ${JSON.stringify(res.body)}`);
+    memberId = res.body.id;
+  },
+  teardown: () => rmSync(appDir, { recursive: true, force: true }),
 });
 
-async function open(name: string): Promise<P> {
-  const page = await newPage(browser);
-  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-codes-${name}`); });
-  return page;
-}
+const open = (name: string): Promise<P> => openPage(env.browser, `codes-${name}`);
 
 /** The labels the code select of a field offers for a typed text. */
 async function offered(page: P, field: string, typed: string): Promise<string[]> {
@@ -61,8 +49,8 @@ async function offered(page: P, field: string, typed: string): Promise<string[]>
 describe('code-table editor, new input and the 需重新录入 report', () => {
   it('a config admin adds a code and deprecates one with it as replacement; errors show at the row', async () => {
     const page = await open('edit');
-    await login(page, server.url, 'config_admin');
-    await page.goto(`${server.url}/#/codes/job-position`);
+    await login(page, env.server.url, 'config_admin');
+    await page.goto(`${env.server.url}/#/codes/job-position`);
     await clickText(page, 'button', '编辑代码表');
     await page.waitForSelector('.code-editor tr[data-code="014"]');
     // A code in use cannot be removed: the button is disabled and says why.
@@ -106,8 +94,8 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
 
   it("an admin's new form offers the new code, not the deprecated one", async () => {
     const page = await open('form');
-    await login(page, server.url, 'pdl_admin');
-    await page.goto(`${server.url}/#/new/member?node=${branch}`);
+    await login(page, env.server.url, 'pdl_admin');
+    await page.goto(`${env.server.url}/#/new/member?node=${branch}`);
     await page.waitForSelector('[data-field="jobPosition"] input[role=combobox]');
     expect(await offered(page, 'jobPosition', '新经济')).toEqual(['新经济组织管理人员 0171']);
     expect(await offered(page, 'jobPosition', '企业管理人员')).toEqual(['企业管理人员 021']); // the non-public one; 014 is gone
@@ -116,7 +104,7 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await shot(page, '43-form-new-code');
 
     // The stored old value is still shown, marked, with its replacement named.
-    await page.goto(`${server.url}/#/record/member/${memberId}`);
+    await page.goto(`${env.server.url}/#/record/member/${memberId}`);
     await page.waitForSelector('[data-field="jobPosition"] .combo .tag-off');
     await page.click('[data-field="jobPosition"] input[role=combobox]');
     const stored = await page.$eval('[data-field="jobPosition"] li[aria-disabled=true]', (e) => e.textContent!.replace(/\s+/g, ' '));
@@ -129,8 +117,8 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
 
   it('the report lists the record; a one-to-one bulk replacement shows its dry run, then fixes it', async () => {
     const page = await open('report');
-    await login(page, server.url, 'pdl_admin');
-    await page.goto(`${server.url}/#/browse/${branch}`);
+    await login(page, env.server.url, 'pdl_admin');
+    await page.goto(`${env.server.url}/#/browse/${branch}`);
     await clickText(page, 'a.btn', '需重新录入');
     await page.waitForSelector('.recode-group[data-code="014"]');
     expect(await page.$eval('.recode-group[data-code="014"]', (e) => e.textContent)).toContain('替换测试');
@@ -155,12 +143,12 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
 
   it('a save that lost the race reloads and says so; a refused change on disk shows as a red notice', async () => {
     const page = await open('conflict');
-    await login(page, server.url, 'config_admin');
-    await page.goto(`${server.url}/#/codes/nation`);
+    await login(page, env.server.url, 'config_admin');
+    await page.goto(`${env.server.url}/#/codes/nation`);
     await clickText(page, 'button', '编辑代码表');
     await page.waitForSelector('.code-editor #code-0-label');
     // Someone else saves first, through the API.
-    const cfg = await server.login('config_admin');
+    const cfg = await env.server.login('config_admin');
     const t = (await cfg.get('/api/codes/nation')).body;
     expect((await cfg.put('/api/codes/nation', { ...t, codes: [...t.codes, { code: '99', label: '他人添加' }] }, t.version)).status).toBe(200);
     await page.click('#code-0-label', { count: 3 });
@@ -176,15 +164,15 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     const file = join(appDir, 'forms/codes/nation.json');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, '{ "table": "nation", "codes": [ ');
-    await server.engine.config.reload();
+    await env.server.engine.config.reload();
     try {
-      await page.goto(`${server.url}/#/codes`);
+      await page.goto(`${env.server.url}/#/codes`);
       await page.waitForSelector('.notice-error');
       expect(await page.$eval('.notice-error', (e) => e.textContent)).toMatch(/配置修改未生效[\s\S]*nation\.json/);
       await shot(page, '48-config-refused-notice');
     } finally {
       writeFileSync(file, good);
-      await server.engine.config.reload();
+      await env.server.engine.config.reload();
     }
     expect(page.problems).toEqual([]);
   });

@@ -2,35 +2,19 @@
  * The low-code promise in the browser: the unrelated leave-request application of the test
  * fixtures renders in the same UI, with its own titles, codes and rules.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
-import type { Browser } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
 import { fixtureApp } from '../helpers/paths.js';
-import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage } from './browser.js';
 
-// Browser steps share the machine with other test files: allow for a slow moment.
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
-
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer(fixtureApp);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = e2eSuite({ app: fixtureApp });
 
 describe('the fixture application in the same UI', () => {
   it('a manager logs in, browses departments, opens a leave request and sees its rules at work', async () => {
-    const page = await newPage(browser);
-    onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-fixture-${Date.now()}`); });
-    await page.goto(server.url);
+    const page = await openPage(env.browser, 'fixture');
+    await page.goto(env.server.url);
     await page.waitForSelector('#login-username');
     expect(await page.title()).toBe('请假审批');
-    await login(page, server.url, 'boss', 'leave-demo');
+    await login(page, env.server.url, 'boss', 'leave-demo');
     await waitForText(page, '当前部门');
     const heads = await page.$$eval('caiji-node-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
     expect(heads).toEqual(['部门名称', '请假单信息完整度', '下级请假单']);

@@ -3,42 +3,24 @@
  * conflicts with both versions shown, batch print with a progress bar, a narrow window and
  * keyboard use.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
-import type { Browser, Page } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+import { describe, it, expect } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage } from './browser.js';
 
-// Browser steps share the machine with other test files: allow for a slow moment.
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
-
-let server: TestServer;
-let browser: Browser;
+const env = e2eSuite();
 type P = Page & { problems: string[] };
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(width?: number, height?: number): Promise<P> {
-  const page = await newPage(browser, width, height);
-  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-form-${Date.now()}`); });
-  return page;
-}
+const open = (width?: number, height?: number): Promise<P> => openPage(env.browser, 'form', width, height);
 
 /** The id of a demo member, through the API. */
 async function memberId(name: string): Promise<string> {
-  const admin = await server.login('bj_admin');
+  const admin = await env.server.login('bj_admin');
   const res = await admin.get(`/api/records/member?q=${encodeURIComponent(name)}`);
   return res.body.items[0].id;
 }
 
 async function openRecord(page: P, id: string) {
-  await page.goto(`${server.url}/#/record/member/${id}`);
+  await page.goto(`${env.server.url}/#/record/member/${id}`);
   await page.waitForSelector('caiji-record-form [data-field="name"] input');
 }
 
@@ -47,7 +29,7 @@ const visible = (page: P, field: string) => page.$(`caiji-record-form [data-fiel
 describe('record form in the browser', () => {
   it('shows a conditional field when its condition holds, marked required, with the same message as the server', async () => {
     const page = await open();
-    await login(page, server.url, 'tnl_admin');
+    await login(page, env.server.url, 'tnl_admin');
     await openRecord(page, await memberId('周涛'));
     expect(await visible(page, 'lostDate')).toBe(false);
     expect(await visible(page, 'floatDestination')).toBe(false);
@@ -65,7 +47,7 @@ describe('record form in the browser', () => {
     await page.$eval('[data-field="lostDate"]', (e) => e.scrollIntoView({ block: 'center' }));
     await shot(page, '15-conditional-field');
     // The same data sent to the server gets the same message.
-    const admin = await server.login('tnl_admin');
+    const admin = await env.server.login('tnl_admin');
     const check = await admin.post('/api/forms/member/validate', { data: { orgId: 'x', name: '周涛', lost: true } });
     expect(check.body.errors).toContainEqual({ path: '/lostDate', message: await fieldError(page, 'lostDate') });
     // Back to 否: the field goes away again.
@@ -79,8 +61,8 @@ describe('record form in the browser', () => {
     const id = await memberId('王丽');
     const a = await open();
     const b = await open();
-    await login(a, server.url, 'tnl_admin');
-    await login(b, server.url, 'tnl_admin');
+    await login(a, env.server.url, 'tnl_admin');
+    await login(b, env.server.url, 'tnl_admin');
     await openRecord(a, id);
     await openRecord(b, id);
     // A changes the mobile number and saves first.
@@ -107,7 +89,7 @@ describe('record form in the browser', () => {
     expect(await b.$eval('[data-field="address"] textarea', (i) => (i as HTMLTextAreaElement).value)).toContain('103号');
     await clickText(b, '.toolbar button', '保存');
     await waitForText(b, '已保存');
-    const admin = await server.login('tnl_admin');
+    const admin = await env.server.login('tnl_admin');
     const saved = (await admin.get(`/api/records/member/${id}`)).body;
     expect(saved.data.mobile).toBe('13512345678');
     expect(saved.data.address).toContain('103号');
@@ -119,8 +101,8 @@ describe('record form in the browser', () => {
 
   it('prints a batch with a progress bar and offers the PDF', async () => {
     const page = await open();
-    await login(page, server.url, 'tnl_admin');
-    await page.goto(`${server.url}/#/list/member/${(await server.login('tnl_admin').then((c) => c.get('/api/me'))).body.grants[0].node}`);
+    await login(page, env.server.url, 'tnl_admin');
+    await page.goto(`${env.server.url}/#/list/member/${(await env.server.login('tnl_admin').then((c) => c.get('/api/me'))).body.grants[0].node}`);
     await page.waitForSelector('caiji-record-table tbody tr th a');
     const boxes = await page.$$('caiji-record-table tbody input[type=checkbox]');
     await boxes[0].click();
@@ -144,7 +126,7 @@ describe('record form in the browser', () => {
 
   it('works on a narrow window and by keyboard alone', async () => {
     const page = await open(390, 800);
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('#login-username');
     // The page's heading has focus; the next stop is the first field.
     await page.waitForFunction(() => document.activeElement?.id === 'login-title');

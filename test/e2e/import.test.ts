@@ -3,37 +3,28 @@
  * valid and one invalid row, sees the error at its row (import refused while it is there),
  * uploads the corrected file and imports it; the member then exists.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Page } from 'puppeteer-core';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
-import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
-
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
 
 const HUIMIN = '中共北京市丰台区太平桥街道太南里社区惠民支部委员会';
-let server: TestServer;
-let browser: Browser;
 let admin: Client;
 let huimin: string;
-let dir: string;
+const dir = mkdtempSync(join(tmpdir(), 'caiji-import-e2e-'));
 type P = Page & { problems: string[] };
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-  admin = await server.login('ft_admin');
-  huimin = await nodeId(admin, '惠民党支部');
-  dir = mkdtempSync(join(tmpdir(), 'caiji-import-e2e-'));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const env = e2eSuite({
+  testTimeout: 120_000,
+  async setup() {
+    admin = await env.server.login('ft_admin');
+    huimin = await nodeId(admin, '惠民党支部');
+  },
+  teardown: () => rmSync(dir, { recursive: true, force: true }),
 });
 
 /** A member row as a person fills in the template, by column title. */
@@ -55,10 +46,9 @@ function csv(name: string, rows: Record<string, string>[]): string {
 
 describe('bulk import in the browser', () => {
   it('template, a file with an invalid row, the error at the row, the corrected file imported', async () => {
-    const page = (await newPage(browser)) as P;
-    onTestFailed(async () => { if (!page.isClosed()) await shot(page, 'fail-import'); });
-    await login(page, server.url, 'ft_admin');
-    await page.goto(`${server.url}/#/browse/${huimin}`);
+    const page = await openPage(env.browser, 'import');
+    await login(page, env.server.url, 'ft_admin');
+    await page.goto(`${env.server.url}/#/browse/${huimin}`);
     await clickText(page, 'a.btn', '批量维护');
     await page.waitForSelector('#import-file');
     expect(await page.$eval('label[for="import-file"]', (l) => l.textContent)).toBe('选择文件');
@@ -107,12 +97,11 @@ describe('bulk import in the browser', () => {
   });
 
   it('a large file is checked as a job with a progress bar', async () => {
-    const page = (await newPage(browser)) as P;
-    onTestFailed(async () => { if (!page.isClosed()) await shot(page, 'fail-import-large'); });
+    const page = await openPage(env.browser, 'import-large');
     const polled: string[] = [];
     page.on('request', (r) => { if (r.url().includes('/api/import/')) polled.push(r.url()); });
-    await login(page, server.url, 'ft_admin');
-    await page.goto(`${server.url}/#/import/member/${huimin}`);
+    await login(page, env.server.url, 'ft_admin');
+    await page.goto(`${env.server.url}/#/import/member/${huimin}`);
     await page.waitForSelector('#import-file');
     const rows = Array.from({ length: 1500 }, (_, i) => row(`批量${i}`));
     const input = (await page.$('input#import-file[type=file]')) as import('puppeteer-core').ElementHandle<HTMLInputElement>;

@@ -3,35 +3,16 @@
  * members, members confirm or ask for changes, the admin corrects and resubmits and prints;
  * a joint branch links its units by credit code and downloads its sheet.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
-import type { Browser, Page } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, newPage, login, shot, waitForText, clickText, fieldError } from './browser.js';
+import { describe, it, expect } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage } from './browser.js';
 
-// Browser steps share the machine with other test files: allow for a slow moment.
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
-
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = e2eSuite();
 
 type P = Page & { problems: string[] };
 
-/** A page for one user; on failure its screen is saved as fail-<n>.png. */
-let failures = 0;
-async function open(): Promise<P> {
-  const page = await newPage(browser);
-  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-${++failures}`); });
-  return page;
-}
+/** A page for one user; on failure its screen is saved. */
+const open = (): Promise<P> => openPage(env.browser, 'manual');
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a node in the tree page by clicking its row link's "查看" (members) or label. */
@@ -51,7 +32,7 @@ async function rowState(page: P, name: string): Promise<string> {
 
 /** From anywhere to the member list of the user's own (first) node. */
 async function openOwnList(page: P) {
-  await page.goto(`${server.url}/#/browse`);
+  await page.goto(`${env.server.url}/#/browse`);
   const sel = 'caiji-node-table tbody tr:first-child a[aria-label^="查看"]';
   await page.waitForSelector(sel);
   await page.click(sel);
@@ -84,10 +65,10 @@ async function fetchHead(page: P, href: string) {
 describe('the manual in the browser', () => {
   it('an admin logs in, lands on the organization page with tree, breadcrumb and list', async () => {
     const page = await open();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('#login-username');
     await shot(page, '01-login');
-    await login(page, server.url, 'ft_admin');
+    await login(page, env.server.url, 'ft_admin');
     await waitForText(page, '当前党组织');
     const crumbs = await page.$eval('caiji-breadcrumb', (e) => (e as HTMLElement).innerText.replace(/\s+/g, ''));
     expect(crumbs).toBe('中共北京市委>>丰台区委');
@@ -103,7 +84,7 @@ describe('the manual in the browser', () => {
 
   it('opens a branch, sees the Chinese error at an invalid member’s field, fixes it, submits two members in one batch', async () => {
     const page = await open();
-    await login(page, server.url, 'ft_admin');
+    await login(page, env.server.url, 'ft_admin');
     await waitForText(page, '当前党组织');
     await clickText(page, 'caiji-tree a', '组织部党委');
     await waitForText(page, '演示支部乙');
@@ -159,7 +140,7 @@ describe('the manual in the browser', () => {
 
   it('one member confirms, another asks for a change', async () => {
     const page = await open();
-    await login(page, server.url, 'yanshijiu');
+    await login(page, env.server.url, 'yanshijiu');
     await waitForText(page, '我的信息');
     await page.waitForSelector('caiji-action-bar button');
     await shot(page, '05-self-service');
@@ -168,7 +149,7 @@ describe('the manual in the browser', () => {
     await page.close();
 
     const other = await open();
-    await login(other, server.url, 'luhuiqian');
+    await login(other, env.server.url, 'luhuiqian');
     await waitForText(other, '我的信息');
     await clickText(other, 'caiji-action-bar button', '修改信息');
     await other.waitForSelector('dialog[open] textarea, dialog[open] input');
@@ -187,7 +168,7 @@ describe('the manual in the browser', () => {
 
   it('the admin sees the states, corrects, resubmits and downloads the PDF', async () => {
     const page = await open();
-    await login(page, server.url, 'ft_admin');
+    await login(page, env.server.url, 'ft_admin');
     await openOwnList(page);
     await waitForText(page, '芦会倩');
     expect(await rowState(page, '演示九')).toBe('已确认');
@@ -223,7 +204,7 @@ describe('the manual in the browser', () => {
     expect(got.head).toBe('%PDF');
     const sheet = await open();
     await sheet.setCookie(...(await page.cookies()));
-    await sheet.goto(server.url + preview);
+    await sheet.goto(env.server.url + preview);
     await waitForText(sheet, '演示九');
     await shot(sheet, '09-print-preview');
     await sheet.close();

@@ -3,36 +3,24 @@
  * name is filled in by the lookup), links a second one, removes one, downloads its sheet; a
  * committee admin sets a branch secretary; progress overview and code tables.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFailed, vi } from 'vitest';
-import type { Browser, Page } from 'puppeteer-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchBrowser, newPage, login, shot, waitForText, clickText } from './browser.js';
+import { describe, it, expect } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
 
-// Browser steps share the machine with other test files: allow for a slow moment.
-vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
-
-let server: TestServer;
-let browser: Browser;
+const env = e2eSuite({
+  // A unit directory to look codes up in (as a config admin would import it).
+  async setup() {
+    const admin = await env.server.login('lianhe_admin');
+    const csv = '信用代码,单位全称,单位简称,单位类别\n91110000600037341L,北京示范科技有限公司,示范科技,23\n';
+    const res = await admin.request('POST', '/api/directory/unit', csv, { 'content-type': 'text/csv' });
+    if (res.status !== 200 || res.body.imported !== 1) throw new Error(`directory import: ${res.status} ${JSON.stringify(res.body)}`);
+  },
+});
 type P = Page & { problems: string[] };
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-  // A unit directory to look codes up in (as a config admin would import it).
-  const admin = await server.login('lianhe_admin');
-  const csv = '信用代码,单位全称,单位简称,单位类别\n91110000600037341L,北京示范科技有限公司,示范科技,23\n';
-  const res = await admin.request('POST', '/api/directory/unit', csv, { 'content-type': 'text/csv' });
-  if (res.status !== 200 || res.body.imported !== 1) throw new Error(`directory import: ${res.status} ${JSON.stringify(res.body)}`);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 async function open(): Promise<P> {
-  const page = await newPage(browser);
+  const page = await openPage(env.browser, 'org');
   page.on('dialog', (d) => { void d.accept(); });
-  onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-org-${Date.now()}`); });
   return page;
 }
 
@@ -57,7 +45,7 @@ async function chooseCode(page: P, scope: string, field: string, typed: string) 
 describe('organization page in the browser', () => {
   it('a joint branch links a unit by credit code, then a second one, removes one and downloads the xlsx', async () => {
     const page = await open();
-    await login(page, server.url, 'lianhe_admin');
+    await login(page, env.server.url, 'lianhe_admin');
     await waitForText(page, '当前党组织');
     // The branch's name in the list opens its organization page.
     await clickText(page, 'caiji-node-table tbody th a', '太南里社区非公联合党支部');
@@ -103,7 +91,7 @@ describe('organization page in the browser', () => {
 
   it('a branch in a non-legal unit marks "same legal unit as its parent"; another links a unit that has no codes', async () => {
     const page = await open();
-    await login(page, server.url, 'tnl_admin');
+    await login(page, env.server.url, 'tnl_admin');
     await waitForText(page, '当前党组织');
     await clickText(page, 'caiji-node-table tbody th a', '第二网格党支部');
     await page.waitForSelector('caiji-action-bar button');
@@ -117,7 +105,7 @@ describe('organization page in the browser', () => {
     expect(await state()).toBe('与上级党组织在同一法人单位');
     expect(await page.$eval('[data-field="sameLegalUnitAsParent"] input', (i) => (i as HTMLInputElement).checked)).toBe(true);
 
-    await page.goto(`${server.url}/#/browse`);
+    await page.goto(`${env.server.url}/#/browse`);
     await clickText(page, 'caiji-node-table tbody th a', '第三网格党支部');
     await clickText(page, 'caiji-action-bar button', '取消');
     await page.waitForFunction(() => document.querySelector('.state-now .state')?.textContent === '未关联单位');
@@ -135,7 +123,7 @@ describe('organization page in the browser', () => {
 
   it('a committee admin makes a member the branch secretary; the organization shows it', async () => {
     const page = await open();
-    await login(page, server.url, 'tnl_admin');
+    await login(page, env.server.url, 'tnl_admin');
     await waitForText(page, '当前党组织');
     await clickText(page, 'caiji-node-table tbody th a', '第一网格党支部');
     await page.waitForSelector('caiji-grants-panel #grant-person option:nth-child(2)');
@@ -153,7 +141,7 @@ describe('organization page in the browser', () => {
 
   it('progress overview and code tables', async () => {
     let page = await open();
-    await login(page, server.url, 'ft_admin');
+    await login(page, env.server.url, 'ft_admin');
     await waitForText(page, '当前党组织');
     await clickText(page, '.topnav a', '进度统计');
     await page.waitForSelector('.progress-table tbody tr');
@@ -165,7 +153,7 @@ describe('organization page in the browser', () => {
 
     // A config admin browses the code tables and sees deprecated codes still in use.
     page = await open();
-    await login(page, server.url, 'config_admin');
+    await login(page, env.server.url, 'config_admin');
     await clickText(page, '.topnav a', '代码表');
     await clickText(page, 'caiji-codes-page a', '工作岗位');
     await page.waitForSelector('caiji-codes-page th:nth-child(5)');
