@@ -10,8 +10,6 @@ export interface ServerOptions extends EngineOptions {
   host?: string;
   /** Load the manifest's demo data when the database is empty. */
   demo?: boolean;
-  /** Apply config changes on disk without restart (npm start does). */
-  watchConfig?: boolean;
   mounts?: Mount[];
 }
 
