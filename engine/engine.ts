@@ -8,6 +8,7 @@ import { RecordService } from './records/service.js';
 import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
 import { keepDerivedFields } from './grants/derived.js';
+import { PrincipalCache } from './auth/principal-cache.js';
 
 export interface EngineOptions {
   /** Folder holding forms/, workflows/ and templates/. */
@@ -27,6 +28,8 @@ export interface Engine {
   readonly appRoot: string;
   /** The live config: status of the last load, reload(). */
   readonly config: LiveConfig;
+  /** Principals behind session tokens, read once per moment rather than once per request. */
+  readonly principals: PrincipalCache;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     lifecycle: workflowLifecycle(() => engine.runtime, (tx, actor, record) => keepDerivedFields(engine, tx, actor, record)),
     appRoot: options.appRoot,
+    principals: new PrincipalCache(),
     records: new RecordService(db, () => engine.runtime, () => engine.lifecycle),
     close: async () => {
       config.close();

@@ -1,4 +1,5 @@
 import type { Queryable } from '../storage/sqlite.js';
+import { authEpoch } from '../storage/auth-epoch.js';
 
 /** A grant on a node with the account holding it. */
 export interface NodeGrant {
@@ -37,11 +38,13 @@ export const grantStore = {
 
   async add(db: Queryable, userId: string, role: string, nodeId: string): Promise<boolean> {
     const r = await db.run('INSERT OR IGNORE INTO grants (user_id, role, node_id) VALUES (?, ?, ?)', [userId, role, nodeId]);
+    authEpoch.bump();
     return r.changes === 1;
   },
 
   async remove(db: Queryable, userId: string, role: string, nodeId: string): Promise<boolean> {
     const r = await db.run('DELETE FROM grants WHERE user_id = ? AND role = ? AND node_id = ?', [userId, role, nodeId]);
+    authEpoch.bump();
     return r.changes === 1;
   },
 };

@@ -3,16 +3,12 @@ import type { Param, Queryable } from '../storage/sqlite.js';
 import { newId, type StoredRecord } from '../storage/records.js';
 import { diffFields } from '../storage/audit.js';
 import type { UniqueKey } from '../config/types.js';
+import { keyName, keyValue } from '../storage/unique-keys.js';
 import { conflict, forbidden, invalid } from '../http/errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
 import type { Actor } from './service.js';
 
 const ROWS_PER_STATEMENT = 200;
-const keyName = (k: UniqueKey) => k.fields.join('+');
-const keyValue = (k: UniqueKey, data: Record<string, unknown>) => {
-  const parts = k.fields.map((f) => data[f]);
-  return parts.some((p) => p === undefined || p === null || p === '') ? null : JSON.stringify(parts);
-};
 
 /** One INSERT … VALUES (…), (…) per chunk of rows: the statement is prepared once per chunk. */
 async function insertRows(tx: Queryable, table: string, columns: string[], rows: Param[][]) {

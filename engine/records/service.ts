@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '../storage/sqlite.js';
 import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
 import { auditLog, diffFields } from '../storage/audit.js';
-import { uniqueKeys } from '../storage/unique-keys.js';
+import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
+import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppRuntime } from '../runtime/runtime.js';
@@ -98,12 +99,17 @@ export class RecordService {
     if (errors.length) throw invalid(errors);
   }
 
-  private async checkUnique(tx: Queryable, c: Collection, data: Record<string, unknown>, id: string) {
-    const clash = await uniqueKeys.clash(tx, c.name, c.uniqueKeys ?? [], data, id);
-    if (!clash) return;
+  /** The 409 for a write the database refused (unique key taken, version or parent node changed meanwhile). */
+  private async refused(err: unknown, db: Queryable, c: Collection, data: Record<string, unknown>, id: string): Promise<unknown> {
+    if (!(err instanceof RecordWriteRefused)) return err;
+    if (err.reason === 'stale') return conflict(`该${c.title}已被他人修改，请刷新后重试`);
+    if (err.reason === 'node_changed') return conflict(`所属${this.runtime().tree.title}刚被他人移动或删除，请刷新后重试`);
+    const clash = await uniqueKeys.clash(db, c.name, c.uniqueKeys ?? [], data, id);
+    if (!clash) return conflict(`${c.title}的唯一标识与另一条记录重复`, [], { code: 'duplicate' });
     const titles = clash.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
     const values = clash.fields.map((f) => String(data[f])).join('、');
-    throw conflict(`${titles}“${values}”已被另一条${c.title}记录使用`, clash.fields.map((f) => ({ path: `/${f}`, message: `${titles}“${values}”已被另一条${c.title}记录使用` })), { code: 'duplicate' });
+    const message = `${titles}“${values}”已被另一条${c.title}记录使用`;
+    return conflict(message, clash.fields.map((f) => ({ path: `/${f}`, message })), { code: 'duplicate' });
   }
 
   private isComplete(c: Collection, data: Record<string, unknown>) {
@@ -111,17 +117,30 @@ export class RecordService {
   }
 
   /**
+   * Creates a record inside the caller's transaction `tx`, or — without one — reading from the
+   * committed data and writing in one atomic statement, which the database refuses if the parent
+   * node moved meanwhile (then it is tried again with fresh reads).
    * `legacy` marks data carried over from an earlier system (demo data, migrations): codes the
    * central tables have since deprecated are kept, as on any stored record, for re-entry later.
    */
-  async create(actor: Actor, collection: string, data: unknown, tx: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] } = {}): Promise<StoredRecord> {
+  async create(actor: Actor, collection: string, data: unknown, tx?: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] } = {}): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createOnce(actor, c, data, tx ?? this.db, opts);
+      } catch (err) {
+        const moved = err instanceof RecordWriteRefused && err.reason === 'node_changed';
+        if (!(moved && !tx && attempt < 3)) throw await this.refused(err, tx ?? this.db, c, data as Record<string, unknown>, opts.id ?? '');
+      }
+    }
+  }
+
+  private async createOnce(actor: Actor, c: Collection, data: unknown, db: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] }): Promise<StoredRecord> {
     const id = opts.id ?? newId();
     data = this.keepReadOnly(actor, c, data);
     this.validate(c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
     const doc = data as Record<string, unknown>;
-    const node = await this.targetNode(tx, actor, c, doc);
-    await this.checkUnique(tx, c, doc, id);
+    const node = await this.targetNode(db, actor, c, doc);
     const now = new Date().toISOString();
     const start = this.lifecycle().initial(c);
     const record: StoredRecord = {
@@ -132,12 +151,8 @@ export class RecordService {
       complete: this.isComplete(c, doc), codeVersions: this.runtime().codeVersions(c), version: 1,
       createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
     };
-    await recordsTable.insert(tx, record);
-    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], doc, id, true);
-    await auditLog.append(tx, {
-      actor: actor.name, collection: c.name, recordId: id, action: 'create', fromState: null, toState: record.state,
-      diff: diffFields(null, doc), note: null,
-    });
+    await recordWrites.create(db, record, keyEntries(c.uniqueKeys ?? [], doc),
+      { action: 'create', fromState: null, diff: diffFields(null, doc), note: null }, node ? { id: node.id, path: node.path } : undefined);
     return record;
   }
 
@@ -155,9 +170,10 @@ export class RecordService {
     this.validate(c, data, before.data);
     const doc = data as Record<string, unknown>;
     const nodeChanged = doc[c.nodeField!] !== before.data[c.nodeField!];
-    const node = nodeChanged ? await this.targetNode(tx, actor, c, doc) : before.nodeId ? await recordsTable.get(tx, before.nodeId) : null;
+    let nodeId = before.nodeId;
     let path = before.path;
     if (nodeChanged) {
+      const node = await this.targetNode(tx, actor, c, doc);
       if (c.isTree) {
         if (!this.can(actor, 'write', parentPath(before.path))) throw forbidden(`无权移动授权范围的根节点`);
         if (!node) throw invalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」为必填项` }]);
@@ -167,23 +183,24 @@ export class RecordService {
         path = `${node.path}${id}/`;
         await recordsTable.movePaths(tx, before.path, path);
       } else path = node!.path;
+      nodeId = node?.id ?? null;
     }
-    await this.checkUnique(tx, c, doc, id);
     const diff = diffFields(before.data, doc);
     const edited = Object.keys(diff).length > 0;
     const outcome = edited ? this.lifecycle().afterEdit(c, before, actor) : null;
     const state = outcome ? outcome.state : before.state;
     const after: StoredRecord = {
-      ...before, nodeId: node?.id ?? null, path, data: doc, state, complete: this.isComplete(c, doc),
+      ...before, nodeId, path, data: doc, state, complete: this.isComplete(c, doc),
       workflowContext: outcome ? outcome.context : before.workflowContext,
       codeVersions: this.runtime().codeVersions(c), version: before.version + 1,
       updatedAt: new Date().toISOString(), updatedBy: actor.name,
     };
-    if (!(await recordsTable.update(tx, after, before.version))) throw conflict(`该${c.title}已被他人修改，请刷新后重试`);
-    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], doc, id);
-    await auditLog.append(tx, {
-      actor: actor.name, collection: c.name, recordId: id, action: 'update', fromState: before.state, toState: state, diff, note: null,
-    });
+    try {
+      await recordWrites.update(tx, after, before.version, changedKeys(c, before.data, doc),
+        { action: 'update', fromState: before.state, diff, note: null });
+    } catch (err) {
+      throw await this.refused(err, tx, c, doc, id);
+    }
     await this.lifecycle().afterWrite?.(tx, actor, after);
     return after;
   }
@@ -205,6 +222,12 @@ export class RecordService {
       diff: diffFields(before.data, null), note: null,
     });
   }
+}
+
+/** The record's unique keys to store when its data changed them, else null (leave them). */
+export function changedKeys(c: Collection, before: Record<string, unknown>, after: Record<string, unknown>): [string, string][] | null {
+  const keys = keyEntries(c.uniqueKeys ?? [], after);
+  return JSON.stringify(keys) === JSON.stringify(keyEntries(c.uniqueKeys ?? [], before)) ? null : keys;
 }
 
 /** '/a/b/c/' → '/a/b/': the path of a tree node's parent. */

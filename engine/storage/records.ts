@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Param, Queryable } from './sqlite.js';
 import { pathUpperBound } from '../auth/permissions.js';
+import { authEpoch } from './auth-epoch.js';
 
 /** A record as stored: the JSON document plus what the engine keeps beside it. */
 export interface StoredRecord {
@@ -28,8 +29,6 @@ interface Row {
   created_at: string; created_by: string | null; updated_at: string; updated_by: string | null; seq?: number;
 }
 
-const ctxJson = (r: StoredRecord) => (r.workflowContext && Object.keys(r.workflowContext).length ? JSON.stringify(r.workflowContext) : null);
-
 export const newId = () => randomBytes(9).toString('base64url');
 
 export function fromRow(r: Row): StoredRecord {
@@ -50,28 +49,9 @@ export const recordsTable = {
     return row && fromRow(row);
   },
 
-  async insert(db: Queryable, r: StoredRecord): Promise<void> {
-    await db.run(
-      `INSERT INTO records (id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r), r.complete ? 1 : 0,
-        r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.createdAt, r.createdBy, r.updatedAt, r.updatedBy],
-    );
-  },
-
-  /** Writes a new version; returns false when the stored version is no longer `expectedVersion`. */
-  async update(db: Queryable, r: StoredRecord, expectedVersion: number): Promise<boolean> {
-    const res = await db.run(
-      `UPDATE records SET node_id = ?, path = ?, data = ?, state = ?, workflow = ?, workflow_context = ?, complete = ?, code_versions = ?,
-         version = ?, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
-      [r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r), r.complete ? 1 : 0,
-        r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.updatedAt, r.updatedBy, r.id, expectedVersion],
-    );
-    return res.changes === 1;
-  },
-
   async delete(db: Queryable, id: string): Promise<void> {
     await db.run('DELETE FROM records WHERE id = ?', [id]);
+    authEpoch.bump(); // grants on a deleted node and an account's binding to it cascade
   },
 
   /** Moves every record under oldPrefix (any collection) to newPrefix. */
@@ -79,6 +59,7 @@ export const recordsTable = {
     await db.run('UPDATE records SET path = ? || substr(path, ?) WHERE path >= ? AND path < ?', [
       newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix),
     ]);
+    authEpoch.bump(); // grants carry their node's path
   },
 
   /** Whether any record other than the node itself hangs inside the node's subtree. */

@@ -1,4 +1,5 @@
 import sqlite3 from 'sqlite3';
+import { authEpoch } from './auth-epoch.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -25,29 +26,42 @@ class Connection implements Queryable {
   }
 
   /**
-   * Prepared statements of run(), by SQL text: preparing an INSERT into a table with triggers
-   * compiles the triggers too, which costs more than running it. run() steps a statement to its
-   * end, so a cached statement never holds a transaction open.
+   * Prepared statements by SQL text, for every run/get/all: sqlite3 runs prepare, bind, step and
+   * finalize of an unprepared query as separate trips through its thread pool, and preparing an
+   * INSERT into a table with triggers compiles the triggers too. A cached statement is always
+   * stepped to its end (run, all), so it never holds a transaction or a read snapshot open; the
+   * driver runs the calls on one statement one after the other.
    */
   private readonly statements = new Map<string, sqlite3.Statement>();
 
-  async run(sql: string, params: Param[] = []): Promise<{ changes: number; lastID: number }> {
+  private async statement(sql: string): Promise<sqlite3.Statement> {
     const statements = this.statements;
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      if (statements.size >= 200) {
-        const [oldest, old] = statements.entries().next().value!;
-        statements.delete(oldest);
-        old.finalize();
-      }
-      const fresh = await new Promise<sqlite3.Statement>((resolve, reject) => {
-        const st: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(st)));
-      });
-      stmt = statements.get(sql);
-      if (stmt) fresh.finalize();
-      else statements.set(sql, (stmt = fresh));
+    const cached = statements.get(sql);
+    if (cached) {
+      // Least recently used goes first: re-inserting moves a statement to the end of the map.
+      statements.delete(sql);
+      statements.set(sql, cached);
+      return cached;
     }
-    const st = stmt;
+    if (statements.size >= 200) {
+      const [oldest, old] = statements.entries().next().value!;
+      statements.delete(oldest);
+      old.finalize();
+    }
+    const fresh = await new Promise<sqlite3.Statement>((resolve, reject) => {
+      const st: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(st)));
+    });
+    const raced = statements.get(sql);
+    if (raced) {
+      fresh.finalize();
+      return raced;
+    }
+    statements.set(sql, fresh);
+    return fresh;
+  }
+
+  async run(sql: string, params: Param[] = []): Promise<{ changes: number; lastID: number }> {
+    const st = await this.statement(sql);
     return new Promise((resolve, reject) => {
       st.run(params, function (this: sqlite3.RunResult, err: Error | null) {
         err ? reject(err) : resolve({ changes: this.changes, lastID: this.lastID });
@@ -55,15 +69,15 @@ class Connection implements Queryable {
     });
   }
 
-  get<T>(sql: string, params: Param[] = []): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      this.raw.get(sql, params, (err: Error | null, row: T) => (err ? reject(err) : resolve(row)));
-    });
+  /** The first row: for queries of one row (the whole result is read, so the statement ends). */
+  async get<T>(sql: string, params: Param[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
   }
 
-  all<T>(sql: string, params: Param[] = []): Promise<T[]> {
+  async all<T>(sql: string, params: Param[] = []): Promise<T[]> {
+    const st = await this.statement(sql);
     return new Promise((resolve, reject) => {
-      this.raw.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+      st.all(params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
     });
   }
 
@@ -87,24 +101,39 @@ class Connection implements Queryable {
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
 
+  private readonly checkpoints: Checkpointer | null;
+
   private constructor(
     private readonly writer: Connection,
     private readonly reader: Connection,
+    checkpointer: Connection | null,
     readonly file: string,
-  ) {}
+  ) {
+    this.checkpoints = checkpointer && new Checkpointer(checkpointer, (work) => this.serial(work));
+  }
 
   static async open(file: string): Promise<Database> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const memory = file === ':memory:';
+    if (!memory) mkdirSync(dirname(file), { recursive: true });
     const writer = await Connection.open(file);
-    await writer.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
-    const reader = file === ':memory:' ? writer : await Connection.open(file);
+    // The writer never checkpoints itself (a checkpoint inside a commit would hold up every
+    // write queued behind it): a third connection does, off the write path (Checkpointer).
+    await writer.exec(`PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;${memory ? '' : ' PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;'}`);
+    const reader = memory ? writer : await Connection.open(file);
     await reader.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;');
-    return new Database(writer, reader, file);
+    const checkpointer = memory ? null : await Connection.open(file);
+    await checkpointer?.exec('PRAGMA busy_timeout = 5000;');
+    return new Database(writer, reader, checkpointer, file);
   }
 
+  /**
+   * One statement on the writer, in its own implicit transaction: a statement is atomic by
+   * itself, and skipping BEGIN/COMMIT saves two trips through the driver's thread pool.
+   */
   run(sql: string, params?: Param[]) {
-    return this.transaction((tx) => tx.run(sql, params));
+    return this.serial(() => this.writer.run(sql, params));
   }
+
   get<T = Record<string, unknown>>(sql: string, params?: Param[]) {
     return this.reader.get<T>(sql, params);
   }
@@ -114,31 +143,74 @@ export class Database implements Queryable {
 
   /** Runs fn inside BEGIN IMMEDIATE … COMMIT; any throw rolls the whole change back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
+    return this.serial(async () => {
       await this.writer.exec('BEGIN IMMEDIATE');
+      const epoch = authEpoch.current();
       try {
         const result = await fn(this.writer);
         await this.writer.exec('COMMIT');
+        if (authEpoch.current() !== epoch) authEpoch.bump();
         return result;
       } catch (err) {
         await this.writer.exec('ROLLBACK').catch(() => undefined);
         throw err;
       }
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   /** Runs a script outside any transaction (migrations manage their own). */
   exec(sql: string): Promise<void> {
-    const next = this.queue.then(() => this.writer.exec(sql));
+    return this.serial(() => this.writer.exec(sql));
+  }
+
+  /** Runs work on the writer after everything queued before it, one at a time. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
   async close(): Promise<void> {
     await this.queue;
+    await this.checkpoints?.close();
     if (this.reader !== this.writer) await this.reader.close();
     await this.writer.close();
+  }
+}
+
+/**
+ * Copies the write-ahead log back into the database file from its own connection, on a timer,
+ * so that the copy and its fsync run in the driver's thread pool beside the writer instead of
+ * inside whichever commit crossed SQLite's auto-checkpoint size. A first pass copies while
+ * writes go on; a second pass, queued between two writes, copies the few frames written
+ * meanwhile — only a log copied to its end can be started over by the next write, so without it
+ * the log would grow for as long as writes keep coming. PASSIVE never waits for a reader.
+ */
+class Checkpointer {
+  private static readonly EVERY_MS = 1000;
+  private running: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly conn: Connection, private readonly betweenWrites: <T>(work: () => Promise<T>) => Promise<T>) {
+    this.timer = setInterval(() => void this.run(), Checkpointer.EVERY_MS);
+    this.timer.unref();
+  }
+
+  private checkpoint(mode: string) {
+    return this.conn.exec(`PRAGMA wal_checkpoint(${mode})`).catch(() => undefined);
+  }
+
+  private run(): Promise<void> {
+    this.running ??= this.checkpoint('PASSIVE')
+      .then(() => this.betweenWrites(() => this.checkpoint('PASSIVE')))
+      .finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+    await this.checkpoint('TRUNCATE');
+    await this.conn.close();
   }
 }

@@ -1,18 +1,28 @@
 import type { Queryable } from './sqlite.js';
 import type { UniqueKey } from '../config/types.js';
 
-const keyName = (k: UniqueKey) => k.fields.join('+');
-const keyValue = (k: UniqueKey, data: Record<string, unknown>) => {
+/** How a unique key is named in the unique_keys table: its fields joined by '+'. */
+export const keyName = (k: UniqueKey) => k.fields.join('+');
+
+/** The stored value of a key for a document, or null when one of its fields is empty (no key then). */
+export const keyValue = (k: UniqueKey, data: Record<string, unknown>) => {
   const parts = k.fields.map((f) => data[f]);
   return parts.some((p) => p === undefined || p === null || p === '') ? null : JSON.stringify(parts);
 };
 
+/** The [key name, value] pairs a document holds, as a record write stores them. */
+export const keyEntries = (keys: UniqueKey[], data: Record<string, unknown>): [string, string][] =>
+  keys.flatMap((k) => {
+    const value = keyValue(k, data);
+    return value === null ? [] : [[keyName(k), value] as [string, string]];
+  });
+
 /**
  * Unique keys across the whole system, kept in their own table so the database enforces them
- * (one primary key per collection, key and value) inside the same transaction as the write.
+ * (one primary key per collection, key and value) inside the same statement as the write.
  */
 export const uniqueKeys = {
-  /** The first key of `data` already held by another record, or null. */
+  /** The first key of `data` already held by another record, or null (names the clash in an answer). */
   async clash(db: Queryable, collection: string, keys: UniqueKey[], data: Record<string, unknown>, selfId: string): Promise<UniqueKey | null> {
     for (const k of keys) {
       const value = keyValue(k, data);
@@ -21,14 +31,5 @@ export const uniqueKeys = {
       if (row && row.record_id !== selfId) return k;
     }
     return null;
-  },
-
-  /** `fresh`: the record is new and holds no keys yet (saves a statement per create). */
-  async set(db: Queryable, collection: string, keys: UniqueKey[], data: Record<string, unknown>, recordId: string, fresh = false): Promise<void> {
-    if (!fresh) await db.run('DELETE FROM unique_keys WHERE record_id = ?', [recordId]);
-    for (const k of keys) {
-      const value = keyValue(k, data);
-      if (value !== null) await db.run('INSERT INTO unique_keys (collection, key, value, record_id) VALUES (?, ?, ?, ?)', [collection, keyName(k), value, recordId]);
-    }
   },
 };

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './sqlite.js';
 import type { Grant, Principal } from '../auth/principal.js';
 import { newId } from './records.js';
+import { authEpoch } from './auth-epoch.js';
 
 export const SESSION_HOURS = 12;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -23,11 +24,13 @@ export const users = {
       'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString()],
     );
+    authEpoch.bump();
     return id;
   },
 
   async grant(db: Queryable, userId: string, role: string, nodeId: string): Promise<void> {
     await db.run('INSERT OR IGNORE INTO grants (user_id, role, node_id) VALUES (?, ?, ?)', [userId, role, nodeId]);
+    authEpoch.bump();
   },
 
   /** Grants with their nodes' current paths (paths change when a subtree moves). */
@@ -48,6 +51,7 @@ export const users = {
 
   async endSession(db: Queryable, sessionId: string): Promise<void> {
     await db.run('DELETE FROM sessions WHERE id = ?', [sessionId]);
+    authEpoch.bump();
   },
 
   /** The principal of a user by name, outside any session (seeding, tools). */
@@ -61,18 +65,30 @@ export const users = {
     };
   },
 
-  /** The principal behind a cookie token, or undefined when the session is unknown or expired. */
-  async principal(db: Queryable, token: string): Promise<Principal | undefined> {
-    const s = await db.get<UserRow & { sid: string; csrf: string }>(
-      'SELECT u.*, s.id AS sid, s.csrf AS csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?',
+  /**
+   * The principal behind a cookie token and when its session expires, or undefined when the
+   * session is unknown or expired. One query for session, user and grants: every request asks.
+   */
+  async session(db: Queryable, token: string): Promise<{ principal: Principal; expiresAt: number } | undefined> {
+    const s = await db.get<UserRow & { sid: string; csrf: string; expires_at: string; grants: string }>(
+      `SELECT u.*, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
+         (SELECT json_group_array(json_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path)
+            FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = u.id) AS grants
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`,
       [sha256(token), new Date().toISOString()],
     );
     if (!s) return undefined;
-    return {
+    const principal: Principal = {
       userId: s.id, username: s.username, displayName: s.display_name,
-      grants: await users.grants(db, s.id),
+      grants: JSON.parse(s.grants) as Grant[],
       self: s.self_collection && s.self_record ? { collection: s.self_collection, recordId: s.self_record } : undefined,
       sessionId: s.sid, csrf: s.csrf,
     };
+    return { principal, expiresAt: Date.parse(s.expires_at) };
+  },
+
+  /** The principal behind a cookie token (see session()). */
+  async principal(db: Queryable, token: string): Promise<Principal | undefined> {
+    return (await users.session(db, token))?.principal;
   },
 };

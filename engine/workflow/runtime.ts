@@ -6,10 +6,10 @@
 import { transition } from 'xstate';
 import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
-import { recordsTable, type StoredRecord } from '../storage/records.js';
-import { auditLog, diffFields } from '../storage/audit.js';
-import { uniqueKeys } from '../storage/unique-keys.js';
-import type { Actor } from '../records/service.js';
+import type { StoredRecord } from '../storage/records.js';
+import { diffFields } from '../storage/audit.js';
+import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
+import { changedKeys, type Actor } from '../records/service.js';
 import type { Collection } from '../config/types.js';
 import { HttpError, badRequest, conflict, invalid } from '../http/errors.js';
 import { toFieldErrors } from '../validation/messages.js';
@@ -91,20 +91,21 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
   if (Object.keys(dataDiff).length) {
     const errors = validator.validate(data, record.data);
     if (errors.length) throw invalid(errors);
-    if (await uniqueKeys.clash(tx, c.name, c.uniqueKeys ?? [], data, id)) throw conflict(`${c.title}的唯一标识与另一条记录重复`);
-    await uniqueKeys.set(tx, c.name, c.uniqueKeys ?? [], data, id);
   }
   const after: StoredRecord = {
     ...record, data, state: String(next.value), workflow: wf.key, workflowContext: persistContext(next.context as Record<string, unknown>),
     complete: validator.completenessErrors(data).length === 0, version: record.version + 1,
     updatedAt: new Date().toISOString(), updatedBy: actor.name,
   };
-  if (!(await recordsTable.update(tx, after, record.version))) throw conflict(`该${c.title}已被他人修改，请刷新后重试`);
   const note = payload[def.note ?? 'reason'] ?? payload.note;
-  await auditLog.append(tx, {
-    actor: actor.name, collection: c.name, recordId: id, action: def.type, fromState: from, toState: after.state,
-    diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
-  });
+  try {
+    await recordWrites.update(tx, after, record.version, changedKeys(c, record.data, data), {
+      action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
+    });
+  } catch (err) {
+    if (!(err instanceof RecordWriteRefused)) throw err;
+    throw conflict(err.reason === 'duplicate' ? `${c.title}的唯一标识与另一条记录重复` : `该${c.title}已被他人修改，请刷新后重试`);
+  }
   return after;
 }
 

@@ -64,6 +64,23 @@ describe('grants: 书记, 支部委员, 管理员 and the derived secretary / co
     expect((await tnl.delete(`/api/grants?node=${grid1}&role=secretary&username=wangli`)).status).toBe(404);
   });
 
+  it('a grant, its revocation and a logout apply to an open session at its very next request', async () => {
+    const w = await s.login('wangli');
+    const grid2 = await nodeId(tnl, '丰台区太平桥街道太南里社区第二网格党支部');
+    const readGrid2 = async () => (await w.get(`/api/records/organization/${grid2}`)).status;
+    // Asked twice so the session is surely held in the server's principal cache.
+    expect([await readGrid2(), await readGrid2()]).toEqual([404, 404]);
+    expect((await tnl.post('/api/grants', { username: 'wangli', role: 'admin', node: grid2 })).status).toBe(201);
+    expect(await readGrid2()).toBe(200);
+    expect((await tnl.delete(`/api/grants?node=${grid2}&role=admin&username=wangli`)).status).toBe(200);
+    expect(await readGrid2()).toBe(404);
+    const other = s.anonymous();
+    other.cookie = w.cookie;
+    expect((await other.get('/api/me')).status).toBe(200);
+    expect((await w.post('/api/logout')).status).toBe(200);
+    expect((await other.get('/api/me')).status).toBe(401);
+  });
+
   it('refuses grants outside one\'s own organizations, without grant permission, and bad roles or people', async () => {
     const meiyu = await s.login('meiyu_admin');
     expect((await meiyu.post('/api/grants', { username: 'luhuiqian', role: 'admin', node: grid1 })).status).toBe(404);

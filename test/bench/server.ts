@@ -4,7 +4,10 @@ import { repoRoot } from '../helpers/paths.js';
 
 const server = await startServer({
   appRoot: repoRoot, dbFile: process.env.CAIJI_DB!, port: Number(process.env.PORT ?? 0), demo: false,
-  mounts: [(app) => { app.get('/bench/constant', (c) => c.json({ ok: true })); }],
+  mounts: [(app) => {
+    app.get('/bench/constant', (c) => c.json({ ok: true }));
+    app.post('/bench/json', async (c) => c.json({ n: Object.keys(await c.req.json()).length }));
+  }],
 });
 process.send?.({ url: server.url });
 console.log(`LISTENING ${server.url}`);

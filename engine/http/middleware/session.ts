@@ -16,7 +16,8 @@ const sameToken = (a: string, b: string) => a.length === b.length && timingSafeE
  */
 export const session = createMiddleware(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const user = token ? await users.principal(c.get('engine').db, token) : undefined;
+  const engine = c.get('engine');
+  const user = token ? await engine.principals.get(token, (t) => users.session(engine.db, t)) : undefined;
   c.set('user', user);
   if (user && unsafe.has(c.req.method) && c.req.path !== '/api/login') {
     const sent = c.req.header('x-csrf-token') ?? '';

@@ -34,7 +34,8 @@ export function recordRoutes() {
     requireDirect(c, 'create');
     const engine = c.get('engine');
     const body = await jsonBody(c);
-    const record = await engine.db.transaction((tx) => engine.records.create(actorOf(c.get('user')!), c.req.param('collection'), body, tx));
+    // No transaction: a create is one atomic statement (see RecordService.create).
+    const record = await engine.records.create(actorOf(c.get('user')!), c.req.param('collection'), body);
     c.header('ETag', `"${record.version}"`);
     return c.json(serialize(record), 201);
   });

@@ -1,0 +1,63 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Client } from '../helpers/client.js';
+import { memberData, nodeId } from '../helpers/demo.js';
+import { recordWrites, RecordWriteRefused } from '../../engine/storage/record-writes.js';
+import { recordsTable, newId } from '../../engine/storage/records.js';
+
+/**
+ * A record write is one statement into the record_writes view (record, unique keys, audit entry):
+ * its guards refuse it whole — nothing of it stays in any table — when the parent node moved,
+ * the version is stale or a unique key is taken, and the HTTP answers name what happened.
+ */
+describe('one-statement record writes', () => {
+  let s: TestServer;
+  let admin: Client;
+  let org: string;
+  beforeAll(async () => {
+    s = await startTestServer();
+    admin = await s.login('bj_admin');
+    org = await nodeId(admin, '惠民党支部');
+  });
+  afterAll(async () => { await s.stop(); });
+
+  const counts = async () => {
+    const row = await s.engine.db.get<Record<string, number>>(
+      'SELECT (SELECT count(*) FROM records) AS records, (SELECT count(*) FROM audit) AS audit, (SELECT count(*) FROM unique_keys) AS keys, (SELECT sum(total) FROM subtree_counts) AS counted, (SELECT sum(total) FROM subtree_counts WHERE node_id = ?) AS here', [org]);
+    return row!;
+  };
+  const refusal = (p: Promise<unknown>) => p.then(() => 'written', (e) => (e instanceof RecordWriteRefused ? e.reason : String(e)));
+
+  it('a stale parent path, a stale version or a taken key leave every table as it was', async () => {
+    const created = await admin.post('/api/records/member', memberData(org));
+    expect(created.status).toBe(201);
+    const stored = (await recordsTable.get(s.engine.db, created.body.id))!;
+    const node = (await recordsTable.get(s.engine.db, org))!;
+    const before = await counts();
+    const fresh = { ...stored, id: newId(), data: memberData(org), version: 1 };
+    const audit = { action: 'create', fromState: null, diff: null, note: null };
+
+    expect(await refusal(recordWrites.create(s.engine.db, fresh, [['idNumber', JSON.stringify([fresh.data.idNumber])]], audit, { id: node.id, path: '/moved/elsewhere/' }))).toBe('node_changed');
+    expect(await refusal(recordWrites.create(s.engine.db, fresh, [['idNumber', JSON.stringify([stored.data.idNumber])]], audit, { id: node.id, path: node.path }))).toBe('duplicate');
+    expect(await refusal(recordWrites.update(s.engine.db, { ...stored, version: 3, data: { ...stored.data, name: '改名' } }, 2, null, audit))).toBe('stale');
+    expect(await counts()).toEqual(before);
+    expect((await recordsTable.get(s.engine.db, stored.id))!.data.name).toBe(stored.data.name);
+
+    // The same statement with its guards satisfied writes record, key, audit and counters at once.
+    await recordWrites.create(s.engine.db, fresh, [['idNumber', JSON.stringify([fresh.data.idNumber])]], audit, { id: node.id, path: node.path });
+    const after = await counts();
+    expect(after).toMatchObject({ records: before.records + 1, audit: before.audit + 1, keys: before.keys + 1, here: before.here + 1 });
+    expect(after.counted).toBeGreaterThan(before.counted);
+  });
+
+  it('over HTTP: a duplicate 身份证号码 is a 409 naming the field, and nothing is stored', async () => {
+    const first = await admin.post('/api/records/member', memberData(org));
+    const before = await counts();
+    const dup = await admin.post('/api/records/member', memberData(org, { idNumber: first.body.data.idNumber, birthDate: first.body.data.birthDate }));
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('duplicate');
+    expect(dup.body.error.details[0].path).toBe('/idNumber');
+    expect(dup.body.error.message).toContain('身份证号码');
+    expect(await counts()).toEqual(before);
+  });
+});
