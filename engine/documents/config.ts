@@ -14,6 +14,8 @@ export interface RelatedConfig {
 /** One entry of a collection's `documents` block in forms/app.json. */
 export interface DocumentConfig {
   name: string;
+  /** The collection whose records it prints. */
+  collection: string;
   title: string;
   /** File in templates/: a Handlebars HTML template, or an xlsx layout (`*.xlsx.json`). */
   template: string;
@@ -25,6 +27,12 @@ export interface DocumentConfig {
   /** Text shown on a draft print. */
   draftWatermark?: string;
   related?: Record<string, RelatedConfig>;
+  /**
+   * Files the template loads besides its HTML (web fonts and the stylesheets declaring them), by
+   * name: "npm:<package>[/folder]" or a folder inside templates/. The template reaches them as
+   * `{{assets.<name>}}/<file>` (see assets.ts).
+   */
+  assets?: Record<string, string>;
 }
 
 const FORMATS: DocumentFormat[] = ['html', 'pdf', 'xlsx'];
@@ -37,7 +45,11 @@ export function documentConfig(c: Collection, name: string): DocumentConfig {
     throw new HttpError(500, 'bad_document_config', `文档「${name}」的 template 配置无效`);
   }
   const formats = (raw.formats ?? ['html']).filter((f): f is DocumentFormat => FORMATS.includes(f as DocumentFormat));
-  return { ...raw, name, title: raw.title ?? name, template: raw.template, formats } as DocumentConfig;
+  const assets = raw.assets ?? {};
+  if (typeof assets !== 'object' || Object.entries(assets).some(([k, v]) => !/^[\w-]+$/.test(k) || typeof v !== 'string')) {
+    throw new HttpError(500, 'bad_document_config', `文档「${name}」的 assets 配置无效`);
+  }
+  return { ...raw, name, collection: c.name, title: raw.title ?? name, template: raw.template, formats, assets } as DocumentConfig;
 }
 
 /** Checks that the document is offered in `format`; 404 otherwise. */

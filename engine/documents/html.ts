@@ -2,14 +2,16 @@ import type { Engine } from '../engine.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
 import { compile, handlebarsFor, templateText } from './templates.js';
+import { assetUrls } from './assets.js';
 
 /**
  * Renders a Handlebars HTML template. The template is a whole HTML document and receives
  * `sheets` (one context per record, one printed sheet each) plus the first sheet's fields at the
- * top level, so a single-record template may ignore `sheets`.
+ * top level, so a single-record template may ignore `sheets`. `assets.<name>` is the URL of a
+ * declared asset folder as seen from `origin` ('' in the user's browser, PRINT_ORIGIN in the printer).
  */
-export function renderHtml(engine: Engine, doc: DocumentConfig, sheets: SheetContext[]): string {
+export function renderHtml(engine: Engine, doc: DocumentConfig, sheets: SheetContext[], origin = ''): string {
   const hb = handlebarsFor(engine.runtime);
   const template = compile(hb, templateText(engine.appRoot, doc.template));
-  return template({ ...(sheets[0] ?? {}), sheets, document: { name: doc.name, title: doc.title } });
+  return template({ ...(sheets[0] ?? {}), sheets, document: { name: doc.name, title: doc.title }, assets: assetUrls(doc, origin) });
 }

@@ -10,6 +10,8 @@ import { renderHtml } from './html.js';
 import { htmlToPdf } from './pdf.js';
 import { renderXlsx } from './xlsx.js';
 import { mergePdfs } from './merge.js';
+import { printAssets, PRINT_ORIGIN } from './assets.js';
+import { printInParallel } from './batch.js';
 
 /** A produced file, ready to send. */
 export interface RenderedDocument {
@@ -46,32 +48,25 @@ export async function renderRecordDocument(engine: Engine, user: Principal, coll
   const ctx = await new ContextBuilder(engine, user, doc).build(c, record);
   const title = safeName(`${doc.title}-${String(record.data[c.titleField ?? ''] ?? record.id)}`);
   if (fmt === 'xlsx') return { body: await renderXlsx(engine, doc, ctx), contentType: TYPES.xlsx, filename: `${title}.xlsx`, inline: false };
-  const html = renderHtml(engine, doc, [ctx]);
-  if (fmt === 'html') return { body: html, contentType: TYPES.html, filename: `${title}.html`, inline: true };
-  return { body: await htmlToPdf(html), contentType: TYPES.pdf, filename: `${title}.pdf`, inline: false };
+  if (fmt === 'html') return { body: renderHtml(engine, doc, [ctx]), contentType: TYPES.html, filename: `${title}.html`, inline: true };
+  const pdf = await htmlToPdf(renderHtml(engine, doc, [ctx], PRINT_ORIGIN), printAssets(engine.appRoot, doc));
+  return { body: pdf, contentType: TYPES.pdf, filename: `${title}.pdf`, inline: false };
 }
 
 /**
- * Records per Chromium print: bounds memory and gives long batches their progress steps. Each
- * print pays a fixed cost (embedding the CJK fonts) of a few seconds, so chunks are not small.
- */
-export const CHUNK = 50;
-
-/**
- * One PDF for many records, one sheet each, printed in chunks and merged; `progress` hears the
- * number of records done after every chunk.
+ * One PDF for many records, one sheet each, printed in chunks on all warm pages at once and
+ * merged in record order; `progress` hears the number of records done after every chunk.
  */
 export async function renderBatchPdf(
   engine: Engine, user: Principal, c: Collection, doc: DocumentConfig, records: StoredRecord[],
   progress: (done: number) => void = () => undefined,
 ): Promise<Buffer> {
   const builder = new ContextBuilder(engine, user, doc);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < records.length; i += CHUNK) {
+  const assets = printAssets(engine.appRoot, doc);
+  const parts = await printInParallel(records.length, async (from, to) => {
     const sheets = [];
-    for (const r of records.slice(i, i + CHUNK)) sheets.push(await builder.build(c, r));
-    parts.push(await htmlToPdf(renderHtml(engine, doc, sheets)));
-    progress(Math.min(records.length, i + CHUNK));
-  }
+    for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));
+    return htmlToPdf(renderHtml(engine, doc, sheets, PRINT_ORIGIN), assets);
+  }, progress);
   return mergePdfs(parts);
 }

@@ -19,6 +19,7 @@ import { selfRoutes } from './routes/self.js';
 import { codesAdminRoutes } from './routes/codes-admin.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { importRoutes } from './routes/import.js';
+import { documentAssetsRoutes } from './routes/document-assets.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -66,6 +67,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());
   app.route('/api/import', importRoutes());
+  app.route('/', documentAssetsRoutes());
   for (const mount of mounts) mount(app);
   app.route('/', uiRoutes());
 

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { notFound } from '../http/errors.js';
+import type { DocumentConfig } from './config.js';
+
+/**
+ * A document's assets (config `assets`: web fonts and the stylesheets declaring them) are served
+ * under one path by two servers: the HTTP route, for the HTML preview in the user's browser, and
+ * the PDF printer's request interception, which answers the same path on a made-up origin that
+ * never reaches the network. A template writes `{{assets.fonts}}/400.css` and works in both.
+ */
+export const ASSET_ROUTE = '/document-assets';
+/** The origin the printer answers for (.invalid never resolves, so nothing can leak out). */
+export const PRINT_ORIGIN = 'http://print.caiji.invalid';
+
+/** What may be served: fonts, stylesheets, pictures — never templates, config or code. */
+const TYPES: Record<string, string> = {
+  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.otf': 'font/otf',
+  '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml',
+};
+
+export interface Asset { body: Buffer; type: string }
+
+const engineRoot = fileURLToPath(new URL('../..', import.meta.url));
+const folders = new Map<string, string | null>();
+
+/** The package's folder in the nearest node_modules above `start`. */
+function packageFolder(start: string, name: string): string | null {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * The folder an `assets` entry names: "npm:<package>[/folder]" from the application's
+ * node_modules, else the engine's (an application folder elsewhere shares the engine's
+ * packages); any other value is a folder inside templates/. Null when it does not exist.
+ */
+export function assetFolder(appRoot: string, spec: string): string | null {
+  const key = `${appRoot}\0${spec}`;
+  if (!folders.has(key)) {
+    let folder: string | null;
+    if (spec.startsWith('npm:')) {
+      const name = spec.slice(4);
+      folder = name.split('/').includes('..') ? null : packageFolder(appRoot, name) ?? packageFolder(engineRoot, name);
+    } else {
+      const templates = resolve(appRoot, 'templates');
+      const inside = resolve(templates, spec);
+      folder = inside.startsWith(templates + sep) && existsSync(inside) ? inside : null;
+    }
+    folders.set(key, folder);
+  }
+  return folders.get(key)!;
+}
+
+/** `{name: url}` of a document's assets, for templates: `origin` '' for the preview, PRINT_ORIGIN for PDF. */
+export function assetUrls(doc: DocumentConfig, origin = ''): Record<string, string> {
+  const base = `${origin}${ASSET_ROUTE}/${encodeURIComponent(doc.collection)}/${encodeURIComponent(doc.name)}`;
+  return Object.fromEntries(Object.keys(doc.assets ?? {}).map((name) => [name, `${base}/${name}`]));
+}
+
+/** One file of the document's asset `name`; 404 for an unknown asset, a file outside it or a type not served. */
+export async function readAsset(appRoot: string, doc: DocumentConfig, name: string, file: string): Promise<Asset> {
+  const spec = doc.assets?.[name];
+  const folder = spec ? assetFolder(appRoot, spec) : null;
+  const type = TYPES[extname(file).toLowerCase()];
+  const path = folder ? resolve(folder, file) : '';
+  if (!folder || !type || !path.startsWith(folder + sep)) throw notFound('文档资源');
+  try {
+    return { body: await readFile(path), type };
+  } catch {
+    throw notFound('文档资源');
+  }
+}
+
+/**
+ * For the printer: the asset a request URL names, when it is one of `doc`'s (any other URL is
+ * refused, so a template cannot reach the network or another document's files).
+ */
+export function printAssets(appRoot: string, doc: DocumentConfig): (url: string) => Promise<Asset | null> {
+  const prefix = `${PRINT_ORIGIN}${ASSET_ROUTE}/${encodeURIComponent(doc.collection)}/${encodeURIComponent(doc.name)}/`;
+  return async (url) => {
+    if (!url.startsWith(prefix)) return null;
+    const [name, ...rest] = new URL(url).pathname.slice(prefix.length - PRINT_ORIGIN.length).split('/');
+    return readAsset(appRoot, doc, decodeURIComponent(name), rest.map(decodeURIComponent).join('/')).catch(() => null);
+  };
+}

@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { documentConfig } from '../../documents/config.js';
+import { ASSET_ROUTE, readAsset } from '../../documents/assets.js';
+
+/**
+ * GET /document-assets/:collection/:document/:asset/<file> — the files a document's `assets`
+ * declare (web fonts, their stylesheets), for the HTML preview. Public like the UI bundle: they
+ * are config, not records. The PDF printer reads the same files without HTTP (documents/assets.ts).
+ */
+export function documentAssetsRoutes() {
+  const app = new Hono();
+  app.get(`${ASSET_ROUTE}/:collection/:document/:asset/*`, async (c) => {
+    const engine = c.get('engine');
+    const doc = documentConfig(engine.runtime.collection(c.req.param('collection')), c.req.param('document'));
+    const file = c.req.path.split('/').slice(5).join('/'); // Hono has decoded the path
+    const asset = await readAsset(engine.appRoot, doc, c.req.param('asset'), file);
+    c.header('Content-Type', asset.type);
+    // Fonts are large (a CJK face comes in ~100 slices) and change only with a package update.
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(new Uint8Array(asset.body));
+  });
+  return app;
+}
