@@ -48,20 +48,37 @@ export class RecordService {
   }
 
   /** The tree node a record of `c` hangs on, checked to exist and to be writable by the actor. */
-  private async targetNode(tx: Queryable, actor: Actor, c: Collection, data: Record<string, unknown>): Promise<StoredRecord | null> {
+  private async targetNode(tx: Queryable, actor: Actor, c: Collection, data: Record<string, unknown>, recent = false): Promise<StoredRecord | null> {
     const field = c.nodeField!;
     const nodeId = data[field];
     if (nodeId === undefined || nodeId === null || nodeId === '') {
       if (c.isTree && !actor.principal) return null; // roots are made by the system only
       throw invalid([{ path: `/${field}`, message: `「${fieldTitle(c.schema, `/${field}`)}」为必填项` }]);
     }
-    const node = typeof nodeId === 'string' ? await recordsTable.get(tx, nodeId) : undefined;
+    const node = typeof nodeId === 'string' ? await (recent ? this.recentNode(nodeId) : recordsTable.get(tx, nodeId)) : undefined;
     const tree = this.runtime().tree;
     const title = fieldTitle(c.schema, `/${field}`);
     if (!node || node.collection !== tree.name || (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', node))) {
       throw invalid([{ path: `/${field}`, message: `「${title}」指向的${tree.title}不存在或无权访问` }]);
     }
     if (!this.can(actor, 'write', node.path)) throw forbidden(`无权在「${String(node.data[this.runtime().config.tree.labelField] ?? node.id)}」下保存${c.title}`);
+    return node;
+  }
+
+  /**
+   * Tree nodes as read a moment ago, for creates outside a transaction: many records are saved
+   * under the same few nodes, and the write itself re-checks the node's id and path (NodeGuard),
+   * so an entry gone stale costs one retry with a fresh read, never a wrong write.
+   */
+  private readonly recentNodes = new Map<string, { node: StoredRecord; until: number }>();
+
+  private async recentNode(id: string): Promise<StoredRecord | undefined> {
+    const hit = this.recentNodes.get(id);
+    if (hit && hit.until > Date.now()) return hit.node;
+    const node = await recordsTable.get(this.db, id);
+    if (!node) return undefined; // a node made a moment from now must be found then
+    if (this.recentNodes.size >= 1000) this.recentNodes.delete(this.recentNodes.keys().next().value!);
+    this.recentNodes.set(id, { node, until: Date.now() + 5000 });
     return node;
   }
 
@@ -127,20 +144,21 @@ export class RecordService {
     const c = this.runtime().collection(collection);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.createOnce(actor, c, data, tx ?? this.db, opts);
+        return await this.createOnce(actor, c, data, tx ?? this.db, opts, !tx && attempt === 1);
       } catch (err) {
         const moved = err instanceof RecordWriteRefused && err.reason === 'node_changed';
+        if (moved) this.recentNodes.clear();
         if (!(moved && !tx && attempt < 3)) throw await this.refused(err, tx ?? this.db, c, data as Record<string, unknown>, opts.id ?? '');
       }
     }
   }
 
-  private async createOnce(actor: Actor, c: Collection, data: unknown, db: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] }): Promise<StoredRecord> {
+  private async createOnce(actor: Actor, c: Collection, data: unknown, db: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] }, recentNode: boolean): Promise<StoredRecord> {
     const id = opts.id ?? newId();
     data = this.keepReadOnly(actor, c, data);
     this.validate(c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
     const doc = data as Record<string, unknown>;
-    const node = await this.targetNode(db, actor, c, doc);
+    const node = await this.targetNode(db, actor, c, doc, recentNode);
     const now = new Date().toISOString();
     const start = this.lifecycle().initial(c);
     const record: StoredRecord = {

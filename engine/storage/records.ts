@@ -29,7 +29,19 @@ interface Row {
   created_at: string; created_by: string | null; updated_at: string; updated_by: string | null; seq?: number;
 }
 
-export const newId = () => randomBytes(9).toString('base64url');
+/** Random bytes for ids, drawn a block at a time: one call into the system's generator per 455 ids. */
+let idBytes = Buffer.alloc(0);
+let idOffset = 0;
+
+/** A new record id: 9 random bytes, 12 URL-safe characters. */
+export function newId(): string {
+  if (idOffset + 9 > idBytes.length) {
+    idBytes = randomBytes(4095);
+    idOffset = 0;
+  }
+  idOffset += 9;
+  return idBytes.toString('base64url', idOffset - 9, idOffset);
+}
 
 export function fromRow(r: Row): StoredRecord {
   return {

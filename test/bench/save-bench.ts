@@ -65,7 +65,8 @@ const doc = memberDoc(node, 1);
 const jsonPost = () => fetch(`${base}/bench/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) }).then((r) => r.text()).then(() => undefined);
 const sessionGet = () => branch.get('/api/config/status').then(() => undefined);
 console.log(`CPU per request — save: ${await cpuPer(2000, save)}; save again: ${await cpuPer(2000, save)}; constant: ${await cpuPer(2000, constant)}; json POST: ${await cpuPer(2000, jsonPost)}; session GET: ${await cpuPer(2000, sessionGet)}`);
+const CONC = Number(arg('clients', '4'));
 let s = 0, c = 0;
-for (let i = 0; i < Number(arg('rounds', '4')); i++) { s += await throughput(4, 1, save); c += await throughput(4, 1, constant); }
+for (let i = 0; i < Number(arg('rounds', '4')); i++) { s += await throughput(CONC, 1, save); c += await throughput(CONC, 1, constant); }
 console.log(`save ${s.toFixed(0)} constant ${c.toFixed(0)} ratio ${(s / c).toFixed(2)}`);
 child.kill('SIGTERM');
