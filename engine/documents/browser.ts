@@ -2,39 +2,41 @@ import type { Browser } from 'puppeteer-core';
 import { loadPuppeteer } from '../lazy-modules.js';
 import { findChromium, noBrowser } from './chromium.js';
 
+/**
+ * --single-process: Chromium otherwise starts a new "print compositor" process for every PDF
+ * and ships the whole recording (fonts included) to it, about half of a one-sheet print. In one
+ * process the renderer is a thread, which is why the pool runs one browser per page: two pages of
+ * one such browser would share that thread. Templates are config and run without scripts.
+ */
 const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--single-process', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--headless', '--disable-dev-shm-usage', '--font-render-hinting=none',
 ];
 
-let browser: Promise<Browser> | null = null;
+const running = new Set<Promise<Browser>>();
 
-/** The one browser shared by every print, started on first use and again after a crash. */
-export function sharedBrowser(): Promise<Browser> {
-  if (!browser) {
-    const executablePath = findChromium();
-    const launching = loadPuppeteer().then((puppeteer) => puppeteer.launch({ executablePath, args: ARGS, headless: true, pipe: true }))
-      .then((b) => {
-        b.on('disconnected', () => { if (browser === launching) browser = null; });
-        return b;
-      })
-      .catch((err: Error) => {
-        browser = null;
-        throw noBrowser(`浏览器 ${executablePath} 无法启动（${err.message.split('\n')[0]}）`);
-      });
-    browser = launching;
-  }
-  return browser;
+/** Starts a browser for one warm page; 503 with what to install when there is none. */
+export function launchBrowser(): Promise<Browser> {
+  const executablePath = findChromium();
+  const launching = loadPuppeteer()
+    .then((puppeteer) => puppeteer.launch({ executablePath, args: ARGS, headless: true, pipe: true }))
+    .catch((err: Error) => {
+      throw noBrowser(`浏览器 ${executablePath} 无法启动（${err.message.split('\n')[0]}）`);
+    });
+  running.add(launching);
+  launching.then((b) => b.on('disconnected', () => running.delete(launching)), () => running.delete(launching));
+  return launching;
 }
 
-/** Closes the shared browser (server shutdown, tests). Safe to call when none was started. */
+/** Closes every browser (server shutdown, tests). Safe to call when none was started. */
 export async function closeBrowser(): Promise<void> {
-  const current = browser;
-  browser = null;
-  if (!current) return;
-  try {
-    await (await current).close();
-  } catch {
-    // never started, or already gone
-  }
+  const all = [...running];
+  running.clear();
+  await Promise.all(all.map(async (launching) => {
+    try {
+      await (await launching).close();
+    } catch {
+      // never started, or already gone
+    }
+  }));
 }

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { sharedBrowser } from './browser.js';
+import { launchBrowser } from './browser.js';
 import type { Asset } from './assets.js';
 
 /** Answers a page's requests during one print: the asset a URL names, or null to refuse it. */
 export type AssetServer = (url: string) => Promise<Asset | null>;
 
-/** A browser page kept open between prints, so the next print finds its fonts decoded. */
+/** A browser page kept open between prints, so the next print finds its fonts decoded; one browser each (browser.ts). */
 export interface WarmPage {
   page: Page;
   browser: Browser;
@@ -18,7 +18,7 @@ export interface WarmPage {
 
 /** Pages printing at once: Chromium lays out and paints a page on one thread, so one per core (at most two). */
 export const PAGES = Math.max(1, Math.min(2, availableParallelism()));
-/** A page is closed after this many prints: whatever a long-lived renderer gathers is let go. */
+/** A page and its browser are closed after this many prints: whatever a long-lived renderer gathers is let go. */
 const RECYCLE_AFTER = 200;
 
 const idle: WarmPage[] = [];
@@ -38,31 +38,39 @@ async function answer(warm: WarmPage, req: HTTPRequest): Promise<void> {
   }
 }
 
-/** A new page: scripts off, print media, and no request leaves it except to the current print's assets. */
+const retire = (warm: WarmPage) => void warm.browser.close().catch(() => undefined);
+
+/** A new browser and its page: scripts off, print media, no request leaves it but to the current print's assets. */
 async function openPage(): Promise<WarmPage> {
-  const browser = await sharedBrowser();
-  const page = await browser.newPage();
-  const warm: WarmPage = { page, browser, frame: null, prints: 0, assets: null };
-  await page.setJavaScriptEnabled(false);
-  // The screen layout is then the printed one, and printing does not restyle and lay out every sheet again.
-  await page.emulateMediaType('print');
-  await page.setRequestInterception(true);
-  page.on('request', (req) => void answer(warm, req));
-  return warm;
+  const browser = await launchBrowser();
+  try {
+    const page = (await browser.pages())[0] ?? await browser.newPage();
+    const warm: WarmPage = { page, browser, frame: null, prints: 0, assets: null };
+    await page.setJavaScriptEnabled(false);
+    // The screen layout is then the printed one, and printing does not restyle and lay out every sheet again.
+    await page.emulateMediaType('print');
+    await page.setRequestInterception(true);
+    page.on('request', (req) => void answer(warm, req));
+    return warm;
+  } catch (err) {
+    await browser.close().catch(() => undefined);
+    throw err;
+  }
 }
 
-/** An idle page of the current browser, or a new one; pages of a browser that has gone are dropped. */
+/** An idle page whose browser is still there (closeBrowser, a crash), or a new one. */
 async function take(): Promise<WarmPage> {
-  const current = await sharedBrowser();
   for (let w = idle.pop(); w; w = idle.pop()) {
-    if (w.browser === current && !w.page.isClosed()) return w;
+    if (w.browser.connected && !w.page.isClosed()) return w;
+    retire(w);
   }
   return openPage();
 }
 
 /**
  * Runs `work` on a warm page with `assets` answering its requests; at most PAGES at once, the
- * rest wait. A page whose work failed is closed rather than reused (its state is unknown).
+ * rest wait. A page whose work failed is closed with its browser rather than reused (its state
+ * is unknown).
  */
 export async function withWarmPage<T>(assets: AssetServer | null, work: (page: WarmPage) => Promise<T>): Promise<T> {
   if (busy >= PAGES) await new Promise<void>((resolve) => waiting.push(resolve));
@@ -79,7 +87,7 @@ export async function withWarmPage<T>(assets: AssetServer | null, work: (page: W
     if (warm) {
       warm.assets = null;
       if (reusable && ++warm.prints < RECYCLE_AFTER && warm.browser.connected) idle.push(warm);
-      else void warm.page.close().catch(() => undefined);
+      else retire(warm);
     }
     busy--;
     waiting.shift()?.();
