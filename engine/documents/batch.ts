@@ -1,41 +1,50 @@
 import { PAGES } from './page-pool.js';
 
 /**
- * Sheets per print in a batch of `total`: about four prints per page, so the progress bar
- * moves, but no print under 20 sheets (each print pays ~0.1 s to start its PDF process and embed
- * the fonts, and every part costs time again when merged) nor over 200 (memory, long silent steps).
+ * Sheets per print in a batch of `total`: the same number of prints for every page (so both
+ * finish together), up to three each so the progress bar moves, but no print under 10 sheets
+ * nor one under 25 where fewer prints will do (each print pays ~0.15 s of its own: a PDF
+ * document, the fonts embedded again, one more part to merge), nor over 250 (memory).
  */
 export function chunkSize(total: number): number {
-  return Math.min(200, Math.max(20, Math.ceil(total / (PAGES * 4))));
+  const perPage = Math.max(1, Math.min(3, Math.floor(total / (PAGES * 25))));
+  return Math.max(10, Math.min(250, Math.ceil(total / (PAGES * perPage))));
 }
 
 /**
- * Prints sheets [0, total) in chunks, as many chunks at once as there are warm pages, and
- * returns the parts in sheet order. `progress` hears the number of sheets printed after every
- * part (it only grows). The first failure stops the other lanes and is thrown.
+ * Prints sheets [0, total) in chunks, as many at once as there are warm pages, started in
+ * order. Returns at once one promise per chunk, in sheet order, so the caller can merge each
+ * part while later ones print. `progress` hears the number of sheets printed after each part
+ * (it only grows). After a failure no further chunk starts; every later part fails with it.
  */
-export async function printInParallel(
+export function printInParallel(
   total: number, print: (from: number, to: number) => Promise<Buffer>, progress: (done: number) => void,
-): Promise<Buffer[]> {
+): Promise<Buffer>[] {
   const size = chunkSize(total);
-  const parts: Buffer[] = new Array(Math.ceil(total / size));
-  let next = 0;
+  let free = PAGES;
+  const queue: (() => void)[] = [];
+  const turn = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve)));
+  const release = () => { const next = queue.shift(); if (next) next(); else free++; };
+  let failure: unknown;
   let done = 0;
-  const lane = async () => {
-    while (next < parts.length) {
-      const i = next++;
-      const from = i * size;
-      const to = Math.min(total, from + size);
+  const parts: Promise<Buffer>[] = [];
+  for (let from = 0; from < total; from += size) {
+    const to = Math.min(total, from + size);
+    parts.push(turn().then(async () => {
       try {
-        parts[i] = await print(from, to);
+        if (failure) throw failure;
+        const pdf = await print(from, to);
+        progress((done += to - from));
+        return pdf;
       } catch (err) {
-        next = parts.length;
+        failure ??= err;
         throw err;
+      } finally {
+        release();
       }
-      done += to - from;
-      progress(done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PAGES, parts.length) }, lane));
+    }));
+  }
+  // The merge awaits them in order and reports the first failure; later ones must not go unhandled.
+  for (const part of parts) part.catch(() => undefined);
   return parts;
 }

@@ -63,10 +63,9 @@ export async function renderBatchPdf(
 ): Promise<Buffer> {
   const builder = new ContextBuilder(engine, user, doc);
   const assets = printAssets(engine.appRoot, doc);
-  const parts = await printInParallel(records.length, async (from, to) => {
+  return mergePdfs(printInParallel(records.length, async (from, to) => {
     const sheets = [];
     for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));
     return htmlToPdf(renderHtml(engine, doc, sheets, PRINT_ORIGIN), assets);
-  }, progress);
-  return mergePdfs(parts);
+  }, progress));
 }

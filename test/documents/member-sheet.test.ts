@@ -3,7 +3,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { nodeId, memberData } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
 import { closeBrowser } from '../../engine/documents/pdf.js';
-import { requireTools, fetchBinary, pdfText, pdfInfo, squash, snapshot } from './tools.js';
+import { requireTools, fetchBinary, pdfText, pdfInfo, pdfFonts, squash, snapshot } from './tools.js';
 
 /** 党员基本信息采集表: HTML preview and PDF through the real server, SQLite and Chromium. */
 describe('member sheet (党员基本信息采集表)', { timeout: 90_000 }, () => {
@@ -64,6 +64,34 @@ describe('member sheet (党员基本信息采集表)', { timeout: 90_000 }, () =
     expect(text).not.toContain('未确认');
   });
 
+  it('embeds its web font as TrueType subsets, never as Type 3 fonts, and stays one page', async () => {
+    await setState(lostId, 'confirmed');
+    const res = await fetchBinary(admin, 'GET', `/api/records/member/${lostId}/documents/member-sheet.pdf`);
+    const fonts = pdfFonts(res.body);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.filter((f) => f.type.startsWith('Type 3'))).toEqual([]);
+    for (const f of fonts) expect(f, f.name).toMatchObject({ type: 'CID TrueType', embedded: true, subset: true });
+    // The sheet's text is in Noto Serif SC from the document's assets, not a system font.
+    expect(fonts.some((f) => f.name.includes('NotoSerifSC'))).toBe(true);
+    expect(fonts.some((f) => f.name.includes('NotoSerifCJK'))).toBe(false);
+  });
+
+  it('a warm page prints characters it has not printed before (their font slices load before layout)', async () => {
+    // Rare characters, in slices no earlier print of this test file needed.
+    const rare = await admin.post('/api/records/member', memberData(orgId, { name: '禤嬴龑', address: '江苏省苏州市吴中区甪直镇鼋头渚巷3号' }));
+    expect(rare.status, JSON.stringify(rare.body)).toBe(201);
+    await setState(rare.body.id, 'confirmed');
+    for (const id of [lostId, rare.body.id]) {
+      const res = await fetchBinary(admin, 'GET', `/api/records/member/${id}/documents/member-sheet.pdf`);
+      expect(res.status).toBe(200);
+    }
+    const res = await fetchBinary(admin, 'GET', `/api/records/member/${rare.body.id}/documents/member-sheet.pdf`);
+    const text = squash(pdfText(res.body));
+    expect(text).toContain('1.姓名禤嬴龑');
+    expect(text).toContain('甪直镇鼋头渚巷3号');
+    expect(pdfFonts(res.body).filter((f) => !f.name.includes('NotoSerifSC') && !f.name.includes('DejaVu'))).toEqual([]);
+  });
+
   it('prints a 预备党员 with an empty 转正 date and 否 ticked', async () => {
     await setState(probationId, 'confirmed');
     const res = await fetchBinary(admin, 'GET', `/api/records/member/${probationId}/documents/member-sheet.pdf`);
@@ -110,6 +138,8 @@ describe('member sheet (党员基本信息采集表)', { timeout: 90_000 }, () =
     expect(res.body).toContain('韩冬梅');
     expect(res.body).toContain('size: A4');
     expect(res.body).not.toMatch(/<script|https?:\/\//);
+    // The preview loads the same web font from the server (same origin, allowed by the CSP).
+    expect(res.body).toContain('<link rel="stylesheet" href="/document-assets/member/member-sheet/fonts/400.css">');
   });
 
   it('applies the read scope: out of scope is 404, anonymous is 401, unknown documents are 404', async () => {

@@ -8,11 +8,11 @@ import type { Client } from '../helpers/client.js';
 
 /**
  * Fails (never skips) when a tool the document tests need is missing: Chromium for PDFs,
- * poppler-utils (pdftotext, pdfinfo, pdftoppm) to read them back.
+ * poppler-utils (pdftotext, pdfinfo, pdftoppm, pdffonts) to read them back.
  */
 export function requireTools(): void {
   findChromium(); // throws the 503 error naming what is missing
-  for (const tool of ['pdftotext', 'pdfinfo', 'pdftoppm']) {
+  for (const tool of ['pdftotext', 'pdfinfo', 'pdftoppm', 'pdffonts']) {
     try {
       execFileSync(tool, ['-v'], { stdio: 'pipe' });
     } catch (err) {
@@ -55,6 +55,21 @@ export const squash = (s: string) => s.replace(/\s+/g, '');
 export function pdfInfo(pdf: Buffer): { pages: number; size: string } {
   const out = withFile(pdf, 'pdf', (f) => execFileSync('pdfinfo', [f], { encoding: 'utf8' }));
   return { pages: Number(/^Pages:\s+(\d+)/m.exec(out)?.[1]), size: /^Page size:\s+(.*)$/m.exec(out)?.[1] ?? '' };
+}
+
+export interface PdfFont { name: string; type: string; embedded: boolean; subset: boolean }
+
+/** The fonts of a PDF as pdffonts lists them. */
+export function pdfFonts(pdf: Buffer): PdfFont[] {
+  const out = withFile(pdf, 'pdf', (f) => execFileSync('pdffonts', [f], { encoding: 'utf8' }));
+  // Columns: name, type (may hold spaces), encoding, emb, sub, uni, object, ID — read from the right.
+  return out.split('\n').slice(2).filter((l) => l.trim()).map((line) => {
+    const cols = line.trim().split(/\s+/);
+    const [emb, sub] = cols.slice(-5, -3);
+    const name = cols[0];
+    const type = line.slice(line.indexOf(name) + name.length).trim().split(/\s{2,}/)[0];
+    return { name, type, embedded: emb === 'yes', subset: sub === 'yes' };
+  });
 }
 
 /** Where pictures of produced documents are left for people to look at. */

@@ -1,0 +1,91 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { fixtureApp } from '../helpers/paths.js';
+import { nodeId } from '../helpers/demo.js';
+import { closeBrowser } from '../../engine/documents/pdf.js';
+import { requireTools, fetchBinary, pdfText, pdfFonts, squash } from './tools.js';
+
+/** A document's declared assets (the member sheet's web font): served for the preview, handed to the printer. */
+describe('document assets', () => {
+  let s: TestServer;
+  const BASE = '/document-assets/member/member-sheet/fonts';
+  beforeAll(async () => { s = await startTestServer(); });
+  afterAll(async () => { await s?.stop(); });
+
+  it('serves the font stylesheet and its slices with their types, cacheable, without a login', async () => {
+    const anon = s.anonymous();
+    const css = await fetch(`${anon.base}${BASE}/400.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(css.headers.get('cache-control')).toContain('max-age=');
+    const text = await css.text();
+    expect(text).toContain("font-family: 'Noto Serif SC'");
+    const slice = /url\(\.\/(files\/[\w-]+\.woff2)\)/.exec(text)![1];
+    const font = await fetch(`${anon.base}${BASE}/${slice}`);
+    expect(font.status).toBe(200);
+    expect(font.headers.get('content-type')).toBe('font/woff2');
+    const bytes = Buffer.from(await font.arrayBuffer());
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('wOF2');
+  });
+
+  it('serves nothing else: unknown documents or assets, other file types, paths leaving the folder', async () => {
+    const base = s.anonymous().base;
+    for (const path of [
+      '/document-assets/member/nothing/fonts/400.css',
+      '/document-assets/nothing/member-sheet/fonts/400.css',
+      `/document-assets/member/member-sheet/other/400.css`,
+      `${BASE}/package.json`,
+      `${BASE}/LICENSE`,
+      `${BASE}/../../../../forms/app.json`,
+      `${BASE}/%2e%2e/%2e%2e/%2e%2e/%2e%2e/package.json`,
+      `${BASE}/files/none-400-normal.woff2`,
+    ]) {
+      const res = await fetch(base + path);
+      expect(res.status, path).toBe(404);
+      expect((await res.json()).error.code, path).toBe('not_found');
+    }
+  });
+});
+
+/**
+ * Warm pages are shared by every document: a template without assets (the leave fixture prints
+ * with the system font) and the member sheet alternate on them and each prints as its own.
+ */
+describe('warm pages across documents', { timeout: 120_000 }, () => {
+  let party: TestServer;
+  let leave: TestServer;
+  beforeAll(async () => {
+    requireTools();
+    party = await startTestServer();
+    leave = await startTestServer(fixtureApp);
+  }, 60_000);
+  afterAll(async () => {
+    await closeBrowser();
+    await party?.stop();
+    await leave?.stop();
+  });
+
+  it('a document without fonts still prints, and the member sheet keeps its font around it', async () => {
+    const admin = await party.login('meiyu_admin');
+    const org = await nodeId(admin, '美域家园社区第二支部');
+    const member = (await admin.get(`/api/records/member?node=${org}`)).body.items[0];
+    const boss = await leave.login('boss');
+    const slip = (await boss.get('/api/records/leave')).body.items[0];
+    const sheetUrl = `/api/records/member/${member.id}/documents/member-sheet.pdf`;
+    const slipUrl = `/api/records/leave/${slip.id}/documents/leave-slip.pdf`;
+    for (let round = 0; round < 2; round++) {
+      const sheet = await fetchBinary(admin, 'GET', sheetUrl);
+      expect(sheet.status).toBe(200);
+      expect(squash(pdfText(sheet.body))).toContain(`1.姓名${member.data.name}`);
+      expect(pdfFonts(sheet.body).every((f) => f.type === 'CID TrueType')).toBe(true);
+
+      const leaveSlip = await fetchBinary(boss, 'GET', slipUrl);
+      expect(leaveSlip.status).toBe(200);
+      const text = squash(pdfText(leaveSlip.body));
+      expect(text).toContain('请假单');
+      expect(text).toContain(slip.data.employee);
+      expect(text).not.toContain('党员基本信息采集表');
+      expect(pdfFonts(leaveSlip.body).some((f) => f.name.includes('NotoSerifSC'))).toBe(false);
+    }
+  });
+});
