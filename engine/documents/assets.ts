@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { notFound } from '../http/errors.js';
+import type { ConfigCheck } from '../config/checks/types.js';
 import type { DocumentConfig } from './config.js';
 
 /**
@@ -24,7 +25,7 @@ const TYPES: Record<string, string> = {
 export interface Asset { body: Buffer; type: string }
 
 const engineRoot = fileURLToPath(new URL('../..', import.meta.url));
-const folders = new Map<string, string | null>();
+const folders = new Map<string, string>();
 
 /** The package's folder in the nearest node_modules above `start`. */
 function packageFolder(start: string, name: string): string | null {
@@ -42,8 +43,8 @@ function packageFolder(start: string, name: string): string | null {
  */
 export function assetFolder(appRoot: string, spec: string): string | null {
   const key = `${appRoot}\0${spec}`;
-  if (!folders.has(key)) {
-    let folder: string | null;
+  let folder = folders.get(key) ?? null;
+  if (!folder) {
     if (spec.startsWith('npm:')) {
       const name = spec.slice(4);
       folder = name.split('/').includes('..') ? null : packageFolder(appRoot, name) ?? packageFolder(engineRoot, name);
@@ -52,9 +53,10 @@ export function assetFolder(appRoot: string, spec: string): string | null {
       const inside = resolve(templates, spec);
       folder = inside.startsWith(templates + sep) && existsSync(inside) ? inside : null;
     }
-    folders.set(key, folder);
+    // Only found folders are kept: a package installed later is found then.
+    if (folder) folders.set(key, folder);
   }
-  return folders.get(key)!;
+  return folder;
 }
 
 /** `{name: url}` of a document's assets, for templates: `origin` '' for the preview, PRINT_ORIGIN for PDF. */
@@ -89,3 +91,18 @@ export function printAssets(appRoot: string, doc: DocumentConfig): (url: string)
     return readAsset(appRoot, doc, decodeURIComponent(name), rest.map(decodeURIComponent).join('/')).catch(() => null);
   };
 }
+
+/** Config check: every declared asset folder exists (npm run check, live reload). */
+export const documentAssetsCheck: ConfigCheck = (app) => {
+  const out: string[] = [];
+  for (const c of app.collections.values()) {
+    for (const [name, raw] of Object.entries<any>(c.documents ?? {})) {
+      for (const [asset, spec] of Object.entries<unknown>(raw?.assets ?? {})) {
+        const where = `app.json: collections.${c.name}.documents.${name}.assets.${asset}`;
+        if (!/^[\w-]+$/.test(asset) || typeof spec !== 'string') out.push(`${where}: 名称须为字母、数字、- 或 _，值须为字符串`);
+        else if (!assetFolder(app.root, spec)) out.push(`${where}: 找不到 ${spec}（npm 包未安装，或 templates/ 下没有该文件夹）`);
+      }
+    }
+  }
+  return out;
+};

@@ -1,6 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { fixtureApp } from '../helpers/paths.js';
+import { fixtureApp, repoRoot } from '../helpers/paths.js';
+import { checkApp } from '../../engine/config/checks/index.js';
 import { nodeId } from '../helpers/demo.js';
 import { closeBrowser } from '../../engine/documents/pdf.js';
 import { requireTools, fetchBinary, pdfText, pdfFonts, squash } from './tools.js';
@@ -43,6 +47,27 @@ describe('document assets', () => {
       const res = await fetch(base + path);
       expect(res.status, path).toBe(404);
       expect((await res.json()).error.code, path).toBe('not_found');
+    }
+  });
+});
+
+describe('document assets in the config check', () => {
+  it('names a declared asset that cannot be found', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'caiji-app-'));
+    try {
+      for (const dir of ['forms', 'templates', 'workflows']) cpSync(join(repoRoot, dir), join(app, dir), { recursive: true });
+      expect((await checkApp(app)).problems).toEqual([]); // npm: packages are found from the engine's node_modules too
+      const file = join(app, 'forms/app.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      manifest.collections.member.documents['member-sheet'].assets = { fonts: 'npm:@fontsource/no-such-font', logo: 'pictures' };
+      writeFileSync(file, JSON.stringify(manifest));
+      const { problems } = await checkApp(app);
+      expect(problems).toEqual([
+        'app.json: collections.member.documents.member-sheet.assets.fonts: 找不到 npm:@fontsource/no-such-font（npm 包未安装，或 templates/ 下没有该文件夹）',
+        'app.json: collections.member.documents.member-sheet.assets.logo: 找不到 pictures（npm 包未安装，或 templates/ 下没有该文件夹）',
+      ]);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
     }
   });
 });

@@ -4,13 +4,14 @@ import type { ConfigCheck } from './types.js';
 import { codeTablesCheck } from './code-tables.js';
 import { schemaRulesCheck } from './schema-rules.js';
 import { templatesCheck } from './templates.js';
+import { documentAssetsCheck } from '../../documents/assets.js';
 
 /**
  * The registry of config checks. Loading itself checks the manifest, the schemas against the
  * JSON Schema meta-schema (ajv compiles them strictly) and code-table references; these add the
  * rest. Other modules (workflows, documents) register theirs here.
  */
-export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, templatesCheck];
+export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, templatesCheck, documentAssetsCheck];
 
 export interface CheckResult {
   runtime?: AppRuntime;
