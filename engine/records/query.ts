@@ -4,6 +4,7 @@ import { pathUpperBound } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { Engine } from '../engine.js';
 import { badRequest, notFound } from '../http/errors.js';
+import { countUnder } from './stats.js';
 
 export interface ListQuery {
   node?: string;
@@ -26,6 +27,7 @@ export async function listRecords(engine: Engine, user: Principal, collection: s
   const filter = rt.permissions.readFilter(user, c.name);
   const where = ['collection = ?', filter.sql];
   const params: Param[] = [c.name, ...filter.params];
+  let counted: (() => Promise<number>) | null = null;
   if (query.node) {
     const node = await recordsTable.get(engine.db, query.node);
     if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
@@ -35,6 +37,11 @@ export async function listRecords(engine: Engine, user: Principal, collection: s
     } else {
       where.push('node_id = ?');
       params.push(node.id);
+    }
+    // The subtree counters know the total when the user reads the node's whole subtree and only
+    // the node and the state narrow the list: a COUNT would read every row of a big branch.
+    if (!query.q?.trim() && rt.permissions.onPath(user, 'read', node.path) && (query.deep || !c.isTree)) {
+      counted = () => countUnder(engine.db, rt.tree.name, node.id, c.name, query.state ?? null, !!query.deep);
     }
   }
   if (query.state) {
@@ -53,8 +60,8 @@ export async function listRecords(engine: Engine, user: Principal, collection: s
   if (after !== undefined && (!Number.isInteger(after) || after < 0)) throw badRequest('cursor 无效');
   const sql = where.join(' AND ');
   const page = await recordsTable.page(engine.db, sql, params, limit, after);
-  const total = await engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${sql}`, params);
-  return { ...page, total: total?.n ?? 0 };
+  const total = counted ? await counted() : (await engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${sql}`, params))?.n ?? 0;
+  return { ...page, total };
 }
 
 export type { StoredRecord };
