@@ -89,7 +89,7 @@ describe('subtree counters agree with a scan', () => {
     expect(closure?.n).toBe(0);
   });
 
-  it('list totals (read from the counters) equal a COUNT for every node: own, deep, by state, with and without full read rights', async () => {
+  it('list totals (read from the counters) equal a COUNT for every node: own, deep, by state, the tree collection; a search still counts', async () => {
     const nodes = await s.engine.db.all<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization'");
     const count = async (sql: string, p: unknown[]) => (await s.engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${sql}`, p as string[]))!.n;
     const upper = (path: string) => path.slice(0, -1) + '0';
