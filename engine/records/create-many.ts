@@ -40,12 +40,12 @@ export async function createMany(
   const nodeTitle = fieldTitle(c.schema, `/${field}`);
   const where = (i: number) => (opts.labels ? `${opts.labels[i]}：` : docs.length > 1 ? `第 ${i + 1} 条：` : '');
 
-  // Validation and completeness, as create() does (a valid non-legacy document holds no deprecated code).
+  // Validation and completeness, as create() does.
   const complete: boolean[] = [];
   docs.forEach((doc, i) => {
     const errors = validator.validate(doc, opts.legacy ? doc : undefined);
     if (errors.length) throw invalid(errors, `${where(i)}提交的数据有误`);
-    complete.push(opts.legacy ? validator.completenessErrors(doc).length === 0 : validator.missingEssentials(doc).length === 0);
+    complete.push(validator.completeOnceValid(doc));
   });
 
   // Nodes: each distinct node read once, checked to exist, be readable and writable.

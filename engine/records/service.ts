@@ -129,8 +129,9 @@ export class RecordService {
     return conflict(message, clash.fields.map((f) => ({ path: `/${f}`, message })), { code: 'duplicate' });
   }
 
+  /** Completeness of data that validate() has just passed. */
   private isComplete(c: Collection, data: Record<string, unknown>) {
-    return this.runtime().validator(c.name).completenessErrors(data).length === 0;
+    return this.runtime().validator(c.name).completeOnceValid(data);
   }
 
   /**

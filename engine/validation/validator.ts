@@ -18,6 +18,11 @@ export interface RecordValidator {
    * deprecated codes even if stored earlier (they must be re-entered before submission).
    */
   completenessErrors(data: Record<string, unknown>): FieldError[];
+  /**
+   * Whether data that has just passed validate() is complete: no essential field empty and no
+   * deprecated code kept. The same answer as completenessErrors() without validating again.
+   */
+  completeOnceValid(data: Record<string, unknown>): boolean;
 }
 
 const empty = (v: unknown) => v === undefined || v === null || v === '';
@@ -65,5 +70,8 @@ export function validatorFromCheck(check: SchemaCheck, schema: JsonSchema): Reco
       const seen = new Set<string>();
       return all.filter((e) => !seen.has(e.path + e.message) && !!seen.add(e.path + e.message));
     },
+    // What validate() passed stays valid against the stored data itself (previous = data only
+    // lets kept codes through), so only essentials and kept deprecated codes are left to check.
+    completeOnceValid: (data) => missingEssentials(data).length === 0 && deprecatedCodesIn(schema, data).length === 0,
   };
 }

@@ -50,6 +50,28 @@ describe('standalone (browser) validation module', () => {
     expect(member.v.validate(cases.lostNoDate)).toContainEqual({ path: '/lostDate', message: '「失联日期」为必填项' });
   });
 
+  it('completeOnceValid (used after a save passed) agrees with completenessErrors for every document a save lets through', () => {
+    const server = member.rt.validator('member');
+    const candidates = {
+      ...cases,
+      missingEssential: memberData('n1', { address: undefined, mobile: undefined }),
+      keptDeprecated: memberData('n1', { jobPosition: '011' }),
+    };
+    let checked = 0;
+    for (const [name, data] of Object.entries(candidates)) {
+      // A new record (no previous data) and a stored one kept as it was (previous = itself).
+      for (const previous of [undefined, data]) {
+        if (server.validate(data, previous as any).length) continue;
+        checked++;
+        expect(server.completeOnceValid(data as any), name).toBe(server.completenessErrors(data as any).length === 0);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+    expect(server.completeOnceValid(candidates.keptDeprecated as any)).toBe(false);
+    expect(server.completeOnceValid(candidates.missingEssential as any)).toBe(false);
+    expect(server.completeOnceValid(cases.valid as any)).toBe(true);
+  });
+
   it('derives the conditionally required fields from the same schema', () => {
     expect([...member.v.conditional].sort()).toEqual(['floatDestination', 'lostDate']);
     expect(member.v.requiredNow({ lost: true, floating: false })).toEqual(new Set(['orgId', 'name', 'lostDate']));
