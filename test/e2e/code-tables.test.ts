@@ -61,6 +61,16 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     expect(used.disabled).toBe(true);
     expect(used.why).toMatch(/条记录使用，不能删除/);
 
+    // A long table is edited by searching: only the matching rows stay, until the search is cleared.
+    await page.type('#code-edit-q', '农民工');
+    await page.waitForFunction(() => !document.querySelector('.code-editor tr[data-code="011"]'));
+    const found = await page.$$eval('.code-editor tbody tr[data-row]', (rows) => rows.map((r) => r.getAttribute('data-code')));
+    expect(found).toEqual(['0164', '0253']);
+    await shot(page, 'codes-edit-search');
+    await page.click('#code-edit-q', { count: 3 });
+    await page.keyboard.press('Backspace');
+    await page.waitForSelector('.code-editor tr[data-code="011"]');
+
     // A duplicate code is refused by the server and shown at its row.
     await clickText(page, 'button', '添加代码');
     const last = await page.$$eval('.code-editor tbody tr[data-row]', (rows) => rows.length - 1);

@@ -104,8 +104,7 @@ export class CodesPage extends LightElement {
     const t = this.current;
     if (!t) return html`<section class="panel"><p class="muted">正在加载…</p></section>`;
     if (this.draft) return this.editor(t, this.draft, notice);
-    const q = this.q.trim().toLowerCase();
-    const codes = q ? t.codes.filter((c) => c.code.toLowerCase().includes(q) || c.label.toLowerCase().includes(q)) : t.codes;
+    const codes = t.codes.filter(this.matcher());
     const label = (code: string) => t.codes.find((c) => c.code === code)?.label ?? '';
     return html`<section class="panel">${this.head(t)}${notice}
       ${this.saveMessage ? html`<p class="notice" role="status">${this.saveMessage}</p>` : nothing}
@@ -122,6 +121,12 @@ export class CodesPage extends LightElement {
           <td>${c.note ?? ''}</td>
         </tr>`)}</tbody>
       </table></div></section>`;
+  }
+
+  /** The search box's test: code or name contains what was typed (everything when it is empty). */
+  private matcher(): (c: CodeEntry) => boolean {
+    const q = this.q.trim().toLowerCase();
+    return (c) => !q || c.code.toLowerCase().includes(q) || c.label.toLowerCase().includes(q);
   }
 
   // ——— editing ———
@@ -206,13 +211,18 @@ export class CodesPage extends LightElement {
     const current = rows.filter((r) => !r.entry.deprecated && r.entry.code.trim());
     const general = this.saveErrors.filter((e) => this.rowOf(e.path) === null);
     const usage = this.usage;
+    // Long tables are edited by searching; added rows and rows with errors stay in sight.
+    const matches = this.matcher();
+    const shown = new Set(rows.flatMap((r, i) => (r.added || matches(r.entry) || this.saveErrors.some((e) => this.rowOf(e.path) === i) ? [i] : [])));
     return html`<section class="panel code-editor">${this.head(t)}${notice}
       <p class="hint">停用的代码在已有记录上仍然显示（标记为已停用），新录入只能选择现行代码；被记录使用的代码不能删除，请停用并指定替代代码。保存后表单即刻使用新的代码表。</p>
       ${general.map((e) => html`<p class="form-error" role="alert">${e.message}</p>`)}
+      <div class="filters"><label for="code-edit-q">查找</label><input id="code-edit-q" type="search" placeholder="代码或名称" .value=${this.q}
+        @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}><span class="muted">显示 ${shown.size} / ${rows.length} 项（新加的和有错误的行总是显示）</span></div>
       <div class="table-wrap"><table class="data-table edit-table">
         <thead><tr><th scope="col">序号</th><th scope="col">代码</th><th scope="col">名称</th>${tree ? html`<th scope="col">上级代码</th>` : nothing}<th scope="col">停用</th><th scope="col">替代代码</th>
           <th scope="col">待核实</th><th scope="col">说明</th>${usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">操作</th></tr></thead>
-        <tbody>${rows.map((r, i) => this.editRow(r, i, current, usage, tree))}</tbody>
+        <tbody>${rows.map((r, i) => (shown.has(i) ? this.editRow(r, i, current, usage, tree) : nothing))}</tbody>
       </table></div>
       <div class="toolbar"><button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.add()}>添加代码</button>
         <span class="spacer"></span>
@@ -234,7 +244,7 @@ export class CodesPage extends LightElement {
         <td class="num">${i + 1}</td>
         <td>${r.added ? html`<input id=${id('code')} class="code-input" aria-label=${`第${i + 1}行代码`} .value=${c.code} aria-invalid=${errAt('code') ? 'true' : 'false'}
             @input=${(e: Event) => this.change(i, { code: (e.target as HTMLInputElement).value })}>` : html`<code>${c.code}</code>`}</td>
-        <td><input id=${id('label')} aria-label=${`${name} 名称`} .value=${c.label} aria-invalid=${errAt('label') ? 'true' : 'false'}
+        <td><input id=${id('label')} class="label-input" aria-label=${`${name} 名称`} .value=${c.label} aria-invalid=${errAt('label') ? 'true' : 'false'}
             @input=${(e: Event) => this.change(i, { label: (e.target as HTMLInputElement).value })}></td>
         ${tree ? html`<td>${r.added ? html`<select id=${id('parent')} aria-label=${`${name} 上级代码`} aria-invalid=${errAt('parent') ? 'true' : 'false'}
             @change=${(e: Event) => this.change(i, { parent: (e.target as HTMLSelectElement).value || undefined })}>
@@ -252,7 +262,7 @@ export class CodesPage extends LightElement {
           </select>` : html`<span class="muted">—</span>`}</td>
         <td><label class="inline"><input type="checkbox" id=${id('provisional')} .checked=${!!c.provisional}
             @change=${(e: Event) => this.change(i, { provisional: (e.target as HTMLInputElement).checked || undefined })}>待核实</label></td>
-        <td><input id=${id('note')} aria-label=${`${name} 说明`} .value=${c.note ?? ''} placeholder=${c.provisional ? '如：代码待官方代码表核实' : ''}
+        <td><input id=${id('note')} class="note-input" aria-label=${`${name} 说明`} .value=${c.note ?? ''} placeholder=${c.provisional ? '如：代码待官方代码表核实' : ''}
             @input=${(e: Event) => this.change(i, { note: (e.target as HTMLInputElement).value })}></td>
         ${usage ? html`<td class="num">${used}</td>` : nothing}
         <td>${used
