@@ -93,10 +93,10 @@ class Connection implements Queryable {
 }
 
 /**
- * One SQLite file behind two connections: writes go through a single writer connection, one
- * transaction at a time (an async mutex, since sqlite3 shares one connection between all
- * callers); plain reads use a second connection, which in WAL mode sees only committed data and
- * never waits for a writer.
+ * One SQLite file behind three connections: writes go through a single writer connection, one
+ * transaction or statement at a time (an async mutex, since sqlite3 shares one connection between
+ * all callers); plain reads use a second connection, which in WAL mode sees only committed data
+ * and never waits for a writer; a third copies the write-ahead log back (Checkpointer).
  */
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
