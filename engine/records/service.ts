@@ -116,8 +116,11 @@ export class RecordService {
     if (errors.length) throw invalid(errors);
   }
 
-  /** The 409 for a write the database refused (unique key taken, version or parent node changed meanwhile). */
-  private async refused(err: unknown, db: Queryable, c: Collection, data: Record<string, unknown>, id: string): Promise<unknown> {
+  /**
+   * The answer to a failed record write: a refusal by the database (unique key taken, version or
+   * parent node changed meanwhile) becomes a 409 naming the field; any other error is returned as is.
+   */
+  async refused(err: unknown, db: Queryable, c: Collection, data: Record<string, unknown>, id: string): Promise<unknown> {
     if (!(err instanceof RecordWriteRefused)) return err;
     if (err.reason === 'stale') return conflict(`该${c.title}已被他人修改，请刷新后重试`);
     if (err.reason === 'node_changed') return conflict(`所属${this.runtime().tree.title}刚被他人移动或删除，请刷新后重试`);

@@ -5,6 +5,8 @@ import { newId } from './records.js';
 import { authEpoch } from './auth-epoch.js';
 
 export const SESSION_HOURS = 12;
+/** A user's grants joined to their nodes, whose current paths they carry (paths change when a subtree moves). */
+const GRANTS_OF = 'FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = ?';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 export interface UserRow {
@@ -35,7 +37,7 @@ export const users = {
 
   /** Grants with their nodes' current paths (paths change when a subtree moves). */
   grants(db: Queryable, userId: string): Promise<Grant[]> {
-    return db.all<Grant>('SELECT g.role AS role, g.node_id AS nodeId, r.path AS path FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = ? ORDER BY r.path', [userId]);
+    return db.all<Grant>(`SELECT g.role AS role, g.node_id AS nodeId, r.path AS path ${GRANTS_OF} ORDER BY r.path`, [userId]);
   },
 
   /** Starts a session; returns the cookie token (only its hash is stored) and the CSRF token. */
@@ -73,7 +75,7 @@ export const users = {
     const s = await db.get<UserRow & { sid: string; csrf: string; expires_at: string; grants: string }>(
       `SELECT u.*, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
          (SELECT json_group_array(json_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path)
-            FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = u.id) AS grants
+            ${GRANTS_OF.replace('?', 'u.id')}) AS grants
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`,
       [sha256(token), new Date().toISOString()],
     );

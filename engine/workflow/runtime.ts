@@ -8,10 +8,10 @@ import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
 import { diffFields } from '../storage/audit.js';
-import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
+import { recordWrites } from '../storage/record-writes.js';
 import { changedKeys, type Actor } from '../records/service.js';
 import type { Collection } from '../config/types.js';
-import { HttpError, badRequest, conflict, invalid } from '../http/errors.js';
+import { HttpError, badRequest, invalid } from '../http/errors.js';
 import { toFieldErrors } from '../validation/messages.js';
 import { effectActions, type EffectScope } from './actions.js';
 import { buildEnv, persistContext, snapshotOf, stateOf } from './env.js';
@@ -103,8 +103,7 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
       action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
     });
   } catch (err) {
-    if (!(err instanceof RecordWriteRefused)) throw err;
-    throw conflict(err.reason === 'duplicate' ? `${c.title}的唯一标识与另一条记录重复` : `该${c.title}已被他人修改，请刷新后重试`);
+    throw await engine.records.refused(err, tx, c, data, id);
   }
   return after;
 }
