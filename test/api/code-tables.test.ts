@@ -63,7 +63,9 @@ describe('code-table changes at run time', () => {
     const edited = { ...t, codes: [...t.codes, { code: '0199', label: '测试新增岗位' }] };
     const res = await cfg.put('/api/codes/job-position', edited, t.version);
     expect(res.status).toBe(200);
-    // Every API answer tells clients the config changed, so open forms refetch their schema.
+    // Every API answer tells clients the config changed, so open forms refetch their schema;
+    // the answer to the change itself already does.
+    expect(Number(res.headers.get('x-config-generation'))).toBe(generation + 1);
     expect(Number((await admin.get('/api/me')).headers.get('x-config-generation'))).toBe(generation + 1);
     expect(res.body.version).toBe(t.version + 1);
     const form = await admin.get('/api/forms/member');
