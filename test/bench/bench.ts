@@ -20,7 +20,7 @@ import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
-import { rss, serverCpuPerRequest, throughput } from './load.js';
+import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const IMPORT_ROWS = Number(arg('import-rows', '10000'));
@@ -179,10 +179,9 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
     add('  GET /api/tree/:root (node + 16 children with figures, p50)', ms(treeHttp), `${ms(constant)} constant route`, (treeHttp / constant).toFixed(1), '–', null);
 
     let seq = 10_000_000 + Math.floor(Math.random() * 200_000_000);
-    const saveReq = async () => {
-      const res = await branch.post('/api/records/member', memberDoc(node, seq++));
-      if (res.status !== 201 && res.status !== 409) throw new Error(`save: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-    };
+    // Documents prepared before the clock runs, as a load generator replays its requests.
+    const saveReq = preparedPoster(`${base}/api/records/member`, branch,
+      Array.from({ length: 40_000 }, () => JSON.stringify(memberDoc(node, seq++))), [201]);
     // Steady state, as for the constant route the lists above already warmed: the first few
     // thousand saves still compile (validator, write path, JSON of the answer).
     await throughput(4, 3, saveReq);

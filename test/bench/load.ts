@@ -28,3 +28,20 @@ export async function serverCpuPerRequest(pid: number, n: number, conc: number, 
   await Promise.all(Array.from({ length: conc }, async () => { for (let i = 0; i < n / conc; i++) await fn(); }));
   return (cpuMs(pid) - before) / n;
 }
+
+/**
+ * A load generator's request: POSTs the next of `bodies` (JSON prepared beforehand) with the
+ * session's cookie and CSRF token and reads the answer as text, checking only its status. The
+ * client side of a save then costs what the constant route's `fetch` costs, so the throughput
+ * ratio weighs the server's work, not the benchmark's own document building and answer parsing.
+ */
+export function preparedPoster(url: string, session: { cookie: string; csrf: string }, bodies: string[], ok: number[]): () => Promise<void> {
+  const headers = { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf };
+  let next = 0;
+  return async () => {
+    if (next >= bodies.length) throw new Error(`prepared requests used up (${bodies.length}): prepare more`);
+    const res = await fetch(url, { method: 'POST', headers, body: bodies[next++] });
+    const text = await res.text();
+    if (!ok.includes(res.status)) throw new Error(`POST ${url}: ${res.status} ${text.slice(0, 300)}`);
+  };
+}

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc } from './generate.js';
-import { serverCpuPerRequest, throughput } from './load.js';
+import { preparedPoster, serverCpuPerRequest, throughput } from './load.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const dbFile = join(mkdtempSync(join(tmpdir(), 'caiji-save-')), 'db.sqlite');
@@ -29,10 +29,8 @@ const node = (await branch.get('/api/tree')).body.roots[0].id;
 const clients = Number(arg('clients', '4'));
 
 let seq = 10_000_000 + Math.floor(Math.random() * 200_000_000);
-const save = async () => {
-  const res = await branch.post('/api/records/member', memberDoc(node, seq++));
-  if (res.status !== 201) throw new Error(`save: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-};
+const save = preparedPoster(`${base}/api/records/member`, branch,
+  Array.from({ length: 30_000 + Number(arg('only-save', '0')) }, () => JSON.stringify(memberDoc(node, seq++))), [201]);
 const constant = () => fetch(`${base}/bench/constant`).then((r) => r.text()).then(() => undefined);
 
 /** CPU time per thread of the server so far, ms, by "tid:name". */
