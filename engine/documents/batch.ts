@@ -17,9 +17,9 @@ export function chunkSize(total: number): number {
  * part while later ones print. `progress` hears the number of sheets printed after each part
  * (it only grows). After a failure no further chunk starts; every later part fails with it.
  */
-export function printInParallel(
-  total: number, print: (from: number, to: number) => Promise<Buffer>, progress: (done: number) => void,
-): Promise<Buffer>[] {
+export function printInParallel<T>(
+  total: number, print: (from: number, to: number) => Promise<T>, progress: (done: number) => void,
+): Promise<T>[] {
   const size = chunkSize(total);
   let free = PAGES;
   const queue: (() => void)[] = [];
@@ -27,7 +27,7 @@ export function printInParallel(
   const release = () => { const next = queue.shift(); if (next) next(); else free++; };
   let failure: unknown;
   let done = 0;
-  const parts: Promise<Buffer>[] = [];
+  const parts: Promise<T>[] = [];
   for (let from = 0; from < total; from += size) {
     const to = Math.min(total, from + size);
     parts.push(turn().then(async () => {

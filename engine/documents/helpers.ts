@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { CodeTable } from '../config/types.js';
 import { dateParts } from './context.js';
+import { slotMarkup } from './slots.js';
 
 /** Handlebars' options object: the last argument of every helper call. */
 const isOptions = (x: unknown) => !!x && typeof x === 'object' && 'hash' in (x as object) && 'data' in (x as object);
@@ -19,6 +20,7 @@ export const UNCHECKED = '□';
  * - `label "table" code` → a code's label from a code table
  * - `slice list start [end]`, `first list`, `count list`, `add a b`, `join list ", "`
  * - `blank value n` → the value, or n full-width underscores (a line to write on)
+ * - `{{#slot}}…{{/slot}}` marks a sheet's values: a batch draws the rest once (slots.ts, overlay.ts)
  */
 export function createHandlebars(codes: Map<string, CodeTable>): typeof Handlebars {
   const hb = Handlebars.create();
@@ -54,5 +56,8 @@ export function createHandlebars(codes: Map<string, CodeTable>): typeof Handleba
   hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
   hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.map(str).join(typeof sep === 'string' ? sep : '、') : ''));
   hb.registerHelper('blank', (value: unknown, n: unknown) => (present(value) ? str(value) : '＿'.repeat(Number(n) || 6)));
+  hb.registerHelper('slot', function (this: unknown, options: Handlebars.HelperOptions) {
+    return new hb.SafeString(slotMarkup(options.fn(this)));
+  });
   return hb;
 }

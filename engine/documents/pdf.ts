@@ -1,4 +1,5 @@
 import { HttpError } from '../http/errors.js';
+import type { Page } from 'puppeteer-core';
 import { withWarmPage, type AssetServer, type WarmPage } from './page-pool.js';
 
 export { closeBrowser } from './browser.js';
@@ -30,48 +31,72 @@ const FILL = `async (html) => {
   await document.fonts.ready;
 }`;
 
+/** A whole HTML document cut around its body's content: `head` + body + `tail` is the document again. */
+export interface Framed { head: string; body: string; tail: string }
+
+/** Cuts a document at its body's content; null when it has no <body>…</body>. */
+export function splitBody(html: string): Framed | null {
+  const open = html.search(/<body[\s>]/i);
+  const start = open < 0 ? -1 : html.indexOf('>', open) + 1;
+  const end = html.lastIndexOf('</body>');
+  if (start <= 0 || end < start) return null;
+  return { head: html.slice(0, start), body: html.slice(start, end), tail: html.slice(end) };
+}
+
+/** Replaces the page's body content with `body` (fonts it needs loaded first: FILL). */
+export const fillBody = (page: Page, body: string) => page.evaluate(`(${FILL})(${JSON.stringify(body)})`);
+
 /**
  * Puts `html` into the page. The rest of the document (head, styles, font declarations) is
  * loaded only when it differs from what the page holds, so the same template again (the usual
  * case) keeps its stylesheets parsed and its fonts decoded; the body is always filled by FILL.
  */
 async function load(warm: WarmPage, html: string): Promise<void> {
-  const open = html.search(/<body[\s>]/i);
-  const start = open < 0 ? -1 : html.indexOf('>', open) + 1;
-  const end = html.lastIndexOf('</body>');
-  if (start <= 0 || end < start) {
+  const framed = splitBody(html);
+  if (!framed) {
     warm.frame = null;
     await warm.page.setContent(html, { waitUntil: 'load', timeout: 60_000 });
     await warm.page.evaluate(`(${FILL})(document.body.innerHTML)`);
     return;
   }
-  const frame = html.slice(0, start) + html.slice(end);
+  const frame = framed.head + framed.tail;
   if (frame !== warm.frame) {
     warm.frame = null;
     await warm.page.setContent(frame, { waitUntil: 'load', timeout: 60_000 });
     warm.frame = frame;
   }
-  await warm.page.evaluate(`(${FILL})(${JSON.stringify(html.slice(start, end))})`);
+  await fillBody(warm.page, framed.body);
+}
+
+/** Prints what the page shows (A4 unless the document's CSS @page says otherwise). */
+export async function printPage(page: Page): Promise<Buffer> {
+  // Untagged: the structure tree costs ~40 % of the print and quadruples the file, and
+  // nothing reads it (text extraction works without it).
+  const pdf = await page.pdf({
+    format: 'A4', printBackground: true, preferCSSPageSize: true, tagged: false, outline: false,
+    waitForFonts: false, timeout: 300_000,
+  });
+  return Buffer.from(pdf);
 }
 
 /**
- * Prints a self-contained HTML document to PDF (A4 unless the document's CSS @page says
- * otherwise). Scripts are off; the only requests answered are `assets` (the document's fonts).
+ * Loads `html` into a warm page and runs `work` on it (measure, print). Scripts are off; the
+ * only requests answered are `assets` (the document's fonts). Failures become 500 pdf_failed.
  */
-export function htmlToPdf(html: string, assets: AssetServer | null = null): Promise<Buffer> {
+export function onLoadedPage<T>(html: string, assets: AssetServer | null, work: (page: Page) => Promise<T>): Promise<T> {
   return withWarmPage(assets, async (warm) => {
     try {
       await load(warm, html);
-      // Untagged: the structure tree costs ~40 % of the print and quadruples the file, and
-      // nothing reads it (text extraction works without it).
-      const pdf = await warm.page.pdf({
-        format: 'A4', printBackground: true, preferCSSPageSize: true, tagged: false, outline: false,
-        waitForFonts: false, timeout: 300_000,
-      });
-      return Buffer.from(pdf);
+      return await work(warm.page);
     } catch (err) {
       if (err instanceof HttpError) throw err;
       throw new HttpError(500, 'pdf_failed', `生成 PDF 失败：${(err as Error).message.split('\n')[0]}`);
     }
   });
 }
+
+/**
+ * Prints a self-contained HTML document to PDF (A4 unless the document's CSS @page says
+ * otherwise). Scripts are off; the only requests answered are `assets` (the document's fonts).
+ */
+export const htmlToPdf = (html: string, assets: AssetServer | null = null): Promise<Buffer> => onLoadedPage(html, assets, printPage);

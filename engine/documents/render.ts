@@ -5,9 +5,11 @@ import type { StoredRecord } from '../storage/records.js';
 import { actorOf } from '../records/service.js';
 import { notFound } from '../http/errors.js';
 import { documentConfig, requireFormat, type DocumentConfig } from './config.js';
-import { ContextBuilder } from './context.js';
+import { ContextBuilder, type SheetContext } from './context.js';
 import { renderHtml } from './html.js';
-import { htmlToPdf } from './pdf.js';
+import { htmlToPdf, splitBody } from './pdf.js';
+import { planOverlay, printOverlay } from './overlay.js';
+import { SLOT_TAG } from './slots.js';
 import { renderXlsx } from './xlsx.js';
 import { mergePdfs } from './merge.js';
 import { printAssets, PRINT_ORIGIN } from './assets.js';
@@ -55,7 +57,10 @@ export async function renderRecordDocument(engine: Engine, user: Principal, coll
 
 /**
  * One PDF for many records, one sheet each, printed in chunks on all warm pages at once and
- * merged in record order; `progress` hears the number of records done after every chunk.
+ * merged in record order; `progress` hears the number of records done after every chunk. A
+ * template that marks its values with slots has each distinct form printed once and per sheet
+ * only the values (overlay.ts); each sheet is then rendered on its own, so such a template must
+ * not depend on the other sheets of the batch.
  */
 export async function renderBatchPdf(
   engine: Engine, user: Principal, c: Collection, doc: DocumentConfig, records: StoredRecord[],
@@ -63,9 +68,29 @@ export async function renderBatchPdf(
 ): Promise<Buffer> {
   const builder = new ContextBuilder(engine, user, doc);
   const assets = printAssets(engine.appRoot, doc);
+  const overlay = records.length > 1 ? await overlayOf(engine, doc, records.map((r) => () => builder.build(c, r))) : null;
+  if (overlay) return printOverlay(overlay.frame, overlay.plan, assets, progress);
   return mergePdfs(printInParallel(records.length, async (from, to) => {
     const sheets = [];
     for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));
     return htmlToPdf(renderHtml(engine, doc, sheets, PRINT_ORIGIN), assets);
   }, progress));
+}
+
+/**
+ * The overlay plan of a batch, or null when the template has no slots (tried on the first
+ * sheet), the sheets' documents differ around their bodies, or no form is shared.
+ */
+async function overlayOf(engine: Engine, doc: DocumentConfig, contexts: (() => Promise<SheetContext>)[]) {
+  const sheet = async (i: number) => splitBody(renderHtml(engine, doc, [await contexts[i]()], PRINT_ORIGIN));
+  const first = await sheet(0);
+  if (!first || !first.body.includes(`<${SLOT_TAG}>`)) return null;
+  const bodies = [first.body];
+  for (let i = 1; i < contexts.length; i++) {
+    const next = await sheet(i);
+    if (!next || next.head !== first.head || next.tail !== first.tail) return null;
+    bodies.push(next.body);
+  }
+  const plan = planOverlay(bodies);
+  return plan && { frame: first, plan };
 }

@@ -1,0 +1,115 @@
+import type { Page } from 'puppeteer-core';
+import type { AssetServer } from './page-pool.js';
+import { onLoadedPage, printPage } from './pdf.js';
+import { SLOT_TAG } from './slots.js';
+
+/** Where a slot's values go on its sheet, as the form's own layout put its box. */
+export interface SlotBox {
+  /** The box's content area, in CSS px from the sheet's top left corner. */
+  x: number; y: number; w: number; h: number;
+  /** Where the lines sit in the box's height (a table cell's vertical-align; else the top). */
+  align: 'start' | 'center' | 'end';
+  /** The text properties the values inherit there, as CSS declarations. */
+  text: string;
+}
+
+/** A form (one skeleton) laid out: the sheet's size and every slot's box, in slot order. */
+export interface FormLayout { width: number; height: number; slots: SlotBox[] }
+
+/** Comment put before each skeleton, so the page finds the sheets' roots. */
+const MARK = 'print-form';
+
+/** Inherited text properties copied onto a slot's values (line-height apart: a number must stay one). */
+const TEXT = [
+  'color', 'direction', 'font-family', 'font-feature-settings', 'font-kerning', 'font-size', 'font-size-adjust',
+  'font-stretch', 'font-style', 'font-variant', 'font-variation-settings', 'font-weight', 'hyphens', 'letter-spacing',
+  'line-break', 'overflow-wrap', 'print-color-adjust', 'tab-size', 'text-align', 'text-align-last', 'text-indent',
+  'text-rendering', 'text-shadow', 'text-transform', 'visibility', 'white-space', 'word-break', 'word-spacing',
+  '-webkit-text-stroke-color', '-webkit-text-stroke-width', '-webkit-text-fill-color',
+];
+
+/**
+ * Run in the page after the forms were printed: for each sheet root (the element after a MARK
+ * comment), every slot's box relative to the root. A form is refused (null) when its slots are
+ * not the ones the server cut out, or a slot's box could change with its content or is drawn
+ * transformed or translucent: its sheets then print whole. Table cells are measured with probes
+ * (their collapsed borders are not in the computed style) at vertical-align top and then bottom,
+ * two layouts for all forms at once; the page is refilled before its next use.
+ */
+const MEASURE = `(counts) => {
+  const roots = [];
+  for (const n of document.body.childNodes) {
+    if (n.nodeType !== 8 || n.data !== ${JSON.stringify(MARK)}) continue;
+    let e = n.nextSibling;
+    while (e && e.nodeType !== 1) e = e.nextSibling;
+    roots.push(e);
+  }
+  const TEXT = ${JSON.stringify(TEXT)};
+  const BOXES = ['block', 'inline-block', 'table-cell', 'flow-root', 'list-item'];
+  const px = (v) => parseFloat(v) || 0;
+  const plain = (el, root) => {
+    for (let a = el; a && a !== root.parentElement; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.transform !== 'none' || cs.opacity !== '1' || cs.filter !== 'none' || cs.mixBlendMode !== 'normal' || cs.writingMode !== 'horizontal-tb') return false;
+    }
+    return true;
+  };
+  const forms = roots.map((root, i) => {
+    if (!root) return null;
+    const slots = [...root.querySelectorAll(${JSON.stringify(SLOT_TAG)})];
+    if (slots.length !== counts[i]) return null;
+    const r = root.getBoundingClientRect();
+    const boxes = [];
+    for (const slot of slots) {
+      const box = slot.parentElement;
+      const cs = getComputedStyle(box);
+      if (!BOXES.includes(cs.display) || !plain(box, root)) return null;
+      const sc = getComputedStyle(slot);
+      const lh = slot.computedStyleMap().get('line-height');
+      const text = TEXT.map((p) => p + ':' + sc.getPropertyValue(p)).join(';')
+        + ';line-height:' + (lh && lh.unit === 'number' ? lh.value : sc.lineHeight);
+      const b = box.getBoundingClientRect();
+      const cell = cs.display === 'table-cell';
+      const align = cell && cs.verticalAlign === 'middle' ? 'center' : cell && cs.verticalAlign === 'bottom' ? 'end' : 'start';
+      boxes.push({ box, cell, text, align, x: b.left + px(cs.borderLeftWidth) + px(cs.paddingLeft) - r.left,
+        y: b.top + px(cs.borderTopWidth) + px(cs.paddingTop) - r.top,
+        w: b.width - px(cs.borderLeftWidth) - px(cs.borderRightWidth) - px(cs.paddingLeft) - px(cs.paddingRight),
+        h: b.height - px(cs.borderTopWidth) - px(cs.borderBottomWidth) - px(cs.paddingTop) - px(cs.paddingBottom) });
+    }
+    return { root, r, boxes };
+  });
+  const cells = forms.flatMap((f) => (f ? f.boxes.filter((b) => b.cell).map((b) => ({ b, r: f.r })) : []));
+  const probe = ({ b }, align, first) => {
+    b.box.style.verticalAlign = align;
+    const p = document.createElement('div');
+    p.style.cssText = 'display:block;height:0;margin:0;padding:0;border:0';
+    if (first) b.box.prepend(p); else b.box.append(p);
+    return p;
+  };
+  const tops = cells.map((c) => probe(c, 'top', true));
+  tops.forEach((p, i) => {
+    const { b, r } = cells[i], q = p.getBoundingClientRect();
+    b.x = q.left - r.left; b.w = q.width; b.y = q.top - r.top;
+  });
+  tops.forEach((p) => p.remove());
+  const bottoms = cells.map((c) => probe(c, 'bottom', false));
+  bottoms.forEach((p, i) => { const { b, r } = cells[i]; b.h = p.getBoundingClientRect().top - r.top - b.y; });
+  bottoms.forEach((p) => p.remove());
+  return forms.map((f) => f && { width: f.r.width, height: f.r.height,
+    slots: f.boxes.map(({ x, y, w, h, align, text }) => ({ x, y, w, h, align, text })) });
+}`;
+
+/**
+ * Prints each skeleton as one page of a PDF (the blank forms, in order) and measures their slots.
+ * `head` and `tail` are the template's document around the body; `counts` the slots of each.
+ */
+export function printForms(
+  head: string, tail: string, skeletons: string[], counts: number[], assets: AssetServer | null,
+): Promise<{ pdf: Buffer; layouts: (FormLayout | null)[] }> {
+  const html = head + skeletons.map((s) => `<!--${MARK}-->${s}`).join('') + tail;
+  return onLoadedPage(html, assets, async (page: Page) => {
+    const pdf = await printPage(page);
+    const layouts = await page.evaluate(`(${MEASURE})(${JSON.stringify(counts)})`) as (FormLayout | null)[];
+    return { pdf, layouts };
+  });
+}
