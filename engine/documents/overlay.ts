@@ -1,45 +1,51 @@
 import { loadPdfLib } from '../lazy-modules.js';
 import type { AssetServer } from './page-pool.js';
-import { fillBody, onLoadedPage, printPage, type Framed } from './pdf.js';
-import { splitSlots } from './slots.js';
-import { printForms } from './form-layer.js';
+import { fillBody, htmlToPdf, onLoadedPage, printPage, splitBody, type Framed } from './pdf.js';
+import { SLOT_TAG, splitSlots } from './slots.js';
+import { printForms, type FormLayout } from './form-layer.js';
 import { valuesBody, OVERFLOWING, type PlannedSheet } from './values-page.js';
 import { mergePdfs, type PrintedPart } from './merge.js';
-import { printInParallel } from './batch.js';
+import { chunkSize, printInParallel } from './batch.js';
 
-/** More distinct forms than this in one batch: the rarer ones print whole (each costs a page print). */
+/** More distinct forms than this: the rarer ones print whole (each costs a page print). */
 const MAX_FORMS = 64;
 
-/** A batch cut into shared forms: each sheet's plan, and the skeletons (with their slot counts) to print once. */
-export interface OverlayPlan { sheets: PlannedSheet[]; skeletons: string[]; counts: number[] }
-
-/**
- * Groups sheets by skeleton. A form shared by at least two sheets is printed once and those
- * sheets print only their values; any other sheet prints whole. Null when no form is shared
- * (a template without slots, or every sheet different): the batch prints the classic way.
- */
-export function planOverlay(bodies: string[]): OverlayPlan | null {
-  const cut = bodies.map(splitSlots);
-  const uses = new Map<string, number>();
-  for (const c of cut) if (c) uses.set(c.skeleton, (uses.get(c.skeleton) ?? 0) + 1);
-  const shared = [...uses].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]).slice(0, MAX_FORMS).map(([s]) => s);
-  if (!shared.length) return null;
-  const index = new Map(shared.map((s, k) => [s, k]));
-  const counts = new Array<number>(shared.length).fill(0);
-  const sheets = bodies.map((whole, i): PlannedSheet => {
-    const k = cut[i] ? index.get(cut[i]!.skeleton) : undefined;
-    if (k === undefined) return { whole, form: null, contents: [] };
-    counts[k] = cut[i]!.contents.length;
-    return { whole, form: k, contents: cut[i]!.contents };
-  });
-  return { sheets, skeletons: shared, counts };
+/** The sheets of a batch as the template renders them. */
+export interface BatchSource {
+  total: number;
+  /** Sheets [from, to), each rendered on its own: a whole document per sheet. */
+  each(from: number, to: number): Promise<string[]>;
+  /** Sheets [from, to) rendered together: one document (the classic print). */
+  together(from: number, to: number): Promise<string>;
 }
 
 /**
- * Prints sheets [from, to) of the plan: values over their forms, any sheet whose value does not
- * fit its box (OVERFLOWING) whole instead, in the same print.
+ * The skeletons shared by at least two of `sheets` (most used first): the forms to print once.
+ * None for a template without slots.
  */
-function printValues(frame: Framed, plan: PlannedSheet[], layouts: Parameters<typeof valuesBody>[1], assets: AssetServer | null): Promise<PrintedPart> {
+export function sharedForms(sheets: Framed[]): string[] {
+  const uses = new Map<string, number>();
+  for (const s of sheets) {
+    const cut = splitSlots(s.body);
+    if (cut) uses.set(cut.skeleton, (uses.get(cut.skeleton) ?? 0) + 1);
+  }
+  return [...uses].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]).slice(0, MAX_FORMS).map(([s]) => s);
+}
+
+/** Each sheet over its form when one was printed for its skeleton, else whole. */
+export function planSheets(sheets: Framed[], forms: Map<string, { index: number; layout: FormLayout }>): PlannedSheet[] {
+  return sheets.map((s) => {
+    const cut = splitSlots(s.body);
+    const form = cut && forms.get(cut.skeleton);
+    return form ? { whole: s.body, form: form.index, contents: cut.contents } : { whole: s.body, form: null, contents: [] };
+  });
+}
+
+/**
+ * Prints planned sheets: values over their forms, any sheet whose value does not fit its box
+ * (OVERFLOWING) whole instead, in the same print.
+ */
+function printValues(frame: Framed, plan: PlannedSheet[], layouts: (FormLayout | null)[], assets: AssetServer | null): Promise<PrintedPart> {
   return onLoadedPage(frame.head + valuesBody(plan, layouts) + frame.tail, assets, async (page) => {
     const overflowing = await page.evaluate(`(${OVERFLOWING})()`) as number[];
     if (overflowing.length) {
@@ -51,18 +57,33 @@ function printValues(frame: Framed, plan: PlannedSheet[], layouts: Parameters<ty
 }
 
 /**
- * One PDF of the planned sheets: the shared forms printed and measured once, then the values
- * printed in chunks on all warm pages and merged over the forms while later chunks print.
- * `frame` is the template's document around one sheet (every sheet's is the same).
+ * One PDF of a batch whose template marks its values with slots. The forms are the skeletons
+ * shared within the first chunk, printed and measured once; then each chunk is rendered while
+ * others print, its sheets printed as values over their forms (or whole), and merged over the
+ * forms in order. Null when the template has no slots or the first chunk shares no form: the
+ * caller prints the classic way.
  */
-export async function printOverlay(
-  frame: Framed, plan: OverlayPlan, assets: AssetServer | null, progress: (done: number) => void,
-): Promise<Buffer> {
-  const { pdf, layouts } = await printForms(frame.head, frame.tail, plan.skeletons, plan.counts, assets);
+export async function printOverlay(src: BatchSource, assets: AssetServer | null, progress: (done: number) => void): Promise<Buffer | null> {
+  const firstTo = Math.min(src.total, chunkSize(src.total));
+  const first = (await src.each(0, firstTo)).map(splitBody);
+  const frame = first[0];
+  if (!frame || !frame.body.includes(`<${SLOT_TAG}>`)) return null;
+  const sameFrame = (sheets: (Framed | null)[]): sheets is Framed[] => sheets.every((s) => s && s.head === frame.head && s.tail === frame.tail);
+  const skeletons = sameFrame(first) ? sharedForms(first) : [];
+  if (!skeletons.length) return null;
+  const counts = skeletons.map((s) => splitSlots(s)!.contents.length);
+  const printed = await printForms(frame.head, frame.tail, skeletons, counts, assets);
   const { PDFDocument } = await loadPdfLib();
-  const forms = await PDFDocument.load(pdf, { updateMetadata: false });
-  // A form that took more or less than a page cannot be told apart from the next: all print whole.
-  const usable = forms.getPageCount() === plan.skeletons.length;
-  const sheets = plan.sheets.map((s) => (s.form !== null && usable && layouts[s.form] ? s : { ...s, form: null }));
-  return mergePdfs(printInParallel(sheets.length, (from, to) => printValues(frame, sheets.slice(from, to), layouts, assets), progress), forms);
+  const formsPdf = await PDFDocument.load(printed.pdf, { updateMetadata: false });
+  // A form that took more or less than a page cannot be told from the next: then all print whole.
+  const usable = formsPdf.getPageCount() === skeletons.length;
+  const forms = new Map(skeletons.flatMap((s, index) => {
+    const layout = printed.layouts[index];
+    return usable && layout ? [[s, { index, layout }] as const] : [];
+  }));
+  return mergePdfs(printInParallel(src.total, async (from, to): Promise<PrintedPart> => {
+    const sheets = from === 0 ? first : (await src.each(from, to)).map(splitBody);
+    if (!sameFrame(sheets)) return { pdf: await htmlToPdf(await src.together(from, to), assets), under: [] };
+    return printValues(frame, planSheets(sheets, forms), printed.layouts, assets);
+  }, progress), formsPdf);
 }

@@ -5,11 +5,10 @@ import type { StoredRecord } from '../storage/records.js';
 import { actorOf } from '../records/service.js';
 import { notFound } from '../http/errors.js';
 import { documentConfig, requireFormat, type DocumentConfig } from './config.js';
-import { ContextBuilder, type SheetContext } from './context.js';
+import { ContextBuilder } from './context.js';
 import { renderHtml } from './html.js';
-import { htmlToPdf, splitBody } from './pdf.js';
-import { planOverlay, printOverlay } from './overlay.js';
-import { SLOT_TAG } from './slots.js';
+import { htmlToPdf } from './pdf.js';
+import { printOverlay } from './overlay.js';
 import { renderXlsx } from './xlsx.js';
 import { mergePdfs } from './merge.js';
 import { printAssets, PRINT_ORIGIN } from './assets.js';
@@ -68,29 +67,13 @@ export async function renderBatchPdf(
 ): Promise<Buffer> {
   const builder = new ContextBuilder(engine, user, doc);
   const assets = printAssets(engine.appRoot, doc);
-  const overlay = records.length > 1 ? await overlayOf(engine, doc, records.map((r) => () => builder.build(c, r))) : null;
-  if (overlay) return printOverlay(overlay.frame, overlay.plan, assets, progress);
-  return mergePdfs(printInParallel(records.length, async (from, to) => {
+  const contexts = async (from: number, to: number) => {
     const sheets = [];
     for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));
-    return htmlToPdf(renderHtml(engine, doc, sheets, PRINT_ORIGIN), assets);
-  }, progress));
-}
-
-/**
- * The overlay plan of a batch, or null when the template has no slots (tried on the first
- * sheet), the sheets' documents differ around their bodies, or no form is shared.
- */
-async function overlayOf(engine: Engine, doc: DocumentConfig, contexts: (() => Promise<SheetContext>)[]) {
-  const sheet = async (i: number) => splitBody(renderHtml(engine, doc, [await contexts[i]()], PRINT_ORIGIN));
-  const first = await sheet(0);
-  if (!first || !first.body.includes(`<${SLOT_TAG}>`)) return null;
-  const bodies = [first.body];
-  for (let i = 1; i < contexts.length; i++) {
-    const next = await sheet(i);
-    if (!next || next.head !== first.head || next.tail !== first.tail) return null;
-    bodies.push(next.body);
-  }
-  const plan = planOverlay(bodies);
-  return plan && { frame: first, plan };
+    return sheets;
+  };
+  const together = async (from: number, to: number) => renderHtml(engine, doc, await contexts(from, to), PRINT_ORIGIN);
+  const each = async (from: number, to: number) => (await contexts(from, to)).map((ctx) => renderHtml(engine, doc, [ctx], PRINT_ORIGIN));
+  const overlay = records.length > 1 ? await printOverlay({ total: records.length, each, together }, assets, progress) : null;
+  return overlay ?? mergePdfs(printInParallel(records.length, async (from, to) => htmlToPdf(await together(from, to), assets), progress));
 }
