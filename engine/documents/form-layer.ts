@@ -31,10 +31,11 @@ const TEXT = [
 /**
  * Run in the page after the forms were printed: for each sheet root (the element after a MARK
  * comment), every slot's box relative to the root. A form is refused (null) when its slots are
- * not the ones the server cut out, or a slot's box could change with its content or is drawn
- * transformed or translucent: its sheets then print whole. Table cells are measured with probes
- * (their collapsed borders are not in the computed style) at vertical-align top and then bottom,
- * two layouts for all forms at once; the page is refilled before its next use.
+ * not the ones the server cut out, its root has margins of its own or does not begin the body,
+ * or a slot's box could change with its content or is drawn transformed or translucent: its
+ * sheets then print whole. Table cells are measured with probes (their collapsed borders are not
+ * in the computed style) at vertical-align top and then bottom, two layouts for all forms at
+ * once; the page is refilled before its next use.
  */
 const MEASURE = `(counts) => {
   const roots = [];
@@ -54,11 +55,15 @@ const MEASURE = `(counts) => {
     }
     return true;
   };
+  const bs = getComputedStyle(document.body);
+  const bodyTop = document.body.getBoundingClientRect().top + px(bs.borderTopWidth) + px(bs.paddingTop);
   const forms = roots.map((root, i) => {
     if (!root) return null;
     const slots = [...root.querySelectorAll(${JSON.stringify(SLOT_TAG)})];
-    if (slots.length !== counts[i]) return null;
     const r = root.getBoundingClientRect();
+    const rs = getComputedStyle(root);
+    // A values sheet is a margin-less box at the start of its page: so must the root be.
+    if (slots.length !== counts[i] || px(rs.marginTop) || px(rs.marginLeft) || (i === 0 && Math.abs(r.top - bodyTop) > 0.01)) return null;
     const boxes = [];
     for (const slot of slots) {
       const box = slot.parentElement;
