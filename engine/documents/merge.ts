@@ -1,4 +1,4 @@
-import type { PDFDocument, PDFEmbeddedPage, PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFName, PDFPage, PDFRef } from 'pdf-lib';
 import { loadPdfLib } from '../lazy-modules.js';
 
 /** A printed part of a batch and, for each of its pages, the form to draw under it (null: none). */
@@ -7,16 +7,27 @@ export interface PrintedPart { pdf: Buffer; under: (number | null)[] }
 type PdfLib = Awaited<ReturnType<typeof loadPdfLib>>;
 
 /**
- * Draws `form` under what `page` already shows: a content stream of its own put before the
- * page's, so the values printed on the page come on top of the form's lines and labels.
+ * A form embedded once (a Form XObject) and the one content stream that draws it, shared by all
+ * its pages: a stream per page would be deflated once per page on saving, a few hundred kB of
+ * buffers each time.
  */
-function drawUnder(lib: PdfLib, out: PDFDocument, page: PDFPage, form: PDFEmbeddedPage): void {
-  const key = page.node.newXObject('SharedForm', form.ref);
-  const ops = [lib.pushGraphicsState(), lib.drawObject(key), lib.popGraphicsState()];
-  const under = out.context.register(out.context.contentStream(ops));
+interface SharedForm { name: PDFName; xobject: PDFRef; draw: PDFRef }
+
+async function embedForms(lib: PdfLib, out: PDFDocument, forms: PDFDocument): Promise<SharedForm[]> {
+  const embedded = await out.embedPages(forms.getPages());
+  return embedded.map((form, k) => {
+    const name = lib.PDFName.of(`SharedForm${k}`);
+    const ops = [lib.pushGraphicsState(), lib.drawObject(name), lib.popGraphicsState()];
+    return { name, xobject: form.ref, draw: out.context.register(lib.PDFContentStream.of(out.context.obj({}), ops, false)) };
+  });
+}
+
+/** Draws `form` under what `page` already shows: its stream goes before the page's own, so the values come on top. */
+function drawUnder(lib: PdfLib, page: PDFPage, form: SharedForm): void {
+  page.node.setXObject(form.name, form.xobject);
   const contents = page.node.Contents();
   if (!(contents instanceof lib.PDFArray)) throw new Error('page contents not normalised');
-  contents.insert(0, under);
+  contents.insert(0, form.draw);
 }
 
 /**
@@ -29,7 +40,7 @@ export async function mergePdfs(parts: Promise<Buffer | PrintedPart>[], forms?: 
   if (parts.length === 1 && !forms) return parts[0] as Promise<Buffer>;
   const lib = await loadPdfLib();
   const out = await lib.PDFDocument.create();
-  const embedded = forms ? await out.embedPages(forms.getPages()) : [];
+  const shared = forms ? await embedForms(lib, out, forms) : [];
   for (const part of parts) {
     const got = await part;
     const { pdf, under } = Buffer.isBuffer(got) ? { pdf: got, under: [] } : got;
@@ -40,7 +51,7 @@ export async function mergePdfs(parts: Promise<Buffer | PrintedPart>[], forms?: 
     pages.forEach((p, i) => {
       out.addPage(p);
       const form = under[i];
-      if (form !== null && form !== undefined) drawUnder(lib, out, p, embedded[form]);
+      if (form !== null && form !== undefined) drawUnder(lib, p, shared[form]);
     });
   }
   // Without object streams: saving is a third faster and the file only a little larger.
