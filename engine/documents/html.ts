@@ -11,7 +11,13 @@ import { assetUrls } from './assets.js';
  * declared asset folder as seen from `origin` ('' in the user's browser, PRINT_ORIGIN in the printer).
  */
 export function renderHtml(engine: Engine, doc: DocumentConfig, sheets: SheetContext[], origin = ''): string {
+  return htmlRenderer(engine, doc, origin)(sheets);
+}
+
+/** renderHtml with the template looked up once: for a batch that renders every sheet on its own. */
+export function htmlRenderer(engine: Engine, doc: DocumentConfig, origin = ''): (sheets: SheetContext[]) => string {
   const hb = handlebarsFor(engine.runtime);
   const template = compile(hb, templateText(engine.appRoot, doc.template));
-  return template({ ...(sheets[0] ?? {}), sheets, document: { name: doc.name, title: doc.title }, assets: assetUrls(doc, origin) });
+  const common = { document: { name: doc.name, title: doc.title }, assets: assetUrls(doc, origin) };
+  return (sheets) => template({ ...(sheets[0] ?? {}), sheets, ...common });
 }

@@ -65,7 +65,7 @@ function printValues(frame: Framed, plan: PlannedSheet[], layouts: (FormLayout |
  */
 export async function printOverlay(src: BatchSource, assets: AssetServer | null, progress: (done: number) => void): Promise<Buffer | null> {
   const firstTo = Math.min(src.total, chunkSize(src.total));
-  const first = (await src.each(0, firstTo)).map(splitBody);
+  let first: (Framed | null)[] | null = (await src.each(0, firstTo)).map(splitBody);
   const frame = first[0];
   if (!frame || !frame.body.includes(`<${SLOT_TAG}>`)) return null;
   const sameFrame = (sheets: (Framed | null)[]): sheets is Framed[] => sheets.every((s) => s && s.head === frame.head && s.tail === frame.tail);
@@ -82,7 +82,8 @@ export async function printOverlay(src: BatchSource, assets: AssetServer | null,
     return usable && layout ? [[s, { index, layout }] as const] : [];
   }));
   return mergePdfs(printInParallel(src.total, async (from, to): Promise<PrintedPart> => {
-    const sheets = from === 0 ? first : (await src.each(from, to)).map(splitBody);
+    const sheets = from === 0 && first ? first : (await src.each(from, to)).map(splitBody);
+    first = null; // kept only until its chunk prints
     if (!sameFrame(sheets)) return { pdf: await htmlToPdf(await src.together(from, to), assets), under: [] };
     return printValues(frame, planSheets(sheets, forms), printed.layouts, assets);
   }, progress), formsPdf);

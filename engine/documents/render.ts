@@ -6,7 +6,7 @@ import { actorOf } from '../records/service.js';
 import { notFound } from '../http/errors.js';
 import { documentConfig, requireFormat, type DocumentConfig } from './config.js';
 import { ContextBuilder } from './context.js';
-import { renderHtml } from './html.js';
+import { htmlRenderer, renderHtml } from './html.js';
 import { htmlToPdf } from './pdf.js';
 import { printOverlay } from './overlay.js';
 import { renderXlsx } from './xlsx.js';
@@ -72,8 +72,9 @@ export async function renderBatchPdf(
     for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));
     return sheets;
   };
-  const together = async (from: number, to: number) => renderHtml(engine, doc, await contexts(from, to), PRINT_ORIGIN);
-  const each = async (from: number, to: number) => (await contexts(from, to)).map((ctx) => renderHtml(engine, doc, [ctx], PRINT_ORIGIN));
+  const render = htmlRenderer(engine, doc, PRINT_ORIGIN);
+  const together = async (from: number, to: number) => render(await contexts(from, to));
+  const each = async (from: number, to: number) => (await contexts(from, to)).map((ctx) => render([ctx]));
   const overlay = records.length > 1 ? await printOverlay({ total: records.length, each, together }, assets, progress) : null;
   return overlay ?? mergePdfs(printInParallel(records.length, async (from, to) => htmlToPdf(await together(from, to), assets), progress));
 }
