@@ -21,6 +21,7 @@ import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
+import { productEnv, productNodeFlags } from './product-process.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const IMPORT_ROWS = Number(arg('import-rows', '10000'));
@@ -121,7 +122,7 @@ async function benchImport() {
 // ── 2. Server figures on the large database ──────────────────────────────────────────────────
 function spawnServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ms: number }> {
   const t = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...productNodeFlags, '--import', 'tsx', script], { env: { ...process.env, ...productEnv, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolveP, reject) => {
     const poll = async () => {
       try {

@@ -14,13 +14,14 @@ import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc } from './generate.js';
 import { preparedPoster, serverCpuPerRequest, throughput } from './load.js';
+import { productEnv, productNodeFlags } from './product-process.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const dbFile = join(mkdtempSync(join(tmpdir(), 'caiji-save-')), 'db.sqlite');
 copyFileSync(resolve(arg('db', 'data/bench-20000.db')!), dbFile);
 const port = String(20000 + Math.floor(Math.random() * 20000));
 const prof = process.argv.includes('--prof') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
-const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(repoRoot, 'test/bench/server.ts')], { env: { ...process.env, PORT: port, CAIJI_DB: dbFile }, stdio: ['ignore', 'ignore', 'inherit'] });
+const child = spawn(process.execPath, [...prof, ...productNodeFlags, '--import', 'tsx', join(repoRoot, 'test/bench/server.ts')], { env: { ...process.env, ...productEnv, PORT: port, CAIJI_DB: dbFile }, stdio: ['ignore', 'ignore', 'inherit'] });
 const base = `http://127.0.0.1:${port}`;
 for (;;) { try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 50)); }
 const branch = new Client(base);

@@ -6,6 +6,13 @@ const server = await startServer({
   appRoot: repoRoot, dbFile: process.env.CAIJI_DB!, port: Number(process.env.PORT ?? 0), demo: false,
   mounts: [(app) => {
     app.get('/bench/constant', (c) => c.json({ ok: true }));
+    // Where the server's memory is (V8 heap, buffers, the rest), for looking into the RSS figure;
+    // ?gc=1 collects first when the server runs with --expose-gc (what is kept, not garbage).
+    app.get('/bench/memory', (c) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (c.req.query('gc') && gc) gc();
+      return c.json(process.memoryUsage());
+    });
     app.post('/bench/json', async (c) => c.json({ n: Object.keys(await c.req.json()).length }));
   }],
 });

@@ -1,0 +1,17 @@
+/**
+ * How `npm start` runs the server — its environment assignments and node flags, read from
+ * package.json's start script — so the benchmarks spawn their servers the same way and measure
+ * memory and speed as the product runs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+
+const start: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start;
+const m = /^((?:[A-Z_]+=\S+\s+)*)node\s+(.*?)\s*--import tsx engine\/main\.ts$/.exec(start);
+if (!m) throw new Error(`package.json start script not understood: ${start}`);
+
+/** Environment variables the start script sets (e.g. MALLOC_ARENA_MAX). */
+export const productEnv: Record<string, string> = Object.fromEntries(m[1].trim().split(/\s+/).filter(Boolean).map((a) => a.split('=') as [string, string]));
+/** Node flags of the start script, before `--import tsx`. */
+export const productNodeFlags: string[] = m[2].split(/\s+/).filter(Boolean);
