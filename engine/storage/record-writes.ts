@@ -1,4 +1,4 @@
-import type { Queryable } from './sqlite.js';
+import { Database, type Queryable } from './sqlite.js';
 import type { StoredRecord } from './records.js';
 
 /** What the audit entry of a write says beside the record's own columns. */
@@ -42,11 +42,13 @@ function refusal(err: unknown): unknown {
 async function write(db: Queryable, op: 'create' | 'update', r: StoredRecord, expectedVersion: number | null,
   keys: [string, string][] | null, audit: WriteAudit, guard: NodeGuard | undefined): Promise<void> {
   try {
-    await db.run(INSERT, [
+    const params = [
       op, r.id, r.collection, r.nodeId, guard?.id ?? null, guard?.path ?? null, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r),
       r.complete ? 1 : 0, json(r.codeVersions), r.version, expectedVersion, r.updatedAt, r.updatedBy, json(keys),
       audit.action, audit.fromState, json(audit.diff), audit.note,
-    ]);
+    ];
+    // Outside a transaction, concurrent writes share one statement (Database.insertGathered).
+    await (db instanceof Database ? db.insertGathered(INSERT, params) : db.run(INSERT, params));
   } catch (err) {
     throw refusal(err);
   }

@@ -1,5 +1,6 @@
 import sqlite3 from 'sqlite3';
 import { authEpoch } from './auth-epoch.js';
+import { WriteGatherer } from './gathered-writes.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -100,6 +101,7 @@ class Connection implements Queryable {
  */
 export class Database implements Queryable {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly gatherer = new WriteGatherer((work) => this.serial(work), (sql, params) => this.writer.run(sql, params));
 
   private readonly checkpoints: Checkpointer | null;
 
@@ -132,6 +134,15 @@ export class Database implements Queryable {
    */
   run(sql: string, params?: Param[]) {
     return this.serial(() => this.writer.run(sql, params));
+  }
+
+  /**
+   * A single-row INSERT … VALUES on the writer in its own implicit transaction, written in one
+   * statement with the same INSERT of callers waiting for the writer at the same time (see
+   * WriteGatherer); refused or failed, it is retried alone, so the outcome is the caller's own.
+   */
+  insertGathered(sql: string, params: Param[]): Promise<void> {
+    return this.gatherer.insert(sql, params);
   }
 
   get<T = Record<string, unknown>>(sql: string, params?: Param[]) {

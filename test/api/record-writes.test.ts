@@ -50,6 +50,28 @@ describe('one-statement record writes', () => {
     expect(after.counted).toBeGreaterThan(before.counted);
   });
 
+  it('concurrent writes share statements, yet a refused one fails alone and the others are all stored', async () => {
+    const node = (await recordsTable.get(s.engine.db, org))!;
+    const taken = (await admin.post('/api/records/member', memberData(org))).body.data.idNumber as string;
+    const before = await counts();
+    const audit = { action: 'create', fromState: null, diff: null, note: null };
+    const template = (await recordsTable.get(s.engine.db, (await admin.post('/api/records/member', memberData(org))).body.id))!;
+    const base = await counts();
+    const writes = Array.from({ length: 12 }, (_, i) => {
+      const r = { ...template, id: newId(), data: memberData(org) };
+      const key = i === 4 ? taken : String(r.data.idNumber);
+      return refusal(recordWrites.create(s.engine.db, r, [['idNumber', JSON.stringify([key])]], audit,
+        { id: node.id, path: i === 9 ? '/moved/elsewhere/' : node.path }));
+    });
+    const outcomes = await Promise.all(writes);
+    expect(outcomes.filter((o) => o === 'written')).toHaveLength(10);
+    expect(outcomes[4]).toBe('duplicate');
+    expect(outcomes[9]).toBe('node_changed');
+    const after = await counts();
+    expect(after).toMatchObject({ records: base.records + 10, audit: base.audit + 10, keys: base.keys + 10, here: base.here + 10 });
+    expect(base.records).toBe(before.records + 1);
+  });
+
   it('over HTTP: a duplicate 身份证号码 is a 409 naming the field, and nothing is stored', async () => {
     const first = await admin.post('/api/records/member', memberData(org));
     const before = await counts();
