@@ -32,10 +32,10 @@ const TEXT = [
  * Run in the page after the forms were printed: for each sheet root (the element after a MARK
  * comment), every slot's box relative to the root. A form is refused (null) when its slots are
  * not the ones the server cut out, its root has margins of its own or does not begin the body,
- * or a slot's box could change with its content or is drawn transformed or translucent: its
- * sheets then print whole. Table cells are measured with probes (their collapsed borders are not
- * in the computed style) at vertical-align top and then bottom, two layouts for all forms at
- * once; the page is refilled before its next use.
+ * or a slot's box could change with its content, is drawn transformed or translucent, or its
+ * text would take a decoration from an ancestor: its sheets then print whole. Table cells are
+ * measured with probes (their collapsed borders are not in the computed style) at vertical-align
+ * top and then bottom, two layouts for all forms at once; the page is refilled before its next use.
  */
 const MEASURE = `(counts) => {
   const roots = [];
@@ -48,10 +48,12 @@ const MEASURE = `(counts) => {
   const TEXT = ${JSON.stringify(TEXT)};
   const BOXES = ['block', 'inline-block', 'table-cell', 'flow-root', 'list-item'];
   const px = (v) => parseFloat(v) || 0;
-  const plain = (el, root) => {
-    for (let a = el; a && a !== root.parentElement; a = a.parentElement) {
+  // Up to <html>: a decoration (underline, line-through) drawn by any ancestor reaches the
+  // values' text in the whole sheet, but is no inherited property the values layer could copy.
+  const plain = (el) => {
+    for (let a = el; a; a = a.parentElement) {
       const cs = getComputedStyle(a);
-      if (cs.transform !== 'none' || cs.opacity !== '1' || cs.filter !== 'none' || cs.mixBlendMode !== 'normal' || cs.writingMode !== 'horizontal-tb') return false;
+      if (cs.transform !== 'none' || cs.opacity !== '1' || cs.filter !== 'none' || cs.mixBlendMode !== 'normal' || cs.writingMode !== 'horizontal-tb' || cs.textDecorationLine !== 'none') return false;
     }
     return true;
   };
@@ -68,7 +70,7 @@ const MEASURE = `(counts) => {
     for (const slot of slots) {
       const box = slot.parentElement;
       const cs = getComputedStyle(box);
-      if (!BOXES.includes(cs.display) || !plain(box, root)) return null;
+      if (!BOXES.includes(cs.display) || !plain(box)) return null;
       const sc = getComputedStyle(slot);
       const lh = slot.computedStyleMap().get('line-height');
       const text = TEXT.map((p) => p + ':' + sc.getPropertyValue(p)).join(';')
