@@ -4,7 +4,7 @@
  * machine. Without --db a 20 000-member database is seeded first (the 1 000 000 figures need
  * `npm run seed:large -- --members 1000000`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +21,7 @@ import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
-import { productEnv, productNodeFlags } from './product-process.js';
+import { spawnLikeStart } from './product-process.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const IMPORT_ROWS = Number(arg('import-rows', '10000'));
@@ -122,7 +122,7 @@ async function benchImport() {
 // ── 2. Server figures on the large database ──────────────────────────────────────────────────
 function spawnServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ms: number }> {
   const t = performance.now();
-  const child = spawn(process.execPath, [...productNodeFlags, '--import', 'tsx', script], { env: { ...process.env, ...productEnv, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnLikeStart(script, env, ['ignore', 'pipe', 'inherit']);
   return new Promise((resolveP, reject) => {
     const poll = async () => {
       try {
@@ -190,7 +190,7 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
     add('save one member over HTTP (req/s, 4 clients)', saveRate.toFixed(0), `${constRate.toFixed(0)} constant route`, (saveRate / constRate).toFixed(2), '≥ 0.3', saveRate / constRate >= 0.3);
     // The same two requests by the server's CPU time (all its threads): the client's share of a
     // two-core machine, which weighs on both throughputs above, is out of this one.
-    const saveCpu = await serverCpuPerRequest(child.pid!, 2000, 4, async () => { await branch.post('/api/records/member', memberDoc(node, seq++)); });
+    const saveCpu = await serverCpuPerRequest(child.pid!, 2000, 4, saveReq);
     const constCpu = await serverCpuPerRequest(child.pid!, 4000, 4, () => constantReq().then(() => undefined));
     add('  server CPU per request: save against constant route', ms(saveCpu), `${ms(constCpu)} constant route`, (constCpu / saveCpu).toFixed(2), '–', null);
 

@@ -6,7 +6,6 @@
  * throughputs. `--only-save N` times N saves and the WAL's size as it goes; `--prof` writes a CPU
  * profile of the server to /tmp/prof.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,14 +13,14 @@ import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc } from './generate.js';
 import { preparedPoster, serverCpuPerRequest, throughput } from './load.js';
-import { productEnv, productNodeFlags } from './product-process.js';
+import { spawnLikeStart } from './product-process.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const dbFile = join(mkdtempSync(join(tmpdir(), 'caiji-save-')), 'db.sqlite');
 copyFileSync(resolve(arg('db', 'data/bench-20000.db')!), dbFile);
 const port = String(20000 + Math.floor(Math.random() * 20000));
 const prof = process.argv.includes('--prof') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
-const child = spawn(process.execPath, [...prof, ...productNodeFlags, '--import', 'tsx', join(repoRoot, 'test/bench/server.ts')], { env: { ...process.env, ...productEnv, PORT: port, CAIJI_DB: dbFile }, stdio: ['ignore', 'ignore', 'inherit'] });
+const child = spawnLikeStart(join(repoRoot, 'test/bench/server.ts'), { PORT: port, CAIJI_DB: dbFile }, ['ignore', 'ignore', 'inherit'], prof);
 const base = `http://127.0.0.1:${port}`;
 for (;;) { try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 50)); }
 const branch = new Client(base);
