@@ -22,7 +22,11 @@ export class ListPage extends LightElement {
   @state() private form?: FormInfo;
   @state() private t?: TreeAnswer;
   @state() private page?: Page;
+  /** The cursors that led to the page shown: its number is their count. Changed only when that page arrives. */
   @state() private cursors: string[] = [''];
+  @state() private loading = false;
+  /** Only the newest request's answer is shown: an older one arriving late is dropped. */
+  private requestNo = 0;
   @state() private selected = new Set<string>();
   @state() private error = '';
   private loadedKey = '';
@@ -31,32 +35,42 @@ export class ListPage extends LightElement {
     const key = `${this.collection}|${this.nodeId}|${JSON.stringify(this.query)}`;
     if (key !== this.loadedKey) {
       this.loadedKey = key;
-      this.cursors = [''];
       this.selected = new Set();
       session.form(this.collection).then((f) => { this.form = f; });
       if (this.nodeId) api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { this.t = t; });
-      this.fetch();
+      this.fetch(['']);
     }
   }
 
-  private async fetch() {
-    const cursor = this.cursors[this.cursors.length - 1];
+  private async fetch(cursors = this.cursors) {
+    const no = ++this.requestNo;
     const q = this.query;
+    this.loading = true;
     try {
-      this.page = await api.get<Page>(`/api/records/${enc(this.collection)}${qs({
-        node: this.nodeId, deep: q.deep === '0' ? undefined : 1, state: q.state, q: q.q, limit: SIZE, cursor,
+      const page = await api.get<Page>(`/api/records/${enc(this.collection)}${qs({
+        node: this.nodeId, deep: q.deep === '0' ? undefined : 1, state: q.state, q: q.q, limit: SIZE, cursor: cursors[cursors.length - 1],
       })}`);
+      if (no !== this.requestNo) return;
+      this.page = page;
+      this.cursors = cursors;
       this.error = '';
     } catch (e) {
+      if (no !== this.requestNo) return;
       this.error = e instanceof ApiError ? e.message : String(e);
+    } finally {
+      if (no === this.requestNo) this.loading = false;
     }
   }
 
+  /** Paging is refused while a page is on its way: a second click would follow the old page's cursor again. */
   private go(delta: number) {
-    if (delta > 0 && this.page?.nextCursor) this.cursors = [...this.cursors, this.page.nextCursor];
-    else if (delta < 0 && this.cursors.length > 1) this.cursors = this.cursors.slice(0, -1);
+    if (this.loading) return;
+    let cursors: string[];
+    if (delta > 0 && this.page?.nextCursor) cursors = [...this.cursors, this.page.nextCursor];
+    else if (delta < 0 && this.cursors.length > 1) cursors = this.cursors.slice(0, -1);
+    else return;
     this.selected = new Set();
-    this.fetch();
+    this.fetch(cursors);
   }
 
   private filter(e: Event) {
@@ -99,7 +113,7 @@ export class ListPage extends LightElement {
       ${this.form ? html`<caiji-record-table .collection=${this.collection} .schema=${this.form.schema} .columns=${col.listColumns}
         .items=${items} ?selectable=${!!col.workflow} .selected=${this.selected}
         @selection-change=${(e: CustomEvent<Set<string>>) => { this.selected = new Set(e.detail); }}></caiji-record-table>` : nothing}
-      <caiji-pager .total=${this.page?.total ?? 0} .page=${this.cursors.length} .size=${SIZE} ?hasNext=${!!this.page?.nextCursor}
+      <caiji-pager .total=${this.page?.total ?? 0} .page=${this.cursors.length} .size=${SIZE} ?hasNext=${!!this.page?.nextCursor} ?busy=${this.loading}
         @page=${(e: CustomEvent<number>) => this.go(e.detail)}></caiji-pager>
     </section>`;
   }
