@@ -34,7 +34,24 @@ export async function newPage(browser: Browser, width = 1280, height = 800): Pro
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
   page.setDefaultTimeout(20_000); // a shared machine under load
+  if (jitter > 0) await delayApiAnswers(page, jitter);
   return page;
+}
+
+/**
+ * `E2E_JITTER=<ms>` holds every API request of the page for a random 0…ms before it goes out, so
+ * answers arrive late and out of order as on a loaded machine. A test that waits for the wrong
+ * thing then fails every few runs here instead of once in a while in CI.
+ */
+const jitter = Number(process.env.E2E_JITTER ?? 0);
+
+async function delayApiAnswers(page: Page, ms: number) {
+  await page.setRequestInterception(true);
+  page.on('request', (r) => {
+    if (r.isInterceptResolutionHandled()) return;
+    const wait = new URL(r.url()).pathname.startsWith('/api/') ? Math.random() * ms : 0;
+    setTimeout(() => { void r.continue().catch(() => {}); }, wait);
+  });
 }
 
 /** The server and browser an e2e file shares between its tests. */

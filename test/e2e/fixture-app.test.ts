@@ -16,9 +16,10 @@ describe('the fixture application in the same UI', () => {
     expect(await page.title()).toBe('请假审批');
     await login(page, env.server.url, 'boss', 'leave-demo');
     await waitForText(page, '当前部门');
+    await page.waitForSelector('caiji-node-table thead th');
     const heads = await page.$$eval('caiji-node-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
     expect(heads).toEqual(['部门名称', '请假单信息完整度', '下级请假单']);
-    await page.click('caiji-node-table tbody tr:first-child a[aria-label^="查看"]');
+    await page.locator('caiji-node-table tbody tr:first-child a[aria-label^="查看"]').click();
     await waitForText(page, '请假单列表');
     await waitForText(page, '张三');
     await shot(page, '20-fixture-list');

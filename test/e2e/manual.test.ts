@@ -72,6 +72,7 @@ describe('the manual in the browser', () => {
     await waitForText(page, '当前党组织');
     const crumbs = await page.$eval('caiji-breadcrumb', (e) => (e as HTMLElement).innerText.replace(/\s+/g, ''));
     expect(crumbs).toBe('中共北京市委>>丰台区委');
+    await page.waitForSelector('caiji-node-table thead th');
     const heads = await page.$$eval('caiji-node-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
     expect(heads).toEqual(['党组织简称', '党组织编码', '党组织隶属关系', '组织类别', '所在单位', '党员信息完整度', '下级党员']);
     await openTreeNode(page, '中共丰台区太平桥街道工委');
@@ -89,7 +90,7 @@ describe('the manual in the browser', () => {
     await clickText(page, 'caiji-tree a', '组织部党委');
     await waitForText(page, '演示支部乙');
     // 查看 on the branch row opens its member list.
-    await page.click('caiji-node-table a[aria-label="查看演示支部乙的下级党员"]');
+    await page.locator('caiji-node-table a[aria-label="查看演示支部乙的下级党员"]').click();
     await page.waitForSelector('caiji-record-table tbody tr th a');
     await waitForText(page, '演示九');
     await clickText(page, 'caiji-record-table a', '演示九');

@@ -74,7 +74,7 @@ describe('organization page in the browser', () => {
     await page.$eval('caiji-attached-records', (e) => e.scrollIntoView());
     await shot(page, '11-linked-units');
 
-    await page.click('caiji-attached-records button[aria-label$="乌兰浩特市第二示范有限公司"]');
+    await page.locator('caiji-attached-records button[aria-label$="乌兰浩特市第二示范有限公司"]').click();
     await page.waitForFunction(() => document.querySelectorAll('caiji-attached-records tbody tr th a').length === 5);
 
     const xlsx = await page.$eval('caiji-document-buttons a[href*=".xlsx"]', (a) => a.getAttribute('href')!);

@@ -54,7 +54,9 @@ export class NodeTable extends LightElement {
   override render() {
     const app = session.app!;
     const tree = app.collections[app.tree.collection];
-    const props = this.form?.schema.properties ?? {};
+    // Headers and code values need the tree's form: until it is here, show that it is coming rather than raw field names.
+    if (!this.form) return html`<p class="muted" aria-busy="true">加载中…</p>`;
+    const props = this.form.schema.properties ?? {};
     const cols = tree.listColumns.length ? tree.listColumns : [app.tree.labelField];
     // Records hanging on each node first (e.g. the units it sits in), then the tracked collections.
     const others = [...this.others.filter(([, c]) => !c.completeness), ...this.others.filter(([, c]) => c.completeness)];
