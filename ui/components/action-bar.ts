@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { toast } from './toast.js';
 import './modal-dialog.js';
@@ -28,14 +29,16 @@ export class ActionBar extends LightElement {
   @state() private payloadErrors: FieldError[] = [];
   @state() private busy = false;
   private asked = '';
+  private latest = latestOnly();
 
   override updated() {
     const key = `${this.recordId}@${this.version}`;
     if (this.recordId && key !== this.asked) {
       this.asked = key;
+      const current = this.latest();
       api.get<EventsAnswer>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}/events`)
-        .then((a) => { this.answer = a; })
-        .catch(() => { this.answer = undefined; });
+        .then((a) => { if (current()) this.answer = a; })
+        .catch(() => { if (current()) this.answer = undefined; });
     }
   }
 

@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, qs, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { rowEventCollection } from './row-events.js';
 import { toast } from './toast.js';
@@ -22,6 +23,7 @@ export class AttachedRecords extends LightElement {
   @state() private lists: Attached[] = [];
   @state() private events?: EventsAnswer;
   private loaded = '';
+  private latest = latestOnly();
 
   override updated() {
     const key = `${this.nodeId}@${this.version}`;
@@ -35,13 +37,17 @@ export class AttachedRecords extends LightElement {
     const app = session.app!;
     const tree = app.tree.collection;
     const names = Object.entries(app.collections).filter(([n, c]) => n !== tree && c.nodeField && !c.completeness);
-    this.lists = await Promise.all(names.map(async ([name, c]) => ({
+    const current = this.latest();
+    const lists = await Promise.all(names.map(async ([name, c]) => ({
       name, title: c.title, form: await session.form(name),
       page: await api.get<Page>(`/api/records/${enc(name)}${qs({ node: this.nodeId, limit: 200 })}`),
     })));
-    if (app.collections[tree].workflow) {
-      this.events = await api.get<EventsAnswer>(`/api/records/${enc(tree)}/${enc(this.nodeId)}/events`).catch(() => undefined);
-    }
+    const events = app.collections[tree].workflow
+      ? await api.get<EventsAnswer>(`/api/records/${enc(tree)}/${enc(this.nodeId)}/events`).catch(() => undefined)
+      : undefined;
+    if (!current()) return;
+    this.lists = lists;
+    this.events = events;
   }
 
   private async send(type: string, title: string, field: string, id: string, label: string) {

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { href, navigate } from '../router.js';
 import { homeOf } from './home.js';
@@ -22,15 +23,17 @@ export class BrowsePage extends LightElement {
   @state() private t?: TreeAnswer;
   @state() private error = '';
   private loaded = '';
+  private latest = latestOnly();
 
   override updated() {
     if (!this.nodeId) { navigate(homeOf(), true); return; }
     if (this.nodeId !== this.loaded) {
       this.loaded = this.nodeId;
       this.error = '';
+      const current = this.latest();
       api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`)
-        .then((t) => { this.t = t; })
-        .catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
+        .then((t) => { if (current()) this.t = t; })
+        .catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
     }
   }
 

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, qs, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { href, navigate } from '../router.js';
 import '../components/bread-crumb.js';
@@ -25,8 +26,7 @@ export class ListPage extends LightElement {
   /** The cursors that led to the page shown: its number is their count. Changed only when that page arrives. */
   @state() private cursors: string[] = [''];
   @state() private loading = false;
-  /** Only the newest request's answer is shown: an older one arriving late is dropped. */
-  private requestNo = 0;
+  private latest = latestOnly();
   @state() private selected = new Set<string>();
   @state() private error = '';
   private loadedKey = '';
@@ -43,22 +43,22 @@ export class ListPage extends LightElement {
   }
 
   private async fetch(cursors = this.cursors) {
-    const no = ++this.requestNo;
+    const current = this.latest();
     const q = this.query;
     this.loading = true;
     try {
       const page = await api.get<Page>(`/api/records/${enc(this.collection)}${qs({
         node: this.nodeId, deep: q.deep === '0' ? undefined : 1, state: q.state, q: q.q, limit: SIZE, cursor: cursors[cursors.length - 1],
       })}`);
-      if (no !== this.requestNo) return;
+      if (!current()) return;
       this.page = page;
       this.cursors = cursors;
       this.error = '';
     } catch (e) {
-      if (no !== this.requestNo) return;
+      if (!current()) return;
       this.error = e instanceof ApiError ? e.message : String(e);
     } finally {
-      if (no === this.requestNo) this.loading = false;
+      if (current()) this.loading = false;
     }
   }
 

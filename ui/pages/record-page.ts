@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session, type BrowserValidator } from '../api/session.js';
 import { href, navigate } from '../router.js';
 import { toast } from '../components/toast.js';
@@ -39,6 +40,8 @@ export class RecordPage extends LightElement {
   @state() private showAll = false;
   @state() private tick = 0;
   private loaded = '';
+  private latest = latestOnly();
+  private latestCrumbs = latestOnly();
 
   override updated() {
     const key = `${this.collection}/${this.recordId}/${this.nodeId}`;
@@ -52,12 +55,15 @@ export class RecordPage extends LightElement {
     this.error = '';
     this.record = undefined;
     this.serverErrors = [];
+    const current = this.latest();
     try {
       const [form, v] = await Promise.all([session.form(this.collection), session.validator(this.collection)]);
+      if (!current()) return;
       this.form = form;
       this.v = v;
       if (this.recordId) {
         const r = await api.get<RecordJson>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}`);
+        if (!current()) return;
         this.setRecord(r);
         this.showAll = true;
       } else {
@@ -67,7 +73,7 @@ export class RecordPage extends LightElement {
         this.loadCrumbs(this.nodeId);
       }
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
     }
   }
 
@@ -79,8 +85,9 @@ export class RecordPage extends LightElement {
   }
 
   private loadCrumbs(nodeId: string) {
+    const current = this.latestCrumbs();
     if (!nodeId) { this.crumbs = []; return; }
-    api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`).then((t) => { this.crumbs = t.breadcrumb; }).catch(() => { this.crumbs = []; });
+    api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`).then((t) => { if (current()) this.crumbs = t.breadcrumb; }).catch(() => { if (current()) this.crumbs = []; });
   }
 
   private get formEl() { return this.querySelector<RecordForm>('caiji-record-form'); }
