@@ -22,7 +22,7 @@ const edit = (file: string, fn: (j: any) => void) => {
 // Each check spawns `npm run check` (a fresh tsx process): allow for a busy machine.
 const SPAWN_TIMEOUT = 120_000;
 
-describe('npm run check', () => {
+describe('npm run check', { timeout: 90_000 }, () => { // each check spawns the command; slow on a loaded machine, not a speed test
   it('passes on the real config and on the fixture application', async () => {
     const real = await npmCheck();
     expect(real.out).toMatch(/配置检查通过：党组织和党员基本信息采集/);
