@@ -27,6 +27,8 @@ export class ListPage extends LightElement {
   @state() private cursors: string[] = [''];
   @state() private loading = false;
   private latest = latestOnly();
+  /** The form and breadcrumb of the collection and node last asked for. */
+  private latestPlace = latestOnly();
   @state() private selected = new Set<string>();
   @state() private error = '';
   private loadedKey = '';
@@ -36,8 +38,9 @@ export class ListPage extends LightElement {
     if (key !== this.loadedKey) {
       this.loadedKey = key;
       this.selected = new Set();
-      session.form(this.collection).then((f) => { this.form = f; });
-      if (this.nodeId) api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { this.t = t; });
+      const current = this.latestPlace();
+      session.form(this.collection).then((f) => { if (current()) this.form = f; });
+      if (this.nodeId) api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { if (current()) this.t = t; });
       this.fetch(['']);
     }
   }
