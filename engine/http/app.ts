@@ -7,6 +7,7 @@ import { HttpError } from './errors.js';
 import { session, requireUser } from './middleware/session.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { authRoutes } from './routes/auth.js';
+import { passwordRoutes } from './routes/password.js';
 import { configRoutes } from './routes/config.js';
 import { recordRoutes } from './routes/records.js';
 import { treeRoutes } from './routes/tree.js';
@@ -53,6 +54,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
     return c.json({ status: 'ok', app: engine.runtime.config.manifest.name });
   });
   app.route('/api', authRoutes());
+  app.route('/api', passwordRoutes());
   app.route('/api', configRoutes());
   app.route('/api', codesAdminRoutes());
   app.use('/api/records/*', requireUser);

@@ -51,6 +51,18 @@ export const users = {
     return { token, csrf, expires };
   },
 
+  /**
+   * Replaces a password hash if it is still `was`, and ends every session of the user but
+   * `keepSession`. False (nothing written) when the hash changed meanwhile.
+   */
+  async replacePassword(db: Queryable, userId: string, was: string, hash: string, keepSession: string): Promise<boolean> {
+    const res = await db.run('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?', [hash, userId, was]);
+    if (!res.changes) return false;
+    await db.run('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [userId, keepSession]);
+    authEpoch.bump();
+    return true;
+  },
+
   async endSession(db: Queryable, sessionId: string): Promise<void> {
     await db.run('DELETE FROM sessions WHERE id = ?', [sessionId]);
     authEpoch.bump();

@@ -49,7 +49,7 @@ export class AppShell extends LightElement {
         <div class="brand">${session.publicApp?.title ?? ''}</div>
         ${me ? html`<nav class="topnav" aria-label="主导航">${nav.map(([label, to, name]) =>
           html`<a href=${to} class=${this.route.name === name ? 'current' : ''} aria-current=${this.route.name === name ? 'page' : nothing}>${label}</a>`)}</nav>
-        <div class="user"><span class="user-name">${me.displayName}</span>
+        <div class="user"><a class="user-name" href="#/account" title="账号与密码">${me.displayName}</a>
           ${me.grants.length ? html`<span class="user-role">${me.grants.map((g) => `${g.nodeLabel ?? ''}·${g.roleTitle}`).join('，')}</span>` : nothing}
           <button type="button" class="btn btn-header" @click=${this.logout}>退出</button></div>` : nothing}
       </header>
