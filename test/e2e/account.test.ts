@@ -50,6 +50,10 @@ describe('one’s own account', () => {
     await page.type('#login-password', 'caiji-demo');
     await page.click('button[type=submit]');
     await waitForText(page, '用户名或密码错误');
+    // The username stays for the next try; the password field is emptied and focused.
+    expect(await page.$eval('#login-username', (i) => (i as HTMLInputElement).value)).toBe('zhaomin');
+    expect(await page.$eval('#login-password', (i) => (i as HTMLInputElement).value)).toBe('');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('login-password');
     await page.close();
     const again = await openPage(env.browser, 'account-again');
     await login(again, env.server.url, 'zhaomin', '新的密码-2026');

@@ -26,6 +26,10 @@ export class LoginPage extends LightElement {
       navigate(this.next && !this.next.startsWith('/login') ? `#${this.next}` : homeOf());
     } catch (err) {
       this.error = err instanceof ApiError ? err.message : '登录失败，请稍后重试';
+      // The username stays for the next try; the password is typed again.
+      const pw = form.elements.namedItem('password') as HTMLInputElement;
+      pw.value = '';
+      pw.focus();
     } finally {
       this.busy = false;
     }
