@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, qs, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { toast } from './toast.js';
 import type { Page, RecordJson } from '../api/types.js';
@@ -21,6 +22,7 @@ export class GrantsPanel extends LightElement {
   @state() private people: RecordJson[] = [];
   @state() private error = '';
   private loaded = '';
+  private latest = latestOnly();
 
   /** The collection whose records people are bound to (the self-service role's). */
   private get peopleCollection(): string | undefined {
@@ -35,12 +37,19 @@ export class GrantsPanel extends LightElement {
   }
 
   private async load() {
+    const current = this.latest();
     try {
-      this.answer = await api.get<GrantsAnswer>(`/api/grants${qs({ node: this.nodeId })}`);
       const pc = this.peopleCollection;
-      if (pc) this.people = (await api.get<Page>(`/api/records/${enc(pc)}${qs({ node: this.nodeId, limit: 200 })}`)).items;
+      const [answer, people] = await Promise.all([
+        api.get<GrantsAnswer>(`/api/grants${qs({ node: this.nodeId })}`),
+        pc ? api.get<Page>(`/api/records/${enc(pc)}${qs({ node: this.nodeId, limit: 200 })}`).then((p) => p.items) : [],
+      ]);
+      if (!current()) return;
+      this.answer = answer;
+      this.people = people;
+      this.error = '';
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
     }
   }
 

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
 import { api, enc } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
 import type { HistoryItem, JsonSchema } from '../api/types.js';
@@ -18,13 +19,15 @@ export class HistoryPanel extends LightElement {
   @property({ type: Number }) version = 0;
   @state() private items: HistoryItem[] = [];
   private loaded = '';
+  private latest = latestOnly();
 
   override updated() {
     const key = `${this.recordId}@${this.version}`;
     if (this.recordId && key !== this.loaded) {
       this.loaded = key;
+      const current = this.latest();
       api.get<{ items: HistoryItem[] }>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}/history`)
-        .then((r) => { this.items = [...r.items].reverse(); }).catch(() => { this.items = []; });
+        .then((r) => { if (current()) this.items = [...r.items].reverse(); }).catch(() => { if (current()) this.items = []; });
     }
   }
 

@@ -54,16 +54,20 @@ export class CodesPage extends LightElement {
     }
     const p = this.table
       ? this.loadTable()
-      : api.get<{ items: TableInfo[] }>('/api/codes').then((r) => { this.tables = r.items; this.current = undefined; });
+      : api.get<{ items: TableInfo[] }>('/api/codes').then((r) => { if (!this.table) { this.tables = r.items; this.current = undefined; } });
     p.catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
   }
 
+  // Each answer is kept only while its table is still the one shown (the user may have moved on).
   private loadTable() {
-    return api.get<CodeTable>(`/api/codes/${enc(this.table)}`).then((t) => { this.current = t; });
+    const table = this.table;
+    return api.get<CodeTable>(`/api/codes/${enc(table)}`).then((t) => { if (this.table === table) this.current = t; });
   }
 
   private loadUsage() {
-    return api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(this.table)}/usage`).then((u) => {
+    const table = this.table;
+    return api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(table)}/usage`).then((u) => {
+      if (this.table !== table) return;
       const m = new Map<string, number>();
       for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
       this.usage = m;

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { percent } from '../format.js';
@@ -18,12 +19,14 @@ export class ProgressPage extends LightElement {
   @state() private t?: TreeAnswer;
   @state() private error = '';
   private loaded = '';
+  private latest = latestOnly();
 
   override updated() {
     if (this.nodeId !== this.loaded) {
       this.loaded = this.nodeId;
-      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { this.t = t; this.error = ''; })
-        .catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
+      const current = this.latest();
+      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { if (current()) { this.t = t; this.error = ''; } })
+        .catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
     }
   }
 

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { toast } from '../components/toast.js';
@@ -32,21 +33,27 @@ export class RecodePage extends LightElement {
   @state() private pending?: { group: Group; run: ReplaceAnswer };
   @state() private busy = '';
   private loaded = '';
+  private latestNode = latestOnly();
+  private latestReport = latestOnly();
 
   override updated() {
     if (this.nodeId && this.nodeId !== this.loaded) {
       this.loaded = this.nodeId;
-      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { this.t = t; }).catch(() => {});
+      const current = this.latestNode();
+      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { if (current()) this.t = t; }).catch(() => {});
       void this.load();
     }
   }
 
   private async load() {
+    const current = this.latestReport();
     try {
-      this.report = await api.get<Report>(`/api/reports/deprecated-codes?node=${enc(this.nodeId)}`);
+      const report = await api.get<Report>(`/api/reports/deprecated-codes?node=${enc(this.nodeId)}`);
+      if (!current()) return;
+      this.report = report;
       this.error = '';
     } catch (e) {
-      this.error = e instanceof ApiError ? e.message : String(e);
+      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
     }
   }
 
