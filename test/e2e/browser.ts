@@ -97,19 +97,33 @@ export async function waitForText(page: Page, text: string, timeout = 10_000) {
   await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout }, text);
 }
 
-/** Clicks the first element matching the selector whose text contains `text`. */
+let clickMark = 0;
+
+/**
+ * Clicks the first enabled element matching the selector whose text contains `text`. It is marked
+ * and clicked through a puppeteer locator, which waits until it is visible, enabled and no longer
+ * moving: content arriving late (a breadcrumb, a panel) shifts the page, and a click computed
+ * before the shift lands beside the button.
+ */
 export async function clickText(page: Page, selector: string, text: string) {
-  await page.waitForFunction((s, t) => [...document.querySelectorAll(s)].some((e) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled), {}, selector, text);
-  await page.evaluate((s, t) => {
-    const el = [...document.querySelectorAll(s)].find((e) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled) as HTMLElement;
-    el.scrollIntoView({ block: 'center' });
-  }, selector, text);
-  const handles = await page.$$(selector);
-  for (const h of handles) {
-    const ok = await h.evaluate((e, t) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled, text);
-    if (ok) { await h.click(); return; }
+  const mark = `c${++clickMark}`;
+  await page.waitForFunction((s, t, m) => {
+    const el = [...document.querySelectorAll(s)].find((e) => (e as HTMLElement).innerText.includes(t) && !(e as HTMLButtonElement).disabled);
+    el?.setAttribute('data-e2e-click', m);
+    return !!el;
+  }, {}, selector, text, mark);
+  try {
+    await page.locator(`[data-e2e-click="${mark}"]`).click();
+  } catch (e) {
+    // Say what became of the element: gone (re-rendered), disabled, hidden or still moving.
+    const state = await page.evaluate((m) => {
+      const el = document.querySelector(`[data-e2e-click="${m}"]`) as HTMLButtonElement | null;
+      if (!el) return 'no longer in the page';
+      const r = el.getBoundingClientRect();
+      return `disabled=${el.disabled} box=${Math.round(r.x)},${Math.round(r.y)},${Math.round(r.width)}x${Math.round(r.height)} viewport=${innerWidth}x${innerHeight}`;
+    }, mark).catch((err) => String(err));
+    throw new Error(`clicking ${selector} 「${text}」 failed (${state}): ${(e as Error).message}`);
   }
-  throw new Error(`no ${selector} with text ${text}`);
 }
 
 /** Logs in through the login page. */

@@ -53,7 +53,9 @@ export class RecordPage extends LightElement {
 
   private async load() {
     this.error = '';
-    this.record = undefined;
+    // Reloading the record shown (after an event or a change in a panel) keeps it on screen until
+    // the new version comes: the page neither blanks its panels nor jumps under the user's pointer.
+    if (this.record?.id !== this.recordId) this.record = undefined;
     this.serverErrors = [];
     const current = this.latest();
     try {
@@ -173,7 +175,7 @@ export class RecordPage extends LightElement {
     const isTree = this.collection === app.tree.collection;
     return html`<div class="record-layout">
       <section class="panel grow">
-        <caiji-breadcrumb .items=${this.crumbs} linkLast></caiji-breadcrumb>
+        <caiji-breadcrumb class="reserved" .items=${this.crumbs} linkLast></caiji-breadcrumb>
         <div class="record-head">
           <h1 tabindex="-1">${title}${r && col.title !== title ? html` <small class="muted">${col.title}</small>` : nothing}</h1>
           ${r && col.completeness ? html`<span class=${r.complete ? 'badge ok' : 'badge warn'}>${r.complete ? '信息完整' : '信息待完善'}</span>` : nothing}
