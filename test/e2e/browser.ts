@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { beforeAll, afterAll, onTestFailed, vi } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -34,7 +34,7 @@ export async function newPage(browser: Browser, width = 1280, height = 800): Pro
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
   page.setDefaultTimeout(20_000); // a shared machine under load
-  if (jitter > 0) await delayApiAnswers(page, jitter);
+  if (jitter > 0) await delayRequests(page, (r) => (new URL(r.url()).pathname.startsWith('/api/') ? Math.random() * jitter : 0));
   return page;
 }
 
@@ -45,12 +45,12 @@ export async function newPage(browser: Browser, width = 1280, height = 800): Pro
  */
 const jitter = Number(process.env.E2E_JITTER ?? 0);
 
-async function delayApiAnswers(page: Page, ms: number) {
+/** Holds each request of the page back for `delayOf(request)` ms before it goes out. */
+export async function delayRequests(page: Page, delayOf: (r: HTTPRequest) => number) {
   await page.setRequestInterception(true);
   page.on('request', (r) => {
     if (r.isInterceptResolutionHandled()) return;
-    const wait = new URL(r.url()).pathname.startsWith('/api/') ? Math.random() * ms : 0;
-    setTimeout(() => { void r.continue().catch(() => {}); }, wait);
+    setTimeout(() => { void r.continue().catch(() => {}); }, delayOf(r));
   });
 }
 

@@ -4,9 +4,9 @@
  * older answer that arrived last.
  */
 import { describe, it, expect } from 'vitest';
-import type { HTTPRequest, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { nodeId } from '../helpers/demo.js';
-import { login, e2eSuite, openPage } from './browser.js';
+import { login, e2eSuite, openPage, delayRequests } from './browser.js';
 
 const env = e2eSuite();
 
@@ -17,12 +17,10 @@ const env = e2eSuite();
 async function holdBack(page: Page, path: string, ms: number) {
   let seen!: () => void;
   const asked = new Promise<void>((r) => { seen = r; });
-  await page.setRequestInterception(true);
-  page.on('request', (r: HTTPRequest) => {
-    if (r.isInterceptResolutionHandled()) return;
-    const late = r.method() === 'GET' && new URL(r.url()).pathname === path;
-    if (late) seen();
-    setTimeout(() => { void r.continue().catch(() => {}); }, late ? ms : 0);
+  await delayRequests(page, (r) => {
+    if (r.method() !== 'GET' || new URL(r.url()).pathname !== path) return 0;
+    seen();
+    return ms;
   });
   return { asked };
 }

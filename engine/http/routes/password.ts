@@ -8,7 +8,7 @@ import { LoginThrottle } from '../login-throttle.js';
 import type { FieldError } from '../../validation/messages.js';
 
 /** A new password's rules: long enough to resist guessing, and not the one it replaces. */
-export const PASSWORD_MIN = 8;
+const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
 
 /**
