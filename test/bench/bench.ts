@@ -137,6 +137,7 @@ function spawnServer(script: string, env: Record<string, string>): Promise<{ chi
 }
 
 async function benchServer(dbFile: string, statsSmall: number, membersSmall: number) {
+  let savedSince: { node: string; at: string } | undefined;
   // Counters read directly: root of the large database against the small one.
   const engine = await createEngine({ appRoot: repoRoot, dbFile });
   const root = (await engine.db.get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
@@ -180,6 +181,7 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
     add('  GET /api/tree/:root (node + 16 children with figures, p50)', ms(treeHttp), `${ms(constant)} constant route`, (treeHttp / constant).toFixed(1), '–', null);
 
     let seq = 10_000_000 + Math.floor(Math.random() * 200_000_000);
+    savedSince = { node, at: new Date().toISOString() };
     // Documents prepared before the clock runs, as a load generator replays its requests.
     const saveReq = preparedPoster(`${base}/api/records/member`, branch,
       Array.from({ length: 40_000 }, () => JSON.stringify(memberDoc(node, seq++))), [201]);
@@ -267,6 +269,22 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
+    if (savedSince) await removeSaved(dbFile, savedSince);
+  }
+}
+
+/**
+ * The members this run saved are deleted again (through SQL, so the counter triggers follow), so
+ * the next run measures the same database: its figures name the seeded size, not a size grown by
+ * earlier runs. Their audit entries stay: the log is append-only.
+ */
+async function removeSaved(dbFile: string, since: { node: string; at: string }) {
+  const engine = await createEngine({ appRoot: repoRoot, dbFile });
+  try {
+    const { changes } = await engine.db.run("DELETE FROM records WHERE collection = 'member' AND node_id = ? AND created_at >= ?", [since.node, since.at]);
+    log(`removed the ${changes} members this run saved`);
+  } finally {
+    await engine.close();
   }
 }
 
