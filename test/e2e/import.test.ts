@@ -66,6 +66,7 @@ describe('bulk import in the browser', () => {
     const bad = row('导入乙', { 身份证号码: '110105198001011234' });
     const input = (await page.$('input#import-file[type=file]')) as import('puppeteer-core').ElementHandle<HTMLInputElement>;
     await input.uploadFile(csv('members.csv', [good, bad]));
+    await page.waitForFunction(() => document.querySelector('.upload-form .file-name')?.textContent === 'members.csv');
     await clickText(page, 'button', '上传并预览');
     await page.waitForSelector('.import-errors tr[data-row="3"]');
     const counts = await page.$eval('.import-counts', (e) => e.textContent!.replace(/\s+/g, ''));
@@ -93,6 +94,37 @@ describe('bulk import in the browser', () => {
       const res = await admin.get(`/api/records/member?node=${huimin}&deep=1&q=${encodeURIComponent(name)}`);
       expect(res.body.items.map((r: any) => r.data.name)).toEqual([name]);
     }
+    expect(page.problems).toEqual([]);
+  });
+
+  it('a file dropped on the upload bar is chosen as if picked; a file of another kind is refused by name', async () => {
+    const page = await openPage(env.browser, 'import-drop');
+    await login(page, env.server.url, 'ft_admin');
+    await page.goto(`${env.server.url}/#/import/member/${huimin}`);
+    await page.waitForSelector('.upload-form');
+    const person = row('拖入甲');
+    const text = [Object.keys(person).join(','), Object.values(person).join(',')].join('\n');
+    const drop = (name: string, content: string) => page.evaluate((n, c) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([c], n, { type: n.endsWith('.csv') ? 'text/csv' : 'text/plain' }));
+      const form = document.querySelector('.upload-form')!;
+      const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+      form.dispatchEvent(over);
+      const dragging = form.classList.contains('dragging') || over.defaultPrevented;
+      form.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      return dragging;
+    }, name, content);
+
+    expect(await drop('notes.txt', 'hello')).toBe(true);
+    await waitForText(page, '「notes.txt」不是 .xlsx 或 .csv 文件');
+    expect(await page.$eval('.upload-form button[type=submit]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+
+    await drop('dropped.csv', text);
+    await page.waitForFunction(() => document.querySelector('.upload-form .file-name')?.textContent === 'dropped.csv');
+    expect(await page.$('.form-error')).toBeNull();
+    await clickText(page, 'button', '上传并预览');
+    await page.waitForFunction(() => document.querySelector('.import-counts')?.textContent?.replace(/\s+/g, '').includes('新增1'));
+    expect(await page.$eval('h2.group-title', (h) => h.textContent)).toBe('预览：dropped.csv');
     expect(page.problems).toEqual([]);
   });
 

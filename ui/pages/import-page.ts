@@ -26,6 +26,7 @@ const ACTIONS: [Action, string][] = [['new', '新增'], ['changed', '修改'], [
 const STATUS: Record<LogEntry['status'], string> = { previewed: '已预览（未导入）', committed: '已导入', failed: '导入失败' };
 /** Files larger than this are checked and imported as a background job with a progress bar. */
 const ASYNC_BYTES = 200_000;
+const ACCEPT = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
 const time = (s: string | null) => (s ? s.replace('T', ' ').slice(0, 19) : '');
 
 /**
@@ -45,6 +46,7 @@ export class ImportPage extends LightElement {
   @state() private error = '';
   @state() private log: LogEntry[] = [];
   @state() private committed?: CommitAnswer;
+  @state() private dragging = false;
   private loaded = '';
 
   override updated() {
@@ -76,6 +78,29 @@ export class ImportPage extends LightElement {
     if (j.status === 'failed') throw new ApiError(422, 'job_failed', j.error?.message ?? '导入任务失败');
     return j.result;
   }
+
+  private choose(file: File | undefined) {
+    this.file = file;
+    this.error = '';
+  }
+
+  private dragOver = (e: DragEvent) => {
+    if (this.busy || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  };
+
+  /** A file dropped on the upload bar is chosen as if picked; only .xlsx and .csv are taken. */
+  private drop = (e: DragEvent) => {
+    e.preventDefault();
+    this.dragging = false;
+    if (this.busy) return;
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    if (!/\.(xlsx|csv)$/i.test(file.name)) { this.error = `「${file.name}」不是 .xlsx 或 .csv 文件`; return; }
+    this.choose(file);
+  };
 
   private async upload(e: Event) {
     e.preventDefault();
@@ -131,10 +156,14 @@ export class ImportPage extends LightElement {
         <li>确认无误后导入：整个文件一次导入，任何一行出错则全部不导入。</li>
       </ol>
       <div class="toolbar"><a class="btn" href=${`/api/import/${enc(this.collection)}/template.xlsx`} download>下载导入模板（.xlsx）</a></div>
-      <form class="filters upload-form" @submit=${this.upload}>
-        <label for="import-file">选择文件</label>
-        <input type="file" id="import-file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-          ?disabled=${!!this.busy} @change=${(e: Event) => { this.file = (e.target as HTMLInputElement).files?.[0]; this.error = ''; }}>
+      <form class=${`filters upload-form${this.dragging ? ' dragging' : ''}`} @submit=${this.upload}
+          @dragover=${this.dragOver} @dragleave=${() => { this.dragging = false; }} @drop=${this.drop}>
+        <!-- The native input stays focusable (keyboard, screen readers) but is drawn by its label:
+             its own button speaks the browser's language, not the page's. -->
+        <input type="file" id="import-file" class="file-input" accept=${ACCEPT}
+          ?disabled=${!!this.busy} @change=${(e: Event) => this.choose((e.target as HTMLInputElement).files?.[0])}>
+        <label for="import-file" class="btn">选择文件</label>
+        <span class=${this.file ? 'file-name' : 'file-name muted'}>${this.file ? this.file.name : '未选择文件（也可以把文件拖到这里）'}</span>
         <button type="submit" class="btn btn-primary" ?disabled=${!!this.busy || !this.file}>${this.busy === 'preview' ? '正在检查…' : '上传并预览'}</button>
         <span class="muted">支持 .xlsx 和 .csv</span>
       </form>
@@ -159,13 +188,13 @@ export class ImportPage extends LightElement {
       ${invalid.length ? html`<p class="form-error">有 ${p.counts.invalid} 行有误，须修正后重新上传才能导入。
           ${p.errorsFile ? html`<a href=${p.errorsFile} download>下载错误文件（在原文件中标出每行的错误）</a>` : nothing}</p>
         <div class="table-wrap"><table class="data-table import-errors"><caption class="sr-only">有误的行</caption>
-          <thead><tr><th scope="col">行号</th><th scope="col">${title}</th><th scope="col">错误</th></tr></thead>
-          <tbody>${invalid.map((r) => html`<tr data-row=${r.row}><td class="num">第 ${r.row} 行</td><td>${r.title ?? ''}</td>
+          <thead><tr><th scope="col" class="row-no">行号</th><th scope="col">${title}</th><th scope="col">错误</th></tr></thead>
+          <tbody>${invalid.map((r) => html`<tr data-row=${r.row}><td class="row-no">第 ${r.row} 行</td><td>${r.title ?? ''}</td>
             <td><ul class="row-errors">${r.errors.map((e) => html`<li>${colTitle(e.path, e.column) && !e.message.includes(colTitle(e.path, e.column)) ? html`<strong>${colTitle(e.path, e.column)}</strong>：` : nothing}${e.message}</li>`)}</ul></td></tr>`)}
           </tbody></table></div>` : nothing}
       ${changed.length ? html`<details class="import-rows" ?open=${!invalid.length}><summary>将新增或修改的行（${changed.length}${p.truncated ? '，仅列出部分' : ''}）</summary>
-        <div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">行号</th><th scope="col">${title}</th><th scope="col">操作</th><th scope="col">修改的信息项</th></tr></thead>
-          <tbody>${changed.map((r) => html`<tr><td class="num">第 ${r.row} 行</td><td>${r.id ? html`<a href=${href('record', p.collection, r.id)}>${r.title ?? r.id}</a>` : r.title ?? ''}</td>
+        <div class="table-wrap"><table class="data-table"><thead><tr><th scope="col" class="row-no">行号</th><th scope="col">${title}</th><th scope="col">操作</th><th scope="col">修改的信息项</th></tr></thead>
+          <tbody>${changed.map((r) => html`<tr><td class="row-no">第 ${r.row} 行</td><td>${r.id ? html`<a href=${href('record', p.collection, r.id)}>${r.title ?? r.id}</a>` : r.title ?? ''}</td>
             <td>${r.action === 'new' ? '新增' : '修改'}</td><td>${r.changes ? Object.keys(r.changes).map((k) => p.columns.find((c) => c.property === k)?.title ?? k).join('、') : ''}</td></tr>`)}</tbody>
         </table></div></details>` : nothing}
       <div class="toolbar"><button type="button" class="btn btn-primary" ?disabled=${!p.canCommit || !!this.busy} aria-describedby="commit-why"
@@ -176,7 +205,7 @@ export class ImportPage extends LightElement {
   private logView() {
     return html`<h2 class="group-title">导入记录</h2>
       <div class="table-wrap"><table class="data-table import-log">
-        <thead><tr><th scope="col">上传时间</th><th scope="col">文件</th><th scope="col">行数</th>${ACTIONS.map(([, l]) => html`<th scope="col">${l}</th>`)}<th scope="col">结果</th><th scope="col">错误文件</th></tr></thead>
+        <thead><tr><th scope="col">上传时间</th><th scope="col">文件</th><th scope="col" class="num">行数</th>${ACTIONS.map(([, l]) => html`<th scope="col" class="num">${l}</th>`)}<th scope="col">结果</th><th scope="col">错误文件</th></tr></thead>
         <tbody>${this.log.length ? nothing : html`<tr><td class="empty" colspan="99">暂无导入记录</td></tr>`}
           ${this.log.map((e) => html`<tr><td class="nowrap">${time(e.at)}</td><td>${e.filename ?? ''}</td><td class="num">${e.total}</td>
             ${ACTIONS.map(([a]) => html`<td class="num">${e.counts[a]}</td>`)}
