@@ -21,8 +21,11 @@ export async function buildErrorWorkbook(upload: Buffer, file: ParsedFile, rows:
     sheet = wb.getWorksheet(file.sheet!)!;
   } else {
     sheet = wb.addWorksheet('导入数据');
-    sheet.getRow(file.headerRow).values = [undefined, ...file.headers] as ExcelJS.CellValue[];
-    for (const r of file.rows) sheet.getRow(r.row).values = [undefined, ...r.cells.map((c) => (c === null ? undefined : c))] as ExcelJS.CellValue[];
+    // A dense array starts at column A. (A leading `undefined` would not make it "sparse" for
+    // exceljs: the element exists, so every value moved one column right and the last header
+    // was overwritten by the error column.)
+    sheet.getRow(file.headerRow).values = file.headers;
+    for (const r of file.rows) sheet.getRow(r.row).values = r.cells.map((c) => (c === null ? undefined : c)) as ExcelJS.CellValue[];
   }
   const existing = file.headers.findIndex((h) => h.trim() === ERROR_COLUMN);
   const errCol = existing >= 0 ? existing + 1 : file.headers.length + 1;

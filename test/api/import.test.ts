@@ -176,6 +176,36 @@ describe('bulk import of members', () => {
     expect(again.body.rows[0].errors.length).toBeGreaterThan(0);
   });
 
+  it('a CSV with errors comes back as an xlsx of the same cells, column for column, with the errors written in', async () => {
+    const good = row();
+    const bad = row();
+    const rightId = String(bad['身份证号码']);
+    bad['身份证号码'] = rightId.slice(0, 17) + (rightId.endsWith('0') ? '1' : '0');
+    const titles = Object.keys(good);
+    const csv = [titles.join(','), ...[good, bad].map((r) => titles.map((t) => String(r[t])).join(','))].join('\n');
+    const p = await preview(csv, 'text/csv');
+    expect(p.body.counts).toMatchObject({ new: 1, invalid: 1 });
+
+    const res = await raw('GET', p.body.errorsFile);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const sheet = wb.worksheets[0];
+    const cells = (n: number) => titles.map((_, i) => sheet.getRow(n).getCell(i + 1).value);
+    expect(cells(1)).toEqual(titles); // every header in place from column A, the last one kept
+    expect(sheet.getRow(1).getCell(titles.length + 1).value).toBe('错误信息');
+    expect(cells(2).map(String)).toEqual(titles.map((t) => String(good[t])));
+    expect(cells(3).map(String)).toEqual(titles.map((t) => String(bad[t])));
+    expect(String(sheet.getRow(3).getCell(titles.length + 1).value)).toContain('「身份证号码」校验码错误');
+    const idCol = titles.indexOf('身份证号码') + 1;
+    expect(String(sheet.getRow(3).getCell(idCol).note)).toContain('校验码错误');
+    expect(sheet.getRow(3).getCell(idCol - 1).note).toBeUndefined();
+
+    // Fixed in the error workbook and uploaded again, both rows pass.
+    sheet.getRow(3).getCell(idCol).value = rightId;
+    const again = await preview(Buffer.from(await wb.xlsx.writeBuffer()), XLSX);
+    expect(again.body.counts).toMatchObject({ new: 2, invalid: 0 });
+  });
+
   it('rows outside the admin\'s subtree are refused: a node elsewhere, a 身份证号码 registered elsewhere', async () => {
     const elsewhere = row();
     elsewhere['所在支部'] = '潘东亮支部乙'; // 朝阳区, not under 丰台区委
