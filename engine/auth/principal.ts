@@ -13,6 +13,8 @@ export interface Principal {
   grants: Grant[];
   /** A user bound to one record (a self-service account). */
   self?: { collection: string; recordId: string };
+  /** The password was set by someone else (first password, reset): nothing else until it is replaced. */
+  mustChangePassword?: boolean;
   sessionId: string;
   csrf: string;
 }

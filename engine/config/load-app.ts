@@ -70,6 +70,9 @@ export function loadApp(root: string): AppConfig {
   if (!manifest.tree || !collections.has(manifest.tree.collection)) problems.push('app.json: tree.collection 必须是一个已声明的集合');
   for (const [name, role] of Object.entries(manifest.roles ?? {})) {
     if (role.self && !collections.has(role.self)) problems.push(`app.json: roles.${name}.self 引用了不存在的集合 "${role.self}"`);
+    if (role.username && (!role.self || !collections.get(role.self)?.schema.properties?.[role.username])) {
+      problems.push(`app.json: roles.${name}.username 须为 self 集合的字段，"${role.username}" 不是`);
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return { root, manifest, collections, codes, tree: manifest.tree };

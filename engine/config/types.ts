@@ -70,6 +70,11 @@ export interface RoleConfig {
   permissions: Permission[];
   /** Held by a user bound to one record of this collection; reads only that record. */
   self?: string;
+  /**
+   * Field of the bound record whose value is the username an admin's "open account" proposes
+   * (e.g. an identity number); without it the admin types one.
+   */
+  username?: string;
 }
 
 export type Permission = 'read' | 'write' | 'grant' | (string & {});

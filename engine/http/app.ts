@@ -4,10 +4,11 @@ import { HTTPException } from 'hono/http-exception';
 import './context.js';
 import type { Engine } from '../engine.js';
 import { HttpError } from './errors.js';
-import { session, requireUser } from './middleware/session.js';
+import { session, requireUser, passwordChangeFirst } from './middleware/session.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { authRoutes } from './routes/auth.js';
 import { passwordRoutes } from './routes/password.js';
+import { accountsRoutes } from './routes/accounts.js';
 import { configRoutes } from './routes/config.js';
 import { recordRoutes } from './routes/records.js';
 import { treeRoutes } from './routes/tree.js';
@@ -48,6 +49,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   });
   app.use('/api/*', bodyLimit(20 * 1024 * 1024));
   app.use('/api/*', session);
+  app.use('/api/*', passwordChangeFirst);
 
   app.get('/api/health', async (c) => {
     await engine.db.get('SELECT 1');
@@ -65,9 +67,10 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api/records', documentsRoutes());
   app.route('/api/records', recordRoutes());
   app.route('/api/tree', treeRoutes());
-  for (const p of ['/api/lookup/*', '/api/directory/*', '/api/grants', '/api/grants/*', '/api/self']) app.use(p, requireUser);
+  for (const p of ['/api/lookup/*', '/api/directory/*', '/api/grants', '/api/grants/*', '/api/accounts', '/api/accounts/*', '/api/self']) app.use(p, requireUser);
   app.route('/api', lookupRoutes());
   app.route('/api/grants', grantsRoutes());
+  app.route('/api/accounts', accountsRoutes());
   app.route('/api/self', selfRoutes());
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());

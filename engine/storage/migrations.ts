@@ -261,6 +261,14 @@ const migrations: { version: number; name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    name: 'account state: first password to change, locked',
+    sql: `
+      ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;  -- 1: a password someone else set (first or reset)
+      ALTER TABLE users ADD COLUMN locked_at TEXT;                                   -- set: the account cannot log in
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

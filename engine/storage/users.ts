@@ -11,8 +11,17 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url')
 
 export interface UserRow {
   id: string; username: string; password_hash: string; display_name: string;
-  self_collection: string | null; self_record: string | null;
+  self_collection: string | null; self_record: string | null; created_at: string;
+  must_change_password: number; locked_at: string | null;
 }
+
+/** The principal of a user row (grants read separately). */
+const principalOf = (u: UserRow, grants: Grant[], sessionId: string, csrf: string): Principal => ({
+  userId: u.id, username: u.username, displayName: u.display_name, grants,
+  self: u.self_collection && u.self_record ? { collection: u.self_collection, recordId: u.self_record } : undefined,
+  ...(u.must_change_password ? { mustChangePassword: true } : {}),
+  sessionId, csrf,
+});
 
 /** Users, their grants (role on a tree node) and login sessions. */
 export const users = {
@@ -20,11 +29,16 @@ export const users = {
     return db.get<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
   },
 
-  async create(db: Queryable, u: { username: string; passwordHash: string; displayName: string; self?: { collection: string; recordId: string } }): Promise<string> {
+  /** The account bound to a record, if any. */
+  bySelfRecord(db: Queryable, recordId: string) {
+    return db.get<UserRow>('SELECT * FROM users WHERE self_record = ?', [recordId]);
+  },
+
+  async create(db: Queryable, u: { username: string; passwordHash: string; displayName: string; self?: { collection: string; recordId: string }; mustChangePassword?: boolean }): Promise<string> {
     const id = newId();
     await db.run(
-      'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString()],
+      'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at, must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString(), u.mustChangePassword ? 1 : 0],
     );
     authEpoch.bump();
     return id;
@@ -56,11 +70,32 @@ export const users = {
    * `keepSession`. False (nothing written) when the hash changed meanwhile.
    */
   async replacePassword(db: Queryable, userId: string, was: string, hash: string, keepSession: string): Promise<boolean> {
-    const res = await db.run('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?', [hash, userId, was]);
+    const res = await db.run('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ? AND password_hash = ?', [hash, userId, was]);
     if (!res.changes) return false;
     await db.run('DELETE FROM sessions WHERE user_id = ? AND id <> ?', [userId, keepSession]);
     authEpoch.bump();
     return true;
+  },
+
+  /**
+   * A password set by someone else (an admin's reset): its holder must replace it at the next
+   * login, and every session of the account ends.
+   */
+  async resetPassword(db: Queryable, userId: string, hash: string): Promise<void> {
+    await db.run('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?', [hash, userId]);
+    await db.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+    authEpoch.bump();
+  },
+
+  /** Locks (no login, every session ended) or unlocks an account. False when it already was so. */
+  async setLocked(db: Queryable, userId: string, locked: boolean): Promise<boolean> {
+    const res = await db.run(
+      locked ? 'UPDATE users SET locked_at = ? WHERE id = ? AND locked_at IS NULL' : 'UPDATE users SET locked_at = NULL WHERE id = ? AND locked_at IS NOT NULL',
+      locked ? [new Date().toISOString(), userId] : [userId],
+    );
+    if (locked) await db.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
+    authEpoch.bump();
+    return res.changes > 0;
   },
 
   async endSession(db: Queryable, sessionId: string): Promise<void> {
@@ -72,11 +107,7 @@ export const users = {
   async principalByName(db: Queryable, username: string): Promise<Principal | undefined> {
     const u = await users.byName(db, username);
     if (!u) return undefined;
-    return {
-      userId: u.id, username: u.username, displayName: u.display_name, grants: await users.grants(db, u.id),
-      self: u.self_collection && u.self_record ? { collection: u.self_collection, recordId: u.self_record } : undefined,
-      sessionId: '', csrf: '',
-    };
+    return principalOf(u, await users.grants(db, u.id), '', '');
   },
 
   /**
@@ -88,17 +119,11 @@ export const users = {
       `SELECT u.*, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
          (SELECT json_group_array(json_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path)
             ${GRANTS_OF.replace('?', 'u.id')}) AS grants
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`,
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ? AND u.locked_at IS NULL`,
       [sha256(token), new Date().toISOString()],
     );
     if (!s) return undefined;
-    const principal: Principal = {
-      userId: s.id, username: s.username, displayName: s.display_name,
-      grants: JSON.parse(s.grants) as Grant[],
-      self: s.self_collection && s.self_record ? { collection: s.self_collection, recordId: s.self_record } : undefined,
-      sessionId: s.sid, csrf: s.csrf,
-    };
-    return { principal, expiresAt: Date.parse(s.expires_at) };
+    return { principal: principalOf(s, JSON.parse(s.grants) as Grant[], s.sid, s.csrf), expiresAt: Date.parse(s.expires_at) };
   },
 
   /** The principal behind a cookie token (see session()). */

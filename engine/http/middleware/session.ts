@@ -31,3 +31,17 @@ export const requireUser = createMiddleware(async (c, next) => {
   if (!c.get('user')) throw new HttpError(401, 'unauthenticated', '请先登录');
   await next();
 });
+
+/** What a user whose password someone else set may still do: see who they are, replace it, leave. */
+const BEFORE_PASSWORD_CHANGE = new Set(['GET /api/me', 'POST /api/me/password', 'POST /api/logout', 'POST /api/login', 'GET /api/app', 'GET /api/health']);
+
+/**
+ * A first or reset password is known to the admin who handed it out: until its holder replaces it,
+ * every other API request is refused (403), whatever the user interface shows.
+ */
+export const passwordChangeFirst = createMiddleware(async (c, next) => {
+  if (c.get('user')?.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+    throw new HttpError(403, 'password_change_required', '请先修改初始密码（管理员设置的密码须在首次登录时修改）');
+  }
+  await next();
+});

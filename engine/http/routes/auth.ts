@@ -22,7 +22,7 @@ async function describeUser(engine: Engine, user: Principal) {
     const node = await recordsTable.get(engine.db, g.nodeId);
     grants.push({ role: g.role, roleTitle: rt.config.manifest.roles[g.role]?.title ?? g.role, node: g.nodeId, nodeLabel: node?.data[label] ?? null });
   }
-  return { username: user.username, displayName: user.displayName, grants, self: user.self ?? null, csrfToken: user.csrf };
+  return { username: user.username, displayName: user.displayName, grants, self: user.self ?? null, csrfToken: user.csrf, mustChangePassword: !!user.mustChangePassword };
 }
 
 export function authRoutes() {
@@ -45,6 +45,8 @@ export function authRoutes() {
       throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
     }
     throttle.succeed(username);
+    // Said only to whoever knows the password: a locked account is not revealed by guessing.
+    if (row.locked_at) throw new HttpError(403, 'account_locked', '该账号已停用，请联系所在组织的管理员');
     const s = await engine.db.transaction((tx) => users.startSession(tx, row.id));
     setCookie(c, SESSION_COOKIE, s.token, {
       httpOnly: true, sameSite: 'Strict', path: '/', expires: s.expires,
