@@ -10,6 +10,8 @@ export interface Me {
   grants: Grant[];
   self: { collection: string; recordId: string } | string | null;
   csrfToken: string;
+  /** The password was set by someone else: the user must replace it before anything else. */
+  mustChangePassword?: boolean;
 }
 
 export interface CollectionInfo {

@@ -27,6 +27,9 @@ export class AppShell extends LightElement {
   private onRoute() {
     const r = currentRoute();
     if (!session.me && r.name !== 'login') return navigate(href('login', { next: location.hash.slice(1) || undefined }), true);
+    // A password someone else set (first login, reset) is replaced before anything else: the server
+    // refuses every other request meanwhile.
+    if (session.me?.mustChangePassword && r.name !== 'account') return navigate(href('account'), true);
     if (session.me && (r.name === '' || r.name === 'login')) return navigate(homeOf(), true);
     this.route = r;
     document.title = session.publicApp?.title ?? document.title;
@@ -43,7 +46,7 @@ export class AppShell extends LightElement {
     if (!this.ready) return html`<p class="boot">正在加载…</p>`;
     const me = session.me;
     const page = pages[this.route.name] ?? pages['not-found'];
-    const nav = me ? this.navLinks() : [];
+    const nav = me && !me.mustChangePassword ? this.navLinks() : [];
     return html`<a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); (this.querySelector('#main') as HTMLElement).focus(); }}>跳到主要内容</a>
       <header class="topbar" role="banner">
         <div class="brand">${session.publicApp?.title ?? ''}</div>

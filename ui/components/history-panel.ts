@@ -7,7 +7,10 @@ import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
 import type { HistoryItem, JsonSchema } from '../api/types.js';
 
-const actions: Record<string, string> = { create: '新建', update: '修改', delete: '删除', grant: '授予职务', revoke: '撤销职务' };
+const actions: Record<string, string> = {
+  create: '新建', update: '修改', delete: '删除', grant: '授予职务', revoke: '撤销职务',
+  'account-open': '开通账号', 'account-reset': '重置密码', 'account-lock': '停用账号', 'account-unlock': '启用账号',
+};
 
 /** The record's audit log: who did what when, state changes and the fields changed. */
 @customElement('caiji-history')

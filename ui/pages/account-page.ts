@@ -4,6 +4,8 @@ import { LightElement } from '../components/light-element.js';
 import { api, ApiError } from '../api/client.js';
 import { session } from '../api/session.js';
 import { toast } from '../components/toast.js';
+import { navigate } from '../router.js';
+import { homeOf } from './home.js';
 
 const FIELDS = [
   { name: 'currentPassword', label: '当前密码', autocomplete: 'current-password' },
@@ -39,6 +41,10 @@ export class AccountPage extends LightElement {
       await api.post('/api/me/password', { currentPassword: value('currentPassword'), newPassword: value('newPassword') });
       form.reset();
       toast('密码已修改；在其他地方的登录已退出');
+      if (session.me!.mustChangePassword) {
+        session.me!.mustChangePassword = false;
+        navigate(homeOf());
+      }
     } catch (err) {
       if (err instanceof ApiError && err.details.length) {
         this.errors = Object.fromEntries(err.details.map((d) => [d.path.replace(/^\//, ''), d.message]));
@@ -62,6 +68,7 @@ export class AccountPage extends LightElement {
     return html`<section class="panel account-page">
       <h1 tabindex="-1">账号</h1>
       <p>${me.displayName}（用户名：${me.username}）</p>
+      ${me.mustChangePassword ? html`<p class="notice notice-warn first-login" role="status">您的密码由管理员设置（首次登录或重置密码后），请先设置自己的新密码，然后才能继续使用。“当前密码”即管理员交给您的初始密码。</p>` : nothing}
       <h2>修改密码</h2>
       <form class="password-form" @submit=${this.submit} novalidate>
         ${FIELDS.map((f) => {

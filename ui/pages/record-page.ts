@@ -15,6 +15,7 @@ import '../components/conflict-dialog.js';
 import '../components/document-buttons.js';
 import '../components/attached-records.js';
 import '../components/grants-panel.js';
+import '../components/account-panel.js';
 import type { RecordForm } from '../form/record-form.js';
 import type { FieldError, FormInfo, RecordJson, TreeAnswer } from '../api/types.js';
 
@@ -197,6 +198,8 @@ export class RecordPage extends LightElement {
           @form-change=${(e: CustomEvent<Record<string, unknown>>) => { this.data = e.detail; }}></caiji-record-form>
         ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.load()}></caiji-attached-records>
           ${session.can('grant') ? html`<caiji-grants-panel .nodeId=${r.id} @changed=${() => this.load()}></caiji-grants-panel>` : nothing}` : nothing}
+        ${r && !isTree && session.can('grant') && Object.values(app.roles).some((role) => role.self === this.collection)
+          ? html`<caiji-account-panel .recordId=${r.id} @changed=${() => { this.tick++; }}></caiji-account-panel>` : nothing}
       </section>
       ${r ? html`<aside class="panel side-right"><caiji-history .collection=${this.collection} .recordId=${r.id} .schema=${this.form.schema} .version=${r.version + this.tick}></caiji-history></aside>` : nothing}
       ${this.conflict ? html`<caiji-conflict-dialog .schema=${this.form.schema} .base=${r?.data ?? {}} .mine=${this.conflict.mine}
