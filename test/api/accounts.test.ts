@@ -155,4 +155,50 @@ describe('accounts kept by admins', () => {
     expect((await loginAs(m.data.idNumber, opened.body.password)).res.status).toBe(200);
     expect(await history(m.id)).toContain(`account-unlock 用户名 ${m.data.idNumber}`);
   });
+
+  it('batch: accounts for many at once, each with its own first password; one that cannot get one stops them all', async () => {
+    const a = await newMember(), b = await newMember(), had = await newMember(), clash = await newMember();
+    await admin.post('/api/accounts', { record: had.id });
+    // Someone already uses the 身份证号码 of `clash` as a username (an account opened by hand).
+    await admin.post('/api/accounts', { record: (await newMember()).id, username: clash.data.idNumber });
+    const n = await users();
+    const refused = await admin.post('/api/accounts/batch', { records: [a.id, clash.id, b.id] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toContain('有 1 人不能开通账号，本次未开通任何账号');
+    expect(refused.body.error.details).toEqual([{ path: '/records/1', message: `${clash.data.name}：「用户名」“${clash.data.idNumber}”已被使用` }]);
+    expect(await users()).toBe(n);
+
+    const res = await admin.post('/api/accounts/batch', { records: [a.id, had.id, b.id, a.id] });
+    expect(res.status).toBe(201);
+    expect(res.body.created.map((x: any) => [x.record, x.name, x.username])).toEqual([[a.id, a.data.name, a.data.idNumber], [b.id, b.data.name, b.data.idNumber]]);
+    expect(res.body.existing).toEqual([{ record: had.id, name: had.data.name, username: had.data.idNumber }]);
+    const [pa, pb] = res.body.created.map((x: any) => x.password);
+    expect(pa).not.toBe(pb);
+    expect(await users()).toBe(n + 2);
+    expect((await loginAs(a.data.idNumber, pa)).res.body.mustChangePassword).toBe(true);
+    expect((await loginAs(b.data.idNumber, pb)).res.status).toBe(200);
+    expect(await history(b.id)).toContain(`account-open 用户名 ${b.data.idNumber}`);
+
+    // Again: nothing new to open.
+    const again = await admin.post('/api/accounts/batch', { records: [a.id, b.id] });
+    expect(again.status).toBe(200);
+    expect(again.body.created).toEqual([]);
+    expect(again.body.existing).toHaveLength(2);
+  });
+
+  it('batch: bad lists and records outside the subtree are refused whole', async () => {
+    const mine = await newMember();
+    const outsider = await s.login('pdl_admin');
+    const n = await users();
+    for (const records of [undefined, [], 'x', [1]]) {
+      const res = await admin.post('/api/accounts/batch', { records });
+      expect(res.status).toBe(422);
+      expect(res.body.error.details).toEqual([{ path: '/records', message: '请选择要开通账号的人员' }]);
+    }
+    const tooMany = await admin.post('/api/accounts/batch', { records: Array.from({ length: 501 }, (_, i) => `r${i}`) });
+    expect(tooMany.body.error.details[0].message).toBe('一次最多为500人开通账号');
+    expect((await outsider.post('/api/accounts/batch', { records: [mine.id] })).status).toBe(404);
+    expect((await admin.post('/api/accounts/batch', { records: [mine.id, 'no-such-record'] })).status).toBe(404);
+    expect(await users()).toBe(n);
+  });
 });

@@ -39,6 +39,40 @@ async function managedAccount(engine: Engine, db: Queryable, user: Principal, us
   return { account, rec };
 }
 
+/** Most records one batch opens accounts for: each first password costs a scrypt hash. */
+const BATCH_MAX = 500;
+
+/** The username an account of this record gets: the one typed, or the value of the role's field. */
+function usernameFor(engine: Engine, rec: StoredRecord, typed?: unknown): unknown {
+  if (typeof typed === 'string' && typed.trim()) return typed.trim();
+  const field = selfRoleOf(engine, rec.collection)!.username;
+  return field ? rec.data[field] : undefined;
+}
+
+/** Why a username cannot be used (already taken in the database or earlier in this batch), or null. */
+async function usernameProblem(db: Queryable, wanted: unknown, taken: Set<string> = new Set()): Promise<string | null> {
+  if (typeof wanted !== 'string' || !wanted) return '「用户名」为必填项';
+  if (!USERNAME.test(wanted)) return '「用户名」须为2至64个字母、数字或 _ . @ -';
+  if (taken.has(wanted) || (await users.byName(db, wanted))) return `「用户名」“${wanted}”已被使用`;
+  return null;
+}
+
+/** What a record's person is called (the collection's title field), if anything. */
+function nameOf(engine: Engine, rec: StoredRecord): string | null {
+  const field = engine.runtime.collection(rec.collection).titleField;
+  const v = field ? rec.data[field] : undefined;
+  return v === undefined || v === null || v === '' ? null : String(v);
+}
+
+/** Creates the account of a record (checked beforehand) with a first password's hash, audited. */
+async function openAccount(engine: Engine, tx: Queryable, user: Principal, rec: StoredRecord, username: string, hash: string) {
+  await users.create(tx, { username, passwordHash: hash, displayName: nameOf(engine, rec) ?? username, self: { collection: rec.collection, recordId: rec.id }, mustChangePassword: true });
+  await auditLog.append(tx, {
+    actor: user.username, collection: rec.collection, recordId: rec.id, action: 'account-open', fromState: null, toState: null, diff: null, note: `用户名 ${username}`,
+  });
+  return (await users.byName(tx, username))!;
+}
+
 const describe = (u: UserRow) => ({
   username: u.username, displayName: u.display_name, createdAt: u.created_at,
   locked: !!u.locked_at, lockedAt: u.locked_at, mustChangePassword: !!u.must_change_password,
@@ -71,21 +105,60 @@ export function accountsRoutes() {
     const hash = await hashPassword(password);
     const created = await engine.db.transaction(async (tx) => {
       const rec = await accountRecord(engine, tx, user, body?.record);
-      const col = engine.runtime.collection(rec.collection);
       if (await users.bySelfRecord(tx, rec.id)) throw invalid([{ path: '/record', message: '该人员已有账号' }]);
-      const field = selfRoleOf(engine, rec.collection)!.username;
-      const wanted = typeof body?.username === 'string' && body.username.trim() ? body.username.trim() : field ? rec.data[field] : undefined;
-      if (typeof wanted !== 'string' || !wanted) throw invalid([{ path: '/username', message: '「用户名」为必填项' }]);
-      if (!USERNAME.test(wanted)) throw invalid([{ path: '/username', message: '「用户名」须为2至64个字母、数字或 _ . @ -' }]);
-      if (await users.byName(tx, wanted)) throw invalid([{ path: '/username', message: `「用户名」“${wanted}”已被使用` }]);
-      const displayName = String((col.titleField && rec.data[col.titleField]) || wanted);
-      await users.create(tx, { username: wanted, passwordHash: hash, displayName, self: { collection: rec.collection, recordId: rec.id }, mustChangePassword: true });
-      await auditLog.append(tx, {
-        actor: user.username, collection: rec.collection, recordId: rec.id, action: 'account-open', fromState: null, toState: null, diff: null, note: `用户名 ${wanted}`,
-      });
-      return (await users.byName(tx, wanted))!;
+      const wanted = usernameFor(engine, rec, body?.username);
+      const problem = await usernameProblem(tx, wanted);
+      if (problem) throw invalid([{ path: '/username', message: problem }]);
+      return openAccount(engine, tx, user, rec, wanted as string, hash);
     });
     return c.json({ account: describe(created), password }, 201);
+  });
+
+  /**
+   * POST /api/accounts/batch {records: [...]} — accounts for many people at once (a branch going
+   * live), each under its proposed username with its own first password, in one transaction:
+   * records that already have an account are reported and left alone; if any other record cannot
+   * get one (no or a taken username), nothing is created and each such record is named.
+   */
+  app.post('/batch', async (c) => {
+    const engine = c.get('engine');
+    const user = c.get('user')!;
+    const body = await jsonBody<{ records?: unknown }>(c);
+    const ids = body?.records;
+    if (!Array.isArray(ids) || !ids.length || ids.some((id) => typeof id !== 'string')) throw invalid([{ path: '/records', message: '请选择要开通账号的人员' }]);
+    if (ids.length > BATCH_MAX) throw invalid([{ path: '/records', message: `一次最多为${BATCH_MAX}人开通账号` }]);
+    const unique = [...new Set(ids as string[])];
+    // The passwords are hashed before the transaction (scrypt takes a while): for the records
+    // without an account now; the transaction checks again.
+    const pending = [];
+    for (const id of unique) if (!(await users.bySelfRecord(engine.db, id))) pending.push(id);
+    const passwords = new Map(pending.map((id) => [id, firstPassword()]));
+    const hashes = new Map(await Promise.all([...passwords].map(async ([id, p]) => [id, await hashPassword(p)] as const)));
+    const result = await engine.db.transaction(async (tx) => {
+      const created: { record: string; name: string; username: string; password: string }[] = [];
+      const existing: { record: string; name: string; username: string }[] = [];
+      const problems: { path: string; message: string }[] = [];
+      const taken = new Set<string>();
+      const plan: [StoredRecord, string][] = [];
+      for (const [i, id] of unique.entries()) {
+        const rec = await accountRecord(engine, tx, user, id);
+        const name = nameOf(engine, rec) ?? rec.id;
+        const has = await users.bySelfRecord(tx, rec.id);
+        if (has) { existing.push({ record: rec.id, name, username: has.username }); continue; }
+        const wanted = usernameFor(engine, rec);
+        const problem = hashes.has(rec.id) ? await usernameProblem(tx, wanted, taken) : '刚刚被他人开通了账号，请刷新后重试';
+        if (problem) { problems.push({ path: `/records/${i}`, message: `${name}：${problem}` }); continue; }
+        taken.add(wanted as string);
+        plan.push([rec, wanted as string]);
+      }
+      if (problems.length) throw invalid(problems, `有 ${problems.length} 人不能开通账号，本次未开通任何账号`);
+      for (const [rec, username] of plan) {
+        await openAccount(engine, tx, user, rec, username, hashes.get(rec.id)!);
+        created.push({ record: rec.id, name: nameOf(engine, rec) ?? rec.id, username, password: passwords.get(rec.id)! });
+      }
+      return { created, existing };
+    });
+    return c.json(result, result.created.length ? 201 : 200);
   });
 
   app.post('/:username/password', async (c) => {
