@@ -4,17 +4,22 @@
  * Locked, the account cannot log in, and the login page says why.
  */
 import { describe, it, expect } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
-import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
+import { pdfText, requireTools } from '../documents/tools.js';
+import { login, shot, waitForText, clickText, e2eSuite, openPage, screenshotDir } from './browser.js';
 
 let admin: Client;
 let member: { id: string; data: Record<string, string> };
+let huimin: string;
 const env = e2eSuite({
   testTimeout: 90_000,
   async setup() {
     admin = await env.server.login('ft_admin');
-    member = (await admin.post('/api/records/member', memberData(await nodeId(admin, '惠民党支部')))).body;
+    huimin = await nodeId(admin, '惠民党支部');
+    member = (await admin.post('/api/records/member', memberData(huimin))).body;
   },
 });
 
@@ -66,6 +71,46 @@ describe('member accounts kept by their admins', () => {
     await m.type('#login-password', '我自己的密码-2026');
     await m.click('button[type=submit]');
     await waitForText(m, '该账号已停用，请联系所在组织的管理员');
+    expect(page.problems).toEqual([]);
+  });
+
+  it('accounts for the selected members at once: passwords shown once, printed alone as slips to hand over', async () => {
+    requireTools();
+    const people = [];
+    for (const name of ['开户甲', '开户乙']) people.push((await admin.post('/api/records/member', memberData(huimin, { name }))).body);
+    const page = await openPage(env.browser, 'member-accounts-batch');
+    page.on('dialog', (d) => { void d.accept(); });
+    await login(page, env.server.url, 'ft_admin');
+    await page.goto(`${env.server.url}/#/list/member/${huimin}?q=${encodeURIComponent('开户')}`);
+    await page.waitForFunction(() => document.querySelectorAll('caiji-record-table tbody tr th a').length === 2);
+    for (const box of await page.$$('caiji-record-table tbody input[type=checkbox]')) await box.click();
+    await clickText(page, 'caiji-batch-accounts button', '开通账号');
+    await page.waitForSelector('dialog .opened-accounts');
+    const rows = await page.$$eval('dialog .opened-accounts tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent!.trim())));
+    expect(rows.map((r) => r.slice(0, 2)).sort()).toEqual(people.map((p) => [p.data.name, p.data.idNumber]).sort());
+    await shot(page, '26-accounts-opened');
+
+    // Printed, only the slips show: no list, no dialog, every password once.
+    await page.emulateMediaType('print');
+    const pdf = Buffer.from(await page.pdf({ format: 'A4', printBackground: true }));
+    writeFileSync(join(screenshotDir, '26b-account-slips.pdf'), pdf); // to look at, with the screenshots
+    const text = pdfText(pdf);
+    await page.emulateMediaType('screen');
+    for (const [name, username, password] of rows) {
+      expect(text).toContain(`${name} 同志：已为您开通系统账号。`);
+      expect(text).toContain(username);
+      expect(text.split(password).length - 1).toBe(1);
+    }
+    expect(text).not.toContain('党员列表');
+    expect(text).not.toContain('打印开通通知');
+
+    // Each password logs its member in (to the password change first).
+    for (const [, username, password] of rows) {
+      const res = await env.server.anonymous().post('/api/login', { username, password });
+      expect(res.body.mustChangePassword).toBe(true);
+    }
+    await clickText(page, 'dialog button', '关闭');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]') && !document.querySelector('.print-slips'));
     expect(page.problems).toEqual([]);
   });
 });

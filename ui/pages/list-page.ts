@@ -9,6 +9,7 @@ import '../components/bread-crumb.js';
 import '../components/record-table.js';
 import '../components/pager.js';
 import '../components/batch-actions.js';
+import '../components/batch-accounts.js';
 import '../components/batch-print.js';
 import type { FormInfo, Page, RecordJson, TreeAnswer } from '../api/types.js';
 
@@ -111,7 +112,9 @@ export class ListPage extends LightElement {
       </form>
 <div class="list-actions">      ${col.workflow ? html`<caiji-batch-actions .collection=${this.collection} .ids=${[...this.selected]} .titles=${titles}
         @done=${() => { this.selected = new Set(); this.fetch(); }}></caiji-batch-actions>` : nothing}
-      <caiji-batch-print .collection=${this.collection} .ids=${[...this.selected]}></caiji-batch-print></div>
+      <caiji-batch-print .collection=${this.collection} .ids=${[...this.selected]}></caiji-batch-print>
+      ${session.can('grant') && Object.values(session.app!.roles).some((r) => r.self === this.collection)
+        ? html`<caiji-batch-accounts .ids=${[...this.selected]}></caiji-batch-accounts>` : nothing}</div>
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
       ${this.form ? html`<caiji-record-table .collection=${this.collection} .schema=${this.form.schema} .columns=${col.listColumns}
         .items=${items} ?selectable=${!!col.workflow} .selected=${this.selected}
