@@ -89,9 +89,32 @@ describe('accounts kept by admins', () => {
     expect((await s.anonymous().get(`/api/accounts?record=${m.id}`)).status).toBe(401);
     expect((await admin.post('/api/accounts', { record: m.id }, { 'x-csrf-token': 'forged' })).status).toBe(403);
     expect(await s.engine.db.get('SELECT 1 FROM users WHERE self_record = ?', [m.id])).toBeUndefined();
-    // Accounts not bound to a record (other admins) are not kept here.
-    expect((await admin.post('/api/accounts/tnl_admin/password')).status).toBe(404);
-    expect((await admin.post('/api/accounts/tnl_admin/lock')).status).toBe(404);
+    // An admin's own superior's account is not theirs to keep, nor is their own.
+    expect((await admin.post('/api/accounts/bj_admin/password')).status).toBe(404);
+    expect((await admin.post('/api/accounts/bj_admin/lock')).status).toBe(404);
+    expect((await admin.post('/api/accounts/ft_admin/password')).status).toBe(403);
+  });
+
+  it('an admin’s account (bound to no record) is kept from above: reset and lock by the admin of an enclosing subtree', async () => {
+    const below = await s.login('tnl_admin'); // 太南里社区党委, inside 丰台区委
+    expect((await below.post('/api/accounts/ft_admin/password')).status).toBe(404); // not upwards
+    const reset = await admin.post('/api/accounts/tnl_admin/password');
+    expect(reset.status).toBe(200);
+    expect(reset.body.account).toMatchObject({ username: 'tnl_admin', mustChangePassword: true });
+    expect((await below.get('/api/me')).status).toBe(401);
+    const tnl = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
+    const nodeHistory = (await admin.get(`/api/records/organization/${tnl}/history`)).body.items.map((h: any) => `${h.action} ${h.note ?? ''}`.trim());
+    expect(nodeHistory).toContain('account-reset 用户名 tnl_admin');
+    // The grants list shows the holder's state and that this admin keeps the account.
+    const grants = (await admin.get(`/api/grants?node=${tnl}`)).body.items;
+    expect(grants.find((g: any) => g.username === 'tnl_admin')).toMatchObject({ kept: true, mustChangePassword: true, locked: false });
+    expect((await admin.post('/api/accounts/tnl_admin/lock')).body.account.locked).toBe(true);
+    expect((await loginAs('tnl_admin', reset.body.password)).res.status).toBe(403);
+    expect((await admin.post('/api/accounts/tnl_admin/unlock')).status).toBe(200);
+    const { c } = await loginAs('tnl_admin', reset.body.password);
+    expect((await c.post('/api/me/password', { currentPassword: reset.body.password, newPassword: 'caiji-demo-2' })).status).toBe(200);
+    // Seen from the node's own admin, their own account is not kept by them.
+    expect((await c.get(`/api/grants?node=${tnl}`)).body.items.find((g: any) => g.username === 'tnl_admin').kept).toBe(false);
   });
 
   it('a first password opens nothing but the password change; then everything the account may do', async () => {

@@ -113,4 +113,25 @@ describe('member accounts kept by their admins', () => {
     await page.waitForFunction(() => !document.querySelector('dialog[open]') && !document.querySelector('.print-slips'));
     expect(page.problems).toEqual([]);
   });
+
+  it('an admin’s password reset from above, in 职务与权限 of the node they administer', async () => {
+    const tnl = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
+    const page = await openPage(env.browser, 'admin-account-reset');
+    page.on('dialog', (d) => { void d.accept(); });
+    await login(page, env.server.url, 'ft_admin');
+    await page.goto(`${env.server.url}/#/record/organization/${tnl}`);
+    await page.waitForSelector('caiji-grants-panel tr[data-username="tnl_admin"]');
+    await clickText(page, 'caiji-grants-panel tr[data-username="tnl_admin"] button', '重置密码');
+    await page.waitForSelector('caiji-grants-panel .first-password');
+    const password = await page.$eval('caiji-grants-panel .first-password', (e) => e.textContent!.trim());
+    await page.waitForFunction(() => document.querySelector('caiji-grants-panel tr[data-username="tnl_admin"]')?.textContent?.includes('待改初始密码'));
+    await page.$eval('caiji-grants-panel .first-password-notice', (e) => e.scrollIntoView({ block: 'center' }));
+    await shot(page, '27-admin-password-reset');
+    expect(page.problems).toEqual([]);
+
+    const m = await openPage(env.browser, 'admin-account-after-reset');
+    await login(m, env.server.url, 'tnl_admin', password);
+    await m.waitForSelector('.account-page .first-login');
+    expect(m.problems).toEqual([]);
+  });
 });

@@ -1,11 +1,11 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
-import { api, qs, enc, ApiError } from '../api/client.js';
+import { api, qs, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { toast } from './toast.js';
+import { changeAccount, firstPasswordNotice, type Account, type AccountChange } from './account-actions.js';
 
-interface Account { username: string; displayName: string; createdAt: string; locked: boolean; lockedAt: string | null; mustChangePassword: boolean }
 interface AccountAnswer { account: Account | null; proposedUsername: string | null }
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
@@ -46,40 +46,37 @@ export class AccountPanel extends LightElement {
     }
   }
 
-  /** Runs one change; the answer carries the account as it is now (and a password when one was set). */
-  private async run(send: () => Promise<{ account: Account; password?: string }>, done: string) {
+  private shown(res: AccountChange | undefined) {
+    if (!res) return;
+    this.answer = { account: res.account, proposedUsername: this.answer?.proposedUsername ?? null };
+    this.password = res.password ?? '';
+    emit(this, 'changed');
+  }
+
+  private async open(e: Event) {
+    e.preventDefault();
+    const username = ((e.target as HTMLFormElement).elements.namedItem('username') as HTMLInputElement).value;
     this.busy = true;
     this.fieldError = '';
     try {
-      const res = await send();
-      this.answer = { account: res.account, proposedUsername: this.answer?.proposedUsername ?? null };
-      this.password = res.password ?? '';
-      toast(done);
-      emit(this, 'changed');
+      this.shown(await api.post<AccountChange>('/api/accounts', { record: this.recordId, username }));
+      toast('账号已开通');
     } catch (err) {
-      const message = err instanceof ApiError ? err.message : String(err);
       const field = err instanceof ApiError ? err.details.find((d) => d.path === '/username') : undefined;
       if (field) this.fieldError = field.message;
-      else toast(message, 'error');
+      else toast(err instanceof ApiError ? err.message : String(err), 'error');
     } finally {
       this.busy = false;
     }
   }
 
-  private open(e: Event) {
-    e.preventDefault();
-    const username = ((e.target as HTMLFormElement).elements.namedItem('username') as HTMLInputElement).value;
-    void this.run(() => api.post('/api/accounts', { record: this.recordId, username }), '账号已开通');
-  }
-
-  private reset(a: Account) {
-    if (!confirm(`确定重置账号 ${a.username} 的密码吗？原密码立即失效，本人须用新的初始密码登录并修改。`)) return;
-    void this.run(() => api.post(`/api/accounts/${enc(a.username)}/password`), '密码已重置');
-  }
-
-  private lock(a: Account, locked: boolean) {
-    if (locked && !confirm(`确定停用账号 ${a.username} 吗？本人将不能登录，已登录的也会退出。`)) return;
-    void this.run(() => api.post(`/api/accounts/${enc(a.username)}/${locked ? 'lock' : 'unlock'}`), locked ? '账号已停用' : '账号已启用');
+  private async change(a: Account, change: 'reset' | 'lock' | 'unlock') {
+    this.busy = true;
+    try {
+      this.shown(await changeAccount(a.username, change));
+    } finally {
+      this.busy = false;
+    }
   }
 
   override render() {
@@ -94,10 +91,10 @@ export class AccountPanel extends LightElement {
           <dt>开通日期</dt><dd>${day(a.createdAt)}</dd>
         </dl>
         <div class="toolbar">
-          <button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.reset(a)}>重置密码</button>
+          <button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.change(a, 'reset')}>重置密码</button>
           ${a.locked
-            ? html`<button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.lock(a, false)}>启用账号</button>`
-            : html`<button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.lock(a, true)}>停用账号</button>`}
+            ? html`<button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.change(a, 'unlock')}>启用账号</button>`
+            : html`<button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.change(a, 'lock')}>停用账号</button>`}
         </div>`
       : html`<form class="filters account-open" @submit=${this.open} novalidate>
           <span class="muted">尚未开通账号。</span>
@@ -107,10 +104,7 @@ export class AccountPanel extends LightElement {
           <button class="btn btn-primary" type="submit" ?disabled=${this.busy}>开通账号</button>
           <span class="field-error" id="account-username-error" aria-live="polite">${this.fieldError}</span>
         </form>`}
-      ${this.password && a ? html`<div class="notice first-password-notice" role="status">
-          <p>账号 <strong>${a.username}</strong> 的初始密码：<code class="first-password">${this.password}</code></p>
-          <p class="muted">请当面或以安全的方式交给本人；本人首次登录时须修改密码。此密码只显示这一次，离开本页后无法再查看（可再次重置）。</p>
-        </div>` : nothing}
+      ${this.password && a ? firstPasswordNotice(a.username, this.password) : nothing}
     </section>`;
   }
 }

@@ -5,9 +5,14 @@ import { api, qs, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { toast } from './toast.js';
+import { changeAccount, firstPasswordNotice } from './account-actions.js';
 import type { Page, RecordJson } from '../api/types.js';
 
-interface GrantItem { username: string; displayName: string; role: string; roleTitle: string; record: string | null }
+interface GrantItem {
+  username: string; displayName: string; role: string; roleTitle: string; record: string | null;
+  /** The holder's account: its state, and whether this user keeps it (may reset and lock it). */
+  locked: boolean; mustChangePassword: boolean; kept: boolean;
+}
 interface GrantsAnswer { node: string; items: GrantItem[]; roles: { role: string; title: string }[] }
 
 /**
@@ -21,6 +26,8 @@ export class GrantsPanel extends LightElement {
   @state() private answer?: GrantsAnswer;
   @state() private people: RecordJson[] = [];
   @state() private error = '';
+  /** A first password just set by a reset, to hand over (shown once). */
+  @state() private handOver?: { username: string; password: string };
   private loaded = '';
   private latest = latestOnly();
 
@@ -81,6 +88,26 @@ export class GrantsPanel extends LightElement {
     }
   }
 
+  private async change(g: GrantItem, change: 'reset' | 'lock' | 'unlock') {
+    const res = await changeAccount(g.username, change);
+    if (!res) return;
+    this.handOver = res.password ? { username: g.username, password: res.password } : undefined;
+    await this.load();
+  }
+
+  /** The account's state beside its username, and what its keeper may do with it. */
+  private accountCell(g: GrantItem) {
+    return html`${g.username}${g.locked ? html` <span class="tag tag-off">已停用</span>` : g.mustChangePassword ? html` <span class="tag tag-warn">待改初始密码</span>` : nothing}`;
+  }
+
+  private accountActions(g: GrantItem) {
+    if (!g.kept) return nothing;
+    return html`<button type="button" class="btn-link" aria-label=${`重置${g.displayName}的密码`} @click=${() => this.change(g, 'reset')}>重置密码</button>
+      ${g.locked
+        ? html`<button type="button" class="btn-link" aria-label=${`启用${g.displayName}的账号`} @click=${() => this.change(g, 'unlock')}>启用</button>`
+        : html`<button type="button" class="btn-danger-link" aria-label=${`停用${g.displayName}的账号`} @click=${() => this.change(g, 'lock')}>停用</button>`}`;
+  }
+
   override render() {
     if (this.error) return nothing;
     const a = this.answer;
@@ -92,9 +119,11 @@ export class GrantsPanel extends LightElement {
       <div class="table-wrap"><table class="data-table">
         <thead><tr><th scope="col">人员</th><th scope="col">账号</th><th scope="col">职务</th><th scope="col">操作</th></tr></thead>
         <tbody>${a.items.length ? nothing : html`<tr><td class="empty" colspan="4">尚未设置</td></tr>`}
-          ${a.items.map((g) => html`<tr><th scope="row">${g.displayName}</th><td>${g.username}</td><td>${g.roleTitle}</td>
-            <td><button type="button" class="btn-danger-link" aria-label=${`撤销${g.displayName}的${g.roleTitle}`} @click=${() => this.revoke(g)}>撤销</button></td></tr>`)}</tbody>
+          ${a.items.map((g) => html`<tr data-username=${g.username}><th scope="row">${g.displayName}</th><td>${this.accountCell(g)}</td><td>${g.roleTitle}</td>
+            <td class="nowrap"><button type="button" class="btn-danger-link" aria-label=${`撤销${g.displayName}的${g.roleTitle}`} @click=${() => this.revoke(g)}>撤销</button>
+              ${this.accountActions(g)}</td></tr>`)}</tbody>
       </table></div>
+      ${this.handOver ? firstPasswordNotice(this.handOver.username, this.handOver.password) : nothing}
       ${pc ? html`<form class="filters grant-form" @submit=${this.grant}>
         <label for="grant-person">人员</label>
         <select id="grant-person" name="person"><option value="">--请选择--</option>

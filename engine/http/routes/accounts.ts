@@ -4,6 +4,7 @@ import { recordsTable, type StoredRecord } from '../../storage/records.js';
 import { auditLog } from '../../storage/audit.js';
 import { hashPassword } from '../../auth/password.js';
 import { firstPassword } from '../../auth/first-password.js';
+import { keptAccount } from '../../auth/account-keeper.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Engine } from '../../engine.js';
 import type { Queryable } from '../../storage/sqlite.js';
@@ -30,12 +31,12 @@ async function accountRecord(engine: Engine, db: Queryable, user: Principal, rec
   return rec;
 }
 
-/** An account named in the path, with the record it is bound to: only such accounts are managed here. */
+/** An account named in the path that the user keeps, with the record its changes are audited on. */
 async function managedAccount(engine: Engine, db: Queryable, user: Principal, username: string) {
   const account = await users.byName(db, username);
-  if (!account?.self_record) throw notFound('账号');
-  const rec = await accountRecord(engine, db, user, account.self_record);
-  if (account.id === user.userId) throw forbidden('不能在这里管理自己的账号，请在“账号”页修改密码');
+  if (account?.id === user.userId) throw forbidden('不能在这里管理自己的账号，请在“账号”页修改密码');
+  const rec = account ? await keptAccount(engine, db, user, account) : null;
+  if (!account || !rec) throw notFound('账号');
   return { account, rec };
 }
 
@@ -79,11 +80,11 @@ const describe = (u: UserRow) => ({
 });
 
 /**
- * /api/accounts — the accounts of people whose records hold one (a self role binds them), kept by
- * the admins of the record's subtree: open one with a first password, reset a forgotten password,
- * lock and unlock. A password an admin sets is shown once, in the answer, and must be replaced at
- * the next login. Every change is audited on the bound record; reset and lock end the account's
- * sessions.
+ * /api/accounts — login accounts kept by admins (see keptAccount): open one for a record whose
+ * collection holds accounts (a self role binds them) with a first password, reset a forgotten
+ * password, lock and unlock (also an admin's account, from above). A password an admin sets is
+ * shown once, in the answer, and must be replaced at the next login. Every change is audited;
+ * reset and lock end the account's sessions.
  */
 export function accountsRoutes() {
   const app = new Hono();

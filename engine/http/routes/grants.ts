@@ -3,6 +3,8 @@ import { jsonBody } from '../body.js';
 import { recordsTable } from '../../storage/records.js';
 import { auditLog } from '../../storage/audit.js';
 import { grantStore } from '../../grants/store.js';
+import { users } from '../../storage/users.js';
+import { keptAccount } from '../../auth/account-keeper.js';
 import { recomputeDerived } from '../../grants/derived.js';
 import { actorOf } from '../../records/service.js';
 import type { Principal } from '../../auth/principal.js';
@@ -42,9 +44,16 @@ export function grantsRoutes() {
     const engine = c.get('engine');
     const node = await grantNode(engine, c.get('user')!, c.req.query('node'));
     const roles = engine.runtime.config.manifest.roles;
-    const items = (await grantStore.onNode(engine.db, node.id)).map((g) => ({
-      username: g.username, displayName: g.displayName, role: g.role, roleTitle: roles[g.role]?.title ?? g.role, record: g.selfRecord,
-    }));
+    const user = c.get('user')!;
+    const items = [];
+    for (const g of await grantStore.onNode(engine.db, node.id)) {
+      // The account's state, and whether this user keeps it (reset, lock): shown with the holder.
+      const account = (await users.byName(engine.db, g.username))!;
+      items.push({
+        username: g.username, displayName: g.displayName, role: g.role, roleTitle: roles[g.role]?.title ?? g.role, record: g.selfRecord,
+        locked: !!account.locked_at, mustChangePassword: !!account.must_change_password, kept: !!(await keptAccount(engine, engine.db, user, account)),
+      });
+    }
     const grantable = Object.entries(roles).filter(([, r]) => !r.self).map(([role, r]) => ({ role, title: r.title }));
     return c.json({ node: node.id, items, roles: grantable });
   });
