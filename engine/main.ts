@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.js';
 import { ConfigError } from './config/load-app.js';
+import { isEmpty } from './seed/demo.js';
 
 /** `npm start`: the application in this repository, on its embedded SQLite file. */
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
@@ -23,6 +24,10 @@ try {
   if (server.demoLogins.length) {
     console.log('  演示账号（首次启动时载入）:');
     for (const l of server.demoLogins) console.log(`    ${l.username.padEnd(16)} ${l.password.padEnd(12)} ${l.displayName}（${l.roles}）`);
+  } else if (await isEmpty(server.engine)) {
+    // CAIJI_DEMO=0 on a new database: nobody can log in until the operator creates the first admin.
+    console.log('  数据库为空：请先运行 npm run admin -- init --root <根节点.json> --username <用户名> --name <姓名>');
+    console.log('  建立组织树的根节点和第一个管理员账号（npm run admin -- --help 查看用法）');
   } else {
     console.log('  演示账号见 README.md（数据库非空，未重新载入演示数据）');
   }

@@ -5,13 +5,12 @@ import { auditLog } from '../../storage/audit.js';
 import { hashPassword } from '../../auth/password.js';
 import { firstPassword } from '../../auth/first-password.js';
 import { keptAccount } from '../../auth/account-keeper.js';
+import { usernameProblem } from '../../auth/usernames.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Engine } from '../../engine.js';
 import type { Queryable } from '../../storage/sqlite.js';
 import { jsonBody } from '../body.js';
 import { forbidden, invalid, notFound } from '../errors.js';
-
-const USERNAME = /^[A-Za-z0-9_.@-]{2,64}$/;
 
 /** The self role (if any) whose accounts are bound to records of a collection. */
 function selfRoleOf(engine: Engine, collection: string) {
@@ -48,14 +47,6 @@ function usernameFor(engine: Engine, rec: StoredRecord, typed?: unknown): unknow
   if (typeof typed === 'string' && typed.trim()) return typed.trim();
   const field = selfRoleOf(engine, rec.collection)!.username;
   return field ? rec.data[field] : undefined;
-}
-
-/** Why a username cannot be used (already taken in the database or earlier in this batch), or null. */
-async function usernameProblem(db: Queryable, wanted: unknown, taken: Set<string> = new Set()): Promise<string | null> {
-  if (typeof wanted !== 'string' || !wanted) return '「用户名」为必填项';
-  if (!USERNAME.test(wanted)) return '「用户名」须为2至64个字母、数字或 _ . @ -';
-  if (taken.has(wanted) || (await users.byName(db, wanted))) return `「用户名」“${wanted}”已被使用`;
-  return null;
 }
 
 /** What a record's person is called (the collection's title field), if anything. */

@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createEngine, type Engine } from '../engine.js';
+import { ConfigError } from '../config/load-app.js';
+import { HttpError } from '../http/errors.js';
+import { users, type UserRow } from '../storage/users.js';
+import { recordsTable } from '../storage/records.js';
+import { auditLog } from '../storage/audit.js';
+import { hashPassword } from '../auth/password.js';
+import { firstPassword } from '../auth/first-password.js';
+import { usernameProblem } from '../auth/usernames.js';
+import type { Queryable } from '../storage/sqlite.js';
+
+/**
+ * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
+ * in the product is above it.
+ * - init: on a database without a tree, create its root node and the first admin account (an empty
+ *   production database, started with CAIJI_DEMO=0, has nobody who could do it in the UI);
+ * - reset-password / unlock: recover an account that nobody keeps (the root's admins).
+ * Every change is audited as "命令行", in one transaction; a password set here is shown once and
+ * must be replaced at the first login.
+ */
+const USAGE = `用法:
+  npm run admin -- init --root <根节点.json 或 JSON> --username <用户名> --name <姓名> [--role <角色>]...
+      在没有组织树的数据库中建立根节点和第一个管理员账号（一次性初始密码，首次登录须修改）
+  npm run admin -- reset-password <用户名>    重置密码（一次性初始密码，原会话全部结束）
+  npm run admin -- unlock <用户名>            启用已停用的账号
+  npm run admin -- accounts                   列出账号、状态和职务
+数据库: CAIJI_DB 或 --db（默认 ./data/caiji.db）；应用: CAIJI_APP（默认本仓库）`;
+
+const ACTOR = '命令行';
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+
+/** A refusal meant for the operator: printed alone, exit code 1. */
+class Refused extends Error {}
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    root: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' },
+    role: { type: 'string', multiple: true }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  },
+});
+
+async function main(): Promise<void> {
+  const [command, arg] = positionals;
+  if (opts.help || !command) return void console.log(USAGE);
+  const engine = await createEngine({
+    appRoot: resolve(process.env.CAIJI_APP ?? repoRoot),
+    dbFile: resolve(opts.db ?? process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
+  });
+  try {
+    if (command === 'init') await init(engine);
+    else if (command === 'reset-password') await resetPassword(engine, required(arg, '用户名'));
+    else if (command === 'unlock') await unlock(engine, required(arg, '用户名'));
+    else if (command === 'accounts') await listAccounts(engine);
+    else throw new Refused(`未知命令“${command}”\n${USAGE}`);
+  } finally {
+    await engine.close();
+  }
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new Refused(`缺少「${what}」\n${USAGE}`);
+  return value;
+}
+
+/** The roles the first admin gets: those named, or else the one role that may grant (if only one does). */
+function firstAdminRoles(engine: Engine): string[] {
+  const roles = engine.runtime.config.manifest.roles;
+  if (opts.role?.length) {
+    for (const r of opts.role) {
+      if (!roles[r] || roles[r].self) throw new Refused(`「角色」“${r}”不是可授予的职务（可选：${Object.keys(roles).filter((k) => !roles[k].self).join('、')}）`);
+    }
+    return [...new Set(opts.role)];
+  }
+  const granting = Object.keys(roles).filter((k) => !roles[k].self && roles[k].permissions.includes('grant'));
+  if (granting.length !== 1) throw new Refused(`请用 --role 指定第一个管理员的职务（可授权的职务：${granting.join('、') || '无'}）`);
+  return granting;
+}
+
+/** The root node's fields: a JSON file, or JSON given inline. */
+function rootData(): Record<string, unknown> {
+  const given = required(opts.root, '根节点');
+  let text = given;
+  if (!given.trim().startsWith('{')) {
+    try {
+      text = readFileSync(given, 'utf8');
+    } catch {
+      throw new Refused(`「根节点」文件“${given}”无法读取`);
+    }
+  }
+  try {
+    const data = JSON.parse(text);
+    if (data && typeof data === 'object' && !Array.isArray(data)) return data;
+  } catch { /* named below */ }
+  throw new Refused('「根节点」须为一个 JSON 对象（字段名对应表单字段）');
+}
+
+async function init(engine: Engine): Promise<void> {
+  const tree = engine.runtime.config.tree;
+  const username = required(opts.username, '用户名');
+  const displayName = required(opts.name, '姓名');
+  const roles = firstAdminRoles(engine);
+  const data = rootData();
+  if (data[tree.parentField] !== undefined) throw new Refused(`根节点不能有上级（字段 ${tree.parentField}）`);
+  const password = firstPassword();
+  const hash = await hashPassword(password);
+  const root = await engine.db.transaction(async (tx) => {
+    const existing = await tx.get<{ id: string }>('SELECT id FROM records WHERE collection = ? LIMIT 1', [tree.collection]);
+    if (existing) throw new Refused('数据库中已有组织树：init 只用于空数据库。请用已有管理员在界面中授予职务，或用 reset-password 找回密码');
+    const problem = await usernameProblem(tx, username);
+    if (problem) throw new Refused(problem);
+    const rec = await engine.records.create({ name: ACTOR }, tree.collection, data, tx);
+    const userId = await users.create(tx, { username, passwordHash: hash, displayName, mustChangePassword: true });
+    for (const role of roles) await users.grant(tx, userId, role, rec.id);
+    await auditLog.append(tx, {
+      actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-open', fromState: null, toState: null, diff: null,
+      note: `用户名 ${username}（${roles.map((r) => engine.runtime.config.manifest.roles[r].title).join('、')}）`,
+    });
+    return rec;
+  });
+  const label = String(root.data[tree.labelField] ?? root.id);
+  console.log(`已建立根节点“${label}”和管理员账号（${roles.map((r) => engine.runtime.config.manifest.roles[r].title).join('、')}）：`);
+  printPassword(username, password);
+}
+
+/** The record an account's changes are audited on: its own record, or the first node it holds a role on. */
+async function auditedOn(tx: Queryable, account: UserRow) {
+  if (account.self_record) return recordsTable.get(tx, account.self_record);
+  const [first] = await users.grants(tx, account.id);
+  return first ? recordsTable.get(tx, first.nodeId) : undefined;
+}
+
+async function accountNamed(tx: Queryable, username: string): Promise<UserRow> {
+  const account = await users.byName(tx, username);
+  if (!account) throw new Refused(`「用户名」“${username}”不存在`);
+  return account;
+}
+
+async function resetPassword(engine: Engine, username: string): Promise<void> {
+  const password = firstPassword();
+  const hash = await hashPassword(password);
+  await engine.db.transaction(async (tx) => {
+    const account = await accountNamed(tx, username);
+    await users.resetPassword(tx, account.id, hash);
+    const rec = await auditedOn(tx, account);
+    if (rec) await auditLog.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-reset', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
+  });
+  console.log('密码已重置，该账号的会话已全部结束：');
+  printPassword(username, password);
+}
+
+async function unlock(engine: Engine, username: string): Promise<void> {
+  const changed = await engine.db.transaction(async (tx) => {
+    const account = await accountNamed(tx, username);
+    if (!(await users.setLocked(tx, account.id, false))) return false;
+    const rec = await auditedOn(tx, account);
+    if (rec) await auditLog.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-unlock', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
+    return true;
+  });
+  console.log(changed ? `账号 ${username} 已启用` : `账号 ${username} 本来就是启用状态，未作改动`);
+}
+
+async function listAccounts(engine: Engine): Promise<void> {
+  const rows = await engine.db.all<UserRow>('SELECT * FROM users ORDER BY created_at, username');
+  const roles = engine.runtime.config.manifest.roles;
+  for (const u of rows) {
+    const grants = await users.grants(engine.db, u.id);
+    const held = [];
+    for (const g of grants) {
+      const node = await recordsTable.get(engine.db, g.nodeId);
+      held.push(`${String(node?.data[engine.runtime.config.tree.labelField] ?? g.nodeId)}·${roles[g.role]?.title ?? g.role}`);
+    }
+    if (u.self_record) held.push('本人记录');
+    const state = u.locked_at ? '已停用' : u.must_change_password ? '待改初始密码' : '正常';
+    console.log(`${u.username.padEnd(20)} ${state.padEnd(8)} ${u.display_name}  ${held.join('，')}`);
+  }
+  console.log(`共 ${rows.length} 个账号`);
+}
+
+function printPassword(username: string, password: string) {
+  console.log(`  用户名:   ${username}`);
+  console.log(`  初始密码: ${password}（只显示这一次；首次登录须修改）`);
+}
+
+try {
+  await main();
+} catch (err) {
+  if (err instanceof Refused || err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof HttpError) {
+    console.error(err.details.length ? `根节点数据有误：\n${err.details.map((d) => `  - ${d.message}`).join('\n')}` : err.message);
+  } else console.error(err);
+  process.exitCode = 1;
+}
