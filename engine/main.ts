@@ -8,13 +8,14 @@ import { isEmpty } from './seed/demo.js';
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const port = Number(process.env.PORT ?? 3000);
 
+const demo = process.env.CAIJI_DEMO !== '0';
 try {
   const server = await startServer({
     appRoot: resolve(process.env.CAIJI_APP ?? repoRoot),
     dbFile: resolve(process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
     port,
     host: process.env.HOST ?? '0.0.0.0',
-    demo: process.env.CAIJI_DEMO !== '0',
+    demo,
     watchConfig: true,
   });
   const title = server.engine.runtime.config.manifest.title;
@@ -28,8 +29,10 @@ try {
     // CAIJI_DEMO=0 on a new database: nobody can log in until the operator creates the first admin.
     console.log('  数据库为空：请先运行 npm run admin -- init --root <根节点.json> --username <用户名> --name <姓名>');
     console.log('  建立组织树的根节点和第一个管理员账号（npm run admin -- --help 查看用法）');
-  } else {
+  } else if (demo) {
     console.log('  演示账号见 README.md（数据库非空，未重新载入演示数据）');
+  } else {
+    console.log('  找回管理员密码: npm run admin -- reset-password <用户名>');
   }
   const stop = () => server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -23,7 +23,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 /**
  * A page at 1280×800 in a browser context of its own (its own cookies, so each page is one
- * user's session) that records console errors and uncaught exceptions in `problems`.
+ * user's session) that records console errors, uncaught exceptions and missing assets in `problems`.
  */
 export async function newPage(browser: Browser, width = 1280, height = 800): Promise<Page & { problems: string[] }> {
   const context = await browser.createBrowserContext();
@@ -33,6 +33,12 @@ export async function newPage(browser: Browser, width = 1280, height = 800): Pro
   await page.setViewport({ width, height });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
+  // API refusals (401 before login, 4xx the page explains) are the pages' business; a missing
+  // asset (script, style, font, icon) is a problem.
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (r.status() >= 400 && !path.startsWith('/api/')) page.problems.push(`asset ${r.status()}: ${path}`);
+  });
   page.setDefaultTimeout(20_000); // a shared machine under load
   if (jitter > 0) await delayRequests(page, (r) => (new URL(r.url()).pathname.startsWith('/api/') ? Math.random() * jitter : 0));
   return page;

@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { requireUser } from '../middleware/session.js';
 import { cachedValidatorModule } from '../../validation/standalone.js';
 
 const uiEntry = fileURLToPath(new URL('../../../ui/main.ts', import.meta.url));
+/** The tab's icon: a blank form on a clipboard (browsers ask for /favicon.ico on their own too). */
+const favicon = readFileSync(fileURLToPath(new URL('../../../ui/favicon.svg', import.meta.url)), 'utf8');
 
 interface Bundle { js: string; css: string }
 let bundle: Promise<Bundle> | undefined;
@@ -34,9 +37,16 @@ export function uiRoutes() {
     c.header('Cache-Control', 'no-cache');
     return c.html(`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title><link rel="stylesheet" href="/app.css"><script type="module" src="/app.js"></script></head>
+<title>${title}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/app.css"><script type="module" src="/app.js"></script></head>
 <body><caiji-app><p class="boot">${title}：正在加载…</p></caiji-app><noscript>请启用浏览器的 JavaScript 后使用本系统。</noscript></body></html>`);
   });
+  for (const path of ['/favicon.svg', '/favicon.ico']) {
+    app.get(path, (c) => {
+      c.header('Content-Type', 'image/svg+xml');
+      c.header('Cache-Control', 'public, max-age=86400');
+      return c.body(favicon);
+    });
+  }
   app.get('/app.js', async (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'no-cache');
