@@ -8,6 +8,9 @@ import type { Queryable } from '../storage/sqlite.js';
 import { recomputeDerived } from '../grants/derived.js';
 import { applyEvent } from '../workflow/runtime.js';
 
+/** Who the history names for the demo data's own writes. */
+const DEMO_ACTOR = '演示数据';
+
 interface RecordsFile { collection: string; records: Record<string, unknown>[] }
 interface UsersFile {
   users: { username: string; password: string; displayName: string; grants?: { role: string; node: string }[]; self?: string }[];
@@ -40,7 +43,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
         const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, keys, file)]));
         const id = newId();
         try {
-          await engine.records.create({ name: 'demo' }, content.collection!, data, tx, { id, legacy: true });
+          await engine.records.create({ name: DEMO_ACTOR }, content.collection!, data, tx, { id, legacy: true });
         } catch (err) {
           throw new Error(`${file} ${String($key ?? '')}: ${(err as Error).message}`);
         }
@@ -82,7 +85,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
       }
     }
     for (const { node } of await tx.all<{ node: string }>('SELECT DISTINCT node_id AS node FROM grants')) {
-      await recomputeDerived(engine, tx, { name: 'demo' }, node);
+      await recomputeDerived(engine, tx, { name: DEMO_ACTOR }, node);
     }
   });
   return logins;

@@ -11,6 +11,8 @@ export interface AuditEntry {
   toState: string | null;
   diff: Record<string, [unknown, unknown]> | null;
   note: string | null;
+  /** Who the actor is to people (their account's display name), when the actor is an account. */
+  actorName?: string | null;
 }
 
 /** Field-by-field difference of two documents: {field: [before, after]} for changed fields. */
@@ -34,9 +36,10 @@ export const auditLog = {
   },
 
   async forRecord(db: Queryable, recordId: string): Promise<AuditEntry[]> {
-    const rows = await db.all<any>('SELECT * FROM audit WHERE record_id = ? ORDER BY id', [recordId]);
+    // The display name is read now, not stored: a renamed account shows its current name.
+    const rows = await db.all<any>('SELECT a.*, u.display_name AS actor_name FROM audit a LEFT JOIN users u ON u.username = a.actor WHERE a.record_id = ? ORDER BY a.id', [recordId]);
     return rows.map((r) => ({
-      id: r.id, at: r.at, actor: r.actor, collection: r.collection, recordId: r.record_id, action: r.action,
+      id: r.id, at: r.at, actor: r.actor, actorName: r.actor_name ?? null, collection: r.collection, recordId: r.record_id, action: r.action,
       fromState: r.from_state, toState: r.to_state, diff: r.diff ? JSON.parse(r.diff) : null, note: r.note,
     }));
   },

@@ -70,6 +70,8 @@ describe('records: unique keys, versions, audit', () => {
     expect(history.body.items.map((e: any) => e.action)).toEqual(['create', 'update']);
     const upd = history.body.items[1];
     expect(upd.actor).toBe('ft_admin');
+    // People read who did it by the account's display name; the username stays the key.
+    expect(upd.actorName).toBe('丰台区委管理员');
     expect(upd.diff).toEqual({ address: ['北京市东城区测试路1号', '新地址'], mobile: ['13800138000', '13900139000'] });
     expect(new Date(upd.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const del = await admin.delete(`/api/records/member/${id}`, { 'if-match': '"2"' });

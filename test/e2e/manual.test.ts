@@ -144,6 +144,11 @@ describe('the manual in the browser', () => {
     await login(page, env.server.url, 'yanshijiu');
     await waitForText(page, '我的信息');
     await page.waitForSelector('caiji-action-bar button');
+    // The history names people as they are known (the admin's display name), not by username.
+    await page.waitForSelector('caiji-history .tl-actor');
+    const actors = await page.$$eval('caiji-history .tl-actor', (els) => els.map((e) => e.textContent));
+    expect(actors).toContain('丰台区委管理员');
+    expect(actors).not.toContain('ft_admin');
     await shot(page, '05-self-service');
     await clickText(page, 'caiji-action-bar button', '确认信息');
     await page.waitForFunction(() => document.querySelector('.record-head .state')?.textContent === '已确认');

@@ -92,6 +92,8 @@ export interface HistoryItem {
   ts?: string;
   createdAt?: string;
   actor: string | null;
+  /** The actor account's display name, when the actor is an account. */
+  actorName?: string | null;
   action: string;
   fromState: string | null;
   toState: string | null;

@@ -53,7 +53,7 @@ export class HistoryPanel extends LightElement {
       ${this.items.length ? nothing : html`<p class="muted">暂无记录</p>`}
       <ol class="timeline">${this.items.map((h) => html`<li>
         <div class="tl-head"><time>${dateTime((h.at ?? h.ts ?? h.createdAt) as string)}</time>
-          <span class="tl-actor">${h.actor ?? '系统'}</span>
+          <span class="tl-actor" title=${h.actor ?? ''}>${h.actorName ?? h.actor ?? '系统'}</span>
           <span class="tl-action">${session.app?.collections[this.collection]?.events?.[h.action] ?? actions[h.action] ?? h.action}</span>
           ${h.fromState !== h.toState && h.toState ? html`<span class="tl-state">${session.stateTitle(this.collection, h.fromState) || '—'} → ${session.stateTitle(this.collection, h.toState)}</span>` : nothing}
         </div>
