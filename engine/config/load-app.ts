@@ -67,6 +67,7 @@ export function loadApp(root: string): AppConfig {
     }
     collections.set(name, { ...cfg, schemaFile: cfg.schema, nodeField, name, rawSchema, schema, isTree });
   }
+  if (manifest.loginNote !== undefined && typeof manifest.loginNote !== 'string') problems.push('app.json: loginNote 须为文字');
   if (!manifest.tree || !collections.has(manifest.tree.collection)) problems.push('app.json: tree.collection 必须是一个已声明的集合');
   for (const [name, role] of Object.entries(manifest.roles ?? {})) {
     if (role.self && !collections.has(role.self)) problems.push(`app.json: roles.${name}.self 引用了不存在的集合 "${role.self}"`);

@@ -90,6 +90,8 @@ export interface AppManifest {
   name: string;
   title: string;
   essentialLabel?: string;
+  /** Shown under the login form to everyone: who the usernames are, whom to ask for a new password. */
+  loginNote?: string;
   tree: TreeConfig;
   collections: Record<string, CollectionConfig>;
   roles: Record<string, RoleConfig>;

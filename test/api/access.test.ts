@@ -28,7 +28,7 @@ describe('access control', () => {
     }
     expect((await anon.post('/api/records/member', memberData(ids.pdlYi))).status).toBe(401);
     expect((await anon.get('/api/health')).status).toBe(200);
-    expect((await anon.get('/api/app')).body).toEqual({ name: 'party-info', title: '党组织和党员基本信息采集' });
+    expect((await anon.get('/api/app')).body).toEqual({ name: 'party-info', title: '党组织和党员基本信息采集', loginNote: '党员的用户名一般为本人身份证号码。忘记密码或账号被停用，请联系所在党组织的管理员。' });
   });
 
   it('a branch admin sees and changes only the own subtree; others answer 404 without detail', async () => {

@@ -14,6 +14,8 @@ describe('the fixture application in the same UI', () => {
     await page.goto(env.server.url);
     await page.waitForSelector('#login-username');
     expect(await page.title()).toBe('请假审批');
+    // No login note in its manifest: the engine's generic one.
+    expect(await page.$eval('.login-note', (e) => e.textContent)).toBe('忘记密码或账号被停用，请联系管理员。');
     await login(page, env.server.url, 'boss', 'leave-demo');
     await waitForText(page, '当前部门');
     await page.waitForSelector('caiji-node-table thead th');

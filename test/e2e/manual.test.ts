@@ -67,6 +67,8 @@ describe('the manual in the browser', () => {
     const page = await open();
     await page.goto(env.server.url);
     await page.waitForSelector('#login-username');
+    // The application's own note tells members what their username is and whom to ask.
+    expect(await page.$eval('.login-note', (e) => e.textContent)).toContain('用户名一般为本人身份证号码');
     await shot(page, '01-login');
     await login(page, env.server.url, 'ft_admin');
     await waitForText(page, '当前党组织');

@@ -42,15 +42,16 @@ describe('npm run check', { timeout: 90_000 }, () => { // each check spawns the 
       t.codes[2].replacedBy = ['P1', 'P9'];
       t.codes.push({ code: 'A', label: '重复的年假' });
     });
-    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.push('salary'); m.roles.director.username = 'employee'; });
+    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.push('salary'); m.roles.director.username = 'employee'; m.loginNote = ['不是文字']; });
     const res = await npmCheck(dir);
     expect(res.code).toBe(1);
     expect(res.out).toMatch(/leave\.schema\.json#\/properties\/kind: 代码表 "no-such-table" 不存在/);
     expect(res.out).toMatch(/app\.json: collections\.leave 引用的字段 "salary" 不在 leave\.schema\.json 中/);
     expect(res.out).toMatch(/app\.json: roles\.director\.username 须为 self 集合的字段，"employee" 不是/); // a role bound to no record
+    expect(res.out).toContain('app.json: loginNote 须为文字');
     // Fix those two: the checks that need a loadable config then speak.
     edit(join(forms, 'leave.schema.json'), (s) => { s.properties.kind['x-codeTable'] = 'leave-kind'; });
-    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.pop(); delete m.roles.director.username; });
+    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.pop(); delete m.roles.director.username; delete m.loginNote; });
     const second = await npmCheck(dir);
     expect(second.code).toBe(1);
     expect(second.out).toMatch(/leave\.schema\.json: .*minLenght/);

@@ -11,7 +11,7 @@ const FORM_TTL_MS = 60_000;
 class Session {
   me: Me | null = null;
   app: Manifest | null = null;
-  publicApp: { name: string; title: string } | null = null;
+  publicApp: { name: string; title: string; loginNote?: string | null } | null = null;
   private forms = new Map<string, { p: Promise<FormInfo>; at: number }>();
   private validators = new Map<string, Promise<BrowserValidator>>();
   /** Raised when the config changes (a saved code table): validator modules are fetched anew. */

@@ -45,6 +45,7 @@ export class LoginPage extends LightElement {
         <div class="form-error" role="alert">${this.error || nothing}</div>
         <button class="btn btn-primary btn-block" type="submit" ?disabled=${this.busy}>${this.busy ? '正在登录…' : '登录'}</button>
       </form>
+      <p class="login-note">${session.publicApp?.loginNote ?? '忘记密码或账号被停用，请联系管理员。'}</p>
     </section></div>`;
   }
 }

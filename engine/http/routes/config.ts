@@ -7,12 +7,12 @@ import { requireUser } from '../middleware/session.js';
 export function configRoutes() {
   const app = new Hono();
 
-  // The name and title are public (the login page shows them); the rest needs a login.
+  // The name, title and login note are public (the login page shows them); the rest needs a login.
   app.get('/app', (c) => {
     const rt = c.get('engine').runtime;
     const { config } = rt;
     const m = config.manifest;
-    if (!c.get('user')) return c.json({ name: m.name, title: m.title });
+    if (!c.get('user')) return c.json({ name: m.name, title: m.title, loginNote: m.loginNote ?? null });
     const collections = Object.fromEntries(
       [...config.collections.values()].map((col) => [col.name, {
         title: col.title, nodeField: col.nodeField, titleField: col.titleField, listColumns: col.listColumns ?? [],
