@@ -30,6 +30,30 @@ describe('tree and completeness', () => {
     expect(memberStats(t.body.node).total).toBe(total);
   });
 
+  it('names a node by its path: also the ancestors of the user’s nodes, nothing about any other node', async () => {
+    const fengtai = (await admin.get('/api/tree')).body.roots[0];
+    const beijing = (await admin.get(`/api/tree/${fengtai.id}`)).body.breadcrumb[0];
+    // The parent of the admin's top node: not readable as a node, but named as on every breadcrumb.
+    expect((await admin.get(`/api/tree/${beijing.id}`)).status).toBe(404);
+    const up = await admin.get(`/api/tree/${beijing.id}/path`);
+    expect(up.status).toBe(200);
+    expect(up.body).toEqual({ breadcrumb: [{ id: beijing.id, label: '中共北京市委', readable: false }] });
+    const own = await admin.get(`/api/tree/${fengtai.id}/path`);
+    expect(own.body.breadcrumb.map((b: any) => b.label)).toEqual(['中共北京市委', '丰台区委']);
+    // A node beside the admin's subtree (朝阳区党委, read as bj_admin), and a record that is not a node: not found.
+    const bj = await s.login('bj_admin');
+    const chaoyang = await nodeId(bj, '朝阳区党委');
+    expect((await admin.get(`/api/tree/${chaoyang}/path`)).status).toBe(404);
+    const member = (await admin.get(`/api/records/member?node=${fengtai.id}&deep=1&limit=1`)).body.items[0];
+    expect((await admin.get(`/api/tree/${member.id}/path`)).status).toBe(404);
+    // A branch admin sees the way up to their branch, not the branches beside it.
+    const pdl = await s.login('pdl_admin');
+    const pdlRoot = (await pdl.get('/api/tree')).body.roots[0];
+    const parent = pdlRoot.data.parentId;
+    expect((await pdl.get(`/api/tree/${parent}/path`)).body.breadcrumb.map((b: any) => b.label)).toEqual(['中共北京市委', '朝阳区党委', '潘东亮支部']);
+    expect((await pdl.get(`/api/tree/${fengtai.id}/path`)).status).toBe(404);
+  });
+
   it('completeness is the share of members whose essential items are complete and valid, and follows edits', async () => {
     const branch = await admin.post('/api/records/organization', {
       parentId: await nodeId(admin, '惠民党支部'), fullName: '中共统计测试支部委员会', shortName: '统计测试支部', category: '631', orgCode: '011100888001',

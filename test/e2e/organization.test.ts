@@ -51,6 +51,14 @@ describe('organization page in the browser', () => {
     await clickText(page, 'caiji-node-table tbody th a', '太南里社区非公联合党支部');
     await page.waitForSelector('caiji-attached-records tbody tr');
     expect(await unitRows(page)).toHaveLength(4);
+    // Its parent lies above the admin's grant, yet the field names it by its path, not its id.
+    await page.waitForFunction(() => document.querySelector('[data-field="parentId"] .node-path')?.textContent?.endsWith('丰台区太平桥街道太南里社区党委'));
+    // Moving it away from there is not the admin's to do: no 选择… there, and the reason shown.
+    expect(await page.$eval('[data-field="parentId"]', (f) => [f.querySelector('.node-fixed')?.textContent, f.querySelector('button')])).toEqual(['（不在您的管理范围内，不能更改）', null]);
+    // Nor is deleting the top of the admin's grant: the button is not offered (once the page knows
+    // where the node sits, from its breadcrumb).
+    await page.waitForFunction(() => document.querySelector('caiji-breadcrumb')?.textContent?.includes('太南里社区非公联合党支部'));
+    expect(await page.$('.toolbar .btn-danger-link')).toBeNull();
     await clickText(page, 'caiji-action-bar button', '关联单位');
     await page.waitForSelector('dialog[open] caiji-record-form [data-field="creditCode"] input');
     await typeField(page, 'creditCode', '91110000600037341L');
@@ -95,6 +103,8 @@ describe('organization page in the browser', () => {
     await waitForText(page, '当前党组织');
     await clickText(page, 'caiji-node-table tbody th a', '第二网格党支部');
     await page.waitForSelector('caiji-action-bar button');
+    // A branch under the admin's committee is theirs to delete (its parent is theirs).
+    await page.waitForSelector('.toolbar .btn-danger-link');
     const state = () => page.$eval('.state-now .state', (e) => e.textContent);
     // Undo the demo's marking, then mark again.
     await clickText(page, 'caiji-action-bar button', '取消');

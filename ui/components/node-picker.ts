@@ -17,6 +17,8 @@ export class NodePicker extends LightElement {
   @property({ type: Boolean }) invalid = false;
   @property({ type: Boolean }) disabled = false;
   @state() private path = '';
+  /** The node lies above the user's own nodes: the user could not pick it back, and may not move away from it. */
+  @state() private above = false;
   @state() private editing = false;
   @state() private hits: RecordJson[] = [];
   private loaded = '';
@@ -25,10 +27,12 @@ export class NodePicker extends LightElement {
     if (this.value !== this.loaded) {
       this.loaded = this.value;
       this.path = '';
+      this.above = false;
       if (this.value) {
-        api.get<TreeAnswer>(`/api/tree/${enc(this.value)}`)
-          .then((t) => { this.path = t.breadcrumb.map((b) => b.label ?? '').join('>>'); })
-          .catch(() => { this.path = this.value; });
+        const asked = this.value;
+        api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(asked)}/path`)
+          .then((t) => { if (this.value === asked) { this.path = t.breadcrumb.map((b) => b.label ?? '').join('>>'); this.above = !t.breadcrumb.at(-1)?.readable; } })
+          .catch(() => { if (this.value === asked) this.path = '（无法查看）'; });
       }
     }
   }
@@ -49,7 +53,8 @@ export class NodePicker extends LightElement {
     const tree = session.app?.tree;
     if (!this.editing) {
       return html`<div class="node-picker"><span class="node-path" id=${`${this.inputId}-path`}>${this.path || (this.value ? '…' : '未选择')}</span>
-        ${this.disabled ? nothing : html`<button type="button" class="btn btn-small" id=${this.inputId} aria-describedby="${`${this.inputId}-path`} ${this.describedBy}"
+        ${this.above ? html`<span class="muted node-fixed">（不在您的管理范围内，不能更改）</span>` : nothing}
+        ${this.disabled || this.above ? nothing : html`<button type="button" class="btn btn-small" id=${this.inputId} aria-describedby="${`${this.inputId}-path`} ${this.describedBy}"
           @click=${() => { this.editing = true; this.search(''); this.updateComplete.then(() => this.querySelector('input')?.focus()); }}>选择…</button>`}</div>`;
     }
     return html`<div class="node-picker editing">

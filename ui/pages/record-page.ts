@@ -90,7 +90,7 @@ export class RecordPage extends LightElement {
   private loadCrumbs(nodeId: string) {
     const current = this.latestCrumbs();
     if (!nodeId) { this.crumbs = []; return; }
-    api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`).then((t) => { if (current()) this.crumbs = t.breadcrumb; }).catch(() => { if (current()) this.crumbs = []; });
+    api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(nodeId)}/path`).then((t) => { if (current()) this.crumbs = t.breadcrumb; }).catch(() => { if (current()) this.crumbs = []; });
   }
 
   private get formEl() { return this.querySelector<RecordForm>('caiji-record-form'); }
@@ -174,6 +174,9 @@ export class RecordPage extends LightElement {
     const canWrite = session.can('write');
     const ev = this.formEl?.evaluation;
     const isTree = this.collection === app.tree.collection;
+    // A node whose parent the user does not manage (the top of their grant, or the tree's root) is
+    // not theirs to delete: the server refuses it, so the button is not offered.
+    const deletable = !isTree || !!this.crumbs.at(-2)?.readable;
     return html`<div class="record-layout">
       <section class="panel grow">
         <caiji-breadcrumb class="reserved" .items=${this.crumbs} linkLast></caiji-breadcrumb>
@@ -187,7 +190,7 @@ export class RecordPage extends LightElement {
             @sent=${() => this.load()}></caiji-action-bar>
             <caiji-document-buttons .collection=${this.collection} .ids=${[r.id]}></caiji-document-buttons>` : nothing}
           <span class="spacer"></span>
-          ${r && canWrite && this.allows('delete') ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
+          ${r && canWrite && deletable && this.allows('delete') ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
         </div>
         ${ev && (ev.blocking.length || ev.incomplete.length) && this.showAll ? html`<div class="summary" role="status">
           ${ev.blocking.length ? html`<span class="err-count">${ev.blocking.length} 处需更正后才能保存</span>` : nothing}

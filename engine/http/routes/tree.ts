@@ -4,8 +4,9 @@ import { subtreeStats } from '../../records/stats.js';
 import { serialize } from '../../records/service.js';
 import { notFound } from '../errors.js';
 import type { Engine } from '../../engine.js';
+import type { Principal } from '../../auth/principal.js';
 
-/** /api/tree — the user's roots, and one node with its children and per-subtree statistics. */
+/** /api/tree — the user's roots, one node with its children and per-subtree statistics, a node's path. */
 export function treeRoutes() {
   const app = new Hono();
 
@@ -27,25 +28,46 @@ export function treeRoutes() {
     return c.json({ roots });
   });
 
+  /** Every ancestor on the node's path down to the node itself, with its label and whether the user reads it. */
+  const breadcrumbOf = async (engine: Engine, user: Principal, node: StoredRecord) => {
+    const rt = engine.runtime;
+    const ids = node.path.split('/').filter(Boolean);
+    const marks = ids.map(() => '?').join(',');
+    const rows = await engine.db.all<{ id: string; label: string | null }>(
+      `SELECT id, json_extract(data, ?) AS label FROM records WHERE id IN (${marks})`, [`$.${rt.config.tree.labelField}`, ...ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => ({
+      id, label: byId.get(id)?.label ?? null, readable: rt.permissions.onPath(user, 'read', node.path.slice(0, node.path.indexOf(`/${id}/`) + id.length + 2)),
+    }));
+  };
+
   app.get('/:nodeId', async (c) => {
     const engine = c.get('engine');
     const rt = engine.runtime;
     const user = c.get('user')!;
     const node = await recordsTable.get(engine.db, c.req.param('nodeId'));
     if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
-    // Breadcrumb: every ancestor on the node's path, down to the node itself.
-    const ids = node.path.split('/').filter(Boolean);
-    const marks = ids.map(() => '?').join(',');
-    const rows = await engine.db.all<{ id: string; label: string | null }>(
-      `SELECT id, json_extract(data, ?) AS label FROM records WHERE id IN (${marks})`, [`$.${rt.config.tree.labelField}`, ...ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const breadcrumb = ids.map((id) => ({
-      id, label: byId.get(id)?.label ?? null, readable: rt.permissions.onPath(user, 'read', node.path.slice(0, node.path.indexOf(`/${id}/`) + id.length + 2)),
-    }));
+    const breadcrumb = await breadcrumbOf(engine, user, node);
     const children = await engine.db.all<{ id: string }>('SELECT id FROM records WHERE collection = ? AND node_id = ? ORDER BY rowid', [rt.tree.name, node.id]);
     const kids = [];
     for (const { id } of children) kids.push(await summary(engine, (await recordsTable.get(engine.db, id))!));
     return c.json({ node: await summary(engine, node), breadcrumb, children: kids });
+  });
+
+  /**
+   * Only the node's breadcrumb: what a field holding a node shows. Also answered for the ancestors
+   * of the nodes a user reads (their labels are on every breadcrumb the user sees anyway), so the
+   * parent of a user's top node reads as its name, not its id. Nothing else about them.
+   */
+  app.get('/:nodeId/path', async (c) => {
+    const engine = c.get('engine');
+    const rt = engine.runtime;
+    const user = c.get('user')!;
+    const node = await recordsTable.get(engine.db, c.req.param('nodeId'));
+    const seen = node && node.collection === rt.tree.name
+      && (rt.permissions.onRecord(user, 'read', node) || rt.permissions.paths(user, 'read').some((p) => p.startsWith(node.path)));
+    if (!seen) throw notFound(rt.tree.title);
+    return c.json({ breadcrumb: await breadcrumbOf(engine, user, node) });
   });
 
   return app;
