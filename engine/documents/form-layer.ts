@@ -2,6 +2,7 @@ import type { Page } from 'puppeteer-core';
 import type { AssetServer } from './page-pool.js';
 import { onLoadedPage, printPage } from './pdf.js';
 import { SLOT_TAG } from './slots.js';
+import { STYLES_OF, type SlotStyles } from './slot-styles.js';
 
 /** Where a slot's values go on its sheet, as the form's own layout put its box. */
 export interface SlotBox {
@@ -11,6 +12,8 @@ export interface SlotBox {
   align: 'start' | 'center' | 'end';
   /** The text properties the values inherit there, as CSS declarations. */
   text: string;
+  /** How the elements of a sample of this slot's values look in the sheet (see slot-styles.ts). */
+  styles: SlotStyles;
 }
 
 /** A form (one skeleton) laid out: the sheet's size and every slot's box, in slot order. */
@@ -28,6 +31,30 @@ const TEXT = [
   '-webkit-text-stroke-color', '-webkit-text-stroke-width', '-webkit-text-fill-color',
 ];
 
+/** Source of a page function: the sheet roots (the element after each MARK comment), in order. */
+const ROOTS = `() => {
+  const roots = [];
+  for (const n of document.body.childNodes) {
+    if (n.nodeType !== 8 || n.data !== ${JSON.stringify(MARK)}) continue;
+    let e = n.nextSibling;
+    while (e && e.nodeType !== 1) e = e.nextSibling;
+    roots.push(e);
+  }
+  return roots;
+}`;
+
+/**
+ * Run in the page after the forms were measured: each form's slots filled with sample values (in
+ * the sheet's own structure, as the whole sheet has them), and the styles of their elements.
+ */
+const SAMPLE_STYLES = `(samples) => {
+  const stylesOf = ${STYLES_OF};
+  return (${ROOTS})().map((root, i) => root && [...root.querySelectorAll(${JSON.stringify(SLOT_TAG)})].map((slot, j) => {
+    slot.innerHTML = samples[i][j] ?? '';
+    return stylesOf(slot);
+  }));
+}`;
+
 /**
  * Run in the page after the forms were printed: for each sheet root (the element after a MARK
  * comment), every slot's box relative to the root. A form is refused (null) when its slots are
@@ -38,13 +65,7 @@ const TEXT = [
  * top and then bottom, two layouts for all forms at once; the page is refilled before its next use.
  */
 const MEASURE = `(counts) => {
-  const roots = [];
-  for (const n of document.body.childNodes) {
-    if (n.nodeType !== 8 || n.data !== ${JSON.stringify(MARK)}) continue;
-    let e = n.nextSibling;
-    while (e && e.nodeType !== 1) e = e.nextSibling;
-    roots.push(e);
-  }
+  const roots = (${ROOTS})();
   const TEXT = ${JSON.stringify(TEXT)};
   const BOXES = ['block', 'inline-block', 'table-cell', 'flow-root', 'list-item'];
   const px = (v) => parseFloat(v) || 0;
@@ -108,15 +129,19 @@ const MEASURE = `(counts) => {
 
 /**
  * Prints each skeleton as one page of a PDF (the blank forms, in order) and measures their slots.
- * `head` and `tail` are the template's document around the body; `counts` the slots of each.
+ * `head` and `tail` are the template's document around the body; `samples` holds, per form, a
+ * sample content for each of its slots (one that has elements, when a sheet had one).
  */
 export function printForms(
-  head: string, tail: string, skeletons: string[], counts: number[], assets: AssetServer | null,
+  head: string, tail: string, skeletons: string[], samples: string[][], assets: AssetServer | null,
 ): Promise<{ pdf: Buffer; layouts: (FormLayout | null)[] }> {
   const html = head + skeletons.map((s) => `<!--${MARK}-->${s}`).join('') + tail;
   return onLoadedPage(html, assets, async (page: Page) => {
     const pdf = await printPage(page);
-    const layouts = await page.evaluate(`(${MEASURE})(${JSON.stringify(counts)})`) as (FormLayout | null)[];
+    const counts = samples.map((s) => s.length);
+    const measured = await page.evaluate(`(${MEASURE})(${JSON.stringify(counts)})`) as (Omit<FormLayout, 'slots'> & { slots: Omit<SlotBox, 'styles'>[] } | null)[];
+    const styles = await page.evaluate(`(${SAMPLE_STYLES})(${JSON.stringify(samples)})`) as (SlotStyles[] | null)[];
+    const layouts = measured.map((m, i) => m && { ...m, slots: m.slots.map((slot, j) => ({ ...slot, styles: styles[i]?.[j] ?? {} })) });
     return { pdf, layouts };
   });
 }

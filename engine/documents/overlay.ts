@@ -3,7 +3,7 @@ import type { AssetServer } from './page-pool.js';
 import { fillBody, htmlToPdf, onLoadedPage, printPage, splitBody, type Framed } from './pdf.js';
 import { SLOT_TAG, splitSlots } from './slots.js';
 import { printForms, type FormLayout } from './form-layer.js';
-import { valuesBody, OVERFLOWING, type PlannedSheet } from './values-page.js';
+import { valuesBody, OVERFLOWING, RESTYLED, slotStylesOf, type PlannedSheet } from './values-page.js';
 import { mergePdfs, type PrintedPart } from './merge.js';
 import { chunkSize, printInParallel } from './batch.js';
 
@@ -32,6 +32,23 @@ export function sharedForms(sheets: Framed[]): string[] {
   return [...uses].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]).slice(0, MAX_FORMS).map(([s]) => s);
 }
 
+/**
+ * For each form, a sample of each slot's content to learn how its elements look in the sheet: the
+ * first sheet's that holds an element there (else the first sheet's).
+ */
+export function slotSamples(sheets: Framed[], skeletons: string[]): string[][] {
+  const samples: (string[] | undefined)[] = skeletons.map(() => undefined);
+  const index = new Map(skeletons.map((s, i) => [s, i]));
+  for (const s of sheets) {
+    const cut = splitSlots(s.body);
+    const i = cut ? index.get(cut.skeleton) : undefined;
+    if (i === undefined) continue;
+    const have = (samples[i] ??= [...cut!.contents]);
+    cut!.contents.forEach((c, j) => { if (!have[j].includes('<') && c.includes('<')) have[j] = c; });
+  }
+  return samples.map((s) => s ?? []);
+}
+
 /** Each sheet over its form when one was printed for its skeleton, else whole. */
 export function planSheets(sheets: Framed[], forms: Map<string, { index: number; layout: FormLayout }>): PlannedSheet[] {
   return sheets.map((s) => {
@@ -43,13 +60,16 @@ export function planSheets(sheets: Framed[], forms: Map<string, { index: number;
 
 /**
  * Prints planned sheets: values over their forms, any sheet whose value does not fit its box
- * (OVERFLOWING) whole instead, in the same print.
+ * (OVERFLOWING) or whose value's elements lost a style the sheet gave them (RESTYLED) whole
+ * instead, in the same print.
  */
 function printValues(frame: Framed, plan: PlannedSheet[], layouts: (FormLayout | null)[], assets: AssetServer | null): Promise<PrintedPart> {
   return onLoadedPage(frame.head + valuesBody(plan, layouts) + frame.tail, assets, async (page) => {
     const overflowing = await page.evaluate(`(${OVERFLOWING})()`) as number[];
-    if (overflowing.length) {
-      for (const n of overflowing) plan[n] = { ...plan[n], form: null };
+    const restyled = await page.evaluate(`(${RESTYLED})(${JSON.stringify(slotStylesOf(layouts))})`) as number[];
+    const whole = new Set([...overflowing, ...restyled]);
+    if (whole.size) {
+      for (const n of whole) plan[n] = { ...plan[n], form: null };
       await fillBody(page, valuesBody(plan, layouts));
     }
     return { pdf: await printPage(page), under: plan.map((s) => s.form) };
@@ -71,8 +91,7 @@ export async function printOverlay(src: BatchSource, assets: AssetServer | null,
   const sameFrame = (sheets: (Framed | null)[]): sheets is Framed[] => sheets.every((s) => s && s.head === frame.head && s.tail === frame.tail);
   const skeletons = sameFrame(first) ? sharedForms(first) : [];
   if (!skeletons.length) return null;
-  const counts = skeletons.map((s) => splitSlots(s)!.contents.length);
-  const printed = await printForms(frame.head, frame.tail, skeletons, counts, assets);
+  const printed = await printForms(frame.head, frame.tail, skeletons, slotSamples(first as Framed[], skeletons), assets);
   const { PDFDocument } = await loadPdfLib();
   const formsPdf = await PDFDocument.load(printed.pdf, { updateMetadata: false });
   // A form that took more or less than a page cannot be told from the next: then all print whole.

@@ -1,4 +1,5 @@
 import type { FormLayout } from './form-layer.js';
+import { SAME_STYLES, STYLES_OF } from './slot-styles.js';
 
 /**
  * One sheet of a batch as planned for printing: its whole HTML, and when a shared form is drawn
@@ -41,9 +42,9 @@ export function valuesBody(sheets: PlannedSheet[], layouts: (FormLayout | null)[
       out += s.whole;
       return;
     }
-    out += `<div class="pv-sheet pv-f${s.form}" data-pv="${n}">`;
+    out += `<div class="pv-sheet pv-f${s.form}" data-pv="${n}" data-f="${s.form}">`;
     s.contents.forEach((c, i) => {
-      if (c.trim()) out += `<div class="pv-box pv-f${s.form}-${i}"><div class="pv-in">${c}</div></div>`;
+      if (c.trim()) out += `<div class="pv-box pv-f${s.form}-${i}"${c.includes('<') ? ` data-s="${i}"` : ''}><div class="pv-in">${c}</div></div>`;
     });
     out += '</div>';
   });
@@ -71,3 +72,25 @@ export const OVERFLOWING = `() => {
   }
   return bad;
 }`;
+
+/**
+ * Run in the page holding a values print, given each form's slot styles (FormLayout): the sheets
+ * with a slot whose elements do not look as they do in the sheet itself (slot-styles.ts). Only
+ * boxes whose content has elements are looked at (data-s).
+ */
+export const RESTYLED = `(forms) => {
+  const stylesOf = ${STYLES_OF}, same = ${SAME_STYLES}, bad = [];
+  for (const sheet of document.querySelectorAll('.pv-sheet')) {
+    const form = forms[Number(sheet.dataset.f)];
+    for (const box of sheet.querySelectorAll(':scope > [data-s]')) {
+      if (!same(stylesOf(box.firstElementChild), form && form[Number(box.dataset.s)])) {
+        bad.push(Number(sheet.dataset.pv));
+        break;
+      }
+    }
+  }
+  return bad;
+}`;
+
+/** What RESTYLED needs of the layouts: per form, its slots' styles. */
+export const slotStylesOf = (layouts: (FormLayout | null)[]) => layouts.map((l) => l && l.slots.map((s) => s.styles));

@@ -19,7 +19,7 @@ async function pagesOverForms(pdf: Buffer): Promise<number> {
  * A decoration drawn by a slot's box (or an ancestor) underlines the value in the whole sheet,
  * but is no property the values layer inherits: such a form must print whole, not misprint.
  */
-describe('batch print: a decorated slot box prints its sheets whole', { timeout: 180_000 }, () => {
+describe('batch print: a slot styled through the sheet prints its sheets whole', { timeout: 180_000 }, () => {
   beforeAll(() => {
     requireTools();
   });
@@ -61,5 +61,16 @@ describe('batch print: a decorated slot box prints its sheets whole', { timeout:
     expect(await pagesOverForms(decorated)).toBe(0);
     const pages = pdfText(decorated).split('\f').filter((p) => p.trim()).map(squash);
     expect(pages.map((p) => /1\.姓名(划线.)/.exec(p)?.[1])).toEqual(['划线甲', '划线乙', '划线丙']);
+  });
+
+  it('a rule that styles a value through the sheet’s structure (td.v .code) prints those sheets whole', async () => {
+    // Over a shared form the 身份证号码 <span class="code"> sits outside its td.v: the rule would no
+    // longer reach it, and the number would print small and black where the preview shows it big and red.
+    const app = copyApp();
+    const template = join(app, 'templates', 'member-sheet.hbs');
+    writeFileSync(template, readFileSync(template, 'utf8').replace('</style>', '  td.v .code { font-size: 16pt; color: #c00; }\n</style>'));
+    const restyled = await batchOf(app);
+    expect(await pagesOverForms(restyled)).toBe(0);
+    expect(pdfText(restyled).split('\f').filter((p) => p.trim())).toHaveLength(3);
   });
 });
