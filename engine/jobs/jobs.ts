@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HttpError, notFound } from '../http/errors.js';
 
 /** A file a job produces (a batch PDF …), fetched at /api/jobs/:id/result. */
@@ -24,11 +28,45 @@ export interface Job<R = unknown> {
   finishedAt?: number;
 }
 
+/** A finished job's file, kept on disk until fetched or swept: only its name and size stay in memory. */
+interface SpilledFile { spilled: string; size: number; contentType: string; filename: string }
+
 const KEEP_MS = 30 * 60 * 1000;
 const jobs = new Map<string, Job>();
 
-function sweep(now = Date.now()) {
-  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > KEEP_MS) jobs.delete(id);
+/**
+ * Where finished files wait (one folder per process, under the system's temporary folder): many
+ * admins each printing a thousand sheets must not hold all those PDFs in the server's memory for
+ * the half hour they are kept.
+ */
+let spillDir: string | undefined;
+function spillPath(id: string): string {
+  if (!spillDir) {
+    const dir = (spillDir = mkdtempSync(join(tmpdir(), 'caiji-jobs-')));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(spillDir, id);
+}
+
+const isFile = (r: unknown): r is JobFile => !!r && typeof r === 'object' && Buffer.isBuffer((r as JobFile).body);
+const isSpilled = (r: unknown): r is SpilledFile => !!r && typeof r === 'object' && typeof (r as SpilledFile).spilled === 'string';
+
+function forget(id: string, job: Job) {
+  jobs.delete(id);
+  if (isSpilled(job.result)) rmSync(job.result.spilled, { force: true });
+}
+
+/** Drops the jobs finished more than KEEP_MS before `now`, and their files. */
+export function sweepJobs(now = Date.now()) {
+  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > KEEP_MS) forget(id, job);
+}
+
+/** A file result goes to disk before the job reports done; any other result stays as it is. */
+async function settle(id: string, result: unknown): Promise<unknown> {
+  if (!isFile(result)) return result;
+  const path = spillPath(id);
+  await writeFile(path, result.body);
+  return { spilled: path, size: result.body.length, contentType: result.contentType, filename: result.filename } satisfies SpilledFile;
 }
 
 /**
@@ -40,7 +78,7 @@ export function startJob<R>(
   owner: string, kind: string, work: (report: (done: number, total?: number) => void) => Promise<R>,
   opts: { total?: number; maxRunning?: number; failure?: string } = {},
 ): Job<R> {
-  sweep();
+  sweepJobs();
   const max = opts.maxRunning ?? 1;
   const running = [...jobs.values()].filter((j) => j.owner === owner && j.kind === kind && j.status === 'running').length;
   if (running >= max) throw new HttpError(429, 'too_many_jobs', `您已有 ${running} 个同类任务正在进行，请等其完成后再试`);
@@ -50,6 +88,7 @@ export function startJob<R>(
     job.done = done;
     if (total !== undefined) job.total = total;
   })
+    .then((result) => settle(job.id, result))
     .then((result) => Object.assign(job, { status: 'done', done: job.total || job.done, result }))
     .catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(500, 'internal', opts.failure ?? '任务失败，请稍后重试');
@@ -67,15 +106,18 @@ export function getJob(id: string, owner: string, kind?: string): Job {
   return job;
 }
 
-const isFile = (r: unknown): r is JobFile => !!r && typeof r === 'object' && Buffer.isBuffer((r as JobFile).body);
-
 /** A job's public state: a file result is linked, any other result is included. */
 export function describeJob(job: Job) {
   return {
     id: job.id, kind: job.kind, status: job.status, done: job.done, total: job.total,
     ...(job.error ? { error: job.error } : {}),
-    ...(job.status === 'done' ? { result: isFile(job.result) ? `/api/jobs/${job.id}/result` : job.result } : {}),
+    ...(job.status === 'done' ? { result: isSpilled(job.result) ? `/api/jobs/${job.id}/result` : job.result } : {}),
   };
 }
 
-export { isFile as isJobFile };
+/** The file a finished job produced, read back from disk; null when the job's result is no file. */
+export async function jobFile(job: Job): Promise<JobFile | null> {
+  if (!isSpilled(job.result)) return null;
+  const { spilled, contentType, filename } = job.result;
+  return { body: await readFile(spilled), contentType, filename };
+}

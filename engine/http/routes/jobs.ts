@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { HttpError } from '../errors.js';
-import { getJob, describeJob, isJobFile } from '../../jobs/jobs.js';
+import { getJob, describeJob, jobFile } from '../../jobs/jobs.js';
 import { sendDocument } from './documents.js';
 
 /** /api/jobs/:id — progress of a long batch ({status, done, total}); /api/jobs/:id/result — its file. */
@@ -9,11 +9,12 @@ export function jobsRoutes() {
 
   app.get('/:id', (c) => c.json(describeJob(getJob(c.req.param('id'), c.get('user')!.userId))));
 
-  app.get('/:id/result', (c) => {
+  app.get('/:id/result', async (c) => {
     const job = getJob(c.req.param('id'), c.get('user')!.userId);
     if (job.status === 'failed') throw new HttpError(409, job.error?.code ?? 'failed', job.error?.message ?? '任务失败');
-    if (job.status !== 'done' || !isJobFile(job.result)) throw new HttpError(409, 'not_ready', `任务尚未完成（${job.done}/${job.total}）`);
-    return sendDocument(c, { ...job.result, inline: false });
+    const file = job.status === 'done' ? await jobFile(job) : null;
+    if (!file) throw new HttpError(409, 'not_ready', `任务尚未完成（${job.done}/${job.total}）`);
+    return sendDocument(c, { ...file, inline: false });
   });
 
   return app;
