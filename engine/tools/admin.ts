@@ -176,9 +176,15 @@ async function listAccounts(engine: Engine): Promise<void> {
     }
     if (u.self_record) held.push('本人记录');
     const state = u.locked_at ? '已停用' : u.must_change_password ? '待改初始密码' : '正常';
-    console.log(`${u.username.padEnd(20)} ${state.padEnd(8)} ${u.display_name}  ${held.join('，')}`);
+    console.log(`${pad(u.username, 20)} ${pad(state, 12)} ${pad(u.display_name, 24)} ${held.join('，')}`);
   }
   console.log(`共 ${rows.length} 个账号`);
+}
+
+/** Pads to a width in terminal columns: CJK characters take two. */
+function pad(text: string, columns: number): string {
+  const width = [...text].reduce((w, ch) => w + (ch.codePointAt(0)! >= 0x2e80 ? 2 : 1), 0);
+  return text + ' '.repeat(Math.max(1, columns - width));
 }
 
 function printPassword(username: string, password: string) {
