@@ -39,6 +39,7 @@ function checkConfig(name: string, cfg: Json, config: AppConfig, problems: strin
   const events: Json = cfg.meta?.events ?? {};
   for (const [s, node] of Object.entries<Json>(states)) {
     if (typeof node.meta?.title !== 'string') p(`states.${s}.meta.title（中文名称）缺失`);
+    if (node.meta?.selfHint !== undefined && typeof node.meta.selfHint !== 'string') p(`states.${s}.meta.selfHint 须为文字`);
     if (node.states) p(`states.${s}: 不支持嵌套状态`);
     for (const key of ['entry', 'exit']) {
       for (const a of actionList(node[key])) checkAction(a, `states.${s}.${key}`, p);
@@ -107,6 +108,7 @@ export function loadWorkflow(config: AppConfig, name: string, ajv: Ajv, problems
     id: cfg.id, version: cfg.meta.version, key: `${cfg.id}@${cfg.meta.version}`, title: cfg.meta.title ?? cfg.id,
     machine: build(cfg), initial: cfg.initial, events,
     stateTitles: new Map(Object.entries<Json>(cfg.states).map(([s, n]) => [s, n.meta.title])),
+    selfHints: new Map(Object.entries<Json>(cfg.states).flatMap(([s, n]) => (n.meta.selfHint ? [[s, n.meta.selfHint]] : []))),
     countedCollections: [...counted],
   };
 }

@@ -54,6 +54,8 @@ export interface WorkflowDef {
   initial: string;
   events: Map<string, EventDef>;
   stateTitles: Map<string, string>;
+  /** What the record's own person is told in a state, on their self-service page (meta.selfHint). */
+  selfHints: Map<string, string>;
   /** Collections named by `count` guards: counted before the machine runs. */
   countedCollections: string[];
 }

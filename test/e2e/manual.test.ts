@@ -151,9 +151,14 @@ describe('the manual in the browser', () => {
     const actors = await page.$$eval('caiji-history .tl-actor', (els) => els.map((e) => e.textContent));
     expect(actors).toContain('丰台区委管理员');
     expect(actors).not.toContain('ft_admin');
+    // What the member is told follows the record's state (the workflow's selfHint for it).
+    const hint = () => page.$eval('.self-hint', (e) => e.textContent ?? '');
+    expect(await hint()).toContain('核实无误请点击【确认信息】');
+    expect(await hint()).toContain('红色为中组部采集项');
     await shot(page, '05-self-service');
     await clickText(page, 'caiji-action-bar button', '确认信息');
     await page.waitForFunction(() => document.querySelector('.record-head .state')?.textContent === '已确认');
+    expect(await hint()).toContain('您已确认以上信息');
     await page.close();
 
     const other = await open();
@@ -170,6 +175,7 @@ describe('the manual in the browser', () => {
     await shot(other, '06-request-change');
     await clickText(other, 'dialog[open] button[type=submit]', '修改信息');
     await other.waitForFunction(() => document.querySelector('.record-head .state')?.textContent === '待修改');
+    expect(await other.$eval('.self-hint', (e) => e.textContent)).toContain('管理员更正后会重新提交给您确认');
     expect(other.problems).toEqual([]);
     await other.close();
   });

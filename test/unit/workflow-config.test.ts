@@ -37,11 +37,12 @@ describe('workflow config checks', () => {
       id: 'other', initial: 'a', meta: { version: 0, events: { GO: {} } },
       states: {
         a: { on: { GO: { target: 'nowhere', guard: { type: 'isFriday' }, actions: ['launch'] }, STOP: 'a' } },
+        b: { meta: { title: '乙', selfHint: ['不是文字'] } },
       },
     }), 'w', createAjv(), problems);
     expect(wf).toBeNull();
     const text = problems.join('\n');
-    for (const part of ['id 应为 "w"', 'meta.version', 'states.a.meta.title', 'meta.events.GO.title', '未知的 guard "isFriday"', '未知的 action "launch"', 'target "nowhere"', '事件 STOP 未在 meta.events 中声明']) {
+    for (const part of ['id 应为 "w"', 'meta.version', 'states.a.meta.title', 'meta.events.GO.title', '未知的 guard "isFriday"', '未知的 action "launch"', 'target "nowhere"', '事件 STOP 未在 meta.events 中声明', 'states.b.meta.selfHint 须为文字']) {
       expect(text).toContain(part);
     }
   });

@@ -129,8 +129,13 @@ class Session {
     return `state state-i${Math.max(0, i) % 6}`;
   }
 
+  /** What the record's own person is told in a state (the workflow's selfHint), if anything. */
+  selfHint(collection: string, state: string | null | undefined): string {
+    return this.states(collection).find((x) => x.id === state)?.selfHint ?? '';
+  }
+
   /** State ids and titles of a collection's workflow, in the workflow's order. */
-  states(collection: string): { id: string; title: string }[] {
+  states(collection: string): { id: string; title: string; selfHint?: string | null }[] {
     return this.app?.collections[collection]?.states ?? [];
   }
 }

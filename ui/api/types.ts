@@ -25,7 +25,8 @@ export interface CollectionInfo {
   isTree: boolean;
   documents: Record<string, DocumentInfo | unknown>;
   /** Workflow states in order with their titles. */
-  states?: { id: string; title: string }[];
+  /** The workflow's states in order; selfHint is what the record's own person is told in it. */
+  states?: { id: string; title: string; selfHint?: string | null }[];
   /** Keys by which a record can be looked up (GET /api/lookup/:collection?key=value). */
   lookup?: { keys: string[] } | null;
   /** Titles of the workflow's events by type (history entries name them). */

@@ -46,7 +46,7 @@ export class SelfPage extends LightElement {
       <section class="panel grow">
         <div class="record-head"><h1 tabindex="-1">我的信息</h1>
           ${r.state ? html`<span class=${session.stateClass(r.collection, r.state)}>${session.stateTitle(r.collection, r.state)}</span>` : nothing}</div>
-        <p class="hint">请核对以下信息${essential ? html`，<span class="essential-sample">红色</span>为${essential}` : nothing}。核实无误请点击【确认信息】；如有错误请点击【修改信息】说明需要修改的内容，并联系管理员更正。</p>
+        <p class="hint self-hint">${essential ? html`<span class="essential-sample">红色</span>为${essential}。` : nothing}${session.selfHint(r.collection, r.state) || '请核对以下信息。'}</p>
         <div class="toolbar"><caiji-action-bar .collection=${r.collection} .recordId=${r.id} .version=${r.version} @sent=${() => this.load()}></caiji-action-bar></div>
         <caiji-record-view .schema=${this.form.schema} .data=${r.data} .overrides=${nodeField && this.nodePath ? { [nodeField]: this.nodePath } : {}}></caiji-record-view>
       </section>

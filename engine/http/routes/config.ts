@@ -19,7 +19,7 @@ export function configRoutes() {
         search: col.search ?? [], workflow: col.workflow ?? null, completeness: !!col.completeness, isTree: col.isTree,
         documents: col.documents ?? {},
         // The workflow's states in order with their titles (state filters, progress overviews).
-        states: [...(rt.workflowOf(col)?.stateTitles ?? [])].map(([id, title]) => ({ id, title })),
+        states: [...(rt.workflowOf(col)?.stateTitles ?? [])].map(([id, title]) => ({ id, title, selfHint: rt.workflowOf(col)!.selfHints.get(id) ?? null })),
         lookup: col.lookup ?? null,
         direct: col.direct ?? null,
         events: Object.fromEntries([...(rt.workflowOf(col)?.events.values() ?? [])].map((e) => [e.type, e.title])),
