@@ -97,7 +97,7 @@ describe('member accounts kept by their admins', () => {
     const text = pdfText(pdf);
     await page.emulateMediaType('screen');
     for (const [name, username, password] of rows) {
-      expect(text).toContain(`${name} 同志：已为您开通系统账号。`);
+      expect(text).toContain(`${name}，您好：已为您开通系统账号。`);
       expect(text).toContain(username);
       expect(text.split(password).length - 1).toBe(1);
     }

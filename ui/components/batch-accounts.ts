@@ -51,7 +51,7 @@ export class BatchAccounts extends LightElement {
     const today = new Date().toLocaleDateString('zh-CN');
     render(html`${opened.map((o) => html`<section class="slip">
       <h2>${session.publicApp?.title ?? ''} · 账号开通通知</h2>
-      <p>${o.name} 同志：已为您开通系统账号。</p>
+      <p>${o.name}，您好：已为您开通系统账号。</p>
       <dl><dt>登录地址</dt><dd>${login}</dd><dt>用户名</dt><dd>${o.username}</dd><dt>初始密码</dt><dd class="slip-password">${o.password}</dd></dl>
       <p class="slip-note">首次登录后须设置自己的新密码。请妥善保管，不要转告他人。（${today}）</p>
     </section>`)}`, this.slips);
