@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
@@ -11,14 +11,16 @@ import { auditLog } from '../storage/audit.js';
 import { hashPassword } from '../auth/password.js';
 import { firstPassword } from '../auth/first-password.js';
 import { usernameProblem } from '../auth/usernames.js';
-import type { Queryable } from '../storage/sqlite.js';
+import { Database, type Queryable } from '../storage/sqlite.js';
 
 /**
  * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
  * in the product is above it.
  * - init: on a database without a tree, create its root node and the first admin account (an empty
  *   production database, started with CAIJI_DEMO=0, has nobody who could do it in the UI);
- * - reset-password / unlock: recover an account that nobody keeps (the root's admins).
+ * - reset-password / unlock: recover an account that nobody keeps (the root's admins);
+ * - backup: a consistent copy of the database, also while the server runs (VACUUM INTO reads one
+ *   snapshot; writers are not blocked in WAL mode).
  * Every change is audited as "命令行", in one transaction; a password set here is shown once and
  * must be replaced at the first login.
  */
@@ -28,6 +30,7 @@ const USAGE = `用法:
   npm run admin -- reset-password <用户名>    重置密码（一次性初始密码，原会话全部结束）
   npm run admin -- unlock <用户名>            启用已停用的账号
   npm run admin -- accounts                   列出账号、状态和职务
+  npm run admin -- backup <备份文件>           备份数据库（服务运行中也可，得到一致的快照）
 数据库: CAIJI_DB 或 --db（默认 ./data/caiji.db）；应用: CAIJI_APP（默认本仓库）`;
 
 const ACTOR = '命令行';
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     else if (command === 'reset-password') await resetPassword(engine, required(arg, '用户名'));
     else if (command === 'unlock') await unlock(engine, required(arg, '用户名'));
     else if (command === 'accounts') await listAccounts(engine);
+    else if (command === 'backup') await backup(engine, required(arg, '备份文件'));
     else throw new Refused(`未知命令“${command}”\n${USAGE}`);
   } finally {
     await engine.close();
@@ -185,6 +189,22 @@ async function listAccounts(engine: Engine): Promise<void> {
 function pad(text: string, columns: number): string {
   const width = [...text].reduce((w, ch) => w + (ch.codePointAt(0)! >= 0x2e80 ? 2 : 1), 0);
   return text + ' '.repeat(Math.max(1, columns - width));
+}
+
+async function backup(engine: Engine, target: string): Promise<void> {
+  const file = resolve(target);
+  if (existsSync(file)) throw new Refused(`「备份文件」“${file}”已存在，请换一个文件名（不会覆盖已有文件）`);
+  mkdirSync(dirname(file), { recursive: true });
+  await engine.db.run('VACUUM INTO ?', [file]);
+  const copy = await Database.open(file);
+  try {
+    const count = async (table: string) => (await copy.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
+    const size = (statSync(file).size / 1024 / 1024).toFixed(1);
+    console.log(`已备份到 ${file}（${size} MB；记录 ${await count('records')} 条，账号 ${await count('users')} 个）`);
+    console.log('恢复：停止服务后用备份文件替换数据库文件（CAIJI_DB），并删除同名的 -wal、-shm 文件');
+  } finally {
+    await copy.close();
+  }
 }
 
 function printPassword(username: string, password: string) {

@@ -129,6 +129,29 @@ describe('npm run admin: the first admin of an empty database, and recovery', ()
     expect(listed.stdout).toMatch(/root_admin\s+待改初始密码\s+市委管理员\s+某某市委·管理员，某某市委·配置管理员/);
   });
 
+  it('backs the database up while the server runs: a consistent copy that serves as it did', async () => {
+    const target = join(dir, 'backups', 'prod-copy.db');
+    const run = await admin(dbFile, ['backup', target]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/已备份到 .*prod-copy\.db（[\d.]+ MB；记录 1 条，账号 1 个）/);
+    expect(await counts(target)).toEqual(await counts(dbFile));
+    // Never over an existing file.
+    const again = await admin(dbFile, ['backup', target]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('已存在');
+    // The copy is a working database: a server on it shows the same tree to the same admin.
+    const restored = await startServer({ appRoot: repoRoot, dbFile: target, port: 0, demo: false });
+    try {
+      const reset = await admin(target, ['reset-password', 'root_admin']);
+      const c = new Client(restored.url);
+      expect((await c.post('/api/login', { username: 'root_admin', password: passwordIn(reset.stdout) })).status).toBe(200);
+      expect((await c.post('/api/me/password', { currentPassword: passwordIn(reset.stdout), newPassword: '恢复后的新密码2026' })).status).toBe(200);
+      expect((await c.get('/api/tree')).body.roots.map((r: any) => r.label)).toEqual(['某某市委']);
+    } finally {
+      await restored.close();
+    }
+  });
+
   it('is generic: another application names the first admin’s role, and its own root fields', async () => {
     const app = join(repoRoot, 'test/fixtures/leave');
     const other = join(dir, 'leave.db');
