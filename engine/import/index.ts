@@ -16,6 +16,8 @@ import { buildErrorWorkbook, ERROR_COLUMN } from './error-workbook.js';
 import { buildTemplate } from './template.js';
 import { NodeScope } from './nodes.js';
 import { importLog } from './log.js';
+import { exportWorkbook } from './export.js';
+import type { ListQuery } from '../records/query.js';
 
 export { importLog } from './log.js';
 
@@ -40,6 +42,14 @@ function sweep(now = Date.now()) {
 /** The user must be able to write somewhere: imports are for the admins of a subtree. */
 function requireWriter(engine: Engine, user: Principal) {
   if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden('无权批量导入');
+}
+
+/** The records a list shows, in the import template's layout (see export.ts). */
+export async function exportRecords(engine: Engine, user: Principal, collection: string, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
+  const c = engine.runtime.collection(collection);
+  requireWriter(engine, user);
+  if (c.isTree || !c.nodeField) throw new HttpError(400, 'bad_request', `「${c.title}」不支持批量导出`);
+  return exportWorkbook(engine, user, c, query);
 }
 
 export async function importTemplate(engine: Engine, user: Principal, collection: string): Promise<Buffer> {

@@ -24,9 +24,10 @@ function note(col: Column, essentialLabel: string): string {
  * The import template of a collection: one column per field titled as the form titles it, a
  * note with the field's description, essential fields in red, dropdown lists of current codes
  * ("label（code）", from a hidden sheet) and of the user's writable tree nodes, text format
- * for identifiers so spreadsheets keep their digits.
+ * for identifiers so spreadsheets keep their digits. `rows` (an export) fill it below the
+ * header, cell values as an upload writes them; the lists then reach past the last row too.
  */
-export async function buildTemplate(c: Collection, nodes: ScopeNode[], essentialLabel = '必填项'): Promise<Buffer> {
+export async function buildTemplate(c: Collection, nodes: ScopeNode[], essentialLabel = '必填项', rows: unknown[][] = []): Promise<Buffer> {
   const cols = importColumns(c);
   const wb = new (await excel()).Workbook();
   wb.creator = 'caiji';
@@ -64,12 +65,13 @@ export async function buildTemplate(c: Collection, nodes: ScopeNode[], essential
     if (col.kind === 'string' || col.kind === 'node') column.numFmt = '@';
     if (col.kind === 'date') column.numFmt = 'yyyy-mm-dd';
     if (formula) {
-      (sheet as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${colName(n)}2:${colName(n)}${DATA_ROWS + 1}`, {
+      (sheet as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${colName(n)}2:${colName(n)}${Math.max(DATA_ROWS, rows.length + 100) + 1}`, {
         type: 'list', allowBlank: true, formulae: [formula],
         showErrorMessage: col.kind !== 'node', errorStyle: 'warning', errorTitle: col.title, error: '请从列表中选择',
       });
     }
   });
   sheet.getRow(1).height = 30;
+  for (const row of rows) sheet.addRow(row);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -278,6 +278,55 @@ describe('bulk import of members', () => {
     expect(committed).toMatchObject({ status: 'done', result: { created: 1200 } });
   });
 
+  it('export: a list as the filled-in template; uploaded untouched it changes nothing, edited it changes that row', async () => {
+    const tnl = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
+    const res = await raw('GET', `/api/import/member/export.xlsx?node=${tnl}&deep=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain('党员-丰台区太平桥街道太南里社区党委.xlsx');
+    const bytes = await res.arrayBuffer();
+    const file = Buffer.from(bytes);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes);
+    const sheet = wb.worksheets[0];
+    const titles = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const list = (await admin.get(`/api/records/member?node=${tnl}&deep=1&limit=200`)).body;
+    // One row per record of the list, cells as a person writes them.
+    expect(sheet.rowCount - 1).toBe(list.total);
+    const zhaomin = list.items.find((r: any) => r.data.name === '赵敏');
+    const rowOf = (name: string) => sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(titles.indexOf('姓名') + 1).value === name)!;
+    const cell = (name: string, title: string) => rowOf(name).getCell(titles.indexOf(title) + 1).value;
+    expect(cell('赵敏', '性别')).toBe('女（2）');
+    expect(cell('赵敏', '身份证号码')).toBe(zhaomin.data.idNumber);
+    expect(cell('赵敏', '出生日期')).toBe('1990-06-21');
+    expect(cell('赵敏', '是否为流动党员')).toBe('是');
+    expect(cell('赵敏', '所在支部')).toBe('中共北京市丰台区太平桥街道太南里社区第四网格支部委员会');
+
+    // Uploaded as it is: every row found by 身份证号码 and unchanged, nothing to import.
+    const same = await preview(file, XLSX);
+    expect(same.status).toBe(200);
+    expect(same.body.counts).toEqual({ new: 0, changed: 0, unchanged: list.total, invalid: 0 });
+    expect(same.body.canCommit).toBe(false);
+
+    // One cell edited: that row alone changes, and the commit writes it.
+    rowOf('赵敏').getCell(titles.indexOf('手机号码') + 1).value = '13911112222';
+    const edited = await preview(Buffer.from(await wb.xlsx.writeBuffer()), XLSX);
+    expect(edited.body.counts).toMatchObject({ changed: 1, unchanged: list.total - 1, invalid: 0 });
+    expect((await commit(edited.body.id)).status).toBe(200);
+    expect((await admin.get(`/api/records/member/${zhaomin.id}`)).body.data.mobile).toBe('13911112222');
+  });
+
+  it('export follows the read rules: a node elsewhere is 404, a read-only user 403', async () => {
+    const pdl = await s.login('pdl_admin');
+    const tnl = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
+    const r1 = await fetch(`${s.url}/api/import/member/export.xlsx?node=${tnl}&deep=1`, { headers: { cookie: pdl.cookie } });
+    expect(r1.status).toBe(404);
+    const reader = await s.login('zhaoguoming');
+    const r2 = await fetch(`${s.url}/api/import/member/export.xlsx`, { headers: { cookie: reader.cookie } });
+    expect(r2.status).toBe(403);
+    expect(((await r2.json()) as any).error.message).toContain('无权');
+  });
+
   it('refusals: anonymous 401, read-only user 403, unknown collection 404, not a table 415/422', async () => {
     expect((await s.anonymous().get('/api/import/member/template.xlsx')).status).toBe(401);
     const viewer = await s.login('zhaoguoming');

@@ -4,7 +4,8 @@
  * uploads the corrected file and imports it; the member then exists.
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -126,6 +127,40 @@ describe('bulk import in the browser', () => {
     await page.waitForFunction(() => document.querySelector('.import-counts')?.textContent?.replace(/\s+/g, '').includes('新增1'));
     expect(await page.$eval('h2.group-title', (h) => h.textContent)).toBe('预览：dropped.csv');
     expect(page.problems).toEqual([]);
+  });
+
+  it('the list exports what it shows as an Excel file in the template’s layout', async () => {
+    // A browser context that saves downloads into a folder of its own.
+    const downloads = mkdtempSync(join(dir, 'downloads-'));
+    const context = await env.browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.setViewport({ width: 1280, height: 800 });
+    await login(page, env.server.url, 'ft_admin');
+    const tnl = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
+    await page.goto(`${env.server.url}/#/list/member/${tnl}?state=changes_requested`);
+    await page.waitForSelector('caiji-record-table tbody tr');
+    await clickText(page, 'caiji-export-button button', '导出 Excel');
+    await waitForText(page, '已导出');
+    const toastText = await page.evaluate(() => document.querySelector('.toasts')?.textContent);
+    // The page hands the browser the file under the server's name (the node's). The test browser
+    // runs with LANG=zh_CN.UTF-8, a locale this machine lacks, so Chromium saves a Chinese name
+    // as "download": the one file saved is read, whatever it is called.
+    expect(toastText).toBe('已导出 党员-丰台区太平桥街道太南里社区党委.xlsx');
+    let saved: string[] = [];
+    for (let i = 0; i < 100 && !(saved = readdirSync(downloads).filter((f) => !f.endsWith('.crdownload'))).length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(saved).toHaveLength(1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(downloads, saved[0]));
+    const sheet = wb.worksheets[0];
+    const titles = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(titles.slice(0, 3)).toEqual(['所在支部', '姓名', '性别']);
+    expect(sheet.rowCount).toBe(2);
+    expect(sheet.getRow(2).getCell(titles.indexOf('姓名') + 1).value).toBe('赵敏');
+    await shot(page, '53-list-exported');
+    expect(problems).toEqual([]);
+    await context.close();
   });
 
   it('a large file is checked as a job with a progress bar', async () => {

@@ -81,6 +81,35 @@ export async function uploadFile<T = any>(path: string, file: File): Promise<{ s
   return { status: res.status, body: parsed as T };
 }
 
+/**
+ * Fetches a file the server makes on request (an export) and hands it to the browser as a
+ * download under the name the server gives; a refusal comes back as ApiError (a plain link would
+ * have saved the error's JSON as the file).
+ */
+export async function downloadFile(path: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+  }
+  if (!res.ok) {
+    const parsed: any = await res.json().catch(() => null);
+    const e = parsed?.error ?? {};
+    if (res.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
+    throw new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
+  }
+  const named = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('Content-Disposition') ?? '');
+  const filename = named ? decodeURIComponent(named[1]) : 'download';
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return filename;
+}
+
 /** Query string from an object, leaving out empty values. */
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
   const p = new URLSearchParams();

@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, enc, uploadFile, ApiError } from '../api/client.js';
+import { api, qs, enc, uploadFile, ApiError } from '../api/client.js';
+import '../components/export-button.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { toast } from '../components/toast.js';
@@ -155,7 +156,9 @@ export class ImportPage extends LightElement {
         <li>上传文件并预览：系统逐行检查，已有记录按唯一标识更新，不会写入任何数据。</li>
         <li>确认无误后导入：整个文件一次导入，任何一行出错则全部不导入。</li>
       </ol>
-      <div class="toolbar"><a class="btn" href=${`/api/import/${enc(this.collection)}/template.xlsx`} download>下载导入模板（.xlsx）</a></div>
+      <div class="toolbar"><a class="btn" href=${`/api/import/${enc(this.collection)}/template.xlsx`} download>下载导入模板（.xlsx）</a>
+        ${this.nodeId ? html`<caiji-export-button .label=${`导出现有${col.title}（含下级）`} .hint=${'现有记录按模板格式导出，修改后上传即可批量更新'}
+          .href=${`/api/import/${enc(this.collection)}/export.xlsx${qs({ node: this.nodeId, deep: 1 })}`}></caiji-export-button>` : nothing}</div>
       <form class=${`filters upload-form${this.dragging ? ' dragging' : ''}`} @submit=${this.upload}
           @dragover=${this.dragOver} @dragleave=${() => { this.dragging = false; }} @drop=${this.drop}>
         <!-- The native input stays focusable (keyboard, screen readers) but is drawn by its label:

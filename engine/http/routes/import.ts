@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { requireUser } from '../middleware/session.js';
 import { jsonBody } from '../body.js';
 import { badRequest } from '../errors.js';
-import { importTemplate, runPreview, runCommit, errorsWorkbook, importLog } from '../../import/index.js';
+import { importTemplate, exportRecords, runPreview, runCommit, errorsWorkbook, importLog } from '../../import/index.js';
+import { recordsTable } from '../../storage/records.js';
 import { startJob, getJob, describeJob } from '../../jobs/jobs.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -36,6 +37,18 @@ export function importRoutes() {
     const col = engine.runtime.collection(c.req.param('collection'));
     const buf = await importTemplate(engine, c.get('user')!, col.name);
     return c.body(new Uint8Array(buf), 200, { 'content-type': XLSX, 'content-disposition': attachment(`${col.title}导入模板.xlsx`) });
+  });
+
+  // The records a list shows (same node, deep, state, q), as a filled-in template to edit and upload.
+  app.get('/:collection/export.xlsx', async (c) => {
+    const engine = c.get('engine');
+    const col = engine.runtime.collection(c.req.param('collection'));
+    const q = c.req.query();
+    if (q.deep !== undefined && !['0', '1', 'true', 'false'].includes(q.deep)) throw badRequest('deep 应为 0 或 1');
+    const buf = await exportRecords(engine, c.get('user')!, col.name, { node: q.node, deep: q.deep === '1' || q.deep === 'true', state: q.state, q: q.q });
+    const node = q.node ? await recordsTable.get(engine.db, q.node) : undefined;
+    const where = node ? String(node.data[engine.runtime.config.tree.labelField] ?? '') : '';
+    return c.body(new Uint8Array(buf), 200, { 'content-type': XLSX, 'content-disposition': attachment(`${col.title}${where ? `-${where}` : ''}.xlsx`) });
   });
 
   app.post('/:collection/preview', async (c) => {

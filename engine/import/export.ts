@@ -1,0 +1,70 @@
+import type { Engine } from '../engine.js';
+import type { Principal } from '../auth/principal.js';
+import type { Collection } from '../config/types.js';
+import { listRecords, type ListQuery } from '../records/query.js';
+import { recordsTable, type StoredRecord } from '../storage/records.js';
+import { badRequest } from '../http/errors.js';
+import { importColumns, codeCell, type Column } from './columns.js';
+import { buildTemplate } from './template.js';
+import { NodeScope } from './nodes.js';
+
+/** Most records one export holds: beyond that the admin narrows the list (a branch, a state). */
+export const MAX_EXPORT = 20_000;
+
+/**
+ * The records a list shows (the same node, depth, state and search, through the same read
+ * rules), written into the collection's import template: edit the file, upload it, and the
+ * preview shows exactly the rows changed. Cells are written as an upload reads them: codes as
+ * "label（code）", yes/no as 是/否, dates as YYYY-MM-DD, the node by a name the import resolves
+ * to that node alone.
+ */
+export async function exportWorkbook(engine: Engine, user: Principal, c: Collection, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
+  const records: StoredRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRecords(engine, user, c.name, { ...query, limit: 500, cursor });
+    records.push(...page.items);
+    if (records.length > MAX_EXPORT) throw badRequest(`一次最多导出 ${MAX_EXPORT} 条${c.title}，请缩小范围（选择下级组织或按状态筛选）`);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const scope = await NodeScope.load(engine, user);
+  const nodeCell = await nodeNamer(engine, scope);
+  const cols = importColumns(c);
+  const rows = [];
+  for (const r of records) rows.push(await Promise.all(cols.map((col) => cellOf(col, r.data[col.property], nodeCell))));
+  return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel, rows);
+}
+
+/** Names a node as the import will find it again: its full name, else a unique key, else its id. */
+async function nodeNamer(engine: Engine, scope: NodeScope) {
+  const rt = engine.runtime;
+  const keyFields = (rt.tree.uniqueKeys ?? []).filter((k) => k.fields.length === 1).map((k) => k.fields[0]);
+  const named = new Map<string, string>();
+  return async (id: string): Promise<string> => {
+    const known = named.get(id);
+    if (known) return known;
+    const node = await recordsTable.get(engine.db, id);
+    const candidates = [
+      node?.data[rt.config.tree.fullNameField ?? rt.config.tree.labelField],
+      ...keyFields.map((f) => node?.data[f]),
+    ].filter((v): v is string => typeof v === 'string' && v !== '');
+    const name = candidates.find((t) => { const hit = scope.find(t); return hit !== 'ambiguous' && hit?.id === id; }) ?? id;
+    named.set(id, name);
+    return name;
+  };
+}
+
+async function cellOf(col: Column, v: unknown, nodeCell: (id: string) => Promise<string>): Promise<unknown> {
+  if (v === undefined || v === null || v === '') return null;
+  switch (col.kind) {
+    case 'node': return nodeCell(String(v));
+    case 'code': {
+      const o = col.codes?.find((x) => x.code === String(v));
+      return o ? codeCell(o) : String(v);
+    }
+    case 'boolean': return v === true ? '是' : v === false ? '否' : String(v);
+    case 'number':
+    case 'integer': return typeof v === 'number' ? v : String(v);
+    default: return String(v);
+  }
+}
