@@ -39,28 +39,45 @@ const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 /** A refusal meant for the operator: printed alone, exit code 1. */
 class Refused extends Error {}
 
-const { values: opts, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    root: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' },
-    role: { type: 'string', multiple: true }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  },
-});
+function parse() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' },
+        role: { type: 'string', multiple: true }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    const option = /'(-[^']*)'/.exec((err as Error).message)?.[1];
+    throw new Refused(`${option ? `不认识的选项 ${option}` : '参数有误'}\n${USAGE}`);
+  }
+}
+let opts: ReturnType<typeof parse>['values'] = {};
+
+/** The commands, each given the engine and the argument after the command's name. */
+const COMMANDS: Record<string, (engine: Engine, arg: string | undefined) => Promise<void>> = {
+  init: (engine) => init(engine),
+  'reset-password': (engine, arg) => resetPassword(engine, required(arg, '用户名')),
+  unlock: (engine, arg) => unlock(engine, required(arg, '用户名')),
+  accounts: (engine) => listAccounts(engine),
+  backup: (engine, arg) => backup(engine, required(arg, '备份文件')),
+};
 
 async function main(): Promise<void> {
-  const [command, arg] = positionals;
+  const parsed = parse();
+  opts = parsed.values;
+  const [command, arg] = parsed.positionals;
   if (opts.help || !command) return void console.log(USAGE);
+  // Refused before the database is opened: a typo must not create an empty database file.
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) throw new Refused(`未知命令“${command}”\n${USAGE}`);
   const engine = await createEngine({
     appRoot: resolve(process.env.CAIJI_APP ?? repoRoot),
     dbFile: resolve(opts.db ?? process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
   });
   try {
-    if (command === 'init') await init(engine);
-    else if (command === 'reset-password') await resetPassword(engine, required(arg, '用户名'));
-    else if (command === 'unlock') await unlock(engine, required(arg, '用户名'));
-    else if (command === 'accounts') await listAccounts(engine);
-    else if (command === 'backup') await backup(engine, required(arg, '备份文件'));
-    else throw new Refused(`未知命令“${command}”\n${USAGE}`);
+    await run(engine, arg);
   } finally {
     await engine.close();
   }

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../engine/server.js';
@@ -63,6 +63,12 @@ describe('npm run admin: the first admin of an empty database, and recovery', ()
     const file = join(dir, 'missing.json');
     expect((await admin(dbFile, ['init', '--root', file, '--username', 'x1', '--name', 'y'])).stderr).toContain(`「根节点」文件“${file}”无法读取`);
     expect(await counts(dbFile)).toEqual({ records: 0, users: 0, grants: 0 });
+    // A typo is refused before any database is opened: no file appears for it.
+    const typo = await admin(join(dir, 'typo.db'), ['inti']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('未知命令“inti”');
+    expect(existsSync(join(dir, 'typo.db'))).toBe(false);
+    expect((await admin(join(dir, 'typo.db'), ['accounts', '--all'])).stderr).toContain('不认识的选项 --all');
   });
 
   it('creates the root and its admin, whose first password opens only the password change', async () => {
