@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import ExcelJS from 'exceljs';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
@@ -52,6 +53,34 @@ describe('tree and completeness', () => {
     const parent = pdlRoot.data.parentId;
     expect((await pdl.get(`/api/tree/${parent}/path`)).body.breadcrumb.map((b: any) => b.label)).toEqual(['中共北京市委', '朝阳区党委', '潘东亮支部']);
     expect((await pdl.get(`/api/tree/${fengtai.id}/path`)).status).toBe(404);
+  });
+
+  it('progress as a workbook: the node’s total first, then its children least complete first, as the page shows them', async () => {
+    const fengtai = (await admin.get('/api/tree')).body.roots[0];
+    const t = (await admin.get(`/api/tree/${fengtai.id}`)).body;
+    const res = await fetch(`${s.url}/api/tree/${fengtai.id}/progress.xlsx`, { headers: { cookie: admin.cookie } });
+    expect(res.status).toBe(200);
+    expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain('进度统计-丰台区委.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const sheet = wb.getWorksheet('党员进度')!;
+    const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
+    expect(values(1)).toEqual(['党组织', '党员人数', '未提交', '待确认', '待修改', '已确认', '完整度']);
+    const figures = (node: any) => {
+      const st = memberStats(node);
+      return [st.total, ...['draft', 'pending', 'changes_requested', 'confirmed'].map((k) => st.byState[k] ?? 0), st.completeness];
+    };
+    expect(values(2)).toEqual(['丰台区委（合计）', ...figures(t.node)]);
+    expect(sheet.rowCount).toBe(1 + 1 + t.children.length);
+    const sorted = [...t.children].sort((a: any, b: any) => (memberStats(a).completeness ?? 2) - (memberStats(b).completeness ?? 2));
+    sorted.forEach((child: any, i: number) => {
+      const row = values(3 + i);
+      expect(row[0]).toBe(child.label);
+      expect(row.slice(1).map((v) => v ?? null)).toEqual(figures(child));
+    });
+    // Only nodes the user reads.
+    const pdl = await s.login('pdl_admin');
+    expect((await fetch(`${s.url}/api/tree/${fengtai.id}/progress.xlsx`, { headers: { cookie: pdl.cookie } })).status).toBe(404);
   });
 
   it('completeness is the share of members whose essential items are complete and valid, and follows edits', async () => {

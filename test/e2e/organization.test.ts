@@ -157,6 +157,9 @@ describe('organization page in the browser', () => {
     await page.waitForSelector('.progress-table tbody tr');
     const head = await page.$$eval('.progress-table thead th', (ths) => ths.map((t) => t.textContent!.trim()));
     expect(head).toEqual(expect.arrayContaining(['未提交', '待确认', '已确认', '待修改', '完整度']));
+    // The tables go out as a workbook (the API test reads its cells); the page says it was made.
+    await clickText(page, 'caiji-export-button button', '导出 Excel');
+    await waitForText(page, '已导出 进度统计-丰台区委.xlsx');
     await shot(page, '13-progress');
     expect(page.problems).toEqual([]);
     await page.close();

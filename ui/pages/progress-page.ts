@@ -7,6 +7,7 @@ import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { percent } from '../format.js';
 import '../components/bread-crumb.js';
+import '../components/export-button.js';
 import type { TreeAnswer, TreeNode } from '../api/types.js';
 
 /**
@@ -37,7 +38,10 @@ export class ProgressPage extends LightElement {
     return html`<section class="panel">
       ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb} route="progress" linkLast></caiji-breadcrumb>` : nothing}
       <h1 tabindex="-1">进度统计${t ? `：${t.node.label}` : ''}</h1>
-      ${t && session.can('write') ? html`<div class="toolbar"><a class="btn" href=${href('recode', t.node.id)}>需重新录入（已停用代码）</a></div>` : nothing}
+      ${t ? html`<div class="toolbar">
+        ${session.can('write') ? html`<a class="btn" href=${href('recode', t.node.id)}>需重新录入（已停用代码）</a>` : nothing}
+        <caiji-export-button .label=${'导出 Excel'} .hint=${'本页各表导出为 Excel，便于报送'} .href=${`/api/tree/${enc(t.node.id)}/progress.xlsx`}></caiji-export-button>
+      </div>` : nothing}
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
       ${t ? tracked.map(([name, c]) => this.table(name, c.title, t)) : html`<p class="muted">正在加载…</p>`}
     </section>`;

@@ -5,6 +5,7 @@ import { serialize } from '../../records/service.js';
 import { notFound } from '../errors.js';
 import type { Engine } from '../../engine.js';
 import type { Principal } from '../../auth/principal.js';
+import { progressWorkbook } from '../../records/progress-workbook.js';
 
 /** /api/tree — the user's roots, one node with its children and per-subtree statistics, a node's path. */
 export function treeRoutes() {
@@ -41,17 +42,40 @@ export function treeRoutes() {
     }));
   };
 
-  app.get('/:nodeId', async (c) => {
-    const engine = c.get('engine');
+  /** A node the user reads, or 404. */
+  const readableNode = async (engine: Engine, user: Principal, id: string) => {
     const rt = engine.runtime;
-    const user = c.get('user')!;
-    const node = await recordsTable.get(engine.db, c.req.param('nodeId'));
+    const node = await recordsTable.get(engine.db, id);
     if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
-    const breadcrumb = await breadcrumbOf(engine, user, node);
-    const children = await engine.db.all<{ id: string }>('SELECT id FROM records WHERE collection = ? AND node_id = ? ORDER BY rowid', [rt.tree.name, node.id]);
+    return node;
+  };
+
+  /** The node's children, each with its subtree's figures. */
+  const childrenOf = async (engine: Engine, node: StoredRecord) => {
+    const children = await engine.db.all<{ id: string }>('SELECT id FROM records WHERE collection = ? AND node_id = ? ORDER BY rowid', [engine.runtime.tree.name, node.id]);
     const kids = [];
     for (const { id } of children) kids.push(await summary(engine, (await recordsTable.get(engine.db, id))!));
-    return c.json({ node: await summary(engine, node), breadcrumb, children: kids });
+    return kids;
+  };
+
+  app.get('/:nodeId', async (c) => {
+    const engine = c.get('engine');
+    const user = c.get('user')!;
+    const node = await readableNode(engine, user, c.req.param('nodeId'));
+    const breadcrumb = await breadcrumbOf(engine, user, node);
+    return c.json({ node: await summary(engine, node), breadcrumb, children: await childrenOf(engine, node) });
+  });
+
+  // 进度统计 of the node as a workbook (the page's tables), to send on.
+  app.get('/:nodeId/progress.xlsx', async (c) => {
+    const engine = c.get('engine');
+    const node = await readableNode(engine, c.get('user')!, c.req.param('nodeId'));
+    const buf = await progressWorkbook(engine.runtime, await summary(engine, node), await childrenOf(engine, node));
+    const name = `进度统计-${String(node.data[engine.runtime.config.tree.labelField] ?? node.id)}.xlsx`;
+    return c.body(new Uint8Array(buf), 200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="progress.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    });
   });
 
   /**
