@@ -11,6 +11,19 @@ export interface NodeGrant {
   selfRecord: string | null;
 }
 
+/** A grant somewhere in a subtree, with its node's label and the holder's account state. */
+export interface SubtreeGrant {
+  nodeId: string;
+  nodeLabel: string | null;
+  username: string;
+  displayName: string;
+  role: string;
+  selfCollection: string | null;
+  selfRecord: string | null;
+  locked: number;
+  mustChangePassword: number;
+}
+
 /** Plain SQL over grants as the grants API and the derived fields need them. */
 export const grantStore = {
   /** Grants on one node, oldest first. */
@@ -19,6 +32,18 @@ export const grantStore = {
       `SELECT u.id AS userId, u.username AS username, u.display_name AS displayName, g.role AS role,
               u.self_collection AS selfCollection, u.self_record AS selfRecord
          FROM grants g JOIN users u ON u.id = g.user_id WHERE g.node_id = ? ORDER BY g.rowid`, [nodeId]);
+  },
+
+  /**
+   * Every grant on the nodes of a subtree (its node's path), tree order, with the node's label
+   * and the holder's account state: the overview of who holds what below a node.
+   */
+  inSubtree(db: Queryable, path: string, upper: string, labelField: string, limit: number): Promise<SubtreeGrant[]> {
+    return db.all<SubtreeGrant>(
+      `SELECT r.id AS nodeId, json_extract(r.data, ?) AS nodeLabel, u.username AS username, u.display_name AS displayName,
+              g.role AS role, u.self_collection AS selfCollection, u.self_record AS selfRecord, u.locked_at IS NOT NULL AS locked, u.must_change_password AS mustChangePassword
+         FROM records r JOIN grants g ON g.node_id = r.id JOIN users u ON u.id = g.user_id
+        WHERE r.path >= ? AND r.path < ? ORDER BY r.path, g.rowid LIMIT ?`, [`$.${labelField}`, path, upper, limit]);
   },
 
   /** Nodes on which the account bound to a record holds any grant. */

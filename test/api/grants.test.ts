@@ -31,6 +31,32 @@ describe('grants: 书记, 支部委员, 管理员 and the derived secretary / co
     expect(list.body.roles.map((r: any) => r.title)).not.toContain('党员');
   });
 
+  it('the overview lists every role held below a node, with the accounts’ state; only for those who may grant there', async () => {
+    const ft = await s.login('ft_admin');
+    const fengtai = (await ft.get('/api/tree')).body.roots[0];
+    const res = await ft.get(`/api/grants/overview?node=${fengtai.id}`);
+    expect(res.status).toBe(200);
+    const rows = res.body.items.map((g: any) => `${g.nodeLabel}·${g.roleTitle}·${g.username}`);
+    expect(rows).toEqual(expect.arrayContaining([
+      '丰台区委·管理员·ft_admin', '丰台区太平桥街道太南里社区党委·管理员·tnl_admin', '彩虹北社区第二支部·支部书记·zhaoguoming',
+    ]));
+    // Nothing above the node (the city's admins) and nothing beside it (another district's).
+    expect(res.body.items.map((g: any) => g.username)).not.toContain('bj_admin');
+    expect(res.body.items.map((g: any) => g.username)).not.toContain('pdl_admin');
+    // A member's account links to the member's own record; an account's state is told.
+    const secretary = res.body.items.find((g: any) => g.username === 'zhaoguoming');
+    expect(secretary.record.collection).toBe('member');
+    expect(secretary).toMatchObject({ displayName: '赵国明（彩虹北社区第二支部书记）', locked: false, mustChangePassword: false });
+    expect(res.body.truncated).toBe(false);
+    // Tree order: a node's roles come before those of the nodes below it.
+    expect(rows.indexOf('丰台区委·管理员·ft_admin')).toBe(0);
+    // A branch admin may not look at the district; a read-only secretary not even at their branch.
+    const pdl = await s.login('pdl_admin');
+    expect((await pdl.get(`/api/grants/overview?node=${fengtai.id}`)).status).toBe(404);
+    const zgm = await s.login('zhaoguoming');
+    expect((await zgm.get(`/api/grants/overview?node=${secretary.node}`)).status).toBe(403);
+  });
+
   it('an admin of the organization or above sets 支部书记 and 管理员; the fields follow in the same request', async () => {
     const sec = await tnl.post('/api/grants', { record: wangli.id, role: 'secretary', node: grid1 });
     expect(sec.status).toBe(201);

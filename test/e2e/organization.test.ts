@@ -149,6 +149,26 @@ describe('organization page in the browser', () => {
     await page.close();
   });
 
+  it('the roles of a whole district at a glance, filtered, each opening its node', async () => {
+    const page = await open();
+    await login(page, env.server.url, 'ft_admin');
+    await waitForText(page, '当前党组织');
+    await clickText(page, 'a.btn', '职务与权限一览');
+    await page.waitForSelector('.grants-overview tbody tr[data-username]');
+    const rows = () => page.$$eval('.grants-overview tbody tr[data-username]', (trs) => trs.map((tr) => [...tr.children].slice(0, 4).map((c) => (c as HTMLElement).innerText.trim())));
+    expect((await rows()).length).toBeGreaterThan(4);
+    await page.select('#grants-role', 'secretary');
+    await page.waitForFunction(() => [...document.querySelectorAll('.grants-overview tbody tr[data-username] td:nth-child(4)')].every((td) => td.textContent === '支部书记'));
+    await page.type('#grants-q', '赵国明');
+    await page.waitForFunction(() => document.querySelectorAll('.grants-overview tbody tr[data-username]').length === 1);
+    expect(await rows()).toEqual([['彩虹北社区第二支部', '赵国明（彩虹北社区第二支部书记）', 'zhaoguoming', '支部书记']]);
+    await shot(page, '14b-grants-overview');
+    await clickText(page, '.grants-overview a', '管理');
+    await page.waitForSelector('caiji-grants-panel tr[data-username="zhaoguoming"]');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+
   it('progress overview and code tables', async () => {
     let page = await open();
     await login(page, env.server.url, 'ft_admin');

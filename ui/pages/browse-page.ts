@@ -51,6 +51,7 @@ export class BrowsePage extends LightElement {
             <span class="spacer"></span>
             ${session.can('write') ? html`<a class="btn" href=${href('new', app.tree.collection, { node: t.node.id })}>新增下级${tree.title}</a>` : nothing}
             ${Object.values(app.collections).some((c) => c.completeness) ? html`<a class="btn" href=${href('progress', t.node.id)}>进度统计</a>` : nothing}
+            ${session.can('grant') ? html`<a class="btn" href=${href('grants', t.node.id)}>职务与权限一览</a>` : nothing}
             ${session.can('write') ? html`<a class="btn" href=${href('recode', t.node.id)}>需重新录入</a>
               ${importable().map(([name, c]) => html`<a class="btn" href=${href('import', name, t.node.id)}>批量维护${importable().length > 1 ? `（${c.title}）` : ''}</a>`)}` : nothing}
           </div>

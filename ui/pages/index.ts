@@ -11,6 +11,7 @@ import './codes-page.js';
 import './recode-page.js';
 import './import-page.js';
 import './account-page.js';
+import './grants-page.js';
 
 /** Route name → page. Each page element gets the route's arguments. */
 export const pages: Record<string, (r: Route) => TemplateResult> = {
@@ -25,5 +26,6 @@ export const pages: Record<string, (r: Route) => TemplateResult> = {
   recode: (r) => html`<caiji-recode-page .nodeId=${r.args[0] ?? ''}></caiji-recode-page>`,
   import: (r) => html`<caiji-import-page .collection=${r.args[0] ?? ''} .nodeId=${r.args[1] ?? ''}></caiji-import-page>`,
   account: () => html`<caiji-account-page></caiji-account-page>`,
+  grants: (r) => html`<caiji-grants-page .nodeId=${r.args[0] ?? ''}></caiji-grants-page>`,
   'not-found': () => html`<section class="panel"><h1 tabindex="-1">页面不存在</h1><p><a href=${homeOf()}>返回首页</a></p></section>`,
 };

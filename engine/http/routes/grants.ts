@@ -10,6 +10,7 @@ import { actorOf } from '../../records/service.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Engine } from '../../engine.js';
 import { badRequest, forbidden, invalid, notFound } from '../errors.js';
+import { pathUpperBound } from '../../auth/permissions.js';
 
 /** The tree node a grant request names, checked: the user holds "grant" on it or above. */
 async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
@@ -39,6 +40,22 @@ function grantableRole(engine: Engine, role: unknown): string {
  */
 export function grantsRoutes() {
   const app = new Hono();
+
+  /** Most grants the overview lists: beyond that it says so, and the admin opens a lower node. */
+  const OVERVIEW_MAX = 2000;
+
+  // Who holds which role anywhere below a node, with their accounts' state (权限配置 at a glance).
+  app.get('/overview', async (c) => {
+    const engine = c.get('engine');
+    const node = await grantNode(engine, c.get('user')!, c.req.query('node'));
+    const roles = engine.runtime.config.manifest.roles;
+    const rows = await grantStore.inSubtree(engine.db, node.path, pathUpperBound(node.path), engine.runtime.config.tree.labelField, OVERVIEW_MAX + 1);
+    const items = rows.slice(0, OVERVIEW_MAX).map((g) => ({
+      node: g.nodeId, nodeLabel: g.nodeLabel, username: g.username, displayName: g.displayName, role: g.role,
+      roleTitle: roles[g.role]?.title ?? g.role, record: g.selfRecord ? { collection: g.selfCollection, id: g.selfRecord } : null, locked: !!g.locked, mustChangePassword: !!g.mustChangePassword,
+    }));
+    return c.json({ node: node.id, items, truncated: rows.length > OVERVIEW_MAX });
+  });
 
   app.get('/', async (c) => {
     const engine = c.get('engine');
