@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { api, enc, ApiError } from '../api/client.js';
 import { toast } from './toast.js';
 
@@ -33,3 +33,7 @@ export const firstPasswordNotice = (username: string, password: string) => html`
   <p>账号 <strong>${username}</strong> 的初始密码：<code class="first-password">${password}</code></p>
   <p class="muted">请当面或以安全的方式交给本人；本人首次登录时须修改密码。此密码只显示这一次，离开本页后无法再查看（可再次重置）。</p>
 </div>`;
+
+/** A username with its account's state as a tag (停用 first: a locked account cannot log in at all). */
+export const usernameWithState = (a: { username: string; locked: boolean; mustChangePassword: boolean }) =>
+  html`${a.username}${a.locked ? html` <span class="tag tag-off">已停用</span>` : a.mustChangePassword ? html` <span class="tag tag-warn">待改初始密码</span>` : nothing}`;

@@ -5,7 +5,7 @@ import { api, qs, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { toast } from './toast.js';
-import { changeAccount, firstPasswordNotice } from './account-actions.js';
+import { changeAccount, firstPasswordNotice, usernameWithState } from './account-actions.js';
 import type { Page, RecordJson } from '../api/types.js';
 
 interface GrantItem {
@@ -97,7 +97,7 @@ export class GrantsPanel extends LightElement {
 
   /** The account's state beside its username, and what its keeper may do with it. */
   private accountCell(g: GrantItem) {
-    return html`${g.username}${g.locked ? html` <span class="tag tag-off">已停用</span>` : g.mustChangePassword ? html` <span class="tag tag-warn">待改初始密码</span>` : nothing}`;
+    return usernameWithState(g);
   }
 
   private accountActions(g: GrantItem) {

@@ -5,6 +5,7 @@ import { api, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
+import { usernameWithState } from '../components/account-actions.js';
 import '../components/bread-crumb.js';
 import type { TreeAnswer } from '../api/types.js';
 
@@ -79,7 +80,7 @@ export class GrantsPage extends LightElement {
             ${rows.map((g) => html`<tr data-username=${g.username}>
               <th scope="row">${g.nodeLabel ?? g.node}</th>
               <td>${g.record ? html`<a href=${href('record', g.record.collection, g.record.id)}>${g.displayName}</a>` : g.displayName}</td>
-              <td>${g.username}${g.locked ? html` <span class="tag tag-off">已停用</span>` : g.mustChangePassword ? html` <span class="tag tag-warn">待改初始密码</span>` : nothing}</td>
+              <td>${usernameWithState(g)}</td>
               <td>${g.roleTitle}</td>
               <td><a href=${href('record', app.tree.collection, g.node)}>管理</a></td>
             </tr>`)}
