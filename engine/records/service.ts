@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../storage/sqlite.js';
 import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
 import { auditLog, diffFields } from '../storage/audit.js';
+import { users } from '../storage/users.js';
 import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
 import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';
@@ -238,10 +239,14 @@ export class RecordService {
     if (c.isTree && !this.can(actor, 'write', parentPath(before.path))) {
       throw forbidden(`无权删除授权范围的根节点`);
     }
+    // The account of the person this record was (if any) must not outlive it: it is locked, its
+    // sessions end, and its roles stay visible (停用) to the admins who revoke them.
+    const account = await users.bySelfRecord(tx, id);
     await recordsTable.delete(tx, id);
+    if (account) await users.setLocked(tx, account.id, true);
     await auditLog.append(tx, {
       actor: actor.name, collection: c.name, recordId: id, action: 'delete', fromState: before.state, toState: null,
-      diff: diffFields(before.data, null), note: null,
+      diff: diffFields(before.data, null), note: account ? `账号 ${account.username} 已停用` : null,
     });
   }
 }

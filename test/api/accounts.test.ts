@@ -179,6 +179,22 @@ describe('accounts kept by admins', () => {
     expect(await history(m.id)).toContain(`account-unlock 用户名 ${m.data.idNumber}`);
   });
 
+  it('deleting a person’s record locks their account: no session outlives it, no login, the history says so', async () => {
+    const m = await newMember();
+    const opened = await admin.post('/api/accounts', { record: m.id });
+    const { c } = await loginAs(m.data.idNumber, opened.body.password);
+    expect((await c.get('/api/me')).status).toBe(200);
+    expect((await admin.delete(`/api/records/member/${m.id}`)).status).toBe(204);
+    const row = (await userRow(m.data.idNumber))!;
+    expect(row.locked_at).not.toBeNull();
+    // The open session ends (the principal cache holds it at most 2 s) and the password opens nothing.
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await c.get('/api/me')).status).toBe(401);
+    expect((await loginAs(m.data.idNumber, opened.body.password)).res.body.error.code).toBe('account_locked');
+    const audit = await s.engine.db.get<{ note: string }>("SELECT note FROM audit WHERE record_id = ? AND action = 'delete'", [m.id]);
+    expect(audit!.note).toBe(`账号 ${m.data.idNumber} 已停用`);
+  });
+
   it('batch: accounts for many at once, each with its own first password; one that cannot get one stops them all', async () => {
     const a = await newMember(), b = await newMember(), had = await newMember(), clash = await newMember();
     await admin.post('/api/accounts', { record: had.id });
