@@ -7,7 +7,7 @@ import { staleStates } from './workflow/stale-states.js';
 import { RecordService } from './records/service.js';
 import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
-import { keepDerivedFields } from './grants/derived.js';
+import { keepDerivedFields, recomputeDerived } from './grants/derived.js';
 import { PrincipalCache } from './auth/principal-cache.js';
 
 export interface EngineOptions {
@@ -49,7 +49,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     get runtime() {
       return config.current;
     },
-    lifecycle: workflowLifecycle(() => engine.runtime, (tx, actor, record) => keepDerivedFields(engine, tx, actor, record)),
+    lifecycle: workflowLifecycle(
+      () => engine.runtime,
+      (tx, actor, record) => keepDerivedFields(engine, tx, actor, record),
+      async (tx, actor, nodes) => { for (const node of nodes) await recomputeDerived(engine, tx, actor, node); },
+    ),
     appRoot: options.appRoot,
     principals: new PrincipalCache(),
     records: new RecordService(db, () => engine.runtime, () => engine.lifecycle),

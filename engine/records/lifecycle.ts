@@ -23,6 +23,11 @@ export interface Lifecycle {
   afterEdit(collection: Collection, before: StoredRecord, actor?: Actor): EditOutcome | null;
   /** Runs after a record was written, in the same transaction (derived data kept current). */
   afterWrite?(tx: Queryable, actor: Actor, record: StoredRecord): Promise<void>;
+  /**
+   * Runs after a person's record was deleted, in the same transaction, with the tree nodes on
+   * which that person's account held roles: data derived from them is kept current too.
+   */
+  afterDelete?(tx: Queryable, actor: Actor, heldNodes: string[]): Promise<void>;
 }
 
 export const noLifecycle: Lifecycle = {

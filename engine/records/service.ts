@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../storage/sqlite.js';
 import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
 import { auditLog, diffFields } from '../storage/audit.js';
 import { users } from '../storage/users.js';
+import { grantStore } from '../grants/store.js';
 import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
 import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';
@@ -242,12 +243,15 @@ export class RecordService {
     // The account of the person this record was (if any) must not outlive it: it is locked, its
     // sessions end, and its roles stay visible (停用) to the admins who revoke them.
     const account = await users.bySelfRecord(tx, id);
+    const heldNodes = account ? await grantStore.nodesOfBoundRecord(tx, id) : [];
     await recordsTable.delete(tx, id);
     if (account) await users.setLocked(tx, account.id, true);
     await auditLog.append(tx, {
       actor: actor.name, collection: c.name, recordId: id, action: 'delete', fromState: before.state, toState: null,
       diff: diffFields(before.data, null), note: account ? `账号 ${account.username} 已停用` : null,
     });
+    // What the person's roles showed on their nodes (e.g. a secretary's name) goes with the record.
+    if (heldNodes.length) await this.lifecycle().afterDelete?.(tx, actor, heldNodes);
   }
 }
 

@@ -12,7 +12,7 @@ export const EDITED = 'EDITED';
  * config decides (e.g. a submitted record goes back to draft). EDITED may change state and
  * context only: effect actions and `count` guards are not available inside an edit.
  */
-export function workflowLifecycle(runtime: () => AppRuntime, afterWrite?: Lifecycle['afterWrite']): Lifecycle {
+export function workflowLifecycle(runtime: () => AppRuntime, afterWrite?: Lifecycle['afterWrite'], afterDelete?: Lifecycle['afterDelete']): Lifecycle {
   return {
     initial(collection) {
       const wf = runtime().workflowOf(collection);
@@ -29,5 +29,6 @@ export function workflowLifecycle(runtime: () => AppRuntime, afterWrite?: Lifecy
       return { state: String(next.value), context: persistContext(next.context as Record<string, unknown>) };
     },
     afterWrite,
+    afterDelete,
   };
 }

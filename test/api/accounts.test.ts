@@ -184,7 +184,13 @@ describe('accounts kept by admins', () => {
     const opened = await admin.post('/api/accounts', { record: m.id });
     const { c } = await loginAs(m.data.idNumber, opened.body.password);
     expect((await c.get('/api/me')).status).toBe(200);
+    // The person is the branch's secretary: the organization shows their name.
+    expect((await admin.post('/api/grants', { node: huimin, role: 'secretary', record: m.id })).status).toBe(201);
+    const org = async () => (await admin.get(`/api/records/organization/${huimin}`)).body.data;
+    expect((await org()).secretary).toBe(m.data.name);
     expect((await admin.delete(`/api/records/member/${m.id}`)).status).toBe(204);
+    // A deleted person is nobody's secretary any more.
+    expect((await org()).secretary).toBeUndefined();
     const row = (await userRow(m.data.idNumber))!;
     expect(row.locked_at).not.toBeNull();
     // The open session ends (the principal cache holds it at most 2 s) and the password opens nothing.
