@@ -14,16 +14,26 @@ import type { Engine } from '../engine.js';
  *   own superior's account. Audited on the first node it holds a role on.
  * Nobody keeps their own account here; they change their password on their account page.
  */
+/**
+ * The record an account's changes are audited on: the record it is bound to, else the first node
+ * it holds a role on (an admin's account); none for an account with neither.
+ */
+export async function accountRecord(db: Queryable, account: UserRow): Promise<StoredRecord | undefined> {
+  if (account.self_record) return recordsTable.get(db, account.self_record);
+  const [first] = await users.grants(db, account.id);
+  return first ? recordsTable.get(db, first.nodeId) : undefined;
+}
+
 export async function keptAccount(engine: Engine, db: Queryable, user: Principal, account: UserRow): Promise<StoredRecord | null> {
   if (account.id === user.userId) return null;
   const perms = engine.runtime.permissions;
   if (account.self_record) {
-    const rec = await recordsTable.get(db, account.self_record);
+    const rec = await accountRecord(db, account);
     return rec && perms.onPath(user, 'grant', rec.path) ? rec : null;
   }
   const held = await users.grants(db, account.id);
   const mine = perms.paths(user, 'grant');
   const inside = (path: string) => mine.some((p) => path !== p && path.startsWith(p));
   if (!held.length || !held.every((g) => inside(g.path))) return null;
-  return (await recordsTable.get(db, held[0].nodeId)) ?? null;
+  return (await accountRecord(db, account)) ?? null;
 }

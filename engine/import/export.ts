@@ -28,7 +28,7 @@ export async function exportWorkbook(engine: Engine, user: Principal, c: Collect
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   const scope = await NodeScope.load(engine, user);
-  const nodeCell = await nodeNamer(engine, scope);
+  const nodeCell = nodeNamer(engine, scope);
   const cols = importColumns(c);
   const rows = [];
   for (const r of records) rows.push(await Promise.all(cols.map((col) => cellOf(col, r.data[col.property], nodeCell))));
@@ -36,7 +36,7 @@ export async function exportWorkbook(engine: Engine, user: Principal, c: Collect
 }
 
 /** Names a node as the import will find it again: its full name, else a unique key, else its id. */
-async function nodeNamer(engine: Engine, scope: NodeScope) {
+function nodeNamer(engine: Engine, scope: NodeScope): (id: string) => Promise<string> {
   const rt = engine.runtime;
   const keyFields = (rt.tree.uniqueKeys ?? []).filter((k) => k.fields.length === 1).map((k) => k.fields[0]);
   const named = new Map<string, string>();

@@ -11,6 +11,7 @@ import { auditLog } from '../storage/audit.js';
 import { hashPassword } from '../auth/password.js';
 import { firstPassword } from '../auth/first-password.js';
 import { usernameProblem } from '../auth/usernames.js';
+import { accountRecord } from '../auth/account-keeper.js';
 import { Database, type Queryable } from '../storage/sqlite.js';
 
 /**
@@ -148,13 +149,6 @@ async function init(engine: Engine): Promise<void> {
   printPassword(username, password);
 }
 
-/** The record an account's changes are audited on: its own record, or the first node it holds a role on. */
-async function auditedOn(tx: Queryable, account: UserRow) {
-  if (account.self_record) return recordsTable.get(tx, account.self_record);
-  const [first] = await users.grants(tx, account.id);
-  return first ? recordsTable.get(tx, first.nodeId) : undefined;
-}
-
 async function accountNamed(tx: Queryable, username: string): Promise<UserRow> {
   const account = await users.byName(tx, username);
   if (!account) throw new Refused(`「用户名」“${username}”不存在`);
@@ -167,7 +161,7 @@ async function resetPassword(engine: Engine, username: string): Promise<void> {
   await engine.db.transaction(async (tx) => {
     const account = await accountNamed(tx, username);
     await users.resetPassword(tx, account.id, hash);
-    const rec = await auditedOn(tx, account);
+    const rec = await accountRecord(tx, account);
     if (rec) await auditLog.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-reset', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
   });
   console.log('密码已重置，该账号的会话已全部结束：');
@@ -178,7 +172,7 @@ async function unlock(engine: Engine, username: string): Promise<void> {
   const changed = await engine.db.transaction(async (tx) => {
     const account = await accountNamed(tx, username);
     if (!(await users.setLocked(tx, account.id, false))) return false;
-    const rec = await auditedOn(tx, account);
+    const rec = await accountRecord(tx, account);
     if (rec) await auditLog.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-unlock', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
     return true;
   });

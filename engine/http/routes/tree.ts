@@ -6,6 +6,7 @@ import { notFound } from '../errors.js';
 import type { Engine } from '../../engine.js';
 import type { Principal } from '../../auth/principal.js';
 import { progressWorkbook } from '../../records/progress-workbook.js';
+import { sendDocument } from './documents.js';
 
 /** /api/tree — the user's roots, one node with its children and per-subtree statistics, a node's path. */
 export function treeRoutes() {
@@ -72,10 +73,7 @@ export function treeRoutes() {
     const node = await readableNode(engine, c.get('user')!, c.req.param('nodeId'));
     const buf = await progressWorkbook(engine.runtime, await summary(engine, node), await childrenOf(engine, node));
     const name = `进度统计-${String(node.data[engine.runtime.config.tree.labelField] ?? node.id)}.xlsx`;
-    return c.body(new Uint8Array(buf), 200, {
-      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'content-disposition': `attachment; filename="progress.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    });
+    return sendDocument(c, { body: buf, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: name, inline: false });
   });
 
   /**
