@@ -30,6 +30,16 @@ function watchGeneration(res: Response) {
 /** Fired on window when the server answers 401: the session is gone. */
 export const UNAUTHENTICATED = 'caiji-unauthenticated';
 
+/**
+ * The ApiError of a refused answer (its JSON body already read); a 401 also tells the app the
+ * session is gone, unless `sessionGone` is false (a failed login is no lost session).
+ */
+function refusal(res: Response, parsed: any, sessionGone = true): ApiError {
+  const e = parsed?.error ?? {};
+  if (res.status === 401 && sessionGone) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
+  return new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
+}
+
 /** fetch for the API: JSON in and out, the CSRF header, errors as ApiError. */
 export async function request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const h: Record<string, string> = { Accept: 'application/json', ...headers };
@@ -45,11 +55,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   const text = await res.text();
   let parsed: any = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
-  if (!res.ok) {
-    const e = parsed?.error ?? {};
-    if (res.status === 401 && path !== '/api/login') window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
-    throw new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
-  }
+  if (!res.ok) throw refusal(res, parsed, path !== '/api/login');
   return parsed as T;
 }
 
@@ -73,11 +79,7 @@ export async function uploadFile<T = any>(path: string, file: File): Promise<{ s
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
   }
   const parsed: any = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = parsed?.error ?? {};
-    if (res.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
-    throw new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
-  }
+  if (!res.ok) throw refusal(res, parsed);
   return { status: res.status, body: parsed as T };
 }
 
@@ -93,12 +95,7 @@ export async function downloadFile(path: string): Promise<string> {
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
   }
-  if (!res.ok) {
-    const parsed: any = await res.json().catch(() => null);
-    const e = parsed?.error ?? {};
-    if (res.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
-    throw new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
-  }
+  if (!res.ok) throw refusal(res, await res.json().catch(() => null));
   const named = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('Content-Disposition') ?? '');
   const filename = named ? decodeURIComponent(named[1]) : 'download';
   const url = URL.createObjectURL(await res.blob());

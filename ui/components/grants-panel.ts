@@ -95,11 +95,7 @@ export class GrantsPanel extends LightElement {
     await this.load();
   }
 
-  /** The account's state beside its username, and what its keeper may do with it. */
-  private accountCell(g: GrantItem) {
-    return usernameWithState(g);
-  }
-
+  /** What the account's keeper may do with it. */
   private accountActions(g: GrantItem) {
     if (!g.kept) return nothing;
     return html`<button type="button" class="btn-link" aria-label=${`重置${g.displayName}的密码`} @click=${() => this.change(g, 'reset')}>重置密码</button>
@@ -119,7 +115,7 @@ export class GrantsPanel extends LightElement {
       <div class="table-wrap"><table class="data-table">
         <thead><tr><th scope="col">人员</th><th scope="col">账号</th><th scope="col">职务</th><th scope="col">操作</th></tr></thead>
         <tbody>${a.items.length ? nothing : html`<tr><td class="empty" colspan="4">尚未设置</td></tr>`}
-          ${a.items.map((g) => html`<tr data-username=${g.username}><th scope="row">${g.displayName}</th><td>${this.accountCell(g)}</td><td>${g.roleTitle}</td>
+          ${a.items.map((g) => html`<tr data-username=${g.username}><th scope="row">${g.displayName}</th><td>${usernameWithState(g)}</td><td>${g.roleTitle}</td>
             <td class="nowrap"><button type="button" class="btn-danger-link" aria-label=${`撤销${g.displayName}的${g.roleTitle}`} @click=${() => this.revoke(g)}>撤销</button>
               ${this.accountActions(g)}</td></tr>`)}</tbody>
       </table></div>
