@@ -1,6 +1,7 @@
 import { HttpError } from '../http/errors.js';
 import type { Page } from 'puppeteer-core';
 import { withWarmPage, type AssetServer, type WarmPage } from './page-pool.js';
+import { DomainError } from '../errors.js';
 
 export { closeBrowser } from './browser.js';
 
@@ -89,7 +90,7 @@ export function onLoadedPage<T>(html: string, assets: AssetServer | null, work: 
       await load(warm, html);
       return await work(warm.page);
     } catch (err) {
-      if (err instanceof HttpError) throw err;
+      if (err instanceof DomainError) throw err;
       throw new HttpError(500, 'pdf_failed', `生成 PDF 失败：${(err as Error).message.split('\n')[0]}`);
     }
   });

@@ -6,6 +6,7 @@ import type { SheetContext } from './context.js';
 import { compile, handlebarsFor, templateText } from './templates.js';
 import { HttpError } from '../http/errors.js';
 import { borders, checkLayout, lookup, mergeStyles, type CellSpec, type RowSpec, type SheetSpec, type StyleSpec, type XlsxLayout } from './xlsx-layout.js';
+import { DomainError } from '../errors.js';
 
 type Scope = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ function parseLayout(text: string, file: string): XlsxLayout {
   try {
     return checkLayout(JSON.parse(text), file);
   } catch (err) {
-    if (err instanceof HttpError) throw err;
+    if (err instanceof DomainError) throw err;
     throw new HttpError(500, 'template_error', `模板 templates/${file} 不是有效的 JSON：${(err as Error).message}`);
   }
 }

@@ -3,7 +3,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import './context.js';
 import type { Engine } from '../engine.js';
-import { HttpError } from './errors.js';
+import { HttpError, fromDomain } from './errors.js';
+import { DomainError } from '../errors.js';
 import { session, requireUser, passwordChangeFirst } from './middleware/session.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { authRoutes } from './routes/auth.js';
@@ -81,7 +82,10 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
 
   app.notFound((c) => c.json(new HttpError(404, 'not_found', '请求的地址不存在').toJSON(), 404));
   app.onError((err, c) => {
-    if (err instanceof HttpError) return c.json(err.toJSON(), err.status);
+    if (err instanceof DomainError) {
+      const http = fromDomain(err);
+      return c.json(http.toJSON(), http.status);
+    }
     if (err instanceof HTTPException) return c.json(new HttpError(err.status as 400, 'http_error', err.message || '请求有误').toJSON(), err.status);
     console.error(err);
     return c.json(new HttpError(500, 'internal', '服务器内部错误，请稍后重试').toJSON(), 500);

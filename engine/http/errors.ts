@@ -1,19 +1,28 @@
 import type { FieldError } from '../validation/messages.js';
+import { DomainError, type DomainErrorKind } from '../errors.js';
 
-/** An error with its HTTP status, a stable code and Chinese text meant for the person. */
-export class HttpError extends Error {
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428 | 429 | 500 | 503;
+
+/** The HTTP status of each kind of domain error: the one place the core's words become statuses. */
+const statuses: Record<DomainErrorKind, Status> = {
+  invalid: 422, bad_request: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409,
+  too_large: 413, unsupported: 415, precondition: 428, too_many: 429, internal: 500, unavailable: 503,
+};
+const kinds = new Map(Object.entries(statuses).map(([kind, status]) => [status, kind as DomainErrorKind]));
+
+/**
+ * An error with its HTTP status, thrown by the routes. It is a DomainError of the status's kind,
+ * so the core catches both alike.
+ */
+export class HttpError extends DomainError {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428 | 429 | 500 | 503,
-    readonly code: string,
+    readonly status: Status,
+    code: string,
     message: string,
-    readonly details: FieldError[] = [],
-    readonly extra: Record<string, unknown> = {},
+    details: FieldError[] = [],
+    extra: Record<string, unknown> = {},
   ) {
-    super(message);
-  }
-
-  toJSON() {
-    return { error: { code: this.code, message: this.message, details: this.details, ...this.extra } };
+    super(kinds.get(status)!, code, message, details, extra);
   }
 }
 
@@ -24,3 +33,9 @@ export const forbidden = (message = '无权执行此操作') => new HttpError(40
 export const conflict = (message: string, details: FieldError[] = [], extra: Record<string, unknown> = {}) =>
   new HttpError(409, 'conflict', message, details, extra);
 export const badRequest = (message: string, details: FieldError[] = []) => new HttpError(400, 'bad_request', message, details);
+
+
+/** A domain error as the HTTP error it answers with. */
+export function fromDomain(err: DomainError): HttpError {
+  return err instanceof HttpError ? err : new HttpError(statuses[err.kind], err.code, err.message, err.details, err.extra);
+}

@@ -18,6 +18,7 @@ import { NodeScope } from './nodes.js';
 import { importLog } from './log.js';
 import { exportWorkbook } from './export.js';
 import type { ListQuery } from '../records/query.js';
+import { DomainError } from '../errors.js';
 
 export { importLog } from './log.js';
 
@@ -127,7 +128,7 @@ export async function runCommit(engine: Engine, user: Principal, previewId: stri
         try {
           await engine.records.update(actor, p.collection, r.id!, r.data!, r.version!, tx);
         } catch (err) {
-          if (err instanceof HttpError) throw new HttpError(err.status, err.code, `第 ${r.row} 行：${err.message}`, err.details);
+          if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `第 ${r.row} 行：${err.message}`, err.details);
           throw err;
         }
         if (++done % 200 === 0) { report(done); await tick(); }
@@ -136,9 +137,9 @@ export async function runCommit(engine: Engine, user: Principal, previewId: stri
     });
   } catch (err) {
     p.state = 'open';
-    const message = err instanceof HttpError ? err.message : '导入失败';
+    const message = err instanceof DomainError ? err.message : '导入失败';
     await engine.db.transaction((tx) => importLog.finish(tx, p.id, 'failed', message)).catch(() => undefined);
-    if (err instanceof HttpError) throw new HttpError(err.status, err.code, `${err.message}；本次未导入任何数据`, err.details);
+    if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `${err.message}；本次未导入任何数据`, err.details);
     throw err;
   }
   p.state = 'done';

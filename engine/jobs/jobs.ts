@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpError, notFound } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 
 /** A file a job produces (a batch PDF …), fetched at /api/jobs/:id/result. */
 export interface JobFile {
@@ -91,8 +92,8 @@ export function startJob<R>(
     .then((result) => settle(job.id, result))
     .then((result) => Object.assign(job, { status: 'done', done: job.total || job.done, result }))
     .catch((err: unknown) => {
-      const e = err instanceof HttpError ? err : new HttpError(500, 'internal', opts.failure ?? '任务失败，请稍后重试');
-      if (!(err instanceof HttpError)) console.error(err);
+      const e = err instanceof DomainError ? err : new DomainError('internal', 'internal', opts.failure ?? '任务失败，请稍后重试');
+      if (!(err instanceof DomainError)) console.error(err);
       Object.assign(job, { status: 'failed', error: e.toJSON().error });
     })
     .finally(() => { job.finishedAt = Date.now(); });

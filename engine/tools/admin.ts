@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
 import { ConfigError } from '../config/load-app.js';
-import { HttpError } from '../http/errors.js';
 import { users, type UserRow } from '../storage/users.js';
 import { recordsTable } from '../storage/records.js';
 import { auditLog } from '../storage/audit.js';
@@ -13,6 +12,7 @@ import { firstPassword } from '../auth/first-password.js';
 import { usernameProblem } from '../auth/usernames.js';
 import { accountRecord } from '../auth/account-keeper.js';
 import { Database, type Queryable } from '../storage/sqlite.js';
+import { DomainError } from '../errors.js';
 
 /**
  * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
@@ -227,7 +227,7 @@ try {
   await main();
 } catch (err) {
   if (err instanceof Refused || err instanceof ConfigError) console.error(err.message);
-  else if (err instanceof HttpError) {
+  else if (err instanceof DomainError) {
     console.error(err.details.length ? `根节点数据有误：\n${err.details.map((d) => `  - ${d.message}`).join('\n')}` : err.message);
   } else console.error(err);
   process.exitCode = 1;

@@ -17,6 +17,7 @@ import { effectActions, type EffectScope } from './actions.js';
 import { buildEnv, persistContext, snapshotOf, stateOf } from './env.js';
 import { explain, handles } from './explain.js';
 import type { EventDef, WorkflowDef } from './types.js';
+import { DomainError } from '../errors.js';
 
 /** How an event is offered to a client. */
 const describe = (e: EventDef) => ({ type: e.type, title: e.title, payload: e.payload ?? null, form: e.form ?? null });
@@ -138,7 +139,7 @@ export async function applyBatch(engine: Engine, tx: Queryable, actor: Actor, co
       results.push({ id, ok: true, state: r.state, stateTitle: wf.stateTitles.get(r.state!), version: r.version });
     } catch (err) {
       await tx.exec('ROLLBACK TO workflow_event; RELEASE workflow_event');
-      if (!(err instanceof HttpError)) throw err;
+      if (!(err instanceof DomainError)) throw err;
       results.push({ id, ok: false, error: err.toJSON().error });
     }
   }
