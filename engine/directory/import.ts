@@ -10,6 +10,7 @@ import type { Collection } from '../config/types.js';
 import type { FieldError } from '../validation/messages.js';
 import { badRequest } from '../http/errors.js';
 import { applyDerive, lookupConfig, normalizeKey } from './lookup.js';
+import { own } from '../own.js';
 import { directoryTable } from './table.js';
 
 export interface ImportResult {
@@ -24,7 +25,7 @@ function columnMap(c: Collection, header: string[]): (string | null)[] {
   const props = c.schema.properties ?? {};
   return header.map((h) => {
     const t = h.trim().replace(/^\*/, '');
-    if (props[t]) return t;
+    if (own(props, t)) return t;
     return Object.keys(props).find((k) => props[k].title === t) ?? null;
   });
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { notFound } from '../http/errors.js';
 import type { ConfigCheck } from '../config/checks/types.js';
 import type { DocumentConfig } from './config.js';
+import { own } from '../own.js';
 
 /**
  * A document's assets (config `assets`: web fonts and the stylesheets declaring them) are served
@@ -67,7 +68,7 @@ export function assetUrls(doc: DocumentConfig, origin = ''): Record<string, stri
 
 /** One file of the document's asset `name`; 404 for an unknown asset, a file outside it or a type not served. */
 export async function readAsset(appRoot: string, doc: DocumentConfig, name: string, file: string): Promise<Asset> {
-  const spec = doc.assets?.[name];
+  const spec = own(doc.assets, name);
   const folder = spec ? assetFolder(appRoot, spec) : null;
   const type = TYPES[extname(file).toLowerCase()];
   const path = folder ? resolve(folder, file) : '';

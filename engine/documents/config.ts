@@ -1,5 +1,6 @@
 import type { Collection } from '../config/types.js';
 import { HttpError, notFound } from '../http/errors.js';
+import { own } from '../own.js';
 
 /** An output format a document may be produced in. */
 export type DocumentFormat = 'html' | 'pdf' | 'xlsx';
@@ -39,7 +40,7 @@ const FORMATS: DocumentFormat[] = ['html', 'pdf', 'xlsx'];
 
 /** The document `name` of collection `c`, checked enough to render; 404 when not declared. */
 export function documentConfig(c: Collection, name: string): DocumentConfig {
-  const raw = (c.documents ?? {})[name] as Partial<DocumentConfig> | undefined;
+  const raw = own(c.documents, name) as Partial<DocumentConfig> | undefined;
   if (!raw || typeof raw !== 'object') throw notFound('文档模板');
   if (typeof raw.template !== 'string' || !/^[\w.-]+$/.test(raw.template) || raw.template.startsWith('.')) {
     throw new HttpError(500, 'bad_document_config', `文档「${name}」的 template 配置无效`);

@@ -7,6 +7,7 @@ import { HttpError, fromDomain } from './errors.js';
 import { DomainError } from '../errors.js';
 import { session, requireUser, passwordChangeFirst } from './middleware/session.js';
 import { bodyLimit } from './middleware/body-limit.js';
+import { noStore } from './middleware/no-store.js';
 import { authRoutes } from './routes/auth.js';
 import { passwordRoutes } from './routes/password.js';
 import { accountsRoutes } from './routes/accounts.js';
@@ -48,6 +49,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
     await next();
     if (api && engine.config.status.generation !== generation) c.header('X-Config-Generation', String(engine.config.status.generation));
   });
+  app.use('/api/*', noStore);
   app.use('/api/*', bodyLimit(20 * 1024 * 1024));
   app.use('/api/*', session);
   app.use('/api/*', passwordChangeFirst);

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../config/types.js';
+import { own } from '../own.js';
 
 /** The schema node a JSON pointer into the data leads to (properties and items only). */
 export function schemaAt(schema: JsonSchema, pointer: string): JsonSchema | undefined {
@@ -6,7 +7,8 @@ export function schemaAt(schema: JsonSchema, pointer: string): JsonSchema | unde
   for (const raw of pointer.split('/').slice(1)) {
     const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (!node) return undefined;
-    if (node.properties?.[part]) node = node.properties[part];
+    const prop: JsonSchema | undefined = own<JsonSchema>(node.properties, part);
+    if (prop) node = prop;
     else if (node.items && /^\d+$/.test(part)) node = node.items;
     else return undefined;
   }

@@ -1,14 +1,15 @@
 /** Turning "the machine would not take this event" into the HTTP error that says why. */
 import { HttpError } from '../http/errors.js';
 import type { WorkflowDef, WorkflowEnv } from './types.js';
+import { own } from '../own.js';
 
 const status = { forbidden: 403, invalid: 422, refused: 409 } as const;
 const codes = { forbidden: 'forbidden', invalid: 'invalid', refused: 'refused' } as const;
 
 /** Whether the state (or the machine's root) has any transition for the event. */
 export function handles(wf: WorkflowDef, state: string, type: string): boolean {
-  const node = wf.machine.states[state] as any;
-  return !!(node?.on?.[type]?.length || (wf.machine.root as any).on?.[type]?.length);
+  const node = own<any>(wf.machine.states, state);
+  return !!(own<any[]>(node?.on, type)?.length || own<any[]>((wf.machine.root as any).on, type)?.length);
 }
 
 /**

@@ -1,0 +1,69 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Client } from '../helpers/client.js';
+import { nodeId } from '../helpers/demo.js';
+
+/** What an outside attack on the product found (issue 16): caching, prototype keys, encodings, control characters. */
+describe('hardening', () => {
+  let s: TestServer;
+  let admin: Client;
+  let branch: string;
+  let memberId: string;
+  beforeAll(async () => {
+    s = await startTestServer();
+    admin = await s.login('bj_admin');
+    branch = await nodeId(admin, '潘东亮支部乙');
+    memberId = (await admin.get(`/api/records/member?node=${branch}&limit=1`)).body.items[0].id;
+  });
+  afterAll(async () => { await s.stop(); });
+
+  it('every /api/ answer carrying personal data or config says Cache-Control: no-store; static UI keeps its caching', async () => {
+    const cfg = await s.login('config_admin');
+    const answers = await Promise.all([
+      admin.get(`/api/records/member/${memberId}`),
+      admin.get(`/api/records/member?node=${branch}`),
+      admin.get(`/api/records/member/${memberId}/history`),
+      admin.get(`/api/accounts?record=${memberId}`),
+      admin.get('/api/me'),
+      admin.get(`/api/tree/${branch}`),
+      admin.get('/api/app'),
+      admin.get('/api/forms/member'),
+      cfg.get('/api/codes/title'),
+      cfg.get('/api/config/status'),
+      admin.get(`/api/import/member/export.xlsx?node=${branch}`),
+      admin.get('/api/import/member/template.xlsx'),
+      admin.get(`/api/tree/${branch}/progress.xlsx`),
+      admin.get(`/api/records/member/${memberId}/documents/member-sheet.html`),
+      admin.get(`/api/records/member/nope`), // an error answer names what exists and what not
+    ]);
+    for (const res of answers) expect(res.headers.get('cache-control'), res.headers.get('content-type') ?? '').toBe('no-store');
+    expect(answers.slice(0, -1).map((r) => r.status).every((st) => st === 200)).toBe(true);
+    expect((await s.anonymous().get('/favicon.svg')).headers.get('cache-control')).toBe('public, max-age=86400');
+  });
+
+  describe('keys a client chooses never reach Object.prototype', () => {
+    const names = ['__proto__', 'constructor', 'toString'];
+
+    it.each(names)('document %s: one record, a batch, an asset → 404 in Chinese', async (name) => {
+      for (const res of [
+        await admin.get(`/api/records/member/${memberId}/documents/${name}.pdf`),
+        await admin.get(`/api/records/member/${memberId}/documents/${name}.html`),
+        await admin.post(`/api/records/member/documents/${name}`, { ids: [memberId] }),
+        await s.anonymous().get(`/document-assets/member/${name}/fonts/400.css`),
+        await s.anonymous().get(`/document-assets/member/member-sheet/${name}/400.css`),
+      ]) {
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toMatch(/不存在/);
+      }
+    });
+
+    it.each(names)('role %s is not grantable (422 naming 职务), and nothing is granted', async (role) => {
+      const res = await admin.post('/api/grants', { node: branch, role, username: 'pdl_admin' });
+      expect(res.status).toBe(422);
+      expect(res.body.error.details[0]).toMatchObject({ path: '/role' });
+      expect(res.body.error.details[0].message).toMatch(/^「职务」应为/);
+      const pdl = await s.login('pdl_admin');
+      expect((await pdl.get('/api/me')).status).toBe(200);
+    });
+  });
+});
