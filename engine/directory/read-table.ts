@@ -2,6 +2,7 @@
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../lazy-modules.js';
 import { parseCsv } from './csv.js';
+import { decodeUploadedText } from '../text-encoding.js';
 import { badRequest } from '../http/errors.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -18,7 +19,7 @@ const cellText = (v: ExcelJS.CellValue): string => {
 };
 
 export async function readTable(bytes: Buffer, kind: 'csv' | 'xlsx'): Promise<string[][]> {
-  if (kind === 'csv') return parseCsv(bytes.toString('utf8'));
+  if (kind === 'csv') return parseCsv(decodeUploadedText(bytes));
   const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(bytes as any);

@@ -3,6 +3,7 @@ import { loadExcel as excel } from '../lazy-modules.js';
 import type { CellValue } from './convert.js';
 import { headerKey } from './columns.js';
 import { HttpError } from '../http/errors.js';
+import { decodeUploadedText } from '../text-encoding.js';
 
 /** An uploaded table: the header row's texts and each data row's cells, with file row numbers. */
 export interface ParsedFile {
@@ -69,16 +70,6 @@ async function parseXlsx(buf: Buffer, titles: Set<string>): Promise<ParsedFile> 
   return split(all, 'xlsx', titles, sheet.name);
 }
 
-/** UTF-8 (with or without BOM); otherwise GB18030, as Excel writes CSV on Chinese Windows. */
-export function decodeText(buf: Buffer): string {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return new TextDecoder('utf-8').decode(buf.subarray(3));
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return new TextDecoder('gb18030').decode(buf);
-  }
-}
-
 /** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes; comma, semicolon or tab separated). */
 export function parseCsvText(text: string): string[][] {
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
@@ -105,7 +96,7 @@ export function parseCsvText(text: string): string[][] {
 }
 
 function parseCsv(buf: Buffer, titles: Set<string>): ParsedFile {
-  const rows = parseCsvText(decodeText(buf)).map((cells, i) => ({ row: i + 1, cells: cells.map((c) => (c === '' ? null : c)) as CellValue[] }));
+  const rows = parseCsvText(decodeUploadedText(buf)).map((cells, i) => ({ row: i + 1, cells: cells.map((c) => (c === '' ? null : c)) as CellValue[] }));
   return split(rows, 'csv', titles, undefined);
 }
 

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
-import { nodeId } from '../helpers/demo.js';
+import { memberData, nodeId } from '../helpers/demo.js';
 
 /** What an outside attack on the product found (issue 16): caching, prototype keys, encodings, control characters. */
 describe('hardening', () => {
@@ -16,6 +16,12 @@ describe('hardening', () => {
     memberId = (await admin.get(`/api/records/member?node=${branch}&limit=1`)).body.items[0].id;
   });
   afterAll(async () => { await s.stop(); });
+
+  /** A request with the admin's session and a body of raw bytes. */
+  const raw = async (method: string, path: string, body: Uint8Array | string, type: string) => {
+    const res = await fetch(s.url + path, { method, body, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': type } });
+    return { status: res.status, body: (await res.json()) as any };
+  };
 
   it('every /api/ answer carrying personal data or config says Cache-Control: no-store; static UI keeps its caching', async () => {
     const cfg = await s.login('config_admin');
@@ -64,6 +70,38 @@ describe('hardening', () => {
       expect(res.body.error.details[0].message).toMatch(/^「职务」应为/);
       const pdl = await s.login('pdl_admin');
       expect((await pdl.get('/api/me')).status).toBe(200);
+    });
+  });
+
+  describe('encodings', () => {
+    it('a JSON body declared in another charset than UTF-8 → 415; utf-8 spelled either way is read', async () => {
+      const doc = JSON.stringify(memberData(branch, { name: '编码测试' }));
+      for (const type of ['application/json; charset=gbk', 'application/json;charset="GB18030"', 'application/json; charset=iso-8859-1']) {
+        const res = await raw('POST', '/api/records/member', doc, type);
+        expect(res.status, type).toBe(415);
+        expect(res.body.error.message).toMatch(/UTF-8/);
+      }
+      expect((await raw('POST', '/api/records/member', doc, 'application/json; charset=UTF-8')).status).toBe(201);
+      expect((await raw('POST', '/api/records/member', JSON.stringify(memberData(branch)), 'application/json; charset=utf8')).status).toBe(201);
+    });
+
+    it('a JSON body with bytes that are not UTF-8 → 400, nothing stored', async () => {
+      const before = (await admin.get(`/api/records/member?node=${branch}`)).body.total;
+      const doc = Buffer.from(JSON.stringify(memberData(branch, { name: '无效XY' })));
+      const at = doc.indexOf('XY');
+      doc[at] = 0xff; doc[at + 1] = 0xfe; // never valid in UTF-8; a lenient reader stores U+FFFD
+      const res = await raw('POST', '/api/records/member', doc, 'application/json');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe('请求体含有无效的 UTF-8 字节');
+      expect((await admin.get(`/api/records/member?node=${branch}`)).body.total).toBe(before);
+    });
+
+    it('an uploaded CSV that says UTF-8 (BOM) but holds invalid bytes → 400 instead of U+FFFD', async () => {
+      const header = Buffer.from('\ufeff姓名,公民身份号码\n', 'utf8');
+      const bad = Buffer.concat([header, Buffer.from([0xe5, 0xbc, 0x20]), Buffer.from(',110105199001011234\n')]);
+      const res = await raw('POST', '/api/import/member/preview?filename=x.csv', bad, 'text/csv');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/UTF-8/);
     });
   });
 });
