@@ -5,16 +5,6 @@ import type { Principal } from './principal.js';
 import type { Engine } from '../engine.js';
 
 /**
- * Whether `user` keeps `account` (may reset its password, lock and unlock it), and if so the record
- * its changes are audited on:
- * - an account bound to a record is kept by whoever holds "grant" on that record's node (the
- *   admins of the subtree the person belongs to);
- * - any other account (an admin's) is kept from above: every node it holds a role on must lie
- *   strictly inside a subtree where the user holds "grant" — an admin never keeps a peer's or their
- *   own superior's account. Audited on the first node it holds a role on.
- * Nobody keeps their own account here; they change their password on their account page.
- */
-/**
  * The record an account's changes are audited on: the record it is bound to, else the first node
  * it holds a role on (an admin's account); none for an account with neither.
  */
@@ -24,16 +14,26 @@ export async function accountRecord(db: Queryable, account: UserRow): Promise<St
   return first ? recordsTable.get(db, first.nodeId) : undefined;
 }
 
+/**
+ * Whether `user` keeps `account` (may reset its password, lock and unlock it, and grant it roles),
+ * and if so the record its changes are audited on. Taking over an account gives its holder every
+ * role the account holds, so the keeper must stand above all of them:
+ * - every node the account holds a role on lies strictly inside a subtree where the user holds
+ *   "grant" — an admin never keeps a peer's, a superior's or the root's accounts (those of the
+ *   config admin and the root admins are kept only by the operator's command line);
+ * - an account bound to a record: the user also holds "grant" on that record's node (the admins of
+ *   the subtree the person belongs to);
+ * - any other account (an admin's) must hold at least one role; audited on the first node of them.
+ * Nobody keeps their own account here; they change their password on their account page.
+ */
 export async function keptAccount(engine: Engine, db: Queryable, user: Principal, account: UserRow): Promise<StoredRecord | null> {
   if (account.id === user.userId) return null;
   const perms = engine.runtime.permissions;
-  if (account.self_record) {
-    const rec = await accountRecord(db, account);
-    return rec && perms.onPath(user, 'grant', rec.path) ? rec : null;
-  }
-  const held = await users.grants(db, account.id);
   const mine = perms.paths(user, 'grant');
-  const inside = (path: string) => mine.some((p) => path !== p && path.startsWith(p));
-  if (!held.length || !held.every((g) => inside(g.path))) return null;
-  return (await accountRecord(db, account)) ?? null;
+  const held = await users.grants(db, account.id);
+  if (!held.every((g) => mine.some((p) => g.path !== p && g.path.startsWith(p)))) return null;
+  if (!account.self_record && !held.length) return null;
+  const rec = await accountRecord(db, account);
+  if (!rec) return null;
+  return !account.self_record || perms.onPath(user, 'grant', rec.path) ? rec : null;
 }

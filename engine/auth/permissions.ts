@@ -1,19 +1,26 @@
 import type { AppManifest, Permission } from '../config/types.js';
-import type { Principal } from './principal.js';
+import type { Grant, Principal } from './principal.js';
 import type { Param } from '../storage/sqlite.js';
 
 /**
  * The one permission predicate. Every list, read, write, event, print and export asks it; none
  * filters on its own. A grant (role, node) gives the role's permissions on the node's whole
- * subtree; a self role reads exactly one bound record.
+ * subtree; a grant of a global role counts only on the tree's root (anywhere else it gives
+ * nothing); a self role reads exactly one bound record.
  */
 export class Permissions {
   constructor(private readonly manifest: AppManifest) {}
 
+  /** Whether a grant gives its role's permissions: a global role's only on the root. */
+  counts(grant: Pick<Grant, 'role' | 'path'>): boolean {
+    const role = Object.hasOwn(this.manifest.roles, grant.role) ? this.manifest.roles[grant.role] : undefined;
+    return !!role && (role.scope !== 'global' || isRootPath(grant.path));
+  }
+
   /** Paths (subtree prefixes) on which the user holds a permission. */
   paths(user: Principal, permission: Permission): string[] {
     const paths = user.grants
-      .filter((g) => this.manifest.roles[g.role]?.permissions.includes(permission))
+      .filter((g) => this.counts(g) && this.manifest.roles[g.role].permissions.includes(permission))
       .map((g) => g.path)
       .sort();
     // Drop paths nested in another granted path: they add nothing and slow every query.
@@ -23,6 +30,18 @@ export class Permissions {
   /** Whether the user holds the permission on a record or node at this path. */
   onPath(user: Principal, permission: Permission, path: string): boolean {
     return this.paths(user, permission).some((p) => path.startsWith(p));
+  }
+
+  /**
+   * Whether the user may grant or revoke a role on the node at this path: "grant" on it or above;
+   * a global role only on the root, by someone holding "grant" on the root; never a self role
+   * (it belongs to an account bound to a record, not to a grant).
+   */
+  mayGrantRole(user: Principal, role: string, nodePath: string): boolean {
+    const r = Object.hasOwn(this.manifest.roles, role) ? this.manifest.roles[role] : undefined;
+    if (!r || r.self) return false;
+    if (r.scope === 'global' && !isRootPath(nodePath)) return false;
+    return this.onPath(user, 'grant', nodePath);
   }
 
   /** The self-bound record, when one of the user's roles gives the permission on it. */
@@ -60,4 +79,14 @@ export class Permissions {
 /** Paths end in '/', and '0' sorts right after '/': [p, upper) is exactly the subtree of p. */
 export function pathUpperBound(path: string): string {
   return path.slice(0, -1) + '0';
+}
+
+/** The root of the tree has a path of one segment: '/<root id>/'. */
+export function isRootPath(path: string): boolean {
+  return path.indexOf('/', 1) === path.length - 1;
+}
+
+/** The path of the root of the tree a path lies in. */
+export function rootPathOf(path: string): string {
+  return path.slice(0, path.indexOf('/', 1) + 1);
 }

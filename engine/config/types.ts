@@ -1,5 +1,7 @@
 /** The shapes of the config files an application is made of (see forms/README.md). */
 
+import type { ConfigSource } from './source.js';
+
 export type JsonSchema = Record<string, any>;
 
 export interface CodeEntry {
@@ -75,7 +77,16 @@ export interface RoleConfig {
    * (e.g. an identity number); without it the admin types one.
    */
   username?: string;
+  /**
+   * "global": the role's power is not limited to a subtree (the config permission: code tables and
+   * the whole config), so a grant of it counts only on the tree's root, and only someone holding
+   * "grant" on the root grants or revokes it. Default "subtree": a grant covers its node's subtree.
+   */
+  scope?: 'subtree' | 'global';
 }
+
+/** Permissions whose power reaches beyond any subtree: only a role of scope "global" may carry them. */
+export const GLOBAL_PERMISSIONS: readonly Permission[] = ['config'];
 
 export type Permission = 'read' | 'write' | 'grant' | (string & {});
 
@@ -111,7 +122,10 @@ export interface Collection extends Omit<CollectionConfig, 'schema'> {
 }
 
 export interface AppConfig {
+  /** The folder the config was read from ('' when it did not come from disk). */
   root: string;
+  /** Every config file as read, once: templates, layouts, workflows and demo data come from here, never from disk. */
+  source: ConfigSource;
   manifest: AppManifest;
   collections: Map<string, Collection>;
   codes: Map<string, CodeTable>;

@@ -8,9 +8,10 @@ import { keptAccount } from '../../auth/account-keeper.js';
 import { recomputeDerived } from '../../grants/derived.js';
 import { actorOf } from '../../records/service.js';
 import type { Principal } from '../../auth/principal.js';
+import type { StoredRecord } from '../../storage/records.js';
 import type { Engine } from '../../engine.js';
 import { badRequest, forbidden, invalid, notFound } from '../errors.js';
-import { pathUpperBound } from '../../auth/permissions.js';
+import { pathUpperBound, rootPathOf } from '../../auth/permissions.js';
 
 /** The tree node a grant request names, checked: the user holds "grant" on it or above. */
 async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
@@ -22,14 +23,30 @@ async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
   return node;
 }
 
-/** A role that may be granted on a node (self roles belong to accounts, not to grants). */
-function grantableRole(engine: Engine, role: unknown): string {
-  const roles = engine.runtime.config.manifest.roles;
-  if (typeof role !== 'string' || !roles[role] || roles[role].self) {
+/**
+ * A role this user may grant or revoke on the node: self roles belong to accounts, not to grants;
+ * a global role (config) only on the root, by someone holding "grant" there.
+ */
+function grantableRole(engine: Engine, user: Principal, role: unknown, node: StoredRecord): string {
+  const rt = engine.runtime;
+  const roles = rt.config.manifest.roles;
+  if (typeof role !== 'string' || !Object.hasOwn(roles, role) || roles[role].self) {
     const names = Object.entries(roles).filter(([, r]) => !r.self).map(([k, r]) => `${r.title}（${k}）`).join('、');
     throw invalid([{ path: '/role', message: `「职务」应为：${names}` }]);
   }
-  return role;
+  if (rt.permissions.mayGrantRole(user, role, node.path)) return role;
+  if (rt.permissions.onPath(user, 'grant', rootPathOf(node.path))) {
+    throw invalid([{ path: '/role', message: `「${roles[role].title}」的权限不限于下级范围，只能在根节点授予` }]);
+  }
+  throw forbidden(`「${roles[role].title}」的权限不限于下级范围，只有在根节点拥有授权权限的管理员才能授予或撤销`);
+}
+
+/** The roles this user may grant on the node, as the grants panel offers them. */
+function grantableRoles(engine: Engine, user: Principal, node: StoredRecord) {
+  const rt = engine.runtime;
+  return Object.entries(rt.config.manifest.roles)
+    .filter(([role]) => rt.permissions.mayGrantRole(user, role, node.path))
+    .map(([role, r]) => ({ role, title: r.title }));
 }
 
 /**
@@ -71,8 +88,7 @@ export function grantsRoutes() {
         locked: !!account.locked_at, mustChangePassword: !!account.must_change_password, kept: !!(await keptAccount(engine, engine.db, user, account)),
       });
     }
-    const grantable = Object.entries(roles).filter(([, r]) => !r.self).map(([role, r]) => ({ role, title: r.title }));
-    return c.json({ node: node.id, items, roles: grantable });
+    return c.json({ node: node.id, items, roles: grantableRoles(engine, user, node) });
   });
 
   const change = (add: boolean) => async (c: any) => {
@@ -80,7 +96,7 @@ export function grantsRoutes() {
     const user: Principal = c.get('user')!;
     const body = add ? await jsonBody<Record<string, unknown>>(c) : c.req.query();
     const node = await grantNode(engine, user, body?.node);
-    const role = grantableRole(engine, body.role);
+    const role = grantableRole(engine, user, body.role, node);
     const actor = actorOf(user);
     const title = engine.runtime.config.manifest.roles[role].title;
     const result = await engine.db.transaction(async (tx) => {
@@ -94,6 +110,13 @@ export function grantsRoutes() {
         account = await grantStore.userByName(tx, body.username);
         if (!account) throw invalid([{ path: '/username', message: `用户“${body.username}”不存在` }]);
       } else throw badRequest('请指定 username 或 record');
+      // A role given to an account its granter does not keep would let the granter's peers or
+      // juniors (who may keep it) take it over; only its keeper grants it more. Revoking is not
+      // held back: it only takes power away. Granting to oneself adds nothing the granter lacks
+      // on this node (a global role only at the root, by a root admin: the documented bootstrap).
+      if (add && account.id !== user.userId && !(await keptAccount(engine, tx, user, (await users.byName(tx, account.username))!))) {
+        throw forbidden(`${account.display_name}（${account.username}）的账号不归您管理（其人员信息或职务不全在您的下级范围内），请由其上级管理员授予`);
+      }
       const changed = add ? await grantStore.add(tx, account.id, role, node.id) : await grantStore.remove(tx, account.id, role, node.id);
       if (!add && !changed) throw notFound('授权');
       if (changed) {

@@ -1,0 +1,38 @@
+import { describe, it, expect } from 'vitest';
+import { roleScopeProblems } from '../../engine/config/role-scope.js';
+import { Permissions, isRootPath } from '../../engine/auth/permissions.js';
+import type { AppManifest } from '../../engine/config/types.js';
+import type { Principal } from '../../engine/auth/principal.js';
+
+describe('global roles', () => {
+  it('the config check refuses a role carrying config without scope "global", and a global self role', () => {
+    expect(roleScopeProblems('config', { title: '配置', permissions: ['read', 'config'] })[0]).toContain('须声明 "scope": "global"');
+    expect(roleScopeProblems('config', { title: '配置', permissions: ['read', 'config'], scope: 'global' })).toEqual([]);
+    expect(roleScopeProblems('me', { title: '本人', permissions: ['read'], self: 'x', scope: 'global' })[0]).toContain('不能是全局角色');
+    expect(roleScopeProblems('x', { title: 'x', permissions: ['read'], scope: 'world' as never })[0]).toContain('roles.x.scope');
+  });
+
+  it('a global role counts only on the root; only a root grant-holder may grant it, and only there', () => {
+    const manifest = { roles: {
+      admin: { title: '管理员', permissions: ['read', 'write', 'grant'] },
+      config: { title: '配置', permissions: ['read', 'config'], scope: 'global' },
+      me: { title: '本人', permissions: ['read'], self: 'person' },
+    } } as unknown as AppManifest;
+    const p = new Permissions(manifest);
+    const user = (grants: [string, string][]): Principal => ({
+      userId: 'u', username: 'u', displayName: 'u', sessionId: 's', csrf: 'c', grants: grants.map(([role, path]) => ({ role, path, nodeId: path })),
+    });
+    expect(isRootPath('/r/')).toBe(true);
+    expect(isRootPath('/r/a/')).toBe(false);
+    expect(p.paths(user([['config', '/r/a/']]), 'config')).toEqual([]);
+    expect(p.paths(user([['config', '/r/']]), 'config')).toEqual(['/r/']);
+    const branchAdmin = user([['admin', '/r/a/']]);
+    const rootAdmin = user([['admin', '/r/']]);
+    expect(p.mayGrantRole(branchAdmin, 'config', '/r/a/')).toBe(false);
+    expect(p.mayGrantRole(branchAdmin, 'admin', '/r/a/b/')).toBe(true);
+    expect(p.mayGrantRole(rootAdmin, 'config', '/r/a/')).toBe(false);
+    expect(p.mayGrantRole(rootAdmin, 'config', '/r/')).toBe(true);
+    expect(p.mayGrantRole(rootAdmin, 'me', '/r/')).toBe(false);
+    expect(p.mayGrantRole(rootAdmin, '__proto__', '/r/')).toBe(false);
+  });
+});
