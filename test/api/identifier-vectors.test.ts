@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
-import { sharedDir } from '../helpers/paths.js';
+import { vectorsDir } from '../helpers/paths.js';
 
 const vectors = (name: string) => {
-  const file = join(sharedDir, 'vectors', name);
-  if (!existsSync(file)) throw new Error(`identifier vectors missing: ${file} (shared/ must lie beside the repository)`);
+  const file = join(vectorsDir, name);
+  if (!existsSync(file)) throw new Error(`identifier vectors missing: ${file} (test/fixtures/vectors)`);
   return JSON.parse(readFileSync(file, 'utf8')) as { valid: any[]; invalid: any[] };
 };
 
-/** Every identifier example of shared/vectors, judged by the real forms through the HTTP API. */
+/** Every identifier example of test/fixtures/vectors, judged by the real forms through the HTTP API. */
 describe('identifier vectors through the API', () => {
   let s: TestServer;
   let admin: Client;

@@ -3,5 +3,5 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 export const fixtureApp = resolve(repoRoot, 'test/fixtures/leave');
-/** shared/ lies beside the repository (also in CI, which copies it there). */
-export const sharedDir = resolve(repoRoot, '../shared');
+/** Identifier examples with their provenance (test/fixtures/vectors/README.md), carried in the repository. */
+export const vectorsDir = resolve(repoRoot, 'test/fixtures/vectors');

@@ -9,9 +9,9 @@ import { checkMobile, checkPhone } from '../../engine/validation/formats/phone.j
 import { checkDate, isFutureDate, yearsBetween } from '../../engine/validation/formats/date.js';
 import { formatChecks } from '../../engine/validation/formats/index.js';
 
-// shared/ sits beside the repo (here /work/shared, in CI a copy next to the clone).
-const VECTORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors');
-if (!existsSync(VECTORS)) throw new Error(`test vectors not found at ${VECTORS} (shared/ must sit beside the repo)`);
+// The identifier examples the repository carries, with their provenance in the folder's README.
+const VECTORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/vectors');
+if (!existsSync(VECTORS)) throw new Error(`test vectors not found at ${VECTORS}`);
 
 interface Entry { value: string; [k: string]: unknown }
 interface Vectors { valid: Entry[]; invalid: Entry[]; edge_cases: Entry[] }
