@@ -2,8 +2,8 @@ import { Database } from './storage/sqlite.js';
 import { migrate } from './storage/migrations.js';
 import { AppRuntime } from './runtime/runtime.js';
 import { LiveConfig } from './runtime/live-config.js';
-import { recomputeAfterCodeChange } from './codes/recompute.js';
-import { staleStates } from './workflow/stale-states.js';
+import { recomputeCompleteness } from './records/recompute.js';
+import { removedStatesInUse, staleStates } from './workflow/stale-states.js';
 import { RecordService } from './records/service.js';
 import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
@@ -37,8 +37,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const config = new LiveConfig(options.appRoot, AppRuntime.load(options.appRoot));
   const db = await Database.open(options.dbFile);
   await migrate(db);
-  // Completeness depends on code tables: recompute what a code-table change can affect.
-  config.onChange((next, previous) => recomputeAfterCodeChange(db, next, previous).then(() => undefined));
+  // Completeness depends on schemas and code tables: recompute what a change can affect, in batches.
+  config.onChange((next, previous) => recomputeCompleteness(db, next, previous).then(() => undefined));
+  // A workflow change may not strand records in a state it removes (refused, with the count).
+  config.onCheck((next, previous) => removedStatesInUse(db, next, previous));
   // Workflow states that a changed machine no longer has are reported, not crashed on.
   config.onChange((next) => staleStates(db, next));
   await config.settle();

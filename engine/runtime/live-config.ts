@@ -17,6 +17,9 @@ export interface ConfigStatus {
 /** Runs after a config is put in force; may return warnings about stored data. */
 export type ConfigListener = (next: AppRuntime, previous: AppRuntime) => Promise<string[] | void> | string[] | void;
 
+/** Runs on a config that passed the checks, before it is put in force; any problem returned refuses it. */
+export type ConfigGate = (next: AppRuntime, previous: AppRuntime) => Promise<string[]>;
+
 /**
  * The application config as it is on disk, kept live: a change to forms/, workflows/ or
  * templates/ is loaded and checked as a whole; if it passes, it replaces the running config at
@@ -27,6 +30,7 @@ export class LiveConfig {
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<ConfigStatus> | undefined;
   private listeners: ConfigListener[] = [];
+  private gates: ConfigGate[] = [];
   status: ConfigStatus;
 
   constructor(readonly root: string, public current: AppRuntime) {
@@ -36,6 +40,11 @@ export class LiveConfig {
   /** Called after each successful swap (e.g. to recompute data that depends on code tables). */
   onChange(fn: ConfigListener) {
     this.listeners.push(fn);
+  }
+
+  /** Checks that need more than the files (e.g. the stored records); they can refuse a change. */
+  onCheck(fn: ConfigGate) {
+    this.gates.push(fn);
   }
 
   /** Runs the listeners for the config in force (at start-up, with itself as previous). */
@@ -54,7 +63,8 @@ export class LiveConfig {
 
   private async load(): Promise<ConfigStatus> {
     const { runtime, problems } = await checkApp(this.root);
-    if (!runtime) {
+    for (const gate of runtime ? this.gates : []) problems.push(...(await gate(runtime!, this.current)));
+    if (!runtime || problems.length) {
       this.status = { ...this.status, problems, refusedAt: new Date().toISOString() };
       console.error(`配置变更被拒绝，继续使用上一版配置：\n- ${problems.join('\n- ')}`);
       return this.status;

@@ -1,0 +1,81 @@
+/**
+ * Stored completeness flags follow the config: after a change that can alter a collection's
+ * validity or completeness, its records' `complete` flags (and through the counter triggers the
+ * subtree figures, 完整度) are recomputed under the new config.
+ */
+import type { Database } from '../storage/sqlite.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { Collection } from '../config/types.js';
+import { completenessFlags, type CodeMatch } from '../storage/completeness.js';
+import { fieldsUsingTable } from '../codes/usage.js';
+
+export interface RecomputeOptions {
+  /** Records per batch: each batch is its own short transaction, so writers wait at most one batch. */
+  batch?: number;
+  /** Where progress goes (the server's log). */
+  log?: (line: string) => void;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Which records of a collection may have a new verdict: all of them when its schema as written
+ * (types, formats, x-essential, x-rules …) or its manifest entry changed; else those holding a code
+ * that is deprecated in the old or the new version of a changed code table (adding or relabelling
+ * codes cannot change a verdict); none when nothing it depends on changed.
+ */
+export function affected(c: Collection, next: AppRuntime, previous: AppRuntime): CodeMatch[] | null | 'none' {
+  const old = previous.config.collections.get(c.name);
+  if (!old || !same(old.rawSchema, c.rawSchema) || old.completeness !== c.completeness) return null;
+  const matches: CodeMatch[] = [];
+  for (const [name, table] of next.config.codes) {
+    const before = previous.config.codes.get(name);
+    if (before && before.version === table.version && same(before.codes, table.codes)) continue;
+    const codes = [...new Set([...table.codes, ...(before?.codes ?? [])].filter((e) => e.deprecated).map((e) => e.code))];
+    if (!codes.length) continue;
+    for (const f of fieldsUsingTable(next, name)) if (f.collection === c.name) matches.push({ field: f.field, codes });
+  }
+  return matches.length ? matches : 'none';
+}
+
+/**
+ * Recomputes the flags a config change can have altered, batch by batch (each batch reads and
+ * writes in one transaction, so a concurrent save is never overwritten with a stale verdict).
+ * Logs progress; returns how many flags changed.
+ */
+export async function recomputeCompleteness(
+  db: Database, next: AppRuntime, previous: AppRuntime, { batch = 500, log = console.log }: RecomputeOptions = {},
+): Promise<number> {
+  if (next === previous) return 0;
+  let changed = 0;
+  for (const c of next.config.collections.values()) {
+    const matches = affected(c, next, previous);
+    if (matches === 'none') continue;
+    const validator = next.validator(c.name);
+    const total = await completenessFlags.count(db, c.name, matches);
+    if (!total) continue;
+    log(`重新计算完整度：${c.title} 共 ${total} 条`);
+    let after = 0;
+    let done = 0;
+    const before = changed;
+    for (;;) {
+      const n = await db.transaction(async (tx) => {
+        const rows = await completenessFlags.batch(tx, c.name, matches, after, batch);
+        for (const r of rows) {
+          const complete = validator.completenessErrors(r.data).length === 0;
+          if (complete !== r.complete) {
+            await completenessFlags.set(tx, r.id, complete);
+            changed++;
+          }
+        }
+        if (rows.length) after = rows.at(-1)!.seq;
+        return rows.length;
+      });
+      done += n;
+      if (n < batch) break;
+      log(`重新计算完整度：${c.title} ${done}/${total}`);
+    }
+    log(`重新计算完整度：${c.title} ${done} 条完成，${changed - before} 条的完整状态改变`);
+  }
+  return changed;
+}

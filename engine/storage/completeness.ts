@@ -1,0 +1,40 @@
+import type { Param, Queryable } from './sqlite.js';
+
+/** Restricts a scan to records holding one of `codes` in `field`. */
+export interface CodeMatch { field: string; codes: string[] }
+
+export interface FlagRow { seq: number; id: string; data: Record<string, unknown>; complete: boolean }
+
+function where(collection: string, matches: CodeMatch[] | null): { sql: string; params: Param[] } {
+  const params: Param[] = [collection];
+  if (!matches) return { sql: 'collection = ?', params };
+  const parts = matches.filter((m) => m.codes.length).map((m) => {
+    params.push(`$.${m.field}`, ...m.codes);
+    return `json_extract(data, ?) IN (${m.codes.map(() => '?').join(',')})`;
+  });
+  return { sql: `collection = ? AND (${parts.join(' OR ') || '0'})`, params };
+}
+
+/**
+ * The stored completeness flags (records.complete), read and rewritten in batches by the
+ * recomputation after a config change (engine/records/recompute.ts). Writing the flag fires the
+ * counter triggers, so subtree figures follow.
+ */
+export const completenessFlags = {
+  async count(db: Queryable, collection: string, matches: CodeMatch[] | null): Promise<number> {
+    const w = where(collection, matches);
+    return (await db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${w.sql}`, w.params))?.n ?? 0;
+  },
+
+  /** Up to `limit` records after rowid `after`, in rowid order. */
+  async batch(db: Queryable, collection: string, matches: CodeMatch[] | null, after: number, limit: number): Promise<FlagRow[]> {
+    const w = where(collection, matches);
+    const rows = await db.all<{ seq: number; id: string; data: string; complete: number }>(
+      `SELECT rowid AS seq, id, data, complete FROM records WHERE ${w.sql} AND rowid > ? ORDER BY rowid LIMIT ?`, [...w.params, after, limit]);
+    return rows.map((r) => ({ seq: r.seq, id: r.id, data: JSON.parse(r.data), complete: !!r.complete }));
+  },
+
+  async set(db: Queryable, id: string, complete: boolean): Promise<void> {
+    await db.run('UPDATE records SET complete = ? WHERE id = ?', [complete ? 1 : 0, id]);
+  },
+};
