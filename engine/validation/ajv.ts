@@ -2,6 +2,8 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import { _, Name, type Code, type KeywordCxt } from 'ajv';
 import { ajvFormats } from './ajv-formats.js';
 import { isFutureDate } from './formats/date.js';
+import { hasForbiddenChar } from './formats/plain-text.js';
+import { ALLOW_CONTROL_CHARS, PLAIN_TEXT } from './text-rule.js';
 
 // ajv ships CommonJS; under NodeNext its default export arrives wrapped.
 const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -10,7 +12,7 @@ export type Ajv = InstanceType<typeof Ajv2020>;
 /** Annotation keywords of the config language: carried to the UI, ignored by validation. */
 export const annotationKeywords = [
   'x-codeTable', 'x-codes', 'x-codeTableVersion', 'x-essential', 'x-order', 'x-group', 'x-widget',
-  'x-readOnly', 'x-messages', 'x-rules', 'x-placeholder', 'x-recordOf',
+  'x-readOnly', 'x-messages', 'x-rules', 'x-placeholder', 'x-recordOf', ALLOW_CONTROL_CHARS,
 ];
 
 /**
@@ -39,6 +41,16 @@ export function createAjv(opts: { standalone?: boolean } = {}): Ajv {
       if (!cxt.schema) return;
       const fn = cxt.gen.scopeValue('func', { ref: isFutureDate, code: _`${STANDALONE_RUNTIME}.isFutureDate` });
       cxt.fail(_`${fn}(${cxt.data})`);
+    },
+  });
+  // Added to every text field by withTextRule (text-rule.ts): no control or bidi characters.
+  ajv.addKeyword({
+    keyword: PLAIN_TEXT,
+    type: 'string',
+    schemaType: 'string',
+    code(cxt: KeywordCxt) {
+      const fn = cxt.gen.scopeValue('func', { ref: hasForbiddenChar, code: _`${STANDALONE_RUNTIME}.hasForbiddenChar` });
+      cxt.fail(_`${fn}(${cxt.data}, ${cxt.schema === 'lines'})`);
     },
   });
   return ajv;

@@ -2,6 +2,8 @@ import type { ErrorObject } from 'ajv';
 import type { JsonSchema } from '../config/types.js';
 import { formatChecks } from './formats/index.js';
 import { fieldTitle, schemaAt } from './field-titles.js';
+import { codePointName, forbiddenChar } from './formats/plain-text.js';
+import { PLAIN_TEXT } from './text-rule.js';
 
 export interface FieldError {
   /** JSON pointer of the field, e.g. "/lostDate". */
@@ -71,6 +73,10 @@ function describe(e: ErrorObject, path: string, schema: JsonSchema): string {
       return `${title}最多${p.limit}项`;
     case 'x-notFuture':
       return `${title}不能晚于今天`;
+    case PLAIN_TEXT: {
+      const ch = forbiddenChar(String(e.data), e.schema === 'lines');
+      return `${title}含有不可见的控制字符${ch ? `（${codePointName(ch)}）` : ''}，请删除后重新输入`;
+    }
     default:
       return `${title}不符合要求（${e.keyword}）`;
   }

@@ -4,6 +4,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import type { JsonSchema } from '../config/types.js';
 import { createAjv, STANDALONE_RUNTIME } from './ajv.js';
+import { withTextRule } from './text-rule.js';
 
 const standaloneCode = ((standaloneModule as any).default ?? standaloneModule) as typeof standaloneModule.default;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -11,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** ajv's standalone ESM source for one schema; it imports the engine's runtime functions. */
 export function standaloneSource(schema: JsonSchema): string {
   const ajv = createAjv({ standalone: true });
-  const check = ajv.compile(schema);
+  const check = ajv.compile(withTextRule(schema));
   const runtime = JSON.stringify(join(here, 'standalone-runtime.ts'));
   return `import * as ${STANDALONE_RUNTIME} from ${runtime};\n${standaloneCode(ajv, check)}`;
 }

@@ -5,6 +5,7 @@ import { toFieldErrors, type FieldError } from './messages.js';
 import { checkRules, fieldsRequiredAbsent } from './rules.js';
 import { checkDeprecatedCodes, deprecatedCodesIn, deprecatedMessage } from './deprecated-codes.js';
 import { fieldTitle } from './field-titles.js';
+import { withTextRule } from './text-rule.js';
 
 export type { FieldError };
 
@@ -32,7 +33,7 @@ export type SchemaCheck = ((data: unknown) => boolean) & { errors?: ErrorObject[
 
 /** Compiles one collection's (expanded) schema into its validator. */
 export function compileValidator(ajv: Ajv, schema: JsonSchema): RecordValidator {
-  return validatorFromCheck(ajv.compile(schema), schema);
+  return validatorFromCheck(ajv.compile(withTextRule(schema)), schema);
 }
 
 /** The validator around a compiled schema (server: ajv.compile; browser: standalone module). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setup } from 'xstate';
 import type { AppConfig } from '../config/types.js';
 import type { Ajv } from '../validation/ajv.js';
+import { withTextRule } from '../validation/text-rule.js';
 import { ConfigError } from '../config/load-app.js';
 import { evaluateGuard, guardNames, checkGuardRef, countedCollections, type GuardRef } from './guards.js';
 import { contextActions, effectActions, actionNames } from './actions.js';
@@ -96,7 +97,7 @@ export function loadWorkflow(config: AppConfig, name: string, ajv: Ajv, problems
   for (const [type, e] of Object.entries<Json>(cfg.meta?.events ?? {})) {
     let validate;
     try {
-      if (e.payload) validate = ajv.compile(e.payload);
+      if (e.payload) validate = ajv.compile(withTextRule(e.payload));
     } catch (err) {
       problems.push(`workflows/${name}.json: meta.events.${type}.payload: ${(err as Error).message}`);
     }

@@ -19,7 +19,7 @@ describe('hardening', () => {
 
   /** A request with the admin's session and a body of raw bytes. */
   const raw = async (method: string, path: string, body: Uint8Array | string, type: string) => {
-    const res = await fetch(s.url + path, { method, body, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': type } });
+    const res = await fetch(s.url + path, { method, body: body as BodyInit, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': type } });
     return { status: res.status, body: (await res.json()) as any };
   };
 
@@ -103,5 +103,17 @@ describe('hardening', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/UTF-8/);
     });
+  });
+
+  it('NUL and bidi overrides in a name are refused (422 naming the field), nothing stored; tab and newline stay allowed in a multi-line field', async () => {
+    const before = (await admin.get(`/api/records/member?node=${branch}`)).body.total;
+    for (const [name, cp] of [['张\u202e三', 'U+202E'], ['张三\u0000', 'U+0000'], ['\u2067张三', 'U+2067'], ['张\u001b三', 'U+001B']]) {
+      const res = await admin.post('/api/records/member', memberData(branch, { name }));
+      expect(res.status).toBe(422);
+      expect(res.body.error.details).toEqual([{ path: '/name', message: `「姓名」含有不可见的控制字符（${cp}），请删除后重新输入` }]);
+    }
+    const ok = await admin.post('/api/records/member', memberData(branch, { address: '北京市\n东城区\t1号' }));
+    expect(ok.status).toBe(201);
+    expect((await admin.get(`/api/records/member?node=${branch}`)).body.total).toBe(before + 1);
   });
 });

@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { loadApp } from '../../engine/config/load-app.js';
 import { AppRuntime } from '../../engine/runtime/runtime.js';
 import { validatorModule } from '../../engine/validation/standalone.js';
+import { compileValidator } from '../../engine/validation/validator.js';
+import { createAjv } from '../../engine/validation/ajv.js';
 import type { BrowserValidator } from '../../engine/validation/browser-validator.js';
 import { memberData } from '../helpers/demo.js';
 import { fixtureApp, repoRoot } from '../helpers/paths.js';
@@ -77,6 +79,30 @@ describe('standalone (browser) validation module', () => {
     expect(member.v.requiredNow({ lost: true, floating: false })).toEqual(new Set(['orgId', 'name', 'lostDate']));
     expect(member.v.requiredNow({ lost: false, floating: true, floatDestination: 'x' }).has('floatDestination')).toBe(true);
     expect(member.v.absentNow({ memberType: '2', lost: false }).has('regularDate')).toBe(true);
+  });
+
+  it('refuses control and bidi characters in text fields, as the server does (tab and newline only in a multi-line field)', () => {
+    const server = member.rt.validator('member');
+    const data = memberData('n1', { name: '张\u202e三', mobile: '13800138000', address: '北京\n\t东城区' });
+    const nul = memberData('n1', { name: '张三\u0000', address: '北京\u0085路' });
+    for (const d of [data, nul]) expect(member.v.validate(d)).toEqual(server.validate(d));
+    expect(member.v.validate(data)).toEqual([{ path: '/name', message: '「姓名」含有不可见的控制字符（U+202E），请删除后重新输入' }]);
+    expect(member.v.validate(nul)).toEqual([
+      { path: '/name', message: '「姓名」含有不可见的控制字符（U+0000），请删除后重新输入' },
+      { path: '/address', message: '「家庭住址」含有不可见的控制字符（U+0085），请删除后重新输入' },
+    ]);
+  });
+
+  it('a field with "x-allowControlChars": true takes them, in the browser and on the server alike', async () => {
+    const schema = {
+      type: 'object',
+      properties: { plain: { type: 'string', title: '甲' }, raw: { type: 'string', title: '乙', 'x-allowControlChars': true } },
+    };
+    const v: BrowserValidator = (await import(`data:text/javascript;base64,${Buffer.from(await validatorModule(schema)).toString('base64')}`)).default;
+    const server = compileValidator(createAjv(), schema);
+    const data = { plain: 'a\u2066b', raw: 'a\u2066\u0000b' };
+    expect(v.validate(data)).toEqual([{ path: '/plain', message: '「甲」含有不可见的控制字符（U+2066），请删除后重新输入' }]);
+    expect(server.validate(data)).toEqual(v.validate(data));
   });
 
   it('works for the fixture application too', async () => {
