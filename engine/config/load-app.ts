@@ -3,6 +3,7 @@ import { expandCodeTables } from './expand-schema.js';
 import { configErrors } from './ajv-messages.js';
 import { manifestSchema } from './manifest-schema.js';
 import { configJson, readConfigFolder, type ConfigSource } from './source.js';
+import { roleProblems } from './role-checks.js';
 import type { AppConfig, AppManifest, CodeTable, Collection } from './types.js';
 
 /** Every problem found in a config, each naming its file and place. */
@@ -78,6 +79,7 @@ export function loadApp(from: string | ConfigSource): AppConfig {
   }
   if (!collections.has(manifest.tree.collection)) problems.push(`forms/app.json: /tree/collection: "${manifest.tree.collection}" 不是已声明的集合`);
   for (const [name, role] of Object.entries(manifest.roles)) {
+    problems.push(...roleProblems(name, role, manifest.tree, collections));
     if (role.self && !collections.has(role.self)) problems.push(`forms/app.json: roles.${name}.self 引用了不存在的集合 "${role.self}"`);
     if (role.username && (!role.self || !collections.get(role.self)?.schema.properties?.[role.username])) {
       problems.push(`forms/app.json: roles.${name}.username 须为 self 集合的字段，"${role.username}" 不是`);

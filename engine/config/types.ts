@@ -83,6 +83,11 @@ export interface RoleConfig {
    * "grant" on the root grants or revokes it. Default "subtree": a grant covers its node's subtree.
    */
   scope?: 'subtree' | 'global';
+  /**
+   * The kinds of tree node the role fits, by a field of the node (e.g. a branch secretary only on
+   * nodes whose category is a branch): offered and granted only there. Absent: every node.
+   */
+  nodeKinds?: { field: string; values: string[] };
 }
 
 /** Permissions whose power reaches beyond any subtree: only a role of scope "global" may carry them. */

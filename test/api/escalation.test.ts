@@ -103,7 +103,7 @@ describe('privilege escalation through grants and kept accounts', () => {
     // 潘东亮's record lies outside 丰台区委: its admin does not keep him and cannot hand him a role.
     const ft = await s.login('ft_admin');
     const lugouqiao = await nodeId(ft, '中共丰台区卢沟桥街道工委');
-    const foreign = await ft.post('/api/grants', { node: lugouqiao, role: 'secretary', username: 'pandongliang' });
+    const foreign = await ft.post('/api/grants', { node: lugouqiao, role: 'committeeSecretary', username: 'pandongliang' });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.message).toContain('不归您管理');
     // Nor to a superior's or a peer's account.

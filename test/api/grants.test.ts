@@ -27,7 +27,8 @@ describe('grants: 书记, 支部委员, 管理员 and the derived secretary / co
     const list = await ft.get(`/api/grants?node=${caihong.id}`);
     expect(list.status).toBe(200);
     expect(list.body.items.map((g: any) => [g.username, g.roleTitle])).toEqual([['zhaoguoming', '支部书记'], ['zhangpeng', '支部委员']]);
-    expect(list.body.roles.map((r: any) => r.title)).toEqual(expect.arrayContaining(['党委书记', '总支书记', '支部书记', '支部委员', '管理员']));
+    // A branch is offered the branch's roles only (not 党委书记, 总支书记, nor the global 配置管理员).
+    expect(list.body.roles.map((r: any) => r.title)).toEqual(['管理员', '支部书记', '支部委员']);
     expect(list.body.roles.map((r: any) => r.title)).not.toContain('党员');
   });
 
@@ -126,5 +127,18 @@ describe('grants: 书记, 支部委员, 管理员 and the derived secretary / co
     // An admin below cannot grant on the node above.
     const w = await s.login('wangli');
     expect((await w.post('/api/grants', { username: 'wangli', role: 'admin', node: await nodeId(tnl, '丰台区太平桥街道太南里社区党委') })).status).toBe(404);
+  });
+
+  it('offers and grants only the roles that fit the node\'s kind (组织类别); a role that no longer fits may still be revoked', async () => {
+    const committee = await nodeId(tnl, '丰台区太平桥街道太南里社区党委');
+    const titles = async (node: string) => (await tnl.get(`/api/grants?node=${node}`)).body.roles.map((r: any) => r.title);
+    expect(await titles(grid1)).toEqual(['管理员', '支部书记', '支部委员']);
+    expect(await titles(committee)).toEqual(['管理员', '党委书记']);
+    const wrong = await tnl.post('/api/grants', { username: 'wangli', role: 'secretary', node: committee });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details[0]).toMatchObject({ path: '/role' });
+    expect(wrong.body.error.message).toContain('「支部书记」不适用于该党组织，可授予：管理员、党委书记');
+    expect((await tnl.post('/api/grants', { username: 'wangli', role: 'committeeSecretary', node: committee })).status).toBe(201);
+    expect((await tnl.request('DELETE', `/api/grants?node=${committee}&role=committeeSecretary&username=wangli`)).status).toBe(200);
   });
 });

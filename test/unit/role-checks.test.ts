@@ -1,8 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { roleScopeProblems } from '../../engine/config/role-scope.js';
+import { roleProblems } from '../../engine/config/role-checks.js';
 import { Permissions, isRootPath } from '../../engine/auth/permissions.js';
-import type { AppManifest } from '../../engine/config/types.js';
+import type { AppManifest, Collection, RoleConfig } from '../../engine/config/types.js';
 import type { Principal } from '../../engine/auth/principal.js';
+
+const tree = { collection: 'node', parentField: 'parent', labelField: 'name' };
+const collections = new Map([['node', { schema: { properties: { kind: { type: 'string', enum: ['a', 'b'] } } } } as unknown as Collection]]);
+const roleScopeProblems = (name: string, role: RoleConfig) => roleProblems(name, role, tree, collections);
 
 describe('global roles', () => {
   it('the config check refuses a role carrying config without scope "global", and a global self role', () => {
@@ -34,5 +38,15 @@ describe('global roles', () => {
     expect(p.mayGrantRole(rootAdmin, 'config', '/r/')).toBe(true);
     expect(p.mayGrantRole(rootAdmin, 'me', '/r/')).toBe(false);
     expect(p.mayGrantRole(rootAdmin, '__proto__', '/r/')).toBe(false);
+  });
+});
+
+describe('roles by node kind', () => {
+  it('the check names a field that the tree lacks, values it does not have, and a malformed rule', () => {
+    const role = (nodeKinds: unknown) => ({ title: '书记', permissions: ['read'], nodeKinds }) as RoleConfig;
+    expect(roleScopeProblems('s', role({ field: 'kind', values: ['a'] }))).toEqual([]);
+    expect(roleScopeProblems('s', role({ field: 'sort', values: ['a'] }))[0]).toContain('roles.s.nodeKinds.field: "sort" 不是树节点集合（node）的字段');
+    expect(roleScopeProblems('s', role({ field: 'kind', values: ['a', 'z'] }))[0]).toContain('"z" 不是字段 kind 的可选值');
+    expect(roleScopeProblems('s', role({ field: 'kind' }))[0]).toContain('roles.s.nodeKinds 应为');
   });
 });

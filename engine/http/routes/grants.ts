@@ -6,6 +6,7 @@ import { grantStore } from '../../grants/store.js';
 import { users } from '../../storage/users.js';
 import { keptAccount } from '../../auth/account-keeper.js';
 import { recomputeDerived } from '../../grants/derived.js';
+import { roleFitsNode } from '../../grants/role-fit.js';
 import { actorOf } from '../../records/service.js';
 import type { Principal } from '../../auth/principal.js';
 import type { StoredRecord } from '../../storage/records.js';
@@ -27,12 +28,17 @@ async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
  * A role this user may grant or revoke on the node: self roles belong to accounts, not to grants;
  * a global role (config) only on the root, by someone holding "grant" there.
  */
-function grantableRole(engine: Engine, user: Principal, role: unknown, node: StoredRecord): string {
+function grantableRole(engine: Engine, user: Principal, role: unknown, node: StoredRecord, add: boolean): string {
   const rt = engine.runtime;
   const roles = rt.config.manifest.roles;
   if (typeof role !== 'string' || !Object.hasOwn(roles, role) || roles[role].self) {
     const names = Object.entries(roles).filter(([, r]) => !r.self).map(([k, r]) => `${r.title}（${k}）`).join('、');
     throw invalid([{ path: '/role', message: `「职务」应为：${names}` }]);
+  }
+  // A role that does not fit the node's kind is not given there; an old one may still be revoked.
+  if (add && !roleFitsNode(roles[role], node)) {
+    const fits = Object.entries(roles).filter(([k, r]) => !r.self && roleFitsNode(r, node) && rt.permissions.mayGrantRole(user, k, node.path)).map(([, r]) => r.title);
+    throw invalid([{ path: '/role', message: `「${roles[role].title}」不适用于该${rt.tree.title}${fits.length ? `，可授予：${fits.join('、')}` : ''}` }]);
   }
   if (rt.permissions.mayGrantRole(user, role, node.path)) return role;
   if (rt.permissions.onPath(user, 'grant', rootPathOf(node.path))) {
@@ -41,11 +47,11 @@ function grantableRole(engine: Engine, user: Principal, role: unknown, node: Sto
   throw forbidden(`「${roles[role].title}」的权限不限于下级范围，只有在根节点拥有授权权限的管理员才能授予或撤销`);
 }
 
-/** The roles this user may grant on the node, as the grants panel offers them. */
+/** The roles this user may grant on the node and that fit its kind, as the grants panel offers them. */
 function grantableRoles(engine: Engine, user: Principal, node: StoredRecord) {
   const rt = engine.runtime;
   return Object.entries(rt.config.manifest.roles)
-    .filter(([role]) => rt.permissions.mayGrantRole(user, role, node.path))
+    .filter(([role, r]) => roleFitsNode(r, node) && rt.permissions.mayGrantRole(user, role, node.path))
     .map(([role, r]) => ({ role, title: r.title }));
 }
 
@@ -96,7 +102,7 @@ export function grantsRoutes() {
     const user: Principal = c.get('user')!;
     const body = add ? await jsonBody<Record<string, unknown>>(c) : c.req.query();
     const node = await grantNode(engine, user, body?.node);
-    const role = grantableRole(engine, user, body.role, node);
+    const role = grantableRole(engine, user, body.role, node, add);
     const actor = actorOf(user);
     const title = engine.runtime.config.manifest.roles[role].title;
     const result = await engine.db.transaction(async (tx) => {
