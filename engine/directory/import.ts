@@ -3,21 +3,25 @@
  * Chinese titles or property names, code-table columns by code or label. Every row is
  * validated like a record of the collection (except the tree-node field) and needs at least
  * one lookup key; valid rows are stored in one transaction, invalid ones reported per row.
+ * Each stored row carries who loaded it, when, and the path their authority lay on; a row
+ * whose key is held by a row loaded outside the uploader's paths is skipped and reported.
  */
 import type { Engine } from '../engine.js';
-import type { Actor } from '../records/service.js';
 import type { Collection } from '../config/types.js';
 import type { FieldError } from '../validation/messages.js';
-import { badRequest } from '../http/errors.js';
+import { domainBadRequest } from '../errors.js';
 import { applyDerive, lookupConfig, normalizeKey } from './lookup.js';
 import { own } from '../own.js';
-import { directoryTable } from './table.js';
+import { directoryTable } from '../storage/directory.js';
+import { loaderName, mayReplace, type LoadAuthority } from './owners.js';
 
 export interface ImportResult {
   rows: number;
   imported: number;
   rejected: number;
   errors: { row: number; errors: FieldError[] }[];
+  /** Valid rows left as they were: their key is held by a row loaded outside the uploader's paths. */
+  skipped: { row: number; path: string; message: string }[];
 }
 
 /** Header cell → property name (by property name or title). */
@@ -39,19 +43,19 @@ function toValue(prop: Record<string, any>, text: string): unknown {
   return text;
 }
 
-export async function importDirectory(engine: Engine, actor: Actor, collection: string, table: string[][]): Promise<ImportResult> {
+export async function importDirectory(engine: Engine, authority: LoadAuthority, collection: string, table: string[][]): Promise<ImportResult> {
   const c = engine.runtime.collection(collection);
-  if (!c.lookup) throw badRequest(`${c.title}没有可导入的查找目录`);
+  if (!c.lookup) throw domainBadRequest(`${c.title}没有可导入的查找目录`);
   const cfg = lookupConfig(engine, collection, c.lookup.keys[0]);
   const [header, ...rows] = table;
-  if (!header) throw badRequest('文件为空');
+  if (!header) throw domainBadRequest('文件为空');
   const cols = columnMap(c, header);
   if (!cols.some((k) => k && cfg.keys.includes(k))) {
-    throw badRequest(`表头中没有查找列（${cfg.keys.map((k) => c.schema.properties[k]?.title ?? k).join('、')}）`);
+    throw domainBadRequest(`表头中没有查找列（${cfg.keys.map((k) => c.schema.properties[k]?.title ?? k).join('、')}）`);
   }
   const validator = engine.runtime.validator(c.name);
-  const result: ImportResult = { rows: rows.length, imported: 0, rejected: 0, errors: [] };
-  const good: { keys: [string, string][]; data: Record<string, unknown> }[] = [];
+  const result: ImportResult = { rows: rows.length, imported: 0, rejected: 0, errors: [], skipped: [] };
+  const good: { row: number; keys: [string, string][]; data: Record<string, unknown> }[] = [];
   rows.forEach((cells, i) => {
     let data: Record<string, unknown> = {};
     cols.forEach((k, j) => {
@@ -63,12 +67,22 @@ export async function importDirectory(engine: Engine, actor: Actor, collection: 
     const keys = cfg.keys.filter((k) => typeof data[k] === 'string').map((k) => [k, data[k] as string] as [string, string]);
     if (!keys.length) errors.push({ path: `/${cfg.keys[0]}`, message: `缺少${cfg.keys.map((k) => `「${c.schema.properties[k]?.title ?? k}」`).join('或')}` });
     if (errors.length) result.errors.push({ row: i + 2, errors });
-    else good.push({ keys, data });
+    else good.push({ row: i + 2, keys, data });
   });
+  const loader = { by: authority.by, at: new Date().toISOString(), path: authority.path };
   await engine.db.transaction(async (tx) => {
-    for (const g of good) await directoryTable.put(tx, c.name, g.keys, g.data, actor.name);
+    for (const g of good) {
+      const held = await directoryTable.put(tx, c.name, g.keys, g.data, loader, (stored) => mayReplace(authority.ownPaths, stored));
+      if (held) {
+        const title = c.schema.properties[held.key]?.title ?? held.key;
+        result.skipped.push({
+          row: g.row, path: `/${held.key}`,
+          message: `「${title}」${held.value} 已由${loaderName(held.loader)}于 ${held.loader.at.slice(0, 10)} 导入，不在您的管理范围内，未覆盖`,
+        });
+      }
+    }
   });
-  result.imported = good.length;
+  result.imported = good.length - result.skipped.length;
   result.rejected = result.errors.length;
   return result;
 }

@@ -8,13 +8,21 @@ import type { Engine } from '../engine.js';
 import type { Actor } from '../records/service.js';
 import type { Queryable } from '../storage/sqlite.js';
 import type { LookupConfig } from '../config/types.js';
-import { badRequest } from '../http/errors.js';
+import { domainBadRequest } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
-import { directoryTable } from './table.js';
+import { directoryTable, storedRecordBy } from '../storage/directory.js';
+import { recordsTable } from '../storage/records.js';
+import { visibleTo } from './owners.js';
+
+/** Where a lookup's answer came from, for the person to judge it by. */
+export type LookupOrigin =
+  | { kind: 'record'; node: string | null; nodeLabel: string | null }
+  | { kind: 'directory'; loadedBy: string | null; loadedByName: string | null; loadedAt: string };
 
 export interface LookupHit {
   source: 'record' | 'directory';
   data: Record<string, unknown>;
+  origin: LookupOrigin;
   /** The stored record found (source "record"), and the node it hangs on. */
   recordId?: string;
   node?: string | null;
@@ -43,7 +51,7 @@ function searchPairs(cfg: LookupConfig, key: string, value: string): [string, st
 /** Checks that the collection has a lookup by this key; answers 400 otherwise. */
 export function lookupConfig(engine: Engine, collection: string, key: string): LookupConfig {
   const c = engine.runtime.collection(collection);
-  if (!c.lookup || !c.lookup.keys.includes(key)) throw badRequest(`${c.title}不能按「${fieldTitle(c.schema, `/${key}`)}」查找`);
+  if (!c.lookup || !c.lookup.keys.includes(key)) throw domainBadRequest(`${c.title}不能按「${fieldTitle(c.schema, `/${key}`)}」查找`);
   return c.lookup;
 }
 
@@ -53,18 +61,26 @@ export async function lookupRecord(engine: Engine, actor: Actor, collection: str
   const pairs = searchPairs(cfg, key, normalizeKey(raw));
   const filter = actor.principal ? engine.runtime.permissions.readFilter(actor.principal, c.name) : { sql: '1', params: [] };
   for (const [k, v] of pairs) {
-    const row = await db.get<{ id: string; node_id: string | null; data: string }>(
-      `SELECT id, node_id, data FROM records WHERE collection = ? AND json_extract(data, ?) = ? AND ${filter.sql} ORDER BY rowid LIMIT 1`,
-      [c.name, `$.${k}`, v, ...filter.params],
-    );
+    const row = await storedRecordBy(db, c.name, k, v, filter);
     if (row) {
       const { [c.nodeField!]: _node, ...data } = JSON.parse(row.data);
-      return { source: 'record', data: applyDerive(cfg, data), recordId: row.id, node: row.node_id };
+      const node = row.node_id ? await recordsTable.get(db, row.node_id) : undefined;
+      const nodeLabel = node?.data[engine.runtime.config.tree.labelField];
+      return {
+        source: 'record', data: applyDerive(cfg, data), recordId: row.id, node: row.node_id,
+        origin: { kind: 'record', node: row.node_id, nodeLabel: typeof nodeLabel === 'string' ? nodeLabel : null },
+      };
     }
   }
   for (const [k, v] of pairs) {
-    const data = await directoryTable.find(db, c.name, k, v);
-    if (data) return { source: 'directory', data: applyDerive(cfg, data) };
+    const row = await directoryTable.find(db, c.name, k, v);
+    if (row && visibleTo(engine.runtime.permissions, actor.principal, row.loader)) {
+      const { loader } = row;
+      return {
+        source: 'directory', data: applyDerive(cfg, row.data),
+        origin: { kind: 'directory', loadedBy: loader.by, loadedByName: loader.byName ?? null, loadedAt: loader.at },
+      };
+    }
   }
   return null;
 }

@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcel } from '../lazy-modules.js';
 import { parseCsv } from './csv.js';
 import { decodeUploadedText } from '../text-encoding.js';
-import { badRequest } from '../http/errors.js';
+import { domainBadRequest } from '../errors.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -24,10 +24,10 @@ export async function readTable(bytes: Buffer, kind: 'csv' | 'xlsx'): Promise<st
   try {
     await wb.xlsx.load(bytes as any);
   } catch {
-    throw badRequest('无法读取 xlsx 文件');
+    throw domainBadRequest('无法读取 xlsx 文件');
   }
   const sheet = wb.worksheets[0];
-  if (!sheet) throw badRequest('xlsx 文件中没有工作表');
+  if (!sheet) throw domainBadRequest('xlsx 文件中没有工作表');
   const rows: string[][] = [];
   sheet.eachRow({ includeEmpty: false }, (r) => {
     const cells: string[] = [];

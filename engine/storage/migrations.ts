@@ -269,6 +269,22 @@ const migrations: { version: number; name: string; sql: string }[] = [
       ALTER TABLE users ADD COLUMN locked_at TEXT;                                   -- set: the account cannot log in
     `,
   },
+  {
+    version: 8,
+    name: 'directory rows remember where their loader stood; deleted records findable by lookup',
+    sql: `
+      -- The path of the granted node whose authority loaded the row (engine/directory/owners.ts):
+      -- an upload replaces only rows loaded inside its uploader's paths.
+      ALTER TABLE directory ADD COLUMN imported_path TEXT;
+      -- Rows loaded before: the widest node their loader holds a role on (then any admin could
+      -- load, so that grant is what let them); NULL when the account or its roles are gone.
+      UPDATE directory SET imported_path = (
+        SELECT r.path FROM users u JOIN grants g ON g.user_id = u.id JOIN records r ON r.id = g.node_id
+        WHERE u.username = directory.imported_by ORDER BY length(r.path), r.path LIMIT 1);
+      -- A deleted record's last data is in its delete entry: lookups find detached records there.
+      CREATE INDEX audit_deletes ON audit (collection, id) WHERE action = 'delete';
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

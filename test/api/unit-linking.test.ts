@@ -71,7 +71,7 @@ describe('workflow: unit linking', () => {
     expect((await meiyu.get('/api/lookup/unit?creditCode=91110106700109904W')).body).toEqual({ found: false });
   });
 
-  it('an admin imports the unit directory from CSV: titles or property names, labels for codes, per-row errors', async () => {
+  it('the config admin imports the unit directory from CSV: titles or property names, labels for codes, per-row errors', async () => {
     const a = codes(1), b = codes(2), c = codes(3);
     const csv = [
       '信用代码,单位全称,单位简称,单位类别,建立党的基层组织的情况,orgCode',
@@ -82,7 +82,8 @@ describe('workflow: unit linking', () => {
     ].join('\r\n');
     const member = await s.login('wangli');
     expect((await member.post('/api/directory/unit', csv, { 'content-type': 'text/csv' })).status).toBe(403);
-    const res = await tnl.post('/api/directory/unit', csv, { 'content-type': 'text/csv' });
+    const config = await s.login('config_admin');
+    const res = await config.post('/api/directory/unit', csv, { 'content-type': 'text/csv' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ rows: 4, imported: 2, rejected: 2 });
     expect(res.body.errors.map((e: any) => e.row)).toEqual([3, 5]);
@@ -94,8 +95,8 @@ describe('workflow: unit linking', () => {
     const cCredit = `91110106${c.orgCode}`;
     const viaCredit = await tnl.get(`/api/lookup/unit?creditCode=${cCredit + gb32100CheckChar(cCredit)}`);
     expect(viaCredit.body).toMatchObject({ found: true, source: 'directory', data: { fullName: '北京丁戊"己"商贸有限公司' } });
-    expect((await tnl.post('/api/directory/unit', 'a,b\n1,2', { 'content-type': 'text/csv' })).status).toBe(400);
-    expect((await tnl.post('/api/directory/unit', 'x', { 'content-type': 'application/pdf' })).status).toBe(415);
+    expect((await config.post('/api/directory/unit', 'a,b\n1,2', { 'content-type': 'text/csv' })).status).toBe(400);
+    expect((await config.post('/api/directory/unit', 'x', { 'content-type': 'application/pdf' })).status).toBe(415);
   });
 
   it('the directory imports from xlsx too', async () => {
@@ -105,9 +106,10 @@ describe('workflow: unit linking', () => {
     ws.addRow(['组织机构代码', '单位全称', '单位类别']);
     ws.addRow([d.orgCode, '北京庚辛物业管理有限公司', '非公有经济控制']);
     const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const bj = await s.login('bj_admin');
     const res = await fetch(`${s.url}/api/directory/unit`, {
       method: 'POST', body: bytes,
-      headers: { cookie: tnl.cookie, 'x-csrf-token': tnl.csrf, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      headers: { cookie: bj.cookie, 'x-csrf-token': bj.csrf, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ rows: 1, imported: 1, rejected: 0 });

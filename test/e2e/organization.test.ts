@@ -10,7 +10,7 @@ import { login, shot, waitForText, clickText, e2eSuite, openPage } from './brows
 const env = e2eSuite({
   // A unit directory to look codes up in (as a config admin would import it).
   async setup() {
-    const admin = await env.server.login('lianhe_admin');
+    const admin = await env.server.login('config_admin');
     const csv = '信用代码,单位全称,单位简称,单位类别\n91110000600037341L,北京示范科技有限公司,示范科技,23\n';
     const res = await admin.request('POST', '/api/directory/unit', csv, { 'content-type': 'text/csv' });
     if (res.status !== 200 || res.body.imported !== 1) throw new Error(`directory import: ${res.status} ${JSON.stringify(res.body)}`);
@@ -65,6 +65,10 @@ describe('organization page in the browser', () => {
     await page.waitForFunction(() => (document.querySelector('dialog[open] [data-field="fullName"] input') as HTMLInputElement)?.value === '北京示范科技有限公司');
     expect(await page.$eval('dialog[open] [data-field="orgCode"] input', (i) => (i as HTMLInputElement).value)).toBe('600037341');
     await waitForText(page, '已按信用代码找到');
+    // Where the filled-in name came from: the directory, and who loaded it when.
+    const today = new Date().toLocaleDateString('sv-SE');
+    await page.waitForFunction(() => document.querySelector('dialog[open] .lookup-origin')?.textContent?.startsWith('来源：目录'));
+    expect(await page.$eval('dialog[open] .lookup-origin', (p) => p.textContent)).toBe(`来源：目录（市委组织部配置管理员于 ${today} 导入）`);
     await shot(page, '10-link-unit-dialog');
     await clickText(page, 'dialog[open] button[type=submit]', '保存');
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));

@@ -6,8 +6,21 @@ import { session, type BrowserValidator } from '../api/session.js';
 import '../form/record-form.js';
 import type { RecordForm } from '../form/record-form.js';
 import type { FieldError, FormInfo } from '../api/types.js';
+import { dateTime } from '../format.js';
 
 const empty = (v: unknown) => v === undefined || v === null || v === '';
+
+/** GET /api/lookup's `origin`: the stored record's node, or who loaded the directory row and when. */
+type LookupOrigin =
+  | { kind: 'record'; node: string | null; nodeLabel: string | null }
+  | { kind: 'directory'; loadedBy: string | null; loadedByName: string | null; loadedAt: string };
+
+/** Where a lookup's answer came from, in a line the person can judge it by. */
+function originLine(o: LookupOrigin | undefined): string {
+  if (!o) return '';
+  if (o.kind === 'record') return `来源：本系统已有记录${o.nodeLabel ? `（${o.nodeLabel}）` : ''}`;
+  return `来源：目录（${o.loadedByName ?? o.loadedBy ?? '命令行'}于 ${dateTime(o.loadedAt).slice(0, 10)} 导入）`;
+}
 
 /**
  * The form of a record created by a workflow event (e.g. a record linked to a tree node): the
@@ -26,6 +39,7 @@ export class LinkedRecordForm extends LightElement {
   @state() private v?: BrowserValidator;
   @state() private data: Record<string, unknown> = {};
   @state() private found = '';
+  @state() private origin = '';
   @state() private showAll = false;
   private looked = new Map<string, string>();
 
@@ -44,7 +58,8 @@ export class LinkedRecordForm extends LightElement {
       if (this.v!.validate({ [k]: value }).some((e) => e.path === `/${k}`)) continue;
       this.looked.set(k, value);
       try {
-        const hit = await api.get<{ found: boolean; data?: Record<string, unknown> }>(`/api/lookup/${enc(this.collection)}${qs({ [k]: value })}`);
+        const hit = await api.get<{ found: boolean; data?: Record<string, unknown>; origin?: LookupOrigin }>(`/api/lookup/${enc(this.collection)}${qs({ [k]: value })}`);
+        this.origin = originLine(hit.origin);
         if (!hit.found || !hit.data) { this.found = `未找到${this.props[k]?.title ?? k}为 ${value} 的记录，请直接填写其他信息项`; continue; }
         const merged = { ...this.data };
         for (const [f, val] of Object.entries(hit.data)) if (empty(merged[f]) && this.props[f] && !this.props[f]['x-widget']) merged[f] = val;
@@ -52,6 +67,7 @@ export class LinkedRecordForm extends LightElement {
         const titleField = this.form?.titleField;
         this.found = `已按${this.props[k]?.title ?? k}找到：${titleField ? String(hit.data[titleField] ?? '') : ''}，已填入空白信息项`;
       } catch (e) {
+        this.origin = '';
         this.found = e instanceof ApiError ? e.message : '';
       }
     }
@@ -74,6 +90,7 @@ export class LinkedRecordForm extends LightElement {
     if (!this.form || !this.v) return html`<p class="muted">正在加载…</p>`;
     return html`<form @submit=${this.submit} novalidate>
       <p class="lookup-status" role="status" aria-live="polite">${this.found}</p>
+      ${this.origin ? html`<p class="lookup-origin">${this.origin}</p>` : ''}
       <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .serverErrors=${this.errors}
         ?showAll=${this.showAll} essentialLabel=${session.app?.essentialLabel ?? ''}
         @form-change=${(e: CustomEvent<Record<string, unknown>>) => this.change(e.detail)}></caiji-record-form>

@@ -3,13 +3,16 @@ import { actorOf } from '../../records/service.js';
 import { lookupConfig, lookupRecord, normalizeKey } from '../../directory/lookup.js';
 import { importDirectory } from '../../directory/import.js';
 import { readTable, XLSX_TYPE } from '../../directory/read-table.js';
-import { HttpError, badRequest, forbidden, invalid } from '../errors.js';
+import { loadAuthority } from '../../directory/owners.js';
+import { HttpError, badRequest, invalid } from '../errors.js';
 
 /**
  * GET /api/lookup/:collection?<key>=<value> — a record found by a lookup key among stored
- * records the user may read, then the imported directory: { found, source, data, recordId, node }.
- * POST /api/directory/:collection — import the directory from CSV or xlsx (raw body with its
- * content type, or multipart field "file"), for users holding write permission somewhere.
+ * records the user may read, then the imported directory: { found, source, data, origin, recordId,
+ * node }; origin says where the answer came from (the record's node, or who loaded the directory
+ * row and when).
+ * POST /api/directory/:collection — import the shared directory from CSV or xlsx (raw body with its
+ * content type, or multipart field "file"), for the config admin or a root admin (directory/owners.ts).
  */
 export function lookupRoutes() {
   const app = new Hono();
@@ -32,7 +35,7 @@ export function lookupRoutes() {
   app.post('/directory/:collection', async (c) => {
     const engine = c.get('engine');
     const user = c.get('user')!;
-    if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden(`只有管理员可以导入${engine.runtime.collection(c.req.param('collection')).title}目录`);
+    const authority = loadAuthority(engine.runtime.permissions, user, engine.runtime.collection(c.req.param('collection')).title);
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     let bytes: Buffer;
     let name = '';
@@ -47,7 +50,7 @@ export function lookupRoutes() {
       : type.startsWith('text/csv') || name.endsWith('.csv') ? 'csv' : null;
     if (!kind) throw new HttpError(415, 'unsupported_media_type', '请上传 CSV（text/csv）或 xlsx 文件');
     const table = await readTable(bytes, kind);
-    return c.json(await importDirectory(engine, { name: user.username, principal: user }, c.req.param('collection'), table));
+    return c.json(await importDirectory(engine, authority, c.req.param('collection'), table));
   });
 
   return app;

@@ -1,0 +1,67 @@
+import type { Queryable, Param } from './sqlite.js';
+
+/** Who loaded a directory row, when, and on the authority of which grant (its node's path). */
+export interface DirectoryLoader {
+  /** Username of the uploader; null for the operator's command line. */
+  by: string | null;
+  /** The uploader's display name (joined from the account; null when it is gone or unknown). */
+  byName?: string | null;
+  at: string;
+  /** Path of the granted node that authorised the load; null for rows of databases older than this column. */
+  path: string | null;
+}
+
+export interface DirectoryRow {
+  data: Record<string, unknown>;
+  loader: DirectoryLoader;
+}
+
+/** A stored row that an upload was not allowed to replace. */
+export interface ForeignRow {
+  key: string;
+  value: string;
+  loader: DirectoryLoader;
+}
+
+interface Row { key: string; value: string; data: string; imported_by: string | null; display_name: string | null; imported_at: string; imported_path: string | null }
+
+const SELECT = `SELECT d.key, d.value, d.data, d.imported_by, u.display_name, d.imported_at, d.imported_path
+  FROM directory d LEFT JOIN users u ON u.username = d.imported_by`;
+
+const loaderOf = (r: Row): DirectoryLoader => ({ by: r.imported_by, byName: r.display_name, at: r.imported_at, path: r.imported_path });
+
+/** Plain SQL over the imported directory: one row per collection, key and value. */
+export const directoryTable = {
+  async find(db: Queryable, collection: string, key: string, value: string): Promise<DirectoryRow | null> {
+    const row = await db.get<Row>(`${SELECT} WHERE d.collection = ? AND d.key = ? AND d.value = ?`, [collection, key, value]);
+    return row ? { data: JSON.parse(row.data), loader: loaderOf(row) } : null;
+  },
+
+  /**
+   * Stores a row under each of its keys, replacing rows of the same keys, unless `mayReplace`
+   * refuses one of them (e.g. it was loaded outside the uploader's subtrees): then nothing is
+   * written and that row is returned. Run it inside the upload's transaction, so the check and
+   * the write see one state.
+   */
+  async put(db: Queryable, collection: string, keys: [string, string][], data: Record<string, unknown>, loader: DirectoryLoader,
+    mayReplace: (stored: DirectoryLoader) => boolean): Promise<ForeignRow | null> {
+    const marks = keys.map(() => '(d.key = ? AND d.value = ?)').join(' OR ');
+    const existing = await db.all<Row>(`${SELECT} WHERE d.collection = ? AND (${marks})`, [collection, ...keys.flat() as Param[]]);
+    const foreign = existing.find((r) => !mayReplace(loaderOf(r)));
+    if (foreign) return { key: foreign.key, value: foreign.value, loader: loaderOf(foreign) };
+    for (const [key, value] of keys) {
+      await db.run('INSERT OR REPLACE INTO directory (collection, key, value, data, imported_at, imported_by, imported_path) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        collection, key, value, JSON.stringify(data), loader.at, loader.by, loader.path,
+      ]);
+    }
+    return null;
+  },
+};
+
+/** The first stored record of a collection whose field holds the value, among those `filter` (a readFilter) selects. */
+export async function storedRecordBy(db: Queryable, collection: string, field: string, value: string, filter: { sql: string; params: Param[] }) {
+  return db.get<{ id: string; node_id: string | null; data: string }>(
+    `SELECT id, node_id, data FROM records WHERE collection = ? AND json_extract(data, ?) = ? AND ${filter.sql} ORDER BY rowid LIMIT 1`,
+    [collection, `$.${field}`, value, ...filter.params],
+  );
+}
