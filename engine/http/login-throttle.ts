@@ -1,22 +1,102 @@
+import type { Context } from 'hono';
+import { isIPv6 } from 'node:net';
+import { loginFailures } from '../storage/login-failures.js';
+import type { Database } from '../storage/sqlite.js';
+import { HttpError } from './errors.js';
+
 /**
- * Slows password guessing: after `limit` failed logins for one username within the window,
- * further attempts are refused until the window has passed. In memory: a restart forgets it.
+ * How password guessing is slowed, per account and per client address:
+ * - an account gets a few free failures, then each further one makes the next attempt wait
+ *   twice as long as the last (1 s, 2 s, 4 s …) up to a few minutes. An attempt refused while
+ *   waiting is not checked and does not count, so whoever hammers an account cannot lock its
+ *   person out for longer than the cap after their last real guess; the count is forgotten after
+ *   a quiet hour or at a successful login;
+ * - an address (an IPv6 client by its /64, which one machine usually owns whole) has a budget of
+ *   failures over a window, whatever usernames it tries; spent, it is refused until the window
+ *   ends. A success does not refill it.
  */
+export interface ThrottleRules {
+  freeAccountFailures: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+  accountMemoryMs: number;
+  addressBudget: number;
+  addressWindowMs: number;
+}
+
+export const THROTTLE_RULES: ThrottleRules = {
+  freeAccountFailures: 5,
+  firstDelayMs: 1_000,
+  maxDelayMs: 5 * 60_000,
+  accountMemoryMs: 60 * 60_000,
+  addressBudget: 50,
+  addressWindowMs: 15 * 60_000,
+};
+
+/** Who is guessing: the account's username and the client's address. */
+export interface Attempt {
+  account: string;
+  address: string;
+}
+
+/** An IPv6 address's first four groups (its /64), expanded; anything else as it is. */
+function addressKey(address: string): string {
+  const bare = address.replace(/%.*$/, '');
+  if (!isIPv6(bare)) return address;
+  const [head, tail = ''] = bare.split('::');
+  const left = head ? head.split(':') : [];
+  const right = bare.includes('::') && tail ? tail.split(':') : [];
+  const groups = bare.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':') + '::/64';
+}
+
+const keysOf = (a: Attempt) => ({ account: `account:${a.account.slice(0, 200)}`, address: `address:${addressKey(a.address)}` });
+
 export class LoginThrottle {
-  private failures = new Map<string, number[]>();
-  constructor(private readonly limit = 8, private readonly windowMs = 15 * 60_000) {}
+  constructor(private readonly rules: ThrottleRules = THROTTLE_RULES) {}
 
-  blocked(key: string, now = Date.now()): boolean {
-    const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    this.failures.set(key, recent);
-    return recent.length >= this.limit;
+  /** How long this attempt must wait (ms): 0 when it may be checked now. */
+  async waitMs(db: Database, attempt: Attempt, now = Date.now()): Promise<number> {
+    const keys = keysOf(attempt);
+    const rows = await loginFailures.read(db, [keys.account, keys.address], now);
+    return Math.max(0, ...rows.map((r) => r.blockedUntil - now));
   }
 
-  fail(key: string, now = Date.now()): void {
-    this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
+  /** Counts a failed guess against the account and the address, and forgets expired counts. */
+  async fail(db: Database, attempt: Attempt, now = Date.now()): Promise<void> {
+    const r = this.rules;
+    const keys = keysOf(attempt);
+    await db.transaction(async (tx) => {
+      await loginFailures.prune(tx, now);
+      const account = await loginFailures.add(tx, keys.account, now, now + r.accountMemoryMs, false);
+      const beyond = account.failures - r.freeAccountFailures;
+      if (beyond > 0) await loginFailures.block(tx, keys.account, now + Math.min(r.maxDelayMs, r.firstDelayMs * 2 ** Math.min(beyond - 1, 30)));
+      const address = await loginFailures.add(tx, keys.address, now, now + r.addressWindowMs, true);
+      if (address.failures >= r.addressBudget) await loginFailures.block(tx, keys.address, address.firstAt + r.addressWindowMs);
+    });
   }
 
-  succeed(key: string): void {
-    this.failures.delete(key);
+  /** The right password: the account's count starts again (the address's budget does not). */
+  async succeed(db: Database, attempt: Attempt): Promise<void> {
+    await loginFailures.clear(db, keysOf(attempt).account);
   }
+}
+
+/** The one throttle of this process; its counts live in the database, shared with other processes. */
+export const loginThrottle = new LoginThrottle();
+
+/** "30秒" or "5分钟": a wait as a person reads it. */
+function waitText(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s < 60 ? `${s}秒` : `${Math.ceil(s / 60)}分钟`;
+}
+
+/**
+ * The 429 answer to a throttled attempt: Retry-After in seconds, and how long to wait in the
+ * message (`what` names what failed too often, e.g. 登录).
+ */
+export function tooManyAttempts(c: Context, waitMs: number, what: string): Response {
+  const seconds = Math.ceil(waitMs / 1000);
+  const err = new HttpError(429, 'too_many_attempts', `${what}失败次数过多，请${waitText(waitMs)}后再试`, [], { retryAfter: seconds });
+  return c.json(err.toJSON(), 429, { 'Retry-After': String(seconds) });
 }

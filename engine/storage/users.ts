@@ -54,13 +54,20 @@ export const users = {
     return db.all<Grant>(`SELECT g.role AS role, g.node_id AS nodeId, r.path AS path ${GRANTS_OF} ORDER BY r.path`, [userId]);
   },
 
-  /** Starts a session; returns the cookie token (only its hash is stored) and the CSRF token. */
-  async startSession(db: Queryable, userId: string): Promise<{ token: string; csrf: string; expires: Date }> {
+  /**
+   * Starts a session; returns the cookie token (only its hash is stored) and the CSRF token.
+   * `replacing`: the token of the session this one replaces (the same browser's), which ends.
+   */
+  async startSession(db: Queryable, userId: string, replacing?: string): Promise<{ token: string; csrf: string; expires: Date }> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const now = new Date();
     const expires = new Date(now.getTime() + SESSION_HOURS * 3600_000);
     await db.run('DELETE FROM sessions WHERE expires_at < ?', [now.toISOString()]);
+    if (replacing) {
+      const ended = await db.run('DELETE FROM sessions WHERE id = ?', [sha256(replacing)]);
+      if (ended.changes) authEpoch.bump();
+    }
     await db.run('INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [sha256(token), userId, csrf, now.toISOString(), expires.toISOString()]);
     return { token, csrf, expires };
   },

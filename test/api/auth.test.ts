@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import sqlite3 from 'sqlite3';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -34,12 +34,23 @@ describe('login, sessions and passwords', () => {
     expect(empty.body.error.details.map((d: any) => d.path)).toEqual(['/username', '/password']);
   });
 
-  it('throttles repeated failures for one username', async () => {
-    const c = s.anonymous();
-    let last = 0;
-    for (let i = 0; i < 10; i++) last = (await c.post('/api/login', { username: 'meiyu_admin', password: 'guess' + i })).status;
-    expect(last).toBe(429);
-    expect((await c.post('/api/login', { username: 'meiyu_admin', password: 'caiji-demo' })).status).toBe(429);
+  it('throttles repeated failures for one username for a short while, saying how long', async () => {
+    // Only Date is faked: the wait passes without sleeping.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const c = s.anonymous();
+      let last = await c.post('/api/login', { username: 'meiyu_admin', password: 'guess' });
+      for (let i = 0; i < 10; i++) last = await c.post('/api/login', { username: 'meiyu_admin', password: 'guess' + i });
+      expect(last.status).toBe(429);
+      expect(last.body.error.message).toMatch(/^登录失败次数过多，请\d+秒后再试$/);
+      const wait = Number(last.headers.get('retry-after'));
+      expect(wait).toBeGreaterThan(0);
+      expect((await c.post('/api/login', { username: 'meiyu_admin', password: 'caiji-demo' })).status).toBe(429);
+      vi.setSystemTime(new Date(Date.now() + wait * 1000));
+      expect((await c.post('/api/login', { username: 'meiyu_admin', password: 'caiji-demo' })).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('logout ends the session on the server', async () => {

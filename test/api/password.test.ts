@@ -1,8 +1,9 @@
 /**
  * A user changes their own password: the current one is asked again, the new one must be long
- * enough and different, wrong guesses are throttled, and the change ends every other session.
+ * enough and different (the rest of the policy: password-policy.test.ts), wrong guesses are
+ * throttled like logins, and the change ends every other session.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('changing one’s own password', () => {
@@ -58,14 +59,24 @@ describe('changing one’s own password', () => {
     expect((await s.anonymous().post('/api/login', { username: 'hejun', password: '新的密码-2026' })).status).toBe(200);
   });
 
-  it('throttles guessing the current password through an open session', async () => {
-    const c = await s.login('wangli');
-    let last = 0;
-    for (let i = 0; i < 10; i++) last = (await change(c, `guess-${i}`, 'a-good-new-one')).status;
-    expect(last).toBe(429);
-    // Even the right password waits now.
-    expect((await change(c, 'caiji-demo', 'a-good-new-one')).status).toBe(429);
-    expect((await s.anonymous().post('/api/login', { username: 'wangli', password: 'caiji-demo' })).status).toBe(200);
+  it('throttles guessing the current password like a login (one count per account), for a short while', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // only Date: the wait passes without sleeping
+    try {
+      const c = await s.login('wangli');
+      let last = await change(c, 'guess', 'a-good-new-one');
+      for (let i = 0; i < 10; i++) last = await change(c, `guess-${i}`, 'a-good-new-one');
+      expect(last.status).toBe(429);
+      expect(last.body.error.message).toMatch(/^验证当前密码失败次数过多，请\d+秒后再试$/);
+      const wait = Number(last.headers.get('retry-after'));
+      expect(wait).toBeGreaterThan(0);
+      // Even the right password waits now, and so does a login to the same account.
+      expect((await change(c, 'caiji-demo', 'a-good-new-one')).status).toBe(429);
+      expect((await s.anonymous().post('/api/login', { username: 'wangli', password: 'caiji-demo' })).status).toBe(429);
+      vi.setSystemTime(new Date(Date.now() + wait * 1000));
+      expect((await change(c, 'caiji-demo', 'a-good-new-one')).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('of two changes racing with the same current password, exactly one wins', async () => {

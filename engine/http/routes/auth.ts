@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
-import { setCookie, deleteCookie } from 'hono/cookie';
+import { setCookie, deleteCookie, getCookie } from 'hono/cookie';
 import { users } from '../../storage/users.js';
 import { verifyPassword } from '../../auth/password.js';
 import { jsonBody } from '../body.js';
 import { HttpError, invalid } from '../errors.js';
 import { SESSION_COOKIE, requireUser } from '../middleware/session.js';
-import { LoginThrottle } from '../login-throttle.js';
+import { loginThrottle, tooManyAttempts } from '../login-throttle.js';
+import { arrivedOverHttps, clientAddress } from '../client-address.js';
 import { recordsTable } from '../../storage/records.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Engine } from '../../engine.js';
@@ -27,7 +28,6 @@ async function describeUser(engine: Engine, user: Principal) {
 
 export function authRoutes() {
   const app = new Hono();
-  const throttle = new LoginThrottle();
 
   app.post('/login', async (c) => {
     const engine = c.get('engine');
@@ -37,20 +37,25 @@ export function authRoutes() {
     if (typeof body?.password !== 'string' || !body.password) details.push({ path: '/password', message: '「密码」为必填项' });
     if (details.length) throw invalid(details, '登录信息不完整');
     const username = (body.username as string).trim();
-    if (throttle.blocked(username)) throw new HttpError(429, 'too_many_attempts', '登录失败次数过多，请15分钟后再试');
+    // Known and unknown usernames go the same way (throttle, hash check, count): equally long.
+    const attempt = { account: username, address: clientAddress(c) };
+    const wait = await loginThrottle.waitMs(engine.db, attempt);
+    if (wait > 0) return tooManyAttempts(c, wait, '登录');
     const row = await users.byName(engine.db, username);
     const ok = await verifyPassword(body.password as string, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok) {
-      throttle.fail(username);
+      await loginThrottle.fail(engine.db, attempt);
       throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
     }
-    throttle.succeed(username);
+    await loginThrottle.succeed(engine.db, attempt);
     // Said only to whoever knows the password: a locked account is not revealed by guessing.
     if (row.locked_at) throw new HttpError(403, 'account_locked', '该账号已停用，请联系所在组织的管理员');
-    const s = await engine.db.transaction((tx) => users.startSession(tx, row.id));
+    // The session this browser already had (whoever's it was) ends with this login: a token left
+    // behind would stay valid for hours after its holder thought it replaced.
+    const previous = getCookie(c, SESSION_COOKIE);
+    const s = await engine.db.transaction((tx) => users.startSession(tx, row.id, previous));
     setCookie(c, SESSION_COOKIE, s.token, {
-      httpOnly: true, sameSite: 'Strict', path: '/', expires: s.expires,
-      secure: new URL(c.req.url).protocol === 'https:',
+      httpOnly: true, sameSite: 'Strict', path: '/', expires: s.expires, secure: arrivedOverHttps(c),
     });
     const user = await users.principal(engine.db, s.token);
     return c.json(await describeUser(engine, user!));

@@ -1,25 +1,23 @@
 import { Hono } from 'hono';
 import { users } from '../../storage/users.js';
 import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { newPasswordProblem, passwordOwner } from '../../auth/password-policy.js';
 import { jsonBody } from '../body.js';
 import { HttpError, invalid } from '../errors.js';
 import { requireUser } from '../middleware/session.js';
-import { LoginThrottle } from '../login-throttle.js';
+import { loginThrottle, tooManyAttempts } from '../login-throttle.js';
+import { clientAddress } from '../client-address.js';
 import type { FieldError } from '../../validation/messages.js';
-
-/** A new password's rules: long enough to resist guessing, and not the one it replaces. */
-const PASSWORD_MIN = 8;
-const PASSWORD_MAX = 128;
 
 /**
  * POST /api/me/password — a logged-in user changes their own password. The current password is
- * asked again (a session left open on a shared computer must not be enough), failures count
- * against the same kind of throttle as logins, and on success every other session of the user
- * ends: whoever knew the old password is logged out everywhere but here.
+ * asked again (a session left open on a shared computer must not be enough), and wrong guesses
+ * count against the same throttle as logins (the account's and the address's counts); the new
+ * one must pass the password policy (engine/auth/password-policy.ts). On success every other
+ * session of the user ends: whoever knew the old password is logged out everywhere but here.
  */
 export function passwordRoutes() {
   const app = new Hono();
-  const throttle = new LoginThrottle();
 
   app.post('/me/password', requireUser, async (c) => {
     const engine = c.get('engine');
@@ -30,19 +28,21 @@ export function passwordRoutes() {
     const details: FieldError[] = [];
     if (typeof current !== 'string' || !current) details.push({ path: '/currentPassword', message: '「当前密码」为必填项' });
     if (typeof next !== 'string' || !next) details.push({ path: '/newPassword', message: '「新密码」为必填项' });
-    else if ([...next].length < PASSWORD_MIN) details.push({ path: '/newPassword', message: `「新密码」至少${PASSWORD_MIN}个字符` });
-    else if ([...next].length > PASSWORD_MAX) details.push({ path: '/newPassword', message: `「新密码」最多${PASSWORD_MAX}个字符` });
-    else if (next.trim() !== next) details.push({ path: '/newPassword', message: '「新密码」首尾不能是空格' });
-    else if (next === current) details.push({ path: '/newPassword', message: '「新密码」不能与当前密码相同' });
+    else {
+      const problem = newPasswordProblem(next, typeof current === 'string' ? current : undefined, await passwordOwner(engine.runtime, engine.db, user));
+      if (problem) details.push({ path: '/newPassword', message: problem });
+    }
     if (details.length) throw invalid(details, '修改密码失败');
 
-    if (throttle.blocked(user.userId)) throw new HttpError(429, 'too_many_attempts', '当前密码错误次数过多，请15分钟后再试');
+    const attempt = { account: user.username, address: clientAddress(c) };
+    const wait = await loginThrottle.waitMs(engine.db, attempt);
+    if (wait > 0) return tooManyAttempts(c, wait, '验证当前密码');
     const row = await users.byName(engine.db, user.username);
     if (!row || !(await verifyPassword(current as string, row.password_hash))) {
-      throttle.fail(user.userId);
+      await loginThrottle.fail(engine.db, attempt);
       throw invalid([{ path: '/currentPassword', message: '「当前密码」不正确' }], '修改密码失败');
     }
-    throttle.succeed(user.userId);
+    await loginThrottle.succeed(engine.db, attempt);
     const hash = await hashPassword(next as string);
     // Only if nobody changed it meanwhile (a second tab): the hash verified is the one replaced.
     const changed = await engine.db.transaction((tx) => users.replacePassword(tx, row.id, row.password_hash, hash, user.sessionId));
