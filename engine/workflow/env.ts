@@ -6,7 +6,30 @@ import type { StoredRecord } from '../storage/records.js';
 import type { Actor } from '../records/service.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { HttpError } from '../http/errors.js';
+import { workflowFacts } from '../storage/workflow-facts.js';
+import { guardNeeds, type GuardRef } from './guards.js';
 import type { WorkflowContext, WorkflowDef, WorkflowEnv } from './types.js';
+
+type Needs = ReturnType<typeof guardNeeds>;
+const needsOf = new WeakMap<WorkflowDef, Needs>();
+
+/** What the machine's guards need read before they run (they are synchronous), once per loaded machine. */
+function machineNeeds(wf: WorkflowDef): Needs {
+  let needs = needsOf.get(wf);
+  if (!needs) {
+    const refs: GuardRef[] = [];
+    const states = (wf.machine.config as { states?: Record<string, { on?: Record<string, unknown> }> }).states ?? {};
+    for (const node of Object.values(states)) {
+      for (const t of Object.values(node.on ?? {})) {
+        for (const x of Array.isArray(t) ? t : [t]) if (x && typeof x === 'object' && 'guard' in x) refs.push((x as { guard: GuardRef }).guard);
+      }
+    }
+    const parts = refs.map(guardNeeds);
+    needs = { senders: [...new Set(parts.flatMap((x) => x.senders))], grantNodes: parts.some((x) => x.grantNodes) };
+    needsOf.set(wf, needs);
+  }
+  return needs;
+}
 
 /** The environment for one evaluation; counts the collections the machine's `count` guards name. */
 export async function buildEnv(
@@ -15,16 +38,18 @@ export async function buildEnv(
 ): Promise<WorkflowEnv> {
   const counts = new Map<string, number>();
   const node = collection.isTree ? record.id : record.nodeId;
-  for (const name of wf.countedCollections) {
-    const row = await db.get<{ n: number }>('SELECT count(*) AS n FROM records WHERE collection = ? AND node_id = ?', [name, node]);
-    counts.set(name, row?.n ?? 0);
-  }
-  return { runtime: engine.runtime, collection, record, actor, payload, counts, failures: [] };
+  for (const name of wf.countedCollections) counts.set(name, await workflowFacts.countOnNode(db, name, node));
+  const needs = machineNeeds(wf);
+  const senders = new Map<string, string | null | undefined>();
+  for (const event of needs.senders) senders.set(event, await workflowFacts.lastSender(db, record.id, event));
+  const grants = actor.principal?.grants ?? [];
+  const grantNodes = needs.grantNodes ? await workflowFacts.dataOf(db, [...new Set(grants.map((g) => g.nodeId))]) : new Map();
+  return { runtime: engine.runtime, collection, record, actor, payload, counts, senders, grantNodes, failures: [] };
 }
 
 /** A synchronous environment without counts (for edits, which run inside the records service). */
 export function plainEnv(runtime: AppRuntime, collection: Collection, record: StoredRecord, actor: Actor): WorkflowEnv {
-  return { runtime, collection, record, actor, payload: {}, counts: new Map(), failures: [] };
+  return { runtime, collection, record, actor, payload: {}, counts: new Map(), senders: new Map(), grantNodes: new Map(), failures: [] };
 }
 
 /** The record's state in this machine (a record without one is in the initial state). */

@@ -4,6 +4,7 @@
  * HTTP answer. Every guard accepts a `message` param that replaces its default text.
  */
 import { fieldTitle } from '../validation/field-titles.js';
+import type { Grant } from '../auth/principal.js';
 import { resolveValue } from './values.js';
 import type { GuardFailure, WorkflowEnv } from './types.js';
 
@@ -25,6 +26,28 @@ function matches(value: unknown, p: Params, env: WorkflowEnv): boolean {
   return true;
 }
 
+/** How deep a tree path lies: '/a/' is 1, '/a/b/' is 2. */
+const depth = (path: string) => path.split('/').length - 2;
+
+/** The actor's grants that give `permission` (a global role's only on the root, as everywhere). */
+function grantsWith(env: WorkflowEnv, permission: string): Grant[] {
+  const roles = env.runtime.config.manifest.roles;
+  return (env.actor.principal?.grants ?? []).filter((g) =>
+    env.runtime.permissions.counts(g) && !!roles[g.role]?.permissions.includes(permission));
+}
+
+/** 「组织类别」为「党委」或「党总支」: the condition an `above` guard's `node` param sets, in words. */
+function nodeCondition(env: WorkflowEnv, node: Params): string {
+  const tree = env.runtime.config.collections.get(env.runtime.config.tree.collection)!;
+  const prop = tree.schema.properties?.[node.field] ?? {};
+  const table = typeof prop['x-codeTable'] === 'string' ? env.runtime.config.codes.get(prop['x-codeTable']) : undefined;
+  const label = (v: unknown) => `「${table?.codes.find((c) => c.code === v)?.label ?? String(v)}」`;
+  const values: unknown[] = Array.isArray(node.in) ? node.in : 'equals' in node ? [node.equals] : [];
+  const title = fieldTitle(tree.schema, `/${node.field}`);
+  if (Array.isArray(node.notIn)) return `「${title}」不为${node.notIn.map(label).join('或')}`;
+  return values.length ? `「${title}」为${values.map(label).join('或')}` : `「${title}」已填写`;
+}
+
 const checks: Record<string, Check> = {
   /** The actor holds a permission (a role's permission in app.json) on the record's subtree. */
   permission: (env, p) => {
@@ -37,6 +60,34 @@ const checks: Record<string, Check> = {
     const user = env.actor.principal;
     if (user?.self?.collection === env.collection.name && user.self.recordId === env.record.id) return true;
     return fail('forbidden', `只能对本人的${env.collection.title}记录执行此操作`, p);
+  },
+  /**
+   * The actor holds `permission` through a grant on a node strictly above the record's node
+   * ("only a higher level may approve"): `levels` (default 1) or more levels above, and with
+   * `node` ({field, equals | in | notIn | empty}) only on a node whose field matches.
+   */
+  above: (env, p) => {
+    if (!env.actor.principal) return true; // the command line and the demo loader, as for `permission`
+    const levels = p.levels ?? 1;
+    const target = env.record.path;
+    const ok = grantsWith(env, p.permission).some((g) =>
+      target.startsWith(g.path) && depth(target) - depth(g.path) >= levels
+      && (!p.node || matches(env.grantNodes.get(g.nodeId)?.[p.node.field], p.node, env)));
+    if (ok) return true;
+    const tree = env.runtime.config.collections.get(env.runtime.config.tree.collection)?.title ?? '';
+    const conditions = [levels > 1 ? `至少高${levels}级` : '', p.node ? nodeCondition(env, p.node) : ''].filter(Boolean).join('，');
+    return fail('forbidden', `只能由上级${tree}${conditions ? `（${conditions}）` : ''}的有权人员执行此操作`, p);
+  },
+  /**
+   * Four-eyes: the actor is not the one who last sent `event` (one name or a list) to this
+   * record, as its history records it. Passes when nobody has sent it.
+   */
+  notSender: (env, p) => {
+    const events: string[] = Array.isArray(p.event) ? p.event : [p.event];
+    const own = events.find((e) => env.actor.principal && env.senders.get(e) === env.actor.name);
+    if (!own) return true;
+    const title = env.runtime.workflowOf(env.collection)?.events.get(own)?.title ?? own;
+    return fail('forbidden', `「${title}」是您本人办理的，此操作须由另一人执行`, p);
   },
   /** The record is valid and every essential field is filled. */
   complete: (env, p) => {
@@ -111,16 +162,54 @@ export function countedCollections(ref: GuardRef): string[] {
   return ref.type === 'count' && ref.params?.collection ? [ref.params.collection] : [];
 }
 
+/** What a guard reference needs read before it runs: the events `notSender` names, and whether an `above` looks at nodes. */
+export function guardNeeds(ref: GuardRef): { senders: string[]; grantNodes: boolean } {
+  if (ref.type === 'all' || ref.type === 'any') {
+    const parts = ((ref.params?.guards ?? []) as GuardRef[]).map(guardNeeds);
+    return { senders: parts.flatMap((x) => x.senders), grantNodes: parts.some((x) => x.grantNodes) };
+  }
+  const p = ref.params ?? {};
+  if (ref.type === 'notSender') return { senders: Array.isArray(p.event) ? p.event : [p.event], grantNodes: false };
+  return { senders: [], grantNodes: ref.type === 'above' && !!p.node };
+}
+
 /** Problems in a guard reference (unknown names, missing params), for the config check. */
-export function checkGuardRef(ref: unknown, where: string): string[] {
+export function checkGuardRef(ref: unknown, where: string, ctx: GuardCheckContext = {}): string[] {
   if (!ref || typeof ref !== 'object' || typeof (ref as GuardRef).type !== 'string') return [`${where}: guard 应为 {"type": …, "params": …}`];
   const g = ref as GuardRef;
   if (!guardNames.includes(g.type)) return [`${where}: 未知的 guard "${g.type}"（可用：${guardNames.join('、')}）`];
   const p = g.params ?? {};
   if (g.type === 'all' || g.type === 'any') {
     if (!Array.isArray(p.guards)) return [`${where}: ${g.type} 需要 params.guards 数组`];
-    return p.guards.flatMap((x: unknown, i: number) => checkGuardRef(x, `${where}.guards[${i}]`));
+    return p.guards.flatMap((x: unknown, i: number) => checkGuardRef(x, `${where}.guards[${i}]`, ctx));
   }
-  const need: Record<string, string[]> = { permission: ['permission'], field: ['field'], count: ['collection'], payload: ['field'], fieldNames: ['payload'] };
-  return (need[g.type] ?? []).filter((k) => p[k] === undefined).map((k) => `${where}: guard ${g.type} 缺少参数 ${k}`);
+  const need: Record<string, string[]> = {
+    permission: ['permission'], above: ['permission'], notSender: ['event'], field: ['field'], count: ['collection'], payload: ['field'], fieldNames: ['payload'],
+  };
+  const missing = (need[g.type] ?? []).filter((k) => p[k] === undefined).map((k) => `${where}: guard ${g.type} 缺少参数 ${k}`);
+  return [...missing, ...(shapes[g.type]?.(p, ctx) ?? []).map((m) => `${where}: guard ${g.type} ${m}`)];
 }
+
+/** What a guard's config check may know beyond the guard: the workflow's events and the tree's schema. */
+export interface GuardCheckContext {
+  events?: string[];
+  tree?: { title: string; fields: string[] };
+}
+
+/** The shape of the params that are more than "present", per guard. */
+const shapes: Record<string, (p: Params, ctx: GuardCheckContext) => string[]> = {
+  above: (p, ctx) => {
+    const out: string[] = [];
+    if (p.levels !== undefined && !(Number.isInteger(p.levels) && p.levels >= 1)) out.push('的 levels 应为正整数');
+    if (p.node !== undefined) {
+      if (!p.node || typeof p.node !== 'object' || typeof p.node.field !== 'string') out.push('的 node 应为 {"field": …, "in": […]}');
+      else if (ctx.tree && !ctx.tree.fields.includes(p.node.field)) out.push(`的 node.field "${p.node.field}" 不是「${ctx.tree.title}」的字段`);
+    }
+    return out;
+  },
+  notSender: (p, ctx) => {
+    const events = Array.isArray(p.event) ? p.event : [p.event];
+    if (events.some((e: unknown) => typeof e !== 'string')) return ['的 event 应为事件名或事件名列表'];
+    return ctx.events ? events.filter((e: string) => !ctx.events!.includes(e)).map((e: string) => `的 event "${e}" 未在 meta.events 中声明`) : [];
+  },
+};

@@ -51,10 +51,12 @@ function checkConfig(name: string, cfg: Json, config: AppConfig, problems: strin
     if (e?.form && !config.collections.has(e.form)) p(`meta.events.${type}.form: 集合 "${e.form}" 不存在`);
   }
   for (const i of cfg.meta?.internalEvents ?? []) if (!events[i]) p(`meta.internalEvents: "${i}" 未在 meta.events 中声明`);
+  const tree = config.tree && config.collections.get(config.tree.collection);
+  const guardContext = { events: Object.keys(events), tree: tree && { title: tree.title, fields: Object.keys(tree.schema.properties ?? {}) } };
   for (const { where, t, event } of transitions(cfg)) {
     if (!events[event]) p(`${where}: 事件 ${event} 未在 meta.events 中声明`);
     if (t.target !== undefined && !states[t.target]) p(`${where}: target "${t.target}" 不是一个状态`);
-    if (t.guard !== undefined) for (const x of checkGuardRef(t.guard, `${where}.guard`)) p(x);
+    if (t.guard !== undefined) for (const x of checkGuardRef(t.guard, `${where}.guard`, guardContext)) p(x);
     for (const a of actionList(t.actions)) checkAction(a, `${where}.actions`, p);
   }
 }

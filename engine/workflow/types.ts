@@ -26,6 +26,10 @@ export interface WorkflowEnv {
   payload: Record<string, unknown> | undefined;
   /** Records per collection hanging on this record's node (for `count`). */
   counts: Map<string, number>;
+  /** Who last sent each event a `notSender` guard names (username; undefined when never sent). */
+  senders: Map<string, string | null | undefined>;
+  /** The data of the tree nodes the actor's grants are on, when an `above` guard asks for a kind of node. */
+  grantNodes: Map<string, Record<string, unknown>>;
   /** Failures of the guards evaluated so far, each with how many guards passed before it. */
   failures: (GuardFailure & { depth: number })[];
 }

@@ -12,11 +12,37 @@ const appWith = (workflow: unknown): AppConfig => {
   const root = mkdtempSync(join(tmpdir(), 'caiji-wf-'));
   mkdirSync(join(root, 'workflows'));
   writeFileSync(join(root, 'workflows', 'w.json'), JSON.stringify(workflow));
-  return { root, collections: new Map(), codes: new Map() } as unknown as AppConfig;
+  // The loader reads the config snapshot (source) rather than the disk; both hold the file.
+  const source = { root, files: new Map([['workflows/w.json', JSON.stringify(workflow)]]) };
+  return { root, source, collections: new Map(), codes: new Map() } as unknown as AppConfig;
 };
 
 /** Workflow configs are checked when loaded: every problem named with its place. */
 describe('workflow config checks', () => {
+  it('checks the params of above and notSender: levels, the node condition, the event named', () => {
+    const problems: string[] = [];
+    const wf = loadWorkflow(appWith({
+      id: 'w', initial: 'a', meta: { version: 1, events: { GO: { title: '前进' }, BACK: { title: '退回' } } },
+      states: {
+        a: { meta: { title: '甲' }, on: {
+          GO: { target: 'a', guard: { type: 'all', params: { guards: [
+            { type: 'above', params: { permission: 'write', levels: 0, node: { in: ['x'] } } },
+            { type: 'notSender', params: { event: 'SEND' } },
+            { type: 'above', params: {} },
+          ] } } },
+          BACK: { target: 'a', guard: { type: 'notSender', params: { event: ['GO', 'BACK'] } } },
+        } },
+      },
+    }), 'w', createAjv(), problems);
+    expect(wf).toBeNull();
+    expect(problems).toEqual([
+      'workflows/w.json: states.a.on.GO[0].guard.guards[0]: guard above 的 levels 应为正整数',
+      'workflows/w.json: states.a.on.GO[0].guard.guards[0]: guard above 的 node 应为 {"field": …, "in": […]}',
+      'workflows/w.json: states.a.on.GO[0].guard.guards[1]: guard notSender 的 event "SEND" 未在 meta.events 中声明',
+      'workflows/w.json: states.a.on.GO[0].guard.guards[2]: guard above 缺少参数 permission',
+    ]);
+  });
+
   it('loads a well-formed machine with id@version, titles and counted collections', () => {
     const problems: string[] = [];
     const wf = loadWorkflow(appWith({
@@ -52,7 +78,7 @@ describe('guard vocabulary', () => {
   const env = (data: Record<string, unknown>, counts: Record<string, number> = {}, payload?: Record<string, unknown>): WorkflowEnv => ({
     runtime: { config: { collections: new Map([['u', { title: '单位' }]]) } } as any,
     collection: { name: 'c', title: '记录', schema: { properties: { kind: { title: '类别' } } } } as any,
-    record: { id: 'r', data } as any, actor: { name: 'x' }, payload, counts: new Map(Object.entries(counts)), failures: [],
+    record: { id: 'r', data } as any, actor: { name: 'x' }, payload, counts: new Map(Object.entries(counts)), senders: new Map(), grantNodes: new Map(), failures: [],
   });
 
   it('field, count and payload tests, with the failure of the furthest guard in an all', () => {
