@@ -27,7 +27,8 @@ export async function exportWorkbook(engine: Engine, user: Principal, c: Collect
     if (records.length > MAX_EXPORT) throw badRequest(`一次最多导出 ${MAX_EXPORT} 条${c.title}，请缩小范围（选择下级组织或按状态筛选）`);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  const scope = await NodeScope.load(engine, user);
+  // Nodes named as the reader sees them (a writer's read and write scopes are the same subtree).
+  const scope = await NodeScope.load(engine, user, 'read');
   const nodeCell = nodeNamer(engine, scope);
   const cols = importColumns(c);
   const rows = [];

@@ -18,13 +18,13 @@ export class NodeScope {
   private readonly byText = new Map<string, ScopeNode[]>();
   readonly nodes: ScopeNode[] = [];
 
-  static async load(engine: Engine, user: Principal | undefined): Promise<NodeScope> {
+  static async load(engine: Engine, user: Principal | undefined, permission: 'read' | 'write' = 'write'): Promise<NodeScope> {
     const rt = engine.runtime;
     const tree = rt.tree;
     const { fullNameField, labelField } = rt.config.tree;
     const keyFields = (tree.uniqueKeys ?? []).filter((k) => k.fields.length === 1).map((k) => k.fields[0]);
     const fields = [...new Set([fullNameField ?? labelField, labelField, ...keyFields])];
-    const paths = user ? rt.permissions.paths(user, 'write') : ['/'];
+    const paths = user ? rt.permissions.paths(user, permission) : ['/'];
     const scope = new NodeScope();
     for (const p of paths) {
       const rows = await engine.db.all<Record<string, string | null>>(

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import ExcelJS from 'exceljs';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
@@ -115,5 +116,28 @@ describe('hardening', () => {
     const ok = await admin.post('/api/records/member', memberData(branch, { address: '北京市\n东城区\t1号' }));
     expect(ok.status).toBe(201);
     expect((await admin.get(`/api/records/member?node=${branch}`)).body.total).toBe(before + 1);
+  });
+
+  it.each(['zhaoguoming', 'zhangpeng'])('read-only %s exports exactly the list they read (200); the template and the upload stay admin-only', async (username) => {
+    const reader = await s.login(username);
+    const node = (await reader.get('/api/me')).body.grants[0].node as string;
+    const list = (await reader.get(`/api/records/member?node=${node}&deep=1&limit=200`)).body;
+    expect(list.total).toBeGreaterThan(0);
+    const res = await fetch(`${s.url}/api/import/member/export.xlsx?node=${node}&deep=1`, { headers: { cookie: reader.cookie } });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const sheet = wb.worksheets[0];
+    const titles = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const ids = sheet.getRows(2, sheet.rowCount - 1)!.map((r) => r.getCell(titles.indexOf('身份证号码') + 1).value).sort();
+    expect(ids).toEqual(list.items.map((r: any) => r.data.idNumber).sort());
+    // The whole tree is not theirs to read, nor to export.
+    const rootId = await nodeId(admin, '中共北京市委');
+    expect((await fetch(`${s.url}/api/import/member/export.xlsx?node=${rootId}&deep=1`, { headers: { cookie: reader.cookie } })).status).toBe(404);
+    expect((await reader.get('/api/import/member/template.xlsx')).status).toBe(403);
+    const upload = await fetch(`${s.url}/api/import/member/preview?filename=x.csv`, {
+      method: 'POST', body: '姓名,身份证号码\n张三,110105199001011234\n', headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf, 'content-type': 'text/csv' },
+    });
+    expect(upload.status).toBe(403);
   });
 });

@@ -163,6 +163,22 @@ describe('bulk import in the browser', () => {
     await context.close();
   });
 
+  it('a read-only 书记 is offered 导出 Excel on the list they read, and it downloads; 批量维护 is not offered', async () => {
+    const page = await openPage(env.browser, 'export-reader');
+    await login(page, env.server.url, 'zhaoguoming');
+    const reader = await env.server.login('zhaoguoming');
+    const { node, nodeLabel } = (await reader.get('/api/me')).body.grants[0] as { node: string; nodeLabel: string };
+    await page.goto(`${env.server.url}/#/list/member/${node}`);
+    await page.waitForSelector('caiji-record-table tbody tr');
+    await clickText(page, 'caiji-export-button button', '导出 Excel');
+    await waitForText(page, '已导出');
+    await page.goto(`${env.server.url}/#/browse/${node}`);
+    await waitForText(page, nodeLabel);
+    await page.waitForSelector('caiji-node-table');
+    expect(await page.evaluate(() => document.body.innerText.includes('批量维护'))).toBe(false);
+    expect((page as P).problems).toEqual([]);
+  });
+
   it('a large file is checked as a job with a progress bar', async () => {
     const page = await openPage(env.browser, 'import-large');
     const polled: string[] = [];

@@ -116,8 +116,8 @@ export class ListPage extends LightElement {
       <caiji-batch-print .collection=${this.collection} .ids=${[...this.selected]}></caiji-batch-print>
       ${session.can('grant') && Object.values(session.app!.roles).some((r) => r.self === this.collection)
         ? html`<caiji-batch-accounts .ids=${[...this.selected]}></caiji-batch-accounts>` : nothing}
-      ${session.can('write') && col.nodeField && !col.isTree ? html`<span class="spacer"></span><caiji-export-button .label=${'导出 Excel'}
-        .hint=${`按当前筛选导出${col.title}，格式同导入模板：修改后可在批量维护中上传`}
+      ${col.nodeField && !col.isTree ? html`<span class="spacer"></span><caiji-export-button .label=${'导出 Excel'}
+        .hint=${`按当前筛选导出${col.title}，格式同导入模板${session.can('write') ? '：修改后可在批量维护中上传' : ''}`}
         .href=${`/api/import/${enc(this.collection)}/export.xlsx${qs({ node: this.nodeId, deep: this.query.deep === '0' ? 0 : 1, state: this.query.state, q: this.query.q })}`}></caiji-export-button>` : nothing}</div>
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
       ${this.form ? html`<caiji-record-table .collection=${this.collection} .schema=${this.form.schema} .columns=${col.listColumns}
