@@ -38,19 +38,46 @@ export interface DocumentConfig {
 
 const FORMATS: DocumentFormat[] = ['html', 'pdf', 'xlsx'];
 
-/** The document `name` of collection `c`, checked enough to render; 404 when not declared. */
-export function documentConfig(c: Collection, name: string): DocumentConfig {
-  const raw = own(c.documents, name) as Partial<DocumentConfig> | undefined;
-  if (!raw || typeof raw !== 'object') throw notFound('文档模板');
+const states = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => s === null || typeof s === 'string'));
+
+/**
+ * A document entry of collection `c` checked as a whole when the config is loaded: each problem
+ * starts with its place under the entry (".formats: …"); `config` is what a render uses.
+ */
+export function documentProblems(c: Collection, name: string, collections?: Map<string, Collection>): { config?: DocumentConfig; problems: string[] } {
+  const raw = (c.documents ?? {})[name] as Partial<DocumentConfig> | undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { problems: [': 应为对象 {...}'] };
+  const problems: string[] = [];
+  if (!/^[\w-]+$/.test(name)) problems.push(': 文档名称只能由字母、数字、- 和 _ 组成');
+  if (raw.title !== undefined && typeof raw.title !== 'string') problems.push('.title: 应为文字');
+  const xlsx = typeof raw.template === 'string' && raw.template.endsWith('.xlsx.json');
   if (typeof raw.template !== 'string' || !/^[\w.-]+$/.test(raw.template) || raw.template.startsWith('.')) {
-    throw new HttpError(500, 'bad_document_config', `文档「${name}」的 template 配置无效`);
+    problems.push('.template: 应为 templates/ 中的文件名（如 "sheet.hbs" 或 "sheet.xlsx.json"）');
   }
-  const formats = (raw.formats ?? ['html']).filter((f): f is DocumentFormat => FORMATS.includes(f as DocumentFormat));
+  const formats = raw.formats ?? ['html'];
+  if (!Array.isArray(formats) || formats.some((f) => !FORMATS.includes(f))) problems.push(`.formats: 应为 ${FORMATS.map((f) => `"${f}"`).join('、')} 组成的数组`);
+  else if (formats.some((f) => (f === 'xlsx') !== xlsx)) problems.push('.formats: "xlsx" 需要 *.xlsx.json 布局，"html"、"pdf" 需要 .hbs 模板');
+  if (!states(raw.allowedStates)) problems.push('.allowedStates: 应为状态名（或 null）的数组');
+  if (!states(raw.draftStates)) problems.push('.draftStates: 应为状态名（或 null）的数组');
+  if (raw.draftWatermark !== undefined && typeof raw.draftWatermark !== 'string') problems.push('.draftWatermark: 应为文字');
+  for (const [key, rel] of Object.entries<any>(raw.related ?? {})) {
+    if (!rel || (collections && !collections.has(rel.collection))) problems.push(`.related.${key}.collection: 集合 "${rel?.collection}" 不存在`);
+    if (rel?.on !== 'node') problems.push(`.related.${key}.on: 应为 "node"`);
+  }
   const assets = raw.assets ?? {};
-  if (typeof assets !== 'object' || Object.entries(assets).some(([k, v]) => !/^[\w-]+$/.test(k) || typeof v !== 'string')) {
-    throw new HttpError(500, 'bad_document_config', `文档「${name}」的 assets 配置无效`);
+  if (typeof assets !== 'object' || Array.isArray(assets) || Object.entries(assets).some(([k, v]) => !/^[\w-]+$/.test(k) || typeof v !== 'string')) {
+    problems.push('.assets: 应为 {名称: "npm:包名" 或 templates/ 中的文件夹}，名称只能由字母、数字、- 和 _ 组成');
   }
-  return { ...raw, name, collection: c.name, title: raw.title ?? name, template: raw.template, formats, assets } as DocumentConfig;
+  if (problems.length) return { problems };
+  return { problems, config: { ...raw, name, collection: c.name, title: raw.title ?? name, template: raw.template!, formats, assets } as DocumentConfig };
+}
+
+/** The document `name` of collection `c` (checked when the config was loaded); 404 when not declared. */
+export function documentConfig(c: Collection, name: string): DocumentConfig {
+  if (!Object.prototype.hasOwnProperty.call(c.documents ?? {}, name)) throw notFound('文档模板');
+  const { config, problems } = documentProblems(c, name);
+  if (!config) throw new HttpError(500, 'bad_document_config', `文档「${name}」的配置无效${problems[0] ?? ''}`);
+  return config;
 }
 
 /** Checks that the document is offered in `format`; 404 otherwise. */

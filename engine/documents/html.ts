@@ -1,7 +1,7 @@
 import type { Engine } from '../engine.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
-import { compile, handlebarsFor, templateText } from './templates.js';
+import { documentTemplate } from './templates.js';
 import { assetUrls } from './assets.js';
 
 /**
@@ -16,8 +16,8 @@ export function renderHtml(engine: Engine, doc: DocumentConfig, sheets: SheetCon
 
 /** renderHtml with the template looked up once: for a batch that renders every sheet on its own. */
 export function htmlRenderer(engine: Engine, doc: DocumentConfig, origin = ''): (sheets: SheetContext[]) => string {
-  const hb = handlebarsFor(engine.runtime);
-  const template = compile(hb, templateText(engine.appRoot, doc.template));
+  // Compiled when the config was loaded: a refused edit of the template is never seen here.
+  const template = documentTemplate(engine.runtime, doc);
   const common = { document: { name: doc.name, title: doc.title }, assets: assetUrls(doc, origin) };
   return (sheets) => template({ ...(sheets[0] ?? {}), sheets, ...common });
 }

@@ -1,5 +1,6 @@
 import type { Alignment, Borders, Font, PageSetup } from 'exceljs';
 import { HttpError } from '../http/errors.js';
+import { layoutProblems } from './xlsx-layout-check.js';
 
 /**
  * A declarative workbook layout (templates/*.xlsx.json). Every text is a Handlebars template
@@ -78,24 +79,11 @@ export function lookup(ctx: unknown, path: string): unknown {
   return v;
 }
 
-/** Checks the shape of a parsed layout; throws naming the first problem. */
+/** Checks the shape of a parsed layout (xlsx-layout-check.ts); throws naming the first problem. */
 export function checkLayout(layout: unknown, file: string): XlsxLayout {
-  const fail = (what: string) => { throw new HttpError(500, 'template_error', `模板 templates/${file} 有误：${what}`); };
-  const l = layout as XlsxLayout;
-  if (!l || !Array.isArray(l.sheets) || !l.sheets.length) fail('缺少 sheets');
-  l.sheets.forEach((s, i) => {
-    if (typeof s.name !== 'string') fail(`sheets[${i}].name 应为文本`);
-    if (!Array.isArray(s.columns)) fail(`sheets[${i}].columns 应为列宽数组`);
-    if (!Array.isArray(s.rows)) fail(`sheets[${i}].rows 应为数组`);
-    s.rows.forEach((r, j) => {
-      if (!Array.isArray(r.cells)) fail(`sheets[${i}].rows[${j}].cells 应为数组`);
-      for (const c of r.cells) {
-        const styles = c.style === undefined ? [] : Array.isArray(c.style) ? c.style : [c.style];
-        for (const name of styles) if (!l.styles?.[name]) fail(`sheets[${i}].rows[${j}] 引用了未定义的样式 "${name}"`);
-      }
-    });
-  });
-  return l;
+  const problems = layoutProblems(layout, file);
+  if (problems.length) throw new HttpError(500, 'template_error', `模板有误：${problems[0]}`);
+  return layout as XlsxLayout;
 }
 
 /** Merges style specs left to right (later keys win, per font/alignment/border part). */

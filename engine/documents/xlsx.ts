@@ -3,7 +3,7 @@ import { loadExcel } from '../lazy-modules.js';
 import type { Engine } from '../engine.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
-import { compile, handlebarsFor, templateText } from './templates.js';
+import { compile, documentLayout, handlebarsFor } from './templates.js';
 import { HttpError } from '../http/errors.js';
 import { borders, checkLayout, lookup, mergeStyles, type CellSpec, type RowSpec, type SheetSpec, type StyleSpec, type XlsxLayout } from './xlsx-layout.js';
 import { DomainError } from '../errors.js';
@@ -108,7 +108,7 @@ class WorkbookWriter {
 
 /** Renders an xlsx workbook for one record from the document's declarative layout. */
 export async function renderXlsx(engine: Engine, doc: DocumentConfig, ctx: SheetContext): Promise<Buffer> {
-  const layout = parseLayout(templateText(engine.appRoot, doc.template), doc.template);
+  const layout = documentLayout(engine.runtime, doc); // checked and compiled with the config snapshot
   const writer = new WorkbookWriter(new (await loadExcel()).Workbook(), engine, layout);
   writer.wb.creator = ctx.app.title;
   writer.wb.title = doc.title;

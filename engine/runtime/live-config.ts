@@ -31,6 +31,8 @@ export class LiveConfig {
   private reloading: Promise<ConfigStatus> | undefined;
   private listeners: ConfigListener[] = [];
   private gates: ConfigGate[] = [];
+  /** What the checks of the config in force warned about (reported with the listeners' warnings). */
+  private checkWarnings: string[] = [];
   status: ConfigStatus;
 
   constructor(readonly root: string, public current: AppRuntime) {
@@ -49,7 +51,7 @@ export class LiveConfig {
 
   /** Runs the listeners for the config in force (at start-up, with itself as previous). */
   async settle(previous = this.current): Promise<void> {
-    const warnings: string[] = [];
+    const warnings: string[] = [...this.checkWarnings];
     for (const fn of this.listeners) warnings.push(...((await fn(this.current, previous)) ?? []));
     this.status = { ...this.status, warnings };
     for (const w of warnings) console.warn(`配置提示：${w}`);
@@ -62,7 +64,7 @@ export class LiveConfig {
   }
 
   private async load(): Promise<ConfigStatus> {
-    const { runtime, problems } = await checkApp(this.root);
+    const { runtime, problems, warnings } = await checkApp(this.root);
     for (const gate of runtime ? this.gates : []) problems.push(...(await gate(runtime!, this.current)));
     if (!runtime || problems.length) {
       this.status = { ...this.status, problems, refusedAt: new Date().toISOString() };
@@ -71,6 +73,7 @@ export class LiveConfig {
     }
     const previous = this.current;
     this.current = runtime;
+    this.checkWarnings = warnings;
     this.status = { generation: this.status.generation + 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null, warnings: [] };
     await this.settle(previous);
     return this.status;

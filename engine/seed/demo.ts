@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { configText } from '../config/source.js';
 import type { Engine } from '../engine.js';
 import { hashPassword } from '../auth/password.js';
 import { users } from '../storage/users.js';
@@ -37,7 +36,8 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
     const keys = new Map<string, { id: string; collection: string; label: string }>();
     const replays: { collection: string; id: string; events: { type: string; as: string }[]; where: string }[] = [];
     for (const file of files) {
-      const content = JSON.parse(readFileSync(join(engine.appRoot, 'forms', file), 'utf8')) as Partial<RecordsFile & UsersFile>;
+      // From the config snapshot the check validated, not the disk.
+      const content = JSON.parse(configText(engine.runtime.config.source, `forms/${file}`) ?? '{}') as Partial<RecordsFile & UsersFile>;
       for (const raw of content.records ?? []) {
         const { $key, $state, $events, ...fields } = raw;
         const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, keys, file)]));

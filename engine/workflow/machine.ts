@@ -3,13 +3,12 @@
  * with a title, guards and actions from the engine's vocabulary, payload schemas that compile)
  * and builds the XState machine with the vocabulary's implementations.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { setup } from 'xstate';
 import type { AppConfig } from '../config/types.js';
 import type { Ajv } from '../validation/ajv.js';
 import { withTextRule } from '../validation/text-rule.js';
 import { ConfigError } from '../config/load-app.js';
+import { configJson } from '../config/source.js';
 import { evaluateGuard, guardNames, checkGuardRef, countedCollections, type GuardRef } from './guards.js';
 import { contextActions, effectActions, actionNames } from './actions.js';
 import type { EventDef, WorkflowDef, WorkflowEnv } from './types.js';
@@ -80,18 +79,9 @@ function build(cfg: Json) {
 
 /** Loads and checks one workflow; problems are appended, null when it cannot be used. */
 export function loadWorkflow(config: AppConfig, name: string, ajv: Ajv, problems: string[]): WorkflowDef | null {
-  const file = join(config.root, 'workflows', `${name}.json`);
-  if (!existsSync(file)) {
-    problems.push(`workflows/${name}.json 不存在`);
-    return null;
-  }
-  let cfg: Json;
-  try {
-    cfg = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    problems.push(`workflows/${name}.json: ${(err as Error).message}`);
-    return null;
-  }
+  // From the config snapshot, never the disk: a refused edit must not reach the running machines.
+  const cfg = configJson<Json>(config.source, `workflows/${name}.json`, problems);
+  if (!cfg) return null;
   const before = problems.length;
   checkConfig(name, cfg, config, problems);
   const events = new Map<string, EventDef>();

@@ -7,11 +7,31 @@ const ruleFields: Record<string, string[]> = {
   absentWhen: ['field'], sliceEquals: ['field', 'equals'],
 };
 
-/** x-rules name known rules and existing fields; x-essential, x-order sit on real properties. */
+/**
+ * Fields named by the conditions of a schema (`if`/`then`/`else`, at the top or inside `allOf`,
+ * `anyOf`, `oneOf`) that the schema does not have: JSON Schema accepts them, but a required-if
+ * naming a missing field makes every matching record impossible to save.
+ */
+function conditionFields(schema: Record<string, any>, props: Record<string, unknown>, at: string, out: string[]) {
+  for (const part of ['if', 'then', 'else']) {
+    const s = schema[part];
+    if (!s || typeof s !== 'object') continue;
+    (Array.isArray(s.required) ? s.required : []).forEach((f: unknown, i: number) => {
+      if (!props[f as string]) out.push(`${at}/${part}/required/${i}: 字段 "${String(f)}" 不存在`);
+    });
+    for (const f of Object.keys(s.properties ?? {})) if (!props[f]) out.push(`${at}/${part}/properties/${f}: 字段 "${f}" 不存在`);
+  }
+  for (const list of ['allOf', 'anyOf', 'oneOf']) {
+    (Array.isArray(schema[list]) ? schema[list] : []).forEach((s: any, i: number) => s && typeof s === 'object' && conditionFields(s, props, `${at}/${list}/${i}`, out));
+  }
+}
+
+/** x-rules name known rules and existing fields; conditions name existing fields. */
 export const schemaRulesCheck: ConfigCheck = (app) => {
   const out: string[] = [];
   for (const c of app.collections.values()) {
     const props = c.rawSchema.properties ?? {};
+    conditionFields(c.rawSchema, props, `forms/${c.schemaFile}: `, out);
     ((c.rawSchema['x-rules'] ?? []) as any[]).forEach((r, i) => {
       const at = `forms/${c.schemaFile}: /x-rules/${i}`;
       if (!knownRules.includes(r?.rule)) {
