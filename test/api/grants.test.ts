@@ -141,4 +141,30 @@ describe('grants: 书记, 支部委员, 管理员 and the derived secretary / co
     expect((await tnl.post('/api/grants', { username: 'wangli', role: 'committeeSecretary', node: committee })).status).toBe(201);
     expect((await tnl.request('DELETE', `/api/grants?node=${committee}&role=committeeSecretary&username=wangli`)).status).toBe(200);
   });
+
+  it('a person without an account gets one in the same step when asked: first password shown once, the role and the sheet\'s fields follow', async () => {
+    const grid2 = await nodeId(tnl, '丰台区太平桥街道太南里社区第二网格党支部');
+    const people = (await tnl.get(`/api/records/member?node=${grid2}&limit=100`)).body.items;
+    const without = [];
+    for (const p of people) if (!(await tnl.get(`/api/accounts?record=${p.id}`)).body.account) without.push(p);
+    const person = without[0];
+    expect(person).toBeTruthy();
+    const asked = await tnl.post('/api/grants', { node: grid2, role: 'secretary', record: person.id });
+    expect(asked.status).toBe(422);
+    expect(asked.body.error.code).toBe('account_required');
+    expect((await tnl.get(`/api/accounts?record=${person.id}`)).body.account).toBeNull();
+    const res = await tnl.post('/api/grants', { node: grid2, role: 'secretary', record: person.id, openAccount: true });
+    expect(res.status).toBe(201);
+    expect(res.body.password).toMatch(/^\S{12,}$/);
+    const account = (await tnl.get(`/api/accounts?record=${person.id}`)).body.account;
+    expect(account).toMatchObject({ username: res.body.username, mustChangePassword: true });
+    expect((await tnl.get(`/api/records/organization/${grid2}`)).body.data.secretary).toBe(person.data.name);
+    // The first password opens the password change only; the role is there once it is replaced.
+    const holder = await s.login(res.body.username, res.body.password);
+    expect((await holder.get('/api/me')).body.grants.map((g: any) => g.role)).toEqual(['secretary']);
+    // Asking again for somebody who has an account opens nothing more.
+    const again = await tnl.post('/api/grants', { node: grid2, role: 'committee', record: person.id, openAccount: true });
+    expect(again.status).toBe(201);
+    expect(again.body.password).toBeUndefined();
+  });
 });

@@ -66,12 +66,25 @@ export class GrantsPanel extends LightElement {
     const role = (f.elements.namedItem('role') as HTMLSelectElement).value;
     const record = (f.elements.namedItem('person') as HTMLSelectElement).value;
     if (!role || !record) { toast('请选择职务和人员', 'error'); return; }
+    await this.send({ node: this.nodeId, role, record });
+  }
+
+  /**
+   * Grants; a person without an account is offered one in the same step (the role needs a login),
+   * whose first password is then shown once, as when an account is opened on the record.
+   */
+  private async send(body: Record<string, unknown>) {
     try {
-      const r = await api.post<{ roleTitle: string; displayName: string }>('/api/grants', { node: this.nodeId, role, record });
-      toast(`已授予${r.displayName}「${r.roleTitle}」`);
+      const r = await api.post<{ roleTitle: string; displayName: string; username: string; password?: string }>('/api/grants', body);
+      toast(`已授予${r.displayName}「${r.roleTitle}」${r.password ? '，并已开通账号' : ''}`);
+      this.handOver = r.password ? { username: r.username, password: r.password } : undefined;
       await this.load();
       emit(this, 'changed');
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'account_required' && !body.openAccount) {
+        if (confirm('该人员尚无系统账号。是否为其开通账号并授予职务？初始密码只显示一次，请当面交给本人。')) await this.send({ ...body, openAccount: true });
+        return;
+      }
       toast(err instanceof ApiError ? err.message : String(err), 'error');
     }
   }

@@ -1,34 +1,17 @@
 import { Hono } from 'hono';
 import { users, type UserRow } from '../../storage/users.js';
-import { recordsTable, type StoredRecord } from '../../storage/records.js';
+import type { StoredRecord } from '../../storage/records.js';
 import { auditLog } from '../../storage/audit.js';
 import { hashPassword } from '../../auth/password.js';
 import { firstPassword } from '../../auth/first-password.js';
 import { keptAccount } from '../../auth/account-keeper.js';
 import { usernameProblem } from '../../auth/usernames.js';
+import { accountHolderRecord, nameOf, openAccount, openAccountOf, selfRoleOf, usernameFor } from '../../auth/account-opening.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Engine } from '../../engine.js';
 import type { Queryable } from '../../storage/sqlite.js';
 import { jsonBody } from '../body.js';
 import { forbidden, invalid, notFound } from '../errors.js';
-
-/** The self role (if any) whose accounts are bound to records of a collection. */
-function selfRoleOf(engine: Engine, collection: string) {
-  return Object.values(engine.runtime.config.manifest.roles).find((r) => r.self === collection);
-}
-
-/**
- * The record an account is (to be) bound to, checked: a collection whose records hold accounts,
- * readable by the user, and on a node where the user may grant roles (the admins of its subtree).
- */
-async function accountRecord(engine: Engine, db: Queryable, user: Principal, recordId: unknown): Promise<StoredRecord> {
-  if (typeof recordId !== 'string' || !recordId) throw invalid([{ path: '/record', message: '「人员」为必填项' }]);
-  const rec = await recordsTable.get(db, recordId);
-  if (!rec || !engine.runtime.permissions.onRecord(user, 'read', rec)) throw notFound('人员');
-  if (!selfRoleOf(engine, rec.collection)) throw invalid([{ path: '/record', message: `${engine.runtime.collection(rec.collection).title}不能开通账号` }]);
-  if (!engine.runtime.permissions.onPath(user, 'grant', rec.path)) throw forbidden('无权管理该人员的账号');
-  return rec;
-}
 
 /** An account named in the path that the user keeps, with the record its changes are audited on. */
 async function managedAccount(engine: Engine, db: Queryable, user: Principal, username: string) {
@@ -41,29 +24,6 @@ async function managedAccount(engine: Engine, db: Queryable, user: Principal, us
 
 /** Most records one batch opens accounts for: each first password costs a scrypt hash. */
 const BATCH_MAX = 500;
-
-/** The username an account of this record gets: the one typed, or the value of the role's field. */
-function usernameFor(engine: Engine, rec: StoredRecord, typed?: unknown): unknown {
-  if (typeof typed === 'string' && typed.trim()) return typed.trim();
-  const field = selfRoleOf(engine, rec.collection)!.username;
-  return field ? rec.data[field] : undefined;
-}
-
-/** What a record's person is called (the collection's title field), if anything. */
-function nameOf(engine: Engine, rec: StoredRecord): string | null {
-  const field = engine.runtime.collection(rec.collection).titleField;
-  const v = field ? rec.data[field] : undefined;
-  return v === undefined || v === null || v === '' ? null : String(v);
-}
-
-/** Creates the account of a record (checked beforehand) with a first password's hash, audited. */
-async function openAccount(engine: Engine, tx: Queryable, user: Principal, rec: StoredRecord, username: string, hash: string) {
-  await users.create(tx, { username, passwordHash: hash, displayName: nameOf(engine, rec) ?? username, self: { collection: rec.collection, recordId: rec.id }, mustChangePassword: true });
-  await auditLog.append(tx, {
-    actor: user.username, collection: rec.collection, recordId: rec.id, action: 'account-open', fromState: null, toState: null, diff: null, note: `用户名 ${username}`,
-  });
-  return (await users.byName(tx, username))!;
-}
 
 const describe = (u: UserRow) => ({
   username: u.username, displayName: u.display_name, createdAt: u.created_at,
@@ -82,7 +42,7 @@ export function accountsRoutes() {
 
   app.get('/', async (c) => {
     const engine = c.get('engine');
-    const rec = await accountRecord(engine, engine.db, c.get('user')!, c.req.query('record'));
+    const rec = await accountHolderRecord(engine, engine.db, c.get('user')!, c.req.query('record'));
     const account = await users.bySelfRecord(engine.db, rec.id);
     const field = selfRoleOf(engine, rec.collection)!.username;
     const proposed = field ? rec.data[field] : undefined;
@@ -96,12 +56,8 @@ export function accountsRoutes() {
     const password = firstPassword();
     const hash = await hashPassword(password);
     const created = await engine.db.transaction(async (tx) => {
-      const rec = await accountRecord(engine, tx, user, body?.record);
-      if (await users.bySelfRecord(tx, rec.id)) throw invalid([{ path: '/record', message: '该人员已有账号' }]);
-      const wanted = usernameFor(engine, rec, body?.username);
-      const problem = await usernameProblem(tx, wanted);
-      if (problem) throw invalid([{ path: '/username', message: problem }]);
-      return openAccount(engine, tx, user, rec, wanted as string, hash);
+      const rec = await accountHolderRecord(engine, tx, user, body?.record);
+      return openAccountOf(engine, tx, user, rec, body?.username, hash);
     });
     return c.json({ account: describe(created), password }, 201);
   });
@@ -133,7 +89,7 @@ export function accountsRoutes() {
       const taken = new Set<string>();
       const plan: [StoredRecord, string][] = [];
       for (const [i, id] of unique.entries()) {
-        const rec = await accountRecord(engine, tx, user, id);
+        const rec = await accountHolderRecord(engine, tx, user, id);
         const name = nameOf(engine, rec) ?? rec.id;
         const has = await users.bySelfRecord(tx, rec.id);
         if (has) { existing.push({ record: rec.id, name, username: has.username }); continue; }

@@ -11,7 +11,10 @@ import { actorOf } from '../../records/service.js';
 import type { Principal } from '../../auth/principal.js';
 import type { StoredRecord } from '../../storage/records.js';
 import type { Engine } from '../../engine.js';
-import { badRequest, forbidden, invalid, notFound } from '../errors.js';
+import { HttpError, badRequest, forbidden, invalid, notFound } from '../errors.js';
+import { hashPassword } from '../../auth/password.js';
+import { firstPassword } from '../../auth/first-password.js';
+import { accountHolderRecord, openAccountOf } from '../../auth/account-opening.js';
 import { pathUpperBound, rootPathOf } from '../../auth/permissions.js';
 
 /** The tree node a grant request names, checked: the user holds "grant" on it or above. */
@@ -105,13 +108,24 @@ export function grantsRoutes() {
     const role = grantableRole(engine, user, body.role, node, add);
     const actor = actorOf(user);
     const title = engine.runtime.config.manifest.roles[role].title;
+    // A person without an account gets one in the same step when asked (openAccount: true): its
+    // first password is hashed before the transaction (scrypt takes a while) and shown once.
+    const opening = add && body.openAccount === true ? firstPassword() : undefined;
+    const hash = opening ? await hashPassword(opening) : undefined;
     const result = await engine.db.transaction(async (tx) => {
       let account;
+      let opened = false;
       if (typeof body.record === 'string' && body.record) {
         const rec = await recordsTable.get(tx, body.record);
         if (!rec || !engine.runtime.permissions.onRecord(user, 'read', rec)) throw notFound('人员');
         account = await grantStore.userBoundTo(tx, rec.id);
-        if (!account) throw invalid([{ path: '/record', message: '该人员尚无系统账号，不能授予职务' }]);
+        if (!account && hash) {
+          account = await openAccountOf(engine, tx, user, await accountHolderRecord(engine, tx, user, rec.id), undefined, hash);
+          opened = true;
+        }
+        if (!account) {
+          throw new HttpError(422, 'account_required', '该人员尚无系统账号：授予职务须同时为其开通账号（初始密码只显示一次）', [{ path: '/record', message: '该人员尚无系统账号' }]);
+        }
       } else if (typeof body.username === 'string' && body.username) {
         account = await grantStore.userByName(tx, body.username);
         if (!account) throw invalid([{ path: '/username', message: `用户“${body.username}”不存在` }]);
@@ -132,7 +146,7 @@ export function grantsRoutes() {
         });
         await recomputeDerived(engine, tx, actor, node.id);
       }
-      return { username: account.username, displayName: account.display_name, role, roleTitle: title, node: node.id, changed };
+      return { username: account.username, displayName: account.display_name, role, roleTitle: title, node: node.id, changed, ...(opened ? { password: opening } : {}) };
     });
     return c.json(result, add && result.changed ? 201 : 200);
   };
