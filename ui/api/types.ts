@@ -100,6 +100,8 @@ export interface HistoryItem {
   toState: string | null;
   diff?: Record<string, unknown> | null;
   note?: string | null;
+  /** An event's payload fields, titled by the event's payload schema, values in words. */
+  payload?: { field: string; title: string; value: string }[];
   [k: string]: unknown;
 }
 

@@ -34,12 +34,20 @@ export class HistoryPanel extends LightElement {
     }
   }
 
+  /** An event's payload, each field titled by the event's payload schema (the server names them). */
+  private payload(h: HistoryItem) {
+    const lines = (h.payload ?? []).filter((l) => l.value);
+    if (!lines.length) return nothing;
+    return html`<ul class="diff">${lines.map((l) => html`<li><span class="diff-field">${l.title}</span>：${l.value}</li>`)}</ul>`;
+  }
+
   private changes(h: HistoryItem) {
     const diff = h.diff as Record<string, any> | null | undefined;
     if (!diff || h.action === 'create' || h.action === 'delete') return nothing;
     const props = this.schema.properties ?? {};
-    // Only the record's own fields: an event's payload is summed up by its note.
-    const names = Object.keys(diff).filter((n) => props[n]);
+    // Only the record's own fields: a payload field of the same name is not one of them.
+    const payload = new Set((h.payload ?? []).map((l) => l.field));
+    const names = Object.keys(diff).filter((n) => props[n] && !payload.has(n));
     if (!names.length) return nothing;
     return html`<ul class="diff">${names.slice(0, 12).map((n) => {
       const [from, to] = Array.isArray(diff[n]) ? diff[n] : [undefined, diff[n]];
@@ -57,7 +65,8 @@ export class HistoryPanel extends LightElement {
           <span class="tl-action">${session.app?.collections[this.collection]?.events?.[h.action] ?? actions[h.action] ?? h.action}</span>
           ${h.fromState !== h.toState && h.toState ? html`<span class="tl-state">${session.stateTitle(this.collection, h.fromState) || '—'} → ${session.stateTitle(this.collection, h.toState)}</span>` : nothing}
         </div>
-        ${h.note ? html`<div class="tl-note">说明：${h.note}</div>` : nothing}
+        ${h.note && !h.payload?.some((l) => l.value === h.note) ? html`<div class="tl-note">说明：${h.note}</div>` : nothing}
+        ${this.payload(h)}
         ${this.changes(h)}
       </li>`)}</ol>
     </section>`;

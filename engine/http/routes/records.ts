@@ -3,6 +3,7 @@ import { jsonBody, ifMatch } from '../body.js';
 import { serialize, actorOf } from '../../records/service.js';
 import { listRecords } from '../../records/query.js';
 import { auditLog } from '../../storage/audit.js';
+import { describeHistory } from '../../workflow/history.js';
 import { badRequest, HttpError } from '../errors.js';
 import type { Context } from 'hono';
 
@@ -75,7 +76,8 @@ export function recordRoutes() {
   app.get('/:collection/:id/history', async (c) => {
     const engine = c.get('engine');
     const record = await engine.records.read(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'));
-    return c.json({ items: await auditLog.forRecord(engine.db, record.id) });
+    const items = await auditLog.forRecord(engine.db, record.id);
+    return c.json({ items: describeHistory(engine.runtime, engine.runtime.collection(record.collection), items) });
   });
 
   return app;
