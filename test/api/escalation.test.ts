@@ -61,6 +61,8 @@ describe('privilege escalation through grants and kept accounts', () => {
     const again = await s.login('pdl_admin');
     expect((await editTitle(again)).status).toBe(403);
     expect((await again.get('/api/config/status')).status).toBe(403);
+    // The UI is told so (it offers no code-table editing): the grant is listed, not in force.
+    expect((await again.get('/api/me')).body.grants.map((g: any) => [g.role, g.inForce])).toEqual([['admin', true], ['config', false]]);
     await s.engine.db.run("DELETE FROM grants WHERE user_id = ? AND role = 'config'", [account.id]);
   });
 

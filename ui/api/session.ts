@@ -110,7 +110,7 @@ class Session {
 
   /** Whether the user holds a permission (e.g. "write") anywhere. */
   can(permission: string): boolean {
-    return !!this.me?.grants.some((g) => this.app?.roles[g.role]?.permissions.includes(permission));
+    return !!this.me?.grants.some((g) => g.inForce && this.app?.roles[g.role]?.permissions.includes(permission));
   }
 
   get treeCollection(): string {

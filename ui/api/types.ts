@@ -3,7 +3,11 @@
 export type Json = Record<string, any>;
 export type JsonSchema = Record<string, any>;
 
-export interface Grant { role: string; roleTitle: string; node: string; nodeLabel: string | null }
+export interface Grant {
+  role: string; roleTitle: string; node: string; nodeLabel: string | null;
+  /** False for a grant that gives nothing (a global role held below the tree's root). */
+  inForce: boolean;
+}
 export interface Me {
   username: string;
   displayName: string;

@@ -21,7 +21,8 @@ async function describeUser(engine: Engine, user: Principal) {
   const grants = [];
   for (const g of user.grants) {
     const node = await recordsTable.get(engine.db, g.nodeId);
-    grants.push({ role: g.role, roleTitle: rt.config.manifest.roles[g.role]?.title ?? g.role, node: g.nodeId, nodeLabel: node?.data[label] ?? null });
+    // inForce: false for a grant that gives nothing (a global role held below the root).
+    grants.push({ role: g.role, roleTitle: rt.config.manifest.roles[g.role]?.title ?? g.role, node: g.nodeId, nodeLabel: node?.data[label] ?? null, inForce: rt.permissions.counts(g) });
   }
   return { username: user.username, displayName: user.displayName, grants, self: user.self ?? null, csrfToken: user.csrf, mustChangePassword: !!user.mustChangePassword };
 }
