@@ -2,23 +2,37 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
+import { href } from '../router.js';
 import { toast } from './toast.js';
 import type { EventInfo, EventsAnswer } from '../api/types.js';
 
 interface BatchResult { id: string; ok: boolean; state?: string; stateTitle?: string; error?: { message: string } | string }
 
+/** One event over the selection: the records it would go to, and those it would not, with why. */
+interface Plan { event: EventInfo; ready: string[]; held: { id: string; reason: string }[] }
+
+/** What became of one batch: each record's outcome, the refused ones with their reason. */
+interface Outcome { title: string; done: { id: string; stateTitle?: string }[]; refused: { id: string; reason: string }[] }
+
+/** How many records' events are asked at once: a selection of a hundred should not fire a hundred requests together. */
+const ASK_AT_ONCE = 8;
+
+const reasonOf = (e: { message: string } | string | undefined) => (typeof e === 'string' ? e : e?.message ?? '未成功');
+
 /**
- * The events the workflow allows now on every selected record (asked per record, so the
- * answer is the user's and the records' own), sent as one batch. Fires `done` afterwards.
+ * The workflow events of the selected records (asked per record, so each answer is the user's and
+ * the record's own), offered while any selected record allows one. Before sending, the bar says how
+ * many records the event goes to and which it will not, and why; only those go, as one batch;
+ * afterwards each refused record is listed with its reason and a link to open it. Fires `done`.
  */
 @customElement('caiji-batch-actions')
 export class BatchActions extends LightElement {
   @property() collection = '';
   @property({ attribute: false }) ids: string[] = [];
   @property({ attribute: false }) titles = new Map<string, string>();
-  @state() private events: EventInfo[] = [];
+  @state() private plans: Plan[] = [];
   @state() private busy = false;
-  @state() private failures: string[] = [];
+  @state() private outcome?: Outcome;
   private askedFor = '';
 
   override updated() {
@@ -29,45 +43,100 @@ export class BatchActions extends LightElement {
     }
   }
 
-  private async load(key: string) {
-    if (!this.ids.length) { this.events = []; return; }
-    const answers = await Promise.all(this.ids.slice(0, 100).map((id) =>
-      api.get<EventsAnswer>(`/api/records/${enc(this.collection)}/${enc(id)}/events`).catch(() => null)));
-    if (key !== this.askedFor) return;
-    let common: EventInfo[] | null = null;
-    for (const a of answers) {
-      const evs = (a?.events ?? []).filter((e) => !e.payload && !e.form);
-      common = common === null ? evs : common.filter((e) => evs.some((x) => x.type === e.type));
-    }
-    this.events = common ?? [];
+  private async ask(ids: string[]): Promise<(EventsAnswer | null)[]> {
+    const answers: (EventsAnswer | null)[] = new Array(ids.length).fill(null);
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const i = next++;
+        answers[i] = await api.get<EventsAnswer>(`/api/records/${enc(this.collection)}/${enc(ids[i])}/events`).catch(() => null);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ASK_AT_ONCE, ids.length) }, worker));
+    return answers;
   }
 
-  private async send(e: EventInfo) {
+  private async load(key: string) {
+    const ids = [...this.ids];
+    if (!ids.length) { this.plans = []; return; }
+    const answers = await this.ask(ids);
+    if (key !== this.askedFor) return;
+    // Events with a payload or a form of their own are sent one record at a time, from its page.
+    const simple = (e: EventInfo) => !e.payload && !e.form;
+    const plans = new Map<string, Plan>();
+    for (const a of answers) {
+      for (const e of a?.events ?? []) if (simple(e) && !plans.has(e.type)) plans.set(e.type, { event: e, ready: [], held: [] });
+    }
+    for (const plan of plans.values()) {
+      ids.forEach((id, i) => {
+        const a = answers[i];
+        if (a?.events.some((e) => e.type === plan.event.type)) { plan.ready.push(id); return; }
+        const blocked = a?.blocked?.find((e) => e.type === plan.event.type);
+        const reason = blocked ? reasonOf(blocked.error) : a ? `当前状态为「${a.stateTitle ?? '未提交'}」，不能${plan.event.title}` : '无法读取该记录';
+        plan.held.push({ id, reason });
+      });
+    }
+    this.plans = [...plans.values()];
+  }
+
+  private async send(plan: Plan) {
+    const title = plan.event.title;
     this.busy = true;
-    this.failures = [];
+    this.outcome = undefined;
+    const refused = [...plan.held];
+    const done: Outcome['done'] = [];
     try {
-      const res = await api.post<{ results: BatchResult[] }>(`/api/records/${enc(this.collection)}/events`, { type: e.type, ids: this.ids });
-      const bad = res.results.filter((r) => !r.ok);
-      this.failures = bad.map((r) => `${this.titles.get(r.id) ?? r.id}：${typeof r.error === 'string' ? r.error : r.error?.message ?? '未成功'}`);
-      if (bad.length) toast(`「${e.title}」：${res.results.length - bad.length} 条成功，${bad.length} 条未成功`, 'error');
-      else toast(`已${e.title} ${res.results.length} 条`);
+      const res = await api.post<{ results: BatchResult[] }>(`/api/records/${enc(this.collection)}/events`, { type: plan.event.type, ids: plan.ready });
+      for (const r of res.results) {
+        if (r.ok) done.push({ id: r.id, stateTitle: r.stateTitle });
+        else refused.push({ id: r.id, reason: reasonOf(r.error) });
+      }
+      if (refused.length) toast(`「${title}」：${done.length} 条成功，${refused.length} 条未执行`, 'error');
+      else toast(`已${title} ${done.length} 条`);
     } catch (err) {
-      const details = err instanceof ApiError ? (err.body?.results ?? []).filter((r: BatchResult) => !r.ok) : [];
-      this.failures = details.map((r: BatchResult) => `${this.titles.get(r.id) ?? r.id}：${typeof r.error === 'string' ? r.error : r.error?.message ?? ''}`);
+      for (const r of (err instanceof ApiError ? err.body?.results ?? [] : []) as BatchResult[]) if (!r.ok) refused.push({ id: r.id, reason: reasonOf(r.error) });
       toast(err instanceof ApiError ? err.message : String(err), 'error');
     } finally {
+      this.outcome = { title, done, refused };
       this.busy = false;
       this.askedFor = '';
       emit(this, 'done');
     }
   }
 
+  private name(id: string) {
+    return this.titles.get(id) ?? id;
+  }
+
+  private recordLink(id: string) {
+    return html`<a href=${href('record', this.collection, id)}>${this.name(id)}</a>`;
+  }
+
+  /** Before sending: which selected records an event would not go to, and why. */
+  private heldNote(plan: Plan) {
+    if (!plan.held.length) return nothing;
+    return html`<div class="notice notice-warn batch-held" data-event=${plan.event.type}>
+      「${plan.event.title}」将发送 ${plan.ready.length} 条；以下 ${plan.held.length} 条不会发送：
+      <ul>${plan.held.map((h) => html`<li>${this.recordLink(h.id)}：${h.reason}</li>`)}</ul></div>`;
+  }
+
+  /** After sending: how many went through, and each refused record with its reason. */
+  private outcomeNote(o: Outcome) {
+    return html`<div class="notice ${o.refused.length ? 'notice-error' : ''} batch-outcome" role="status">
+      「${o.title}」：${o.done.length} 条已执行${o.done.length ? `（${o.done.map((d) => this.name(d.id)).join('、')}）` : ''}${o.refused.length ? `，${o.refused.length} 条未执行：` : '。'}
+      ${o.refused.length ? html`<ul>${o.refused.map((r) => html`<li>${this.recordLink(r.id)}：${r.reason}</li>`)}</ul>` : nothing}
+      <button type="button" class="btn-link" @click=${() => { this.outcome = undefined; }}>关闭</button></div>`;
+  }
+
   override render() {
     const n = this.ids.length;
     return html`<div class="batch-bar" role="group" aria-label="批量操作">
       <span class="muted">${n ? `已选 ${n} 条` : '勾选记录后可批量操作'}</span>
-      ${this.events.map((e) => html`<button type="button" class="btn btn-primary" ?disabled=${this.busy || !n} @click=${() => this.send(e)}>${e.title}</button>`)}
-      ${this.failures.length ? html`<ul class="form-error" role="alert">${this.failures.map((f) => html`<li>${f}</li>`)}</ul>` : nothing}
-    </div>`;
+      ${this.plans.map((p) => html`<button type="button" class="btn btn-primary" data-event=${p.event.type} ?disabled=${this.busy || !p.ready.length}
+        title=${p.held.length ? `${p.ready.length} 条可${p.event.title}，${p.held.length} 条不能` : ''}
+        @click=${() => this.send(p)}>${p.event.title}${p.held.length ? `（${p.ready.length}/${n}）` : ''}</button>`)}
+    </div>
+    ${n ? this.plans.map((p) => this.heldNote(p)) : nothing}
+    ${this.outcome ? this.outcomeNote(this.outcome) : nothing}`;
   }
 }
