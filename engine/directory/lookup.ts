@@ -1,26 +1,28 @@
 /**
  * Looking a record up by one of its collection's lookup keys (app.json `lookup`): first among
- * stored records the actor may read, then in the imported directory. A derive rule turns one
- * key into another (e.g. characters 9–17 of one registration code are another code), so a
- * lookup by the longer key also finds rows known only by the shorter one.
+ * stored records the actor may read, then records deleted from nodes the actor reads, then the
+ * imported directory; the answer's origin says which (and which node, or who loaded it when).
+ * A derive rule turns one key into another (e.g. characters 9–17 of one registration code are
+ * another code), so a lookup by the longer key also finds rows known only by the shorter one.
  */
 import type { Engine } from '../engine.js';
 import type { Actor } from '../records/service.js';
 import type { Queryable } from '../storage/sqlite.js';
-import type { LookupConfig } from '../config/types.js';
+import type { Collection, LookupConfig } from '../config/types.js';
 import { domainBadRequest } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
-import { directoryTable, storedRecordBy } from '../storage/directory.js';
+import { deletedRecordsBy, directoryTable, storedRecordBy } from '../storage/directory.js';
 import { recordsTable } from '../storage/records.js';
 import { visibleTo } from './owners.js';
 
 /** Where a lookup's answer came from, for the person to judge it by. */
 export type LookupOrigin =
   | { kind: 'record'; node: string | null; nodeLabel: string | null }
+  | { kind: 'detached'; node: string; nodeLabel: string | null; detachedAt: string; detachedBy: string | null }
   | { kind: 'directory'; loadedBy: string | null; loadedByName: string | null; loadedAt: string };
 
 export interface LookupHit {
-  source: 'record' | 'directory';
+  source: 'record' | 'detached' | 'directory';
   data: Record<string, unknown>;
   origin: LookupOrigin;
   /** The stored record found (source "record"), and the node it hangs on. */
@@ -59,28 +61,64 @@ export async function lookupRecord(engine: Engine, actor: Actor, collection: str
   const cfg = lookupConfig(engine, collection, key);
   const c = engine.runtime.collection(collection);
   const pairs = searchPairs(cfg, key, normalizeKey(raw));
-  const filter = actor.principal ? engine.runtime.permissions.readFilter(actor.principal, c.name) : { sql: '1', params: [] };
-  for (const [k, v] of pairs) {
-    const row = await storedRecordBy(db, c.name, k, v, filter);
-    if (row) {
-      const { [c.nodeField!]: _node, ...data } = JSON.parse(row.data);
-      const node = row.node_id ? await recordsTable.get(db, row.node_id) : undefined;
-      const nodeLabel = node?.data[engine.runtime.config.tree.labelField];
-      return {
-        source: 'record', data: applyDerive(cfg, data), recordId: row.id, node: row.node_id,
-        origin: { kind: 'record', node: row.node_id, nodeLabel: typeof nodeLabel === 'string' ? nodeLabel : null },
-      };
-    }
-  }
-  for (const [k, v] of pairs) {
-    const row = await directoryTable.find(db, c.name, k, v);
-    if (row && visibleTo(engine.runtime.permissions, actor.principal, row.loader)) {
-      const { loader } = row;
-      return {
-        source: 'directory', data: applyDerive(cfg, row.data),
-        origin: { kind: 'directory', loadedBy: loader.by, loadedByName: loader.byName ?? null, loadedAt: loader.at },
-      };
+  for (const find of [findStored, findDetached, findInDirectory]) {
+    for (const [k, v] of pairs) {
+      const hit = await find(engine, actor, c, k, v, db);
+      if (hit) return { ...hit, data: applyDerive(cfg, hit.data) };
     }
   }
   return null;
 }
+
+type Finder = (engine: Engine, actor: Actor, c: Collection, key: string, value: string, db: Queryable) => Promise<LookupHit | null>;
+
+/** A tree node's label, for the person to recognise it by. */
+async function nodeLabel(engine: Engine, db: Queryable, id: string | null): Promise<string | null> {
+  const node = id ? await recordsTable.get(db, id) : undefined;
+  const label = node?.data[engine.runtime.config.tree.labelField];
+  return typeof label === 'string' ? label : null;
+}
+
+/** A stored record the actor may read. */
+const findStored: Finder = async (engine, actor, c, key, value, db) => {
+  const filter = actor.principal ? engine.runtime.permissions.readFilter(actor.principal, c.name) : { sql: '1', params: [] };
+  const row = await storedRecordBy(db, c.name, key, value, filter);
+  if (!row) return null;
+  const { [c.nodeField!]: _node, ...data } = JSON.parse(row.data);
+  return {
+    source: 'record', data, recordId: row.id, node: row.node_id,
+    origin: { kind: 'record', node: row.node_id, nodeLabel: await nodeLabel(engine, db, row.node_id) },
+  };
+};
+
+/**
+ * A record deleted from a node the actor reads (e.g. a unit whose link was removed): not erased
+ * for its subtree, so it can be found and linked again without typing it anew. Its last data is
+ * in its delete entry; a record that exists again (anywhere) is not offered from there.
+ */
+const findDetached: Finder = async (engine, actor, c, key, value, db) => {
+  if (!c.nodeField) return null;
+  for (const d of await deletedRecordsBy(db, c.name, key, value)) {
+    const nodeId = d.data[c.nodeField];
+    if (typeof nodeId !== 'string' || (await recordsTable.get(db, d.recordId))) continue;
+    const node = await recordsTable.get(db, nodeId);
+    if (!node || (actor.principal && !engine.runtime.permissions.onPath(actor.principal, 'read', node.path))) continue;
+    const { [c.nodeField]: _node, ...data } = d.data;
+    return {
+      source: 'detached', data,
+      origin: { kind: 'detached', node: nodeId, nodeLabel: await nodeLabel(engine, db, nodeId), detachedAt: d.at, detachedBy: d.actor },
+    };
+  }
+  return null;
+};
+
+/** A row of the shared directory (or of the actor's subtree, for rows an older version let a subtree admin load). */
+const findInDirectory: Finder = async (engine, actor, c, key, value, db) => {
+  const row = await directoryTable.find(db, c.name, key, value);
+  if (!row || !visibleTo(engine.runtime.permissions, actor.principal, row.loader)) return null;
+  const { loader } = row;
+  return {
+    source: 'directory', data: row.data,
+    origin: { kind: 'directory', loadedBy: loader.by, loadedByName: loader.byName ?? null, loadedAt: loader.at },
+  };
+};

@@ -17,7 +17,8 @@ const isTreeRoot = (path: string) => /^\/[^/]+\/$/.test(path);
 export interface LoadAuthority {
   by: string | null;
   path: string | null;
-  ownPaths: string[];
+  /** null: the machine's operator (npm run admin), above every subtree. */
+  ownPaths: string[] | null;
 }
 
 /** The user's authority to load the shared directory, or a 403 in Chinese. */
@@ -36,7 +37,8 @@ export function loadAuthority(permissions: Permissions, user: Principal, title: 
  * loaded inside one of them. A row of an older database whose loader's place is unknown (null)
  * is replaced only by someone loading at a tree root.
  */
-export function mayReplace(ownPaths: string[], loader: Pick<DirectoryLoader, 'path'>): boolean {
+export function mayReplace(ownPaths: string[] | null, loader: Pick<DirectoryLoader, 'path'>): boolean {
+  if (ownPaths === null) return true;
   const stored = loader.path;
   if (stored === null) return ownPaths.some(isTreeRoot);
   return ownPaths.some((p) => stored.startsWith(p));

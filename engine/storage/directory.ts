@@ -65,3 +65,24 @@ export async function storedRecordBy(db: Queryable, collection: string, field: s
     [collection, `$.${field}`, value, ...filter.params],
   );
 }
+
+/**
+ * Delete entries of a collection whose deleted record held the value in a field, newest first: a
+ * delete's audit diff is the record's last data ({field: [before, null]}); the partial index
+ * audit_deletes keeps this to the collection's deletes.
+ */
+export async function deletedRecordsBy(db: Queryable, collection: string, field: string, value: string, limit = 20) {
+  const rows = await db.all<{ record_id: string; at: string; actor: string | null; diff: string }>(
+    `SELECT record_id, at, actor, diff FROM audit WHERE collection = ? AND action = 'delete' AND json_extract(diff, ?) = ? ORDER BY id DESC LIMIT ?`,
+    [collection, `$.${field}[0]`, value, limit],
+  );
+  return rows.map((r) => ({
+    recordId: r.record_id, at: r.at, actor: r.actor,
+    data: Object.fromEntries(Object.entries(JSON.parse(r.diff) as Record<string, [unknown, unknown]>).filter(([, v]) => v[0] !== null).map(([k, v]) => [k, v[0]])),
+  }));
+}
+
+/** Paths of the tree's roots (nodes without a parent). */
+export async function treeRootPaths(db: Queryable, treeCollection: string): Promise<string[]> {
+  return (await db.all<{ path: string }>('SELECT path FROM records WHERE collection = ? AND node_id IS NULL ORDER BY rowid', [treeCollection])).map((r) => r.path);
+}

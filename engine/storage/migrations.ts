@@ -270,6 +270,21 @@ const migrations: { version: number; name: string; sql: string }[] = [
     `,
   },
   {
+    version: 7,
+    name: 'failed login counters per account and per client address',
+    sql: `
+      -- Read and written by every server process on this database (engine/storage/login-failures.ts).
+      CREATE TABLE login_failures (
+        key           TEXT PRIMARY KEY,     -- 'account:<username>' or 'address:<client address>'
+        failures      INTEGER NOT NULL,     -- failed guesses since first_at
+        first_at      INTEGER NOT NULL,     -- ms since the epoch: when this count began
+        blocked_until INTEGER NOT NULL,     -- ms: no attempt under this key before it (0: none)
+        expires_at    INTEGER NOT NULL      -- ms: the count is forgotten, the row pruned
+      ) WITHOUT ROWID;
+      CREATE INDEX login_failures_expiry ON login_failures (expires_at);
+    `,
+  },
+  {
     version: 8,
     name: 'directory rows remember where their loader stood; deleted records findable by lookup',
     sql: `
@@ -283,21 +298,6 @@ const migrations: { version: number; name: string; sql: string }[] = [
         WHERE u.username = directory.imported_by ORDER BY length(r.path), r.path LIMIT 1);
       -- A deleted record's last data is in its delete entry: lookups find detached records there.
       CREATE INDEX audit_deletes ON audit (collection, id) WHERE action = 'delete';
-    `,
-  },
-  {
-    version: 7,
-    name: 'failed login counters per account and per client address',
-    sql: `
-      -- Read and written by every server process on this database (engine/storage/login-failures.ts).
-      CREATE TABLE login_failures (
-        key           TEXT PRIMARY KEY,     -- 'account:<username>' or 'address:<client address>'
-        failures      INTEGER NOT NULL,     -- failed guesses since first_at
-        first_at      INTEGER NOT NULL,     -- ms since the epoch: when this count began
-        blocked_until INTEGER NOT NULL,     -- ms: no attempt under this key before it (0: none)
-        expires_at    INTEGER NOT NULL      -- ms: the count is forgotten, the row pruned
-      ) WITHOUT ROWID;
-      CREATE INDEX login_failures_expiry ON login_failures (expires_at);
     `,
   },
 ];

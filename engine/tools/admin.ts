@@ -13,6 +13,7 @@ import { usernameProblem } from '../auth/usernames.js';
 import { accountRecord } from '../auth/account-keeper.js';
 import { Database, type Queryable } from '../storage/sqlite.js';
 import { DomainError } from '../errors.js';
+import { importDirectoryFile, describeImport } from '../directory/operator-import.js';
 
 /**
  * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
@@ -21,7 +22,8 @@ import { DomainError } from '../errors.js';
  *   production database, started with CAIJI_DEMO=0, has nobody who could do it in the UI);
  * - reset-password / unlock: recover an account that nobody keeps (the root's admins);
  * - backup: a consistent copy of the database, also while the server runs (VACUUM INTO reads one
- *   snapshot; writers are not blocked in WAL mode).
+ *   snapshot; writers are not blocked in WAL mode);
+ * - directory import: the shared lookup directory at setup, before anybody can log in.
  * Every change is audited as "命令行", in one transaction; a password set here is shown once and
  * must be replaced at the first login.
  */
@@ -32,6 +34,7 @@ const USAGE = `用法:
   npm run admin -- unlock <用户名>            启用已停用的账号
   npm run admin -- accounts                   列出账号、状态和职务
   npm run admin -- backup <备份文件>           备份数据库（服务运行中也可，得到一致的快照）
+  npm run admin -- directory import <文件> [集合]  导入共用查找目录（CSV 或 xlsx，格式见 README）
 数据库: CAIJI_DB 或 --db（默认 ./data/caiji.db）；应用: CAIJI_APP（默认本仓库）`;
 
 const ACTOR = '命令行';
@@ -57,18 +60,19 @@ function parse() {
 let opts: ReturnType<typeof parse>['values'] = {};
 
 /** The commands, each given the engine and the argument after the command's name. */
-const COMMANDS: Record<string, (engine: Engine, arg: string | undefined) => Promise<void>> = {
+const COMMANDS: Record<string, (engine: Engine, arg: string | undefined, rest: string[]) => Promise<void>> = {
   init: (engine) => init(engine),
   'reset-password': (engine, arg) => resetPassword(engine, required(arg, '用户名')),
   unlock: (engine, arg) => unlock(engine, required(arg, '用户名')),
   accounts: (engine) => listAccounts(engine),
   backup: (engine, arg) => backup(engine, required(arg, '备份文件')),
+  directory: (engine, arg, [file, collection]) => directory(engine, arg, file, collection),
 };
 
 async function main(): Promise<void> {
   const parsed = parse();
   opts = parsed.values;
-  const [command, arg] = parsed.positionals;
+  const [command, arg, ...rest] = parsed.positionals;
   if (opts.help || !command) return void console.log(USAGE);
   // Refused before the database is opened: a typo must not create an empty database file.
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
     dbFile: resolve(opts.db ?? process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
   });
   try {
-    await run(engine, arg);
+    await run(engine, arg, rest);
   } finally {
     await engine.close();
   }
@@ -216,6 +220,13 @@ async function backup(engine: Engine, target: string): Promise<void> {
   } finally {
     await copy.close();
   }
+}
+
+/** directory import: the shared lookup directory, loaded by the operator (engine/directory/operator-import.ts). */
+async function directory(engine: Engine, sub: string | undefined, file: string | undefined, collection: string | undefined): Promise<void> {
+  if (sub !== 'import') throw new Refused(`未知的 directory 子命令“${sub ?? ''}”（只有 import）\n${USAGE}`);
+  const { collection: name, result } = await importDirectoryFile(engine, required(file, '文件'), collection);
+  console.log(describeImport(engine.runtime.collection(name).title, result));
 }
 
 function printPassword(username: string, password: string) {

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -11,6 +12,7 @@ import { directoryTable } from '../../engine/storage/directory.js';
 import { mayReplace } from '../../engine/directory/owners.js';
 import { gb11714CheckChar } from '../../engine/validation/formats/gb11714.js';
 import { gb32100CheckChar } from '../../engine/validation/formats/gb32100.js';
+import { repoRoot } from '../helpers/paths.js';
 
 /** A valid 组织机构代码 and the 统一社会信用代码 that embeds it (distinct from unit-linking's). */
 function codes(seq: number) {
@@ -92,6 +94,89 @@ describe('the shared lookup directory', () => {
     const res = await upload(config, csvOf([[renamed.creditCode, '正式名称']]));
     expect(res.body).toMatchObject({ imported: 1, skipped: [] });
     expect((await ft.get(`/api/lookup/unit?creditCode=${renamed.creditCode}`)).body).toMatchObject({ data: { fullName: '正式名称' }, origin: { loadedBy: 'config_admin' } });
+  });
+});
+
+/** `npm run admin -- <args>` on a database, as a child process. */
+function admin(dbFile: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/tools/admin.ts'), ...args], { cwd: repoRoot, env: { ...process.env, CAIJI_DB: dbFile } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+/**
+ * Issue 20.2: a unit whose link was removed stays findable, for the same subtree, and is linked
+ * again from there; the operator loads the directory at setup from the command line.
+ */
+describe('detached records and the operator\'s directory', () => {
+  let s: TestServer;
+  let tnl: Client, ft: Client, lianhe: Client, meiyu: Client;
+  let tainanli: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    [tnl, ft, lianhe, meiyu] = await Promise.all(['tnl_admin', 'ft_admin', 'lianhe_admin', 'meiyu_admin'].map((u) => s.login(u)));
+    tainanli = await nodeId(tnl, '丰台区太平桥街道太南里社区党委');
+    dir = mkdtempSync(join(tmpdir(), 'caiji-dirfile-'));
+  });
+  afterAll(async () => { await s.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('a unit whose link was removed is found again by its subtree only, and linked again from what was kept', async () => {
+    const org = (await tnl.post('/api/records/organization', {
+      parentId: tainanli, fullName: '中共北京壬癸科技有限公司支部委员会', shortName: '壬癸科技党支部', category: '631', orgCode: '011100987001',
+    })).body.id as string;
+    const u = codes(10);
+    const link = await tnl.post(`/api/records/organization/${org}/events`, {
+      type: 'LINK_UNIT', creditCode: u.creditCode, fullName: '北京壬癸科技有限公司', shortName: '壬癸科技', category: '23', partyOrgStatus: '9002', enterpriseSize: '9004',
+    });
+    expect(link.status).toBe(200);
+    const unit = (await tnl.get(`/api/records/unit?node=${org}`)).body.items[0];
+    expect((await tnl.post(`/api/records/organization/${org}/events`, { type: 'UNLINK_UNIT', unitId: unit.id })).body.state).toBe('unlinked');
+
+    const again = await tnl.get(`/api/lookup/unit?orgCode=${u.orgCode}`);
+    expect(again.body).toMatchObject({
+      found: true, source: 'detached', data: { fullName: '北京壬癸科技有限公司', shortName: '壬癸科技', category: '23', enterpriseSize: '9004' },
+      origin: { kind: 'detached', node: org, nodeLabel: '壬癸科技党支部', detachedBy: 'tnl_admin' },
+    });
+    expect(again.body.data.orgId).toBeUndefined();
+    expect((await ft.get(`/api/lookup/unit?creditCode=${u.creditCode}`)).body.source).toBe('detached');
+    // Not for a sibling branch or another district: the unit was never theirs to see.
+    expect((await lianhe.get(`/api/lookup/unit?creditCode=${u.creditCode}`)).body).toEqual({ found: false });
+    expect((await meiyu.get(`/api/lookup/unit?creditCode=${u.creditCode}`)).body).toEqual({ found: false });
+
+    // Linked again by its code alone: the rest comes from what was kept.
+    const relink = await tnl.post(`/api/records/organization/${org}/events`, { type: 'LINK_UNIT', creditCode: u.creditCode, partyOrgStatus: '9002' });
+    expect(relink.status).toBe(200);
+    const back = (await tnl.get(`/api/records/unit?node=${org}`)).body.items;
+    expect(back).toHaveLength(1);
+    expect(back[0].data).toMatchObject({ fullName: '北京壬癸科技有限公司', shortName: '壬癸科技', enterpriseSize: '9004' });
+    expect((await tnl.get(`/api/lookup/unit?creditCode=${u.creditCode}`)).body).toMatchObject({ source: 'record', origin: { kind: 'record', node: org } });
+  });
+
+  it('npm run admin -- directory import <file>: the README\'s example loads, rows are the command line\'s, errors per row', async () => {
+    const example = /```csv\n([\s\S]*?)```/.exec(readFileSync(join(repoRoot, 'README.md'), 'utf8'))?.[1];
+    expect(example).toBeTruthy();
+    const extra = codes(11);
+    const file = join(dir, 'units.csv');
+    writeFileSync(file, `${example!.trimEnd()}\n${extra.creditCode},北京子丑寅商贸有限公司,子丑寅商贸,23\n,没有代码的单位,,23\n`);
+    const rows = example!.trim().split('\n').length - 1;
+    const run = await admin(s.dbFile, ['directory', 'import', file]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`单位目录：共 ${rows + 2} 行，导入 ${rows + 1} 行，有误 1 行（未导入）`);
+    expect(run.stdout).toMatch(new RegExp(`第 ${rows + 3} 行：.*信用代码`));
+    const hit = await meiyu.get(`/api/lookup/unit?creditCode=${extra.creditCode}`);
+    expect(hit.body).toMatchObject({ found: true, source: 'directory', data: { fullName: '北京子丑寅商贸有限公司' }, origin: { kind: 'directory', loadedBy: null, loadedByName: null } });
+    // A unit of the manual's 附页, as someone outside its subtree finds it: from the directory.
+    const first = example!.trim().split('\n')[1].split(',')[0];
+    expect((await meiyu.get(`/api/lookup/unit?creditCode=${first}`)).body).toMatchObject({ found: true, source: 'directory' });
+
+    const wrong = await admin(s.dbFile, ['directory', 'load', file]);
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining('未知的 directory 子命令')]);
+    const pdf = await admin(s.dbFile, ['directory', 'import', join(dir, 'units.pdf')]);
+    expect([pdf.code, pdf.stderr]).toEqual([1, expect.stringContaining('须为 .csv 或 .xlsx')]);
   });
 });
 

@@ -10,15 +10,17 @@ import { dateTime } from '../format.js';
 
 const empty = (v: unknown) => v === undefined || v === null || v === '';
 
-/** GET /api/lookup's `origin`: the stored record's node, or who loaded the directory row and when. */
+/** GET /api/lookup's `origin`: the stored (or detached) record's node, or who loaded the directory row and when. */
 type LookupOrigin =
   | { kind: 'record'; node: string | null; nodeLabel: string | null }
+  | { kind: 'detached'; node: string; nodeLabel: string | null; detachedAt: string; detachedBy: string | null }
   | { kind: 'directory'; loadedBy: string | null; loadedByName: string | null; loadedAt: string };
 
 /** Where a lookup's answer came from, in a line the person can judge it by. */
 function originLine(o: LookupOrigin | undefined): string {
   if (!o) return '';
   if (o.kind === 'record') return `来源：本系统已有记录${o.nodeLabel ? `（${o.nodeLabel}）` : ''}`;
+  if (o.kind === 'detached') return `来源：本系统已有记录（${o.nodeLabel ? `${o.nodeLabel}，` : ''}已于 ${dateTime(o.detachedAt).slice(0, 10)} 解除关联）`;
   return `来源：目录（${o.loadedByName ?? o.loadedBy ?? '命令行'}于 ${dateTime(o.loadedAt).slice(0, 10)} 导入）`;
 }
 
