@@ -78,14 +78,15 @@ function accountRecords(w: World, who: Who): Target[] {
 }
 
 /**
- * Accounts no principal logs in with: one the principal keeps that is bound to a record, one it
- * keeps that holds roles, one it sees but does not keep, one it does not see.
+ * Accounts: one the principal keeps that is bound to a record and one that holds roles (both from
+ * accounts no principal logs in with: the change is real), one it sees but does not keep (its own,
+ * a colleague's) and one it does not see (refused: nothing changes).
  */
 function accounts(w: World, who: Who): Target[] {
   const t = (scope: Target['scope'], a?: Account): Target[] => (a ? [{ scope, label: `account:${a.username}`, acct: a }] : []);
   if (who.username === null) return t('-', w.accounts[0]);
   const kept = w.accounts.filter((a) => w.model.keeps(who, a));
-  const other = w.accounts.filter((a) => !w.model.keeps(who, a));
+  const other = w.allAccounts.filter((a) => !w.model.keeps(who, a));
   return [
     ...t('in', kept.find((a) => a.self)), ...t('in', kept.find((a) => !a.self)),
     ...t('out', other.find((a) => w.model.seesAccount(who, a))), ...t('out', other.find((a) => !w.model.seesAccount(who, a))),

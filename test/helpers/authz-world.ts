@@ -38,6 +38,8 @@ export interface World {
   principals: Who[];
   /** Accounts the matrix may reset and lock: none of them is a principal's. */
   accounts: Account[];
+  /** Every account, the principals' too: targets only where the rules refuse the change. */
+  allAccounts: Account[];
   /** Per username of a principal that owns some: its print job, import job, preview and import. */
   owned: Map<string, Owned>;
   /** Per collection, a stored record's data that passes validation (a create with it clashes on a unique key). */
@@ -79,7 +81,11 @@ async function settled(client: Client, path: string) {
   throw new Error(`${path} did not finish`);
 }
 
-export async function discover(server: TestServer, rootAdmin: string, logins: string[]): Promise<World> {
+/**
+ * Logs the principals in and looks around as `rootAdmin`; `branchAdmin` (an admin of a lowest
+ * node) owns the jobs and keeps the account made for the matrix.
+ */
+export async function discover(server: TestServer, rootAdmin: string, logins: string[], branchAdmin: string): Promise<World> {
   const root = await server.login(rootAdmin);
   const app = await ok(root.get('/api/app'), 'GET /api/app');
   const roles = app.roles as Record<string, RoleDef>;
@@ -123,7 +129,7 @@ export async function discover(server: TestServer, rootAdmin: string, logins: st
 
   // A person of the lowest admin's branch with an account nobody logs in with: an account that
   // admin keeps and the matrix may reset and lock without ending a principal's session.
-  const lowest = principals.find((p) => p.username === deepestAdmin(model, principals));
+  const lowest = principals.find((p) => p.username === branchAdmin);
   if (selfCollection && lowest) {
     const nodeId = model.paths(lowest, 'grant')[0].split('/').at(-2);
     if (nodeId) {
@@ -210,13 +216,7 @@ export async function discover(server: TestServer, rootAdmin: string, logins: st
   }
 
   return {
-    server, model, root: rootRec, records, byId, collections, principals, accounts: pool, owned, validData,
+    server, model, root: rootRec, records, byId, collections, principals, accounts: pool, allAccounts: [...accounts.values()], owned, validData,
     codeTable: codeTable!, replaceable, assetPath, workflows,
   };
-}
-
-/** The admin with the narrowest grant: the one whose scope holds the fewest nodes. */
-export function deepestAdmin(model: AuthzModel, principals: Who[]): string | undefined {
-  return principals.filter((p) => model.holdsAnywhere(p, 'grant'))
-    .sort((a, b) => model.paths(b, 'grant')[0].length - model.paths(a, 'grant')[0].length)[0]?.username ?? undefined;
 }
