@@ -9,7 +9,7 @@ import { homeOf } from './home.js';
 
 const FIELDS = [
   { name: 'currentPassword', label: '当前密码', autocomplete: 'current-password' },
-  { name: 'newPassword', label: '新密码', autocomplete: 'new-password', help: '至少8个字符，不能与当前密码相同' },
+  { name: 'newPassword', label: '新密码', autocomplete: 'new-password', help: '至少8个字符；不能与当前密码相同，不能含用户名或本人证件号码，不能用常见密码（如123456）或连续、重复的字符' },
   { name: 'confirmPassword', label: '确认新密码', autocomplete: 'new-password' },
 ] as const;
 
