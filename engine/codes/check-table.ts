@@ -1,34 +1,45 @@
-import type { CodeTable } from '../config/types.js';
+import { readFileSync } from 'node:fs';
+import type { CodeTable, JsonSchema } from '../config/types.js';
 import type { FieldError } from '../validation/messages.js';
+import { toFieldErrors } from '../validation/messages.js';
+import { createAjv } from '../validation/ajv.js';
+import { withTextRule } from '../validation/text-rule.js';
+import type { SchemaCheck } from '../validation/validator.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The code-table format as a JSON Schema: one file, read by npm run check and by PUT /api/codes/:table alike. */
+export const codeTableSchema: JsonSchema = JSON.parse(readFileSync(new URL('./code-table.schema.json', import.meta.url), 'utf8'));
+
+let compiled: SchemaCheck | undefined;
+/** Compiled on first use, with the engine's formats and its rule against control characters in text. */
+const formatCheck = () => (compiled ??= createAjv().compile(withTextRule(codeTableSchema)));
+
+/** "第3行「代码」…" for a row's field: the editor and the file both count rows from 1. */
+function withRow(e: FieldError): FieldError {
+  const row = /^\/codes\/(\d+)(?=\/|$)/.exec(e.path);
+  const message = e.message.replace(/不是本表单的字段$/, '不是代码表的字段');
+  return { ...e, message: row ? `第${Number(row[1]) + 1}行${message}` : message };
+}
 
 /**
- * The rules every code table obeys: codes unique and non-empty, labels present, parents and
- * replacements existing, a replacement never itself deprecated, a positive integer version.
- * Each problem is named by its JSON pointer into the table.
+ * A code table's problems, each named by its JSON pointer into the table: first its shape by the
+ * schema (no unknown keys, the right types, a positive integer version …), then — on a
+ * well-formed table — the rules between rows: codes unique, the table named as its file,
+ * parents and replacements existing, a replacement never itself deprecated.
  */
 export function checkCodeTable(table: CodeTable, name: string): FieldError[] {
-  const out: FieldError[] = [];
-  if (!table || typeof table !== 'object') return [{ path: '', message: '代码表应为一个JSON对象' }];
-  if (table.table !== name) out.push({ path: '/table', message: `「表名」应为“${name}”` });
-  if (typeof table.title !== 'string' || !table.title) out.push({ path: '/title', message: '「表标题」为必填项' });
-  if (!Number.isInteger(table.version) || table.version < 1) out.push({ path: '/version', message: '「版本」应为正整数' });
-  if (!Array.isArray(table.codes)) return [...out, { path: '/codes', message: '「代码」应为列表' }];
+  if (!table || typeof table !== 'object' || Array.isArray(table)) return [{ path: '', message: '代码表应为一个JSON对象' }];
+  const check = formatCheck();
+  const out: FieldError[] = check(table) ? [] : toFieldErrors(check.errors, codeTableSchema).map(withRow);
+  if (typeof table.table === 'string' && table.table !== name) out.push({ path: '/table', message: `「表名」应为“${name}”（与文件名或地址一致）` });
+  if (out.length) return out;
   const byCode = new Map<string, number>();
   table.codes.forEach((c, i) => {
-    const at = `/codes/${i}`;
-    if (typeof c?.code !== 'string' || !c.code.trim()) out.push({ path: `${at}/code`, message: `第${i + 1}行「代码」为必填项` });
-    else if (byCode.has(c.code)) out.push({ path: `${at}/code`, message: `第${i + 1}行「代码」“${c.code}”与第${byCode.get(c.code)! + 1}行重复` });
+    if (byCode.has(c.code)) out.push({ path: `/codes/${i}/code`, message: `第${i + 1}行「代码」“${c.code}”与第${byCode.get(c.code)! + 1}行重复` });
     else byCode.set(c.code, i);
-    if (typeof c?.label !== 'string' || !c.label.trim()) out.push({ path: `${at}/label`, message: `第${i + 1}行「名称」为必填项` });
   });
   table.codes.forEach((c, i) => {
     const at = `/codes/${i}`;
     if (c.parent !== undefined && !byCode.has(c.parent)) out.push({ path: `${at}/parent`, message: `第${i + 1}行的上级代码“${c.parent}”不存在` });
-    if (c.deprecated !== undefined && (typeof c.deprecated !== 'string' || !DATE.test(c.deprecated))) {
-      out.push({ path: `${at}/deprecated`, message: `第${i + 1}行「停用日期」应为 YYYY-MM-DD` });
-    }
     if (c.replacedBy !== undefined && !c.deprecated) out.push({ path: `${at}/replacedBy`, message: `第${i + 1}行未停用，不应有替代代码` });
     for (const r of c.replacedBy ?? []) {
       const j = byCode.get(r);

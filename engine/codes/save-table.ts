@@ -1,5 +1,6 @@
 import { writeFileSync, renameSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { CodeTable, CodeEntry } from '../config/types.js';
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
@@ -23,15 +24,23 @@ function writeAtomically(path: string, text: string) {
  * reloads the running config and writes an audit entry per changed code. If the reloaded config
  * is refused, the previous file is restored and the problems are returned.
  */
-export async function saveCodeTable(engine: Engine, user: Principal, name: string, body: unknown, expectedVersion: number): Promise<CodeTable> {
+export async function saveCodeTable(engine: Engine, user: Principal, name: string, body: unknown, expectedVersion: number): Promise<{ table: CodeTable; changed: boolean }> {
   const current = engine.runtime.config.codes.get(name);
   if (!current) throw notFound('代码表');
   if (current.version !== expectedVersion) {
     throw conflict(`代码表「${current.title}」已被他人修改（当前版本 ${current.version}），请刷新后重新编辑`, [], { current });
   }
-  const proposed = { ...(body as CodeTable), table: name, version: current.version + 1 };
-  const problems = checkCodeTable(proposed, name);
+  // The body is the table as edited: checked by the format's schema as sent (its `version`, when
+  // given, is the one edited; the saved file gets the next).
+  const edited = body && typeof body === 'object' && !Array.isArray(body) && !('version' in body) ? { ...body, version: current.version } : body;
+  const problems = checkCodeTable(edited as CodeTable, name);
+  if ((edited as CodeTable).version !== current.version && !problems.some((p) => p.path === '/version')) {
+    problems.push({ path: '/version', message: `「版本」应为所编辑的版本 ${current.version}（保存时自动加一）` });
+  }
   if (problems.length) throw invalid(problems, `代码表「${current.title}」有误`);
+  // Saving what is already in force changes nothing: no new version, no file write, no audit entry.
+  if (isDeepStrictEqual(edited, current)) return { table: current, changed: false };
+  const proposed: CodeTable = { ...(edited as CodeTable), version: current.version + 1 };
   const kept = new Set(proposed.codes.map((c) => c.code));
   const removed = current.codes.filter((c) => !kept.has(c.code)).map((c) => c.code);
   const inUse = await countCodeUse(engine.db, engine.runtime, name, removed);
@@ -61,5 +70,5 @@ export async function saveCodeTable(engine: Engine, user: Principal, name: strin
       toState: String(proposed.version), diff, note: `代码表「${current.title}」`,
     }),
   );
-  return engine.runtime.config.codes.get(name)!;
+  return { table: engine.runtime.config.codes.get(name)!, changed: true };
 }

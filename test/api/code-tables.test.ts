@@ -91,6 +91,52 @@ describe('code-table changes at run time', () => {
     expect((await table('job-position')).version).toBe(t.version);
   });
 
+  const codeAudits = async () => (await s.engine.db.get<{ n: number }>("SELECT count(*) AS n FROM audit WHERE collection = '$codes'"))!.n;
+
+  it('a table that breaks the code-table format (the schema npm run check uses) is refused with pointers; nothing is saved', async () => {
+    const t = await table('title');
+    const file = readFileSync(join(appDir, 'forms/codes/title.json'), 'utf8');
+    const audits = await codeAudits();
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ ...t, source: 123 }, '/source', /^「来源」应为文本$/],
+      [{ ...t, colour: 'red' }, '/colour', /^「colour」不是代码表的字段$/],
+      [{ ...t, table: 'nation' }, '/table', /^「表名」应为“title”/],
+      [{ ...t, codes: [{ ...t.codes[0], extra: 1 }, ...t.codes.slice(1)] }, '/codes/0/extra', /^第1行「extra」不是代码表的字段$/],
+      [{ ...t, codes: [{ ...t.codes[0], provisional: 'yes' }, ...t.codes.slice(1)] }, '/codes/0/provisional', /^第1行「待核实」应为是或否$/],
+      [{ ...t, codes: [{ ...t.codes[0], label: '教\u202e授' }, ...t.codes.slice(1)] }, '/codes/0/label', /^第1行「名称」含有不可见的控制字符（U\+202E）/],
+      [{ ...t, version: t.version + 5 }, '/version', /^「版本」应为所编辑的版本/],
+      [{ ...t, codes: 'none' }, '/codes', /^「代码」应为列表$/],
+    ];
+    for (const [body, path, message] of cases) {
+      const res = await cfg.put('/api/codes/title', body, t.version);
+      expect(res.status, path).toBe(422);
+      const detail = res.body.error.details.find((d: any) => d.path === path);
+      expect(detail?.message, JSON.stringify(res.body.error.details)).toMatch(message);
+    }
+    expect(await table('title')).toEqual(t);
+    expect(readFileSync(join(appDir, 'forms/codes/title.json'), 'utf8')).toBe(file);
+    expect(await codeAudits()).toBe(audits);
+  });
+
+  it('saving a table unchanged is a no-op: 200 saying so, the same version, no audit entry', async () => {
+    const t = await table('title');
+    const audits = await codeAudits();
+    const generation = Number((await cfg.get('/api/config/status')).headers.get('x-config-generation'));
+    // Keys in another order, as a client may send them, are the same table.
+    const { codes, ...head } = t;
+    const res = await cfg.put('/api/codes/title', { codes, ...head }, t.version);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ version: t.version, unchanged: true, message: `代码表「${t.title}」没有变化，仍为第 ${t.version} 版` });
+    expect((await table('title')).version).toBe(t.version);
+    expect(await codeAudits()).toBe(audits);
+    expect(Number(res.headers.get('x-config-generation'))).toBe(generation);
+    // A real change still saves as the next version.
+    const changed = await cfg.put('/api/codes/title', { ...t, codes: [...t.codes, { code: '999', label: '测试职称' }] }, t.version);
+    expect(changed.status).toBe(200);
+    expect(changed.body.version).toBe(t.version + 1);
+    expect(await codeAudits()).toBe(audits + 1);
+  });
+
   it('removing a code in use is refused; deprecating it is the way', async () => {
     const t = await table('job-position');
     const res = await cfg.put('/api/codes/job-position', { ...t, codes: t.codes.filter((c: any) => c.code !== '0199') }, t.version);

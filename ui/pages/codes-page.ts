@@ -169,7 +169,8 @@ export class CodesPage extends LightElement {
       if (!c.note?.trim()) delete c.note;
       return c;
     });
-    return { ...t, codes };
+    // The table's own fields only: the server refuses keys the code-table format does not know.
+    return { table: t.table, title: t.title, version: t.version, ...(t.source !== undefined ? { source: t.source } : {}), codes };
   }
 
   private async save() {
@@ -177,9 +178,10 @@ export class CodesPage extends LightElement {
     this.busy = true;
     this.saveErrors = [];
     try {
-      const saved = await api.put<CodeTable>(`/api/codes/${enc(t.table)}`, this.body(t), t.version);
+      const { unchanged, message, ...saved } = await api.put<CodeTable & { unchanged?: true; message?: string }>(`/api/codes/${enc(t.table)}`, this.body(t), t.version);
       this.current = saved;
       this.draft = undefined;
+      if (unchanged) { this.saveMessage = `${message}。`; return; }
       session.invalidateForms();
       this.saveMessage = `已保存为第 ${saved.version} 版，表单即刻使用新的代码表。`;
       toast(`代码表「${saved.title}」已保存（第 ${saved.version} 版）`);

@@ -33,9 +33,10 @@ export function codesAdminRoutes() {
     const user = requireConfigAdmin(c);
     const version = ifMatch(c, true)!;
     const body = await jsonBody(c);
-    const table = await saveCodeTable(c.get('engine'), user, c.req.param('table'), body, version);
+    const { table, changed } = await saveCodeTable(c.get('engine'), user, c.req.param('table'), body, version);
     c.header('ETag', `"${table.version}"`);
-    return c.json(table);
+    // An unchanged save is a no-op: the same version, and the answer says so.
+    return c.json(changed ? table : { ...table, unchanged: true, message: `代码表「${table.title}」没有变化，仍为第 ${table.version} 版` });
   });
 
   app.get('/codes/:table/usage', requireUser, async (c) => {
