@@ -15,11 +15,20 @@ const ARGS = [
 
 const running = new Set<Promise<Browser>>();
 
+/**
+ * How long one step of a print (loading the page, filling and laying out its body, printing) may
+ * take, in ms (CAIJI_PRINT_STEP_TIMEOUT_MS, default 30 s; a 1 000-sheet chunk takes a few). Without
+ * a bound of its own a step that cannot finish — a request the page waits for that is never
+ * answered, a renderer that stopped — held the request until puppeteer's protocol timeout (180 s)
+ * and then answered 500 "Page.printToPDF timed out" (pdf.ts `bounded`).
+ */
+export const printStepTimeout = () => Number(process.env.CAIJI_PRINT_STEP_TIMEOUT_MS) || 30_000;
+
 /** Starts a browser for one warm page; 503 with what to install when there is none. */
 export function launchBrowser(): Promise<Browser> {
   const executablePath = findChromium();
   const launching = loadPuppeteer()
-    .then((puppeteer) => puppeteer.launch({ executablePath, args: ARGS, headless: true, pipe: true }))
+    .then((puppeteer) => puppeteer.launch({ executablePath, args: ARGS, headless: true, pipe: true, protocolTimeout: 2 * printStepTimeout() }))
     .catch((err: Error) => {
       throw noBrowser(`浏览器 ${executablePath} 无法启动（${err.message.split('\n')[0]}）`);
     });

@@ -38,7 +38,13 @@ async function answer(warm: WarmPage, req: HTTPRequest): Promise<void> {
   }
 }
 
-const retire = (warm: WarmPage) => void warm.browser.close().catch(() => undefined);
+/** Closes a page's browser; one that does not close (a stuck renderer) is killed after a few seconds. */
+function retire(warm: WarmPage): void {
+  const proc = warm.browser.process();
+  const kill = setTimeout(() => proc?.kill('SIGKILL'), 5_000);
+  kill.unref();
+  void warm.browser.close().catch(() => undefined).finally(() => clearTimeout(kill));
+}
 
 /** A new browser and its page: scripts off, print media, no request leaves it but to the current print's assets. */
 async function openPage(): Promise<WarmPage> {

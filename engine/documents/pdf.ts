@@ -2,6 +2,7 @@ import { HttpError } from '../http/errors.js';
 import type { Page } from 'puppeteer-core';
 import { withWarmPage, type AssetServer, type WarmPage } from './page-pool.js';
 import { DomainError } from '../errors.js';
+import { printStepTimeout } from './browser.js';
 
 export { closeBrowser } from './browser.js';
 
@@ -44,8 +45,23 @@ export function splitBody(html: string): Framed | null {
   return { head: html.slice(0, start), body: html.slice(start, end), tail: html.slice(end) };
 }
 
+/**
+ * `work` or, when it takes longer than the step's bound, 503 pdf_timeout in Chinese. The page is
+ * then given up by the pool (withWarmPage closes a page whose work failed and opens a new one).
+ */
+export function bounded<T>(step: string, work: Promise<T>): Promise<T> {
+  const ms = printStepTimeout();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DomainError('unavailable', 'pdf_timeout',
+      `生成 PDF 超时：${step}在 ${Math.round(ms / 100) / 10} 秒内未完成，请稍后重试；如仍失败请联系系统管理员`)), ms);
+  });
+  work.catch(() => undefined); // the abandoned step fails later, when its page is closed
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Replaces the page's body content with `body` (fonts it needs loaded first: FILL). */
-export const fillBody = (page: Page, body: string) => page.evaluate(`(${FILL})(${JSON.stringify(body)})`);
+export const fillBody = (page: Page, body: string) => bounded('排版', page.evaluate(`(${FILL})(${JSON.stringify(body)})`));
 
 /**
  * Puts `html` into the page. The rest of the document (head, styles, font declarations) is
@@ -56,14 +72,14 @@ async function load(warm: WarmPage, html: string): Promise<void> {
   const framed = splitBody(html);
   if (!framed) {
     warm.frame = null;
-    await warm.page.setContent(html, { waitUntil: 'load', timeout: 60_000 });
-    await warm.page.evaluate(`(${FILL})(document.body.innerHTML)`);
+    await bounded('载入页面', warm.page.setContent(html, { waitUntil: 'load', timeout: printStepTimeout() + 1000 }));
+    await bounded('排版', warm.page.evaluate(`(${FILL})(document.body.innerHTML)`));
     return;
   }
   const frame = framed.head + framed.tail;
   if (frame !== warm.frame) {
     warm.frame = null;
-    await warm.page.setContent(frame, { waitUntil: 'load', timeout: 60_000 });
+    await bounded('载入页面', warm.page.setContent(frame, { waitUntil: 'load', timeout: printStepTimeout() + 1000 }));
     warm.frame = frame;
   }
   await fillBody(warm.page, framed.body);
@@ -73,10 +89,10 @@ async function load(warm: WarmPage, html: string): Promise<void> {
 export async function printPage(page: Page): Promise<Buffer> {
   // Untagged: the structure tree costs ~40 % of the print and quadruples the file, and
   // nothing reads it (text extraction works without it).
-  const pdf = await page.pdf({
+  const pdf = await bounded('打印', page.pdf({
     format: 'A4', printBackground: true, preferCSSPageSize: true, tagged: false, outline: false,
-    waitForFonts: false, timeout: 300_000,
-  });
+    waitForFonts: false, timeout: printStepTimeout() + 1000,
+  }));
   return Buffer.from(pdf);
 }
 
@@ -88,7 +104,8 @@ export function onLoadedPage<T>(html: string, assets: AssetServer | null, work: 
   return withWarmPage(assets, async (warm) => {
     try {
       await load(warm, html);
-      return await work(warm.page);
+      // Measuring and printing together (form-layer, overlay) are one step as a whole too.
+      return await bounded('打印', work(warm.page));
     } catch (err) {
       if (err instanceof DomainError) throw err;
       throw new HttpError(500, 'pdf_failed', `生成 PDF 失败：${(err as Error).message.split('\n')[0]}`);
