@@ -6,6 +6,7 @@ import { checkRules, fieldsRequiredAbsent } from './rules.js';
 import { checkDeprecatedCodes, deprecatedCodesIn, deprecatedMessage } from './deprecated-codes.js';
 import { fieldTitle } from './field-titles.js';
 import { withTextRule } from './text-rule.js';
+import { conditionPending, fieldOrder } from './conditions.js';
 
 export type { FieldError };
 
@@ -41,6 +42,8 @@ export function validatorFromCheck(check: SchemaCheck, schema: JsonSchema): Reco
   const essentials = Object.entries<JsonSchema>(schema.properties ?? {})
     .filter(([, p]) => p['x-essential'])
     .map(([name]) => name);
+  const pending = conditionPending(schema);
+  const order = fieldOrder(schema);
 
   const validate = (data: unknown, previous?: Record<string, unknown>): FieldError[] => {
     if (!data || typeof data !== 'object' || Array.isArray(data)) return [{ path: '', message: '记录应为一个JSON对象' }];
@@ -52,10 +55,13 @@ export function validatorFromCheck(check: SchemaCheck, schema: JsonSchema): Reco
     return [...errors, ...rules, ...checkDeprecatedCodes(schema, record, previous)];
   };
 
+  // An essential field under a condition is asked for only once its condition holds
+  // (conditions.ts): while 是否失联 is empty, 失联日期 is not missing, 是否失联 is.
   const missingEssentials = (data: Record<string, unknown>): FieldError[] => {
     const absent = fieldsRequiredAbsent(schema, data);
+    const notYet = pending(data);
     return essentials
-      .filter((f) => empty(data[f]) && !absent.has(f))
+      .filter((f) => empty(data[f]) && !absent.has(f) && !notYet.has(f))
       .map((f) => ({ path: `/${f}`, message: `「${fieldTitle(schema, `/${f}`)}」为必填项` }));
   };
 
@@ -69,7 +75,9 @@ export function validatorFromCheck(check: SchemaCheck, schema: JsonSchema): Reco
       }));
       const all = [...validate(data, data), ...missingEssentials(data), ...stale];
       const seen = new Set<string>();
-      return all.filter((e) => !seen.has(e.path + e.message) && !!seen.add(e.path + e.message));
+      const once = all.filter((e) => !seen.has(e.path + e.message) && !!seen.add(e.path + e.message));
+      // In the form's order, a condition's own field before the fields that depend on it.
+      return once.map((e, i) => ({ e, i, r: order(e.path) })).sort((a, b) => a.r - b.r || a.i - b.i).map(({ e }) => e);
     },
     // What validate() passed stays valid against the stored data itself (previous = data only
     // lets kept codes through), so only essentials and kept deprecated codes are left to check.

@@ -41,6 +41,8 @@ describe('standalone (browser) validation module', () => {
     badPhone: memberData('n1', { phone: '12345', qq: '01', email: 'x' }),
     wrongTypes: { orgId: 1, name: '', lost: 'yes' },
     empty: {},
+    conditionsEmpty: memberData('n1', { lost: undefined, floating: undefined, memberType: undefined, regularDate: undefined }),
+    regularNoDate: memberData('n1', { regularDate: undefined }),
   };
 
   it('gives the same Chinese errors as the server for every case', () => {
@@ -50,6 +52,37 @@ describe('standalone (browser) validation module', () => {
       expect(member.v.completenessErrors(data as any), name).toEqual(server.completenessErrors(data as any));
     }
     expect(member.v.validate(cases.lostNoDate)).toContainEqual({ path: '/lostDate', message: '「失联日期」为必填项' });
+  });
+
+  it('asks for a conditional item only once its condition holds, after the condition\'s own field (issue 20, 8)', () => {
+    const server = member.rt.validator('member');
+    const titles = (data: Record<string, unknown>) => server.completenessErrors(data).map((e) => e.message);
+    // 失联 / 流动 / 党员类型 empty: they are missing, what depends on them is not asked for yet.
+    expect(titles(cases.conditionsEmpty)).toEqual(['「党员类型」为必填项', '「是否为失联党员」为必填项', '「是否为流动党员」为必填项']);
+    expect(member.v.completenessErrors(cases.conditionsEmpty as any)).toEqual(server.completenessErrors(cases.conditionsEmpty as any));
+    // Once the condition holds, the item is asked for; when it says otherwise, it is not.
+    expect(titles(cases.regularNoDate)).toEqual(['「转正日期」为必填项']);
+    expect(titles(memberData('n1', { memberType: '2', regularDate: undefined }))).toEqual([]);
+    expect(titles(cases.lostNoDate)).toEqual(['「失联日期」为必填项']);
+    expect(titles(memberData('n1', { lost: false, lostDate: undefined, floating: false }))).toEqual([]);
+    // The same record is incomplete either way: the condition field itself is essential.
+    expect(server.completeOnceValid(cases.conditionsEmpty as any)).toBe(false);
+  });
+
+  it('lists a condition\'s field before the field that depends on it, whatever the form order', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        b: { type: 'string', title: '乙', 'x-essential': true, 'x-order': 1 },
+        a: { type: 'string', title: '甲', 'x-essential': true, pattern: '^[xy]$', 'x-order': 2 },
+        c: { type: 'string', title: '丙', 'x-essential': true, 'x-order': 3 },
+      },
+      'x-rules': [{ rule: 'absentWhen', field: 'b', when: { a: 'x' } }],
+    };
+    const v = compileValidator(createAjv(), schema);
+    expect(v.completenessErrors({ a: 'z' }).map((e) => e.path)).toEqual(['/a', '/b', '/c']);
+    expect(v.completenessErrors({}).map((e) => e.path)).toEqual(['/a', '/c']);
+    expect(v.completenessErrors({ a: 'y' }).map((e) => e.path)).toEqual(['/b', '/c']);
   });
 
   it('completeOnceValid (used after a save passed) agrees with completenessErrors for every document a save lets through', () => {
