@@ -22,12 +22,15 @@ export class AttachedRecords extends LightElement {
   @property({ type: Number }) version = 0;
   @state() private lists: Attached[] = [];
   @state() private events?: EventsAnswer;
+  @state() private error = '';
   private loaded = '';
   private latest = latestOnly();
 
   override updated() {
     const key = `${this.nodeId}@${this.version}`;
     if (this.nodeId && key !== this.loaded) {
+      // Another node's lists are not shown under this one while its own load.
+      if (!this.loaded.startsWith(`${this.nodeId}@`)) { this.lists = []; this.events = undefined; }
       this.loaded = key;
       this.load();
     }
@@ -38,16 +41,22 @@ export class AttachedRecords extends LightElement {
     const tree = app.tree.collection;
     const names = Object.entries(app.collections).filter(([n, c]) => n !== tree && c.nodeField && !c.completeness);
     const current = this.latest();
-    const lists = await Promise.all(names.map(async ([name, c]) => ({
-      name, title: c.title, form: await session.form(name),
-      page: await api.get<Page>(`/api/records/${enc(name)}${qs({ node: this.nodeId, limit: 200 })}`),
-    })));
-    const events = app.collections[tree].workflow
-      ? await api.get<EventsAnswer>(`/api/records/${enc(tree)}/${enc(this.nodeId)}/events`).catch(() => undefined)
-      : undefined;
-    if (!current()) return;
-    this.lists = lists;
-    this.events = events;
+    try {
+      const lists = await Promise.all(names.map(async ([name, c]) => ({
+        name, title: c.title, form: await session.form(name),
+        page: await api.get<Page>(`/api/records/${enc(name)}${qs({ node: this.nodeId, limit: 200 })}`),
+      })));
+      const events = app.collections[tree].workflow
+        ? await api.get<EventsAnswer>(`/api/records/${enc(tree)}/${enc(this.nodeId)}/events`).catch(() => undefined)
+        : undefined;
+      if (!current()) return;
+      this.lists = lists;
+      this.events = events;
+      this.error = '';
+    } catch (e) {
+      // Said in the page, never left as an uncaught rejection.
+      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
+    }
   }
 
   private async send(type: string, title: string, field: string, id: string, label: string) {
@@ -62,6 +71,7 @@ export class AttachedRecords extends LightElement {
   }
 
   override render() {
+    if (this.error) return html`<p class="form-error" role="alert">${this.error}</p>`;
     return html`${this.lists.map((l) => {
       const rowEvents = (this.events?.events ?? []).map((e) => ({ e, target: rowEventCollection(e) })).filter((x) => x.target?.collection === l.name);
       const titleField = session.app!.collections[l.name].titleField ?? '';

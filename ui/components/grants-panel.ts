@@ -38,6 +38,10 @@ export class GrantsPanel extends LightElement {
 
   override updated() {
     if (this.nodeId && this.nodeId !== this.loaded) {
+      // Another node's holders and people are not offered under this one while it loads.
+      this.answer = undefined;
+      this.people = [];
+      this.handOver = undefined;
       this.loaded = this.nodeId;
       this.load();
     }

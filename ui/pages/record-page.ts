@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
@@ -44,6 +44,23 @@ export class RecordPage extends LightElement {
   private latest = latestOnly();
   private latestCrumbs = latestOnly();
 
+  /**
+   * Lit reuses this element when the route goes from one record to another (a member's page, then
+   * an organization's). What belongs to the previous record is dropped before the next render:
+   * otherwise that render would hand the panels of the new collection (units, grants, history …)
+   * the previous record's id, and they would ask the server about it.
+   */
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('collection')) { this.form = undefined; this.v = undefined; }
+    if (this.record && (this.record.id !== this.recordId || this.record.collection !== this.collection)) {
+      this.record = undefined;
+      this.data = {};
+      this.crumbs = [];
+      this.serverErrors = [];
+      this.conflict = undefined;
+    }
+  }
+
   override updated() {
     const key = `${this.collection}/${this.recordId}/${this.nodeId}`;
     if (key !== this.loaded) {
@@ -56,7 +73,7 @@ export class RecordPage extends LightElement {
     this.error = '';
     // Reloading the record shown (after an event or a change in a panel) keeps it on screen until
     // the new version comes: the page neither blanks its panels nor jumps under the user's pointer.
-    if (this.record?.id !== this.recordId) this.record = undefined;
+    // (Another record's is gone already: willUpdate.)
     this.serverErrors = [];
     const current = this.latest();
     try {
