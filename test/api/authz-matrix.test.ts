@@ -79,7 +79,7 @@ describe('authorization matrix', () => {
       const pdl = who('pdl_admin').client;
       for (const action of ['password', 'lock']) {
         const res = await pdl.post(`/api/accounts/pandongliang/${action}`);
-        // He sees the account (the person is in his branch), so 403; never 200.
+        // Refused: 403, or 404 (he already sees the person, so the 404 tells him nothing new); never 200.
         expect([403, 404], `${action}: ${res.status} ${JSON.stringify(res.body)}`).toContain(res.status);
       }
       // The demo password still opens the account: nothing was reset or locked.

@@ -314,7 +314,7 @@ export const routeTable: Record<string, Route> = {
   // The preview has invalid rows: its owner's commit is refused as such (422), nobody else finds it.
   'POST /api/import/:collection/commit': { rule: 'ownPreview', targets: (w, who) => ownedBy(who, w), decide: ownerOnly(422), request: (w, t) => ({ method: 'POST', path: `/api/import/${selfCollections(w)[0]}/commit`, body: { previewId: owned(w, t).preview } }) },
   'GET /api/import/:collection/log': { ...anyUser(200), request: (w) => ({ method: 'GET', path: `/api/import/${selfCollections(w)[0]}/log` }) },
-  'GET /api/import/:id/errors.xlsx': { rule: 'ownImport', targets: (w, who) => ownedBy(who, w), decide: ownerOnly(200), request: (w, t) => ({ method: 'GET', path: `/api/import/${owned(w, t).importId}/errors.xlsx` }) },
+  'GET /api/import/:id/errors.xlsx': { rule: 'ownImport', targets: (w, who) => ownedBy(who, w), decide: ownerOnly(200), request: (w, t) => ({ method: 'GET', path: `/api/import/${owned(w, t).preview}/errors.xlsx` }) },
 
   'GET /document-assets/:collection/:document/:asset/*': { ...publicRoute(200), request: (w) => ({ method: 'GET', path: w.assetPath! }) },
   'GET /': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/' }) },

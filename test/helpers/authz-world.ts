@@ -25,7 +25,8 @@ export interface CollectionInfo {
 }
 
 /** What one user owns: objects nobody else may see (404), whatever their grants. */
-export interface Owned { printJob: string; importJob: string; preview: string; importId: string }
+/** A preview's id also names its entry in the import log (and so its error workbook). */
+export interface Owned { printJob: string; importJob: string; preview: string }
 
 export interface World {
   server: TestServer;
@@ -40,7 +41,7 @@ export interface World {
   accounts: Account[];
   /** Every account, the principals' too: targets only where the rules refuse the change. */
   allAccounts: Account[];
-  /** Per username of a principal that owns some: its print job, import job, preview and import. */
+  /** Per username of a principal that owns some: its print job, import job and preview. */
   owned: Map<string, Owned>;
   /** Per collection, a stored record's data that passes validation (a create with it clashes on a unique key). */
   validData: Record<string, Record<string, unknown>>;
@@ -173,7 +174,7 @@ export async function discover(server: TestServer, rootAdmin: string, logins: st
     const pre = await ok(p.client.request('POST', `/api/import/${selfCollection}/preview?async=1`, csv, { 'content-type': 'text/csv' }), 'an import preview');
     const done = await settled(p.client, `/api/import/jobs/${pre.id}`);
     if (!done.result?.errorsFile) throw new Error(`the matrix's import preview has no error workbook: ${JSON.stringify(done).slice(0, 300)}`);
-    owned.set(p.username!, { printJob: job.jobId, importJob: pre.id, preview: done.result.id, importId: done.result.id });
+    owned.set(p.username!, { printJob: job.jobId, importJob: pre.id, preview: done.result.id });
   }
 
   // Per collection, stored data that validates: a create with it is refused on its unique key (409).
