@@ -88,6 +88,14 @@ describe('organization page in the browser', () => {
 
     await page.locator('caiji-attached-records button[aria-label$="乌兰浩特市第二示范有限公司"]').click();
     await page.waitForFunction(() => document.querySelectorAll('caiji-attached-records tbody tr th a').length === 5);
+    // The removed unit is not gone for this branch: its code finds it again, and the dialog says from where.
+    await clickText(page, 'caiji-action-bar button', '关联单位');
+    await typeField(page, 'creditCode', '911522010783762860');
+    await page.waitForFunction(() => (document.querySelector('dialog[open] [data-field="fullName"] input') as HTMLInputElement)?.value === '乌兰浩特市第二示范有限公司');
+    expect(await page.$eval('dialog[open] .lookup-origin', (p) => p.textContent)).toBe(`来源：本系统已有记录（太南里社区非公联合党支部，已于 ${today} 解除关联）`);
+    await shot(page, '11b-relink-removed-unit');
+    await page.click('dialog[open] .btn-close');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
 
     const xlsx = await page.$eval('caiji-document-buttons a[href*=".xlsx"]', (a) => a.getAttribute('href')!);
     const got = await page.evaluate(async (u) => {
