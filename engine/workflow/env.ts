@@ -18,8 +18,9 @@ function machineNeeds(wf: WorkflowDef): Needs {
   let needs = needsOf.get(wf);
   if (!needs) {
     const refs: GuardRef[] = [];
-    const states = (wf.machine.config as { states?: Record<string, { on?: Record<string, unknown> }> }).states ?? {};
-    for (const node of Object.values(states)) {
+    type Node = { on?: Record<string, unknown>; states?: Record<string, Node> };
+    const root = wf.machine.config as Node;
+    for (const node of [root, ...Object.values(root.states ?? {})]) {
       for (const t of Object.values(node.on ?? {})) {
         for (const x of Array.isArray(t) ? t : [t]) if (x && typeof x === 'object' && 'guard' in x) refs.push((x as { guard: GuardRef }).guard);
       }
