@@ -1,6 +1,7 @@
 import type { AppManifest, Permission } from '../config/types.js';
 import type { Grant, Principal } from './principal.js';
-import type { Param } from '../storage/sqlite.js';
+import { scopeCondition, type ReadScope } from '../storage/record-query.js';
+import { isRootPath } from '../tree-paths.js';
 
 /**
  * The one permission predicate. Every list, read, write, event, print and export asks it; none
@@ -56,37 +57,16 @@ export class Permissions {
     return this.onPath(user, permission, record.path) || this.selfRecord(user, permission, record.collection) === record.id;
   }
 
-  /**
-   * A SQL condition (over the records table) selecting exactly what the user may read in a
-   * collection; uses the (collection, path) index as a range scan per grant.
-   */
-  readFilter(user: Principal, collection: string): { sql: string; params: Param[] } {
-    const parts: string[] = [];
-    const params: Param[] = [];
-    for (const p of this.paths(user, 'read')) {
-      parts.push('(path >= ? AND path < ?)');
-      params.push(p, pathUpperBound(p));
-    }
+  /** What the user may read of a collection, as data: the paths their grants cover and a self-bound record. */
+  readScope(user: Principal, collection: string): ReadScope {
     const self = this.selfRecord(user, 'read', collection);
-    if (self) {
-      parts.push('id = ?');
-      params.push(self);
-    }
-    return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
+    return { paths: this.paths(user, 'read'), ...(self ? { selfRecord: self } : {}) };
+  }
+
+  /** The read scope as a condition over the records table (for callers not yet on the storage queries). */
+  readFilter(user: Principal, collection: string) {
+    return scopeCondition(this.readScope(user, collection));
   }
 }
 
-/** Paths end in '/', and '0' sorts right after '/': [p, upper) is exactly the subtree of p. */
-export function pathUpperBound(path: string): string {
-  return path.slice(0, -1) + '0';
-}
-
-/** The root of the tree has a path of one segment: '/<root id>/'. */
-export function isRootPath(path: string): boolean {
-  return path.indexOf('/', 1) === path.length - 1;
-}
-
-/** The path of the root of the tree a path lies in. */
-export function rootPathOf(path: string): string {
-  return path.slice(0, path.indexOf('/', 1) + 1);
-}
+export { pathUpperBound, isRootPath, rootPathOf } from '../tree-paths.js';

@@ -2,9 +2,9 @@ import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../records/service.js';
 import { recordsTable } from '../storage/records.js';
-import { pathUpperBound } from '../auth/permissions.js';
+import { recordQuery } from '../storage/record-query.js';
 import { fieldsUsingTable } from './usage.js';
-import { forbidden, invalid, notFound } from '../http/errors.js';
+import { domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 
 /**
  * Applies a one-to-one replacement of a deprecated code inside a subtree: a dry run lists what
@@ -15,25 +15,21 @@ import { forbidden, invalid, notFound } from '../http/errors.js';
 export async function replaceDeprecatedCode(engine: Engine, user: Principal, table: string, code: string, node: { path: string }, dryRun: boolean) {
   const rt = engine.runtime;
   const t = rt.config.codes.get(table);
-  if (!t) throw notFound('代码表');
+  if (!t) throw domainNotFound('代码表');
   const entry = t.codes.find((c) => c.code === code);
-  if (!entry) throw invalid([{ path: '/code', message: `代码表「${t.title}」中没有代码“${code}”` }]);
-  if (!entry.deprecated) throw invalid([{ path: '/code', message: `代码“${entry.label}（${code}）”未停用，无需替换` }]);
+  if (!entry) throw domainInvalid([{ path: '/code', message: `代码表「${t.title}」中没有代码“${code}”` }]);
+  if (!entry.deprecated) throw domainInvalid([{ path: '/code', message: `代码“${entry.label}（${code}）”未停用，无需替换` }]);
   if ((entry.replacedBy ?? []).length !== 1) {
-    throw invalid([{ path: '/code', message: `代码“${entry.label}（${code}）”对应多个新代码（${(entry.replacedBy ?? []).join('、')}），须在表单中逐条选择` }]);
+    throw domainInvalid([{ path: '/code', message: `代码“${entry.label}（${code}）”对应多个新代码（${(entry.replacedBy ?? []).join('、')}），须在表单中逐条选择` }]);
   }
-  if (!rt.permissions.onPath(user, 'write', node.path)) throw forbidden('无权批量修改该范围内的记录');
+  if (!rt.permissions.onPath(user, 'write', node.path)) throw domainForbidden('无权批量修改该范围内的记录');
   const target = entry.replacedBy![0];
   const targetLabel = t.codes.find((c) => c.code === target)?.label ?? target;
   const run = async (tx: Parameters<Parameters<typeof engine.db.transaction>[0]>[0]) => {
     const changes: { id: string; collection: string; field: string; title: string }[] = [];
     for (const f of fieldsUsingTable(rt, table)) {
       const c = rt.collection(f.collection);
-      const rows = await tx.all<{ id: string }>(
-        'SELECT id FROM records WHERE collection = ? AND path >= ? AND path < ? AND json_extract(data, ?) = ? ORDER BY rowid',
-        [c.name, node.path, pathUpperBound(node.path), `$.${f.field}`, code],
-      );
-      for (const { id } of rows) {
+      for (const id of await recordQuery.ids(tx, { collection: c.name, subtree: node.path, equals: { field: f.field, value: code } })) {
         const r = (await recordsTable.get(tx, id))!;
         if (!rt.permissions.onRecord(user, 'write', r)) continue;
         changes.push({ id, collection: c.name, field: f.field, title: String(r.data[c.titleField ?? f.field] ?? id) });

@@ -1,7 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import type { Param } from '../storage/sqlite.js';
-import { pathUpperBound } from '../auth/permissions.js';
+import { recordQuery, type RecordFilter } from '../storage/record-query.js';
 import { fieldsUsingTable } from './usage.js';
 
 export interface DeprecatedGroup {
@@ -29,21 +28,17 @@ export async function deprecatedCodeReport(engine: Engine, user: Principal, path
     if (!deprecated.length) continue;
     for (const f of fieldsUsingTable(rt, name)) {
       const c = rt.collection(f.collection);
-      const filter = rt.permissions.readFilter(user, c.name);
+      const scope = rt.permissions.readScope(user, c.name);
       for (const code of deprecated) {
-        const where = `collection = ? AND ${filter.sql} AND path >= ? AND path < ? AND json_extract(data, ?) = ?`;
-        const params: Param[] = [c.name, ...filter.params, path, pathUpperBound(path), `$.${f.field}`, code.code];
-        const n = (await engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${where}`, params))?.n ?? 0;
+        const filter: RecordFilter = { collection: c.name, scope, subtree: path, equals: { field: f.field, value: code.code } };
+        const n = await recordQuery.count(engine.db, filter);
         if (!n) continue;
-        const rows = await engine.db.all<{ id: string; title: string | null; node_id: string | null }>(
-          `SELECT id, json_extract(data, ?) AS title, node_id FROM records WHERE ${where} ORDER BY rowid LIMIT ?`,
-          [`$.${c.titleField ?? f.field}`, ...params, sampleSize],
-        );
+        const sample = (await recordQuery.page(engine.db, filter, sampleSize)).items;
         groups.push({
           collection: c.name, collectionTitle: c.title, field: f.field, fieldTitle: f.title, table: name,
           code: code.code, label: code.label, deprecated: code.deprecated!,
           replacedBy: (code.replacedBy ?? []).map((r) => ({ code: r, label: table.codes.find((x) => x.code === r)?.label ?? r })),
-          count: n, records: rows.map((r) => ({ id: r.id, title: r.title ?? r.id, node: r.node_id })),
+          count: n, records: sample.map((r) => ({ id: r.id, title: String(r.data[c.titleField ?? f.field] ?? r.id), node: r.nodeId })),
         });
       }
     }

@@ -1,6 +1,6 @@
-import type { Queryable, Param } from '../storage/sqlite.js';
+import type { Queryable } from '../storage/sqlite.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { pathUpperBound } from '../auth/permissions.js';
+import { recordQuery } from '../storage/record-query.js';
 
 export interface CodeField {
   collection: string;
@@ -27,18 +27,7 @@ export async function countCodeUse(db: Queryable, rt: AppRuntime, table: string,
   const counts: { collection: string; field: string; title: string; code: string; count: number }[] = [];
   if (!codes.length) return counts;
   for (const f of fieldsUsingTable(rt, table)) {
-    const marks = codes.map(() => '?').join(',');
-    const params: Param[] = [`$.${f.field}`, f.collection, `$.${f.field}`, ...codes];
-    let scope = '';
-    if (path) {
-      scope = ' AND path >= ? AND path < ?';
-      params.push(path, pathUpperBound(path));
-    }
-    const rows = await db.all<{ code: string; n: number }>(
-      `SELECT json_extract(data, ?) AS code, count(*) AS n FROM records WHERE collection = ? AND json_extract(data, ?) IN (${marks})${scope} GROUP BY code`,
-      params,
-    );
-    for (const r of rows) counts.push({ ...f, code: r.code, count: r.n });
+    for (const [code, count] of await recordQuery.countByValue(db, f.collection, f.field, codes, path)) counts.push({ ...f, code, count });
   }
   return counts;
 }

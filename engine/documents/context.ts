@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
+import { recordQuery } from '../storage/record-query.js';
 import type { DocumentConfig } from './config.js';
 import { printMode } from './config.js';
 
@@ -95,8 +96,8 @@ export class ContextBuilder {
     const rt = this.engine.runtime;
     for (const [name, rel] of Object.entries(this.doc.related ?? {})) {
       const c = rt.collection(rel.collection);
-      const filter = this.user ? rt.permissions.readFilter(this.user, c.name) : { sql: '1', params: [] };
-      const page = await recordsTable.page(this.engine.db, `collection = ? AND node_id = ? AND ${filter.sql}`, [c.name, nodeId, ...filter.params], 10_000);
+      const scope = this.user ? rt.permissions.readScope(this.user, c.name) : undefined;
+      const page = await recordQuery.page(this.engine.db, { collection: c.name, node: nodeId, scope }, 10_000);
       out[name] = page.items.map((r) => recordView(this.engine, c, r));
     }
     return out;

@@ -55,7 +55,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('/api/*', passwordChangeFirst);
 
   app.get('/api/health', async (c) => {
-    await engine.db.get('SELECT 1');
+    await engine.db.ping();
     return c.json({ status: 'ok', app: engine.runtime.config.manifest.name });
   });
   app.route('/api', authRoutes());

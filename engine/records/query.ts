@@ -1,9 +1,8 @@
-import type { Param } from '../storage/sqlite.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
-import { pathUpperBound } from '../auth/permissions.js';
+import { recordQuery, type RecordFilter } from '../storage/record-query.js';
 import type { Principal } from '../auth/principal.js';
 import type { Engine } from '../engine.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { domainBadRequest, domainNotFound } from '../errors.js';
 import { countUnder } from './stats.js';
 
 export interface ListQuery {
@@ -15,52 +14,33 @@ export interface ListQuery {
   cursor?: string;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
-
 /**
- * One page of a collection as the user may see it: the permission filter first, then the
+ * One page of a collection as the user may see it: the permission scope first, then the
  * node (its own records, or with deep its whole subtree), state and text search.
  */
 export async function listRecords(engine: Engine, user: Principal, collection: string, query: ListQuery) {
   const rt = engine.runtime;
   const c = rt.collection(collection);
-  const filter = rt.permissions.readFilter(user, c.name);
-  const where = ['collection = ?', filter.sql];
-  const params: Param[] = [c.name, ...filter.params];
+  const filter: RecordFilter = { collection: c.name, scope: rt.permissions.readScope(user, c.name) };
   let counted: (() => Promise<number>) | null = null;
   if (query.node) {
     const node = await recordsTable.get(engine.db, query.node);
-    if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
-    if (query.deep) {
-      where.push('path >= ? AND path < ?');
-      params.push(node.path, pathUpperBound(node.path));
-    } else {
-      where.push('node_id = ?');
-      params.push(node.id);
-    }
+    if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw domainNotFound(rt.tree.title);
+    if (query.deep) filter.subtree = node.path;
+    else filter.node = node.id;
     // The subtree counters know the total when the user reads the node's whole subtree and only
     // the node and the state narrow the list: a COUNT would read every row of a big branch.
     if (!query.q?.trim() && rt.permissions.onPath(user, 'read', node.path) && (query.deep || !c.isTree)) {
       counted = () => countUnder(engine.db, rt.tree.name, node.id, c.name, query.state ?? null, !!query.deep);
     }
   }
-  if (query.state) {
-    where.push('state = ?');
-    params.push(query.state);
-  }
+  if (query.state) filter.state = query.state;
   const q = query.q?.trim();
-  if (q) {
-    const fields = c.search?.length ? c.search : [c.titleField ?? Object.keys(c.schema.properties ?? {})[0]];
-    where.push(`(${fields.map(() => "json_extract(data, ?) LIKE ? ESCAPE '\\'").join(' OR ')})`);
-    for (const f of fields) params.push(`$.${f}`, `%${escapeLike(q)}%`);
-  }
+  if (q) filter.search = { fields: c.search?.length ? c.search : [c.titleField ?? Object.keys(c.schema.properties ?? {})[0]], text: q };
   const limit = query.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit 应为 1 到 500 之间的整数');
-  const after = query.cursor ? Number(query.cursor) : undefined;
-  if (after !== undefined && (!Number.isInteger(after) || after < 0)) throw badRequest('cursor 无效');
-  const sql = where.join(' AND ');
-  const page = await recordsTable.page(engine.db, sql, params, limit, after);
-  const total = counted ? await counted() : (await engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${sql}`, params))?.n ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw domainBadRequest('limit 应为 1 到 500 之间的整数');
+  const page = await recordQuery.page(engine.db, filter, limit, query.cursor || undefined);
+  const total = counted ? await counted() : await recordQuery.count(engine.db, filter);
   return { ...page, total };
 }
 

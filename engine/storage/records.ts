@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Param, Queryable } from './sqlite.js';
-import { pathUpperBound } from '../auth/permissions.js';
+import type { Queryable } from './sqlite.js';
+import { pathUpperBound } from '../tree-paths.js';
 import { authEpoch } from './auth-epoch.js';
 
 /** A record as stored: the JSON document plus what the engine keeps beside it. */
@@ -70,12 +70,13 @@ export function fromRow(r: Row): StoredRecord {
   };
 }
 
-const columns = 'rowid AS seq, id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
+/** The columns a StoredRecord is read from (fromRow), with the insertion order as seq. */
+export const RECORD_COLUMNS = 'rowid AS seq, id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
 
 /** Plain SQL over the records table; no permission or validation logic lives here. */
 export const recordsTable = {
   async get(db: Queryable, id: string): Promise<StoredRecord | undefined> {
-    const row = await db.get<Row>(`SELECT ${columns} FROM records WHERE id = ?`, [id]);
+    const row = await db.get<Row>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = ?`, [id]);
     return row && fromRow(row);
   },
 
@@ -98,16 +99,5 @@ export const recordsTable = {
       node.path, pathUpperBound(node.path), node.id,
     ]);
     return (row?.n ?? 0) > 0;
-  },
-
-  /** A page of records matching a WHERE clause, in insertion order, after a cursor. */
-  async page(db: Queryable, where: string, params: Param[], limit: number, after?: number): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
-    const rows = await db.all<Row>(
-      `SELECT ${columns} FROM records WHERE ${where}${after ? ' AND rowid > ?' : ''} ORDER BY rowid LIMIT ?`,
-      [...params, ...(after ? [after] : []), limit + 1],
-    );
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit);
-    return { items: items.map(fromRow), nextCursor: more ? String(items.at(-1)!.seq) : null };
   },
 };

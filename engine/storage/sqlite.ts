@@ -181,6 +181,11 @@ export class Database implements Queryable {
     return next;
   }
 
+  /** Whether the database answers a query at all (the health check). */
+  async ping(): Promise<void> {
+    await this.get('SELECT 1');
+  }
+
   async close(): Promise<void> {
     await this.queue;
     await this.checkpoints?.close();

@@ -3,6 +3,7 @@ import { actorOf, serialize } from '../../records/service.js';
 import { availableEvents } from '../../workflow/runtime.js';
 import { notFound } from '../errors.js';
 import { recordsTable } from '../../storage/records.js';
+import { recordQuery } from '../../storage/record-query.js';
 
 /**
  * GET /api/self — the self-service view of a user bound to a record: the record, its fields in
@@ -23,12 +24,8 @@ export function selfRoutes() {
     const tree = engine.runtime.config.tree;
     const node = record.nodeId ? await recordsTable.get(engine.db, record.nodeId) : undefined;
     const ancestors = node ? node.path.split('/').filter(Boolean) : [];
-    const labels = ancestors.length
-      ? await engine.db.all<{ id: string; label: string | null }>(
-        `SELECT id, json_extract(data, ?) AS label FROM records WHERE id IN (${ancestors.map(() => '?').join(',')})`, [`$.${tree.labelField}`, ...ancestors])
-      : [];
-    const byId = new Map(labels.map((l) => [l.id, l.label ?? l.id]));
-    const nodePath = ancestors.map((id) => byId.get(id) ?? id);
+    const labels = await recordQuery.fieldOf(engine.db, ancestors, tree.labelField);
+    const nodePath = ancestors.map((id) => String(labels.get(id) ?? id));
     const props = Object.entries<Record<string, any>>(col.schema.properties ?? {})
       .sort(([, a], [, b]) => (a['x-order'] ?? 1e9) - (b['x-order'] ?? 1e9));
     const fields = props.filter(([, p]) => p['x-widget'] !== 'hidden').map(([field, p]) => {
