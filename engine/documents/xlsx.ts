@@ -7,6 +7,7 @@ import { compile, documentLayout, handlebarsFor } from './templates.js';
 import { HttpError } from '../http/errors.js';
 import { borders, checkLayout, lookup, mergeStyles, type CellSpec, type RowSpec, type SheetSpec, type StyleSpec, type XlsxLayout } from './xlsx-layout.js';
 import { DomainError } from '../errors.js';
+import { xlsxBuffer } from '../spreadsheet-formulas.js';
 
 type Scope = Record<string, unknown>;
 
@@ -114,5 +115,5 @@ export async function renderXlsx(engine: Engine, doc: DocumentConfig, ctx: Sheet
   writer.wb.title = doc.title;
   for (const sheet of layout.sheets) writer.sheet(sheet, ctx as unknown as Scope);
   if (!writer.wb.worksheets.length) throw new HttpError(500, 'template_error', `模板 templates/${doc.template} 没有生成任何工作表`);
-  return Buffer.from(await writer.wb.xlsx.writeBuffer());
+  return xlsxBuffer(writer.wb);
 }

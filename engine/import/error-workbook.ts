@@ -2,6 +2,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcel as excel } from '../lazy-modules.js';
 import type { ParsedFile } from './parse.js';
 import type { PreviewRow } from './preview.js';
+import { xlsxBuffer } from '../spreadsheet-formulas.js';
 
 /** Title of the column the error workbook adds (ignored when the file is uploaded again). */
 export const ERROR_COLUMN = '错误信息';
@@ -49,5 +50,5 @@ export async function buildErrorWorkbook(upload: Buffer, file: ParsedFile, rows:
       target.fill = RED;
     }
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return xlsxBuffer(wb);
 }

@@ -4,6 +4,7 @@ import type { Collection } from '../config/types.js';
 import { importColumns, codeCell, type Column } from './columns.js';
 import { CODE_SHEET } from './parse.js';
 import type { ScopeNode } from './nodes.js';
+import { xlsxBuffer } from '../spreadsheet-formulas.js';
 
 const DATA_ROWS = 1000;
 const MAX_NODE_LIST = 5000;
@@ -73,5 +74,5 @@ export async function buildTemplate(c: Collection, nodes: ScopeNode[], essential
   });
   sheet.getRow(1).height = 30;
   for (const row of rows) sheet.addRow(row);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return xlsxBuffer(wb);
 }

@@ -1,6 +1,7 @@
 import { loadExcel } from '../lazy-modules.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { SubtreeStats } from './stats.js';
+import { xlsxBuffer } from '../spreadsheet-formulas.js';
 
 /** A node with its subtree's figures, as the tree answer gives them. */
 export interface NodeFigures { label: unknown; stats: SubtreeStats[] }
@@ -34,5 +35,5 @@ export async function progressWorkbook(rt: AppRuntime, node: NodeFigures, childr
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return xlsxBuffer(wb);
 }

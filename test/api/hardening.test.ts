@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
@@ -139,5 +140,41 @@ describe('hardening', () => {
       method: 'POST', body: '姓名,身份证号码\n张三,110105199001011234\n', headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf, 'content-type': 'text/csv' },
     });
     expect(upload.status).toBe(403);
+  });
+
+  /** Whether each cell of the first sheet holding `text` has a style with the quote prefix. */
+  async function quotePrefixes(file: ArrayBuffer, text: string): Promise<boolean[]> {
+    const zip = await JSZip.loadAsync(file);
+    const read = (name: string) => zip.file(name)!.async('string');
+    const unescape = (x: string) => x.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const strings = [...(await read('xl/sharedStrings.xml')).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => unescape(m[1]));
+    const xfs = [...(await read('xl/styles.xml')).match(/<cellXfs[\s\S]*?<\/cellXfs>/)![0].matchAll(/<xf\b[^>]*>/g)].map((m) => m[0]);
+    const cells = [...(await read('xl/worksheets/sheet1.xml')).matchAll(/<c r="[A-Z]+\d+"(?: s="(\d+)")? t="s"><v>(\d+)<\/v><\/c>/g)];
+    return cells.filter((m) => strings[Number(m[2])] === text).map((m) => xfs[Number(m[1] ?? 0)].includes('quotePrefix="1"'));
+  }
+
+  it('formula-looking text is exported quote-prefixed (text when edited in Excel) and re-uploads to the same value, unchanged', async () => {
+    const values = ['=1+1', '-北京市', '@SUM(A1)', '+8610'];
+    const ids: string[] = [];
+    for (const address of values) {
+      const res = await admin.post('/api/records/member', memberData(branch, { address }));
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const res = await fetch(`${s.url}/api/import/member/export.xlsx?node=${branch}&deep=1`, { headers: { cookie: admin.cookie } });
+    const file = await res.arrayBuffer();
+    for (const v of values) expect(await quotePrefixes(file, v), v).toEqual([true]);
+    // A plain value is left as it was.
+    expect((await quotePrefixes(file, '潘东亮')).every((q) => !q)).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file);
+    const sheet = wb.worksheets[0];
+    const titles = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const addresses = sheet.getRows(2, sheet.rowCount - 1)!.map((r) => r.getCell(titles.indexOf('家庭住址') + 1).value);
+    for (const v of values) expect(addresses).toContain(v);
+    const again = await raw('POST', '/api/import/member/preview?filename=x.xlsx', new Uint8Array(file), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(again.status).toBe(200);
+    expect(again.body.counts).toMatchObject({ new: 0, changed: 0, invalid: 0 });
+    for (const id of ids) expect(values).toContain((await admin.get(`/api/records/member/${id}`)).body.data.address);
   });
 });
