@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../storage/sqlite.js';
 import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
 import { auditLog, diffFields } from '../storage/audit.js';
 import { users } from '../storage/users.js';
-import { grantStore } from '../grants/store.js';
+import { grantStore } from '../storage/grants.js';
 import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
 import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';

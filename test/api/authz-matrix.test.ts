@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createHttpApp } from '../../engine/http/app.js';
 import { users } from '../../engine/storage/users.js';
-import { grantStore } from '../../engine/grants/store.js';
+import { grantStore } from '../../engine/storage/grants.js';
 import { discover, type World } from '../helpers/authz-world.js';
 import { routeTable, middleware } from '../helpers/authz-rules.js';
 import { buildCells, runAll, report } from '../helpers/authz-cells.js';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { jsonBody } from '../body.js';
 import { recordsTable } from '../../storage/records.js';
 import { auditLog } from '../../storage/audit.js';
-import { grantStore } from '../../grants/store.js';
+import { grantStore } from '../../storage/grants.js';
 import { users } from '../../storage/users.js';
 import { keptAccount } from '../../auth/account-keeper.js';
 import { recomputeDerived } from '../../grants/derived.js';

@@ -1,5 +1,5 @@
-import type { Queryable } from '../storage/sqlite.js';
-import { authEpoch } from '../storage/auth-epoch.js';
+import type { Queryable } from './sqlite.js';
+import { authEpoch } from './auth-epoch.js';
 
 /** A grant on a node with the account holding it. */
 export interface NodeGrant {
