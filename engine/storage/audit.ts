@@ -35,12 +35,31 @@ export const auditLog = {
     );
   },
 
-  async forRecord(db: Queryable, recordId: string): Promise<AuditEntry[]> {
+  /**
+   * A record's entries, oldest first. With `limit`: only the latest `limit` entries (older than
+   * entry `before`, when given), and whether older ones remain — a long history is read a page at
+   * a time from the end, through the (record_id, id) index.
+   */
+  async forRecord(db: Queryable, recordId: string, page: { limit?: number; before?: number } = {}): Promise<{ entries: AuditEntry[]; more: boolean }> {
     // The display name is read now, not stored: a renamed account shows its current name.
-    const rows = await db.all<any>('SELECT a.*, u.display_name AS actor_name FROM audit a LEFT JOIN users u ON u.username = a.actor WHERE a.record_id = ? ORDER BY a.id', [recordId]);
-    return rows.map((r) => ({
-      id: r.id, at: r.at, actor: r.actor, actorName: r.actor_name ?? null, collection: r.collection, recordId: r.record_id, action: r.action,
-      fromState: r.from_state, toState: r.to_state, diff: r.diff ? JSON.parse(r.diff) : null, note: r.note,
-    }));
+    const select = 'SELECT a.*, u.display_name AS actor_name FROM audit a LEFT JOIN users u ON u.username = a.actor';
+    const rows = page.limit === undefined
+      ? await db.all<any>(`${select} WHERE a.record_id = ? ORDER BY a.id`, [recordId])
+      : (await db.all<any>(`${select} WHERE a.record_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?`,
+        [recordId, page.before ?? Number.MAX_SAFE_INTEGER, page.limit + 1])).reverse();
+    const more = page.limit !== undefined && rows.length > page.limit;
+    return { entries: (more ? rows.slice(1) : rows).map(entryOf), more };
+  },
+
+  /** How many entries a record's history holds. */
+  async countForRecord(db: Queryable, recordId: string): Promise<number> {
+    return (await db.get<{ n: number }>('SELECT count(*) AS n FROM audit WHERE record_id = ?', [recordId]))?.n ?? 0;
   },
 };
+
+function entryOf(r: any): AuditEntry {
+  return {
+    id: r.id, at: r.at, actor: r.actor, actorName: r.actor_name ?? null, collection: r.collection, recordId: r.record_id, action: r.action,
+    fromState: r.from_state, toState: r.to_state, diff: r.diff ? JSON.parse(r.diff) : null, note: r.note,
+  };
+}

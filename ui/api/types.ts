@@ -76,7 +76,12 @@ export interface RecordJson {
 }
 
 export interface Stats { collection: string; total: number; complete: number; completeness: number | null; byState: Record<string, number> }
-export interface TreeNode extends RecordJson { label: string | null; stats: Stats[] }
+export interface TreeNode extends RecordJson {
+  label: string | null;
+  stats: Stats[];
+  /** Whether the node has child nodes (absent from older servers: then only opening it tells). */
+  hasChildren?: boolean;
+}
 export interface TreeAnswer { node: TreeNode; breadcrumb: { id: string; label: string | null; readable: boolean }[]; children: TreeNode[] }
 
 export interface Page<T = RecordJson> { items: T[]; nextCursor: string | null; total: number }

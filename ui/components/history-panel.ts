@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
-import { api, enc } from '../api/client.js';
+import { api, enc, qs } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
@@ -12,7 +12,16 @@ const actions: Record<string, string> = {
   'account-open': '开通账号', 'account-reset': '重置密码', 'account-lock': '停用账号', 'account-unlock': '启用账号',
 };
 
-/** The record's audit log: who did what when, state changes and the fields changed. */
+/** How many entries the panel shows at first, and how many more each 更多 adds. */
+const PAGE = 10;
+
+interface HistoryAnswer { items: HistoryItem[]; nextBefore: number | string | null; total: number }
+
+/**
+ * The record's audit log, newest first: who did what when, state changes and the fields changed.
+ * A long history (a joint branch's units, years of edits) shows its latest entries and 更多 reads
+ * the ones before them, a page at a time, from the server.
+ */
 @customElement('caiji-history')
 export class HistoryPanel extends LightElement {
   @property() collection = '';
@@ -21,16 +30,48 @@ export class HistoryPanel extends LightElement {
   /** Bump to reload. */
   @property({ type: Number }) version = 0;
   @state() private items: HistoryItem[] = [];
+  /** Where the entries before the shown ones start (null: none left), and how many there are in all. */
+  @state() private nextBefore: number | string | null = null;
+  @state() private total = 0;
+  @state() private loadingMore = false;
   private loaded = '';
   private latest = latestOnly();
+
+  private url(limit: number, before?: number | string) {
+    return `/api/records/${enc(this.collection)}/${enc(this.recordId)}/history${qs({ limit, before })}`;
+  }
 
   override updated() {
     const key = `${this.recordId}@${this.version}`;
     if (this.recordId && key !== this.loaded) {
+      // The same record reloaded (after a save or an event) keeps as many entries open as were shown.
+      const sameRecord = this.loaded.startsWith(`${this.recordId}@`);
       this.loaded = key;
       const current = this.latest();
-      api.get<{ items: HistoryItem[] }>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}/history`)
-        .then((r) => { if (current()) this.items = [...r.items].reverse(); }).catch(() => { if (current()) this.items = []; });
+      api.get<HistoryAnswer>(this.url(sameRecord ? Math.min(500, Math.max(PAGE, this.items.length)) : PAGE))
+        .then((r) => { if (current()) this.show(r, []); })
+        .catch(() => { if (current()) this.show({ items: [], nextBefore: null, total: 0 }, []); });
+    }
+  }
+
+  private show(r: HistoryAnswer, newer: HistoryItem[]) {
+    this.items = [...newer, ...[...r.items].reverse()];
+    this.nextBefore = r.nextBefore;
+    this.total = r.total;
+  }
+
+  /** The page of entries before the oldest one shown. */
+  private async more() {
+    if (this.nextBefore === null) return;
+    const current = this.latest();
+    this.loadingMore = true;
+    try {
+      const r = await api.get<HistoryAnswer>(this.url(PAGE, this.nextBefore));
+      if (current()) this.show(r, this.items);
+    } catch {
+      // The button stays for another try.
+    } finally {
+      this.loadingMore = false;
     }
   }
 
@@ -69,6 +110,8 @@ export class HistoryPanel extends LightElement {
         ${this.payload(h)}
         ${this.changes(h)}
       </li>`)}</ol>
+      ${this.nextBefore !== null ? html`<button type="button" class="btn btn-small history-more" ?disabled=${this.loadingMore} @click=${this.more}>
+        更多<span class="muted">（还有 ${this.total - this.items.length} 条）</span></button>` : nothing}
     </section>`;
   }
 }

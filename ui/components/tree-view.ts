@@ -73,11 +73,12 @@ export class TreeView extends LightElement {
   private item(n: TreeNode, level: number): unknown {
     const isOpen = this.open.has(n.id);
     const children = this.kids.get(n.id);
-    const leaf = children !== undefined && children.length === 0;
+    // A leaf has nothing to open: no arrow. The server says so (hasChildren) before any child is asked.
+    const leaf = children !== undefined ? children.length === 0 : n.hasChildren === false;
     const sel = n.id === this.selected;
     return html`<li role="treeitem" data-id=${n.id} aria-level=${level} aria-expanded=${leaf ? nothing : isOpen ? 'true' : 'false'} aria-selected=${sel ? 'true' : 'false'}>
       <div class="tree-row ${sel ? 'selected' : ''}">
-        <button type="button" class="twisty" tabindex="-1" aria-hidden="true" @click=${() => this.toggle(n.id)}>${leaf ? '' : isOpen ? '▾' : '▸'}</button>
+        <button type="button" class="twisty" tabindex="-1" aria-hidden="true" @click=${leaf ? nothing : () => this.toggle(n.id)}>${leaf ? '' : isOpen ? '▾' : '▸'}</button>
         <a href=${href('browse', n.id)} tabindex=${sel || (!this.selected && level === 1) ? '0' : '-1'} @click=${(e: Event) => { e.preventDefault(); navigate(href('browse', n.id)); }}>${n.label ?? n.id}</a>
       </div>
       ${isOpen && children?.length ? html`<ul role="group">${children.map((c) => this.item(c, level + 1))}</ul>` : nothing}

@@ -17,6 +17,14 @@ function requireDirect(c: Context, op: 'create' | 'update' | 'delete') {
   return col;
 }
 
+/** A paging parameter of the history: absent, or a whole number from 1 (to `max`). */
+function historyParam(raw: string | undefined, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw badRequest(max < Number.MAX_SAFE_INTEGER ? `${name} 应为 1 到 ${max} 之间的整数` : `${name} 应为正整数`);
+  return n;
+}
+
 /** /api/records/:collection — list, create, read, update, delete, history. */
 export function recordRoutes() {
   const app = new Hono();
@@ -73,11 +81,20 @@ export function recordRoutes() {
     return c.body(null, 204);
   });
 
+  // Oldest first. `?limit=N` answers only the latest N entries; `nextBefore` (the oldest one's id,
+  // null when nothing older remains) passed as `?before=` reads the N before those.
   app.get('/:collection/:id/history', async (c) => {
     const engine = c.get('engine');
+    const limit = historyParam(c.req.query('limit'), 'limit', 500);
+    const before = historyParam(c.req.query('before'), 'before');
+    if (before !== undefined && limit === undefined) throw badRequest('before 须与 limit 一起使用');
     const record = await engine.records.read(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'));
-    const items = await auditLog.forRecord(engine.db, record.id);
-    return c.json({ items: describeHistory(engine.runtime, engine.runtime.collection(record.collection), items) });
+    const { entries, more } = await auditLog.forRecord(engine.db, record.id, { limit, before });
+    return c.json({
+      items: describeHistory(engine.runtime, engine.runtime.collection(record.collection), entries),
+      nextBefore: more ? entries[0].id : null,
+      total: await auditLog.countForRecord(engine.db, record.id),
+    });
   });
 
   return app;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { recordsTable, type StoredRecord } from '../../storage/records.js';
+import { treeNodes } from '../../storage/tree-nodes.js';
 import { subtreeStats } from '../../records/stats.js';
 import { serialize } from '../../records/service.js';
 import { notFound } from '../errors.js';
@@ -12,20 +13,23 @@ import { sendDocument } from './documents.js';
 export function treeRoutes() {
   const app = new Hono();
 
-  const summary = async (engine: Engine, r: StoredRecord) => ({
+  /** A node as the tree shows it: its label, its subtree's figures and whether it has child nodes (a leaf gets no arrow). */
+  const summary = async (engine: Engine, r: StoredRecord, hasChildren: boolean) => ({
     ...serialize(r),
     label: r.data[engine.runtime.config.tree.labelField] ?? null,
+    hasChildren,
     stats: await subtreeStats(engine.db, engine.runtime, r.path),
   });
 
   app.get('/', async (c) => {
     const engine = c.get('engine');
     const user = c.get('user')!;
+    const ids = engine.runtime.permissions.paths(user, 'read').map((path) => path.split('/').at(-2)!);
+    const parents = await treeNodes.withChildren(engine.db, engine.runtime.tree.name, ids);
     const roots: unknown[] = [];
-    for (const path of engine.runtime.permissions.paths(user, 'read')) {
-      const id = path.split('/').at(-2)!;
+    for (const id of ids) {
       const r = await recordsTable.get(engine.db, id);
-      if (r) roots.push(await summary(engine, r));
+      if (r) roots.push(await summary(engine, r, parents.has(id)));
     }
     return c.json({ roots });
   });
@@ -34,12 +38,9 @@ export function treeRoutes() {
   const breadcrumbOf = async (engine: Engine, user: Principal, node: StoredRecord) => {
     const rt = engine.runtime;
     const ids = node.path.split('/').filter(Boolean);
-    const marks = ids.map(() => '?').join(',');
-    const rows = await engine.db.all<{ id: string; label: string | null }>(
-      `SELECT id, json_extract(data, ?) AS label FROM records WHERE id IN (${marks})`, [`$.${rt.config.tree.labelField}`, ...ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const labels = await treeNodes.labels(engine.db, rt.config.tree.labelField, ids);
     return ids.map((id) => ({
-      id, label: byId.get(id)?.label ?? null, readable: rt.permissions.onPath(user, 'read', node.path.slice(0, node.path.indexOf(`/${id}/`) + id.length + 2)),
+      id, label: labels.get(id) ?? null, readable: rt.permissions.onPath(user, 'read', node.path.slice(0, node.path.indexOf(`/${id}/`) + id.length + 2)),
     }));
   };
 
@@ -51,11 +52,13 @@ export function treeRoutes() {
     return node;
   };
 
-  /** The node's children, each with its subtree's figures. */
+  /** The node's children, each with its subtree's figures and whether it has children in turn (one query for all). */
   const childrenOf = async (engine: Engine, node: StoredRecord) => {
-    const children = await engine.db.all<{ id: string }>('SELECT id FROM records WHERE collection = ? AND node_id = ? ORDER BY rowid', [engine.runtime.tree.name, node.id]);
+    const tree = engine.runtime.tree.name;
+    const ids = await treeNodes.childIds(engine.db, tree, node.id);
+    const parents = await treeNodes.withChildren(engine.db, tree, ids);
     const kids = [];
-    for (const { id } of children) kids.push(await summary(engine, (await recordsTable.get(engine.db, id))!));
+    for (const id of ids) kids.push(await summary(engine, (await recordsTable.get(engine.db, id))!, parents.has(id)));
     return kids;
   };
 
@@ -64,14 +67,16 @@ export function treeRoutes() {
     const user = c.get('user')!;
     const node = await readableNode(engine, user, c.req.param('nodeId'));
     const breadcrumb = await breadcrumbOf(engine, user, node);
-    return c.json({ node: await summary(engine, node), breadcrumb, children: await childrenOf(engine, node) });
+    const children = await childrenOf(engine, node);
+    return c.json({ node: await summary(engine, node, children.length > 0), breadcrumb, children });
   });
 
   // 进度统计 of the node as a workbook (the page's tables), to send on.
   app.get('/:nodeId/progress.xlsx', async (c) => {
     const engine = c.get('engine');
     const node = await readableNode(engine, c.get('user')!, c.req.param('nodeId'));
-    const buf = await progressWorkbook(engine.runtime, await summary(engine, node), await childrenOf(engine, node));
+    const children = await childrenOf(engine, node);
+    const buf = await progressWorkbook(engine.runtime, await summary(engine, node, children.length > 0), children);
     const name = `进度统计-${String(node.data[engine.runtime.config.tree.labelField] ?? node.id)}.xlsx`;
     return sendDocument(c, { body: buf, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: name, inline: false });
   });
