@@ -7,6 +7,7 @@ import { HttpError } from '../http/errors.js';
 import { importColumns, headerKey, type Column } from './columns.js';
 import { codeIndex, convertCell } from './convert.js';
 import { NodeScope } from './nodes.js';
+import { normalizeValue } from '../validation/transform.js';
 import type { ParsedFile } from './parse.js';
 
 export type RowAction = 'new' | 'changed' | 'unchanged' | 'invalid';
@@ -129,7 +130,8 @@ export async function previewImport(
         else doc[m.col.property] = node.id;
         continue;
       }
-      const v = convertCell(m.col, raw, m.codes);
+      // Normalised as validation will (e.g. an id's x as X), so the row's key finds the stored record.
+      const v = normalizeValue(c.schema.properties?.[m.col.property], convertCell(m.col, raw, m.codes));
       if (v !== undefined) doc[m.col.property] = v;
     }
     keys.forEach((k, i) => {

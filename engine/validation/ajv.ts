@@ -4,6 +4,7 @@ import { ajvFormats } from './ajv-formats.js';
 import { isFutureDate } from './formats/date.js';
 import { hasForbiddenChar } from './formats/plain-text.js';
 import { ALLOW_CONTROL_CHARS, PLAIN_TEXT } from './text-rule.js';
+import { TRANSFORM, transforms, applyTransform } from './transform.js';
 
 // ajv ships CommonJS; under NodeNext its default export arrives wrapped.
 const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -41,6 +42,23 @@ export function createAjv(opts: { standalone?: boolean } = {}): Ajv {
       if (!cxt.schema) return;
       const fn = cxt.gen.scopeValue('func', { ref: isFutureDate, code: _`${STANDALONE_RUNTIME}.isFutureDate` });
       cxt.fail(_`${fn}(${cxt.data})`);
+    },
+  });
+  // Normalises a string in place before anything checks it (transform.ts): an untyped keyword
+  // placed first, so const, enum, pattern and format see the normalised value; written back to
+  // the parent object, so what is stored is what was checked (as ajv's own coercion does).
+  ajv.addKeyword({
+    keyword: TRANSFORM,
+    schemaType: 'string',
+    metaSchema: { enum: Object.keys(transforms) },
+    before: '$ref',
+    code(cxt: KeywordCxt) {
+      const { gen, data, it } = cxt;
+      const fn = gen.scopeValue('func', { ref: applyTransform, code: _`${STANDALONE_RUNTIME}.applyTransform` });
+      gen.if(_`typeof ${data} == "string"`, () => {
+        gen.assign(data, _`${fn}(${data}, ${cxt.schema as string})`);
+        gen.if(_`${it.parentData} !== undefined`, () => gen.assign(_`${it.parentData}[${it.parentDataProperty}]`, data));
+      });
     },
   });
   // Added to every text field by withTextRule (text-rule.ts): no control or bidi characters.

@@ -5,3 +5,4 @@
 export { ajvFormats as formats } from './ajv-formats.js';
 export { isFutureDate } from './formats/date.js';
 export { hasForbiddenChar } from './formats/plain-text.js';
+export { applyTransform } from './transform.js';

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../config/types.js';
+import { TRANSFORM, transformOf } from './transform.js';
 
 /** The keyword the engine adds to every text field (ajv.ts compiles it; messages.ts words it). */
 export const PLAIN_TEXT = 'x-plainText';
@@ -14,7 +15,8 @@ const isSchema = (v: unknown): v is JsonSchema => !!v && typeof v === 'object' &
 const isText = (s: JsonSchema) => s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
 
 /**
- * The schema as it is compiled: every text field (`type` string) refuses control and bidi
+ * The schema as it is compiled: a field whose format normalises its input (an identifier code:
+ * upper case) gets that `x-transform`; every text field (`type` string) refuses control and bidi
  * characters (formats/plain-text.ts) unless it says `"x-allowControlChars": true`; a multi-line
  * field (`"x-widget": "textarea"`) keeps tab and line breaks. An engine-wide default rather than
  * a line in every schema, applied where the server compiles and where the browser module is
@@ -31,5 +33,8 @@ export function withTextRule(schema: JsonSchema): JsonSchema {
   if (isText(out) && out[ALLOW_CONTROL_CHARS] !== true && !(PLAIN_TEXT in out)) {
     out[PLAIN_TEXT] = out['x-widget'] === 'textarea' ? 'lines' : 'line';
   }
+  // The normalisation a format implies (transform.ts) is compiled like one written in the schema.
+  const transform = transformOf(out);
+  if (transform && !(TRANSFORM in out)) out[TRANSFORM] = transform;
   return out;
 }

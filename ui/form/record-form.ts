@@ -91,7 +91,8 @@ export class RecordForm extends LightElement {
     const control = w.render({
       name: f.name, prop: f.prop, value: this.data[f.name], id, describedBy, labelId: `${id}-label`,
       required: st.required, invalid: showError, disabled: this.readonly || f.readOnly,
-      set: (v) => this.set(f.name, v), touch: () => this.touch(f.name),
+      set: (v) => this.set(f.name, this.validator.normalize(f.name, v)), touch: () => this.touch(f.name),
+      normalize: (text) => String(this.validator.normalize(f.name, text)),
     });
     return html`<div class="field ${st.essential ? 'essential' : ''} ${showError ? (st.blocking ? 'has-error' : 'has-gap') : ''} ${wide ? 'wide' : ''}" data-field=${f.name}>
       <label class="field-label" id=${`${id}-label`} for=${w.group ? nothing : id}>${st.required ? html`<span class="req" aria-hidden="true">*</span>` : nothing}${f.title}${st.required ? html`<span class="sr-only">（必填）</span>` : nothing}</label>

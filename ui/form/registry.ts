@@ -16,6 +16,8 @@ export interface WidgetProps {
   disabled: boolean;
   /** New value (undefined clears the field). */
   set(value: unknown): void;
+  /** Text as the field keeps it (the schema's x-transform, e.g. upper case): shown as typed. */
+  normalize?(text: string): string;
   /** The user has finished with the field (blur): show its error from now on. */
   touch(): void;
 }
