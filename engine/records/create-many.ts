@@ -1,23 +1,12 @@
 import type { Engine } from '../engine.js';
-import type { Param, Queryable } from '../storage/sqlite.js';
-import { newId, type StoredRecord } from '../storage/records.js';
-import { diffFields } from '../storage/audit.js';
+import type { Queryable } from '../storage/sqlite.js';
+import { newId, recordsTable, type StoredRecord } from '../storage/records.js';
+import { recordBatch, type KeyRow } from '../storage/record-batch.js';
 import type { UniqueKey } from '../config/types.js';
 import { keyName, keyValue } from '../storage/unique-keys.js';
-import { conflict, forbidden, invalid } from '../http/errors.js';
+import { domainConflict, domainForbidden, domainInvalid } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
 import type { Actor } from './service.js';
-
-const ROWS_PER_STATEMENT = 200;
-
-/** One INSERT … VALUES (…), (…) per chunk of rows: the statement is prepared once per chunk. */
-async function insertRows(tx: Queryable, table: string, columns: string[], rows: Param[][]) {
-  const one = `(${columns.map(() => '?').join(',')})`;
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await tx.run(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${part.map(() => one).join(',')}`, part.flat());
-  }
-}
 
 /**
  * Creates many records of one collection in the caller's transaction (tree nodes too, below
@@ -44,39 +33,32 @@ export async function createMany(
   const complete: boolean[] = [];
   docs.forEach((doc, i) => {
     const errors = validator.validate(doc, opts.legacy ? doc : undefined);
-    if (errors.length) throw invalid(errors, `${where(i)}提交的数据有误`);
+    if (errors.length) throw domainInvalid(errors, `${where(i)}提交的数据有误`);
     complete.push(validator.completeOnceValid(doc));
   });
 
   // Nodes: each distinct node read once, checked to exist, be readable and writable.
-  const nodes = new Map<string, { id: string; path: string; collection: string; label: unknown }>();
   const nodeIds = [...new Set(docs.map((d) => d[field]).filter((v): v is string => typeof v === 'string'))];
-  for (let i = 0; i < nodeIds.length; i += 500) {
-    const part = nodeIds.slice(i, i + 500);
-    const rows = await tx.all<{ id: string; path: string; collection: string; label: unknown }>(
-      `SELECT id, path, collection, json_extract(data, ?) AS label FROM records WHERE id IN (${part.map(() => '?').join(',')})`,
-      [`$.${rt.config.tree.labelField}`, ...part]);
-    for (const r of rows) nodes.set(r.id, r);
-  }
+  const nodes = new Map((await recordsTable.getMany(tx, nodeIds)).map((r) => [r.id, r]));
   const ids = docs.map((_, i) => opts.ids?.[i] ?? newId());
   const pathOf = docs.map((doc, i) => {
     const node = typeof doc[field] === 'string' ? nodes.get(doc[field] as string) : undefined;
-    if (doc[field] === undefined || doc[field] === null || doc[field] === '') throw invalid([{ path: `/${field}`, message: `「${nodeTitle}」为必填项` }], `${where(i)}提交的数据有误`);
+    if (doc[field] === undefined || doc[field] === null || doc[field] === '') throw domainInvalid([{ path: `/${field}`, message: `「${nodeTitle}」为必填项` }], `${where(i)}提交的数据有误`);
     if (!node || node.collection !== rt.tree.name || (actor.principal && !rt.permissions.onPath(actor.principal, 'read', node.path))) {
-      throw invalid([{ path: `/${field}`, message: `「${nodeTitle}」指向的${rt.tree.title}不存在或无权访问` }], `${where(i)}提交的数据有误`);
+      throw domainInvalid([{ path: `/${field}`, message: `「${nodeTitle}」指向的${rt.tree.title}不存在或无权访问` }], `${where(i)}提交的数据有误`);
     }
-    if (actor.principal && !rt.permissions.onPath(actor.principal, 'write', node.path)) throw forbidden(`${where(i)}无权在「${String(node.label ?? node.id)}」下保存${c.title}`);
+    if (actor.principal && !rt.permissions.onPath(actor.principal, 'write', node.path)) throw domainForbidden(`${where(i)}无权在「${String(node.data[rt.config.tree.labelField] ?? node.id)}」下保存${c.title}`);
     return node.path;
   });
 
   // Unique keys: within the batch, then against stored records (the table's primary key holds the line too).
   const keys = c.uniqueKeys ?? [];
-  const keyRows: Param[][] = [];
+  const keyRows: KeyRow[] = [];
   const clash = (k: UniqueKey, doc: Record<string, unknown>, i: number) => {
     const titles = k.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
     const values = k.fields.map((f) => String(doc[f])).join('、');
     const msg = `${titles}“${values}”已被另一条${c.title}记录使用`;
-    return conflict(`${where(i)}${msg}`, k.fields.map((f) => ({ path: `/${f}`, message: msg })), { code: 'duplicate' });
+    return domainConflict(`${where(i)}${msg}`, k.fields.map((f) => ({ path: `/${f}`, message: msg })), { code: 'duplicate' });
   };
   for (const k of keys) {
     const seen = new Map<string, number>();
@@ -85,31 +67,20 @@ export async function createMany(
       if (value === null) return;
       if (seen.has(value)) throw clash(k, doc, i);
       seen.set(value, i);
-      keyRows.push([c.name, keyName(k), value, ids[i]]);
+      keyRows.push({ collection: c.name, key: keyName(k), value, recordId: ids[i] });
     });
-    const values = [...seen.keys()];
-    for (let j = 0; j < values.length; j += 500) {
-      const part = values.slice(j, j + 500);
-      const hit = await tx.get<{ value: string }>(
-        `SELECT value FROM unique_keys WHERE collection = ? AND key = ? AND value IN (${part.map(() => '?').join(',')}) LIMIT 1`, [c.name, keyName(k), ...part]);
-      if (hit) throw clash(k, docs[seen.get(hit.value)!], seen.get(hit.value)!);
-    }
+    const taken = await recordBatch.takenKeyValue(tx, c.name, keyName(k), [...seen.keys()]);
+    if (taken !== null) throw clash(k, docs[seen.get(taken)!], seen.get(taken)!);
   }
 
   const now = new Date().toISOString();
   const start = engine.lifecycle.initial(c);
   const codeVersions = rt.codeVersions(c);
-  const cv = JSON.stringify(codeVersions);
   const records: StoredRecord[] = docs.map((doc, i) => ({
     id: ids[i], collection: c.name, nodeId: doc[field] as string, path: c.isTree ? `${pathOf[i]}${ids[i]}/` : pathOf[i], data: doc,
     state: start?.state ?? null, workflow: start?.workflow ?? null, complete: complete[i], codeVersions, version: 1,
     createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
   }));
-  await insertRows(tx, 'records',
-    ['id', 'collection', 'node_id', 'path', 'data', 'state', 'workflow', 'workflow_context', 'complete', 'code_versions', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-    records.map((r) => [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, null, r.complete ? 1 : 0, cv, 1, now, actor.name, now, actor.name]));
-  await insertRows(tx, 'unique_keys', ['collection', 'key', 'value', 'record_id'], keyRows);
-  await insertRows(tx, 'audit', ['at', 'actor', 'collection', 'record_id', 'action', 'from_state', 'to_state', 'diff', 'note'],
-    records.map((r) => [now, actor.name, c.name, r.id, 'create', null, r.state, JSON.stringify(diffFields(null, r.data)), opts.note ?? null]));
+  await recordBatch.insert(tx, records, keyRows, opts.note ?? null);
   return records;
 }

@@ -80,6 +80,17 @@ export const recordsTable = {
     return row && fromRow(row);
   },
 
+  /** The stored records of these ids (those that exist), read in chunks. */
+  async getMany(db: Queryable, ids: string[]): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = await db.all<Row>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id IN (${part.map(() => '?').join(',')})`, part);
+      out.push(...rows.map(fromRow));
+    }
+    return out;
+  },
+
   async delete(db: Queryable, id: string): Promise<void> {
     await db.run('DELETE FROM records WHERE id = ?', [id]);
     authEpoch.bump(); // grants on a deleted node and an account's binding to it cascade
