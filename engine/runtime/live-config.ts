@@ -74,7 +74,7 @@ export class LiveConfig {
     const previous = this.current;
     this.current = runtime;
     this.checkWarnings = warnings;
-    this.status = { generation: this.status.generation + 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null, warnings: [] };
+    this.status = { generation: this.status.generation + 1, loadedAt: new Date().toISOString(), problems: [], refusedAt: null, warnings };
     await this.settle(previous);
     return this.status;
   }

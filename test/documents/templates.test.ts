@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlebars } from '../../engine/documents/helpers.js';
@@ -22,46 +22,65 @@ describe('template helpers', () => {
   });
 });
 
-/** A config admin edits templates/ and the next print shows it: no engine change, no restart. */
+/**
+ * A config admin edits templates/ and the next print shows it: no engine change, no restart.
+ * A template the checks refuse is never used: the last good one keeps printing.
+ */
 describe('templates are config', () => {
   let s: TestServer;
   let app: string;
   beforeAll(async () => {
     app = mkdtempSync(join(tmpdir(), 'caiji-app-'));
     for (const dir of ['forms', 'templates', 'workflows']) cpSync(join(repoRoot, dir), join(app, dir), { recursive: true });
-    s = await startTestServer(app);
+    s = await startTestServer(app, { watchConfig: true });
   });
   afterAll(async () => {
     await s?.stop();
     rmSync(app, { recursive: true, force: true });
   });
 
-  const touch = (file: string, text: string) => {
+  /** Writes a config file and waits until the server has taken or refused it. */
+  const change = async (file: string, text: string) => {
+    const before = { ...s.engine.config.status };
     writeFileSync(file, text);
-    const later = new Date(Date.now() + 5000);
-    utimesSync(file, later, later);
+    for (let i = 0; i < 200; i++) {
+      const now = s.engine.config.status;
+      if (now.generation !== before.generation || now.refusedAt !== before.refusedAt) return now;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the server did not reload');
   };
 
-  it('an edited HTML template and xlsx layout are used on the next request', async () => {
+  it('an edited HTML template and xlsx layout are used on the next request; a refused one is not', async () => {
     const admin = await s.login('meiyu_admin');
     const org = await nodeId(admin, '美域家园社区第二支部');
     const member = (await admin.get(`/api/records/member?node=${org}`)).body.items[0].id;
     const url = `/api/records/member/${member}/documents/member-sheet.html`;
     expect((await admin.get(url)).body).toContain('<h1>党员基本信息采集表</h1>');
     const hbs = join(app, 'templates/member-sheet.hbs');
-    touch(hbs, readFileSync(hbs, 'utf8').replace('<h1>党员基本信息采集表</h1>', '<h1>党员基本信息采集表（2018版）</h1>'));
+    const good = readFileSync(hbs, 'utf8').replace('<h1>党员基本信息采集表</h1>', '<h1>党员基本信息采集表（2018版）</h1>');
+    expect((await change(hbs, good)).problems).toEqual([]);
     expect((await admin.get(url)).body).toContain('<h1>党员基本信息采集表（2018版）</h1>');
 
     const layoutFile = join(app, 'templates/org-sheet.xlsx.json');
     const layout = JSON.parse(readFileSync(layoutFile, 'utf8'));
     layout.sheets[0].rows[0].cells[0].value = '{{data.shortName}} 采集表';
-    touch(layoutFile, JSON.stringify(layout));
-    const res = await fetchBinary(admin, 'GET', `/api/records/organization/${org}/documents/org-sheet.xlsx`);
+    await change(layoutFile, JSON.stringify(layout));
+    const xlsxUrl = `/api/records/organization/${org}/documents/org-sheet.xlsx`;
+    const res = await fetchBinary(admin, 'GET', xlsxUrl);
     expect(cellText((await readWorkbook(res.body)).worksheets[0], 'A1')).toBe('美域家园社区第二支部 采集表');
 
-    touch(hbs, '{{#each sheets}}{{#if}}{{/each}}');
-    const broken = await admin.get(url);
-    expect(broken.status).toBe(500);
-    expect(broken.body.error.code).toBe('template_error');
+    // Refused: the unclosed block and the unknown helper are named, and the last good template prints.
+    const refused = await change(hbs, good.replace('<h1>党员基本信息采集表（2018版）</h1>', '<h1>坏</h1>{{#each sheets}}{{#if}}{{/each}}'));
+    expect(refused.problems.join('\n')).toMatch(/templates\/member-sheet\.hbs: 第\d+行第\d+列: \{\{\/each\}\} 与 \{\{#if\}\} 不配对/);
+    const kept = await admin.get(url);
+    expect(kept.status).toBe(200);
+    expect(kept.body).toContain('<h1>党员基本信息采集表（2018版）</h1>');
+    layout.sheets[0].columns = 'x';
+    layout.sheets[0].rows[0].cells[0].value = '坏';
+    expect((await change(layoutFile, JSON.stringify(layout))).problems).toContain('templates/org-sheet.xlsx.json: /sheets/0/columns: 应为数组 [...]');
+    const xlsx = await fetchBinary(admin, 'GET', xlsxUrl);
+    expect(xlsx.status).toBe(200);
+    expect(cellText((await readWorkbook(xlsx.body)).worksheets[0], 'A1')).toBe('美域家园社区第二支部 采集表');
   });
 });

@@ -42,16 +42,15 @@ describe('npm run check', { timeout: 90_000 }, () => { // each check spawns the 
       t.codes[2].replacedBy = ['P1', 'P9'];
       t.codes.push({ code: 'A', label: '重复的年假' });
     });
-    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.push('salary'); m.roles.director.username = 'employee'; m.loginNote = ['不是文字']; });
+    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.push('salary'); m.roles.director.username = 'employee'; });
     const res = await npmCheck(dir);
     expect(res.code).toBe(1);
     expect(res.out).toMatch(/leave\.schema\.json#\/properties\/kind: 代码表 "no-such-table" 不存在/);
     expect(res.out).toMatch(/app\.json: collections\.leave 引用的字段 "salary" 不在 leave\.schema\.json 中/);
     expect(res.out).toMatch(/app\.json: roles\.director\.username 须为 self 集合的字段，"employee" 不是/); // a role bound to no record
-    expect(res.out).toContain('app.json: loginNote 须为文字');
     // Fix those two: the checks that need a loadable config then speak.
     edit(join(forms, 'leave.schema.json'), (s) => { s.properties.kind['x-codeTable'] = 'leave-kind'; });
-    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.pop(); delete m.roles.director.username; delete m.loginNote; });
+    edit(join(forms, 'app.json'), (m) => { m.collections.leave.listColumns.pop(); delete m.roles.director.username; });
     const second = await npmCheck(dir);
     expect(second.code).toBe(1);
     expect(second.out).toMatch(/leave\.schema\.json: .*minLenght/);
@@ -62,10 +61,17 @@ describe('npm run check', { timeout: 90_000 }, () => { // each check spawns the 
     expect(third.out).toMatch(/forms\/codes\/leave-kind\.json: \/codes\/2\/replacedBy: 第3行的替代代码“P9”不存在/);
     expect(third.out).toMatch(/forms\/codes\/leave-kind\.json: \/codes\/5\/code: 第6行「代码」“A”与第1行重复/);
     expect(third.out).toMatch(/forms\/leave\.schema\.json: \/x-rules\/1\/after: 字段 "until" 不存在/);
-    expect(third.out).toMatch(/templates\/leave-slip\.hbs: data\.salary（字段 "salary" 不存在）/);
+    expect(third.out).toMatch(/提示：templates\/leave-slip\.hbs: data\.salary（字段 "salary" 不存在，印出来是空白）/); // a warning
     writeFileSync(join(dir, 'templates/leave-slip.hbs'), '<p>{{#if data.employee}}</p>');
-    expect((await npmCheck(dir)).out).toMatch(/templates\/leave-slip\.hbs: 无法解析/);
+    expect((await npmCheck(dir)).out).toMatch(/templates\/leave-slip\.hbs: 第1行: 模板语法错误：到文件末尾仍有块/);
     edit(join(dir, 'workflows/leave-approval.json'), (w) => { w.states.draft.on.SUBMIT.guard = { type: 'isFriday' }; });
     expect((await npmCheck(dir)).out).toMatch(/workflows\/leave-approval\.json: states\.draft\.on\.SUBMIT\[0\]\.guard: 未知的 guard "isFriday"/);
+    // A manifest of the wrong shape, and a file that is not JSON: the place, in Chinese, once.
+    edit(join(forms, 'app.json'), (m) => { m.loginNote = ['不是文字']; });
+    expect((await npmCheck(dir)).out).toContain('forms/app.json: /loginNote: 应为文字（字符串）');
+    writeFileSync(join(forms, 'app.json'), '{\n  "name": "leave",\n  "title": "请假",\n}\n');
+    const syntax = await npmCheck(dir);
+    expect(syntax.out).toContain('共 1 个问题');
+    expect(syntax.out).toContain('forms/app.json: 第4行第1列: JSON 语法错误：此处应为用双引号括起的属性名，却是 "}"（多了一个逗号？）');
   }, SPAWN_TIMEOUT);
 });
