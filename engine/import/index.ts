@@ -15,12 +15,12 @@ import { previewImport, tick, type Preview, type PreviewRow } from './preview.js
 import { buildErrorWorkbook, ERROR_COLUMN } from './error-workbook.js';
 import { buildTemplate } from './template.js';
 import { NodeScope } from './nodes.js';
-import { importLog } from './log.js';
+import { importLog } from '../storage/import-log.js';
 import { exportWorkbook } from './export.js';
 import type { ListQuery } from '../records/query.js';
 import { DomainError } from '../errors.js';
 
-export { importLog } from './log.js';
+export { importLog } from '../storage/import-log.js';
 
 const KEEP_MS = 60 * 60 * 1000;
 const SHOWN_ROWS = 1000;

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { pathUpperBound } from '../auth/permissions.js';
+import { recordQuery } from '../storage/record-query.js';
 
 export interface ScopeNode {
   id: string;
@@ -27,17 +27,11 @@ export class NodeScope {
     const paths = user ? rt.permissions.paths(user, permission) : ['/'];
     const scope = new NodeScope();
     for (const p of paths) {
-      const rows = await engine.db.all<Record<string, string | null>>(
-        `SELECT id, path, ${fields.map((_, i) => `json_extract(data, ?) AS f${i}`).join(', ')} FROM records
-         WHERE collection = ? AND path >= ? AND path < ? ORDER BY path`,
-        [...fields.map((f) => `$.${f}`), tree.name, p, pathUpperBound(p)],
-      );
-      for (const r of rows) {
-        const node: ScopeNode = {
-          id: r.id!, path: r.path!, fullName: r[`f${fields.indexOf(fullNameField ?? labelField)}`] ?? null, label: r[`f${fields.indexOf(labelField)}`] ?? null,
-        };
+      for (const r of await recordQuery.fields(engine.db, { collection: tree.name, subtree: p }, fields)) {
+        const text = (field: string) => (typeof r.values[field] === 'string' ? (r.values[field] as string) : null);
+        const node: ScopeNode = { id: r.id, path: r.path, fullName: text(fullNameField ?? labelField), label: text(labelField) };
         scope.nodes.push(node);
-        const texts = new Set([r.id!, ...fields.map((_, i) => r[`f${i}`]).filter((v): v is string => typeof v === 'string' && v !== '')]);
+        const texts = new Set([r.id, ...fields.map(text).filter((v): v is string => v !== null && v !== '')]);
         for (const t of texts) scope.byText.set(t, [...(scope.byText.get(t) ?? []), node]);
       }
     }

@@ -1,7 +1,8 @@
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection, UniqueKey } from '../config/types.js';
-import { fromRow, type StoredRecord } from '../storage/records.js';
+import { recordsTable, type StoredRecord } from '../storage/records.js';
+import { keyName, keyValue, uniqueKeys } from '../storage/unique-keys.js';
 import { diffFields } from '../storage/audit.js';
 import { HttpError } from '../http/errors.js';
 import { importColumns, headerKey, type Column } from './columns.js';
@@ -43,11 +44,6 @@ export interface Preview {
 }
 
 const CHUNK = 500;
-const keyName = (k: UniqueKey) => k.fields.join('+');
-const keyValue = (k: UniqueKey, data: Record<string, unknown>) => {
-  const parts = k.fields.map((f) => data[f]);
-  return parts.some((p) => p === undefined || p === null || p === '') ? null : JSON.stringify(parts);
-};
 const shown = (k: UniqueKey, data: Record<string, unknown>) => k.fields.map((f) => String(data[f])).join('、');
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -56,26 +52,11 @@ async function existingByKey(engine: Engine, c: Collection, wanted: Map<string, 
   const hits = new Map<string, Map<string, string>>();
   const ids = new Set<string>();
   for (const [key, values] of wanted) {
-    const found = new Map<string, string>();
-    const list = [...values];
-    for (let i = 0; i < list.length; i += CHUNK) {
-      const part = list.slice(i, i + CHUNK);
-      const rows = await engine.db.all<{ value: string; record_id: string }>(
-        `SELECT value, record_id FROM unique_keys WHERE collection = ? AND key = ? AND value IN (${part.map(() => '?').join(',')})`,
-        [c.name, key, ...part],
-      );
-      for (const r of rows) { found.set(r.value, r.record_id); ids.add(r.record_id); }
-    }
+    const found = await uniqueKeys.holders(engine.db, c.name, key, [...values]);
+    for (const id of found.values()) ids.add(id);
     hits.set(key, found);
   }
-  const records = new Map<string, StoredRecord>();
-  const list = [...ids];
-  for (let i = 0; i < list.length; i += CHUNK) {
-    const part = list.slice(i, i + CHUNK);
-    const rows = await engine.db.all<any>(
-      `SELECT rowid AS seq, * FROM records WHERE id IN (${part.map(() => '?').join(',')})`, part);
-    for (const r of rows) records.set(r.id, fromRow(r));
-  }
+  const records = new Map((await recordsTable.getMany(engine.db, [...ids])).map((r) => [r.id, r]));
   return { hits, records };
 }
 

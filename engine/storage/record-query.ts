@@ -125,6 +125,16 @@ export const recordQuery = {
     return new Map(rows.map((r) => [r.value, r.n]));
   },
 
+  /** Chosen fields of every record a filter selects, in path order (e.g. the tree nodes an upload may name). */
+  async fields(db: Queryable, f: RecordFilter, fields: string[]): Promise<{ id: string; path: string; values: Record<string, unknown> }[]> {
+    const w = whereOf(f);
+    const rows = await db.all<Record<string, unknown> & { id: string; path: string }>(
+      `SELECT id, path${fields.map((_, i) => `, json_extract(data, ?) AS f${i}`).join('')} FROM records WHERE ${w.sql} ORDER BY path`,
+      [...fields.map((field) => `$.${field}`), ...w.params],
+    );
+    return rows.map((r) => ({ id: r.id, path: r.path, values: Object.fromEntries(fields.map((field, i) => [field, r[`f${i}`]])) }));
+  },
+
   /** One field's value of each of these records, by id (e.g. the labels of a path's nodes). */
   async fieldOf(db: Queryable, ids: string[], field: string): Promise<Map<string, unknown>> {
     if (!ids.length) return new Map();

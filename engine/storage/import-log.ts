@@ -1,5 +1,5 @@
-import type { Queryable } from '../storage/sqlite.js';
-import type { RowAction } from './preview.js';
+import type { Queryable } from './sqlite.js';
+import type { RowAction } from '../import/preview.js';
 
 export interface ImportLogEntry {
   id: string;
