@@ -1,4 +1,14 @@
-import type { CodeTable, JsonSchema } from './types.js';
+import type { CodeEntry, CodeTable, JsonSchema } from './types.js';
+
+/** What is shown and printed in place of a label the code table marks as not official yet. */
+export const PENDING_LABEL = '名称待核实';
+
+/**
+ * A code's label as users see it: a row marked `labelPending` (its official name is not known,
+ * the file's label is only the config admin's working note) shows the neutral 「名称待核实」 in
+ * forms, lists, imports, exports and every print, never an invented name on a signed sheet.
+ */
+export const shownLabel = (c: CodeEntry): string => (c.labelPending ? PENDING_LABEL : c.label);
 
 /**
  * Replaces every `x-codeTable` reference with the table's codes: `enum` (all codes, deprecated
@@ -19,10 +29,11 @@ export function expandCodeTables(schema: JsonSchema, codes: Map<string, CodeTabl
     out.enum = table.codes.map((c) => c.code);
     out['x-codes'] = table.codes.map((c) => ({
       code: c.code,
-      label: c.label,
+      label: shownLabel(c),
       ...(c.parent ? { parent: c.parent } : {}),
       ...(c.deprecated ? { deprecated: c.deprecated, replacedBy: c.replacedBy ?? [] } : {}),
       ...(c.provisional ? { provisional: true } : {}),
+      ...(c.labelPending ? { labelPending: true } : {}),
     }));
     out['x-codeTableVersion'] = table.version;
   }

@@ -11,6 +11,8 @@ export interface CodeEntry {
   deprecated?: string;
   replacedBy?: string[];
   provisional?: boolean;
+  /** The label is not the official name (unknown yet): shown as 「名称待核实」 (expand-schema.ts). */
+  labelPending?: boolean;
   note?: string;
 }
 

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { CodeTable } from '../config/types.js';
+import { shownLabel } from '../config/expand-schema.js';
 import { dateParts } from './context.js';
 import { slotMarkup } from './slots.js';
 
@@ -17,7 +18,7 @@ export const UNCHECKED = '□';
  * - `eq a b`, `ne a b`, `not a`, `and a b …`, `or a b … "default"` (the first present value)
  * - `ymd date` → 1952年8月26日, or ____年__月__日 when empty; `ym date` → 1952年8月 / ____年__月
  * - `part date "y"|"m"|"d"` → one number of a date, or '' when empty
- * - `label "table" code` → a code's label from a code table
+ * - `label "table" code` → a code's label from a code table (「名称待核实」 for a label marked labelPending)
  * - `slice list start [end]`, `first list`, `count list`, `add a b`, `join list ", "`
  * - `blank value n` → the value, or n full-width underscores (a line to write on)
  * - `{{#slot}}…{{/slot}}` marks a sheet's values: a batch draws the rest once (slots.ts, overlay.ts)
@@ -47,8 +48,10 @@ export function createHandlebars(codes: Map<string, CodeTable>): typeof Handleba
     const p = dateParts(value);
     return p && (which === 'y' || which === 'm' || which === 'd') ? p[which] : '';
   });
-  hb.registerHelper('label', (table: unknown, code: unknown) =>
-    codes.get(str(table))?.codes.find((c) => c.code === str(code))?.label ?? '');
+  hb.registerHelper('label', (table: unknown, code: unknown) => {
+    const entry = codes.get(str(table))?.codes.find((c) => c.code === str(code));
+    return entry ? shownLabel(entry) : '';
+  });
   hb.registerHelper('slice', (list: unknown, start: unknown, end: unknown) =>
     Array.isArray(list) ? list.slice(Number(start) || 0, typeof end === 'number' ? end : undefined) : []);
   hb.registerHelper('first', (list: unknown) => (Array.isArray(list) ? list[0] : undefined));

@@ -76,8 +76,10 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     const last = await page.$$eval('.code-editor tbody tr[data-row]', (rows) => rows.length - 1);
     await page.type(`#code-${last}-code`, '014');
     await page.type(`#code-${last}-label`, '新经济组织管理人员');
+    const refusal = page.expectApiFailure(/^PUT \/api\/codes\/job-position$/, 422); // the duplicate, on purpose
     await clickText(page, 'button', '保存代码表');
     await page.waitForSelector('.code-editor tr.row-error');
+    refusal();
     expect(await page.$eval('.code-editor tr.row-error', (e) => e.textContent)).toMatch(/重复/);
     await shot(page, '40-code-table-row-error');
 
@@ -93,8 +95,9 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await page.type(`#code-${last}-note`, '待核实');
     await shot(page, '41-code-table-editing');
     await clickText(page, 'button', '保存代码表');
-    await waitForText(page, '已保存为第 2 版');
-    expect(await page.$eval('h1', (h) => h.textContent)).toMatch(/第 2 版/);
+    const saved = (await admin.get('/api/codes/job-position')).body.version;
+    await waitForText(page, `已保存为第 ${saved} 版`);
+    expect(await page.$eval('h1', (h) => h.textContent)).toContain(`第 ${saved} 版`);
     await shot(page, '42-code-table-saved');
     const table = (await admin.get('/api/codes/job-position')).body;
     expect(table.codes.find((c: any) => c.code === '014')).toMatchObject({ replacedBy: ['0171'] });
@@ -163,6 +166,7 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     expect((await cfg.put('/api/codes/nation', { ...t, codes: [...t.codes, { code: '99', label: '他人添加' }] }, t.version)).status).toBe(200);
     await page.click('#code-0-label', { count: 3 });
     await page.keyboard.type('汉族（改）');
+    page.expectApiFailure(/^PUT \/api\/codes\/nation$/, 409); // the stale save, on purpose
     await clickText(page, 'button', '保存代码表');
     await waitForText(page, '已被他人修改');
     await waitForText(page, `已重新加载第 ${t.version + 1} 版`);
@@ -185,5 +189,37 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
       await env.server.engine.config.reload();
     }
     expect(page.problems).toEqual([]);
+  });
+  it('the code-table page lists what is still 待核实, and a code whose name is pending shows 名称待核实 in the form (issue 20, 11)', async () => {
+    const page = await open('pending');
+    await login(page, env.server.url, 'config_admin');
+    await page.goto(`${env.server.url}/#/codes`);
+    await page.waitForSelector('tr[data-table="nation"]');
+    await page.click('#codes-pending');
+    await page.waitForFunction(() => !document.querySelector('tr[data-table="nation"]'));
+    const listed = await page.$$eval('tr[data-table]', (trs) => trs.map((tr) => ({ table: tr.getAttribute('data-table'), pending: tr.querySelector('td:last-child')!.textContent!.trim() })));
+    expect(listed.map((r) => r.table)).toContain('job-position');
+    for (const r of listed) expect(Number(r.pending), r.table!).toBeGreaterThan(0);
+    expect(await page.$eval('.pending-summary', (e) => e.textContent)).toMatch(/\d+ 个代码表共 \d+ 项待核实/);
+    await shot(page, '44-code-tables-pending');
+
+    await page.goto(`${env.server.url}/#/codes/job-position`);
+    await page.waitForSelector('#code-pending');
+    if (!(await page.$eval('#code-pending', (e) => (e as HTMLInputElement).checked))) await page.click('#code-pending');
+    await page.waitForFunction(() => [...document.querySelectorAll('.data-table tbody tr')].every((tr) => tr.querySelector('.tag-warn')));
+    const rows = await page.$$eval('.data-table tbody tr', (trs) => trs.map((tr) => tr.textContent!.replace(/\s+/g, ' ')));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.find((r) => r.includes('502'))).toMatch(/待核实.*名称待核实/);
+    expect(rows.some((r) => r.includes('离退休人员'))).toBe(false); // an official code is not listed
+    await shot(page, '44b-code-table-pending-rows');
+
+    // The member form offers 502 by its code and the neutral name, never the file's placeholder.
+    const form = await open('pending-form');
+    await login(form, env.server.url, 'pdl_admin');
+    await form.goto(`${env.server.url}/#/new/member?node=${branch}`);
+    await form.waitForSelector('[data-field="jobPosition"] input[role=combobox]');
+    expect(await offered(form, 'jobPosition', '502')).toEqual(['名称待核实 502']);
+    expect(page.problems).toEqual([]);
+    expect(form.problems).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ export interface Manifest {
   roles: Record<string, { title: string; permissions: string[]; self?: string }>;
 }
 
-export interface CodeEntry { code: string; label: string; deprecated?: string; replacedBy?: string[]; provisional?: boolean; parent?: string; note?: string }
+export interface CodeEntry { code: string; label: string; deprecated?: string; replacedBy?: string[]; provisional?: boolean; labelPending?: boolean; parent?: string; note?: string }
 
 export interface FormInfo {
   collection: string;

@@ -27,6 +27,8 @@ export class CodesPage extends LightElement {
   @state() private tables: TableInfo[] = [];
   @state() private current?: CodeTable;
   @state() private q = '';
+  /** Show only what is still 待核实 (tables holding such codes; a table's such rows). */
+  @state() private pendingOnly = false;
   /** Records using each code (config admins only). */
   @state() private usage?: Map<string, number>;
   @state() private error = '';
@@ -89,10 +91,15 @@ export class CodesPage extends LightElement {
   }
 
   private all(notice: unknown) {
+    const pending = this.tables.filter((t) => t.provisional);
+    const shown = this.pendingOnly ? pending : this.tables;
     return html`<section class="panel"><h1 tabindex="-1">代码表</h1>${notice}
+      <div class="filters"><label class="inline"><input type="checkbox" id="codes-pending" .checked=${this.pendingOnly}
+        @change=${(e: Event) => { this.pendingOnly = (e.target as HTMLInputElement).checked; }}>只看有待核实代码的表</label>
+        <span class="muted pending-summary">${pending.length} 个代码表共 ${pending.reduce((n, t) => n + t.provisional, 0)} 项待核实（代码或名称未经官方代码表确认）</span></div>
       <div class="table-wrap"><table class="data-table">
         <thead><tr><th scope="col">名称</th><th scope="col">标识</th><th scope="col">版本</th><th scope="col">代码数</th><th scope="col">已停用</th><th scope="col">待核实</th></tr></thead>
-        <tbody>${this.tables.map((t) => html`<tr>
+        <tbody>${shown.map((t) => html`<tr data-table=${t.table}>
           <th scope="row"><a href=${href('codes', t.table)}>${t.title}</a></th><td><code>${t.table}</code></td><td class="num">${t.version}</td>
           <td class="num">${t.size}</td><td class="num">${t.deprecated || ''}</td><td class="num">${t.provisional ? html`<span class="tag tag-warn">${t.provisional}</span>` : ''}</td>
         </tr>`)}</tbody>
@@ -108,19 +115,25 @@ export class CodesPage extends LightElement {
     const t = this.current;
     if (!t) return html`<section class="panel"><p class="muted">正在加载…</p></section>`;
     if (this.draft) return this.editor(t, this.draft, notice);
-    const codes = t.codes.filter(this.matcher());
+    const matches = this.matcher();
+    const codes = t.codes.filter((c) => matches(c) && (!this.pendingOnly || c.provisional || c.labelPending));
+    const pendingCount = t.codes.filter((c) => c.provisional || c.labelPending).length;
     const label = (code: string) => t.codes.find((c) => c.code === code)?.label ?? '';
     return html`<section class="panel">${this.head(t)}${notice}
       ${this.saveMessage ? html`<p class="notice" role="status">${this.saveMessage}</p>` : nothing}
       <div class="filters"><label for="code-q">查找</label><input id="code-q" type="search" placeholder="代码或名称" .value=${this.q}
-        @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}><span class="muted">共 ${codes.length} 项</span>
+        @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}>
+        <label class="inline"><input type="checkbox" id="code-pending" .checked=${this.pendingOnly}
+          @change=${(e: Event) => { this.pendingOnly = (e.target as HTMLInputElement).checked; }}>只看待核实（${pendingCount}）</label>
+        <span class="muted">共 ${codes.length} 项</span>
         ${this.isConfigAdmin ? html`<span class="spacer"></span><button type="button" class="btn btn-primary" @click=${() => this.startEdit()}>编辑代码表</button>` : nothing}</div>
       <div class="table-wrap"><table class="data-table">
         <thead><tr><th scope="col">代码</th><th scope="col">名称</th><th scope="col">上级代码</th><th scope="col">状态</th>${this.usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">说明</th></tr></thead>
         <tbody>${codes.map((c) => html`<tr class=${c.deprecated ? 'off' : ''}>
           <td><code>${c.code}</code></td><td>${c.label}</td><td>${c.parent ?? ''}</td>
           <td>${c.deprecated ? html`<span class="tag tag-off">已停用</span> ${c.deprecated}${c.replacedBy?.length ? html`，改用 ${c.replacedBy.map((r) => `${label(r)}（${r}）`).join('、')}` : nothing}` : nothing}
-            ${c.provisional ? html`<span class="tag tag-warn">待核实</span>` : nothing}</td>
+            ${c.provisional ? html`<span class="tag tag-warn">待核实</span>` : nothing}
+            ${c.labelPending ? html`<span class="tag tag-warn" title="名称未经官方代码表确认：表单和打印只显示代码与“名称待核实”">名称待核实</span>` : nothing}</td>
           ${this.usage ? html`<td class="num">${c.deprecated && this.usage.get(c.code) ? html`<strong class="warn" title="已停用但仍有记录使用，须重新选择">${this.usage.get(c.code)}</strong>` : this.usage.get(c.code) ?? 0}</td>` : nothing}
           <td>${c.note ?? ''}</td>
         </tr>`)}</tbody>
@@ -166,6 +179,7 @@ export class CodesPage extends LightElement {
       if (!c.deprecated) { delete c.deprecated; delete c.replacedBy; }
       else if (!c.replacedBy?.length) delete c.replacedBy;
       if (!c.provisional) delete c.provisional;
+      if (!c.labelPending) delete c.labelPending;
       if (!c.note?.trim()) delete c.note;
       return c;
     });
@@ -267,7 +281,9 @@ export class CodesPage extends LightElement {
             ${choices.map((x) => html`<option value=${x.entry.code} ?selected=${(c.replacedBy ?? []).includes(x.entry.code)}>${x.entry.label}（${x.entry.code}）</option>`)}
           </select>` : html`<span class="muted">—</span>`}</td>
         <td><label class="inline"><input type="checkbox" id=${id('provisional')} .checked=${!!c.provisional}
-            @change=${(e: Event) => this.change(i, { provisional: (e.target as HTMLInputElement).checked || undefined })}>待核实</label></td>
+            @change=${(e: Event) => this.change(i, { provisional: (e.target as HTMLInputElement).checked || undefined })}>待核实</label>
+          <label class="inline" title="名称未经官方确认：表单和打印不显示这里的名称，只显示代码与“名称待核实”"><input type="checkbox" id=${id('labelPending')} .checked=${!!c.labelPending}
+            @change=${(e: Event) => this.change(i, { labelPending: (e.target as HTMLInputElement).checked || undefined })}>名称待核实</label></td>
         <td><input id=${id('note')} class="note-input" aria-label=${`${name} 说明`} .value=${c.note ?? ''} placeholder=${c.provisional ? '如：代码待官方代码表核实' : ''}
             @input=${(e: Event) => this.change(i, { note: (e.target as HTMLInputElement).value })}></td>
         ${usage ? html`<td class="num">${used}</td>` : nothing}
