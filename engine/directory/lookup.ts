@@ -13,6 +13,7 @@ import { domainBadRequest } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
 import { deletedRecordsBy, directoryTable, storedRecordBy } from '../storage/directory.js';
 import { recordsTable } from '../storage/records.js';
+import { keyName, keyValue, uniqueKeys } from '../storage/unique-keys.js';
 import { visibleTo } from './owners.js';
 
 /** Where a lookup's answer came from, for the person to judge it by. */
@@ -66,6 +67,40 @@ export async function lookupRecord(engine: Engine, actor: Actor, collection: str
       const hit = await find(engine, actor, c, k, v, db);
       if (hit) return { ...hit, data: applyDerive(cfg, hit.data) };
     }
+  }
+  return null;
+}
+
+/** A stored record already holding the key (a unique key): linking the same again would be refused. */
+export interface KeyTaken {
+  /** The holding record's node, when the actor may read it; otherwise the holder is not revealed. */
+  node: string | null;
+  nodeLabel: string | null;
+  message: string;
+}
+
+/**
+ * Whether a stored record anywhere already holds this value of a single-field unique key (or of a
+ * key derived from it), told at lookup time instead of after the whole form was filled: naming the
+ * holder's node when the actor reads the holder, else only that someone else holds it.
+ */
+export async function keyTaken(engine: Engine, actor: Actor, collection: string, key: string, raw: string, db: Queryable = engine.db): Promise<KeyTaken | null> {
+  const cfg = lookupConfig(engine, collection, key);
+  const rt = engine.runtime;
+  const c = rt.collection(collection);
+  for (const [k, v] of searchPairs(cfg, key, normalizeKey(raw))) {
+    const unique = (c.uniqueKeys ?? []).find((u) => u.fields.length === 1 && u.fields[0] === k);
+    const value = unique && keyValue(unique, { [k]: v });
+    if (!unique || !value) continue;
+    const holder = (await uniqueKeys.holders(db, c.name, keyName(unique), [value])).get(value);
+    const rec = holder ? await recordsTable.get(db, holder) : undefined;
+    if (!rec) continue;
+    const what = `「${fieldTitle(c.schema, `/${k}`)}」“${v}”`;
+    if (actor.principal && !rt.permissions.onRecord(actor.principal, 'read', rec)) {
+      return { node: null, nodeLabel: null, message: `${what}已被其他${rt.tree.title}关联，请联系上级管理员` };
+    }
+    const label = await nodeLabel(engine, db, rec.nodeId);
+    return { node: rec.nodeId, nodeLabel: label, message: `${what}已关联到「${label ?? rec.nodeId}」，不能重复关联` };
   }
   return null;
 }

@@ -66,9 +66,15 @@ describe('workflow: unit linking', () => {
     expect(bad.body.error.details[0].message).toContain('校验码');
     expect((await tnl.get(`/api/lookup/unit?creditCode=${codes(900).creditCode}`)).body).toEqual({ found: false });
     expect((await tnl.get('/api/lookup/unit?fullName=x')).status).toBe(400);
-    // Units outside the user's subtree are not revealed.
+    // Units outside the user's subtree are not revealed, yet the admin learns at once that the
+    // code is linked elsewhere (and whom to ask), not after filling in the whole form.
     const meiyu = await s.login('meiyu_admin');
-    expect((await meiyu.get('/api/lookup/unit?creditCode=91110106700109904W')).body).toEqual({ found: false });
+    expect((await meiyu.get('/api/lookup/unit?creditCode=91110106700109904W')).body).toEqual({
+      found: false, taken: { node: null, nodeLabel: null, message: '「信用代码」“91110106700109904W”已被其他党组织关联，请联系上级管理员' },
+    });
+    // Whoever reads the holder is told which organization holds it, also through a derived key.
+    expect(byCredit.body.taken).toMatchObject({ nodeLabel: '太南里社区非公联合党支部', message: expect.stringContaining('已关联到「太南里社区非公联合党支部」') });
+    expect(byOrg.body.taken.message).toContain('「组织机构代码」“700109904”已关联到「太南里社区非公联合党支部」');
   });
 
   it('the config admin imports the unit directory from CSV: titles or property names, labels for codes, per-row errors', async () => {

@@ -42,6 +42,8 @@ export class LinkedRecordForm extends LightElement {
   @state() private data: Record<string, unknown> = {};
   @state() private found = '';
   @state() private origin = '';
+  /** Why the key typed cannot be linked again (a stored record already holds it), told at lookup time. */
+  @state() private taken = '';
   @state() private showAll = false;
   private looked = new Map<string, string>();
 
@@ -56,12 +58,17 @@ export class LinkedRecordForm extends LightElement {
     const keys = session.app?.collections[this.collection]?.lookup?.keys ?? [];
     for (const k of keys) {
       const value = next[k];
-      if (typeof value !== 'string' || empty(value) || this.looked.get(k) === value) continue;
+      if (this.looked.get(k) === value) continue;
+      // Another key typed: what was said of the previous one no longer holds.
+      this.taken = '';
+      this.looked.delete(k);
+      if (typeof value !== 'string' || empty(value)) continue;
       if (this.v!.validate({ [k]: value }).some((e) => e.path === `/${k}`)) continue;
       this.looked.set(k, value);
       try {
-        const hit = await api.get<{ found: boolean; data?: Record<string, unknown>; origin?: LookupOrigin }>(`/api/lookup/${enc(this.collection)}${qs({ [k]: value })}`);
+        const hit = await api.get<{ found: boolean; data?: Record<string, unknown>; origin?: LookupOrigin; taken?: { message: string } | null }>(`/api/lookup/${enc(this.collection)}${qs({ [k]: value })}`);
         this.origin = originLine(hit.origin);
+        this.taken = hit.taken?.message ?? '';
         if (!hit.found || !hit.data) { this.found = `未找到${this.props[k]?.title ?? k}为 ${value} 的记录，请直接填写其他信息项`; continue; }
         const merged = { ...this.data };
         for (const [f, val] of Object.entries(hit.data)) if (empty(merged[f]) && this.props[f] && !this.props[f]['x-widget']) merged[f] = val;
@@ -70,6 +77,7 @@ export class LinkedRecordForm extends LightElement {
         this.found = `已按${this.props[k]?.title ?? k}找到：${titleField ? String(hit.data[titleField] ?? '') : ''}，已填入空白信息项`;
       } catch (e) {
         this.origin = '';
+        this.taken = '';
         this.found = e instanceof ApiError ? e.message : '';
       }
     }
@@ -93,11 +101,12 @@ export class LinkedRecordForm extends LightElement {
     return html`<form @submit=${this.submit} novalidate>
       <p class="lookup-status" role="status" aria-live="polite">${this.found}</p>
       ${this.origin ? html`<p class="lookup-origin">${this.origin}</p>` : ''}
+      ${this.taken ? html`<p class="form-error lookup-taken" role="alert">${this.taken}</p>` : ''}
       <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .serverErrors=${this.errors}
         ?showAll=${this.showAll} essentialLabel=${session.app?.essentialLabel ?? ''}
         @form-change=${(e: CustomEvent<Record<string, unknown>>) => this.change(e.detail)}></caiji-record-form>
       ${this.errors.filter((x) => !x.path).map((x) => html`<p class="form-error" role="alert">${x.message}</p>`)}
-      <div class="dialog-actions"><button type="submit" class="btn btn-primary" ?disabled=${this.busy}>${this.submitLabel}</button></div>
+      <div class="dialog-actions"><button type="submit" class="btn btn-primary" ?disabled=${this.busy || !!this.taken}>${this.submitLabel}</button></div>
     </form>`;
   }
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { actorOf } from '../../records/service.js';
-import { lookupConfig, lookupRecord, normalizeKey } from '../../directory/lookup.js';
+import { keyTaken, lookupConfig, lookupRecord, normalizeKey } from '../../directory/lookup.js';
 import { importDirectory } from '../../directory/import.js';
 import { readTable, XLSX_TYPE } from '../../directory/read-table.js';
 import { loadAuthority } from '../../directory/owners.js';
@@ -9,8 +9,9 @@ import { HttpError, badRequest, invalid } from '../errors.js';
 /**
  * GET /api/lookup/:collection?<key>=<value> — a record found by a lookup key among stored
  * records the user may read, then the imported directory: { found, source, data, origin, recordId,
- * node }; origin says where the answer came from (the record's node, or who loaded the directory
- * row and when).
+ * node, taken }; origin says where the answer came from (the record's node, or who loaded the
+ * directory row and when); taken (present only then) says that a stored record already holds the key, so
+ * linking it again would be refused — naming its node only to those who may read it.
  * POST /api/directory/:collection — import the shared directory from CSV or xlsx (raw body with its
  * content type, or multipart field "file"), for the config admin or a root admin (directory/owners.ts).
  */
@@ -28,8 +29,10 @@ export function lookupRoutes() {
     const value = normalizeKey(raw);
     const errors = engine.runtime.validator(collection).validate({ [key]: value }).filter((e) => e.path === `/${key}`);
     if (errors.length) throw invalid(errors);
-    const hit = await lookupRecord(engine, actorOf(c.get('user')!), collection, key, value);
-    return c.json(hit ? { found: true, ...hit } : { found: false });
+    const actor = actorOf(c.get('user')!);
+    const hit = await lookupRecord(engine, actor, collection, key, value);
+    const taken = await keyTaken(engine, actor, collection, key, value);
+    return c.json({ ...(hit ? { found: true, ...hit } : { found: false }), ...(taken ? { taken } : {}) });
   });
 
   app.post('/directory/:collection', async (c) => {
