@@ -24,6 +24,7 @@ import { codesAdminRoutes } from './routes/codes-admin.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { importRoutes } from './routes/import.js';
 import { documentAssetsRoutes } from './routes/document-assets.js';
+import { auditRoutes } from './routes/audit.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -78,6 +79,8 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());
   app.route('/api/import', importRoutes());
+  for (const p of ['/api/audit', '/api/audit/*']) app.use(p, requireUser);
+  app.route('/api/audit', auditRoutes());
   app.route('/', documentAssetsRoutes());
   for (const mount of mounts) mount(app);
   app.route('/', uiRoutes());

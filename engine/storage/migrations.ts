@@ -300,6 +300,53 @@ const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX audit_deletes ON audit (collection, id) WHERE action = 'delete';
     `,
   },
+  {
+    version: 9,
+    name: 'audit entries carry the place of their record: the audit view of a subtree',
+    // An entry's place is its record's path when it was written (a delete's: the record's last
+    // path), so a subtree's entries, deleted records' included, are one range of an index. The
+    // existing entries take their live record's path; entries of records deleted before this
+    // version have no place (NULL) and are shown at the tree's root only. The append-only trigger
+    // is dropped for the fill and created again in the same transaction.
+    sql: `
+      ALTER TABLE audit ADD COLUMN path TEXT;
+      DROP TRIGGER audit_append_only_update;
+      UPDATE audit SET path = (SELECT r.path FROM records r WHERE r.id = audit.record_id);
+      CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE INDEX audit_place ON audit (path, id);
+
+      -- The one-statement writes of migration 5, now writing the entry's place too.
+      DROP TRIGGER record_writes_create;
+      CREATE TRIGGER record_writes_create INSTEAD OF INSERT ON record_writes WHEN NEW.op = 'create' BEGIN
+        SELECT RAISE(ABORT, 'record_write:node_changed')
+          WHERE NEW.guard_node IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records WHERE id = NEW.guard_node AND path = NEW.guard_path);
+        INSERT INTO records (id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by)
+          VALUES (NEW.id, NEW.collection, NEW.node_id, NEW.path, NEW.data, NEW.state, NEW.workflow, NEW.workflow_context, NEW.complete,
+                  NEW.code_versions, NEW.version, NEW.at, NEW.actor, NEW.at, NEW.actor);
+        INSERT INTO unique_keys (collection, key, value, record_id)
+          SELECT NEW.collection, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), NEW.id FROM json_each(NEW.keys) k;
+        INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path)
+          VALUES (NEW.at, NEW.actor, NEW.collection, NEW.id, NEW.action, NEW.from_state, NEW.state, NEW.diff, NEW.note, NEW.path);
+      END;
+      DROP TRIGGER record_writes_update;
+      CREATE TRIGGER record_writes_update INSTEAD OF INSERT ON record_writes WHEN NEW.op = 'update' BEGIN
+        SELECT RAISE(ABORT, 'record_write:stale')
+          WHERE (SELECT version FROM records WHERE id = NEW.id) IS NOT NEW.expected_version;
+        SELECT RAISE(ABORT, 'record_write:node_changed')
+          WHERE NEW.guard_node IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records WHERE id = NEW.guard_node AND path = NEW.guard_path);
+        UPDATE records SET node_id = NEW.node_id, path = NEW.path, data = NEW.data, state = NEW.state, workflow = NEW.workflow,
+            workflow_context = NEW.workflow_context, complete = NEW.complete, code_versions = NEW.code_versions,
+            version = NEW.version, updated_at = NEW.at, updated_by = NEW.actor
+          WHERE id = NEW.id;
+        DELETE FROM unique_keys WHERE NEW.keys IS NOT NULL AND record_id = NEW.id;
+        INSERT INTO unique_keys (collection, key, value, record_id)
+          SELECT NEW.collection, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), NEW.id FROM json_each(NEW.keys) k;
+        INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path)
+          VALUES (NEW.at, NEW.actor, NEW.collection, NEW.id, NEW.action, NEW.from_state, NEW.state, NEW.diff, NEW.note, NEW.path);
+      END;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

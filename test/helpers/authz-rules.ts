@@ -185,6 +185,9 @@ export const routeTable: Record<string, Route> = {
   },
   'GET /api/reports/deprecated-codes': { rule: 'readNode', targets: nodes, decide: readNode(200), request: (_w, t) => ({ method: 'GET', path: `/api/reports/deprecated-codes?node=${t.rec!.id}` }) },
 
+  // 系统审核: a subtree's audit log, for whoever holds both read and write on the node (its admins).
+  'GET /api/audit': { rule: 'readWriteOnNode', targets: nodes, decide: onNode('write', 200), request: (_w, t) => ({ method: 'GET', path: `/api/audit?node=${t.rec!.id}&limit=5` }) },
+  'GET /api/audit/export.xlsx': { rule: 'readWriteOnNode', targets: nodes, decide: onNode('write', 200), request: (_w, t) => ({ method: 'GET', path: `/api/audit/export.xlsx?node=${t.rec!.id}&kind=access` }) },
   // Records: list (by node, and a search by the target's title), create, read, update, delete, history.
   'GET /api/records/:collection': {
     rule: 'readNode (list) / filtered search',
@@ -344,3 +347,5 @@ export const middleware: Record<string, string> = {
   'ALL /api/jobs/*': 'requireUser',
   'ALL /api/import/*': 'requireUser',
 };
+  'ALL /api/audit': 'requireUser',
+  'ALL /api/audit/*': 'requireUser',

@@ -1,0 +1,113 @@
+import type { Engine } from '../engine.js';
+import type { AuditEntry } from '../storage/audit.js';
+import type { Collection, JsonSchema } from '../config/types.js';
+import { recordTitles } from '../storage/audit-query.js';
+import { treeNodes } from '../storage/tree-nodes.js';
+import { describeHistory, type PayloadLine } from '../workflow/history.js';
+import { kindOf, plainActionTitle, type AuditKind } from './kinds.js';
+
+/** One field a change touched, by its title, with the values before and after in words ('' when empty). */
+export interface ChangeLine { field: string; title: string; from: string; to: string }
+
+/** An audit entry as the audit view and its workbook show it: every name and value in words. */
+export interface AuditItem {
+  id: number;
+  at: string;
+  actor: string | null;
+  actorName: string | null;
+  kind: AuditKind;
+  action: string;
+  actionTitle: string;
+  collection: string;
+  collectionTitle: string;
+  recordId: string;
+  /** The record's title (its title field; a deleted record's as its delete entry held it), or null. */
+  recordTitle: string | null;
+  /** Whether the record is still stored (a link to it leads somewhere). */
+  recordLive: boolean;
+  fromState: string | null;
+  toState: string | null;
+  fromStateTitle: string | null;
+  toStateTitle: string | null;
+  note: string | null;
+  /** An event's payload, titled by the event's payload schema (as the history panel shows it). */
+  payload: PayloadLine[];
+  /** The record's own fields an update or event changed. */
+  changes: ChangeLine[];
+}
+
+const isNodeField = (c: Collection, name: string, prop: JsonSchema) => prop['x-widget'] === 'node' || name === c.nodeField;
+
+/** A stored value in words: code labels (已停用 marked), 是/否, lists joined, a node by its label. */
+function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: string) => string): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (Array.isArray(prop?.['x-codes'])) {
+    const e = (prop!['x-codes'] as { code: unknown; label: string; deprecated?: unknown }[]).find((x) => String(x.code) === String(v));
+    if (e) return `${e.label}${e.deprecated ? '（已停用）' : ''}`;
+  }
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (Array.isArray(v)) return v.map((x) => valueText(prop?.items, x, nodeLabel)).join('、');
+  if (typeof v === 'string' && v.startsWith('data:')) return '（附件）';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** The title field a collection's records are named by. */
+function titleFieldOf(engine: Engine, c: Collection): string | undefined {
+  return c.titleField ?? (c.isTree ? engine.runtime.config.tree.labelField : undefined);
+}
+
+/**
+ * Entries in words: the record named by its title (deleted ones too), the action by its title
+ * (a workflow event by its workflow's), states by their titles, the payload as the history panel
+ * shows it, and the fields changed (the payload's excluded) by title with their values in words.
+ */
+export async function describeEntries(engine: Engine, entries: AuditEntry[]): Promise<AuditItem[]> {
+  const rt = engine.runtime;
+  const collectionOf = (name: string) => rt.config.collections.get(name);
+  const wanted = entries.flatMap((e) => {
+    const c = collectionOf(e.collection);
+    const field = c && titleFieldOf(engine, c);
+    return field ? [{ id: e.recordId, field }] : [];
+  });
+  const { titles, live } = await recordTitles(engine.db, wanted);
+
+  // Node fields changed name a node: its label, read once for the page.
+  const nodeIds = new Set<string>();
+  for (const e of entries) {
+    const c = collectionOf(e.collection);
+    if (!c || !e.diff || kindOf(e.action) === 'create' || kindOf(e.action) === 'delete') continue;
+    for (const [name, change] of Object.entries(e.diff)) {
+      const prop = c.schema.properties?.[name];
+      if (prop && isNodeField(c, name, prop)) for (const v of change ?? []) if (typeof v === 'string') nodeIds.add(v);
+    }
+  }
+  const labels = await treeNodes.labels(engine.db, rt.config.tree.labelField, [...nodeIds]);
+  const nodeLabel = (id: string) => labels.get(id) ?? id;
+
+  return entries.map((e) => {
+    const c = collectionOf(e.collection)!;
+    const [described] = describeHistory(rt, c, [e]);
+    const payload = (described as { payload?: PayloadLine[] }).payload ?? [];
+    const kind = kindOf(e.action);
+    const wf = rt.workflowOf(c);
+    const props = c.schema.properties ?? {};
+    const inPayload = new Set(payload.map((l) => l.field));
+    const changes: ChangeLine[] = kind === 'update' || kind === 'event'
+      ? Object.entries(e.diff ?? {}).filter(([name]) => Object.hasOwn(props, name) && !inPayload.has(name)).map(([name, change]) => {
+        const prop = props[name] as JsonSchema;
+        const text = (v: unknown) => (isNodeField(c, name, prop) && typeof v === 'string' ? nodeLabel(v) : valueText(prop, v, nodeLabel));
+        return { field: name, title: String(prop.title ?? name), from: text(change?.[0]), to: text(change?.[1]) };
+      })
+      : [];
+    const stateTitle = (s: string | null) => (s === null ? null : wf?.stateTitles.get(s) ?? s);
+    return {
+      id: e.id, at: e.at, actor: e.actor, actorName: e.actorName ?? null, kind, action: e.action,
+      actionTitle: plainActionTitle(e.action) || wf?.events.get(e.action)?.title || e.action,
+      collection: c.name, collectionTitle: c.title, recordId: e.recordId,
+      recordTitle: titles.get(e.recordId) ?? null, recordLive: live.has(e.recordId),
+      fromState: e.fromState, toState: e.toState, fromStateTitle: stateTitle(e.fromState), toStateTitle: stateTitle(e.toState),
+      note: e.note, payload, changes,
+    };
+  });
+}
