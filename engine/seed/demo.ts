@@ -2,7 +2,8 @@ import { configText } from '../config/source.js';
 import type { Engine } from '../engine.js';
 import { hashPassword } from '../auth/password.js';
 import { users } from '../storage/users.js';
-import { newId } from '../storage/records.js';
+import { newId, recordsTable } from '../storage/records.js';
+import { grantStore } from '../storage/grants.js';
 import type { Queryable } from '../storage/sqlite.js';
 import { recomputeDerived } from '../grants/derived.js';
 import { applyEvent } from '../workflow/runtime.js';
@@ -84,7 +85,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
         }
       }
     }
-    for (const { node } of await tx.all<{ node: string }>('SELECT DISTINCT node_id AS node FROM grants')) {
+    for (const node of await grantStore.grantedNodes(tx)) {
       await recomputeDerived(engine, tx, { name: DEMO_ACTOR }, node);
     }
   });
@@ -95,11 +96,10 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
 async function setDemoState(engine: Engine, tx: Queryable, collection: string, id: string, state: string, where: string) {
   const wf = engine.runtime.workflowOf(engine.runtime.collection(collection));
   if (!wf?.stateTitles.has(state)) throw new Error(`${where}: $state "${state}" 不是流程的状态`);
-  await tx.run('UPDATE records SET state = ? WHERE id = ?', [state, id]);
+  await recordsTable.placeInState(tx, id, state);
 }
 
 /** Whether the database holds no records yet (demo data goes only into an empty database). */
 export async function isEmpty(engine: Engine): Promise<boolean> {
-  const row = await engine.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM records LIMIT 1)');
-  return (row?.n ?? 0) === 0;
+  return recordsTable.none(engine.db);
 }

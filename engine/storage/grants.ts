@@ -46,6 +46,11 @@ export const grantStore = {
         WHERE r.path >= ? AND r.path < ? ORDER BY r.path, g.rowid LIMIT ?`, [`$.${labelField}`, path, upper, limit]);
   },
 
+  /** Every node on which anybody holds a grant. */
+  async grantedNodes(db: Queryable): Promise<string[]> {
+    return (await db.all<{ node: string }>('SELECT DISTINCT node_id AS node FROM grants')).map((r) => r.node);
+  },
+
   /** Nodes on which the account bound to a record holds any grant. */
   async nodesOfBoundRecord(db: Queryable, recordId: string): Promise<string[]> {
     const rows = await db.all<{ node: string }>(

@@ -104,6 +104,19 @@ export const recordsTable = {
     authEpoch.bump(); // grants carry their node's path
   },
 
+  /** Whether the database holds no records at all (a new installation). */
+  async none(db: Queryable): Promise<boolean> {
+    return !(await db.get('SELECT 1 FROM records LIMIT 1'));
+  },
+
+  /**
+   * Puts a record in a workflow state without a transition or an audit entry: only for demo data
+   * that starts records in the middle of their workflow.
+   */
+  async placeInState(db: Queryable, id: string, state: string): Promise<void> {
+    await db.run('UPDATE records SET state = ? WHERE id = ?', [state, id]);
+  },
+
   /** Whether any record other than the node itself hangs inside the node's subtree. */
   async hasDescendants(db: Queryable, node: StoredRecord): Promise<boolean> {
     const row = await db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM records WHERE path >= ? AND path < ? AND id <> ? LIMIT 1)', [
