@@ -24,6 +24,8 @@ import { codesAdminRoutes } from './routes/codes-admin.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { importRoutes } from './routes/import.js';
 import { documentAssetsRoutes } from './routes/document-assets.js';
+import { queryRoutes } from './routes/query.js';
+import { statsRoutes } from './routes/stats.js';
 import { auditRoutes } from './routes/audit.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
@@ -79,6 +81,9 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('/api/jobs/*', requireUser);
   app.route('/api/jobs', jobsRoutes());
   app.route('/api/import', importRoutes());
+  for (const p of ['/api/query/*', '/api/stats/*']) app.use(p, requireUser);
+  app.route('/api/query', queryRoutes());
+  app.route('/api/stats', statsRoutes());
   for (const p of ['/api/audit', '/api/audit/*']) app.use(p, requireUser);
   app.route('/api/audit', auditRoutes());
   app.route('/', documentAssetsRoutes());

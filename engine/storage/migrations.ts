@@ -347,6 +347,24 @@ const migrations: { version: number; name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'saved queries and statistics, per user, shareable within a subtree',
+    sql: `
+      CREATE TABLE saved_queries (
+        id          TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        collection  TEXT NOT NULL,
+        kind        TEXT NOT NULL,        -- query | stats
+        name        TEXT NOT NULL,
+        spec        TEXT NOT NULL,        -- the checked request (JSON), without its node: that is chosen when it runs
+        shared_path TEXT,                 -- set: shown to whoever reads within or above this subtree
+        created_at  TEXT NOT NULL
+      );
+      CREATE INDEX saved_queries_owner ON saved_queries (owner, collection);
+      CREATE INDEX saved_queries_shared ON saved_queries (shared_path) WHERE shared_path IS NOT NULL;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

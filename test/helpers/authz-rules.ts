@@ -319,6 +319,28 @@ export const routeTable: Record<string, Route> = {
   'GET /api/import/:collection/log': { ...anyUser(200), request: (w) => ({ method: 'GET', path: `/api/import/${selfCollections(w)[0]}/log` }) },
   'GET /api/import/:id/errors.xlsx': { rule: 'ownImport', targets: (w, who) => ownedBy(who, w), decide: ownerOnly(200), request: (w, t) => ({ method: 'GET', path: `/api/import/${owned(w, t).preview}/errors.xlsx` }) },
 
+  // 查询统计: a subtree the user reads (the node first: outside it, 404 before anything is checked).
+  'GET /api/query/:collection/fields': { ...anyUser(200), request: (w) => ({ method: 'GET', path: `/api/query/${selfCollections(w)[0] ?? treeName(w)}/fields` }) },
+  'POST /api/query/:collection': { rule: 'readNode', targets: nodes, decide: readNode(200), request: (w, t) => ({ method: 'POST', path: `/api/query/${selfCollections(w)[0] ?? treeName(w)}`, body: { node: t.rec!.id } }) },
+  'POST /api/query/:collection/count': { rule: 'readNode', targets: nodes, decide: readNode(200), request: (w, t) => ({ method: 'POST', path: `/api/query/${selfCollections(w)[0] ?? treeName(w)}/count`, body: { node: t.rec!.id } }) },
+  'GET /api/query/:collection/export.xlsx': {
+    rule: 'readNode', targets: nodes, decide: readNode(200),
+    request: (w, t) => ({ method: 'GET', path: `/api/query/${selfCollections(w)[0] ?? treeName(w)}/export.xlsx?spec=${enc(JSON.stringify({ node: t.rec!.id }))}` }),
+  },
+  'GET /api/query/saved/:collection': { ...anyUser(200), request: (w) => ({ method: 'GET', path: `/api/query/saved/${selfCollections(w)[0] ?? treeName(w)}` }) },
+  // A nameless query: refused as such (422) once the node it is shared on is readable.
+  'POST /api/query/saved/:collection': {
+    rule: 'readNode', targets: nodes, decide: readNode(422),
+    request: (w, t) => ({ method: 'POST', path: `/api/query/saved/${selfCollections(w)[0] ?? treeName(w)}`, body: { node: t.rec!.id, shared: true, kind: 'query', name: '', spec: {} } }),
+  },
+  // Only the owner deletes a saved query; any other id is not found, for everyone.
+  'DELETE /api/query/saved/:collection/:id': { ...anyUser(404), request: (w) => ({ method: 'DELETE', path: `/api/query/saved/${selfCollections(w)[0] ?? treeName(w)}/no-such-query` }) },
+  'POST /api/stats/:collection': { rule: 'readNode', targets: nodes, decide: readNode(200), request: (w, t) => ({ method: 'POST', path: `/api/stats/${selfCollections(w)[0] ?? treeName(w)}`, body: { node: t.rec!.id, rows: { by: 'children' } } }) },
+  'GET /api/stats/:collection/export.xlsx': {
+    rule: 'readNode', targets: nodes, decide: readNode(200),
+    request: (w, t) => ({ method: 'GET', path: `/api/stats/${selfCollections(w)[0] ?? treeName(w)}/export.xlsx?spec=${enc(JSON.stringify({ node: t.rec!.id, rows: { by: 'children' } }))}` }),
+  },
+
   'GET /document-assets/:collection/:document/:asset/*': { ...publicRoute(200), request: (w) => ({ method: 'GET', path: w.assetPath! }) },
   'GET /': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/' }) },
   'GET /favicon.svg': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/favicon.svg' }) },
@@ -340,6 +362,8 @@ export const middleware: Record<string, string> = {
   'ALL /api/lookup/*': 'requireUser',
   'ALL /api/directory/*': 'requireUser',
   'ALL /api/grants': 'requireUser',
+  'ALL /api/query/*': 'requireUser',
+  'ALL /api/stats/*': 'requireUser',
   'ALL /api/grants/*': 'requireUser',
   'ALL /api/accounts': 'requireUser',
   'ALL /api/accounts/*': 'requireUser',
