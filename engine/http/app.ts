@@ -21,6 +21,7 @@ import { lookupRoutes } from './routes/lookup.js';
 import { grantsRoutes } from './routes/grants.js';
 import { selfRoutes } from './routes/self.js';
 import { codesAdminRoutes } from './routes/codes-admin.js';
+import { openapiRoutes } from './routes/openapi.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { importRoutes } from './routes/import.js';
 import { documentAssetsRoutes } from './routes/document-assets.js';
@@ -65,6 +66,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api', passwordRoutes());
   app.route('/api', configRoutes());
   app.route('/api', codesAdminRoutes());
+  app.route('/api', openapiRoutes(() => app.routes));
   app.use('/api/records/*', requireUser);
   app.use('/api/tree/*', requireUser);
   app.use('/api/tree', requireUser);

@@ -166,6 +166,7 @@ export const routeTable: Record<string, Route> = {
   'POST /api/login': { ...publicRoute(422), request: () => ({ method: 'POST', path: '/api/login', body: {} }) },
   'POST /api/logout': { ...anyUser(200), request: () => ({ method: 'POST', path: '/api/logout', fresh: true }) },
   'GET /api/me': { ...anyUser(200), request: () => ({ method: 'GET', path: '/api/me' }) },
+  'GET /api/openapi.json': { ...anyUser(200), request: () => ({ method: 'GET', path: '/api/openapi.json' }) },
   'POST /api/me/password': { ...anyUser(422), request: () => ({ method: 'POST', path: '/api/me/password', body: {} }) },
 
   'GET /api/forms/:collection': { ...anyUser(200), targets: (w) => allCollections(w).map((c) => ({ scope: '-', label: c, kind: c })), request: (_w, t) => ({ method: 'GET', path: `/api/forms/${t.kind}` }) },
