@@ -4,6 +4,7 @@ import { LightElement } from './light-element.js';
 import { session } from '../api/session.js';
 import { UNAUTHENTICATED } from '../api/client.js';
 import { currentRoute, href, navigate, type Route } from '../router.js';
+import { auditGrants } from '../pages/audit-page.js';
 import { pages } from '../pages/index.js';
 import { homeOf } from '../pages/home.js';
 
@@ -69,6 +70,7 @@ export class AppShell extends LightElement {
       links.push([`${tree.title}信息`, homeOf(), 'browse']);
       if (Object.values(app.collections).some((c) => c.completeness)) links.push(['进度统计', href('progress', session.me!.grants[0].node), 'progress']);
       links.push(['代码表', href('codes'), 'codes']);
+      if (auditGrants().length) links.push(['系统审核', href('audit'), 'audit']);
     }
     return links;
   }

@@ -12,6 +12,7 @@ import './recode-page.js';
 import './import-page.js';
 import './account-page.js';
 import './grants-page.js';
+import './audit-page.js';
 
 /** Route name → page. Each page element gets the route's arguments. */
 export const pages: Record<string, (r: Route) => TemplateResult> = {
@@ -27,5 +28,6 @@ export const pages: Record<string, (r: Route) => TemplateResult> = {
   import: (r) => html`<caiji-import-page .collection=${r.args[0] ?? ''} .nodeId=${r.args[1] ?? ''}></caiji-import-page>`,
   account: () => html`<caiji-account-page></caiji-account-page>`,
   grants: (r) => html`<caiji-grants-page .nodeId=${r.args[0] ?? ''}></caiji-grants-page>`,
+  audit: (r) => html`<caiji-audit-page .query=${r.query}></caiji-audit-page>`,
   'not-found': () => html`<section class="panel"><h1 tabindex="-1">页面不存在</h1><p><a href=${homeOf()}>返回首页</a></p></section>`,
 };
