@@ -30,6 +30,7 @@ describe('one’s own account', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('acct-confirmPassword');
 
     // A wrong current password: the server's message, at its field.
+    page.expectApiFailure(/^POST \/api\/me\/password$/, 422);
     await fill(page, { currentPassword: 'not-my-password', newPassword: '新的密码-2026', confirmPassword: '新的密码-2026' });
     await clickText(page, '.password-form button', '修改密码');
     await page.waitForFunction(() => !!document.querySelector('[data-field="currentPassword"] .field-error')?.textContent);
@@ -45,6 +46,8 @@ describe('one’s own account', () => {
     expect(page.problems).toEqual([]);
 
     await clickText(page, '.topbar button', '退出');
+    // The old password no longer logs in.
+    page.expectApiFailure(/^POST \/api\/login$/, 401);
     await page.waitForSelector('#login-username');
     await page.type('#login-username', 'zhaomin');
     await page.type('#login-password', 'caiji-demo');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
-import { beforeAll, afterAll, onTestFailed, vi } from 'vitest';
+import puppeteer, { type Browser, type BrowserContextOptions, type HTTPRequest, type Page } from 'puppeteer-core';
+import { beforeAll, afterAll, onTestFailed, onTestFinished, vi } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -21,28 +21,62 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A test's page: what went wrong in it so far, and the API refusals the test provokes on purpose. */
+export type E2EPage = Page & {
+  problems: string[];
+  /**
+   * Declares an API refusal this test provokes on purpose (a wrong password, a stale version, a
+   * field the server refuses): an answer of `status` to a request whose `METHOD /path?query`
+   * matches `pattern`. Returns a function that withdraws the declaration.
+   */
+  expectApiFailure(pattern: RegExp, status: number): () => void;
+};
+
 /**
  * A page at 1280×800 in a browser context of its own (its own cookies, so each page is one
- * user's session) that records console errors, uncaught exceptions and missing assets in `problems`.
+ * user's session) that records in `problems` console errors, uncaught exceptions, missing assets
+ * and every API answer ≥ 400 the test did not declare with `expectApiFailure`. Inside a test, the
+ * test fails at its end when `problems` is not empty: a request the page should not have made, or
+ * an error nobody caught, is a bug even when the screen looks right afterwards.
  */
-export async function newPage(browser: Browser, width = 1280, height = 800): Promise<Page & { problems: string[] }> {
-  const context = await browser.createBrowserContext();
-  const page = (await context.newPage()) as Page & { problems: string[] };
+export async function newPage(browser: Browser, width = 1280, height = 800, contextOptions: BrowserContextOptions = {}): Promise<E2EPage> {
+  const context = await browser.createBrowserContext(contextOptions);
+  const page = (await context.newPage()) as E2EPage;
   page.once('close', () => { void context.close().catch(() => {}); });
   page.problems = [];
+  const expected: { pattern: RegExp; status: number }[] = [];
+  page.expectApiFailure = (pattern, status) => {
+    const entry = { pattern, status };
+    expected.push(entry);
+    return () => { if (expected.includes(entry)) expected.splice(expected.indexOf(entry), 1); };
+  };
+  // A new page has no session: the app's question "whose session is this?" is answered 401 until
+  // login() succeeds (a test that loses its session later on purpose declares it then).
+  loggedOut.set(page, page.expectApiFailure(/^GET \/api\/me$/, 401));
   await page.setViewport({ width, height });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${(e as Error).message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.problems.push(`console: ${m.text()}`); });
-  // API refusals (401 before login, 4xx the page explains) are the pages' business; a missing
-  // asset (script, style, font, icon) is a problem.
   page.on('response', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (r.status() >= 400 && !path.startsWith('/api/')) page.problems.push(`asset ${r.status()}: ${path}`);
+    if (r.status() < 400) return;
+    const url = new URL(r.url());
+    if (!url.pathname.startsWith('/api/')) { page.problems.push(`asset ${r.status()}: ${url.pathname}`); return; }
+    const request = `${r.request().method()} ${url.pathname}${url.search}`;
+    if (!expected.some((e) => e.status === r.status() && e.pattern.test(request))) page.problems.push(`api ${r.status()}: ${request}`);
   });
+  try {
+    onTestFinished(() => {
+      if (page.problems.length) throw new Error(`the page had problems:\n${page.problems.join('\n')}`);
+    });
+  } catch {
+    // Opened outside a test (a suite's setup): its problems are the caller's to check.
+  }
   page.setDefaultTimeout(20_000); // a shared machine under load
   if (jitter > 0) await delayRequests(page, (r) => (new URL(r.url()).pathname.startsWith('/api/') ? Math.random() * jitter : 0));
   return page;
 }
+
+/** Per page, the withdrawal of its "no session yet" declaration, for login(). */
+const loggedOut = new WeakMap<Page, () => void>();
 
 /**
  * `E2E_JITTER=<ms>` holds every API request of the page for a random 0…ms before it goes out, so
@@ -88,7 +122,7 @@ export function e2eSuite(opts: { app?: string; setup?: (env: E2E) => Promise<voi
 }
 
 /** A page for the running test; when the test fails its screen is saved as fail-<tag>-<time>.png. */
-export async function openPage(browser: Browser, tag: string, width?: number, height?: number): Promise<Page & { problems: string[] }> {
+export async function openPage(browser: Browser, tag: string, width?: number, height?: number): Promise<E2EPage> {
   const page = await newPage(browser, width, height);
   onTestFailed(async () => { if (!page.isClosed()) await shot(page, `fail-${tag}-${Date.now()}`); });
   return page;
@@ -139,6 +173,8 @@ export async function login(page: Page, base: string, username: string, password
   await page.type('#login-username', username);
   await page.type('#login-password', password);
   await Promise.all([page.waitForFunction(() => !location.hash.startsWith('#/login')), page.click('button[type=submit]')]);
+  loggedOut.get(page)?.();
+  loggedOut.delete(page);
 }
 
 /** The text of the error shown at a field (by property name). */

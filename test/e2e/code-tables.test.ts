@@ -7,17 +7,16 @@
 import { describe, it, expect } from 'vitest';
 import { rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { copyApp } from '../helpers/app-copy.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
-import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
+import { login, shot, waitForText, clickText, e2eSuite, openPage, type E2EPage } from './browser.js';
 
 const appDir = copyApp();
 let admin: Client;
 let branch: string;
 let memberId: string;
-type P = Page & { problems: string[] };
+type P = E2EPage;
 
 const env = e2eSuite({
   app: appDir,
@@ -95,6 +94,7 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await page.type(`#code-${last}-note`, '待核实');
     await shot(page, '41-code-table-editing');
     await clickText(page, 'button', '保存代码表');
+    await waitForText(page, '已保存为第');
     const saved = (await admin.get('/api/codes/job-position')).body.version;
     await waitForText(page, `已保存为第 ${saved} 版`);
     expect(await page.$eval('h1', (h) => h.textContent)).toContain(`第 ${saved} 版`);

@@ -4,11 +4,10 @@
  * keyboard use.
  */
 import { describe, it, expect } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage } from './browser.js';
+import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage, type E2EPage } from './browser.js';
 
 const env = e2eSuite();
-type P = Page & { problems: string[] };
+type P = E2EPage;
 
 const open = (width?: number, height?: number): Promise<P> => openPage(env.browser, 'form', width, height);
 
@@ -75,6 +74,7 @@ describe('record form in the browser', () => {
     await b.keyboard.type('13800000000');
     await b.click('[data-field="address"] textarea', { count: 3 });
     await b.keyboard.type('北京市丰台区太平桥街道太南里1号楼2单元103号');
+    b.expectApiFailure(/^PUT \/api\/records\/member\/[\w-]+$/, 409); // the stale save, on purpose
     await clickText(b, '.toolbar button', '保存');
     await b.waitForSelector('caiji-conflict-dialog dialog[open]');
     const rows = await b.$$eval('.conflict-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => (c as HTMLElement).innerText.trim())));

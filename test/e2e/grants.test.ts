@@ -35,8 +35,12 @@ describe('grants panel in the browser', () => {
     expect(await roleOptions(page)).toEqual(['管理员', '支部书记', '支部委员']);
     await page.select('#grant-person', person.id);
     await page.select('#grant-role', 'committee');
+    // The person has no account: the grant is refused as such (422 account_required), the page asks, then grants with one.
+    page.expectApiFailure(/^POST \/api\/grants$/, 422);
     await clickText(page, 'caiji-grants-panel button', '授予');
     await page.waitForSelector('caiji-grants-panel .first-password-notice');
+    // The holders' table follows the grant (its answer may come after the notice).
+    await page.waitForFunction((name) => document.querySelector('caiji-grants-panel tbody')?.textContent?.includes(name), {}, person.data.name);
     expect(dialogs).toEqual([expect.stringContaining('尚无系统账号')]);
     const row = await page.$eval('caiji-grants-panel tbody', (t) => (t as HTMLElement).innerText);
     expect(row).toContain(person.data.name);

@@ -8,16 +8,15 @@ import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
-import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
+import { login, shot, waitForText, clickText, e2eSuite, openPage, newPage, type E2EPage } from './browser.js';
 
 const HUIMIN = '中共北京市丰台区太平桥街道太南里社区惠民支部委员会';
 let admin: Client;
 let huimin: string;
 const dir = mkdtempSync(join(tmpdir(), 'caiji-import-e2e-'));
-type P = Page & { problems: string[] };
+type P = E2EPage;
 
 const env = e2eSuite({
   testTimeout: 120_000,
@@ -132,11 +131,7 @@ describe('bulk import in the browser', () => {
   it('the list exports what it shows as an Excel file in the template’s layout', async () => {
     // A browser context that saves downloads into a folder of its own.
     const downloads = mkdtempSync(join(dir, 'downloads-'));
-    const context = await env.browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(String(e)));
-    await page.setViewport({ width: 1280, height: 800 });
+    const page = await newPage(env.browser, 1280, 800, { downloadBehavior: { policy: 'allow', downloadPath: downloads } });
     await login(page, env.server.url, 'ft_admin');
     const tnl = await nodeId(admin, '丰台区太平桥街道太南里社区党委');
     await page.goto(`${env.server.url}/#/list/member/${tnl}?state=changes_requested`);
@@ -159,8 +154,8 @@ describe('bulk import in the browser', () => {
     expect(sheet.rowCount).toBe(2);
     expect(sheet.getRow(2).getCell(titles.indexOf('姓名') + 1).value).toBe('赵敏');
     await shot(page, '53-list-exported');
-    expect(problems).toEqual([]);
-    await context.close();
+    expect(page.problems).toEqual([]);
+    await page.close();
   });
 
   it('a read-only 书记 is offered 导出 Excel on the list they read, and it downloads; 批量维护 is not offered', async () => {

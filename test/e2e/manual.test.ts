@@ -4,12 +4,11 @@
  * a joint branch links its units by credit code and downloads its sheet.
  */
 import { describe, it, expect } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage } from './browser.js';
+import { login, shot, waitForText, clickText, fieldError, e2eSuite, openPage, type E2EPage } from './browser.js';
 
 const env = e2eSuite();
 
-type P = Page & { problems: string[] };
+type P = E2EPage;
 
 /** A page for one user; on failure its screen is saved. */
 const open = (): Promise<P> => openPage(env.browser, 'manual');

@@ -63,7 +63,10 @@ describe('member accounts kept by their admins', () => {
     await page.waitForFunction(() => document.querySelector('.account-state')?.textContent === '正常');
     await clickText(page, '.account-panel button', '停用账号');
     await page.waitForFunction(() => document.querySelector('.account-state')?.textContent?.startsWith('已停用'));
-    // The member's open page: its session is gone, so the next load shows the login page.
+    // The member's open page: its session is gone, so the next load shows the login page, and the
+    // locked account's login is refused.
+    m.expectApiFailure(/^GET \/api\/me$/, 401);
+    m.expectApiFailure(/^POST \/api\/login$/, 403);
     await m.reload();
     await m.waitForSelector('#login-username');
     expect(m.url()).toContain('#/login');

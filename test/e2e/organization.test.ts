@@ -4,8 +4,7 @@
  * committee admin sets a branch secretary; progress overview and code tables.
  */
 import { describe, it, expect } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { login, shot, waitForText, clickText, e2eSuite, openPage } from './browser.js';
+import { login, shot, waitForText, clickText, e2eSuite, openPage, type E2EPage } from './browser.js';
 
 const env = e2eSuite({
   // A unit directory to look codes up in (as a config admin would import it).
@@ -16,7 +15,7 @@ const env = e2eSuite({
     if (res.status !== 200 || res.body.imported !== 1) throw new Error(`directory import: ${res.status} ${JSON.stringify(res.body)}`);
   },
 });
-type P = Page & { problems: string[] };
+type P = E2EPage;
 
 async function open(): Promise<P> {
   const page = await openPage(env.browser, 'org');
