@@ -81,8 +81,9 @@ export class GrantsPanel extends LightElement {
     try {
       const r = await api.post<{ roleTitle: string; displayName: string; username: string; password?: string }>('/api/grants', body);
       toast(`已授予${r.displayName}「${r.roleTitle}」${r.password ? '，并已开通账号' : ''}`);
-      this.handOver = r.password ? { username: r.username, password: r.password } : undefined;
       await this.load();
+      // After the holders' table shows the new account, so both appear together.
+      this.handOver = r.password ? { username: r.username, password: r.password } : undefined;
       emit(this, 'changed');
     } catch (err) {
       if (err instanceof ApiError && err.code === 'account_required' && !body.openAccount) {
