@@ -69,12 +69,17 @@ describe('audit page', () => {
     }
   });
 
-  it('is not offered to a read-only role', async () => {
+  it('is not offered to a read-only role, and refused when typed in', async () => {
     const page = await openPage(env.browser, 'audit-reader');
     await login(page, env.server.url, 'zhaoguoming');
     await page.waitForSelector('nav.topnav a');
     const links = await page.$$eval('nav.topnav a', (as) => as.map((a) => a.textContent!.trim()));
     expect(links).not.toContain('系统审核');
+    // Typed in by hand, the page says why it shows nothing (the server's 403).
+    page.expectApiFailure(/^GET \/api\/audit/, 403);
+    await page.goto(`${env.server.url}/#/audit`);
+    await waitForText(page, '无权查看系统审核');
+    expect(await page.$$('caiji-audit-page tbody tr[data-id]')).toEqual([]);
     expect(page.problems).toEqual([]);
     await page.close();
   });
