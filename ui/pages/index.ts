@@ -12,6 +12,8 @@ import './recode-page.js';
 import './import-page.js';
 import './account-page.js';
 import './grants-page.js';
+import './query-page.js';
+import './stats-page.js';
 import './audit-page.js';
 
 /** Route name → page. Each page element gets the route's arguments. */
@@ -29,5 +31,7 @@ export const pages: Record<string, (r: Route) => TemplateResult> = {
   account: () => html`<caiji-account-page></caiji-account-page>`,
   grants: (r) => html`<caiji-grants-page .nodeId=${r.args[0] ?? ''}></caiji-grants-page>`,
   audit: (r) => html`<caiji-audit-page .query=${r.query}></caiji-audit-page>`,
+  query: (r) => html`<caiji-query-page .collection=${r.args[0] ?? ''} .nodeId=${r.args[1] ?? ''}></caiji-query-page>`,
+  stats: (r) => html`<caiji-stats-page .collection=${r.args[0] ?? ''} .nodeId=${r.args[1] ?? ''}></caiji-stats-page>`,
   'not-found': () => html`<section class="panel"><h1 tabindex="-1">页面不存在</h1><p><a href=${homeOf()}>返回首页</a></p></section>`,
 };

@@ -1,0 +1,172 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement } from '../components/light-element.js';
+import { api, enc, ApiError } from '../api/client.js';
+import { latestOnly } from '../api/latest.js';
+import { href, navigate } from '../router.js';
+import { toast } from '../components/toast.js';
+import { readableScopes, queryableCollections } from '../components/scope-picker.js';
+import type { Cond, OperatorInfo, QueryFieldInfo } from '../components/condition-editor.js';
+import '../components/condition-editor.js';
+import '../components/export-button.js';
+
+interface FieldsAnswer { fields: QueryFieldInfo[]; operators: OperatorInfo[]; listColumns: string[] }
+interface QueryAnswer { columns: { name: string; title: string; kind: string }[]; items: { id: string; data: Record<string, unknown>; labels: Record<string, unknown> }[]; more: boolean }
+interface Saved { id: string; name: string; kind: string; spec: any; mine: boolean; shared: boolean; ownerName: string }
+
+const SIZE = 20;
+
+/**
+ * 查询: conditions on any field of a collection (by the form's titles), in a subtree the user
+ * reads; the result as a list with chosen columns, sorting and paging; saved and shared queries;
+ * the whole result exported as a workbook.
+ */
+@customElement('caiji-query-page')
+export class QueryPage extends LightElement {
+  @property() collection = '';
+  @property() nodeId = '';
+  @state() private info?: FieldsAnswer;
+  @state() private where: Cond = { op: 'and', items: [] };
+  @state() private columns: string[] = [];
+  @state() private sort = '';
+  @state() private desc = false;
+  @state() private offset = 0;
+  @state() private result?: QueryAnswer;
+  @state() private total: number | null = null;
+  @state() private error = '';
+  @state() private busy = false;
+  @state() private saved: Saved[] = [];
+  private loaded = '';
+  private latest = latestOnly();
+
+  private get col() { return this.collection || queryableCollections()[0]?.[0] || ''; }
+  private get node() { return this.nodeId || readableScopes()[0]?.node || ''; }
+
+  override updated() {
+    if (this.col !== this.loaded) {
+      this.loaded = this.col;
+      const current = this.latest();
+      api.get<FieldsAnswer>(`/api/query/${enc(this.col)}/fields`).then((info) => {
+        if (!current()) return;
+        this.info = info; this.columns = info.listColumns.filter((c) => info.fields.some((f) => f.name === c));
+        this.where = { op: 'and', items: [] }; this.result = undefined; this.total = null;
+      }).catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
+      this.loadSaved();
+    }
+  }
+
+  private loadSaved() {
+    api.get<{ items: Saved[] }>(`/api/query/saved/${enc(this.col)}`).then((r) => { this.saved = r.items.filter((q) => q.kind === 'query'); }).catch(() => { this.saved = []; });
+  }
+
+  private spec(offset = this.offset) {
+    return { node: this.node, where: this.where, columns: this.columns, ...(this.sort ? { sort: { field: this.sort, desc: this.desc } } : {}), limit: SIZE, offset };
+  }
+
+  private async run(offset = 0) {
+    this.busy = true; this.error = '';
+    const current = this.latest();
+    try {
+      const result = await api.post<QueryAnswer>(`/api/query/${enc(this.col)}`, this.spec(offset));
+      if (!current()) return;
+      this.result = result; this.offset = offset;
+      if (offset === 0) {
+        this.total = null;
+        api.post<{ total: number }>(`/api/query/${enc(this.col)}/count`, this.spec(0)).then((r) => { if (current()) this.total = r.total; }).catch(() => {});
+      }
+    } catch (e) {
+      if (current()) { this.error = e instanceof ApiError ? e.message : String(e); this.result = undefined; }
+    } finally {
+      if (current()) this.busy = false;
+    }
+  }
+
+  private async save(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const name = (form.elements.namedItem('name') as HTMLInputElement).value;
+    const shared = (form.elements.namedItem('shared') as HTMLInputElement).checked;
+    try {
+      await api.post(`/api/query/saved/${enc(this.col)}`, { name, kind: 'query', shared, node: this.node, spec: { where: this.where, columns: this.columns, ...(this.sort ? { sort: { field: this.sort, desc: this.desc } } : {}) } });
+      toast(`已保存查询「${name}」`);
+      form.reset();
+      this.loadSaved();
+    } catch (err) {
+      toast(err instanceof ApiError ? err.message : String(err), 'error');
+    }
+  }
+
+  private load(q: Saved) {
+    this.where = q.spec.where ?? { op: 'and', items: [] };
+    this.columns = q.spec.columns ?? this.columns;
+    this.sort = q.spec.sort?.field ?? ''; this.desc = !!q.spec.sort?.desc;
+    void this.run(0);
+  }
+
+  private async removeSaved(q: Saved) {
+    try { await api.del(`/api/query/saved/${enc(this.col)}/${enc(q.id)}`); this.loadSaved(); } catch (err) { toast(err instanceof ApiError ? err.message : String(err), 'error'); }
+  }
+
+  private cell(row: QueryAnswer['items'][0], c: QueryAnswer['columns'][0]) {
+    const v = row.data[c.name];
+    if (v === undefined || v === null) return '';
+    if (c.kind === 'node') return String(row.labels[c.name] ?? v);
+    if (c.kind === 'boolean') return v ? '是' : '否';
+    if (c.kind === 'code') return this.info?.fields.find((f) => f.name === c.name)?.codes?.find((x) => x.code === v)?.label ?? String(v);
+    return String(v);
+  }
+
+  override render() {
+    const scopes = readableScopes();
+    const info = this.info;
+    const r = this.result;
+    return html`<section class="panel">
+      <h1 tabindex="-1">查询</h1>
+      <p class="toolbar"><a href=${href('stats', this.col, this.node)}>转到统计</a></p>
+      <div class="filters">
+        <label for="q-collection">查询对象</label>
+        <select id="q-collection" @change=${(e: Event) => navigate(href('query', (e.target as HTMLSelectElement).value, this.node))}>
+          ${queryableCollections().map(([name, c]) => html`<option value=${name} ?selected=${name === this.col}>${c.title}</option>`)}</select>
+        <label for="q-scope">范围</label>
+        <select id="q-scope" @change=${(e: Event) => navigate(href('query', this.col, (e.target as HTMLSelectElement).value))}>
+          ${scopes.map((s) => html`<option value=${s.node} ?selected=${s.node === this.node}>${s.label}及下级</option>`)}</select>
+      </div>
+      ${info ? html`
+        <h2 class="group-title">条件</h2>
+        <caiji-condition-editor .fields=${info.fields} .operators=${info.operators} .value=${this.where} @change=${(e: CustomEvent<Cond>) => { this.where = e.detail; }}></caiji-condition-editor>
+        <details><summary>显示列与排序</summary>
+          <fieldset style="border:none;padding:4px 0"><legend>显示列</legend>
+            ${info.fields.map((f) => html`<label class="inline" style="margin-right:12px"><input type="checkbox" .checked=${this.columns.includes(f.name)}
+              @change=${(e: Event) => { const on = (e.target as HTMLInputElement).checked; this.columns = on ? info.fields.map((x) => x.name).filter((n) => n === f.name || this.columns.includes(n)) : this.columns.filter((n) => n !== f.name); }}>${f.title}</label>`)}
+          </fieldset>
+          <label for="q-sort">排序</label>
+          <select id="q-sort" @change=${(e: Event) => { this.sort = (e.target as HTMLSelectElement).value; }}>
+            <option value="">录入顺序</option>${info.fields.map((f) => html`<option value=${f.name} ?selected=${f.name === this.sort}>${f.title}</option>`)}</select>
+          <label class="inline"><input type="checkbox" .checked=${this.desc} @change=${(e: Event) => { this.desc = (e.target as HTMLInputElement).checked; }}>降序</label>
+        </details>
+        <div class="toolbar">
+          <button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${() => this.run(0)}>${this.busy ? '正在查询…' : '查询'}</button>
+          <caiji-export-button .label=${'导出 Excel'} .hint=${'导出全部符合条件的记录（所选列）'} .href=${`/api/query/${enc(this.col)}/export.xlsx?spec=${enc(JSON.stringify({ ...this.spec(0), limit: undefined, offset: undefined }))}`}></caiji-export-button>
+        </div>
+        <form class="filters" @submit=${this.save}>
+          <label for="q-name">保存为</label><input id="q-name" name="name" required maxlength="100" placeholder="查询名称">
+          <label class="inline"><input type="checkbox" name="shared">共享给本范围</label>
+          <button class="btn" type="submit">保存查询</button>
+          ${this.saved.length ? html`<span class="spacer"></span><span>已保存：</span>${this.saved.map((q) => html`<span class="saved-query">
+            <button type="button" class="btn-link" @click=${() => this.load(q)} title=${q.mine ? '' : `${q.ownerName} 共享`}>${q.name}${q.shared ? '（共享）' : ''}</button>
+            ${q.mine ? html`<button type="button" class="btn-danger-link" aria-label=${`删除查询「${q.name}」`} @click=${() => this.removeSaved(q)}>×</button>` : nothing}</span>`)}` : nothing}
+        </form>` : nothing}
+      ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
+      ${r ? html`<p class="muted" aria-live="polite">${this.total === null ? '正在统计条数…' : `共 ${this.total} 条`}，第 ${this.offset / SIZE + 1} 页</p>
+        <div class="table-wrap"><table class="data-table query-result">
+          <thead><tr>${r.columns.map((c) => html`<th scope="col">${c.title}</th>`)}<th scope="col">操作</th></tr></thead>
+          <tbody>${r.items.length ? r.items.map((row) => html`<tr>${r.columns.map((c) => html`<td>${this.cell(row, c)}</td>`)}
+            <td><a href=${href('record', this.col, row.id)}>查看</a></td></tr>`) : html`<tr><td colspan=${r.columns.length + 1} class="muted">没有符合条件的记录</td></tr>`}</tbody>
+        </table></div>
+        <div class="toolbar">
+          <button type="button" class="btn" ?disabled=${this.offset === 0 || this.busy} @click=${() => this.run(Math.max(0, this.offset - SIZE))}>上一页</button>
+          <button type="button" class="btn" ?disabled=${!r.more || this.busy} @click=${() => this.run(this.offset + SIZE)}>下一页</button>
+        </div>` : nothing}
+    </section>`;
+  }
+}
