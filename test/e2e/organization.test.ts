@@ -93,6 +93,13 @@ describe('organization page in the browser', () => {
     await page.waitForFunction(() => (document.querySelector('dialog[open] [data-field="fullName"] input') as HTMLInputElement)?.value === '乌兰浩特市第二示范有限公司');
     expect(await page.$eval('dialog[open] .lookup-origin', (p) => p.textContent)).toBe(`来源：本系统已有记录（太南里社区非公联合党支部，已于 ${today} 解除关联）`);
     await shot(page, '11b-relink-removed-unit');
+    // A code this branch already holds is told at once, with its holder, and cannot be saved again.
+    await typeField(page, 'creditCode', '91110106700109904W');
+    await page.waitForFunction(() => document.querySelector('dialog[open] .lookup-taken')?.textContent?.includes('已关联到「太南里社区非公联合党支部」'));
+    // What the previous lookup filled in gives way to the unit now found (nothing typed by hand was).
+    await page.waitForFunction(() => (document.querySelector('dialog[open] [data-field="fullName"] input') as HTMLInputElement)?.value === '北京碧海洗浴有限公司');
+    expect(await page.$eval('dialog[open] button[type=submit]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await shot(page, '11c-code-already-linked');
     await page.click('dialog[open] .btn-close');
     await page.waitForFunction(() => !document.querySelector('dialog[open]'));
 

@@ -46,6 +46,8 @@ export class LinkedRecordForm extends LightElement {
   @state() private taken = '';
   @state() private showAll = false;
   private looked = new Map<string, string>();
+  /** Values a lookup filled in and the person has not changed since: a later lookup may replace them. */
+  private filled = new Map<string, unknown>();
 
   override connectedCallback() {
     super.connectedCallback();
@@ -71,7 +73,13 @@ export class LinkedRecordForm extends LightElement {
         this.taken = hit.taken?.message ?? '';
         if (!hit.found || !hit.data) { this.found = `未找到${this.props[k]?.title ?? k}为 ${value} 的记录，请直接填写其他信息项`; continue; }
         const merged = { ...this.data };
-        for (const [f, val] of Object.entries(hit.data)) if (empty(merged[f]) && this.props[f] && !this.props[f]['x-widget']) merged[f] = val;
+        for (const [f, val] of Object.entries(hit.data)) {
+          if (f === k || !this.props[f] || this.props[f]['x-widget']) continue;
+          if (empty(merged[f]) || (this.filled.has(f) && this.filled.get(f) === merged[f])) {
+            merged[f] = val;
+            this.filled.set(f, val);
+          }
+        }
         this.data = merged;
         const titleField = this.form?.titleField;
         this.found = `已按${this.props[k]?.title ?? k}找到：${titleField ? String(hit.data[titleField] ?? '') : ''}，已填入空白信息项`;
