@@ -2,7 +2,7 @@ import type { FieldError } from './validation/messages.js';
 
 /**
  * What went wrong, in the core's words. The core (records, workflow, grants, directory, codes …)
- * throws these; only engine/http/ turns a kind into an HTTP status (http/errors.ts `statusOf`).
+ * throws these; only engine/http/ turns a kind into an HTTP status (its errors module).
  */
 export type DomainErrorKind =
   | 'invalid' // the input breaks a rule: field errors say which (422)

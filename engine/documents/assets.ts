@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { notFound } from '../http/errors.js';
+import { domainNotFound } from '../errors.js';
 import type { ConfigCheck } from '../config/checks/types.js';
 import type { DocumentConfig } from './config.js';
 import { own } from '../own.js';
@@ -72,11 +72,11 @@ export async function readAsset(appRoot: string, doc: DocumentConfig, name: stri
   const folder = spec ? assetFolder(appRoot, spec) : null;
   const type = TYPES[extname(file).toLowerCase()];
   const path = folder ? resolve(folder, file) : '';
-  if (!folder || !type || !path.startsWith(folder + sep)) throw notFound('文档资源');
+  if (!folder || !type || !path.startsWith(folder + sep)) throw domainNotFound('文档资源');
   try {
     return { body: await readFile(path), type };
   } catch {
-    throw notFound('文档资源');
+    throw domainNotFound('文档资源');
   }
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 
 /** Where a Chromium or Chrome is usually installed, in the order they are tried. */
 export const CHROMIUM_PATHS = [
@@ -15,7 +15,7 @@ export const CHROMIUM_PATHS = [
 
 /** The answer when no browser can be found or started: 503 with a message an operator can act on. */
 export const noBrowser = (detail: string) =>
-  new HttpError(503, 'pdf_unavailable', `服务器无法生成 PDF：${detail}。请安装 Chromium（如 apt-get install chromium），或用环境变量 PUPPETEER_EXECUTABLE_PATH 指定浏览器路径；打印预览（HTML）仍可使用`);
+  new DomainError('unavailable', 'pdf_unavailable', `服务器无法生成 PDF：${detail}。请安装 Chromium（如 apt-get install chromium），或用环境变量 PUPPETEER_EXECUTABLE_PATH 指定浏览器路径；打印预览（HTML）仍可使用`);
 
 /**
  * The Chromium to drive: PUPPETEER_EXECUTABLE_PATH when set (and then only it), else the first

@@ -1,5 +1,5 @@
 import type { Collection } from '../config/types.js';
-import { HttpError, notFound } from '../http/errors.js';
+import { DomainError, domainNotFound } from '../errors.js';
 import { own } from '../own.js';
 
 /** An output format a document may be produced in. */
@@ -74,15 +74,15 @@ export function documentProblems(c: Collection, name: string, collections?: Map<
 
 /** The document `name` of collection `c` (checked when the config was loaded); 404 when not declared. */
 export function documentConfig(c: Collection, name: string): DocumentConfig {
-  if (!Object.prototype.hasOwnProperty.call(c.documents ?? {}, name)) throw notFound('文档模板');
+  if (!Object.prototype.hasOwnProperty.call(c.documents ?? {}, name)) throw domainNotFound('文档模板');
   const { config, problems } = documentProblems(c, name);
-  if (!config) throw new HttpError(500, 'bad_document_config', `文档「${name}」的配置无效${problems[0] ?? ''}`);
+  if (!config) throw new DomainError('internal', 'bad_document_config', `文档「${name}」的配置无效${problems[0] ?? ''}`);
   return config;
 }
 
 /** Checks that the document is offered in `format`; 404 otherwise. */
 export function requireFormat(doc: DocumentConfig, format: string): DocumentFormat {
-  if (!doc.formats.includes(format as DocumentFormat)) throw notFound(`文档「${doc.title}」的 ${format} 格式`);
+  if (!doc.formats.includes(format as DocumentFormat)) throw domainNotFound(`文档「${doc.title}」的 ${format} 格式`);
   return format as DocumentFormat;
 }
 
@@ -90,5 +90,5 @@ export function requireFormat(doc: DocumentConfig, format: string): DocumentForm
 export function printMode(doc: DocumentConfig, state: string | null, stateTitle: string | null): 'final' | 'draft' {
   if (!doc.allowedStates || doc.allowedStates.includes(state)) return 'final';
   if (doc.draftStates?.includes(state)) return 'draft';
-  throw new HttpError(409, 'wrong_state', `记录当前状态为「${stateTitle ?? state ?? '无'}」，不能打印「${doc.title}」`);
+  throw new DomainError('conflict', 'wrong_state', `记录当前状态为「${stateTitle ?? state ?? '无'}」，不能打印「${doc.title}」`);
 }

@@ -1,4 +1,3 @@
-import { HttpError } from '../http/errors.js';
 import type { Page } from 'puppeteer-core';
 import { withWarmPage, type AssetServer, type WarmPage } from './page-pool.js';
 import { DomainError } from '../errors.js';
@@ -108,7 +107,7 @@ export function onLoadedPage<T>(html: string, assets: AssetServer | null, work: 
       return await bounded('打印', work(warm.page));
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      throw new HttpError(500, 'pdf_failed', `生成 PDF 失败：${(err as Error).message.split('\n')[0]}`);
+      throw new DomainError('internal', 'pdf_failed', `生成 PDF 失败：${(err as Error).message.split('\n')[0]}`);
     }
   });
 }

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
 import type { StoredRecord } from '../storage/records.js';
 import { actorOf } from '../records/service.js';
-import { notFound } from '../http/errors.js';
+import { domainNotFound } from '../errors.js';
 import { documentConfig, requireFormat, type DocumentConfig } from './config.js';
 import { ContextBuilder } from './context.js';
 import { htmlRenderer, renderHtml } from './html.js';
@@ -33,7 +33,7 @@ const TYPES = {
 /** Splits "member-sheet.pdf" into the document name and format; 404 for anything else. */
 export function parseDocumentFile(file: string): { name: string; format: string } {
   const m = /^([\w-]+)\.(html|pdf|xlsx)$/.exec(file);
-  if (!m) throw notFound('文档');
+  if (!m) throw domainNotFound('文档');
   return { name: m[1], format: m[2] };
 }
 

@@ -4,7 +4,7 @@ import type { Collection } from '../config/types.js';
 import type { StoredRecord } from '../storage/records.js';
 import { actorOf } from '../records/service.js';
 import { listRecords } from '../records/query.js';
-import { badRequest, HttpError } from '../http/errors.js';
+import { DomainError, domainBadRequest } from '../errors.js';
 import { printMode, type DocumentConfig } from './config.js';
 import { recordView } from './context.js';
 
@@ -26,9 +26,9 @@ export const MAX_BATCH = 5000;
 export async function selectRecords(engine: Engine, user: Principal, c: Collection, body: BatchSelection): Promise<StoredRecord[]> {
   if (body && Array.isArray(body.ids)) {
     const ids = [...new Set(body.ids)];
-    if (!ids.length) throw badRequest('ids 不能为空');
-    if (ids.length > MAX_BATCH) throw badRequest(`一次最多打印 ${MAX_BATCH} 条记录`);
-    if (ids.some((id) => typeof id !== 'string' || !id)) throw badRequest('ids 应为记录 id 的数组');
+    if (!ids.length) throw domainBadRequest('ids 不能为空');
+    if (ids.length > MAX_BATCH) throw domainBadRequest(`一次最多打印 ${MAX_BATCH} 条记录`);
+    if (ids.some((id) => typeof id !== 'string' || !id)) throw domainBadRequest('ids 应为记录 id 的数组');
     const out: StoredRecord[] = [];
     for (const id of ids as string[]) out.push(await engine.records.read(actorOf(user), c.name, id));
     return out;
@@ -39,13 +39,13 @@ export async function selectRecords(engine: Engine, user: Principal, c: Collecti
     do {
       const page = await listRecords(engine, user, c.name, { node: body.node, deep: body.deep === true || body.deep === 1, limit: 500, cursor });
       out.push(...page.items);
-      if (out.length > MAX_BATCH) throw badRequest(`一次最多打印 ${MAX_BATCH} 条记录，请缩小范围`);
+      if (out.length > MAX_BATCH) throw domainBadRequest(`一次最多打印 ${MAX_BATCH} 条记录，请缩小范围`);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    if (!out.length) throw new HttpError(404, 'not_found', `所选范围内没有可打印的${c.title}`);
+    if (!out.length) throw new DomainError('not_found', 'not_found', `所选范围内没有可打印的${c.title}`);
     return out;
   }
-  throw badRequest('请求体应为 {"ids": [...]} 或 {"node": "...", "deep": true}');
+  throw domainBadRequest('请求体应为 {"ids": [...]} 或 {"node": "...", "deep": true}');
 }
 
 /** Refuses the whole batch (409) when any record's state allows no print, naming them. */
@@ -61,6 +61,6 @@ export function checkPrintable(engine: Engine, c: Collection, doc: DocumentConfi
     }
   }
   if (refused.length) {
-    throw new HttpError(409, 'wrong_state', `${refused.length} 条${c.title}记录的状态不允许打印「${doc.title}」`, refused.slice(0, 100));
+    throw new DomainError('conflict', 'wrong_state', `${refused.length} 条${c.title}记录的状态不允许打印「${doc.title}」`, refused.slice(0, 100));
   }
 }

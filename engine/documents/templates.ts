@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/types.js';
 import { configText } from '../config/source.js';
 import { parseConfigJson } from '../config/json-text.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { documentProblems, type DocumentConfig } from './config.js';
 import type { XlsxLayout } from './xlsx-layout.js';
 import { layoutProblems, layoutTexts } from './xlsx-layout-check.js';
@@ -114,21 +114,21 @@ export function compileDocuments(config: AppConfig, hb: typeof Handlebars, probl
 
 function compiled(runtime: AppRuntime, doc: DocumentConfig): CompiledDocument {
   const hit = runtime.documents.get(`${doc.collection}/${doc.name}`);
-  if (!hit) throw new HttpError(500, 'template_error', `文档「${doc.title}」的模板没有通过配置检查`);
+  if (!hit) throw new DomainError('internal', 'template_error', `文档「${doc.title}」的模板没有通过配置检查`);
   return hit;
 }
 
 /** The compiled HTML template of a document, from the runtime's config snapshot. */
 export function documentTemplate(runtime: AppRuntime, doc: DocumentConfig): Handlebars.TemplateDelegate {
   const html = compiled(runtime, doc).html;
-  if (!html) throw new HttpError(500, 'template_error', `文档「${doc.title}」的模板不是 HTML 模板`);
+  if (!html) throw new DomainError('internal', 'template_error', `文档「${doc.title}」的模板不是 HTML 模板`);
   return html;
 }
 
 /** The checked xlsx layout of a document, from the runtime's config snapshot. */
 export function documentLayout(runtime: AppRuntime, doc: DocumentConfig): XlsxLayout {
   const layout = compiled(runtime, doc).layout;
-  if (!layout) throw new HttpError(500, 'template_error', `文档「${doc.title}」的模板不是 xlsx 布局`);
+  if (!layout) throw new DomainError('internal', 'template_error', `文档「${doc.title}」的模板不是 xlsx 布局`);
   return layout;
 }
 
@@ -146,7 +146,7 @@ export function compile(hb: typeof Handlebars, source: string, raw = false): Han
   if (!fn) {
     const problems: string[] = [];
     fn = compileChecked(hb, source, '模板', problems, raw);
-    if (!fn) throw new HttpError(500, 'template_error', `模板有误：${problems.join('；')}`);
+    if (!fn) throw new DomainError('internal', 'template_error', `模板有误：${problems.join('；')}`);
     if (texts.size > 5000) texts.clear();
     texts.set(key, fn);
   }

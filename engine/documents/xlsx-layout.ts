@@ -1,5 +1,5 @@
 import type { Alignment, Borders, Font, PageSetup } from 'exceljs';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { layoutProblems } from './xlsx-layout-check.js';
 
 /**
@@ -82,7 +82,7 @@ export function lookup(ctx: unknown, path: string): unknown {
 /** Checks the shape of a parsed layout (xlsx-layout-check.ts); throws naming the first problem. */
 export function checkLayout(layout: unknown, file: string): XlsxLayout {
   const problems = layoutProblems(layout, file);
-  if (problems.length) throw new HttpError(500, 'template_error', `模板有误：${problems[0]}`);
+  if (problems.length) throw new DomainError('internal', 'template_error', `模板有误：${problems[0]}`);
   return layout as XlsxLayout;
 }
 

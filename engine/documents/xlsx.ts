@@ -4,7 +4,6 @@ import type { Engine } from '../engine.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
 import { compile, documentLayout, handlebarsFor } from './templates.js';
-import { HttpError } from '../http/errors.js';
 import { borders, checkLayout, lookup, mergeStyles, type CellSpec, type RowSpec, type SheetSpec, type StyleSpec, type XlsxLayout } from './xlsx-layout.js';
 import { DomainError } from '../errors.js';
 import { xlsxBuffer } from '../spreadsheet-formulas.js';
@@ -24,7 +23,7 @@ function parseLayout(text: string, file: string): XlsxLayout {
     return checkLayout(JSON.parse(text), file);
   } catch (err) {
     if (err instanceof DomainError) throw err;
-    throw new HttpError(500, 'template_error', `模板 templates/${file} 不是有效的 JSON：${(err as Error).message}`);
+    throw new DomainError('internal', 'template_error', `模板 templates/${file} 不是有效的 JSON：${(err as Error).message}`);
   }
 }
 
@@ -114,6 +113,6 @@ export async function renderXlsx(engine: Engine, doc: DocumentConfig, ctx: Sheet
   writer.wb.creator = ctx.app.title;
   writer.wb.title = doc.title;
   for (const sheet of layout.sheets) writer.sheet(sheet, ctx as unknown as Scope);
-  if (!writer.wb.worksheets.length) throw new HttpError(500, 'template_error', `模板 templates/${doc.template} 没有生成任何工作表`);
+  if (!writer.wb.worksheets.length) throw new DomainError('internal', 'template_error', `模板 templates/${doc.template} 没有生成任何工作表`);
   return xlsxBuffer(writer.wb);
 }

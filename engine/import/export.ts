@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
 import { listRecords, type ListQuery } from '../records/query.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
-import { badRequest } from '../http/errors.js';
+import { domainBadRequest } from '../errors.js';
 import { importColumns, codeCell, type Column } from './columns.js';
 import { buildTemplate } from './template.js';
 import { NodeScope } from './nodes.js';
@@ -24,7 +24,7 @@ export async function exportWorkbook(engine: Engine, user: Principal, c: Collect
   do {
     const page = await listRecords(engine, user, c.name, { ...query, limit: 500, cursor });
     records.push(...page.items);
-    if (records.length > MAX_EXPORT) throw badRequest(`一次最多导出 ${MAX_EXPORT} 条${c.title}，请缩小范围（选择下级组织或按状态筛选）`);
+    if (records.length > MAX_EXPORT) throw domainBadRequest(`一次最多导出 ${MAX_EXPORT} 条${c.title}，请缩小范围（选择下级组织或按状态筛选）`);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   // Nodes named as the reader sees them (a writer's read and write scopes are the same subtree).

@@ -8,7 +8,7 @@ import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../records/service.js';
 import { createMany } from '../records/create-many.js';
-import { HttpError, notFound, forbidden } from '../http/errors.js';
+import { DomainError, domainForbidden, domainNotFound } from '../errors.js';
 import { importColumns } from './columns.js';
 import { parseUpload } from './parse.js';
 import { previewImport, tick, type Preview, type PreviewRow } from './preview.js';
@@ -18,7 +18,6 @@ import { NodeScope } from './nodes.js';
 import { importLog } from '../storage/import-log.js';
 import { exportWorkbook } from './export.js';
 import type { ListQuery } from '../records/query.js';
-import { DomainError } from '../errors.js';
 
 export { importLog } from '../storage/import-log.js';
 
@@ -42,7 +41,7 @@ function sweep(now = Date.now()) {
 
 /** The user must be able to write somewhere: imports are for the admins of a subtree. */
 function requireWriter(engine: Engine, user: Principal) {
-  if (!engine.runtime.permissions.paths(user, 'write').length) throw forbidden('无权批量导入');
+  if (!engine.runtime.permissions.paths(user, 'write').length) throw domainForbidden('无权批量导入');
 }
 
 /**
@@ -52,14 +51,14 @@ function requireWriter(engine: Engine, user: Principal) {
  */
 export async function exportRecords(engine: Engine, user: Principal, collection: string, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
   const c = engine.runtime.collection(collection);
-  if (c.isTree || !c.nodeField) throw new HttpError(400, 'bad_request', `「${c.title}」不支持批量导出`);
+  if (c.isTree || !c.nodeField) throw new DomainError('bad_request', 'bad_request', `「${c.title}」不支持批量导出`);
   return exportWorkbook(engine, user, c, query);
 }
 
 export async function importTemplate(engine: Engine, user: Principal, collection: string): Promise<Buffer> {
   const c = engine.runtime.collection(collection);
   requireWriter(engine, user);
-  if (c.isTree || !c.nodeField) throw new HttpError(400, 'bad_request', `「${c.title}」不支持批量导入`);
+  if (c.isTree || !c.nodeField) throw new DomainError('bad_request', 'bad_request', `「${c.title}」不支持批量导入`);
   const scope = await NodeScope.load(engine, user);
   return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel);
 }
@@ -106,11 +105,11 @@ export async function runPreview(
 export async function runCommit(engine: Engine, user: Principal, previewId: string, report: (done: number, total?: number) => void = () => {}) {
   sweep();
   const p = pending.get(previewId);
-  if (!p || p.owner !== user.userId) throw notFound('导入预览（可能已过期，请重新上传文件）');
-  if (p.state !== 'open') throw new HttpError(409, 'conflict', p.state === 'done' ? '该文件已经导入' : '该文件正在导入');
+  if (!p || p.owner !== user.userId) throw domainNotFound('导入预览（可能已过期，请重新上传文件）');
+  if (p.state !== 'open') throw new DomainError('conflict', 'conflict', p.state === 'done' ? '该文件已经导入' : '该文件正在导入');
   const invalid = p.rows.filter((r) => r.action === 'invalid');
   if (invalid.length) {
-    throw new HttpError(422, 'invalid', `文件中有 ${invalid.length} 行有误（第 ${invalid.slice(0, 5).map((r) => r.row).join('、')}${invalid.length > 5 ? ' 等' : ''} 行），请下载错误文件修正后重新上传；本次未导入任何数据`);
+    throw new DomainError('invalid', 'invalid', `文件中有 ${invalid.length} 行有误（第 ${invalid.slice(0, 5).map((r) => r.row).join('、')}${invalid.length > 5 ? ' 等' : ''} 行），请下载错误文件修正后重新上传；本次未导入任何数据`);
   }
   const creates = p.rows.filter((r) => r.action === 'new');
   const updates = p.rows.filter((r) => r.action === 'changed');
@@ -153,8 +152,8 @@ export async function runCommit(engine: Engine, user: Principal, previewId: stri
 /** The error workbook of an upload, to its uploader. */
 export async function errorsWorkbook(engine: Engine, user: Principal, id: string): Promise<Buffer> {
   const entry = await importLog.get(engine.db, id);
-  if (!entry || entry.actor !== user.username) throw notFound('导入记录');
+  if (!entry || entry.actor !== user.username) throw domainNotFound('导入记录');
   const file = await importLog.errorsFile(engine.db, id);
-  if (!file) throw notFound('错误文件（该文件没有错误行）');
+  if (!file) throw domainNotFound('错误文件（该文件没有错误行）');
   return file;
 }

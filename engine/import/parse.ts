@@ -2,7 +2,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcel as excel } from '../lazy-modules.js';
 import type { CellValue } from './convert.js';
 import { headerKey } from './columns.js';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { decodeUploadedText } from '../text-encoding.js';
 
 /** An uploaded table: the header row's texts and each data row's cells, with file row numbers. */
@@ -20,7 +20,7 @@ export interface ParsedFile {
 export const CODE_SHEET = '代码';
 
 const unsupported = () =>
-  new HttpError(415, 'unsupported_media_type', '只能导入 xlsx 或 CSV 文件（请使用下载的导入模板）');
+  new DomainError('unsupported', 'unsupported_media_type', '只能导入 xlsx 或 CSV 文件（请使用下载的导入模板）');
 
 /** Plain value of an exceljs cell (rich text, formulas and links reduced to what they show). */
 function cellValue(v: ExcelJS.CellValue): CellValue {
@@ -45,7 +45,7 @@ function findHeader(rows: { row: number; cells: CellValue[] }[], titles: Set<str
 
 function split(all: { row: number; cells: CellValue[] }[], format: ParsedFile['format'], titles: Set<string>, sheet?: string): ParsedFile {
   const header = findHeader(all, titles, Math.min(2, titles.size));
-  if (!header) throw new HttpError(422, 'invalid', '文件中没有找到表头：第一行应为各字段的名称（请使用下载的导入模板）');
+  if (!header) throw new DomainError('invalid', 'invalid', '文件中没有找到表头：第一行应为各字段的名称（请使用下载的导入模板）');
   const headers = header.cells.map((c) => (c === null ? '' : String(c)));
   const rows = all.filter((r) => r.row > header.row && r.cells.some((c) => c !== null && !(typeof c === 'string' && c.trim() === '')));
   return { format, sheet, headerRow: header.row, headers, rows };
@@ -56,10 +56,10 @@ async function parseXlsx(buf: Buffer, titles: Set<string>): Promise<ParsedFile> 
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
-    throw new HttpError(422, 'invalid', '无法读取该 xlsx 文件，文件可能已损坏');
+    throw new DomainError('invalid', 'invalid', '无法读取该 xlsx 文件，文件可能已损坏');
   }
   const sheet = wb.worksheets.find((w) => w.state === 'visible' && w.name !== CODE_SHEET) ?? wb.worksheets[0];
-  if (!sheet) throw new HttpError(422, 'invalid', '文件中没有工作表');
+  if (!sheet) throw new DomainError('invalid', 'invalid', '文件中没有工作表');
   const all: { row: number; cells: CellValue[] }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, n) => {
     const cells: CellValue[] = [];
@@ -107,7 +107,7 @@ const isZip = (buf: Buffer) => buf.length > 4 && buf[0] === 0x50 && buf[1] === 0
  * filename or content type only breaks ties. `titles` are the column titles the header may use.
  */
 export async function parseUpload(buf: Buffer, titles: string[], hint: { filename?: string; contentType?: string } = {}): Promise<ParsedFile> {
-  if (!buf.length) throw new HttpError(400, 'bad_request', '上传的文件为空');
+  if (!buf.length) throw new DomainError('bad_request', 'bad_request', '上传的文件为空');
   const keys = new Set(titles.map(headerKey));
   if (isZip(buf)) return parseXlsx(buf, keys);
   if (/\.xlsx?$/i.test(hint.filename ?? '') || /spreadsheetml|ms-excel/.test(hint.contentType ?? '')) throw unsupported();

@@ -4,7 +4,7 @@ import type { Collection, UniqueKey } from '../config/types.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
 import { keyName, keyValue, uniqueKeys } from '../storage/unique-keys.js';
 import { diffFields } from '../storage/audit.js';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { importColumns, headerKey, type Column } from './columns.js';
 import { codeIndex, convertCell } from './convert.js';
 import { NodeScope } from './nodes.js';
@@ -71,7 +71,7 @@ export async function previewImport(
 ): Promise<Preview> {
   const rt = engine.runtime;
   const c = rt.collection(collection);
-  if (c.isTree || !c.nodeField) throw new HttpError(400, 'bad_request', `「${c.title}」不支持批量导入`);
+  if (c.isTree || !c.nodeField) throw new DomainError('bad_request', 'bad_request', `「${c.title}」不支持批量导入`);
   const validator = rt.validator(c.name);
   const all = importColumns(c);
   const byTitle = new Map(all.map((col) => [headerKey(col.title), col]));
@@ -81,7 +81,7 @@ export async function previewImport(
   file.headers.forEach((h, i) => {
     const col = byTitle.get(headerKey(h));
     if (!col) { if (h.trim()) ignored.push(h); return; }
-    if (seen.has(col.property)) throw new HttpError(422, 'invalid', `表头中「${col.title}」出现了两次（第 ${seen.get(col.property)! + 1} 列和第 ${i + 1} 列）`);
+    if (seen.has(col.property)) throw new DomainError('invalid', 'invalid', `表头中「${col.title}」出现了两次（第 ${seen.get(col.property)! + 1} 列和第 ${i + 1} 列）`);
     seen.set(col.property, i);
     mapped.push({ column: i, col, codes: col.kind === 'code' ? codeIndex(col) : undefined });
   });

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpError, notFound } from '../http/errors.js';
-import { DomainError } from '../errors.js';
+import { DomainError, domainNotFound } from '../errors.js';
 
 /** A file a job produces (a batch PDF …), fetched at /api/jobs/:id/result. */
 export interface JobFile {
@@ -24,7 +23,7 @@ export interface Job<R = unknown> {
   total: number;
   result?: R;
   /** The failure, as the HTTP error body would say it. */
-  error?: ReturnType<HttpError['toJSON']>['error'];
+  error?: ReturnType<DomainError['toJSON']>['error'];
   createdAt: number;
   finishedAt?: number;
 }
@@ -82,7 +81,7 @@ export function startJob<R>(
   sweepJobs();
   const max = opts.maxRunning ?? 1;
   const running = [...jobs.values()].filter((j) => j.owner === owner && j.kind === kind && j.status === 'running').length;
-  if (running >= max) throw new HttpError(429, 'too_many_jobs', `您已有 ${running} 个同类任务正在进行，请等其完成后再试`);
+  if (running >= max) throw new DomainError('too_many', 'too_many_jobs', `您已有 ${running} 个同类任务正在进行，请等其完成后再试`);
   const job: Job<R> = { id: randomBytes(12).toString('base64url'), owner, kind, status: 'running', done: 0, total: opts.total ?? 0, createdAt: Date.now() };
   jobs.set(job.id, job);
   work((done, total) => {
@@ -103,7 +102,7 @@ export function startJob<R>(
 /** The job, when it exists and belongs to `owner` (and is of `kind`, if given); 404 otherwise. */
 export function getJob(id: string, owner: string, kind?: string): Job {
   const job = jobs.get(id);
-  if (!job || job.owner !== owner || (kind && job.kind !== kind)) throw notFound('任务');
+  if (!job || job.owner !== owner || (kind && job.kind !== kind)) throw domainNotFound('任务');
   return job;
 }
 

@@ -8,7 +8,7 @@ import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { conflict, forbidden, invalid, notFound, HttpError } from '../http/errors.js';
+import { DomainError, domainConflict, domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
 import { noLifecycle, type Lifecycle } from './lifecycle.js';
 
@@ -44,8 +44,8 @@ export class RecordService {
   async read(actor: Actor, collection: string, id: string, db: Queryable = this.db): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
     const r = await recordsTable.get(db, id);
-    if (!r || r.collection !== c.name) throw notFound(c.title);
-    if (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', r)) throw notFound(c.title);
+    if (!r || r.collection !== c.name) throw domainNotFound(c.title);
+    if (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', r)) throw domainNotFound(c.title);
     return r;
   }
 
@@ -55,15 +55,15 @@ export class RecordService {
     const nodeId = data[field];
     if (nodeId === undefined || nodeId === null || nodeId === '') {
       if (c.isTree && !actor.principal) return null; // roots are made by the system only
-      throw invalid([{ path: `/${field}`, message: `「${fieldTitle(c.schema, `/${field}`)}」为必填项` }]);
+      throw domainInvalid([{ path: `/${field}`, message: `「${fieldTitle(c.schema, `/${field}`)}」为必填项` }]);
     }
     const node = typeof nodeId === 'string' ? await (recent ? this.recentNode(nodeId) : recordsTable.get(tx, nodeId)) : undefined;
     const tree = this.runtime().tree;
     const title = fieldTitle(c.schema, `/${field}`);
     if (!node || node.collection !== tree.name || (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', node))) {
-      throw invalid([{ path: `/${field}`, message: `「${title}」指向的${tree.title}不存在或无权访问` }]);
+      throw domainInvalid([{ path: `/${field}`, message: `「${title}」指向的${tree.title}不存在或无权访问` }]);
     }
-    if (!this.can(actor, 'write', node.path)) throw forbidden(`无权在「${String(node.data[this.runtime().config.tree.labelField] ?? node.id)}」下保存${c.title}`);
+    if (!this.can(actor, 'write', node.path)) throw domainForbidden(`无权在「${String(node.data[this.runtime().config.tree.labelField] ?? node.id)}」下保存${c.title}`);
     return node;
   }
 
@@ -110,12 +110,12 @@ export class RecordService {
     const errors = Object.entries(locked)
       .filter(([f, v]) => (doc[f] ?? null) !== v)
       .map(([f]) => ({ path: `/${f}`, message: `「${fieldTitle(c.schema, `/${f}`)}」由流程设定，不能直接修改` }));
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw domainInvalid(errors);
   }
 
   private validate(c: Collection, data: unknown, previous?: Record<string, unknown>) {
     const errors = this.runtime().validator(c.name).validate(data, previous);
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw domainInvalid(errors);
   }
 
   /**
@@ -124,14 +124,14 @@ export class RecordService {
    */
   async refused(err: unknown, db: Queryable, c: Collection, data: Record<string, unknown>, id: string): Promise<unknown> {
     if (!(err instanceof RecordWriteRefused)) return err;
-    if (err.reason === 'stale') return conflict(`该${c.title}已被他人修改，请刷新后重试`);
-    if (err.reason === 'node_changed') return conflict(`所属${this.runtime().tree.title}刚被他人移动或删除，请刷新后重试`);
+    if (err.reason === 'stale') return domainConflict(`该${c.title}已被他人修改，请刷新后重试`);
+    if (err.reason === 'node_changed') return domainConflict(`所属${this.runtime().tree.title}刚被他人移动或删除，请刷新后重试`);
     const clash = await uniqueKeys.clash(db, c.name, c.uniqueKeys ?? [], data, id);
-    if (!clash) return conflict(`${c.title}的唯一标识与另一条记录重复`, [], { code: 'duplicate' });
+    if (!clash) return domainConflict(`${c.title}的唯一标识与另一条记录重复`, [], { code: 'duplicate' });
     const titles = clash.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
     const values = clash.fields.map((f) => String(data[f])).join('、');
     const message = `${titles}“${values}”已被另一条${c.title}记录使用`;
-    return conflict(message, clash.fields.map((f) => ({ path: `/${f}`, message })), { code: 'duplicate' });
+    return domainConflict(message, clash.fields.map((f) => ({ path: `/${f}`, message })), { code: 'duplicate' });
   }
 
   /** Completeness of data that validate() has just passed. */
@@ -183,9 +183,9 @@ export class RecordService {
   async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx: Queryable): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
-    if (!this.can(actor, 'write', before.path)) throw forbidden(`无权修改该${c.title}`);
+    if (!this.can(actor, 'write', before.path)) throw domainForbidden(`无权修改该${c.title}`);
     if (before.version !== expectedVersion) {
-      throw conflict(`该${c.title}已被他人修改（当前版本 ${before.version}，您编辑的是版本 ${expectedVersion}），请核对后重新保存`, [], {
+      throw domainConflict(`该${c.title}已被他人修改（当前版本 ${before.version}，您编辑的是版本 ${expectedVersion}），请核对后重新保存`, [], {
         current: serialize(before),
       });
     }
@@ -199,10 +199,10 @@ export class RecordService {
     if (nodeChanged) {
       const node = await this.targetNode(tx, actor, c, doc);
       if (c.isTree) {
-        if (!this.can(actor, 'write', parentPath(before.path))) throw forbidden(`无权移动授权范围的根节点`);
-        if (!node) throw invalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」为必填项` }]);
+        if (!this.can(actor, 'write', parentPath(before.path))) throw domainForbidden(`无权移动授权范围的根节点`);
+        if (!node) throw domainInvalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」为必填项` }]);
         if (node.path.startsWith(before.path)) {
-          throw invalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」不能是本${c.title}或其下级` }]);
+          throw domainInvalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」不能是本${c.title}或其下级` }]);
         }
         path = `${node.path}${id}/`;
         await recordsTable.movePaths(tx, before.path, path);
@@ -232,13 +232,13 @@ export class RecordService {
   async delete(actor: Actor, collection: string, id: string, expectedVersion: number | undefined, tx: Queryable): Promise<void> {
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
-    if (!this.can(actor, 'write', before.path)) throw forbidden(`无权删除该${c.title}`);
-    if (expectedVersion !== undefined && expectedVersion !== before.version) throw conflict(`该${c.title}已被他人修改，请刷新后再删除`);
+    if (!this.can(actor, 'write', before.path)) throw domainForbidden(`无权删除该${c.title}`);
+    if (expectedVersion !== undefined && expectedVersion !== before.version) throw domainConflict(`该${c.title}已被他人修改，请刷新后再删除`);
     if (c.isTree && (await recordsTable.hasDescendants(tx, before))) {
-      throw new HttpError(409, 'not_empty', `该${c.title}下仍有下级或记录，不能删除`);
+      throw new DomainError('conflict', 'not_empty', `该${c.title}下仍有下级或记录，不能删除`);
     }
     if (c.isTree && !this.can(actor, 'write', parentPath(before.path))) {
-      throw forbidden(`无权删除授权范围的根节点`);
+      throw domainForbidden(`无权删除授权范围的根节点`);
     }
     // The account of the person this record was (if any) must not outlive it: it is locked, its
     // sessions end, and its roles stay visible (停用) to the admins who revoke them.

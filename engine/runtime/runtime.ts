@@ -6,7 +6,7 @@ import { configErrors, schemaCompileError } from '../config/ajv-messages.js';
 import { createAjv } from '../validation/ajv.js';
 import { compileValidator, type RecordValidator } from '../validation/validator.js';
 import { Permissions } from '../auth/permissions.js';
-import { notFound } from '../http/errors.js';
+import { domainNotFound } from '../errors.js';
 import { loadWorkflows } from '../workflow/machine.js';
 import type { WorkflowDef } from '../workflow/types.js';
 import { createHandlebars } from '../documents/helpers.js';
@@ -63,7 +63,7 @@ export class AppRuntime {
 
   collection(name: string): Collection {
     const c = this.config.collections.get(name);
-    if (!c) throw notFound('集合');
+    if (!c) throw domainNotFound('集合');
     return c;
   }
 

@@ -8,7 +8,7 @@
 import { assign } from 'xstate';
 import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
-import { invalid } from '../http/errors.js';
+import { domainInvalid } from '../errors.js';
 import { applyDerive, lookupRecord, normalizeKey } from '../directory/lookup.js';
 import { resolveValue, resolveValues } from './values.js';
 import type { WorkflowEnv } from './types.js';
@@ -70,10 +70,10 @@ export const effectActions: Record<string, Effect> = {
     const id = env.payload?.[p.idFrom];
     const c = engine.runtime.collection(p.collection);
     const path = `/${p.idFrom}`;
-    if (typeof id !== 'string') throw invalid([{ path, message: `请指定要删除的${c.title}` }]);
+    if (typeof id !== 'string') throw domainInvalid([{ path, message: `请指定要删除的${c.title}` }]);
     const target = await engine.records.read(env.actor, p.collection, id, tx).catch(() => null);
     const node = env.collection.isTree ? env.record.id : env.record.nodeId;
-    if (!target || target.nodeId !== node) throw invalid([{ path, message: `该${c.title}未关联到本${env.collection.title}` }]);
+    if (!target || target.nodeId !== node) throw domainInvalid([{ path, message: `该${c.title}未关联到本${env.collection.title}` }]);
     await engine.records.delete(env.actor, p.collection, id, undefined, tx);
   },
 };

@@ -5,7 +5,7 @@ import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
 import type { Actor } from '../records/service.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { workflowFacts } from '../storage/workflow-facts.js';
 import { guardNeeds, type GuardRef } from './guards.js';
 import type { WorkflowContext, WorkflowDef, WorkflowEnv } from './types.js';
@@ -57,7 +57,7 @@ export function plainEnv(runtime: AppRuntime, collection: Collection, record: St
 export function stateOf(wf: WorkflowDef, record: StoredRecord): string {
   const state = record.state ?? wf.initial;
   if (!wf.stateTitles.has(state)) {
-    throw new HttpError(409, 'workflow_outdated', `记录的状态“${state}”（${record.workflow ?? '无流程'}）不在当前流程 ${wf.key} 中，需先迁移`);
+    throw new DomainError('conflict', 'workflow_outdated', `记录的状态“${state}”（${record.workflow ?? '无流程'}）不在当前流程 ${wf.key} 中，需先迁移`);
   }
   return state;
 }

@@ -11,13 +11,12 @@ import { diffFields } from '../storage/audit.js';
 import { recordWrites } from '../storage/record-writes.js';
 import { changedKeys, type Actor } from '../records/service.js';
 import type { Collection } from '../config/types.js';
-import { HttpError, badRequest, invalid } from '../http/errors.js';
+import { DomainError, domainBadRequest, domainInvalid } from '../errors.js';
 import { toFieldErrors } from '../validation/messages.js';
 import { effectActions, type EffectScope } from './actions.js';
 import { buildEnv, persistContext, snapshotOf, stateOf } from './env.js';
 import { explain, handles } from './explain.js';
 import type { EventDef, WorkflowDef } from './types.js';
-import { DomainError } from '../errors.js';
 
 /** How an event is offered to a client. */
 const describe = (e: EventDef) => ({ type: e.type, title: e.title, payload: e.payload ?? null, form: e.form ?? null });
@@ -25,7 +24,7 @@ const describe = (e: EventDef) => ({ type: e.type, title: e.title, payload: e.pa
 function workflowOf(engine: Engine, collection: string): { c: Collection; wf: WorkflowDef } {
   const c = engine.runtime.collection(collection);
   const wf = engine.runtime.workflowOf(c);
-  if (!wf) throw new HttpError(404, 'not_found', `${c.title}没有流程`);
+  if (!wf) throw new DomainError('not_found', 'not_found', `${c.title}没有流程`);
   return { c, wf };
 }
 
@@ -46,7 +45,7 @@ export async function availableEvents(engine: Engine, actor: Actor, collection: 
     if (snapshot.can({ type: e.type })) events.push(describe(e));
     else {
       const err = explain(wf, state, e.type, env);
-      if (err.status !== 403) blocked.push({ ...describe(e), error: err.toJSON().error });
+      if (err.kind !== 'forbidden') blocked.push({ ...describe(e), error: err.toJSON().error });
     }
   }
   return { state, stateTitle: wf.stateTitles.get(state), workflow: wf.key, context: record.workflowContext ?? null, events, blocked };
@@ -58,14 +57,14 @@ export async function availableEvents(engine: Engine, actor: Actor, collection: 
  * Without a state (a batch, before looking at records) only the type and payload are checked.
  */
 function readEvent(wf: WorkflowDef, body: unknown, state?: string): { def: EventDef; payload: Record<string, unknown> } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('请求体应为 {"type": 事件, …}');
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw domainBadRequest('请求体应为 {"type": 事件, …}');
   const { type, ids: _ids, ...payload } = body as Record<string, unknown>;
   const def = typeof type === 'string' ? wf.events.get(type) : undefined;
-  if (!def || def.internal) throw badRequest(`流程 ${wf.key} 没有可发送的事件“${String(type)}”`);
+  if (!def || def.internal) throw domainBadRequest(`流程 ${wf.key} 没有可发送的事件“${String(type)}”`);
   if (state !== undefined && !handles(wf, state, def.type)) {
-    throw new HttpError(409, 'wrong_state', `当前状态为「${wf.stateTitles.get(state) ?? state}」，不能执行「${def.title}」`, [], { state, event: def.type });
+    throw new DomainError('conflict', 'wrong_state', `当前状态为「${wf.stateTitles.get(state) ?? state}」，不能执行「${def.title}」`, [], { state, event: def.type });
   }
-  if (def.validate && !def.validate(payload)) throw invalid(toFieldErrors(def.validate.errors, def.payload!));
+  if (def.validate && !def.validate(payload)) throw domainInvalid(toFieldErrors(def.validate.errors, def.payload!));
   return { def, payload };
 }
 
@@ -91,7 +90,7 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
   const validator = engine.runtime.validator(c.name);
   if (Object.keys(dataDiff).length) {
     const errors = validator.validate(data, record.data);
-    if (errors.length) throw invalid(errors);
+    if (errors.length) throw domainInvalid(errors);
   }
   const after: StoredRecord = {
     ...record, data, state: String(next.value), workflow: wf.key, workflowContext: persistContext(next.context as Record<string, unknown>),
@@ -115,7 +114,7 @@ export interface BatchResult {
   state?: string | null;
   stateTitle?: string;
   version?: number;
-  error?: ReturnType<HttpError['toJSON']>['error'];
+  error?: ReturnType<DomainError['toJSON']>['error'];
 }
 
 /**
@@ -127,7 +126,7 @@ export async function applyBatch(engine: Engine, tx: Queryable, actor: Actor, co
   const { wf } = workflowOf(engine, collection);
   const ids = (body as { ids?: unknown })?.ids;
   if (!Array.isArray(ids) || !ids.length || ids.length > 500 || ids.some((x) => typeof x !== 'string')) {
-    throw badRequest('ids 应为 1 到 500 个记录 id 的列表');
+    throw domainBadRequest('ids 应为 1 到 500 个记录 id 的列表');
   }
   readEvent(wf, body);
   const results: BatchResult[] = [];
