@@ -32,7 +32,7 @@ import { auditRoutes } from './routes/audit.js';
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
 
-/** The HTTP application: middleware, the API of DESIGN.md, and JSON errors for everything. */
+/** The HTTP application: middleware, the API (README: HTTP API), and JSON errors for everything. */
 export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   const app = new Hono();
   app.use('*', secureHeaders({

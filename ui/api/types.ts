@@ -1,4 +1,4 @@
-/** The shapes of the engine's HTTP API as the UI reads them (see DESIGN.md). */
+/** The shapes of the engine's HTTP API as the UI reads them (README: HTTP API; GET /api/openapi.json). */
 
 export type Json = Record<string, any>;
 export type JsonSchema = Record<string, any>;
