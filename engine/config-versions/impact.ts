@@ -19,6 +19,7 @@ import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { RecordValidator } from '../validation/validator.js';
 import { own } from '../own.js';
+import { deprecatedCodesIn } from '../validation/deprecated-codes.js';
 import { applySteps, codesOf, fieldLabel, statesOf, type MigrationStep } from './migration-steps.js';
 
 export type ImpactKind =
@@ -207,7 +208,10 @@ function assess(p: Plan, tally: Tally, record: StoredRecord, node: ReturnType<Ta
     tally.hit(p.previous!.validate(before, before).length ? 'alreadyInvalid' : 'invalid', record, node, errors.map((e) => topField(e.path)));
   }
   if (record.complete && (errors.length || !p.validator!.completeOnceValid(data))) {
-    tally.hit('incomplete', record, node, p.validator!.completenessErrors(data).map((e) => topField(e.path)));
+    // Why, by field, without validating again: the errors, the empty essentials, the stale codes.
+    const why = errors.length ? errors.map((e) => topField(e.path))
+      : [...p.validator!.missingEssentials(data).map((e) => topField(e.path)), ...deprecatedCodesIn(p.next.schema, data).map((d) => d.field)];
+    tally.hit('incomplete', record, node, why);
   }
   for (const f of p.lostFields) if (filled(record.data[f])) tally.hit(`removedField:${f}`, record, node);
   for (const { field, codes } of p.removedCodes) {

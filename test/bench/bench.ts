@@ -20,6 +20,7 @@ import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
+import { benchImpact } from './impact-bench.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
 import { spawnLikeStart } from './product-process.js';
 
@@ -300,6 +301,7 @@ if (!dbFile) {
 }
 if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
 await benchServer(resolve(dbFile), statsSmall, membersSmall);
+await benchImpact(resolve(dbFile), add, tmp, log);
 rmSync(tmp, { recursive: true, force: true });
 
 const w = (k: keyof (typeof rows)[0]) => Math.max(k.length, ...rows.map((r) => [...r[k]].length));
