@@ -1,6 +1,6 @@
 import { Database } from './storage/sqlite.js';
 import { migrate } from './storage/migrations.js';
-import { AppRuntime } from './runtime/runtime.js';
+import type { AppRuntime } from './runtime/runtime.js';
 import { LiveConfig } from './runtime/live-config.js';
 import { recomputeCompleteness } from './records/recompute.js';
 import { removedStatesInUse, staleStates } from './workflow/stale-states.js';
@@ -9,13 +9,20 @@ import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
 import { keepDerivedFields, recomputeDerived } from './grants/derived.js';
 import { PrincipalCache } from './auth/principal-cache.js';
+import { loadPublished, compileVersion } from './config-versions/startup.js';
+import { publishFiles } from './config-versions/publish.js';
+import { storedFiles, hashFiles, readAppFiles } from './config-versions/snapshot.js';
+import { configVersions } from './storage/config-versions.js';
 
 export interface EngineOptions {
   /** Folder holding forms/, workflows/ and templates/. */
   appRoot: string;
   /** SQLite file. */
   dbFile: string;
-  /** Watch the config folders and apply changes without restart. */
+  /**
+   * Developer mode (CAIJI_CONFIG_WATCH=1): the config folders are the source of truth — a change
+   * that passes the checks is published as the next version at once. Never the production path.
+   */
   watchConfig?: boolean;
 }
 
@@ -34,9 +41,14 @@ export interface Engine {
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const config = new LiveConfig(options.appRoot, AppRuntime.load(options.appRoot));
   const db = await Database.open(options.dbFile);
   await migrate(db);
+  // Every request is served from the config version published in the database (engine/config-versions).
+  const published = await loadPublished(db, options.appRoot, !!options.watchConfig).catch(async (err) => {
+    await db.close();
+    throw err;
+  });
+  const config = new LiveConfig(options.appRoot, published.runtime, published.version);
   // Completeness depends on schemas and code tables: recompute what a change can affect, in batches.
   config.onChange((next, previous) => recomputeCompleteness(db, next, previous).then(() => undefined));
   // A workflow change may not strand records in a state it removes (refused, with the count).
@@ -44,7 +56,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // Workflow states that a changed machine no longer has are reported, not crashed on.
   config.onChange((next) => staleStates(db, next));
   await config.settle();
-  if (options.watchConfig) config.watch();
+  if (published.notice) config.notice(published.notice);
   const engine: Engine = {
     db,
     config,
@@ -60,9 +72,35 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     principals: new PrincipalCache(),
     records: new RecordService(db, () => engine.runtime, () => engine.lifecycle),
     close: async () => {
+      clearInterval(follow);
       config.close();
       await db.close();
     },
   };
+  // Another server process on the same database may publish: follow its published version.
+  const follow = setInterval(() => void followPublished(engine).catch((err) => console.error(err)), 2000);
+  follow.unref();
+  if (options.watchConfig) {
+    // Developer mode: the folder's files are published as versions, at start and on every change.
+    config.recordReloadsWith((source) => publishFromFolder(engine, storedFiles(source), hashFiles(storedFiles(source))));
+    if (published.release) await publishFromFolder(engine, readAppFiles(options.appRoot), published.release.hash).catch((err) => config.notice((err as Error).message));
+    config.watch();
+  }
   return engine;
+}
+
+/** Developer mode: the folder's files published as the next version (checks, migrations.json and all). */
+async function publishFromFolder(engine: Engine, files: ReturnType<typeof readAppFiles>, hash: string): Promise<number> {
+  const { version } = await publishFiles(engine, {
+    files, actor: '文件监视', note: '开发模式：应用文件的变更', origin: 'watch', base: engine.config.version, history: [{ action: 'import' }],
+  });
+  await engine.db.transaction((tx) => configVersions.setFilesImported(tx, version, hash));
+  return version;
+}
+
+/** Puts in force a version another process published (checked when it was published). */
+async function followPublished(engine: Engine): Promise<void> {
+  const head = await configVersions.head(engine.db);
+  if (!head || head.published <= engine.config.version) return;
+  await engine.config.apply(await compileVersion(engine.db, head.published, engine.appRoot), head.published);
 }

@@ -16,7 +16,8 @@ try {
     port,
     host: process.env.HOST ?? '0.0.0.0',
     demo,
-    watchConfig: true,
+    // Developer mode only: the config folders published as versions on every change.
+    watchConfig: process.env.CAIJI_CONFIG_WATCH === '1',
   });
   const title = server.engine.runtime.config.manifest.title;
   console.log(`caiji — ${title}`);

@@ -37,5 +37,6 @@ export const manifestSchema: JsonSchema = {
       },
     },
     demo: texts,
+    publishNeedsSecondAdmin: { type: 'boolean' },
   },
 };

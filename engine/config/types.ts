@@ -114,6 +114,8 @@ export interface AppManifest {
   collections: Record<string, CollectionConfig>;
   roles: Record<string, RoleConfig>;
   demo?: string[];
+  /** Four-eyes for config versions: one config admin proposes a draft, another publishes (approves) it. */
+  publishNeedsSecondAdmin?: boolean;
 }
 
 /** A collection with its schema loaded and resolved. */

@@ -28,6 +28,7 @@ import { documentAssetsRoutes } from './routes/document-assets.js';
 import { queryRoutes } from './routes/query.js';
 import { statsRoutes } from './routes/stats.js';
 import { auditRoutes } from './routes/audit.js';
+import { configVersionRoutes } from './routes/config-versions.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -66,6 +67,9 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.route('/api', passwordRoutes());
   app.route('/api', configRoutes());
   app.route('/api', codesAdminRoutes());
+  // Config versions, drafts, publish, history: config admins only (the sub-app checks the permission).
+  app.use('/api/config/*', requireUser);
+  app.route('/api/config', configVersionRoutes());
   app.route('/api', openapiRoutes(() => app.routes));
   app.use('/api/records/*', requireUser);
   app.use('/api/tree/*', requireUser);

@@ -365,6 +365,110 @@ const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX saved_queries_shared ON saved_queries (shared_path) WHERE shared_path IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'config versions in the database: versions, the published one, the draft, the config history; records note their config version',
+    // The whole application config is data (engine/storage/config-versions.ts): immutable numbered
+    // versions (files as one JSON document each), one head row naming the published version and the
+    // files last imported from disk, one draft per application, and an append-only history. Every
+    // record notes the config version it was last written under: the record writes stamp it from
+    // the head row, so a write committed after a publish carries the new number and no write path
+    // can forget it; a writer that names the version it validated under is refused when another
+    // version was published meanwhile (record_write:config_changed).
+    sql: `
+      CREATE TABLE config_versions (
+        number      INTEGER PRIMARY KEY,
+        files       TEXT NOT NULL,        -- {path: text | {base64}}: the snapshot, byte for byte
+        hash        TEXT NOT NULL,        -- sha256 over the sorted paths and contents
+        author      TEXT,
+        at          TEXT NOT NULL,
+        note        TEXT,
+        origin      TEXT NOT NULL,        -- files | draft | rollback | codes | watch
+        based_on    INTEGER               -- the version published when this one was made
+      );
+      CREATE TRIGGER config_versions_immutable_update BEFORE UPDATE ON config_versions
+        BEGIN SELECT RAISE(ABORT, 'config versions are immutable'); END;
+      CREATE TRIGGER config_versions_immutable_delete BEFORE DELETE ON config_versions
+        BEGIN SELECT RAISE(ABORT, 'config versions are immutable'); END;
+
+      CREATE TABLE config_head (
+        id             INTEGER PRIMARY KEY CHECK (id = 1),
+        published      INTEGER NOT NULL REFERENCES config_versions (number),
+        files_version  INTEGER,           -- the version last imported from the application's files
+        files_hash     TEXT               -- their hash (a release whose files differ becomes a draft)
+      );
+
+      CREATE TABLE config_draft (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),   -- one draft per application
+        base         INTEGER NOT NULL,    -- the version it was opened from
+        files        TEXT NOT NULL,
+        version      INTEGER NOT NULL,    -- bumped by every save (409 on a stale one)
+        origin       TEXT NOT NULL,       -- admin | release | import
+        created_by   TEXT, created_at TEXT NOT NULL,
+        updated_by   TEXT, updated_at TEXT NOT NULL,
+        proposed_by  TEXT, proposed_at TEXT, proposed_note TEXT, proposed_version INTEGER
+      );
+
+      CREATE TABLE config_history (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        TEXT NOT NULL,
+        actor     TEXT,
+        action    TEXT NOT NULL,          -- open | save | discard | propose | approve | publish | rollback | import | release
+        version   INTEGER,                -- the config version it made or concerns
+        draft     INTEGER,                -- the draft's version after a save
+        note      TEXT,
+        detail    TEXT                    -- JSON: the documents changed, the records migrated …
+      );
+      CREATE TRIGGER config_history_append_only_update BEFORE UPDATE ON config_history
+        BEGIN SELECT RAISE(ABORT, 'config history is append-only'); END;
+      CREATE TRIGGER config_history_append_only_delete BEFORE DELETE ON config_history
+        BEGIN SELECT RAISE(ABORT, 'config history is append-only'); END;
+
+      ALTER TABLE records ADD COLUMN config_version INTEGER;
+      CREATE INDEX records_config_version ON records (config_version);
+
+      -- The one-statement writes of migration 9, with the config version: the view gains a column,
+      -- so it and its triggers are made anew.
+      DROP VIEW record_writes;
+      CREATE VIEW record_writes AS SELECT
+        NULL AS op, NULL AS id, NULL AS collection, NULL AS node_id, NULL AS guard_node, NULL AS guard_path, NULL AS path,
+        NULL AS data, NULL AS state, NULL AS workflow, NULL AS workflow_context, NULL AS complete,
+        NULL AS code_versions, NULL AS version, NULL AS expected_version, NULL AS at, NULL AS actor,
+        NULL AS keys, NULL AS action, NULL AS from_state, NULL AS diff, NULL AS note, NULL AS config_version
+      WHERE 0;
+      CREATE TRIGGER record_writes_create INSTEAD OF INSERT ON record_writes WHEN NEW.op = 'create' BEGIN
+        SELECT RAISE(ABORT, 'record_write:config_changed')
+          WHERE NEW.config_version IS NOT NULL AND NEW.config_version IS NOT (SELECT published FROM config_head WHERE id = 1);
+        SELECT RAISE(ABORT, 'record_write:node_changed')
+          WHERE NEW.guard_node IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records WHERE id = NEW.guard_node AND path = NEW.guard_path);
+        INSERT INTO records (id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by, config_version)
+          VALUES (NEW.id, NEW.collection, NEW.node_id, NEW.path, NEW.data, NEW.state, NEW.workflow, NEW.workflow_context, NEW.complete,
+                  NEW.code_versions, NEW.version, NEW.at, NEW.actor, NEW.at, NEW.actor, (SELECT published FROM config_head WHERE id = 1));
+        INSERT INTO unique_keys (collection, key, value, record_id)
+          SELECT NEW.collection, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), NEW.id FROM json_each(NEW.keys) k;
+        INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path)
+          VALUES (NEW.at, NEW.actor, NEW.collection, NEW.id, NEW.action, NEW.from_state, NEW.state, NEW.diff, NEW.note, NEW.path);
+      END;
+      CREATE TRIGGER record_writes_update INSTEAD OF INSERT ON record_writes WHEN NEW.op = 'update' BEGIN
+        SELECT RAISE(ABORT, 'record_write:config_changed')
+          WHERE NEW.config_version IS NOT NULL AND NEW.config_version IS NOT (SELECT published FROM config_head WHERE id = 1);
+        SELECT RAISE(ABORT, 'record_write:stale')
+          WHERE (SELECT version FROM records WHERE id = NEW.id) IS NOT NEW.expected_version;
+        SELECT RAISE(ABORT, 'record_write:node_changed')
+          WHERE NEW.guard_node IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records WHERE id = NEW.guard_node AND path = NEW.guard_path);
+        UPDATE records SET node_id = NEW.node_id, path = NEW.path, data = NEW.data, state = NEW.state, workflow = NEW.workflow,
+            workflow_context = NEW.workflow_context, complete = NEW.complete, code_versions = NEW.code_versions,
+            version = NEW.version, updated_at = NEW.at, updated_by = NEW.actor,
+            config_version = (SELECT published FROM config_head WHERE id = 1)
+          WHERE id = NEW.id;
+        DELETE FROM unique_keys WHERE NEW.keys IS NOT NULL AND record_id = NEW.id;
+        INSERT INTO unique_keys (collection, key, value, record_id)
+          SELECT NEW.collection, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), NEW.id FROM json_each(NEW.keys) k;
+        INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path)
+          VALUES (NEW.at, NEW.actor, NEW.collection, NEW.id, NEW.action, NEW.from_state, NEW.state, NEW.diff, NEW.note, NEW.path);
+      END;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -19,14 +19,16 @@ export interface KeyRow { collection: string; key: string; value: string; record
 /**
  * Many new records of one batch written with a few multi-row statements: the records, their
  * unique keys (the table's primary key refuses a clash inside the same statement) and one
- * 'create' audit entry each — the same rows the one-record write stores.
+ * 'create' audit entry each — the same rows the one-record write stores, the config version included.
  */
 export const recordBatch = {
   async insert(tx: Queryable, records: StoredRecord[], keys: KeyRow[], note: string | null): Promise<void> {
+    // The config version in force, as the one-record write stamps it (migration 11).
+    const configVersion = (await tx.get<{ v: number | null }>('SELECT published AS v FROM config_head WHERE id = 1'))?.v ?? null;
     await insertRows(tx, 'records',
-      ['id', 'collection', 'node_id', 'path', 'data', 'state', 'workflow', 'workflow_context', 'complete', 'code_versions', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by'],
+      ['id', 'collection', 'node_id', 'path', 'data', 'state', 'workflow', 'workflow_context', 'complete', 'code_versions', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'config_version'],
       records.map((r) => [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, null, r.complete ? 1 : 0,
-        JSON.stringify(r.codeVersions), r.version, r.createdAt, r.createdBy, r.updatedAt, r.updatedBy]));
+        JSON.stringify(r.codeVersions), r.version, r.createdAt, r.createdBy, r.updatedAt, r.updatedBy, configVersion]));
     await insertRows(tx, 'unique_keys', ['collection', 'key', 'value', 'record_id'], keys.map((k) => [k.collection, k.key, k.value, k.recordId]));
     await insertRows(tx, 'audit', ['at', 'actor', 'collection', 'record_id', 'action', 'from_state', 'to_state', 'diff', 'note', 'path'],
       records.map((r) => [r.createdAt, r.createdBy, r.collection, r.id, 'create', null, r.state, JSON.stringify(diffFields(null, r.data)), note, r.path]));

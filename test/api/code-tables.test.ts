@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
+import { configVersions } from '../../engine/storage/config-versions.js';
 
 /** The central department changes a code table: config, not code, and the running system follows. */
 describe('code-table changes at run time', () => {
@@ -74,8 +75,12 @@ describe('code-table changes at run time', () => {
     const created = await admin.post('/api/records/member', memberData(org, { jobPosition: '0199' }));
     expect(created.status).toBe(201);
     expect(created.body.codeVersions['job-position']).toBe(t.version + 1);
+    // The table is saved as the next config version in the database; the application's files stay the release's.
+    const stored = await configVersions.get(s.engine.db, s.engine.config.version);
+    expect(stored!.origin).toBe('codes');
+    expect(JSON.parse(stored!.files['forms/codes/job-position.json'] as string).codes.at(-1)).toEqual({ code: '0199', label: '测试新增岗位' });
     const onDisk = JSON.parse(readFileSync(join(appDir, 'forms/codes/job-position.json'), 'utf8'));
-    expect(onDisk.codes.at(-1)).toEqual({ code: '0199', label: '测试新增岗位' });
+    expect(onDisk.codes.map((c: { code: string }) => c.code)).not.toContain('0199');
   });
 
   it('only config admins edit tables; bad tables and stale versions are refused', async () => {

@@ -129,6 +129,8 @@ const readNode = (status: number): Route['decide'] => (w, who, t) =>
 
 const anywhere = (permission: string, status: number): Route['decide'] => (w, who) =>
   (w.model.holdsAnywhere(who, permission) ? allow(status, `holds "${permission}" somewhere`) : refuse(403, `holds no "${permission}"`));
+const configAdmin = (status: number | number[]): Route['decide'] => (w, who) =>
+  (w.model.holdsAnywhere(who, 'config') ? allow(status, 'config admin') : refuse(403, 'no "config"'));
 
 const keepAccount = (status: number): Route['decide'] => (w, who, t) => {
   if (w.model.keeps(who, t.acct!)) return allow(status, 'keeps the account');
@@ -180,6 +182,25 @@ export const routeTable: Record<string, Route> = {
   },
   'GET /api/codes/:table/usage': { rule: 'configGlobal', decide: anywhere('config', 200), request: (w) => ({ method: 'GET', path: `/api/codes/${w.codeTable.table}/usage` }) },
   'GET /api/config/status': { rule: 'configGlobal', decide: anywhere('config', 200), request: () => ({ method: 'GET', path: '/api/config/status' }) },
+  // Config versions (issue 23): config admins only. Every request is harmless: a draft save,
+  // discard, proposal or publish carries a stale draft version (409, or 404 without a draft), a
+  // rollback names a version that does not exist; only opening the draft changes anything (201,
+  // then 409 once it is open), which the draft's reads and its impact job accept either way.
+  'GET /api/config/versions': { rule: 'configGlobal', decide: configAdmin(200), request: () => ({ method: 'GET', path: '/api/config/versions' }) },
+  'GET /api/config/versions/:a/diff/:b': { rule: 'configGlobal', decide: configAdmin(200), request: () => ({ method: 'GET', path: '/api/config/versions/1/diff/1' }) },
+  'POST /api/config/versions/:n/rollback': { rule: 'configGlobal', decide: configAdmin(404), request: () => ({ method: 'POST', path: '/api/config/versions/999999/rollback', body: {} }) },
+  'GET /api/config/draft': { rule: 'configGlobal', decide: configAdmin([200, 404]), request: () => ({ method: 'GET', path: '/api/config/draft' }) },
+  'POST /api/config/draft': { rule: 'configGlobal', decide: configAdmin([201, 409]), request: () => ({ method: 'POST', path: '/api/config/draft' }) },
+  'DELETE /api/config/draft': { rule: 'configGlobal', decide: configAdmin(409), request: () => ({ method: 'DELETE', path: '/api/config/draft', headers: STALE }) },
+  'GET /api/config/draft/files/*': { rule: 'configGlobal', decide: configAdmin([200, 404]), request: () => ({ method: 'GET', path: '/api/config/draft/files/forms/app.json' }) },
+  'PUT /api/config/draft/files/*': {
+    rule: 'configGlobal', decide: configAdmin(409), request: () => ({ method: 'PUT', path: '/api/config/draft/files/forms/app.json', body: { content: '{}' }, headers: STALE }),
+  },
+  'DELETE /api/config/draft/files/*': { rule: 'configGlobal', decide: configAdmin(409), request: () => ({ method: 'DELETE', path: '/api/config/draft/files/forms/app.json', headers: STALE }) },
+  'POST /api/config/draft/propose': { rule: 'configGlobal', decide: configAdmin([404, 409]), request: () => ({ method: 'POST', path: '/api/config/draft/propose', body: { note: '矩阵' }, headers: STALE }) },
+  'POST /api/config/draft/publish': { rule: 'configGlobal', decide: configAdmin([404, 409]), request: () => ({ method: 'POST', path: '/api/config/draft/publish', body: {}, headers: STALE }) },
+  'GET /api/config/draft/impact': { rule: 'configGlobal', decide: configAdmin([202, 404]), request: () => ({ method: 'GET', path: '/api/config/draft/impact' }) },
+  'GET /api/config/history': { rule: 'configGlobal', decide: configAdmin(200), request: () => ({ method: 'GET', path: '/api/config/history' }) },
   'POST /api/codes/:table/replace': {
     rule: 'writeOnNode', targets: nodes, decide: onNode('write', 200),
     request: (w, t) => ({ method: 'POST', path: `/api/codes/${w.replaceable!.table}/replace`, body: { code: w.replaceable!.code, node: t.rec!.id, dryRun: true } }),
@@ -370,6 +391,7 @@ export const middleware: Record<string, string> = {
   'ALL /api/accounts/*': 'requireUser',
   'ALL /api/self': 'requireUser',
   'ALL /api/jobs/*': 'requireUser',
+  'ALL /api/config/*': 'requireUser, then config admins only (routes/config-versions.ts)',
   'ALL /api/import/*': 'requireUser',
 };
   'ALL /api/audit': 'requireUser',

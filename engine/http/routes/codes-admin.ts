@@ -7,10 +7,11 @@ import { countCodeUse } from '../../codes/usage.js';
 import { deprecatedCodeReport } from '../../codes/report.js';
 import { replaceDeprecatedCode } from '../../codes/replace.js';
 import { recordsTable } from '../../storage/records.js';
+import { configVersions } from '../../storage/config-versions.js';
 import type { Context } from 'hono';
 
-/** Config administration is a permission ("config") held in any grant. */
-function requireConfigAdmin(c: Context) {
+/** Config administration: the "config" permission, which counts only when granted on the tree's root (a global role). */
+export function requireConfigAdmin(c: Context) {
   const user = c.get('user')!;
   if (!c.get('engine').runtime.permissions.paths(user, 'config').length) throw forbidden('需要配置管理员权限');
   return user;
@@ -59,9 +60,16 @@ export function codesAdminRoutes() {
     return c.json(await deprecatedCodeReport(c.get('engine'), c.get('user')!, node.path));
   });
 
-  app.get('/config/status', requireUser, (c) => {
+  // The config in force (its version is the generation), what the last change was refused for, and
+  // the draft waiting, if any (e.g. a new release's files).
+  app.get('/config/status', requireUser, async (c) => {
     requireConfigAdmin(c);
-    return c.json(c.get('engine').config.status);
+    const engine = c.get('engine');
+    const draft = await configVersions.draft(engine.db);
+    return c.json({
+      ...engine.config.status, published: engine.config.version,
+      draft: draft ? { base: draft.base, version: draft.version, origin: draft.origin, updatedAt: draft.updatedAt, proposedBy: draft.proposedBy } : null,
+    });
   });
 
   return app;
