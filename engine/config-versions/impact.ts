@@ -20,7 +20,7 @@ import type { Collection, JsonSchema } from '../config/types.js';
 import type { RecordValidator } from '../validation/validator.js';
 import { own } from '../own.js';
 import { deprecatedCodesIn } from '../validation/deprecated-codes.js';
-import { applySteps, codesOf, fieldLabel, statesOf, type MigrationStep } from './migration-steps.js';
+import { applySteps, codesOf, fieldLabel, statesOf, wellFormed, type MigrationStep } from './migration-steps.js';
 
 export type ImpactKind =
   | 'invalid' // valid under the published config, invalid under the draft (after the steps)
@@ -140,7 +140,7 @@ const topField = (path: string) => path.split('/')[1] ?? '';
 
 function plan(current: AppRuntime, draft: AppRuntime, now: Collection, steps: MigrationStep[], tally: Tally): Plan {
   const next = draft.config.collections.get(now.name);
-  const mine = steps.filter((s) => s.collection === now.name);
+  const mine = wellFormed(steps).filter((s) => s.collection === now.name);
   const p: Plan = { now, next, steps: mine, lostFields: [], removedCodes: [], deprecatedCodes: [], removedStates: new Set() };
   if (!next) {
     tally.category('removedCollection', 'removedCollection', `「${now.title}」在草稿中被删除`);

@@ -77,6 +77,11 @@ function shapeProblems(step: unknown, at: string): StepProblem[] {
   return out;
 }
 
+/** The steps of a document that are well-formed (the others are checkSteps' problems). */
+export function wellFormed(steps: unknown): MigrationStep[] {
+  return Array.isArray(steps) ? steps.filter((s, i) => !shapeProblems(s, `/${i}`).length) : [];
+}
+
 const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
@@ -165,10 +170,11 @@ const typeOf = (prop: JsonSchema) => JSON.stringify([prop.type ?? null, prop.ite
  */
 export function orphanProblems(current: AppRuntime, draft: AppRuntime, steps: MigrationStep[]): StepProblem[] {
   const out: StepProblem[] = [];
+  const usable = wellFormed(steps);
   for (const [name, now] of current.config.collections) {
     const next = draft.config.collections.get(name);
     if (!next) continue; // a removed collection is a manifest change, not a field's
-    const mine = steps.filter((s) => s.collection === name);
+    const mine = usable.filter((s) => s.collection === name);
     const renamed = new Map(mine.flatMap((s) => (s.op === 'renameField' ? [[s.from, s.to] as const] : [])));
     const dropped = new Set(mine.flatMap((s) => (s.op === 'dropField' ? [s.field] : [])));
     const mapped = (field: string) => mine.filter((s): s is Extract<MigrationStep, { op: 'mapValues' }> => s.op === 'mapValues' && s.field === field);

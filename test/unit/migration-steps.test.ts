@@ -144,6 +144,8 @@ describe('checkSteps and orphanProblems', () => {
       '「党员」的字段 「工作岗位」（jobPosition） 的代码“机关干部岗位（011）”在草稿的代码表「工作岗位」中不存在，存有这些代码的记录将不再有效：请声明 mapValues（把它们映射为新代码）或 dropField',
     ]]);
     expect(orphanProblems(current, removed, [{ op: 'mapValues', collection: 'member', field: 'jobPosition', map: { '011': '0111' } }])).toEqual([]);
+    // A malformed step (checkSteps names it) covers nothing, and breaks nothing.
+    expect(orphanProblems(current, removed, [{ op: 'mapValues', collection: 'member', field: 'jobPosition' } as any])).toHaveLength(1);
 
     const otherTable = draftOf(current, { [MEMBER]: json((s) => { s.properties.gender['x-codeTable'] = 'membership-status'; }) });
     const [problem] = orphanProblems(current, otherTable, [{ op: 'mapValues', collection: 'member', field: 'gender', map: { 1: '9001' } }]);
