@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { AppRuntime } from '../../engine/runtime/runtime.js';
 import { applySteps, checkSteps, orphanProblems, type MigrationStep } from '../../engine/config-versions/migration-steps.js';
 import type { StoredRecord } from '../../engine/storage/records.js';
+import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { draftOf, json, renameState } from '../helpers/draft-runtime.js';
 
@@ -166,5 +167,30 @@ describe('checkSteps and orphanProblems', () => {
   it('a draft that orphans nothing needs no step', () => {
     const draft = draftOf(current, { [MEMBER]: json((s) => { s.properties.nativePlace['x-essential'] = true; }) });
     expect(orphanProblems(current, draft, [])).toEqual([]);
+  });
+});
+
+describe('the same steps on another application (test/fixtures/leave)', () => {
+  it('names its own collection, fields, codes and states, and its steps clear them', () => {
+    const current = AppRuntime.load(join(repoRoot, 'test/fixtures/leave'));
+    const draft = draftOf(current, {
+      'forms/leave.schema.json': json((s) => { s.properties.purpose = { ...s.properties.reason, title: '请假事由' }; delete s.properties.reason; }),
+      'forms/codes/leave-kind.json': json((t) => { t.codes = t.codes.filter((c: any) => c.code !== 'P'); }),
+      'workflows/leave-approval.json': renameState('rejected', 'returned'),
+    });
+    expect(orphanProblems(current, draft, []).map((p) => p.message)).toEqual([
+      '「请假单」的字段 「假别」（kind） 的代码“事假（P）”在草稿的代码表「假别」中不存在，存有这些代码的记录将不再有效：请声明 mapValues（把它们映射为新代码）或 dropField',
+      '「请假单」的字段 「事由」（reason） 在草稿中被删除或改名，已存储的值会成为孤儿：请声明 renameField 或 dropField',
+      '「请假单」的流程状态 「已驳回」（rejected） 在草稿中被删除或改名，处于该状态的记录会失去状态：请声明 moveState',
+    ]);
+    const steps: MigrationStep[] = [
+      { op: 'renameField', collection: 'leave', from: 'reason', to: 'purpose' },
+      { op: 'mapValues', collection: 'leave', field: 'kind', map: { P: 'P1' } },
+      { op: 'moveState', collection: 'leave', from: 'rejected', to: 'returned' },
+    ];
+    expect(checkSteps(current, draft, steps)).toEqual([]);
+    expect(orphanProblems(current, draft, steps)).toEqual([]);
+    expect(applySteps(record({ kind: 'P', reason: '家事' }, { collection: 'leave', state: 'rejected' }), steps))
+      .toEqual({ data: { kind: 'P1', purpose: '家事' }, state: 'returned' });
   });
 });
