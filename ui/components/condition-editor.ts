@@ -6,6 +6,8 @@ import { LightElement, emit } from './light-element.js';
 export interface QueryFieldInfo { name: string; title: string; kind: string; codes?: { code: string; label: string; parent?: string; deprecated?: string }[] }
 export interface OperatorInfo { op: string; title: string; kinds: string[] }
 export type Cond = { op: 'and' | 'or'; items: Cond[] } | ({ op: string; field: string } & Record<string, unknown>);
+/** A refusal's detail: the JSON pointer of the condition at fault (under /where) and its message. */
+export interface CondError { path: string; message: string }
 
 /** Groups deeper than this are not offered (the server refuses them too). */
 const MAX_DEPTH = 5;
@@ -28,17 +30,37 @@ export function codeOptions(codes: NonNullable<QueryFieldInfo['codes']>): { code
 /**
  * The 且 / 或 condition tree of the query builder, edited in place: each row a field (by its
  * title), an operator that fits the field's kind and the value(s) it needs; a group holds rows and
- * groups. Fires `change` with the new tree on every edit. Plain form controls: keyboard usable.
+ * groups. Fires `conditions-change` with the new tree on every edit (not `change`: its selects' own change events bubble through it). Plain form controls: keyboard usable.
  */
 @customElement('caiji-condition-editor')
 export class ConditionEditor extends LightElement {
   @property({ attribute: false }) value: Cond = { op: 'and', items: [] };
   @property({ attribute: false }) fields: QueryFieldInfo[] = [];
   @property({ attribute: false }) operators: OperatorInfo[] = [];
+  /** The server's messages for this tree, shown at the condition (or group) each points at. */
+  @property({ attribute: false }) errors: CondError[] = [];
+  /** The pointer of the tree's root in the request body, as the errors' paths name it. */
+  @property() pointer = '/where';
+
+  /** Messages pointing at this condition or inside it (its field, operator or values). */
+  private messagesAt(path: string, exact = false): string[] {
+    return this.errors.filter((e) => e.path === path || (!exact && e.path.startsWith(`${path}/`))).map((e) => e.message);
+  }
+
+  /** The condition or group just added: its first control takes the focus, so typing goes on there. */
+  private focusAt = '';
+
+  override updated() {
+    if (!this.focusAt) return;
+    (this.querySelector(`[data-path="${this.focusAt}"] select`) as HTMLSelectElement | null)?.focus();
+    this.focusAt = '';
+  }
 
   private changed() {
+    // An edit answers the refusal shown: the messages go until the next run says otherwise.
+    this.errors = [];
     this.value = structuredClone(this.value);
-    emit(this, 'change', this.value);
+    emit(this, 'conditions-change', this.value);
   }
 
   private newLeaf(): Cond {
@@ -51,30 +73,35 @@ export class ConditionEditor extends LightElement {
     return { field: f.name, op, ...(op === 'in' ? { values: [f.codes![0]?.code] } : {}), ...(f.kind === 'boolean' ? { value: true } : {}) };
   }
 
-  private group(g: { op: 'and' | 'or'; items: Cond[] }, depth: number, remove?: () => void): unknown {
-    return html`<fieldset class="cond-group" style="border:1px solid var(--line-soft);padding:6px 10px;margin:4px 0 4px ${depth > 1 ? 16 : 0}px">
-      <legend><label>满足<select aria-label="条件组合方式" .value=${g.op} @change=${(e: Event) => { g.op = (e.target as HTMLSelectElement).value as 'and' | 'or'; this.changed(); }}>
+  private group(g: { op: 'and' | 'or'; items: Cond[] }, depth: number, path: string, remove?: () => void): unknown {
+    const own = this.messagesAt(path, true);
+    return html`<fieldset class="cond-group${depth > 1 ? ' cond-subgroup' : ''}" data-path=${path}>
+      <legend><label class="inline">满足<select class="cond-join" aria-label=${depth > 1 ? '分组内条件的组合方式' : '条件组合方式'} .value=${g.op} @change=${(e: Event) => { g.op = (e.target as HTMLSelectElement).value as 'and' | 'or'; this.changed(); }}>
         <option value="and" ?selected=${g.op === 'and'}>全部条件（且）</option><option value="or" ?selected=${g.op === 'or'}>任一条件（或）</option></select></label>
         ${remove ? html`<button type="button" class="btn-danger-link" @click=${remove}>删除分组</button>` : nothing}</legend>
       ${g.items.map((it, i) => {
         const drop = () => { g.items.splice(i, 1); this.changed(); };
-        return 'items' in it ? this.group(it as { op: 'and' | 'or'; items: Cond[] }, depth + 1, drop) : this.leaf(it as Cond & { field: string }, drop);
+        const at = `${path}/items/${i}`;
+        return 'items' in it ? this.group(it as { op: 'and' | 'or'; items: Cond[] }, depth + 1, at, drop) : this.leaf(it as Cond & { field: string }, at, drop);
       })}
-      ${g.items.length ? nothing : html`<p class="muted" style="margin:4px 0">无条件：范围内全部记录</p>`}
-      <div class="toolbar" style="margin:4px 0">
-        <button type="button" class="btn btn-small" @click=${() => { g.items.push(this.newLeaf()); this.changed(); }}>添加条件</button>
-        ${depth < MAX_DEPTH ? html`<button type="button" class="btn btn-small" @click=${() => { g.items.push({ op: g.op === 'and' ? 'or' : 'and', items: [this.newLeaf()] }); this.changed(); }}>添加分组</button>` : nothing}
+      ${g.items.length ? nothing : html`<p class="muted cond-none">${depth > 1 ? '分组内还没有条件' : '无条件：范围内全部记录'}</p>`}
+      ${own.map((m) => html`<p class="field-error cond-error" role="alert">${m}</p>`)}
+      <div class="toolbar cond-actions">
+        <button type="button" class="btn btn-small" @click=${() => { g.items.push(this.newLeaf()); this.focusAt = `${path}/items/${g.items.length - 1}`; this.changed(); }}>添加条件</button>
+        ${depth < MAX_DEPTH ? html`<button type="button" class="btn btn-small" @click=${() => { g.items.push({ op: g.op === 'and' ? 'or' : 'and', items: [this.newLeaf()] }); this.focusAt = `${path}/items/${g.items.length - 1}`; this.changed(); }}>添加分组</button>` : nothing}
       </div>
     </fieldset>`;
   }
 
-  private leaf(c: Cond & { field: string } & Record<string, any>, remove: () => void): unknown {
+  private leaf(c: Cond & { field: string } & Record<string, any>, path: string, remove: () => void): unknown {
     const f = this.fields.find((x) => x.name === c.field);
     const ops = this.operators.filter((o) => f && o.kinds.includes(f.kind));
     const set = (k: string, v: unknown) => { if (v === '' || v === undefined) delete c[k]; else c[k] = v; this.changed(); };
     const num = (e: Event) => { const v = (e.target as HTMLInputElement).value; return v === '' ? undefined : Number(v); };
-    const date = (k: string, label: string) => html`<input type="date" aria-label=${label} .value=${c[k] ?? ''} @change=${(e: Event) => set(k, (e.target as HTMLInputElement).value)}>`;
-    return html`<div class="cond-row" style="display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:4px 0">
+    const date = (k: string, label: string) => html`<input type="date" aria-label=${label} aria-invalid=${bad(k)} .value=${c[k] ?? ''} @change=${(e: Event) => set(k, (e.target as HTMLInputElement).value)}>`;
+    const messages = this.messagesAt(path);
+    const bad = (k: string) => (this.messagesAt(`${path}/${k}`).length ? 'true' : 'false');
+    return html`<div class="cond-row${messages.length ? ' has-error' : ''}" data-path=${path}>
       <select aria-label="字段" @change=${(e: Event) => { const nf = this.fields.find((x) => x.name === (e.target as HTMLSelectElement).value)!; Object.keys(c).forEach((k) => delete c[k]); Object.assign(c, this.defaults(nf)); this.changed(); }}>
         ${this.fields.filter((x) => x.kind !== 'node').map((x) => html`<option value=${x.name} ?selected=${x.name === c.field}>${x.title}</option>`)}
       </select>
@@ -84,19 +111,20 @@ export class ConditionEditor extends LightElement {
       ${c.op === 'in' && f?.codes ? html`<select aria-label=${`${f.title}的值`} @change=${(e: Event) => set('values', [(e.target as HTMLSelectElement).value])}>
         ${codeOptions(f.codes).map((o) => html`<option value=${o.code} ?selected=${c.values?.[0] === o.code}>${o.label}</option>`)}</select>` : nothing}
       ${c.op === 'between' && f?.kind === 'date' ? html`${date('from', '起始日期')}<span>至</span>${date('to', '截止日期')}` : nothing}
-      ${c.op === 'between' && f?.kind === 'number' ? html`<input type="number" aria-label="下限" style="width:90px" .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span><input type="number" aria-label="上限" style="width:90px" .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}>` : nothing}
-      ${c.op === 'age' ? html`<input type="number" min="0" max="150" aria-label="最小年龄" style="width:70px" .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span>
-        <input type="number" min="0" max="150" aria-label="最大年龄" style="width:70px" .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}><span>岁，截至</span>${date('at', '计算年龄的日期')}<span class="muted">（不填为今天）</span>` : nothing}
-      ${(c.op === 'contains' || c.op === 'equals') && f?.kind === 'text' ? html`<input type="text" aria-label=${`${f.title}的值`} .value=${c.value ?? ''} @change=${(e: Event) => set('value', (e.target as HTMLInputElement).value)}>` : nothing}
+      ${c.op === 'between' && f?.kind === 'number' ? html`<input type="number" class="cond-num" aria-label="下限" aria-invalid=${bad('min')} .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span><input type="number" class="cond-num" aria-label="上限" aria-invalid=${bad('max')} .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}>` : nothing}
+      ${c.op === 'age' ? html`<input type="number" class="cond-age" min="0" max="150" aria-label="最小年龄" aria-invalid=${bad('min')} .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span>
+        <input type="number" class="cond-age" min="0" max="150" aria-label="最大年龄" aria-invalid=${bad('max')} .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}><span>岁，截至</span>${date('at', '计算年龄的日期')}<span class="muted">（不填为今天）</span>` : nothing}
+      ${(c.op === 'contains' || c.op === 'equals') && f?.kind === 'text' ? html`<input type="text" aria-label=${`${f.title}的值`} aria-invalid=${bad('value')} .value=${c.value ?? ''} @change=${(e: Event) => set('value', (e.target as HTMLInputElement).value)}>` : nothing}
       ${c.op === 'equals' && f?.kind === 'number' ? html`<input type="number" aria-label=${`${f.title}的值`} .value=${c.value ?? ''} @change=${(e: Event) => set('value', num(e))}>` : nothing}
       ${c.op === 'equals' && f?.kind === 'boolean' ? html`<select aria-label=${`${f.title}的值`} @change=${(e: Event) => set('value', (e.target as HTMLSelectElement).value === '1')}>
         <option value="1" ?selected=${c.value === true}>是</option><option value="0" ?selected=${c.value === false}>否</option></select>` : nothing}
       <button type="button" class="btn-danger-link" aria-label="删除此条件" @click=${remove}>删除</button>
+      ${messages.map((m) => html`<p class="field-error cond-error" role="alert">${m}</p>`)}
     </div>`;
   }
 
   override render() {
     if (!this.fields.length) return html`<p class="muted">正在加载字段…</p>`;
-    return this.group(this.value as { op: 'and' | 'or'; items: Cond[] }, 1);
+    return this.group(this.value as { op: 'and' | 'or'; items: Cond[] }, 1, this.pointer);
   }
 }

@@ -5,7 +5,7 @@ import { api, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { href, navigate } from '../router.js';
 import { readableScopes, queryableCollections } from '../components/scope-picker.js';
-import type { Cond, OperatorInfo, QueryFieldInfo } from '../components/condition-editor.js';
+import type { Cond, CondError, OperatorInfo, QueryFieldInfo } from '../components/condition-editor.js';
 import '../components/condition-editor.js';
 import '../components/stats-chart.js';
 import '../components/export-button.js';
@@ -32,14 +32,17 @@ export class StatsPage extends LightElement {
   @state() private table?: Table;
   @state() private chart: 'bar' | 'pie' = 'bar';
   @state() private error = '';
+  @state() private condErrors: CondError[] = [];
   @state() private busy = false;
   private loaded = '';
+  private loadedNode = '';
   private latest = latestOnly();
 
   private get col() { return this.collection || queryableCollections()[0]?.[0] || ''; }
   private get node() { return this.nodeId || readableScopes()[0]?.node || ''; }
 
   override updated() {
+    if (this.node !== this.loadedNode) { this.loadedNode = this.node; this.table = undefined; }
     if (this.col !== this.loaded) {
       this.loaded = this.col;
       const current = this.latest();
@@ -73,13 +76,18 @@ export class StatsPage extends LightElement {
   }
 
   private async run() {
-    this.busy = true; this.error = '';
+    this.busy = true; this.error = ''; this.condErrors = [];
     const current = this.latest();
     try {
       const t = await api.post<Table>(`/api/stats/${enc(this.col)}`, this.spec());
       if (current()) this.table = t;
     } catch (e) {
-      if (current()) { this.error = e instanceof ApiError ? e.message : String(e); this.table = undefined; }
+      if (current()) {
+        // Messages about conditions go to the conditions (opened), the rest above the table.
+        this.condErrors = e instanceof ApiError ? e.details.filter((d) => d.path.startsWith('/where')) : [];
+        this.error = this.condErrors.length ? '条件有误，请按标出的提示修改后再统计' : e instanceof ApiError ? e.message : String(e);
+        this.table = undefined;
+      }
     } finally {
       if (current()) this.busy = false;
     }
@@ -102,36 +110,40 @@ export class StatsPage extends LightElement {
   override render() {
     const axes = this.axes();
     const usesAge = this.rows.startsWith('age:') || this.cols.startsWith('age:');
+    const conditions = (this.where as { items: Cond[] }).items.length;
     return html`<section class="panel">
-      <h1 tabindex="-1">统计</h1>
-      <p class="toolbar"><a href=${href('query', this.col, this.node)}>转到查询</a></p>
+      <h1 tabindex="-1">查询统计</h1>
+      <nav class="qs-tabs" aria-label="查询或统计"><a href=${href('query', this.col, this.node)}>查询</a><a href=${href('stats', this.col, this.node)} aria-current="page">统计</a></nav>
+      <form @submit=${(e: Event) => { e.preventDefault(); void this.run(); }}>
       <div class="filters">
         <label for="s-collection">统计对象</label>
         <select id="s-collection" @change=${(e: Event) => navigate(href('stats', (e.target as HTMLSelectElement).value, this.node))}>
           ${queryableCollections().map(([name, c]) => html`<option value=${name} ?selected=${name === this.col}>${c.title}</option>`)}</select>
         <label for="s-scope">范围</label>
-        <select id="s-scope" @change=${(e: Event) => navigate(href('stats', this.col, (e.target as HTMLSelectElement).value))}>
+        <select id="s-scope" style="width:auto" @change=${(e: Event) => navigate(href('stats', this.col, (e.target as HTMLSelectElement).value))}>
           ${readableScopes().map((s) => html`<option value=${s.node} ?selected=${s.node === this.node}>${s.label}及下级</option>`)}</select>
-        <label for="s-rows">按</label>
-        <select id="s-rows" @change=${(e: Event) => { this.rows = (e.target as HTMLSelectElement).value; }}>
+        <label for="s-rows">按（行）</label>
+        <select id="s-rows" style="width:auto" @change=${(e: Event) => { this.rows = (e.target as HTMLSelectElement).value; if (this.cols === this.rows) this.cols = ''; }}>
           ${axes.map(([v, l]) => html`<option value=${v} ?selected=${v === this.rows}>${l}</option>`)}</select>
-        <label for="s-cols">交叉</label>
-        <select id="s-cols" @change=${(e: Event) => { this.cols = (e.target as HTMLSelectElement).value; }}>
-          <option value="">（不交叉）</option>${axes.filter(([v]) => v !== this.rows).map(([v, l]) => html`<option value=${v} ?selected=${v === this.cols}>${l}</option>`)}</select>
-        ${usesAge ? html`<label for="s-at">年龄截至</label><input id="s-at" type="date" .value=${this.at} @change=${(e: Event) => { this.at = (e.target as HTMLInputElement).value; }}>` : nothing}
+        <label for="s-cols">交叉（列）</label>
+        <select id="s-cols" style="width:auto" @change=${(e: Event) => { this.cols = (e.target as HTMLSelectElement).value; }}>
+          <option value="" ?selected=${!this.cols}>（不交叉）</option>${axes.filter(([v]) => v !== this.rows).map(([v, l]) => html`<option value=${v} ?selected=${v === this.cols}>${l}</option>`)}</select>
+        ${usesAge ? html`<label for="s-at">年龄计算截至</label><input id="s-at" type="date" style="width:auto" .value=${this.at} @change=${(e: Event) => { this.at = (e.target as HTMLInputElement).value; }}><span class="muted">不填为今天</span>` : nothing}
       </div>
-      <details><summary>条件（可选）</summary>
-        <caiji-condition-editor .fields=${this.fields} .operators=${this.operators} .value=${this.where} @change=${(e: CustomEvent<Cond>) => { this.where = e.detail; }}></caiji-condition-editor>
+      <details ?open=${conditions > 0 || this.condErrors.length > 0}><summary>条件（可选）${conditions ? `：${conditions} 项` : ''}</summary>
+        <caiji-condition-editor .fields=${this.fields} .operators=${this.operators} .value=${this.where} .errors=${this.condErrors} @conditions-change=${(e: CustomEvent<Cond>) => { this.where = e.detail; this.condErrors = []; }}></caiji-condition-editor>
       </details>
       <div class="toolbar">
-        <button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${this.run}>${this.busy ? '正在统计…' : '统计'}</button>
+        <button type="submit" class="btn btn-primary" ?disabled=${this.busy}>${this.busy ? '正在统计…' : '统计'}</button>
         ${this.table ? html`<caiji-export-button .label=${'导出 Excel'} .hint=${'本表导出为 Excel'} .href=${`/api/stats/${enc(this.col)}/export.xlsx?spec=${enc(JSON.stringify(this.spec()))}`}></caiji-export-button>
           <span class="spacer"></span><label for="s-chart">图表</label>
-          <select id="s-chart" @change=${(e: Event) => { this.chart = (e.target as HTMLSelectElement).value as 'bar' | 'pie'; }}>
-            <option value="bar" ?selected=${this.chart === 'bar'}>柱状图</option><option value="pie" ?selected=${this.chart === 'pie'}>饼图</option></select>` : nothing}
+          <select id="s-chart" style="width:auto" @change=${(e: Event) => { this.chart = (e.target as HTMLSelectElement).value as 'bar' | 'pie'; }}>
+            <option value="bar" ?selected=${this.chart === 'bar'}>柱状图</option><option value="pie" ?selected=${this.chart === 'pie'}>饼图${this.table.colTitle ? '（按行合计）' : ''}</option></select>` : nothing}
       </div>
+      </form>
       ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
-      ${this.table ? html`${this.renderTable(this.table)}<caiji-stats-chart .table=${this.table} .kind=${this.chart}></caiji-stats-chart>` : nothing}
+      ${this.table ? html`${this.renderTable(this.table)}<caiji-stats-chart .table=${this.table} .kind=${this.chart}></caiji-stats-chart>`
+        : !this.error ? html`<p class="muted">选择按什么统计（可再选一项交叉），点「统计」。</p>` : nothing}
     </section>`;
   }
 }
