@@ -5,8 +5,8 @@
  * hold a value of a field the draft removes, hold a code the draft removes or deprecates, or sit
  * in a workflow state the draft removes.
  *
- * Memory stays bounded whatever the number of records: one batch at a time, and per category a
- * count and at most `sampleLimit` ids (the first ones in scan order). Per node the report counts
+ * Memory stays bounded whatever the number of records: one batch (and the next, being read), and
+ * per category a count and at most `sampleLimit` ids (the first ones in scan order). Per node it counts
  * by the children of the scanned subtree's top (the whole tree: the children of the root), so a
  * list is opened by scanning again with that child as the subtree — its own children are then
  * counted, and its categories sample its records.
@@ -14,7 +14,7 @@
 import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
 import { recordsTable } from '../storage/records.js';
-import { recordScan, type ScanCursor } from '../storage/record-scan.js';
+import { recordScan } from '../storage/record-scan.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { RecordValidator } from '../validation/validator.js';
@@ -250,9 +250,11 @@ export async function computeImpact(
   for (const [i, c] of collections.entries()) {
     const tally = new Tally(limit);
     const p = plan(current, draft, c, steps, tally);
-    let cursor: ScanCursor | undefined;
-    if (totals[i]) for (;;) {
-      const { records, next } = await recordScan.batch(db, c.name, size, cursor, subtree);
+    // The next batch is read (on the driver's thread) while this one is validated.
+    let reading = totals[i] ? recordScan.batch(db, c.name, size, undefined, subtree) : null;
+    while (reading) {
+      const { records, next } = await reading;
+      reading = next ? recordScan.batch(db, c.name, size, next, subtree) : null;
       for (const r of records) {
         const node = tally.node(nodeOf(r.path, depth));
         node.scanned++;
@@ -261,8 +263,6 @@ export async function computeImpact(
       tally.scanned += records.length;
       done += records.length;
       progress?.(done, total);
-      if (!next) break;
-      cursor = next;
     }
     out.push({ collection: c.name, title: c.title, scanned: tally.scanned, categories: [...tally.categories.values()], nodes: await nodesOf(db, current, tally) });
   }
