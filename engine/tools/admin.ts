@@ -14,6 +14,7 @@ import { accountRecord } from '../auth/account-keeper.js';
 import { Database, type Queryable } from '../storage/sqlite.js';
 import { DomainError } from '../errors.js';
 import { importDirectoryFile, describeImport } from '../directory/operator-import.js';
+import { exportVersion, importFolder } from '../config-versions/folder.js';
 
 /**
  * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
@@ -23,7 +24,9 @@ import { importDirectoryFile, describeImport } from '../directory/operator-impor
  * - reset-password / unlock: recover an account that nobody keeps (the root's admins);
  * - backup: a consistent copy of the database, also while the server runs (VACUUM INTO reads one
  *   snapshot; writers are not blocked in WAL mode);
- * - directory import: the shared lookup directory at setup, before anybody can log in.
+ * - directory import: the shared lookup directory at setup, before anybody can log in;
+ * - config export / import: a config version as the application's folder layout (byte for byte),
+ *   and a folder made the draft — or, for a deploy script, published through the same checks.
  * Every change is audited as "命令行", in one transaction; a password set here is shown once and
  * must be replaced at the first login.
  */
@@ -35,6 +38,8 @@ const USAGE = `用法:
   npm run admin -- accounts                   列出账号、状态和职务
   npm run admin -- backup <备份文件>           备份数据库（服务运行中也可，得到一致的快照）
   npm run admin -- directory import <文件> [集合]  导入共用查找目录（CSV 或 xlsx，格式见 README）
+  npm run admin -- config export <目录> [--version <版本号>]  把配置版本（默认为已发布的）写成应用的文件夹
+  npm run admin -- config import <目录> [--publish --note <说明>]  把文件夹导入为配置草稿（--publish：直接发布）
 数据库: CAIJI_DB 或 --db（默认 ./data/caiji.db）；应用: CAIJI_APP（默认本仓库）`;
 
 const ACTOR = '命令行';
@@ -50,6 +55,7 @@ function parse() {
       options: {
         root: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' },
         role: { type: 'string', multiple: true }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        version: { type: 'string' }, publish: { type: 'boolean' }, note: { type: 'string' },
       },
     });
   } catch (err) {
@@ -67,6 +73,7 @@ const COMMANDS: Record<string, (engine: Engine, arg: string | undefined, rest: s
   accounts: (engine) => listAccounts(engine),
   backup: (engine, arg) => backup(engine, required(arg, '备份文件')),
   directory: (engine, arg, [file, collection]) => directory(engine, arg, file, collection),
+  config: (engine, arg, [dir]) => config(engine, arg, required(dir, '目录')),
 };
 
 async function main(): Promise<void> {
@@ -229,6 +236,27 @@ async function directory(engine: Engine, sub: string | undefined, file: string |
   console.log(describeImport(engine.runtime.collection(name).title, result));
 }
 
+/** config export / import: the config versions as the developer's folders (engine/config-versions/folder.ts). */
+async function config(engine: Engine, sub: string | undefined, dir: string): Promise<void> {
+  if (sub === 'export') {
+    const version = opts.version === undefined ? undefined : Number(opts.version);
+    if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new Refused('「版本号」应为正整数');
+    const { number, written, removed } = await exportVersion(engine, resolve(dir), version);
+    console.log(`已把配置第 ${number} 版写到 ${resolve(dir)}（${written} 个文件${removed ? `，删除了该版本没有的 ${removed} 个文件` : ''}）`);
+    return;
+  }
+  if (sub !== 'import') throw new Refused(`未知的 config 子命令“${sub ?? ''}”（export 或 import）\n${USAGE}`);
+  if (opts.note !== undefined && !opts.publish) throw new Refused('--note 只与 --publish 一起使用');
+  const result = await importFolder(engine, ACTOR, resolve(dir), opts.publish ? { note: opts.note ?? null } : undefined);
+  if ('version' in result) {
+    console.log(`已发布为配置第 ${result.version} 版（改动 ${result.documents.length} 个文件，迁移 ${result.migrated} 条记录）`);
+  } else if (result.problems.length) {
+    console.log(`已导入为配置草稿，但未通过检查，修正前不能发布：\n${result.problems.map((p) => `  - ${p.message}`).join('\n')}`);
+  } else {
+    console.log(`已导入为配置草稿（改动 ${result.changed.length} 个文件），请配置管理员检查影响后发布`);
+  }
+}
+
 function printPassword(username: string, password: string) {
   console.log(`  用户名:   ${username}`);
   console.log(`  初始密码: ${password}（只显示这一次；首次登录须修改）`);
@@ -238,7 +266,10 @@ try {
   await main();
 } catch (err) {
   if (err instanceof Refused || err instanceof ConfigError) console.error(err.message);
-  else if (err instanceof DomainError) {
+  else if (err instanceof DomainError && err.code.startsWith('config_')) {
+    // A publish refused: the check's own messages, each naming its document and place.
+    console.error(`${err.message.split('：')[0]}：\n${err.details.map((d) => `  - ${d.message}`).join('\n')}`);
+  } else if (err instanceof DomainError) {
     console.error(err.details.length ? `根节点数据有误：\n${err.details.map((d) => `  - ${d.message}`).join('\n')}` : err.message);
   } else console.error(err);
   process.exitCode = 1;
