@@ -15,6 +15,7 @@ import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
 import { recordsTable } from '../storage/records.js';
 import { recordScan } from '../storage/record-scan.js';
+import { recordQuery } from '../storage/record-query.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { RecordValidator } from '../validation/validator.js';
@@ -242,7 +243,7 @@ export async function computeImpact(
   const subtree = options.subtree;
   const depth = subtree ? subtree.split('/').length - 2 : 1;
   const collections = [...current.config.collections.values()];
-  const totals = await Promise.all(collections.map((c) => recordScan.count(db, c.name, subtree)));
+  const totals = await Promise.all(collections.map((c) => recordQuery.count(db, { collection: c.name, subtree })));
   const total = totals.reduce((a, b) => a + b, 0);
   let done = 0;
   progress?.(0, total);

@@ -11,14 +11,9 @@ export interface ScanCursor { seq: number; path: string }
  * record of the previous one, so a scan of a million records holds one batch at a time and its
  * cost stays linear. Batches are separate reads: records written during a scan may or may not be
  * seen, which is fine for reports (a writer that needs all-or-nothing scans inside its transaction).
+ * How many records a scan reads: recordQuery.count with the same collection and subtree.
  */
 export const recordScan = {
-  /** How many records a scan of the collection (and subtree) reads. */
-  async count(db: Queryable, collection: string, subtree?: string): Promise<number> {
-    const w = where(collection, subtree);
-    return (await db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${w.sql}`, w.params))?.n ?? 0;
-  },
-
   /**
    * The next batch of up to `limit` records after `cursor` (undefined: the first batch), and the
    * cursor to resume from (null at the end). The whole collection is read in insertion order (a

@@ -14,6 +14,7 @@ import { createEngine } from '../../engine/engine.js';
 import { computeImpact } from '../../engine/config-versions/impact.js';
 import { applySteps, orphanProblems, type MigrationStep } from '../../engine/config-versions/migration-steps.js';
 import { recordScan, type ScanCursor } from '../../engine/storage/record-scan.js';
+import { recordQuery } from '../../engine/storage/record-query.js';
 import type { StoredRecord } from '../../engine/storage/records.js';
 import type { Queryable } from '../../engine/storage/sqlite.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -54,7 +55,7 @@ const AT_LEAST = 100_000;
 export async function benchImpact(given: string, add: Add, tmp: string, log: (s: string) => void = () => {}): Promise<void> {
   let dbFile = given;
   const probe = await createEngine({ appRoot: repoRoot, dbFile });
-  const stored = await recordScan.count(probe.db, 'member');
+  const stored = await recordQuery.count(probe.db, { collection: 'member' });
   if (stored < AT_LEAST) {
     dbFile = join(tmp, `impact-${AT_LEAST}.db`);
     log(`impact: ${stored} members in the bench database, seeding ${AT_LEAST} in ${dbFile}`);
