@@ -25,6 +25,12 @@ describe('identifier vectors through the API', () => {
   afterAll(async () => { await s.stop(); });
 
   const check = (collection: string, data: Record<string, unknown>) => admin.post(`/api/forms/${collection}/validate`, { data });
+  /**
+   * The vectors leave lower case to the project ("reject unless the project normalises"): caiji
+   * normalises identifiers to upper case on every path (x-transform via the formats), so a
+   * lower-case value whose upper-case form is valid is accepted as that form.
+   */
+  const normalised = (v: { value: string; note?: string }) => v.value !== v.value.toUpperCase() && /unless the project normalises/.test(v.note ?? '');
 
   it('公民身份号码 (ric.json): valid ones agree with their birth date and sex; invalid ones are refused at /idNumber', async () => {
     const { valid, invalid } = vectors('ric.json');
@@ -52,7 +58,7 @@ describe('identifier vectors through the API', () => {
     expect(mismatch.body.errors.map((e: any) => e.path)).toEqual(['/orgCode']);
     for (const v of invalid) {
       const res = await check('unit', { orgId: org, fullName: '某单位', creditCode: v.value });
-      expect(res.body.errors.map((e: any) => e.path), `${v.value} (${v.why})`).toEqual(['/creditCode']);
+      expect(res.body.errors.map((e: any) => e.path), `${v.value} (${v.why})`).toEqual(normalised(v) ? [] : ['/creditCode']);
     }
   });
 
@@ -61,7 +67,7 @@ describe('identifier vectors through the API', () => {
     for (const v of valid) expect((await check('unit', { orgId: org, fullName: '某单位', orgCode: v.value })).body.errors, v.value).toEqual([]);
     for (const v of invalid) {
       const res = await check('unit', { orgId: org, fullName: '某单位', orgCode: v.value });
-      expect(res.body.errors.map((e: any) => e.path), `${v.value} (${v.why})`).toEqual(['/orgCode']);
+      expect(res.body.errors.map((e: any) => e.path), `${v.value} (${v.why})`).toEqual(normalised(v) ? [] : ['/orgCode']);
     }
   });
 

@@ -20,7 +20,7 @@ describe('finding Chromium', () => {
       findChromium({ PUPPETEER_EXECUTABLE_PATH: '/nowhere/chrome' }, (p) => p === '/usr/bin/chromium');
       expect.unreachable();
     } catch (err: any) {
-      expect(err.status).toBe(503);
+      expect(err.kind).toBe('unavailable');
       expect(err.message).toContain('/nowhere/chrome');
     }
   });
