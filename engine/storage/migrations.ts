@@ -471,11 +471,12 @@ const migrations: { version: number; name: string; sql: string }[] = [
   },
 ];
 
-export async function migrate(db: Database): Promise<number> {
+/** Applies the migrations the database lacks (up to `upTo`: tests build a database of an earlier version). */
+export async function migrate(db: Database, upTo = Infinity): Promise<number> {
   await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT NOT NULL)');
   const row = await db.transaction((tx) => tx.get<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations'));
   const current = row?.v ?? 0;
-  for (const m of migrations.filter((m) => m.version > current)) {
+  for (const m of migrations.filter((m) => m.version > current && m.version <= upTo)) {
     await db.transaction(async (tx) => {
       await tx.exec(m.sql);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
