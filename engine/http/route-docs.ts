@@ -156,6 +156,30 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /api/audit': { tag: 'audit', summary: 'The audit trail the user may read', answer: { schema: anyObj } },
   'GET /api/audit/export.xlsx': { tag: 'audit', summary: 'The audit trail as a workbook', answer: XLSX },
 
+  // ——— config versions (config admins only) ———
+  'GET /api/config/versions': { tag: 'config-versions', summary: 'Every published config version (author, time, note, hash) and the one in force', answer: { schema: anyObj } },
+  'GET /api/config/versions/:a/diff/:b': { tag: 'config-versions', summary: 'Structured diff of two versions: per document; schemas per field and property, code tables per code, workflows per state and event', answer: { schema: anyObj } },
+  'POST /api/config/versions/:n/rollback': {
+    tag: 'config-versions', summary: 'Publish an earlier version as a new one, through the same checks (with reverse migration steps where needed)',
+    body: obj({ note: str, steps: { type: 'array' } }), answer: { schema: anyObj },
+  },
+  'GET /api/config/draft': { tag: 'config-versions', summary: 'The open draft: its version, base, files changed and check results', answer: { schema: anyObj } },
+  'POST /api/config/draft': { tag: 'config-versions', summary: 'Open the draft from the published version (one per application)', status: 201, answer: { schema: anyObj } },
+  'DELETE /api/config/draft': { tag: 'config-versions', summary: 'Discard the draft', headers: { 'If-Match': '"<draft version>"' }, answer: obj({ discarded: bool }) },
+  'GET /api/config/draft/files/*': { tag: 'config-versions', summary: 'One document of the draft (its path under the app folder, e.g. forms/member.schema.json)', answer: obj({ content: str }) },
+  'PUT /api/config/draft/files/*': {
+    tag: 'config-versions', summary: 'Save one document of the draft (checked; a broken draft is kept but cannot be published)',
+    headers: { 'If-Match': '"<draft version>" (409 when stale)' }, body: obj({ content: str }, ['content']), answer: { schema: anyObj },
+  },
+  'DELETE /api/config/draft/files/*': { tag: 'config-versions', summary: 'Remove one document from the draft', headers: { 'If-Match': '"<draft version>"' }, answer: { schema: anyObj } },
+  'POST /api/config/draft/propose': { tag: 'config-versions', summary: 'Propose the draft for publishing (when the manifest asks for a second config admin)', headers: { 'If-Match': '"<draft version>"' }, body: obj({ note: str }, ['note']), answer: { schema: anyObj } },
+  'POST /api/config/draft/publish': {
+    tag: 'config-versions', summary: 'Publish the draft: checks, migration steps applied to the stored records, the new version in force for every request',
+    headers: { 'If-Match': '"<draft version>"' }, body: obj({ note: str }), answer: { schema: anyObj },
+  },
+  'GET /api/config/draft/impact': { tag: 'config-versions', summary: 'Start the draft\'s impact analysis over the stored records (a job: GET /api/jobs/:id)', status: 202, answer: { schema: anyObj } },
+  'GET /api/config/history': { tag: 'config-versions', summary: 'The config history: every draft save, publish, approval, rollback and import', query: { limit: 'entries (1–500)', before: 'the previous page\'s last id' }, answer: { schema: anyObj } },
+
   // ——— the web UI and its assets (not JSON) ———
   'GET /document-assets/:collection/:document/:asset/*': { tag: 'ui', public: true, summary: 'An asset a print template declares (e.g. a web font)', answer: { media: 'application/octet-stream' } },
   'GET /': { tag: 'ui', public: true, summary: 'The web UI', answer: { media: 'text/html' } },
