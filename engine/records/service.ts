@@ -6,6 +6,7 @@ import { grantStore } from '../storage/grants.js';
 import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
 import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';
+import type { RecordJson } from '../api-types.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError, domainConflict, domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
@@ -264,8 +265,8 @@ export function changedKeys(c: Collection, before: Record<string, unknown>, afte
 /** '/a/b/c/' → '/a/b/': the path of a tree node's parent. */
 const parentPath = (path: string) => path.replace(/[^/]+\/$/, '');
 
-/** The JSON shape of a record in every API answer. */
-export function serialize(r: StoredRecord) {
+/** The JSON shape of a record in every API answer (defined in api-types.ts, which the browser reads too). */
+export function serialize(r: StoredRecord): RecordJson {
   return {
     id: r.id, collection: r.collection, version: r.version, state: r.state, workflow: r.workflow,
     workflowContext: r.workflowContext ?? null, complete: r.complete, node: r.nodeId,

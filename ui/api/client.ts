@@ -40,15 +40,21 @@ function refusal(res: Response, parsed: any, sessionGone = true): ApiError {
   return new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
 }
 
-/** fetch for the API: JSON in and out, the CSRF header, errors as ApiError. */
-export async function request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/**
+ * fetch for the API: JSON in and out, the CSRF header, errors as ApiError. A request given a
+ * `signal` is cancelled when it aborts (a newer request overtook it: a Task of @lit/task aborts the
+ * signal it gave the older run); it then
+ * rejects with the signal's AbortError, never an ApiError, for nobody is waiting for its answer.
+ */
+export async function request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
   const h: Record<string, string> = { Accept: 'application/json', ...headers };
   if (method !== 'GET' && csrf) h['X-CSRF-Token'] = csrf;
   if (body !== undefined) h['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-  } catch {
+    res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
+  } catch (e) {
+    if (signal?.aborted) throw e;
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
   }
   watchGeneration(res);
@@ -60,7 +66,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
 }
 
 export const api = {
-  get: <T = any>(path: string) => request<T>('GET', path),
+  get: <T = any>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, {}, signal),
   post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T = any>(path: string, body: unknown, version: number) => request<T>('PUT', path, body, { 'If-Match': `"${version}"` }),
   del: <T = any>(path: string, version?: number) => request<T>('DELETE', path, undefined, version ? { 'If-Match': `"${version}"` } : {}),
@@ -116,3 +122,6 @@ export function qs(params: Record<string, string | number | boolean | undefined 
 }
 
 export const enc = encodeURIComponent;
+
+/** What to tell the user about a failed request: the API's own message, or the error as text. */
+export const messageOf = (e: unknown): string => (e instanceof ApiError ? e.message : String(e));

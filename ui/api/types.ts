@@ -61,30 +61,9 @@ export interface FormInfo {
   essentialLabel: string | null;
 }
 
-export interface RecordJson {
-  id: string;
-  collection: string;
-  version: number;
-  state: string | null;
-  stateTitle?: string;
-  complete: boolean;
-  node: string | null;
-  data: Json;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy?: string | null;
-}
-
-export interface Stats { collection: string; total: number; complete: number; completeness: number | null; byState: Record<string, number> }
-export interface TreeNode extends RecordJson {
-  label: string | null;
-  stats: Stats[];
-  /** Whether the node has child nodes (absent from older servers: then only opening it tells). */
-  hasChildren?: boolean;
-}
-export interface TreeAnswer { node: TreeNode; breadcrumb: { id: string; label: string | null; readable: boolean }[]; children: TreeNode[] }
-
-export interface Page<T = RecordJson> { items: T[]; nextCursor: string | null; total: number }
+// The record, a page of a list and the tree's answers are the server's own types (engine/api-types.ts):
+// `export type` only, so the bundle takes nothing from engine/.
+export type { RecordJson, Page, TreeNode, TreeAnswer, BreadcrumbStep, SubtreeStats as Stats } from '../../engine/api-types.js';
 
 export interface EventInfo { type: string; title: string; payload?: JsonSchema; form?: string }
 export interface EventsAnswer {

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, qs, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
 import { toast } from './toast.js';
 import { changeAccount, firstPasswordNotice, type Account, type AccountChange } from './account-actions.js';
 
@@ -24,27 +24,21 @@ export class AccountPanel extends LightElement {
   @state() private password = '';
   @state() private fieldError = '';
   @state() private busy = false;
-  private loaded = '';
-  private latest = latestOnly();
-
-  override updated() {
-    if (this.recordId && this.recordId !== this.loaded) {
-      this.loaded = this.recordId;
+  /**
+   * The account of the record shown. Another record's is gone at once (its password too); the
+   * answer is kept in `answer` because opening or changing the account replaces it here.
+   */
+  private account = new Task(this, {
+    task: async ([recordId], { signal }) => {
       this.answer = undefined;
       this.password = '';
-      void this.load();
-    }
-  }
-
-  private async load() {
-    const current = this.latest();
-    try {
-      const answer = await api.get<AccountAnswer>(`/api/accounts${qs({ record: this.recordId })}`);
-      if (current()) this.answer = answer;
-    } catch {
-      if (current()) this.answer = undefined; // not an account holder's record, or not this user's to keep
-    }
-  }
+      if (!recordId) return undefined;
+      // Refused: not an account holder's record, or not this user's to keep. The panel stays hidden.
+      return api.get<AccountAnswer>(`/api/accounts${qs({ record: recordId })}`, signal).catch(() => undefined);
+    },
+    args: () => [this.recordId],
+    onComplete: (answer) => { this.answer = answer; },
+  });
 
   private shown(res: AccountChange | undefined) {
     if (!res) return;

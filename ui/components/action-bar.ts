@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
 import { session } from '../api/session.js';
 import { toast } from './toast.js';
 import './modal-dialog.js';
@@ -24,23 +24,16 @@ export class ActionBar extends LightElement {
   @property({ type: Number }) version = 0;
   /** Events are disabled while the form has unsaved changes. */
   @property({ type: Boolean }) dirty = false;
-  @state() private answer?: EventsAnswer;
   @state() private open?: EventInfo;
   @state() private payloadErrors: FieldError[] = [];
   @state() private busy = false;
-  private asked = '';
-  private latest = latestOnly();
-
-  override updated() {
-    const key = `${this.recordId}@${this.version}`;
-    if (this.recordId && key !== this.asked) {
-      this.asked = key;
-      const current = this.latest();
-      api.get<EventsAnswer>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}/events`)
-        .then((a) => { if (current()) this.answer = a; })
-        .catch(() => { if (current()) this.answer = undefined; });
-    }
-  }
+  /** The events of the record and version shown; the previous answer stays until the next one comes. */
+  private events = new Task(this, {
+    task: ([collection, recordId], { signal }) => (recordId
+      ? api.get<EventsAnswer>(`/api/records/${enc(collection)}/${enc(recordId)}/events`, signal)
+      : Promise.resolve(undefined)),
+    args: () => [this.collection, this.recordId, this.version],
+  });
 
   private async send(e: EventInfo, payload: Record<string, unknown> = {}) {
     this.busy = true;
@@ -65,7 +58,7 @@ export class ActionBar extends LightElement {
   }
 
   override render() {
-    const a = this.answer;
+    const a = this.events.value;
     if (!a) return nothing;
     return html`<div class="action-bar" role="group" aria-label="办理">
       ${a.stateTitle ? html`<span class="state-now">当前状态：<span class=${session.stateClass(this.collection, a.state)}>${a.stateTitle}</span></span>` : nothing}

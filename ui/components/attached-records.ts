@@ -1,8 +1,8 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
-import { api, qs, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
+import { api, qs, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { rowEventCollection } from './row-events.js';
 import { toast } from './toast.js';
@@ -20,44 +20,24 @@ interface Attached { name: string; title: string; form: FormInfo; page: Page }
 export class AttachedRecords extends LightElement {
   @property() nodeId = '';
   @property({ type: Number }) version = 0;
-  @state() private lists: Attached[] = [];
-  @state() private events?: EventsAnswer;
-  @state() private error = '';
-  private loaded = '';
-  private latest = latestOnly();
-
-  override updated() {
-    const key = `${this.nodeId}@${this.version}`;
-    if (this.nodeId && key !== this.loaded) {
-      // Another node's lists are not shown under this one while its own load.
-      if (!this.loaded.startsWith(`${this.nodeId}@`)) { this.lists = []; this.events = undefined; }
-      this.loaded = key;
-      this.load();
-    }
-  }
-
-  private async load() {
-    const app = session.app!;
-    const tree = app.tree.collection;
-    const names = Object.entries(app.collections).filter(([n, c]) => n !== tree && c.nodeField && !c.completeness);
-    const current = this.latest();
-    try {
-      const lists = await Promise.all(names.map(async ([name, c]) => ({
+  /** The node's lists and its events, reloaded when the node or its version changes. */
+  private attached = new Task(this, {
+    task: async ([nodeId], { signal }) => {
+      if (!nodeId) return undefined;
+      const app = session.app!;
+      const tree = app.tree.collection;
+      const names = Object.entries(app.collections).filter(([n, c]) => n !== tree && c.nodeField && !c.completeness);
+      const lists: Attached[] = await Promise.all(names.map(async ([name, c]) => ({
         name, title: c.title, form: await session.form(name),
-        page: await api.get<Page>(`/api/records/${enc(name)}${qs({ node: this.nodeId, limit: 200 })}`),
+        page: await api.get<Page>(`/api/records/${enc(name)}${qs({ node: nodeId, limit: 200 })}`, signal),
       })));
       const events = app.collections[tree].workflow
-        ? await api.get<EventsAnswer>(`/api/records/${enc(tree)}/${enc(this.nodeId)}/events`).catch(() => undefined)
+        ? await api.get<EventsAnswer>(`/api/records/${enc(tree)}/${enc(nodeId)}/events`, signal).catch(() => undefined)
         : undefined;
-      if (!current()) return;
-      this.lists = lists;
-      this.events = events;
-      this.error = '';
-    } catch (e) {
-      // Said in the page, never left as an uncaught rejection.
-      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
-    }
-  }
+      return { nodeId, lists, events };
+    },
+    args: () => [this.nodeId, this.version],
+  });
 
   private async send(type: string, title: string, field: string, id: string, label: string) {
     if (!confirm(`确定对“${label}”执行「${title}」吗？`)) return;
@@ -66,14 +46,17 @@ export class AttachedRecords extends LightElement {
       toast(`已${title}`);
       emit(this, 'changed');
     } catch (e) {
-      toast(e instanceof ApiError ? e.message : String(e), 'error');
+      toast(messageOf(e), 'error');
     }
   }
 
   override render() {
-    if (this.error) return html`<p class="form-error" role="alert">${this.error}</p>`;
-    return html`${this.lists.map((l) => {
-      const rowEvents = (this.events?.events ?? []).map((e) => ({ e, target: rowEventCollection(e) })).filter((x) => x.target?.collection === l.name);
+    // Said in the page, never left as an uncaught rejection.
+    if (this.attached.error) return html`<p class="form-error" role="alert">${messageOf(this.attached.error)}</p>`;
+    // The node's previous lists stay while it reloads; another node's are not shown under this one.
+    const shown = this.attached.value?.nodeId === this.nodeId ? this.attached.value : undefined;
+    return html`${(shown?.lists ?? []).map((l) => {
+      const rowEvents = (shown?.events?.events ?? []).map((e) => ({ e, target: rowEventCollection(e) })).filter((x) => x.target?.collection === l.name);
       const titleField = session.app!.collections[l.name].titleField ?? '';
       return html`<section class="attached" aria-labelledby=${`att-${l.name}`}>
         <h3 class="group-title" id=${`att-${l.name}`}>所在${l.title}信息 <span class="muted">（${l.page.total}）</span></h3>

@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
-import { api, qs, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
+import { api, qs, enc, messageOf, ApiError } from '../api/client.js';
 import { session } from '../api/session.js';
 import { toast } from './toast.js';
 import { changeAccount, firstPasswordNotice, usernameWithState } from './account-actions.js';
@@ -23,45 +23,26 @@ interface GrantsAnswer { node: string; items: GrantItem[]; roles: { role: string
 @customElement('caiji-grants-panel')
 export class GrantsPanel extends LightElement {
   @property() nodeId = '';
-  @state() private answer?: GrantsAnswer;
-  @state() private people: RecordJson[] = [];
-  @state() private error = '';
-  /** A first password just set by a reset, to hand over (shown once). */
-  @state() private handOver?: { username: string; password: string };
-  private loaded = '';
-  private latest = latestOnly();
+  /** A first password just set by a reset, to hand over (shown once, and gone with its node). */
+  @state() private handOver?: { nodeId: string; username: string; password: string };
+  /** The node's holders and the people who may be chosen; run again after each change. */
+  private holders = new Task(this, {
+    task: async ([nodeId], { signal }) => {
+      if (this.handOver?.nodeId !== nodeId) this.handOver = undefined;
+      if (!nodeId) return undefined;
+      const pc = this.peopleCollection;
+      const [answer, people] = await Promise.all([
+        api.get<GrantsAnswer>(`/api/grants${qs({ node: nodeId })}`, signal),
+        pc ? api.get<Page>(`/api/records/${enc(pc)}${qs({ node: nodeId, limit: 200 })}`, signal).then((p) => p.items) : [] as RecordJson[],
+      ]);
+      return { nodeId, answer, people };
+    },
+    args: () => [this.nodeId],
+  });
 
   /** The collection whose records people are bound to (the self-service role's). */
   private get peopleCollection(): string | undefined {
     return Object.values(session.app?.roles ?? {}).find((r) => r.self)?.self;
-  }
-
-  override updated() {
-    if (this.nodeId && this.nodeId !== this.loaded) {
-      // Another node's holders and people are not offered under this one while it loads.
-      this.answer = undefined;
-      this.people = [];
-      this.handOver = undefined;
-      this.loaded = this.nodeId;
-      this.load();
-    }
-  }
-
-  private async load() {
-    const current = this.latest();
-    try {
-      const pc = this.peopleCollection;
-      const [answer, people] = await Promise.all([
-        api.get<GrantsAnswer>(`/api/grants${qs({ node: this.nodeId })}`),
-        pc ? api.get<Page>(`/api/records/${enc(pc)}${qs({ node: this.nodeId, limit: 200 })}`).then((p) => p.items) : [],
-      ]);
-      if (!current()) return;
-      this.answer = answer;
-      this.people = people;
-      this.error = '';
-    } catch (e) {
-      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
-    }
   }
 
   private async grant(e: Event) {
@@ -81,16 +62,16 @@ export class GrantsPanel extends LightElement {
     try {
       const r = await api.post<{ roleTitle: string; displayName: string; username: string; password?: string }>('/api/grants', body);
       toast(`已授予${r.displayName}「${r.roleTitle}」${r.password ? '，并已开通账号' : ''}`);
-      await this.load();
+      await this.holders.run();
       // After the holders' table shows the new account, so both appear together.
-      this.handOver = r.password ? { username: r.username, password: r.password } : undefined;
+      this.handOver = r.password ? { nodeId: this.nodeId, username: r.username, password: r.password } : undefined;
       emit(this, 'changed');
     } catch (err) {
       if (err instanceof ApiError && err.code === 'account_required' && !body.openAccount) {
         if (confirm('该人员尚无系统账号。是否为其开通账号并授予职务？初始密码只显示一次，请当面交给本人。')) await this.send({ ...body, openAccount: true });
         return;
       }
-      toast(err instanceof ApiError ? err.message : String(err), 'error');
+      toast(messageOf(err), 'error');
     }
   }
 
@@ -99,18 +80,18 @@ export class GrantsPanel extends LightElement {
     try {
       await api.del(`/api/grants${qs({ node: this.nodeId, role: g.role, username: g.username })}`);
       toast(`已撤销${g.displayName}的「${g.roleTitle}」`);
-      await this.load();
+      await this.holders.run();
       emit(this, 'changed');
     } catch (err) {
-      toast(err instanceof ApiError ? err.message : String(err), 'error');
+      toast(messageOf(err), 'error');
     }
   }
 
   private async change(g: GrantItem, change: 'reset' | 'lock' | 'unlock') {
     const res = await changeAccount(g.username, change);
     if (!res) return;
-    this.handOver = res.password ? { username: g.username, password: res.password } : undefined;
-    await this.load();
+    this.handOver = res.password ? { nodeId: this.nodeId, username: g.username, password: res.password } : undefined;
+    await this.holders.run();
   }
 
   /** What the account's keeper may do with it. */
@@ -123,9 +104,10 @@ export class GrantsPanel extends LightElement {
   }
 
   override render() {
-    if (this.error) return nothing;
-    const a = this.answer;
-    if (!a) return nothing;
+    // Another node's holders and people are not offered under this one while it loads.
+    const shown = this.holders.value?.nodeId === this.nodeId ? this.holders.value : undefined;
+    if (this.holders.error || !shown) return nothing;
+    const a = shown.answer;
     const pc = this.peopleCollection;
     const titleField = pc ? session.app!.collections[pc]?.titleField ?? '' : '';
     return html`<section class="attached" aria-labelledby="grants-h">
@@ -141,7 +123,7 @@ export class GrantsPanel extends LightElement {
       ${pc ? html`<form class="filters grant-form" @submit=${this.grant}>
         <label for="grant-person">人员</label>
         <select id="grant-person" name="person"><option value="">--请选择--</option>
-          ${this.people.map((p) => html`<option value=${p.id}>${String(p.data[titleField] ?? p.id)}</option>`)}</select>
+          ${shown.people.map((p) => html`<option value=${p.id}>${String(p.data[titleField] ?? p.id)}</option>`)}</select>
         <label for="grant-role">职务</label>
         <select id="grant-role" name="role"><option value="">--请选择--</option>
           ${a.roles.map((r) => html`<option value=${r.role}>${r.title}</option>`)}</select>

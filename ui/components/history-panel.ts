@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
+import { Task } from '@lit/task';
 import { api, enc, qs } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
 import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
 import type { HistoryItem, JsonSchema } from '../api/types.js';
@@ -34,40 +34,44 @@ export class HistoryPanel extends LightElement {
   @state() private nextBefore: number | string | null = null;
   @state() private total = 0;
   @state() private loadingMore = false;
-  private loaded = '';
-  private latest = latestOnly();
+  /** The record whose entries are shown. */
+  private shownFor = '';
 
-  private url(limit: number, before?: number | string) {
-    return `/api/records/${enc(this.collection)}/${enc(this.recordId)}/history${qs({ limit, before })}`;
-  }
-
-  override updated() {
-    const key = `${this.recordId}@${this.version}`;
-    if (this.recordId && key !== this.loaded) {
+  /**
+   * The latest entries of the record and version shown. The entries read by 更多 are kept beside
+   * it (items), which is why the answer goes there and is not read from the task.
+   */
+  private latestEntries = new Task(this, {
+    task: ([collection, recordId], { signal }) => {
+      if (!recordId) return Promise.resolve(undefined);
       // The same record reloaded (after a save or an event) keeps as many entries open as were shown.
-      const sameRecord = this.loaded.startsWith(`${this.recordId}@`);
-      this.loaded = key;
-      const current = this.latest();
-      api.get<HistoryAnswer>(this.url(sameRecord ? Math.min(500, Math.max(PAGE, this.items.length)) : PAGE))
-        .then((r) => { if (current()) this.show(r, []); })
-        .catch(() => { if (current()) this.show({ items: [], nextBefore: null, total: 0 }, []); });
-    }
+      const limit = this.shownFor === recordId ? Math.min(500, Math.max(PAGE, this.items.length)) : PAGE;
+      return api.get<HistoryAnswer>(this.url(collection, recordId, limit), signal)
+        .then((r) => ({ recordId, r }), () => ({ recordId, r: { items: [], nextBefore: null, total: 0 } }));
+    },
+    args: () => [this.collection, this.recordId, this.version],
+    onComplete: (answer) => { if (answer) this.show(answer.recordId, answer.r, []); },
+  });
+
+  private url(collection: string, recordId: string, limit: number, before?: number | string) {
+    return `/api/records/${enc(collection)}/${enc(recordId)}/history${qs({ limit, before })}`;
   }
 
-  private show(r: HistoryAnswer, newer: HistoryItem[]) {
+  private show(recordId: string, r: HistoryAnswer, newer: HistoryItem[]) {
+    this.shownFor = recordId;
     this.items = [...newer, ...[...r.items].reverse()];
     this.nextBefore = r.nextBefore;
     this.total = r.total;
   }
 
-  /** The page of entries before the oldest one shown. */
+  /** The page of entries before the oldest one shown (dropped if a reload replaced them meanwhile). */
   private async more() {
     if (this.nextBefore === null) return;
-    const current = this.latest();
+    const shown = this.items;
     this.loadingMore = true;
     try {
-      const r = await api.get<HistoryAnswer>(this.url(PAGE, this.nextBefore));
-      if (current()) this.show(r, this.items);
+      const r = await api.get<HistoryAnswer>(this.url(this.collection, this.shownFor, PAGE, this.nextBefore));
+      if (this.items === shown) this.show(this.shownFor, r, shown);
     } catch {
       // The button stays for another try.
     } finally {

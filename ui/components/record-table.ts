@@ -57,7 +57,7 @@ export class RecordTable extends LightElement {
           ${this.columns.map((c, i) => i === 0
             ? html`<th scope="row"><a href=${href('record', this.collection, r.id)}>${displayValue(props[c], r.data[c]) || '（未填写）'}</a></th>`
             : html`<td>${displayValue(props[c], r.data[c])}</td>`)}
-          ${hasState ? html`<td><span class=${session.stateClass(this.collection, r.state)}>${r.stateTitle ?? session.stateTitle(this.collection, r.state)}</span></td>` : nothing}
+          ${hasState ? html`<td><span class=${session.stateClass(this.collection, r.state)}>${session.stateTitle(this.collection, r.state)}</span></td>` : nothing}
           ${tracked ? html`<td>${r.complete ? html`<span class="ok">完整</span>` : html`<span class="warn">待完善</span>`}</td>` : nothing}
           ${this.actions ? html`<td>${this.actions(r)}</td>` : nothing}
         </tr>`)}
