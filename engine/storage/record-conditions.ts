@@ -109,15 +109,18 @@ export interface SortBy { field: string; desc?: boolean }
 /** Records matching a condition tree in a scope: pages, counts and grouped counts. */
 export const recordConditions = {
   /**
-   * A page of the matching records (offset paging: the person jumps to a page number). Without a
-   * sort they come in insertion order, which the rowid gives without sorting anything; `limit + 1`
-   * rows are read to know whether another page follows without counting them all.
+   * A page of the matching records (offset paging: the person jumps to a page number); `limit + 1`
+   * rows are read to know whether another page follows without counting them all. Without a sort
+   * they come by place in the tree, then insertion: (path, rowid) is the order of the scope's own
+   * index (collection, path), so the first page stops after its rows instead of sorting every
+   * match (ORDER BY rowid alone sorted a million matches: 3.7 s for 20 rows). A sort by a field
+   * reads and sorts every match.
    */
   async page(db: Queryable, q: ConditionQuery, opts: { limit: number; offset: number; sort?: SortBy }): Promise<{ items: StoredRecord[]; more: boolean }> {
     const w = whereOf(q);
     const order: string[] = [];
     if (opts.sort) { order.push(`json_extract(data, ?) ${opts.sort.desc ? 'DESC' : 'ASC'}`); w.params.push(pathOf(opts.sort.field)); }
-    order.push('rowid');
+    order.push('path', 'rowid');
     const rows = await db.all<Parameters<typeof fromRow>[0]>(
       `SELECT ${RECORD_COLUMNS} FROM records WHERE ${w.sql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
       [...w.params, opts.limit + 1, opts.offset],

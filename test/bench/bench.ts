@@ -21,6 +21,7 @@ import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
 import { benchImpact } from './impact-bench.js';
+import { benchQueryStats } from './query-stats-bench.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
 import { spawnLikeStart } from './product-process.js';
 
@@ -302,6 +303,7 @@ if (!dbFile) {
 if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
 await benchServer(resolve(dbFile), statsSmall, membersSmall);
 await benchImpact(resolve(dbFile), add, tmp, log);
+await benchQueryStats(resolve(dbFile), add);
 rmSync(tmp, { recursive: true, force: true });
 
 const w = (k: keyof (typeof rows)[0]) => Math.max(k.length, ...rows.map((r) => [...r[k]].length));

@@ -184,7 +184,7 @@ export class QueryPage extends LightElement {
             <div class="qs-options">
               <label for="q-sort">排序</label>
               <select id="q-sort" @change=${(e: Event) => { this.sort = (e.target as HTMLSelectElement).value; }}>
-                <option value="">录入顺序</option>${info.fields.map((f) => html`<option value=${f.name} ?selected=${f.name === this.sort}>${f.title}</option>`)}</select>
+                <option value="">按组织，再按录入顺序</option>${info.fields.map((f) => html`<option value=${f.name} ?selected=${f.name === this.sort}>${f.title}</option>`)}</select>
               <label class="inline"><input type="checkbox" .checked=${this.desc} @change=${(e: Event) => { this.desc = (e.target as HTMLInputElement).checked; }}>降序</label>
             </div>
           </details>
