@@ -1,0 +1,14 @@
+import { html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LightElement } from '../components/light-element.js';
+
+/** The studio's 流程设计 section (being built): which item of the draft it edits. */
+@customElement('caiji-studio-workflow')
+export class StudioWorkflowDesigner extends LightElement {
+  /** The item the route names (a collection, table, workflow or template), if any. */
+  @property() item = '';
+
+  override render() {
+    return html`<p class="muted">「流程设计」正在建设中。</p>`;
+  }
+}
