@@ -127,6 +127,7 @@ export class RecordService {
     if (!(err instanceof RecordWriteRefused)) return err;
     if (err.reason === 'stale') return domainConflict(`该${c.title}已被他人修改，请刷新后重试`);
     if (err.reason === 'node_changed') return domainConflict(`所属${this.runtime().tree.title}刚被他人移动或删除，请刷新后重试`);
+    if (err.reason === 'config_changed') return new DomainError('conflict', 'config_changed', '配置刚刚发布了新版本，本次保存未生效：请刷新页面，按新的表单核对后重新保存');
     const clash = await uniqueKeys.clash(db, c.name, c.uniqueKeys ?? [], data, id);
     if (!clash) return domainConflict(`${c.title}的唯一标识与另一条记录重复`, [], { code: 'duplicate' });
     const titles = clash.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
@@ -161,6 +162,8 @@ export class RecordService {
   }
 
   private async createOnce(actor: Actor, c: Collection, data: unknown, db: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] }, recentNode: boolean): Promise<StoredRecord> {
+    // The config version the checks below run under: the write is refused if another is published first.
+    const configVersion = this.runtime().configVersion;
     const id = opts.id ?? newId();
     data = this.keepReadOnly(actor, c, data);
     this.validate(c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
@@ -177,11 +180,12 @@ export class RecordService {
       createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
     };
     await recordWrites.create(db, record, keyEntries(c.uniqueKeys ?? [], doc),
-      { action: 'create', fromState: null, diff: diffFields(null, doc), note: null }, node ? { id: node.id, path: node.path } : undefined);
+      { action: 'create', fromState: null, diff: diffFields(null, doc), note: null }, node ? { id: node.id, path: node.path } : undefined, configVersion);
     return record;
   }
 
   async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx: Queryable): Promise<StoredRecord> {
+    const configVersion = this.runtime().configVersion;
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
     if (!this.can(actor, 'write', before.path)) throw domainForbidden(`无权修改该${c.title}`);
@@ -222,7 +226,7 @@ export class RecordService {
     };
     try {
       await recordWrites.update(tx, after, before.version, changedKeys(c, before.data, doc),
-        { action: 'update', fromState: before.state, diff, note: null });
+        { action: 'update', fromState: before.state, diff, note: null }, undefined, configVersion);
     } catch (err) {
       throw await this.refused(err, tx, c, doc, id);
     }

@@ -46,6 +46,7 @@ export class LiveConfig {
   status: ConfigStatus;
 
   constructor(readonly root: string, public current: AppRuntime, version = 1) {
+    current.configVersion = version;
     this.status = { generation: version, loadedAt: new Date().toISOString(), problems: [], refusedAt: null, warnings: [] };
   }
 
@@ -73,6 +74,7 @@ export class LiveConfig {
   async apply(runtime: AppRuntime, version: number, warnings: string[] = []): Promise<boolean> {
     if (version <= this.status.generation) return false;
     const previous = this.current;
+    runtime.configVersion = version;
     this.current = runtime;
     this.checkWarnings = warnings;
     this.notices = [];

@@ -27,6 +27,12 @@ export class AppRuntime {
   readonly handlebars: typeof Handlebars;
   /** Every collection's documents by "<collection>/<name>", templates compiled. */
   readonly documents: Map<string, CompiledDocument>;
+  /**
+   * The published config version this runtime was compiled from, set when it is put in force. A
+   * record write names it, and the database refuses the write if another version was published
+   * meanwhile (the record was validated against rules no longer in force).
+   */
+  configVersion: number | null = null;
 
   constructor(readonly config: AppConfig) {
     const ajv = createAjv();

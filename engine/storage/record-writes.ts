@@ -66,14 +66,17 @@ async function write(db: Queryable, op: 'create' | 'update', r: StoredRecord, ex
  * Refusals arrive as RecordWriteRefused; the database's keys are the last word on uniqueness.
  */
 export const recordWrites = {
-  /** Inserts a new record holding `keys` ([key name, value] pairs). */
-  create(db: Queryable, r: StoredRecord, keys: [string, string][], audit: WriteAudit, guard?: NodeGuard): Promise<void> {
-    return write(db, 'create', r, null, keys, audit, guard);
+  /**
+   * Inserts a new record holding `keys` ([key name, value] pairs), validated under config version
+   * `configVersion` (refused as config_changed when another is published by then; null: unchecked).
+   */
+  create(db: Queryable, r: StoredRecord, keys: [string, string][], audit: WriteAudit, guard?: NodeGuard, configVersion: number | null = null): Promise<void> {
+    return write(db, 'create', r, null, keys, audit, guard, configVersion);
   },
 
   /** Writes version r.version over `expectedVersion`; keys null leaves the record's keys as they are. */
-  update(db: Queryable, r: StoredRecord, expectedVersion: number, keys: [string, string][] | null, audit: WriteAudit, guard?: NodeGuard): Promise<void> {
-    return write(db, 'update', r, expectedVersion, keys, audit, guard);
+  update(db: Queryable, r: StoredRecord, expectedVersion: number, keys: [string, string][] | null, audit: WriteAudit, guard?: NodeGuard, configVersion: number | null = null): Promise<void> {
+    return write(db, 'update', r, expectedVersion, keys, audit, guard, configVersion);
   },
 
   /**

@@ -70,6 +70,7 @@ function readEvent(wf: WorkflowDef, body: unknown, state?: string): { def: Event
 
 /** Applies one event to one record inside the caller's transaction; returns the record as written. */
 export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, collection: string, id: string, body: unknown): Promise<StoredRecord> {
+  const configVersion = engine.runtime.configVersion;
   const { c, wf } = workflowOf(engine, collection);
   const record = await engine.records.read(actor, collection, id, tx);
   const from = stateOf(wf, record);
@@ -101,7 +102,7 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
   try {
     await recordWrites.update(tx, after, record.version, changedKeys(c, record.data, data), {
       action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
-    });
+    }, undefined, configVersion);
   } catch (err) {
     throw await engine.records.refused(err, tx, c, data, id);
   }
