@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
-import { api, enc, ApiError } from '../api/client.js';
+import { Task } from '@lit/task';
+import { api, enc, messageOf, ApiError } from '../api/client.js';
 import { href } from '../router.js';
 import { toast } from './toast.js';
 import type { EventInfo, EventsAnswer } from '../api/types.js';
@@ -30,37 +31,31 @@ export class BatchActions extends LightElement {
   @property() collection = '';
   @property({ attribute: false }) ids: string[] = [];
   @property({ attribute: false }) titles = new Map<string, string>();
-  @state() private plans: Plan[] = [];
   @state() private busy = false;
   @state() private outcome?: Outcome;
-  private askedFor = '';
+  /** The plans for the selection (the ids joined: the list hands a new array on each render); run again after sending. */
+  private plans = new Task(this, {
+    task: ([collection, key], { signal }) => this.plan(collection, key ? key.split(',') : [], signal),
+    args: () => [this.collection, this.ids.join(',')],
+  });
 
-  override updated() {
-    const key = this.ids.join(',');
-    if (key !== this.askedFor) {
-      this.askedFor = key;
-      this.load(key);
-    }
-  }
-
-  private async ask(ids: string[]): Promise<(EventsAnswer | null)[]> {
+  /** The events of each record, a few at a time; a newer selection stops the asking. */
+  private async ask(collection: string, ids: string[], signal: AbortSignal): Promise<(EventsAnswer | null)[]> {
     const answers: (EventsAnswer | null)[] = new Array(ids.length).fill(null);
     let next = 0;
     const worker = async () => {
-      while (next < ids.length) {
+      while (next < ids.length && !signal.aborted) {
         const i = next++;
-        answers[i] = await api.get<EventsAnswer>(`/api/records/${enc(this.collection)}/${enc(ids[i])}/events`).catch(() => null);
+        answers[i] = await api.get<EventsAnswer>(`/api/records/${enc(collection)}/${enc(ids[i])}/events`, signal).catch(() => null);
       }
     };
     await Promise.all(Array.from({ length: Math.min(ASK_AT_ONCE, ids.length) }, worker));
     return answers;
   }
 
-  private async load(key: string) {
-    const ids = [...this.ids];
-    if (!ids.length) { this.plans = []; return; }
-    const answers = await this.ask(ids);
-    if (key !== this.askedFor) return;
+  private async plan(collection: string, ids: string[], signal: AbortSignal): Promise<Plan[]> {
+    if (!ids.length) return [];
+    const answers = await this.ask(collection, ids, signal);
     // Events with a payload or a form of their own are sent one record at a time, from its page.
     const simple = (e: EventInfo) => !e.payload && !e.form;
     const plans = new Map<string, Plan>();
@@ -76,7 +71,7 @@ export class BatchActions extends LightElement {
         plan.held.push({ id, reason });
       });
     }
-    this.plans = [...plans.values()];
+    return [...plans.values()];
   }
 
   private async send(plan: Plan) {
@@ -95,11 +90,12 @@ export class BatchActions extends LightElement {
       else toast(`已${title} ${done.length} 条`);
     } catch (err) {
       for (const r of (err instanceof ApiError ? err.body?.results ?? [] : []) as BatchResult[]) if (!r.ok) refused.push({ id: r.id, reason: reasonOf(r.error) });
-      toast(err instanceof ApiError ? err.message : String(err), 'error');
+      toast(messageOf(err), 'error');
     } finally {
       this.outcome = { title, done, refused };
       this.busy = false;
-      this.askedFor = '';
+      // The records' states changed: what each may do next is asked again.
+      void this.plans.run();
       emit(this, 'done');
     }
   }
@@ -130,13 +126,14 @@ export class BatchActions extends LightElement {
 
   override render() {
     const n = this.ids.length;
+    const plans = this.plans.value ?? [];
     return html`<div class="batch-bar" role="group" aria-label="批量操作">
       <span class="muted">${n ? `已选 ${n} 条` : '勾选记录后可批量操作'}</span>
-      ${this.plans.map((p) => html`<button type="button" class="btn btn-primary" data-event=${p.event.type} ?disabled=${this.busy || !p.ready.length}
+      ${plans.map((p) => html`<button type="button" class="btn btn-primary" data-event=${p.event.type} ?disabled=${this.busy || !p.ready.length}
         title=${p.held.length ? `${p.ready.length} 条可${p.event.title}，${p.held.length} 条不能` : ''}
         @click=${() => this.send(p)}>${p.event.title}${p.held.length ? `（${p.ready.length}/${n}）` : ''}</button>`)}
     </div>
-    ${n ? this.plans.map((p) => this.heldNote(p)) : nothing}
+    ${n ? plans.map((p) => this.heldNote(p)) : nothing}
     ${this.outcome ? this.outcomeNote(this.outcome) : nothing}`;
   }
 }

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
+import { Task, TaskStatus } from '@lit/task';
 import { api, qs, enc } from '../api/client.js';
 import { session } from '../api/session.js';
 import type { Page, RecordJson, TreeAnswer } from '../api/types.js';
@@ -16,31 +17,27 @@ export class NodePicker extends LightElement {
   @property() describedBy = '';
   @property({ type: Boolean }) invalid = false;
   @property({ type: Boolean }) disabled = false;
-  @state() private path = '';
-  /** The node lies above the user's own nodes: the user could not pick it back, and may not move away from it. */
-  @state() private above = false;
   @state() private editing = false;
-  @state() private hits: RecordJson[] = [];
-  private loaded = '';
+  /** The nodes found for what was typed last (an earlier search answering late is dropped). */
+  private hits = new Task(this, {
+    autoRun: false,
+    task: ([q]: readonly [string], { signal }) => api.get<Page>(`/api/records/${enc(session.app!.tree.collection)}${qs({ q, limit: 20 })}`, signal).then((p) => p.items),
+  });
+  /**
+   * The chosen node's path (a >> b >> c), and whether it lies above the user's own nodes: the
+   * user could not pick it back, and may not move away from it.
+   */
+  private place = new Task(this, {
+    task: ([value], { signal }) => (value
+      ? api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(value)}/path`, signal).then(
+        (t) => ({ path: t.breadcrumb.map((b) => b.label ?? '').join('>>'), above: !t.breadcrumb.at(-1)?.readable }),
+        () => ({ path: '（无法查看）', above: false }))
+      : Promise.resolve({ path: '', above: false })),
+    args: () => [this.value],
+  });
 
-  override updated() {
-    if (this.value !== this.loaded) {
-      this.loaded = this.value;
-      this.path = '';
-      this.above = false;
-      if (this.value) {
-        const asked = this.value;
-        api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(asked)}/path`)
-          .then((t) => { if (this.value === asked) { this.path = t.breadcrumb.map((b) => b.label ?? '').join('>>'); this.above = !t.breadcrumb.at(-1)?.readable; } })
-          .catch(() => { if (this.value === asked) this.path = '（无法查看）'; });
-      }
-    }
-  }
-
-  private async search(q: string) {
-    const tree = session.app!.tree;
-    const page = await api.get<Page>(`/api/records/${enc(tree.collection)}${qs({ q, limit: 20 })}`);
-    this.hits = page.items;
+  private search(q: string) {
+    void this.hits.run([q]);
   }
 
   private pick(r: RecordJson) {
@@ -52,9 +49,11 @@ export class NodePicker extends LightElement {
   override render() {
     const tree = session.app?.tree;
     if (!this.editing) {
-      return html`<div class="node-picker"><span class="node-path" id=${`${this.inputId}-path`}>${this.path || (this.value ? '…' : '未选择')}</span>
-        ${this.above ? html`<span class="muted node-fixed">（不在您的管理范围内，不能更改）</span>` : nothing}
-        ${this.disabled || this.above ? nothing : html`<button type="button" class="btn btn-small" id=${this.inputId} aria-describedby="${`${this.inputId}-path`} ${this.describedBy}"
+      // Another node's path is not shown while the chosen one's is on its way.
+      const { path, above } = this.place.status === TaskStatus.COMPLETE ? this.place.value! : { path: '', above: false };
+      return html`<div class="node-picker"><span class="node-path" id=${`${this.inputId}-path`}>${path || (this.value ? '…' : '未选择')}</span>
+        ${above ? html`<span class="muted node-fixed">（不在您的管理范围内，不能更改）</span>` : nothing}
+        ${this.disabled || above ? nothing : html`<button type="button" class="btn btn-small" id=${this.inputId} aria-describedby="${`${this.inputId}-path`} ${this.describedBy}"
           @click=${() => { this.editing = true; this.search(''); this.updateComplete.then(() => this.querySelector('input')?.focus()); }}>选择…</button>`}</div>`;
     }
     return html`<div class="node-picker editing">
@@ -63,7 +62,7 @@ export class NodePicker extends LightElement {
         @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') this.editing = false; }}>
       <button type="button" class="btn btn-small" @click=${() => { this.editing = false; }}>取消</button>
       <ul class="pick-list" id=${`${this.inputId}-hits`}>
-        ${this.hits.map((r) => html`<li><button type="button" class="link" @click=${() => this.pick(r)}>
+        ${(this.hits.value ?? []).map((r: RecordJson) => html`<li><button type="button" class="link" @click=${() => this.pick(r)}>
           ${r.data[tree!.labelField] ?? r.id}<span class="muted"> ${tree!.fullNameField ? r.data[tree!.fullNameField] ?? '' : ''}</span></button></li>`)}
       </ul>
     </div>`;

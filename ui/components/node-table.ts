@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
+import { Task } from '@lit/task';
 import { api, qs, enc } from '../api/client.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
@@ -16,19 +17,15 @@ import type { FormInfo, Page, TreeNode } from '../api/types.js';
 export class NodeTable extends LightElement {
   @property({ attribute: false }) nodes: TreeNode[] = [];
   @state() private form?: FormInfo;
-  @state() private attached = new Map<string, Map<string, string[]>>();
-  private loadedFor?: TreeNode[];
+  /** Per collection and node, the titles of the records hanging on it; asked again for new nodes. */
+  private attached = new Task(this, {
+    task: ([nodes], { signal }) => this.loadAttached(nodes, signal),
+    args: () => [this.nodes],
+  });
 
   override connectedCallback() {
     super.connectedCallback();
     session.form(session.treeCollection).then((f) => { this.form = f; });
-  }
-
-  override updated() {
-    if (this.loadedFor !== this.nodes) {
-      this.loadedFor = this.nodes;
-      this.loadAttached();
-    }
   }
 
   private get others() {
@@ -37,18 +34,17 @@ export class NodeTable extends LightElement {
   }
 
   /** Titles of the records of non-tracked collections hanging directly on each node. */
-  private async loadAttached() {
-    const nodes = this.nodes;
+  private async loadAttached(nodes: TreeNode[], signal: AbortSignal) {
     const out = new Map<string, Map<string, string[]>>();
     await Promise.all(this.others.filter(([, c]) => !c.completeness).map(async ([name, c]) => {
       const byNode = new Map<string, string[]>();
       await Promise.all(nodes.map(async (n) => {
-        const page = await api.get<Page>(`/api/records/${enc(name)}${qs({ node: n.id, limit: 20 })}`).catch(() => null);
+        const page = await api.get<Page>(`/api/records/${enc(name)}${qs({ node: n.id, limit: 20 })}`, signal).catch(() => null);
         byNode.set(n.id, (page?.items ?? []).map((r) => String(r.data[c.titleField ?? ''] ?? r.id)));
       }));
       out.set(name, byNode);
     }));
-    if (this.nodes === nodes) this.attached = out;
+    return out;
   }
 
   override render() {
@@ -77,7 +73,7 @@ export class NodeTable extends LightElement {
             return html`<td class="num">${st?.total ? percent(st.completeness) : '—'}</td>
               <td><a href=${href('list', name, n.id)} aria-label=${`查看${n.label ?? ''}的下级${c.title}`}>查看</a>${st?.total ? html` <span class="muted">(${st.total})</span>` : nothing}</td>`;
           }
-          const titles = this.attached.get(name)?.get(n.id) ?? [];
+          const titles = this.attached.value?.get(name)?.get(n.id) ?? [];
           return html`<td>${titles.map((t) => html`<div>${t}</div>`)}</td>`;
         })}
       </tr>`)}</tbody>

@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task, TaskStatus } from '@lit/task';
+import { api, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { href, navigate } from '../router.js';
 import { homeOf } from './home.js';
@@ -20,32 +20,31 @@ export function importable(): [string, CollectionInfo][] {
 @customElement('caiji-browse-page')
 export class BrowsePage extends LightElement {
   @property() nodeId = '';
-  @state() private t?: TreeAnswer;
-  @state() private error = '';
-  private loaded = '';
-  private latest = latestOnly();
+  /**
+   * The node, its path and its children; the previous node's stay until they come. The table's
+   * rows are made once per answer: a new array would have the table ask for their records again.
+   */
+  private tree = new Task(this, {
+    task: ([nodeId], { signal }) => (nodeId
+      ? api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`, signal).then((t) => ({ ...t, rows: [t.node, ...t.children] }))
+      : Promise.resolve(undefined)),
+    args: () => [this.nodeId],
+  });
 
   override updated() {
-    if (!this.nodeId) { navigate(homeOf(), true); return; }
-    if (this.nodeId !== this.loaded) {
-      this.loaded = this.nodeId;
-      this.error = '';
-      const current = this.latest();
-      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`)
-        .then((t) => { if (current()) this.t = t; })
-        .catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
-    }
+    if (!this.nodeId) navigate(homeOf(), true);
   }
 
   override render() {
     const app = session.app!;
     const tree = app.collections[app.tree.collection];
-    const t = this.t;
+    const t = this.tree.value;
+    const error = this.tree.status === TaskStatus.ERROR ? messageOf(this.tree.error) : '';
     return html`<div class="split">
       <aside class="panel side" aria-label="${tree.title}树"><h2 class="panel-title">${tree.title}树</h2><caiji-tree .selected=${this.nodeId} label="${tree.title}树"></caiji-tree></aside>
       <section class="panel grow">
         <h1 tabindex="-1">${tree.title}信息</h1>
-        ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
+        ${error ? html`<p class="form-error" role="alert">${error}</p>` : nothing}
         ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb}></caiji-breadcrumb>
           <div class="toolbar"><span>当前${tree.title}：<strong>${t.node.label}</strong></span>
             <span class="spacer"></span>
@@ -55,7 +54,7 @@ export class BrowsePage extends LightElement {
             ${session.can('write') ? html`<a class="btn" href=${href('recode', t.node.id)}>需重新录入</a>
               ${importable().map(([name, c]) => html`<a class="btn" href=${href('import', name, t.node.id)}>批量维护${importable().length > 1 ? `（${c.title}）` : ''}</a>`)}` : nothing}
           </div>
-          <caiji-node-table .nodes=${[t.node, ...t.children]}></caiji-node-table>` : html`<p class="muted">正在加载…</p>`}
+          <caiji-node-table .nodes=${t.rows}></caiji-node-table>` : error ? nothing : html`<p class="muted">正在加载…</p>`}
       </section>
     </div>`;
   }

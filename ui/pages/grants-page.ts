@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task, TaskStatus } from '@lit/task';
+import { api, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { usernameWithState } from '../components/account-actions.js';
@@ -24,44 +24,41 @@ interface Overview { node: string; items: OverviewItem[]; truncated: boolean }
 @customElement('caiji-grants-page')
 export class GrantsPage extends LightElement {
   @property() nodeId = '';
-  @state() private t?: TreeAnswer;
-  @state() private data?: Overview;
-  @state() private error = '';
   @state() private roleFilter = '';
   @state() private q = '';
-  private loaded = '';
-  private latest = latestOnly();
-
-  override updated() {
-    if (this.nodeId && this.nodeId !== this.loaded) {
-      this.loaded = this.nodeId;
-      const current = this.latest();
-      Promise.all([
-        api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}/path`),
-        api.get<Overview>(`/api/grants/overview?node=${enc(this.nodeId)}`),
-      ]).then(([t, data]) => { if (current()) { this.t = t as TreeAnswer; this.data = data; this.error = ''; } })
-        .catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
-    }
-  }
+  /** The node's path and every role held below it; the previous node's stay until they come. */
+  private overview = new Task(this, {
+    task: async ([nodeId], { signal }) => {
+      if (!nodeId) return undefined;
+      const [path, data] = await Promise.all([
+        api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(nodeId)}/path`, signal),
+        api.get<Overview>(`/api/grants/overview?node=${enc(nodeId)}`, signal),
+      ]);
+      return { crumbs: path.breadcrumb, data };
+    },
+    args: () => [this.nodeId],
+  });
 
   private shown(): OverviewItem[] {
     const q = this.q.trim();
-    return (this.data?.items ?? []).filter((g) => (!this.roleFilter || g.role === this.roleFilter)
+    return (this.overview.value?.data.items ?? []).filter((g) => (!this.roleFilter || g.role === this.roleFilter)
       && (!q || [g.nodeLabel ?? '', g.displayName, g.username].some((s) => s.includes(q))));
   }
 
   override render() {
     const app = session.app!;
     const tree = app.collections[app.tree.collection];
-    const crumbs = this.t?.breadcrumb ?? [];
+    const crumbs = this.overview.value?.crumbs ?? [];
+    const data = this.overview.value?.data;
+    const error = this.overview.status === TaskStatus.ERROR ? messageOf(this.overview.error) : '';
     const here = crumbs.at(-1)?.label ?? '';
-    const roles = [...new Map((this.data?.items ?? []).map((g) => [g.role, g.roleTitle])).entries()];
+    const roles = [...new Map((data?.items ?? []).map((g) => [g.role, g.roleTitle])).entries()];
     const rows = this.shown();
     return html`<section class="panel">
       ${crumbs.length ? html`<caiji-breadcrumb .items=${crumbs} route="grants" linkLast></caiji-breadcrumb>` : nothing}
       <h1 tabindex="-1">职务与权限一览${here ? `：${here}` : ''}</h1>
-      ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
-      ${this.data ? html`
+      ${error ? html`<p class="form-error" role="alert">${error}</p>` : nothing}
+      ${data ? html`
         <form class="filters" role="search" @submit=${(e: Event) => e.preventDefault()}>
           <label for="grants-q">查找</label>
           <input id="grants-q" type="search" placeholder=${`按${tree.title}、姓名或用户名查找`} .value=${this.q} @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}>
@@ -72,7 +69,7 @@ export class GrantsPage extends LightElement {
           </select>
           <span class="muted" role="status">共 ${rows.length} 项</span>
         </form>
-        ${this.data.truncated ? html`<p class="muted">只列出前 ${this.data.items.length} 项，请从下级${tree.title}查看其余。</p>` : nothing}
+        ${data.truncated ? html`<p class="muted">只列出前 ${data.items.length} 项，请从下级${tree.title}查看其余。</p>` : nothing}
         <div class="table-wrap"><table class="data-table grants-overview">
           <thead><tr><th scope="col">${tree.title}</th><th scope="col">人员</th><th scope="col">账号</th><th scope="col">职务</th><th scope="col">操作</th></tr></thead>
           <tbody>
@@ -84,7 +81,7 @@ export class GrantsPage extends LightElement {
               <td>${g.roleTitle}</td>
               <td><a href=${href('record', app.tree.collection, g.node)}>管理</a></td>
             </tr>`)}
-          </tbody></table></div>` : this.error ? nothing : html`<p class="muted">正在加载…</p>`}
+          </tbody></table></div>` : error ? nothing : html`<p class="muted">正在加载…</p>`}
     </section>`;
   }
 }

@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task, TaskStatus } from '@lit/task';
+import { api, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { percent } from '../format.js';
@@ -17,23 +17,16 @@ import type { TreeAnswer, TreeNode } from '../api/types.js';
 @customElement('caiji-progress-page')
 export class ProgressPage extends LightElement {
   @property() nodeId = '';
-  @state() private t?: TreeAnswer;
-  @state() private error = '';
-  private loaded = '';
-  private latest = latestOnly();
-
-  override updated() {
-    if (this.nodeId !== this.loaded) {
-      this.loaded = this.nodeId;
-      const current = this.latest();
-      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { if (current()) { this.t = t; this.error = ''; } })
-        .catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
-    }
-  }
+  /** The node and its children with their figures; the previous node's stay until they come. */
+  private tree = new Task(this, {
+    task: ([nodeId], { signal }) => (nodeId ? api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`, signal) : Promise.resolve(undefined)),
+    args: () => [this.nodeId],
+  });
 
   override render() {
     const app = session.app!;
-    const t = this.t;
+    const t = this.tree.value;
+    const error = this.tree.status === TaskStatus.ERROR ? messageOf(this.tree.error) : '';
     const tracked = Object.entries(app.collections).filter(([, c]) => c.completeness);
     return html`<section class="panel">
       ${t ? html`<caiji-breadcrumb .items=${t.breadcrumb} route="progress" linkLast></caiji-breadcrumb>` : nothing}
@@ -42,8 +35,8 @@ export class ProgressPage extends LightElement {
         ${session.can('write') ? html`<a class="btn" href=${href('recode', t.node.id)}>需重新录入（已停用代码）</a>` : nothing}
         <caiji-export-button .label=${'导出 Excel'} .hint=${'本页各表导出为 Excel，便于报送'} .href=${`/api/tree/${enc(t.node.id)}/progress.xlsx`}></caiji-export-button>
       </div>` : nothing}
-      ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
-      ${t ? tracked.map(([name, c]) => this.table(name, c.title, t)) : html`<p class="muted">正在加载…</p>`}
+      ${error ? html`<p class="form-error" role="alert">${error}</p>` : nothing}
+      ${t ? tracked.map(([name, c]) => this.table(name, c.title, t)) : error ? nothing : html`<p class="muted">正在加载…</p>`}
     </section>`;
   }
 
