@@ -29,6 +29,7 @@ import { queryRoutes } from './routes/query.js';
 import { statsRoutes } from './routes/stats.js';
 import { auditRoutes } from './routes/audit.js';
 import { configVersionRoutes } from './routes/config-versions.js';
+import { draftDocumentRoutes } from './routes/draft-documents.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
 export type Mount = (app: Hono) => void;
@@ -70,6 +71,8 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   // Config versions, drafts, publish, history: config admins only (the sub-app checks the permission).
   app.use('/api/config/*', requireUser);
   app.route('/api/config', configVersionRoutes());
+  // The draft's documents for the studio's print preview (config admins only, checked per route).
+  app.route('/api/config/draft/documents', draftDocumentRoutes());
   app.route('/api', openapiRoutes(() => app.routes));
   app.use('/api/records/*', requireUser);
   app.use('/api/tree/*', requireUser);

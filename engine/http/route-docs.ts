@@ -178,6 +178,11 @@ export const routeDocs: Record<string, RouteDoc> = {
     headers: { 'If-Match': '"<draft version>"' }, body: obj({ note: str }), answer: { schema: anyObj },
   },
   'GET /api/config/draft/impact': { tag: 'config-versions', summary: 'Start the draft\'s impact analysis over the stored records (a job: GET /api/jobs/:id)', status: 202, answer: { schema: anyObj } },
+  'GET /api/config/draft/documents/:collection/:id/:file': {
+    tag: 'config-versions', summary: 'A record\'s document (name.html|pdf|xlsx) rendered from the open draft\'s templates (the studio\'s print preview)',
+    query: { download: '1: as an attachment' }, answer: { media: 'application/octet-stream' },
+  },
+  'GET /api/config/draft/documents/:collection/:id/:name/table': { tag: 'config-versions', summary: 'A record\'s xlsx document from the open draft, read back as tables (the studio\'s layout preview)', answer: { schema: anyObj } },
   'GET /api/config/history': { tag: 'config-versions', summary: 'The config history: every draft save, publish, approval, rollback and import', query: { limit: 'entries (1–500)', before: 'the previous page\'s last id' }, answer: { schema: anyObj } },
 
   // ——— the web UI and its assets (not JSON) ———

@@ -200,6 +200,12 @@ export const routeTable: Record<string, Route> = {
   'POST /api/config/draft/propose': { rule: 'configGlobal', decide: configAdmin([404, 409]), request: () => ({ method: 'POST', path: '/api/config/draft/propose', body: { note: '矩阵' }, headers: STALE }) },
   'POST /api/config/draft/publish': { rule: 'configGlobal', decide: configAdmin([404, 409]), request: () => ({ method: 'POST', path: '/api/config/draft/publish', body: {}, headers: STALE }) },
   'GET /api/config/draft/impact': { rule: 'configGlobal', decide: configAdmin([202, 404]), request: () => ({ method: 'GET', path: '/api/config/draft/impact' }) },
+  'GET /api/config/draft/documents/:collection/:id/:file': {
+    rule: 'configGlobal', decide: configAdmin([200, 404, 422]), request: (w) => ({ method: 'GET', path: `/api/config/draft/documents/${treeName(w)}/${w.root.id}/none.html` }),
+  },
+  'GET /api/config/draft/documents/:collection/:id/:name/table': {
+    rule: 'configGlobal', decide: configAdmin([200, 404, 422]), request: (w) => ({ method: 'GET', path: `/api/config/draft/documents/${treeName(w)}/${w.root.id}/none/table` }),
+  },
   'GET /api/config/history': { rule: 'configGlobal', decide: configAdmin(200), request: () => ({ method: 'GET', path: '/api/config/history' }) },
   'POST /api/codes/:table/replace': {
     rule: 'writeOnNode', targets: nodes, decide: onNode('write', 200),
