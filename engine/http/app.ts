@@ -29,6 +29,7 @@ import { queryRoutes } from './routes/query.js';
 import { statsRoutes } from './routes/stats.js';
 import { auditRoutes } from './routes/audit.js';
 import { configVersionRoutes } from './routes/config-versions.js';
+import { draftCodesRoutes } from './routes/draft-codes.js';
 import { draftDocumentRoutes } from './routes/draft-documents.js';
 
 /** Extra route groups (workflow events, documents, UI) mounted by other modules. */
@@ -71,6 +72,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   // Config versions, drafts, publish, history: config admins only (the sub-app checks the permission).
   app.use('/api/config/*', requireUser);
   app.route('/api/config', configVersionRoutes());
+  app.route('/api/config', draftCodesRoutes());
   // The draft's documents for the studio's print preview (config admins only, checked per route).
   app.route('/api/config/draft/documents', draftDocumentRoutes());
   app.route('/api', openapiRoutes(() => app.routes));

@@ -183,6 +183,10 @@ export const routeDocs: Record<string, RouteDoc> = {
     query: { download: '1: as an attachment' }, answer: { media: 'application/octet-stream' },
   },
   'GET /api/config/draft/documents/:collection/:id/:name/table': { tag: 'config-versions', summary: 'A record\'s xlsx document from the open draft, read back as tables (the studio\'s layout preview)', answer: { schema: anyObj } },
+  'POST /api/config/draft/codes/:table/import-preview': {
+    tag: 'config-versions', summary: 'A code table from a notice\'s CSV or xlsx (代码, 名称, 停用日期, 替代代码, 上级代码): the draft\'s table it would make and the diff; nothing stored',
+    query: { filename: 'the file\'s name (.csv or .xlsx) when the content type does not say' }, body: { media: 'text/csv' }, answer: { schema: anyObj },
+  },
   'GET /api/config/history': { tag: 'config-versions', summary: 'The config history: every draft save, publish, approval, rollback and import', query: { limit: 'entries (1–500)', before: 'the previous page\'s last id' }, answer: { schema: anyObj } },
 
   // ——— the web UI and its assets (not JSON) ———

@@ -206,6 +206,10 @@ export const routeTable: Record<string, Route> = {
   'GET /api/config/draft/documents/:collection/:id/:name/table': {
     rule: 'configGlobal', decide: configAdmin([200, 404, 422]), request: (w) => ({ method: 'GET', path: `/api/config/draft/documents/${treeName(w)}/${w.root.id}/none/table` }),
   },
+  // A preview with no body: 415 for a config admin (nothing read, nothing stored).
+  'POST /api/config/draft/codes/:table/import-preview': {
+    rule: 'configGlobal', decide: configAdmin([404, 415]), request: (w) => ({ method: 'POST', path: `/api/config/draft/codes/${w.codeTable.table}/import-preview` }),
+  },
   'GET /api/config/history': { rule: 'configGlobal', decide: configAdmin(200), request: () => ({ method: 'GET', path: '/api/config/history' }) },
   'POST /api/codes/:table/replace': {
     rule: 'writeOnNode', targets: nodes, decide: onNode('write', 200),
