@@ -22,6 +22,7 @@ export async function createMany(
   opts: { note?: string; legacy?: boolean; ids?: string[]; /** How messages name each document, e.g. "第 12 行". */ labels?: string[] } = {},
 ): Promise<StoredRecord[]> {
   const rt = engine.runtime;
+  const configVersion = rt.configVersion;
   const c = rt.collection(collection);
   if (!c.nodeField) throw new Error(`createMany: ${collection} has no node field`);
   const validator = rt.validator(c.name);
@@ -81,6 +82,6 @@ export async function createMany(
     state: start?.state ?? null, workflow: start?.workflow ?? null, complete: complete[i], codeVersions, version: 1,
     createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
   }));
-  await recordBatch.insert(tx, records, keyRows, opts.note ?? null);
+  await recordBatch.insert(tx, records, keyRows, opts.note ?? null, configVersion);
   return records;
 }

@@ -1,6 +1,7 @@
 import type { Param, Queryable } from './sqlite.js';
 import type { StoredRecord } from './records.js';
 import { diffFields } from './audit.js';
+import { DomainError } from '../errors.js';
 
 const ROWS_PER_STATEMENT = 200;
 
@@ -22,9 +23,16 @@ export interface KeyRow { collection: string; key: string; value: string; record
  * 'create' audit entry each — the same rows the one-record write stores, the config version included.
  */
 export const recordBatch = {
-  async insert(tx: Queryable, records: StoredRecord[], keys: KeyRow[], note: string | null): Promise<void> {
+  /**
+   * `validatedUnder`: the config version the records were checked under; when another is
+   * published by now, nothing is written (the caller's transaction rolls back on the refusal).
+   */
+  async insert(tx: Queryable, records: StoredRecord[], keys: KeyRow[], note: string | null, validatedUnder: number | null = null): Promise<void> {
     // The config version in force, as the one-record write stamps it (migration 11).
     const configVersion = (await tx.get<{ v: number | null }>('SELECT published AS v FROM config_head WHERE id = 1'))?.v ?? null;
+    if (validatedUnder !== null && configVersion !== validatedUnder) {
+      throw new DomainError('conflict', 'config_changed', '配置刚刚发布了新版本，本次导入未生效：请按新的配置重新上传预览');
+    }
     await insertRows(tx, 'records',
       ['id', 'collection', 'node_id', 'path', 'data', 'state', 'workflow', 'workflow_context', 'complete', 'code_versions', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by', 'config_version'],
       records.map((r) => [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, null, r.complete ? 1 : 0,
