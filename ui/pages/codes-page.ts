@@ -6,15 +6,12 @@ import { href } from '../router.js';
 import { session } from '../api/session.js';
 import { toast } from '../components/toast.js';
 import type { CodeEntry, FieldError } from '../api/types.js';
+import { cleanCodes, editRows, rowOf, type CodeRow } from '../components/code-table-editor.js';
+import '../components/code-table-editor.js';
 
 interface TableInfo { table: string; title: string; version: number; size: number; provisional: number; deprecated: number }
 interface CodeTable { table: string; title: string; version: number; source?: string; codes: CodeEntry[]; [k: string]: unknown }
 interface ConfigStatus { generation: number; loadedAt: string; problems: string[]; refusedAt: string | null }
-/** One row of the editor: the entry being edited and whether it was added in this edit. */
-interface DraftRow { entry: CodeEntry; added: boolean }
-
-const today = () => new Date().toISOString().slice(0, 10);
-
 /**
  * The code tables (代码表): every table, and one table's codes with search. Config admins also
  * edit a table here — labels, new codes, deprecation with a date and replacement codes,
@@ -33,7 +30,7 @@ export class CodesPage extends LightElement {
   @state() private usage?: Map<string, number>;
   @state() private error = '';
   @state() private status?: ConfigStatus;
-  @state() private draft?: DraftRow[];
+  @state() private draft?: CodeRow[];
   @state() private saveErrors: FieldError[] = [];
   @state() private saveMessage = '';
   @state() private busy = false;
@@ -149,40 +146,20 @@ export class CodesPage extends LightElement {
   // ——— editing ———
 
   private startEdit(t = this.current!) {
-    this.draft = t.codes.map((c) => ({ entry: structuredClone(c), added: false }));
+    this.draft = editRows(t.codes);
     this.saveErrors = [];
     this.saveMessage = '';
   }
 
-  private change(i: number, patch: Partial<CodeEntry>) {
-    const d = [...this.draft!];
-    const entry: CodeEntry = { ...d[i].entry, ...patch };
-    for (const [k, v] of Object.entries(patch)) if (v === undefined) delete (entry as unknown as Record<string, unknown>)[k];
-    d[i] = { ...d[i], entry };
-    this.draft = d;
-  }
-
-  private add() {
-    this.draft = [...this.draft!, { entry: { code: '', label: '' }, added: true }];
-    this.updateComplete.then(() => (this.querySelector(`#code-${this.draft!.length - 1}-code`) as HTMLInputElement | null)?.focus());
-  }
-
-  private removeRow(i: number) {
-    this.draft = this.draft!.filter((_, j) => j !== i);
-    this.saveErrors = [];
+  /** An edit of the grid; a removed row shifts the rows below, so errors by row no longer hold. */
+  private edited(rows: CodeRow[]) {
+    if (rows.length < this.draft!.length) this.saveErrors = [];
+    this.draft = rows;
   }
 
   /** The table as saved: the edited rows without empty optional properties. */
   private body(t: CodeTable): CodeTable {
-    const codes = this.draft!.map(({ entry }) => {
-      const c: CodeEntry = { ...entry, code: entry.code.trim(), label: entry.label.trim() };
-      if (!c.deprecated) { delete c.deprecated; delete c.replacedBy; }
-      else if (!c.replacedBy?.length) delete c.replacedBy;
-      if (!c.provisional) delete c.provisional;
-      if (!c.labelPending) delete c.labelPending;
-      if (!c.note?.trim()) delete c.note;
-      return c;
-    });
+    const codes = cleanCodes(this.draft!);
     // The table's own fields only: the server refuses keys the code-table format does not know.
     return { table: t.table, title: t.title, version: t.version, ...(t.source !== undefined ? { source: t.source } : {}), codes };
   }
@@ -211,7 +188,7 @@ export class CodesPage extends LightElement {
         this.saveErrors = [{ path: '', message: `${e.message}。已重新加载第 ${this.current!.version} 版，您的修改未保存，请重新编辑。` }];
       } else {
         this.saveErrors = e.details.length ? e.details.map((d) => ({ path: d.path, message: d.message })) : [{ path: '', message: e.message }];
-        if (e.details.length && !e.details.some((d) => this.rowOf(d.path) !== null)) this.saveErrors = [{ path: '', message: e.message }];
+        if (e.details.length && !e.details.some((d) => rowOf(d.path) !== null)) this.saveErrors = [{ path: '', message: e.message }];
       }
       this.updateComplete.then(() => (this.querySelector('.code-editor .row-error, .code-editor .form-error') as HTMLElement | null)?.scrollIntoView({ block: 'center' }));
     } finally {
@@ -219,79 +196,18 @@ export class CodesPage extends LightElement {
     }
   }
 
-  /** The row index a detail path such as /codes/3/replacedBy names, or null. */
-  private rowOf(path: string): number | null {
-    const m = /^\/codes\/(\d+)(?:\/|$)/.exec(path);
-    return m ? Number(m[1]) : null;
-  }
-
-  private editor(t: CodeTable, rows: DraftRow[], notice: unknown) {
+  private editor(t: CodeTable, rows: CodeRow[], notice: unknown) {
     const dirty = JSON.stringify(this.body(t).codes) !== JSON.stringify(t.codes);
-    const tree = t.codes.some((c) => c.parent);
-    const current = rows.filter((r) => !r.entry.deprecated && r.entry.code.trim());
-    const general = this.saveErrors.filter((e) => this.rowOf(e.path) === null);
-    const usage = this.usage;
-    // Long tables are edited by searching; added rows and rows with errors stay in sight.
-    const matches = this.matcher();
-    const shown = new Set(rows.flatMap((r, i) => (r.added || matches(r.entry) || this.saveErrors.some((e) => this.rowOf(e.path) === i) ? [i] : [])));
+    const general = this.saveErrors.filter((e) => rowOf(e.path) === null);
     return html`<section class="panel code-editor">${this.head(t)}${notice}
       <p class="hint">停用的代码在已有记录上仍然显示（标记为已停用），新录入只能选择现行代码；被记录使用的代码不能删除，请停用并指定替代代码。保存后表单即刻使用新的代码表。</p>
       ${general.map((e) => html`<p class="form-error" role="alert">${e.message}</p>`)}
-      <div class="filters"><label for="code-edit-q">查找</label><input id="code-edit-q" type="search" placeholder="代码或名称" .value=${this.q}
-        @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}><span class="muted">显示 ${shown.size} / ${rows.length} 项（新加的和有错误的行总是显示）</span></div>
-      <div class="table-wrap"><table class="data-table edit-table">
-        <thead><tr><th scope="col">序号</th><th scope="col">代码</th><th scope="col">名称</th>${tree ? html`<th scope="col">上级代码</th>` : nothing}<th scope="col">停用</th><th scope="col">替代代码</th>
-          <th scope="col">待核实</th><th scope="col">说明</th>${usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">操作</th></tr></thead>
-        <tbody>${rows.map((r, i) => (shown.has(i) ? this.editRow(r, i, current, usage, tree) : nothing))}</tbody>
-      </table></div>
-      <div class="toolbar"><button type="button" class="btn" ?disabled=${this.busy} @click=${() => this.add()}>添加代码</button>
-        <span class="spacer"></span>
+      <caiji-code-table-editor .rows=${rows} .usage=${this.usage} .errors=${this.saveErrors} ?busy=${this.busy}
+        @rows-change=${(e: CustomEvent<CodeRow[]>) => this.edited(e.detail)}></caiji-code-table-editor>
+      <div class="toolbar"><span class="spacer"></span>
         <button type="button" class="btn" ?disabled=${this.busy} @click=${() => { this.draft = undefined; this.saveErrors = []; }}>取消</button>
         <span class="muted">${dirty ? '有未保存的修改' : '尚未修改'}</span>
         <button type="button" class="btn btn-primary" ?disabled=${this.busy || !dirty} @click=${() => this.save()}>${this.busy ? '正在保存…' : '保存代码表'}</button></div>
     </section>`;
-  }
-
-  private editRow(r: DraftRow, i: number, current: DraftRow[], usage: Map<string, number> | undefined, tree: boolean) {
-    const c = r.entry;
-    const errs = this.saveErrors.filter((e) => this.rowOf(e.path) === i);
-    const errAt = (prop: string) => errs.some((e) => e.path === `/codes/${i}/${prop}`);
-    const used = r.added ? 0 : usage?.get(c.code) ?? 0;
-    const id = (p: string) => `code-${i}-${p}`;
-    const name = c.code || `第${i + 1}行`;
-    const choices = current.filter((x) => x.entry.code !== c.code);
-    return html`<tr class=${`${c.deprecated ? 'off' : ''} ${errs.length ? 'has-error' : ''}`} data-code=${c.code} data-row=${i}>
-        <td class="num">${i + 1}</td>
-        <td>${r.added ? html`<input id=${id('code')} class="code-input" aria-label=${`第${i + 1}行代码`} .value=${c.code} aria-invalid=${errAt('code') ? 'true' : 'false'}
-            @input=${(e: Event) => this.change(i, { code: (e.target as HTMLInputElement).value })}>` : html`<code>${c.code}</code>`}</td>
-        <td><input id=${id('label')} class="label-input" aria-label=${`${name} 名称`} .value=${c.label} aria-invalid=${errAt('label') ? 'true' : 'false'}
-            @input=${(e: Event) => this.change(i, { label: (e.target as HTMLInputElement).value })}></td>
-        ${tree ? html`<td>${r.added ? html`<select id=${id('parent')} aria-label=${`${name} 上级代码`} aria-invalid=${errAt('parent') ? 'true' : 'false'}
-            @change=${(e: Event) => this.change(i, { parent: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="" ?selected=${!c.parent}>（无）</option>
-            ${this.draft!.filter((x) => x.entry.code.trim() && x.entry.code !== c.code).map((x) => html`<option value=${x.entry.code} ?selected=${c.parent === x.entry.code}>${x.entry.code} ${x.entry.label}</option>`)}
-          </select>` : c.parent ?? ''}</td>` : nothing}
-        <td class="nowrap"><label class="inline"><input type="checkbox" id=${id('off')} .checked=${!!c.deprecated}
-            @change=${(e: Event) => this.change(i, (e.target as HTMLInputElement).checked ? { deprecated: c.deprecated ?? today() } : { deprecated: undefined, replacedBy: undefined })}>停用</label>
-          ${c.deprecated ? html`<input type="date" id=${id('date')} aria-label=${`${name} 停用日期`} .value=${c.deprecated} aria-invalid=${errAt('deprecated') ? 'true' : 'false'}
-            @change=${(e: Event) => this.change(i, { deprecated: (e.target as HTMLInputElement).value || today() })}>` : nothing}</td>
-        <td>${c.deprecated ? html`<select multiple id=${id('replacedBy')} aria-label=${`${name} 替代代码（可多选）`} size=${Math.min(4, Math.max(2, choices.length))}
-            aria-invalid=${errAt('replacedBy') ? 'true' : 'false'}
-            @change=${(e: Event) => this.change(i, { replacedBy: [...(e.target as HTMLSelectElement).selectedOptions].map((o) => o.value) })}>
-            ${choices.map((x) => html`<option value=${x.entry.code} ?selected=${(c.replacedBy ?? []).includes(x.entry.code)}>${x.entry.label}（${x.entry.code}）</option>`)}
-          </select>` : html`<span class="muted">—</span>`}</td>
-        <td><label class="inline"><input type="checkbox" id=${id('provisional')} .checked=${!!c.provisional}
-            @change=${(e: Event) => this.change(i, { provisional: (e.target as HTMLInputElement).checked || undefined })}>待核实</label>
-          <label class="inline" title="名称未经官方确认：表单和打印不显示这里的名称，只显示代码与“名称待核实”"><input type="checkbox" id=${id('labelPending')} .checked=${!!c.labelPending}
-            @change=${(e: Event) => this.change(i, { labelPending: (e.target as HTMLInputElement).checked || undefined })}>名称待核实</label></td>
-        <td><input id=${id('note')} class="note-input" aria-label=${`${name} 说明`} .value=${c.note ?? ''} placeholder=${c.provisional ? '如：代码待官方代码表核实' : ''}
-            @input=${(e: Event) => this.change(i, { note: (e.target as HTMLInputElement).value })}></td>
-        ${usage ? html`<td class="num">${used}</td>` : nothing}
-        <td>${used
-          ? html`<button type="button" class="btn btn-small" disabled aria-describedby=${id('why')} title=${`仍有 ${used} 条记录使用，不能删除；请停用并指定替代代码`}>删除</button>
-              <span class="blocked-why" id=${id('why')}>有 ${used} 条记录使用，不能删除</span>`
-          : html`<button type="button" class="btn btn-small" aria-label=${`删除 ${name}`} ?disabled=${this.busy} @click=${() => this.removeRow(i)}>删除</button>`}</td>
-      </tr>
-      ${errs.length ? html`<tr class="row-error"><td></td><td colspan="9" role="alert">${errs.map((e) => html`<div class="field-error">${e.message}</div>`)}</td></tr>` : nothing}`;
   }
 }
