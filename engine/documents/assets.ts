@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { domainNotFound } from '../errors.js';
 import type { ConfigCheck } from '../config/checks/types.js';
 import type { DocumentConfig } from './config.js';
+import type { ConfigSource } from '../config/source.js';
 import { own } from '../own.js';
 
 /**
@@ -23,7 +24,12 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml',
 };
 
-export interface Asset { body: Buffer; type: string }
+export interface Asset {
+  body: Buffer;
+  type: string;
+  /** A package file (changes only with an update); config assets change with a published version. */
+  fromPackage: boolean;
+}
 
 const engineRoot = fileURLToPath(new URL('../..', import.meta.url));
 const folders = new Map<string, string>();
@@ -38,26 +44,37 @@ function packageFolder(start: string, name: string): string | null {
 }
 
 /**
- * The folder an `assets` entry names: "npm:<package>[/folder]" from the application's
- * node_modules, else the engine's (an application folder elsewhere shares the engine's
- * packages); any other value is a folder inside templates/. Null when it does not exist.
+ * The package folder an "npm:<package>[/folder]" asset names, from the application's
+ * node_modules, else the engine's (an application folder elsewhere shares the engine's packages).
+ * Packages are the engine's dependencies, not config: they are read from disk. Null when absent.
  */
-export function assetFolder(appRoot: string, spec: string): string | null {
+export function packageAssetFolder(appRoot: string, spec: string): string | null {
   const key = `${appRoot}\0${spec}`;
   let folder = folders.get(key) ?? null;
   if (!folder) {
-    if (spec.startsWith('npm:')) {
-      const name = spec.slice(4);
-      folder = name.split('/').includes('..') ? null : packageFolder(appRoot, name) ?? packageFolder(engineRoot, name);
-    } else {
-      const templates = resolve(appRoot, 'templates');
-      const inside = resolve(templates, spec);
-      folder = inside.startsWith(templates + sep) && existsSync(inside) ? inside : null;
-    }
+    const name = spec.slice(4);
+    folder = name.split('/').includes('..') ? null : packageFolder(appRoot, name) ?? packageFolder(engineRoot, name);
     // Only found folders are kept: a package installed later is found then.
     if (folder) folders.set(key, folder);
   }
   return folder;
+}
+
+/**
+ * The snapshot path prefix of an asset folder inside templates/ ("templates/<folder>/"): such
+ * assets are config, versioned with the templates, and served from the config in force, never
+ * from the disk. Null for a folder name that would leave templates/.
+ */
+function templateAssetPrefix(spec: string): string | null {
+  const parts = spec.split('/').filter(Boolean);
+  return parts.length && !parts.some((p) => p === '..' || p === '.') ? `templates/${parts.join('/')}/` : null;
+}
+
+/** Whether an `assets` entry names something that exists: an installed package, or a folder of the config's templates/. */
+function assetExists(source: ConfigSource, spec: string): boolean {
+  if (spec.startsWith('npm:')) return !!packageAssetFolder(source.root || engineRoot, spec);
+  const prefix = templateAssetPrefix(spec);
+  return !!prefix && [...source.files.keys()].some((f) => f.startsWith(prefix));
 }
 
 /** `{name: url}` of a document's assets, for templates: `origin` '' for the preview, PRINT_ORIGIN for PDF. */
@@ -66,15 +83,25 @@ export function assetUrls(doc: DocumentConfig, origin = ''): Record<string, stri
   return Object.fromEntries(Object.keys(doc.assets ?? {}).map((name) => [name, `${base}/${name}`]));
 }
 
-/** One file of the document's asset `name`; 404 for an unknown asset, a file outside it or a type not served. */
-export async function readAsset(appRoot: string, doc: DocumentConfig, name: string, file: string): Promise<Asset> {
+/**
+ * One file of the document's asset `name`, from the config `source` in force (a folder of its
+ * templates/) or an installed package; 404 for an unknown asset, a file outside it or a type not served.
+ */
+export async function readAsset(source: ConfigSource, doc: DocumentConfig, name: string, file: string): Promise<Asset> {
   const spec = own(doc.assets, name);
-  const folder = spec ? assetFolder(appRoot, spec) : null;
   const type = TYPES[extname(file).toLowerCase()];
+  if (!spec || !type || file.split('/').some((p) => p === '..' || p === '.' || p === '')) throw domainNotFound('文档资源');
+  if (!spec.startsWith('npm:')) {
+    const prefix = templateAssetPrefix(spec);
+    const content = prefix ? source.files.get(`${prefix}${file}`) : undefined;
+    if (content === undefined) throw domainNotFound('文档资源');
+    return { body: typeof content === 'string' ? Buffer.from(content) : content, type, fromPackage: false };
+  }
+  const folder = packageAssetFolder(source.root || engineRoot, spec);
   const path = folder ? resolve(folder, file) : '';
-  if (!folder || !type || !path.startsWith(folder + sep)) throw domainNotFound('文档资源');
+  if (!folder || !path.startsWith(folder + sep)) throw domainNotFound('文档资源');
   try {
-    return { body: await readFile(path), type };
+    return { body: await readFile(path), type, fromPackage: true };
   } catch {
     throw domainNotFound('文档资源');
   }
@@ -84,12 +111,12 @@ export async function readAsset(appRoot: string, doc: DocumentConfig, name: stri
  * For the printer: the asset a request URL names, when it is one of `doc`'s (any other URL is
  * refused, so a template cannot reach the network or another document's files).
  */
-export function printAssets(appRoot: string, doc: DocumentConfig): (url: string) => Promise<Asset | null> {
+export function printAssets(source: ConfigSource, doc: DocumentConfig): (url: string) => Promise<Asset | null> {
   const prefix = `${PRINT_ORIGIN}${ASSET_ROUTE}/${encodeURIComponent(doc.collection)}/${encodeURIComponent(doc.name)}/`;
   return async (url) => {
     if (!url.startsWith(prefix)) return null;
     const [name, ...rest] = new URL(url).pathname.slice(prefix.length - PRINT_ORIGIN.length).split('/');
-    return readAsset(appRoot, doc, decodeURIComponent(name), rest.map(decodeURIComponent).join('/')).catch(() => null);
+    return readAsset(source, doc, decodeURIComponent(name), rest.map(decodeURIComponent).join('/')).catch(() => null);
   };
 }
 
@@ -101,7 +128,7 @@ export const documentAssetsCheck: ConfigCheck = (app) => {
       for (const [asset, spec] of Object.entries<unknown>(raw?.assets ?? {})) {
         const where = `app.json: collections.${c.name}.documents.${name}.assets.${asset}`;
         if (!/^[\w-]+$/.test(asset) || typeof spec !== 'string') out.push(`${where}: 名称须为字母、数字、- 或 _，值须为字符串`);
-        else if (!assetFolder(app.root, spec)) out.push(`${where}: 找不到 ${spec}（npm 包未安装，或 templates/ 下没有该文件夹）`);
+        else if (!assetExists(app.source, spec)) out.push(`${where}: 找不到 ${spec}（npm 包未安装，或 templates/ 下没有该文件夹）`);
       }
     }
   }

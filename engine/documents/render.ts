@@ -50,7 +50,7 @@ export async function renderRecordDocument(engine: Engine, user: Principal, coll
   const title = safeName(`${doc.title}-${String(record.data[c.titleField ?? ''] ?? record.id)}`);
   if (fmt === 'xlsx') return { body: await renderXlsx(engine, doc, ctx), contentType: TYPES.xlsx, filename: `${title}.xlsx`, inline: false };
   if (fmt === 'html') return { body: renderHtml(engine, doc, [ctx]), contentType: TYPES.html, filename: `${title}.html`, inline: true };
-  const pdf = await htmlToPdf(renderHtml(engine, doc, [ctx], PRINT_ORIGIN), printAssets(engine.appRoot, doc));
+  const pdf = await htmlToPdf(renderHtml(engine, doc, [ctx], PRINT_ORIGIN), printAssets(engine.runtime.config.source, doc));
   return { body: pdf, contentType: TYPES.pdf, filename: `${title}.pdf`, inline: false };
 }
 
@@ -66,7 +66,7 @@ export async function renderBatchPdf(
   progress: (done: number) => void = () => undefined,
 ): Promise<Buffer> {
   const builder = new ContextBuilder(engine, user, doc);
-  const assets = printAssets(engine.appRoot, doc);
+  const assets = printAssets(engine.runtime.config.source, doc);
   const contexts = async (from: number, to: number) => {
     const sheets = [];
     for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));

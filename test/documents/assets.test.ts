@@ -114,3 +114,47 @@ describe('warm pages across documents', { timeout: 120_000 }, () => {
     }
   });
 });
+
+/**
+ * An asset folder inside templates/ is config: versioned with the templates and served from the
+ * version in force — an edit of the file on the server's disk changes nothing, a published draft does.
+ */
+describe('template assets come from the config version in force', () => {
+  let s: TestServer;
+  let app: string;
+  const URL_PATH = '/document-assets/member/member-sheet/pictures/seal.svg';
+  beforeAll(async () => {
+    app = mkdtempSync(join(tmpdir(), 'caiji-app-'));
+    for (const dir of ['forms', 'templates', 'workflows']) cpSync(join(repoRoot, dir), join(app, dir), { recursive: true });
+    const file = join(app, 'forms/app.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest.collections.member.documents['member-sheet'].assets.pictures = 'pictures';
+    writeFileSync(file, JSON.stringify(manifest, null, 2));
+    cpSync(join(repoRoot, 'ui/favicon.svg'), join(app, 'templates/pictures/seal.svg'));
+    s = await startTestServer(app);
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+    rmSync(app, { recursive: true, force: true });
+  });
+
+  it('serves the version\'s bytes, asked again after each change, and follows a publish, not the disk', async () => {
+    const base = s.anonymous().base;
+    const first = await fetch(base + URL_PATH);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('image/svg+xml');
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const original = await first.text();
+    expect(original).toBe(readFileSync(join(repoRoot, 'ui/favicon.svg'), 'utf8'));
+    // A file changed on the server's disk is not config in force.
+    writeFileSync(join(app, 'templates/pictures/seal.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><text>disk</text></svg>');
+    expect(await (await fetch(base + URL_PATH)).text()).toBe(original);
+    // A published draft is.
+    const cfg = await s.login('config_admin');
+    expect((await cfg.post('/api/config/draft')).status).toBe(201);
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>印章</text></svg>';
+    expect((await cfg.put('/api/config/draft/files/templates/pictures/seal.svg', { content: svg }, 1)).status).toBe(200);
+    expect((await cfg.post('/api/config/draft/publish', { note: '新印章' }, { 'if-match': '"2"' })).status).toBe(200);
+    expect(await (await fetch(base + URL_PATH)).text()).toBe(svg);
+  });
+});

@@ -13,10 +13,11 @@ export function documentAssetsRoutes() {
     const engine = c.get('engine');
     const doc = documentConfig(engine.runtime.collection(c.req.param('collection')), c.req.param('document'));
     const file = c.req.path.split('/').slice(5).join('/'); // Hono has decoded the path
-    const asset = await readAsset(engine.appRoot, doc, c.req.param('asset'), file);
+    const asset = await readAsset(engine.runtime.config.source, doc, c.req.param('asset'), file);
     c.header('Content-Type', asset.type);
-    // Fonts are large (a CJK face comes in ~100 slices) and change only with a package update.
-    c.header('Cache-Control', 'public, max-age=86400');
+    // Package fonts are large (a CJK face comes in ~100 slices) and change only with an update;
+    // an asset of the config's templates/ changes with a published version, so it is asked again.
+    c.header('Cache-Control', asset.fromPackage ? 'public, max-age=86400' : 'no-cache');
     return c.body(new Uint8Array(asset.body));
   });
   return app;
