@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { actorOf } from '../records/service.js';
+import { actorOf } from '../auth/actor.js';
 import { recordsTable } from '../storage/records.js';
 import { recordQuery } from '../storage/record-query.js';
 import { fieldsUsingTable } from './usage.js';

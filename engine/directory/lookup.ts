@@ -6,7 +6,7 @@
  * another code), so a lookup by the longer key also finds rows known only by the shorter one.
  */
 import type { Engine } from '../engine.js';
-import type { Actor } from '../records/service.js';
+import type { Actor } from '../auth/actor.js';
 import type { Queryable } from '../storage/sqlite.js';
 import type { Collection, LookupConfig } from '../config/types.js';
 import { domainBadRequest } from '../errors.js';

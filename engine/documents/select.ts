@@ -2,7 +2,7 @@ import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
 import type { StoredRecord } from '../storage/records.js';
-import { actorOf } from '../records/service.js';
+import { actorOf } from '../auth/actor.js';
 import { listRecords } from '../records/query.js';
 import { DomainError, domainBadRequest } from '../errors.js';
 import { printMode, type DocumentConfig } from './config.js';

@@ -7,7 +7,7 @@
 import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
-import type { Actor } from '../records/service.js';
+import type { Actor } from '../auth/actor.js';
 import { grantStore, type NodeGrant } from '../storage/grants.js';
 
 /** Recomputes one node's derived fields; writes the node (audited) only when a value changed. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { actorOf } from '../records/service.js';
+import { actorOf } from '../auth/actor.js';
 import { createMany } from '../records/create-many.js';
 import { DomainError, domainForbidden, domainNotFound } from '../errors.js';
 import { importColumns } from './columns.js';

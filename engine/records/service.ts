@@ -12,19 +12,14 @@ import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError, domainConflict, domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
 import { noLifecycle, type Lifecycle } from './lifecycle.js';
-
-export interface Actor {
-  /** Username written to the audit log; null for the system (seeding). */
-  name: string | null;
-  /** The principal whose grants are checked; undefined for the system, which may do anything. */
-  principal?: Principal;
-}
+import type { Actor } from '../auth/actor.js';
+/** Kept here too for callers written before Actor moved beside Principal. */
+export { actorOf, type Actor } from '../auth/actor.js';
 
 /** Key in a record's context holding the fields a workflow fixed: {field: value}. */
 export const LOCKED = '$locked';
 
 /** The actor for a logged-in user's request. */
-export const actorOf = (principal: Principal): Actor => ({ name: principal.username, principal });
 
 /**
  * Create, update and delete records: validation, permission, unique keys, tree paths, workflow

@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js';
 import type { Collection } from '../config/types.js';
 import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
-import type { Actor } from '../records/service.js';
+import type { Actor } from '../auth/actor.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError } from '../errors.js';
 import { workflowFacts } from '../storage/workflow-facts.js';

@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { StoredRecord } from '../storage/records.js';
-import type { Actor } from '../records/service.js';
+import type { Actor } from '../auth/actor.js';
 import type { FieldError } from '../validation/messages.js';
 
 /** Why a guard said no: `forbidden` → 403, `invalid` → 422, `refused` → 409. */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { jsonBody } from '../body.js';
-import { actorOf, serialize } from '../../records/service.js';
+import { serialize } from '../../records/service.js';
+import { actorOf } from '../../auth/actor.js';
 import { applyBatch, applyEvent, availableEvents } from '../../workflow/runtime.js';
 
 /**

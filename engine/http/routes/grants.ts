@@ -7,7 +7,7 @@ import { users } from '../../storage/users.js';
 import { keptAccount } from '../../auth/account-keeper.js';
 import { recomputeDerived } from '../../grants/derived.js';
 import { roleFitsNode } from '../../grants/role-fit.js';
-import { actorOf } from '../../records/service.js';
+import { actorOf } from '../../auth/actor.js';
 import type { Principal } from '../../auth/principal.js';
 import type { StoredRecord } from '../../storage/records.js';
 import type { Engine } from '../../engine.js';

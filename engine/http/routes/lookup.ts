@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { actorOf } from '../../records/service.js';
+import { actorOf } from '../../auth/actor.js';
 import { keyTaken, lookupConfig, lookupRecord, normalizeKey } from '../../directory/lookup.js';
 import { importDirectory } from '../../directory/import.js';
 import { readTable, XLSX_TYPE } from '../../directory/read-table.js';

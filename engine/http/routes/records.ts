@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { jsonBody, ifMatch } from '../body.js';
-import { serialize, actorOf } from '../../records/service.js';
+import { serialize } from '../../records/service.js';
+import { actorOf } from '../../auth/actor.js';
 import { listRecords } from '../../records/query.js';
 import { auditLog } from '../../storage/audit.js';
 import { describeHistory } from '../../workflow/history.js';

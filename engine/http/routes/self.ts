@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { actorOf, serialize } from '../../records/service.js';
+import { serialize } from '../../records/service.js';
+import { actorOf } from '../../auth/actor.js';
 import { availableEvents } from '../../workflow/runtime.js';
 import { notFound } from '../errors.js';
 import { recordsTable } from '../../storage/records.js';
