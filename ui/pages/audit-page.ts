@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, qs, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task, TaskStatus } from '@lit/task';
+import { api, qs, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { dateTime } from '../format.js';
@@ -41,10 +41,24 @@ export class AuditPage extends LightElement {
   @state() private items: AuditItem[] = [];
   @state() private kinds: AuditAnswer['kinds'] = [];
   @state() private next: string | null = null;
-  @state() private loading = false;
-  @state() private error = '';
   private started = false;
-  private latest = latestOnly();
+  /**
+   * A page of entries for the filters as sent: the first (查询) or the one after those shown (更多).
+   * It runs when asked, not when the filters are typed; a newer question drops the older answer.
+   */
+  private page = new Task(this, {
+    autoRun: false,
+    task: ([params, more]: readonly [string, boolean], { signal }) => api.get<AuditAnswer>(`/api/audit${params}`, signal).then((r) => ({ r, more })),
+    onComplete: ({ r, more }) => {
+      this.items = more ? [...this.items, ...r.items] : r.items;
+      this.next = r.nextCursor;
+      this.kinds = r.kinds;
+    },
+    // A first page that failed leaves no entries of other filters under the error.
+    onError: () => { if (!this.askedMore) { this.items = []; this.next = null; } },
+  });
+  /** Whether the question last sent asked for more. */
+  private askedMore = false;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -62,24 +76,12 @@ export class AuditPage extends LightElement {
   }
 
   /** The first page for the filters, or (more) the page after the entries shown. */
-  private async load(more: boolean) {
-    const current = this.latest();
-    this.loading = true;
-    try {
-      const r = await api.get<AuditAnswer>(`/api/audit${this.params(more ? this.next ?? undefined : undefined)}`);
-      if (!current()) return;
-      this.items = more ? [...this.items, ...r.items] : r.items;
-      this.next = r.nextCursor;
-      this.kinds = r.kinds;
-      this.error = '';
-    } catch (e) {
-      if (!current()) return;
-      this.error = e instanceof ApiError ? e.message : String(e);
-      if (!more) { this.items = []; this.next = null; }
-    } finally {
-      if (current()) this.loading = false;
-    }
+  private load(more: boolean) {
+    this.askedMore = more;
+    return this.page.run([this.params(more ? this.next ?? undefined : undefined), more]);
   }
+
+  private get loading() { return this.page.status === TaskStatus.PENDING; }
 
   private set(key: keyof Filters) {
     return (e: Event) => { this.filters = { ...this.filters, [key]: (e.target as HTMLInputElement).value }; };
@@ -141,7 +143,7 @@ export class AuditPage extends LightElement {
         <button type="submit" class="btn btn-primary">查询</button>
         <caiji-export-button .label=${'导出 Excel'} .hint=${'按当前条件导出全部审核记录'} .href=${`/api/audit/export.xlsx${this.params()}`}></caiji-export-button>
       </form>
-      ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
+      ${this.page.status === TaskStatus.ERROR ? html`<p class="form-error" role="alert">${messageOf(this.page.error)}</p>` : nothing}
       <div class="table-wrap"><table class="data-table audit-table">
         <thead><tr><th scope="col">时间</th><th scope="col">操作人</th><th scope="col">数据类别</th><th scope="col">记录</th><th scope="col">操作</th><th scope="col">内容</th></tr></thead>
         <tbody>

@@ -1,6 +1,7 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
+import { Task } from '@lit/task';
 import { api, qs, enc, uploadFile, ApiError } from '../api/client.js';
 import '../components/export-button.js';
 import { session } from '../api/session.js';
@@ -39,32 +40,33 @@ const time = (s: string | null) => (s ? s.replace('T', ' ').slice(0, 19) : '');
 export class ImportPage extends LightElement {
   @property() collection = '';
   @property() nodeId = '';
-  @state() private t?: TreeAnswer;
   @state() private file?: File;
   @state() private preview?: Preview;
   @state() private job?: Job;
   @state() private busy = '';
   @state() private error = '';
-  @state() private log: LogEntry[] = [];
   @state() private committed?: CommitAnswer;
   @state() private dragging = false;
-  private loaded = '';
+  /** The node's breadcrumb and label. */
+  private place = new Task(this, {
+    task: ([nodeId], { signal }) => (nodeId ? api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`, signal) : Promise.resolve(undefined)),
+    args: () => [this.nodeId],
+  });
+  /** The user's earlier imports of the collection; read again after each upload. */
+  private log: Task<readonly [string], LogEntry[]> = new Task(this, {
+    task: ([collection], { signal }) => api.get<{ items: LogEntry[] }>(`/api/import/${enc(collection)}/log`, signal).then(
+      (r) => r.items,
+      () => this.log.value ?? [], // the list is secondary: a failed read keeps the one shown
+    ),
+    args: () => [this.collection],
+  });
 
-  override updated() {
-    const key = `${this.collection}/${this.nodeId}`;
-    if (key === this.loaded) return;
-    this.loaded = key;
+  /** Another collection or node starts without the previous preview, result and error. */
+  override willUpdate(changed: PropertyValues<this>) {
+    if (!changed.has('collection') && !changed.has('nodeId')) return;
     this.preview = undefined;
     this.committed = undefined;
     this.error = '';
-    if (this.nodeId) api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { this.t = t; }).catch(() => {});
-    void this.loadLog();
-  }
-
-  private async loadLog() {
-    try {
-      this.log = (await api.get<{ items: LogEntry[] }>(`/api/import/${enc(this.collection)}/log`)).items;
-    } catch { /* the list is secondary */ }
   }
 
   /** Runs a job to its end, following its progress. */
@@ -118,7 +120,7 @@ export class ImportPage extends LightElement {
       this.error = err instanceof ApiError ? err.message : String(err);
     } finally {
       this.busy = '';
-      void this.loadLog();
+      void this.log.run();
     }
   }
 
@@ -138,7 +140,7 @@ export class ImportPage extends LightElement {
       this.error = err instanceof ApiError ? err.message : String(err);
     } finally {
       this.busy = '';
-      void this.loadLog();
+      void this.log.run();
     }
   }
 
@@ -149,7 +151,7 @@ export class ImportPage extends LightElement {
     const j = this.job;
     const pct = j && j.total ? Math.round((j.done / j.total) * 100) : 0;
     return html`<section class="panel import-page">
-      ${this.t ? html`<caiji-breadcrumb .items=${this.t.breadcrumb} linkLast></caiji-breadcrumb>` : nothing}
+      ${this.place.value ? html`<caiji-breadcrumb .items=${this.place.value.breadcrumb} linkLast></caiji-breadcrumb>` : nothing}
       <h1 tabindex="-1">批量维护：${col.title}</h1>
       <ol class="steps">
         <li>下载导入模板，按列填写（带红色标题的为必填的采集项，下拉列表中选择代码）；也可以上传同样列名的 CSV 文件。</li>
@@ -206,11 +208,12 @@ export class ImportPage extends LightElement {
   }
 
   private logView() {
+    const log = this.log.value ?? [];
     return html`<h2 class="group-title">导入记录</h2>
       <div class="table-wrap"><table class="data-table import-log">
         <thead><tr><th scope="col">上传时间</th><th scope="col">文件</th><th scope="col" class="num">行数</th>${ACTIONS.map(([, l]) => html`<th scope="col" class="num">${l}</th>`)}<th scope="col">结果</th><th scope="col">错误文件</th></tr></thead>
-        <tbody>${this.log.length ? nothing : html`<tr><td class="empty" colspan="99">暂无导入记录</td></tr>`}
-          ${this.log.map((e) => html`<tr><td class="nowrap">${time(e.at)}</td><td>${e.filename ?? ''}</td><td class="num">${e.total}</td>
+        <tbody>${log.length ? nothing : html`<tr><td class="empty" colspan="99">暂无导入记录</td></tr>`}
+          ${log.map((e) => html`<tr><td class="nowrap">${time(e.at)}</td><td>${e.filename ?? ''}</td><td class="num">${e.total}</td>
             ${ACTIONS.map(([a]) => html`<td class="num">${e.counts[a]}</td>`)}
             <td>${STATUS[e.status] ?? e.status}${e.status === 'committed' && e.committedAt ? html` <span class="muted">${time(e.committedAt)}</span>` : nothing}${e.message ? html`<div class="muted">${e.message}</div>` : nothing}</td>
             <td>${e.hasErrorsFile ? html`<a href=${`/api/import/${enc(e.id)}/errors.xlsx`} download>下载</a>` : ''}</td></tr>`)}

@@ -1,8 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task, TaskStatus } from '@lit/task';
+import { api, enc, messageOf, ApiError } from '../api/client.js';
 import { session, type BrowserValidator } from '../api/session.js';
 import { href, navigate } from '../router.js';
 import { toast } from '../components/toast.js';
@@ -33,16 +33,54 @@ export class RecordPage extends LightElement {
   @state() private v?: BrowserValidator;
   @state() private record?: RecordJson;
   @state() private data: Record<string, unknown> = {};
-  @state() private crumbs: TreeAnswer['breadcrumb'] = [];
   @state() private serverErrors: FieldError[] = [];
   @state() private conflict?: { current: RecordJson; message: string; mine: Record<string, unknown> };
   @state() private busy = false;
-  @state() private error = '';
   @state() private showAll = false;
   @state() private tick = 0;
-  private loaded = '';
-  private latest = latestOnly();
-  private latestCrumbs = latestOnly();
+
+  /**
+   * The form, its validator and the record the address names; run again after an event or a
+   * change in a panel. Reloading the record shown keeps it on screen until the new version comes:
+   * the page neither blanks its panels nor jumps under the user's pointer (another record's is
+   * gone already: willUpdate). The record is kept in `record` because saving replaces it here.
+   */
+  private loader = new Task(this, {
+    task: async ([collection, recordId], { signal }) => {
+      this.serverErrors = [];
+      const [form, v] = await Promise.all([session.form(collection), session.validator(collection)]);
+      const record = recordId ? await api.get<RecordJson>(`/api/records/${enc(collection)}/${enc(recordId)}`, signal) : undefined;
+      return { form, v, record };
+    },
+    args: () => [this.collection, this.recordId, this.nodeId],
+    onComplete: ({ form, v, record }) => {
+      this.form = form;
+      this.v = v;
+      if (record) {
+        this.record = record;
+        this.data = structuredClone(record.data);
+        this.showAll = true;
+      } else {
+        this.data = form.nodeField && this.nodeId ? { [form.nodeField]: this.nodeId } : {};
+        this.showAll = false;
+      }
+    },
+  });
+
+  /** The breadcrumb of the node the record hangs on (or is), asked again with each version of the record. */
+  private crumbs = new Task(this, {
+    task: ([nodeId], { signal }) => (nodeId
+      ? api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(nodeId)}/path`, signal).then((t) => ({ nodeId, crumbs: t.breadcrumb }))
+      : Promise.resolve({ nodeId, crumbs: [] })),
+    args: () => [this.crumbNode, this.record],
+  });
+
+  /** The node whose path the page shows: the record's own (a tree node) or the one it hangs on, or a new record's. */
+  private get crumbNode(): string {
+    if (!this.recordId) return this.nodeId;
+    if (!this.record) return '';
+    return this.collection === session.app!.tree.collection ? this.record.id : this.record.node ?? '';
+  }
 
   /**
    * Lit reuses this element when the route goes from one record to another (a member's page, then
@@ -55,59 +93,15 @@ export class RecordPage extends LightElement {
     if (this.record && (this.record.id !== this.recordId || this.record.collection !== this.collection)) {
       this.record = undefined;
       this.data = {};
-      this.crumbs = [];
       this.serverErrors = [];
       this.conflict = undefined;
     }
   }
 
-  override updated() {
-    const key = `${this.collection}/${this.recordId}/${this.nodeId}`;
-    if (key !== this.loaded) {
-      this.loaded = key;
-      this.load();
-    }
-  }
-
-  private async load() {
-    this.error = '';
-    // Reloading the record shown (after an event or a change in a panel) keeps it on screen until
-    // the new version comes: the page neither blanks its panels nor jumps under the user's pointer.
-    // (Another record's is gone already: willUpdate.)
-    this.serverErrors = [];
-    const current = this.latest();
-    try {
-      const [form, v] = await Promise.all([session.form(this.collection), session.validator(this.collection)]);
-      if (!current()) return;
-      this.form = form;
-      this.v = v;
-      if (this.recordId) {
-        const r = await api.get<RecordJson>(`/api/records/${enc(this.collection)}/${enc(this.recordId)}`);
-        if (!current()) return;
-        this.setRecord(r);
-        this.showAll = true;
-      } else {
-        const nodeField = form.nodeField;
-        this.data = nodeField && this.nodeId ? { [nodeField]: this.nodeId } : {};
-        this.showAll = false;
-        this.loadCrumbs(this.nodeId);
-      }
-    } catch (e) {
-      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
-    }
-  }
-
-  private setRecord(r: RecordJson) {
-    this.record = r;
-    this.data = structuredClone(r.data);
-    const app = session.app!;
-    this.loadCrumbs(this.collection === app.tree.collection ? r.id : r.node ?? '');
-  }
-
-  private loadCrumbs(nodeId: string) {
-    const current = this.latestCrumbs();
-    if (!nodeId) { this.crumbs = []; return; }
-    api.get<Pick<TreeAnswer, 'breadcrumb'>>(`/api/tree/${enc(nodeId)}/path`).then((t) => { if (current()) this.crumbs = t.breadcrumb; }).catch(() => { if (current()) this.crumbs = []; });
+  /** The record's path from the top, once it is the path of the node shown. */
+  private get path(): TreeAnswer['breadcrumb'] {
+    const v = this.crumbs.value;
+    return v && v.nodeId === this.crumbNode ? v.crumbs : [];
   }
 
   private get formEl() { return this.querySelector<RecordForm>('caiji-record-form'); }
@@ -137,7 +131,8 @@ export class RecordPage extends LightElement {
         navigate(href('record', this.collection, saved.id), true);
         return;
       }
-      this.setRecord(saved);
+      this.record = saved;
+      this.data = structuredClone(saved.data);
       this.tick++;
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.body?.error?.current) {
@@ -184,7 +179,7 @@ export class RecordPage extends LightElement {
   override render() {
     const app = session.app!;
     const col = app.collections[this.collection];
-    if (this.error) return html`<section class="panel"><h1 tabindex="-1">无法打开</h1><p class="form-error" role="alert">${this.error}</p></section>`;
+    if (this.loader.status === TaskStatus.ERROR) return html`<section class="panel"><h1 tabindex="-1">无法打开</h1><p class="form-error" role="alert">${messageOf(this.loader.error)}</p></section>`;
     if (!this.form || !this.v || !col || (this.recordId && !this.record)) return html`<section class="panel"><p class="muted">正在加载…</p></section>`;
     const r = this.record;
     const title = r ? String(r.data[col.titleField ?? ''] ?? '') || col.title : `新增${col.title}`;
@@ -193,10 +188,11 @@ export class RecordPage extends LightElement {
     const isTree = this.collection === app.tree.collection;
     // A node whose parent the user does not manage (the top of their grant, or the tree's root) is
     // not theirs to delete: the server refuses it, so the button is not offered.
-    const deletable = !isTree || !!this.crumbs.at(-2)?.readable;
+    const crumbs = this.path;
+    const deletable = !isTree || !!crumbs.at(-2)?.readable;
     return html`<div class="record-layout">
       <section class="panel grow">
-        <caiji-breadcrumb class="reserved" .items=${this.crumbs} linkLast></caiji-breadcrumb>
+        <caiji-breadcrumb class="reserved" .items=${crumbs} linkLast></caiji-breadcrumb>
         <div class="record-head">
           <h1 tabindex="-1">${title}${r && col.title !== title ? html` <small class="muted">${col.title}</small>` : nothing}</h1>
           ${r && col.completeness ? html`<span class=${r.complete ? 'badge ok' : 'badge warn'}>${r.complete ? '信息完整' : '信息待完善'}</span>` : nothing}
@@ -204,7 +200,7 @@ export class RecordPage extends LightElement {
         <div class="toolbar sticky">
           ${canWrite && this.allows(r ? 'update' : 'create') ? html`<button type="button" class="btn btn-primary" ?disabled=${this.busy} @click=${this.save}>${this.busy ? '正在保存…' : '保存'}</button>` : nothing}
           ${r ? html`<caiji-action-bar .collection=${this.collection} .recordId=${r.id} .version=${r.version} ?dirty=${this.dirty}
-            @sent=${() => this.load()}></caiji-action-bar>
+            @sent=${() => this.loader.run()}></caiji-action-bar>
             <caiji-document-buttons .collection=${this.collection} .ids=${[r.id]}></caiji-document-buttons>` : nothing}
           <span class="spacer"></span>
           ${r && canWrite && deletable && this.allows('delete') ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
@@ -216,8 +212,8 @@ export class RecordPage extends LightElement {
         <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .previous=${r?.data}
           .serverErrors=${this.serverErrors} ?showAll=${this.showAll} ?readonly=${!canWrite} essentialLabel=${app.essentialLabel ?? ''}
           @form-change=${(e: CustomEvent<Record<string, unknown>>) => { this.data = e.detail; }}></caiji-record-form>
-        ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.load()}></caiji-attached-records>
-          ${session.can('grant') ? html`<caiji-grants-panel .nodeId=${r.id} @changed=${() => this.load()}></caiji-grants-panel>` : nothing}` : nothing}
+        ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.loader.run()}></caiji-attached-records>
+          ${session.can('grant') ? html`<caiji-grants-panel .nodeId=${r.id} @changed=${() => this.loader.run()}></caiji-grants-panel>` : nothing}` : nothing}
         ${r && !isTree && session.can('grant') && Object.values(app.roles).some((role) => role.self === this.collection)
           ? html`<caiji-account-panel .recordId=${r.id} @changed=${() => { this.tick++; }}></caiji-account-panel>` : nothing}
       </section>
