@@ -70,6 +70,8 @@ export class AppShell extends LightElement {
       links.push([`${tree.title}信息`, homeOf(), 'browse']);
       if (Object.values(app.collections).some((c) => c.completeness)) links.push(['进度统计', href('progress', session.me!.grants[0].node), 'progress']);
       links.push(['代码表', href('codes'), 'codes']);
+      // 配置工作台: drafts of the whole config, for the config admins (代码表 stays for every reader).
+      if (session.can('config')) links.push(['配置工作台', href('studio'), 'studio']);
       // 查询统计: for whoever reads a subtree (admins, read-only roles); a self-bound member reads none.
       if (session.can('read')) links.push(['查询统计', href('query'), 'query']);
       if (auditGrants().length) links.push(['系统审核', href('audit'), 'audit']);

@@ -15,6 +15,7 @@ import './grants-page.js';
 import './query-page.js';
 import './stats-page.js';
 import './audit-page.js';
+import './studio-page.js';
 
 /** Route name → page. Each page element gets the route's arguments. */
 export const pages: Record<string, (r: Route) => TemplateResult> = {
@@ -33,5 +34,6 @@ export const pages: Record<string, (r: Route) => TemplateResult> = {
   audit: (r) => html`<caiji-audit-page .query=${r.query}></caiji-audit-page>`,
   query: (r) => html`<caiji-query-page .collection=${r.args[0] ?? ''} .nodeId=${r.args[1] ?? ''}></caiji-query-page>`,
   stats: (r) => html`<caiji-stats-page .collection=${r.args[0] ?? ''} .nodeId=${r.args[1] ?? ''}></caiji-stats-page>`,
+  studio: (r) => html`<caiji-studio-page .section=${r.args[0] ?? ''} .item=${r.args[1] ?? ''} .focusPath=${r.query.focus ?? ''}></caiji-studio-page>`,
   'not-found': () => html`<section class="panel"><h1 tabindex="-1">页面不存在</h1><p><a href=${homeOf()}>返回首页</a></p></section>`,
 };

@@ -1,5 +1,8 @@
 import { request, ApiError } from '../api/client.js';
 import type { FieldError } from '../api/types.js';
+import type { ImpactReport } from '../../engine/config-versions/impact.js';
+
+export type { ImpactReport };
 
 /** GET /api/config/draft: the open draft as the server describes it after every change. */
 export interface DraftView {
@@ -44,6 +47,8 @@ export class DraftStore {
   private undoStack: Change[] = [];
   private redoStack: Change[] = [];
   private listeners = new Set<Listener>();
+  /** Sections holding edits not saved yet (see setDirty): the studio shell warns before leaving them. */
+  private dirtyOwners = new Set<string>();
 
   subscribe(l: Listener): () => void {
     this.listeners.add(l);
@@ -57,7 +62,12 @@ export class DraftStore {
   /** Reads the draft (null when none is open). */
   async load(): Promise<DraftView | null> {
     try {
-      this.view = await request<DraftView>('GET', base);
+      // The status says whether a draft is open: no draft is no error, so it is not asked as a 404.
+      const status = await request<{ draft: unknown }>('GET', '/api/config/status');
+      const before = this.view;
+      this.view = status.draft ? await request<DraftView>('GET', base) : null;
+      // Another draft, or this one saved by someone else: the documents read before are stale.
+      if (before?.version !== this.view?.version || before?.base !== this.view?.base) this.docs.clear();
       this.error = '';
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) this.view = null;
@@ -169,6 +179,44 @@ export class DraftStore {
         await this.load();
       }
       throw e;
+    }
+  }
+
+  /**
+   * A section tells the studio shell that it holds edits not saved to the draft yet (true) or no
+   * longer (false, after saving or dropping them); `owner` names the section (e.g. its tag). While
+   * any owner is dirty the shell asks before the route leaves the section and before the page is
+   * closed. The shell clears every owner when the person chooses to leave anyway.
+   */
+  setDirty(owner: string, dirty: boolean) {
+    if (dirty === this.dirtyOwners.has(owner)) return;
+    if (dirty) this.dirtyOwners.add(owner);
+    else this.dirtyOwners.delete(owner);
+    this.changed();
+  }
+
+  /** Whether some section holds unsaved edits. */
+  get dirty(): boolean { return this.dirtyOwners.size > 0; }
+
+  clearDirty() {
+    if (!this.dirtyOwners.size) return;
+    this.dirtyOwners.clear();
+    this.changed();
+  }
+
+  /**
+   * The draft's impact on the stored records (GET /api/config/draft/impact, a job followed until it
+   * ends); `progress` hears (done, total) on the way. Refused when the draft does not pass its checks.
+   */
+  async impact(progress?: (done: number, total: number) => void): Promise<ImpactReport> {
+    type JobView = { id: string; status: 'running' | 'done' | 'failed'; done: number; total: number; result?: ImpactReport; error?: { message: string } };
+    let job = await request<JobView>('GET', `${base}/impact`);
+    for (;;) {
+      progress?.(job.done, job.total);
+      if (job.status === 'done') return job.result!;
+      if (job.status === 'failed') throw new ApiError(500, 'job_failed', job.error?.message ?? '影响分析失败');
+      await new Promise((r) => setTimeout(r, 400));
+      job = await request<JobView>('GET', `/api/jobs/${encodeURIComponent(job.id)}`);
     }
   }
 
