@@ -29,6 +29,7 @@ import { queryRoutes } from './routes/query.js';
 import { statsRoutes } from './routes/stats.js';
 import { auditRoutes } from './routes/audit.js';
 import { configVersionRoutes } from './routes/config-versions.js';
+import { draftFormRoutes } from './routes/draft-forms.js';
 import { draftCodesRoutes } from './routes/draft-codes.js';
 import { draftDocumentRoutes } from './routes/draft-documents.js';
 
@@ -72,6 +73,8 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   // Config versions, drafts, publish, history: config admins only (the sub-app checks the permission).
   app.use('/api/config/*', requireUser);
   app.route('/api/config', configVersionRoutes());
+  // The draft's forms for the studio's preview (config admins only, checked per route).
+  app.route('/api/config/draft/forms', draftFormRoutes());
   app.route('/api/config', draftCodesRoutes());
   // The draft's documents for the studio's print preview (config admins only, checked per route).
   app.route('/api/config/draft/documents', draftDocumentRoutes());

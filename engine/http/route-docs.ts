@@ -187,6 +187,8 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'config-versions', summary: 'A code table from a notice\'s CSV or xlsx (代码, 名称, 停用日期, 替代代码, 上级代码): the draft\'s table it would make and the diff; nothing stored',
     query: { filename: 'the file\'s name (.csv or .xlsx) when the content type does not say' }, body: { media: 'text/csv' }, answer: { schema: anyObj },
   },
+  'GET /api/config/draft/forms/:collection': { tag: 'config-versions', summary: 'A collection\'s schema as the open draft has it, code tables expanded (the studio\'s preview)', answer: { schema: anyObj } },
+  'GET /api/config/draft/forms/:collection/validator.js': { tag: 'config-versions', summary: 'The draft\'s validation of a collection as an ES module (what the studio\'s preview runs)', answer: { media: 'text/javascript' } },
   'GET /api/config/history': { tag: 'config-versions', summary: 'The config history: every draft save, publish, approval, rollback and import', query: { limit: 'entries (1–500)', before: 'the previous page\'s last id' }, answer: { schema: anyObj } },
 
   // ——— the web UI and its assets (not JSON) ———

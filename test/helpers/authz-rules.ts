@@ -210,6 +210,8 @@ export const routeTable: Record<string, Route> = {
   'POST /api/config/draft/codes/:table/import-preview': {
     rule: 'configGlobal', decide: configAdmin([404, 415]), request: (w) => ({ method: 'POST', path: `/api/config/draft/codes/${w.codeTable.table}/import-preview` }),
   },
+  'GET /api/config/draft/forms/:collection': { rule: 'configGlobal', decide: configAdmin([200, 404]), request: (w) => ({ method: 'GET', path: `/api/config/draft/forms/${w.root.collection}` }) },
+  'GET /api/config/draft/forms/:collection/validator.js': { rule: 'configGlobal', decide: configAdmin([200, 404]), request: (w) => ({ method: 'GET', path: `/api/config/draft/forms/${w.root.collection}/validator.js` }) },
   'GET /api/config/history': { rule: 'configGlobal', decide: configAdmin(200), request: () => ({ method: 'GET', path: '/api/config/history' }) },
   'POST /api/codes/:table/replace': {
     rule: 'writeOnNode', targets: nodes, decide: onNode('write', 200),
