@@ -63,4 +63,24 @@ describe('late answers', () => {
     expect(page.problems).toEqual([]);
     await page.close();
   });
+
+  it('a request that a newer one overtook is cancelled, not only ignored', async () => {
+    const admin = await env.server.login('ft_admin');
+    const [first, second] = [await nodeId(admin, '组织部党委'), await nodeId(admin, '演示支部乙')];
+    const page = await openPage(env.browser, 'late-cancel');
+    await login(page, env.server.url, 'ft_admin');
+    const firstPath = `/api/tree/${first}`;
+    const cancelled: string[] = [];
+    page.on('requestfailed', (r) => { if (new URL(r.url()).pathname === firstPath) cancelled.push(r.failure()?.errorText ?? ''); });
+    const { asked } = await holdBack(page, firstPath, 1500);
+    await page.goto(`${env.server.url}/#/browse/${first}`);
+    await asked;
+    await page.goto(`${env.server.url}/#/browse/${second}`);
+    await page.waitForFunction(() => document.querySelector('caiji-browse-page .panel.grow')?.textContent?.includes('：演示支部乙'));
+    await page.waitForNetworkIdle({ idleTime: 300 });
+    expect(cancelled).toEqual(['net::ERR_ABORTED']);
+    expect(await h1(page)).toContain('：演示支部乙');
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
 });
