@@ -4,7 +4,7 @@ import { auditLog, diffFields } from '../storage/audit.js';
 import { users } from '../storage/users.js';
 import { grantStore } from '../storage/grants.js';
 import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
-import { recordWrites, RecordWriteRefused } from '../storage/record-writes.js';
+import { recordWrites, RecordWriteRefused, type WriteAudit } from '../storage/record-writes.js';
 import type { Collection } from '../config/types.js';
 import type { RecordJson } from '../api-types.js';
 import type { Principal } from '../auth/principal.js';
@@ -219,14 +219,23 @@ export class RecordService {
       codeVersions: this.runtime().codeVersions(c), version: before.version + 1,
       updatedAt: new Date().toISOString(), updatedBy: actor.name,
     };
+    await this.writeUpdate(tx, actor, c, before, after, { action: 'update', fromState: before.state, diff, note: null }, configVersion);
+    return after;
+  }
+
+  /**
+   * The one way an existing record is written, whoever changed it (an edit, a workflow event):
+   * the record, its changed keys and its audit entry in one statement under the config version the
+   * change was checked with, a refusal named for the person, then the lifecycle's afterWrite (fields
+   * other records derive from this one) in the same transaction.
+   */
+  async writeUpdate(tx: Queryable, actor: Actor, c: Collection, before: StoredRecord, after: StoredRecord, audit: WriteAudit, configVersion: number | null): Promise<void> {
     try {
-      await recordWrites.update(tx, after, before.version, changedKeys(c, before.data, doc),
-        { action: 'update', fromState: before.state, diff, note: null }, undefined, configVersion);
+      await recordWrites.update(tx, after, before.version, changedKeys(c, before.data, after.data), audit, undefined, configVersion);
     } catch (err) {
-      throw await this.refused(err, tx, c, doc, id);
+      throw await this.refused(err, tx, c, after.data, after.id);
     }
     await this.lifecycle().afterWrite?.(tx, actor, after);
-    return after;
   }
 
   async delete(actor: Actor, collection: string, id: string, expectedVersion: number | undefined, tx: Queryable): Promise<void> {

@@ -8,8 +8,6 @@ import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
 import { diffFields } from '../storage/audit.js';
-import { recordWrites } from '../storage/record-writes.js';
-import { changedKeys } from '../records/service.js';
 import type { Actor } from '../auth/actor.js';
 import type { Collection } from '../config/types.js';
 import { DomainError, domainBadRequest, domainInvalid } from '../errors.js';
@@ -100,13 +98,9 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
     updatedAt: new Date().toISOString(), updatedBy: actor.name,
   };
   const note = payload[def.note ?? 'reason'] ?? payload.note;
-  try {
-    await recordWrites.update(tx, after, record.version, changedKeys(c, record.data, data), {
-      action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
-    }, undefined, configVersion);
-  } catch (err) {
-    throw await engine.records.refused(err, tx, c, data, id);
-  }
+  await engine.records.writeUpdate(tx, actor, c, record, after, {
+    action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
+  }, configVersion);
   return after;
 }
 
