@@ -104,6 +104,11 @@ export const recordsTable = {
     authEpoch.bump(); // grants carry their node's path
   },
 
+  /** Whether any record of a collection exists (e.g. whether a tree has been started). */
+  async anyOf(db: Queryable, collection: string): Promise<boolean> {
+    return !!(await db.get('SELECT 1 FROM records WHERE collection = ? LIMIT 1', [collection]));
+  },
+
   /** Whether the database holds no records at all (a new installation). */
   async none(db: Queryable): Promise<boolean> {
     return !(await db.get('SELECT 1 FROM records LIMIT 1'));

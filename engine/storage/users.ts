@@ -29,6 +29,11 @@ export const users = {
     return db.get<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
   },
 
+  /** Every account, oldest first (the operator's list). */
+  all(db: Queryable): Promise<UserRow[]> {
+    return db.all<UserRow>('SELECT * FROM users ORDER BY created_at, username');
+  },
+
   /** The account bound to a record, if any. */
   bySelfRecord(db: Queryable, recordId: string) {
     return db.get<UserRow>('SELECT * FROM users WHERE self_record = ?', [recordId]);

@@ -15,6 +15,7 @@ import { Database, type Queryable } from '../storage/sqlite.js';
 import { DomainError } from '../errors.js';
 import { importDirectoryFile, describeImport } from '../directory/operator-import.js';
 import { exportVersion, importFolder } from '../config-versions/folder.js';
+import { maintenance } from '../storage/maintenance.js';
 
 /**
  * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
@@ -142,8 +143,7 @@ async function init(engine: Engine): Promise<void> {
   const password = firstPassword();
   const hash = await hashPassword(password);
   const root = await engine.db.transaction(async (tx) => {
-    const existing = await tx.get<{ id: string }>('SELECT id FROM records WHERE collection = ? LIMIT 1', [tree.collection]);
-    if (existing) throw new Refused('数据库中已有组织树：init 只用于空数据库。请用已有管理员在界面中授予职务，或用 reset-password 找回密码');
+    if (await recordsTable.anyOf(tx, tree.collection)) throw new Refused('数据库中已有组织树：init 只用于空数据库。请用已有管理员在界面中授予职务，或用 reset-password 找回密码');
     const problem = await usernameProblem(tx, username);
     if (problem) throw new Refused(problem);
     const rec = await engine.records.create({ name: ACTOR }, tree.collection, data, tx);
@@ -191,7 +191,7 @@ async function unlock(engine: Engine, username: string): Promise<void> {
 }
 
 async function listAccounts(engine: Engine): Promise<void> {
-  const rows = await engine.db.all<UserRow>('SELECT * FROM users ORDER BY created_at, username');
+  const rows = await users.all(engine.db);
   const roles = engine.runtime.config.manifest.roles;
   for (const u of rows) {
     const grants = await users.grants(engine.db, u.id);
@@ -217,12 +217,12 @@ async function backup(engine: Engine, target: string): Promise<void> {
   const file = resolve(target);
   if (existsSync(file)) throw new Refused(`「备份文件」“${file}”已存在，请换一个文件名（不会覆盖已有文件）`);
   mkdirSync(dirname(file), { recursive: true });
-  await engine.db.run('VACUUM INTO ?', [file]);
+  await maintenance.backupTo(engine.db, file);
   const copy = await Database.open(file);
   try {
-    const count = async (table: string) => (await copy.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
+    const counts = await maintenance.counts(copy);
     const size = (statSync(file).size / 1024 / 1024).toFixed(1);
-    console.log(`已备份到 ${file}（${size} MB；记录 ${await count('records')} 条，账号 ${await count('users')} 个）`);
+    console.log(`已备份到 ${file}（${size} MB；记录 ${counts.records} 条，账号 ${counts.users} 个）`);
     console.log('恢复：停止服务后用备份文件替换数据库文件（CAIJI_DB），并删除同名的 -wal、-shm 文件');
   } finally {
     await copy.close();
