@@ -1,0 +1,69 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { LightElement, emit } from '../components/light-element.js';
+import type { FieldError } from '../api/types.js';
+
+/** Where a JSON.parse error lies, as 第 N 行第 M 列 (the message's position, or V8's own line/column). */
+export function jsonSyntaxProblem(text: string): string {
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (e) {
+    const msg = (e as Error).message;
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    let line: number;
+    let col: number;
+    if (lc) [line, col] = [Number(lc[1]), Number(lc[2])];
+    else {
+      const pos = Number(/position (\d+)/.exec(msg)?.[1] ?? text.length);
+      const before = text.slice(0, pos).split('\n');
+      [line, col] = [before.length, before[before.length - 1].length + 1];
+    }
+    return `JSON 语法错误：第 ${line} 行第 ${col} 列（${msg.replace(/\s*\(line \d+ column \d+\)/, '')}）`;
+  }
+}
+
+/**
+ * The schema document as text, for power users: checked as typed (syntax errors with line and
+ * column, before anything is saved), applied with 应用 (one draft save), the server's check
+ * problems of the document listed after a save. Emits `json-apply` (the text) and `json-dirty`.
+ */
+@customElement('caiji-studio-form-json')
+export class StudioFormJson extends LightElement {
+  /** The document as saved in the draft. */
+  @property() text = '';
+  @property() path = '';
+  @property({ attribute: false }) problems: FieldError[] = [];
+  @state() private edited: string | null = null;
+  @state() private syntax = '';
+
+  get dirty() { return this.edited !== null && this.edited !== this.text; }
+
+  private input(value: string) {
+    this.edited = value;
+    this.syntax = jsonSyntaxProblem(value);
+    emit(this, 'json-dirty', this.dirty);
+  }
+
+  /** Drops the typed text (after it was saved, or on request). */
+  reset() {
+    this.edited = null;
+    this.syntax = '';
+    emit(this, 'json-dirty', false);
+  }
+
+  override render() {
+    const value = this.edited ?? this.text;
+    return html`<section class="json-view" aria-label="JSON">
+      <p class="muted small">${this.path}：直接编辑架构文档，输入时检查语法，「应用」后保存到草稿并由服务器检查。</p>
+      <textarea id="schema-json" class="mono json-text" spellcheck="false" aria-describedby="json-syntax" aria-invalid=${this.syntax ? 'true' : 'false'}
+        .value=${value} @input=${(e: Event) => this.input((e.target as HTMLTextAreaElement).value)}></textarea>
+      <p id="json-syntax" class="${this.syntax ? 'error-text' : 'ok-text'}" role="status">${this.syntax || (this.dirty ? '语法正确（尚未应用）' : '')}</p>
+      <div class="toolbar">
+        <button type="button" class="primary" ?disabled=${!this.dirty || !!this.syntax} @click=${() => emit(this, 'json-apply', this.edited)}>应用</button>
+        <button type="button" ?disabled=${!this.dirty} @click=${() => this.reset()}>放弃修改</button>
+      </div>
+      ${this.problems.length ? html`<h4>服务器检查</h4><ul class="prop-problems" role="alert">${this.problems.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
+    </section>`;
+  }
+}
