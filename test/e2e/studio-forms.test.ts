@@ -259,12 +259,31 @@ describe('form designer: fields, rules, preview, publish', () => {
     }
   });
 
-  it('a check error link (?focus=/properties/<field>) selects that field', async () => {
+  it('a check error link (?focus=/properties/<field>) selects that field; a field is dragged to its place and the move undone', async () => {
     const page = await openPage(env.browser, 'studio-forms-focus', 1366, 768);
     await designer(page, env.server.url, 'member');
     await page.goto(`${env.server.url}/#/studio/forms/member?focus=/properties/mobile/format`);
     await page.waitForFunction(() => (document.querySelector('#prop-name') as HTMLInputElement | null)?.value === 'mobile');
     expect(await page.$eval(row('mobile'), (e) => e.classList.contains('selected'))).toBe(true);
+
+    // Drag and drop: QQ号 dropped on 手机号码 goes just before it; the bar's 撤销 puts it back.
+    const before = await listed(page);
+    const v = await draftVersion(page);
+    await page.evaluate((from, to) => {
+      const data = new DataTransfer();
+      const src = document.querySelector(from)!;
+      const dst = document.querySelector(to)!;
+      src.dispatchEvent(new DragEvent('dragstart', { dataTransfer: data, bubbles: true }));
+      dst.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      dst.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      src.dispatchEvent(new DragEvent('dragend', { dataTransfer: data, bubbles: true }));
+    }, row('qq'), row('mobile'));
+    await waitForDraftAfter(page, v);
+    const dragged = await listed(page);
+    expect(dragged.indexOf('qq')).toBe(dragged.indexOf('mobile') - 1);
+    await clickText(page, '.studio-bar button', '撤销');
+    await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('caiji-studio-form-designer li.designer-field')]
+      .map((e) => e.getAttribute('data-name'))) === want, {}, JSON.stringify(before));
     await page.close();
   });
 });
