@@ -198,4 +198,5 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /favicon.ico': { tag: 'ui', public: true, summary: 'Icon', answer: { media: 'image/svg+xml' } },
   'GET /app.js': { tag: 'ui', public: true, summary: 'The UI bundle', answer: { media: 'text/javascript' } },
   'GET /app.css': { tag: 'ui', public: true, summary: 'The UI styles', answer: { media: 'text/css' } },
+  'GET /code-editor.js': { tag: 'ui', public: true, summary: 'The code editor (CodeMirror), loaded by the config studio when it opens a template', answer: { media: 'text/javascript' } },
 };

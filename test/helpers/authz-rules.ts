@@ -381,6 +381,7 @@ export const routeTable: Record<string, Route> = {
   'GET /favicon.ico': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/favicon.ico' }) },
   'GET /app.js': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/app.js' }) },
   'GET /app.css': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/app.css' }) },
+  'GET /code-editor.js': { ...publicRoute(200), request: () => ({ method: 'GET', path: '/code-editor.js' }) },
 };
 
 /**

@@ -9,21 +9,33 @@ const uiEntry = fileURLToPath(new URL('../../../ui/main.ts', import.meta.url));
 /** The tab's icon: a blank form on a clipboard (browsers ask for /favicon.ico on their own too). */
 const favicon = readFileSync(fileURLToPath(new URL('../../../ui/favicon.svg', import.meta.url)), 'utf8');
 
-interface Bundle { js: string; css: string }
-let bundle: Promise<Bundle> | undefined;
+/**
+ * The code editor (CodeMirror) is a bundle of its own, loaded by the config studio only when it
+ * opens a template: most users never pay for it (it is about as large as the application).
+ */
+const editorEntry = fileURLToPath(new URL('../../../ui/studio/template-codemirror.ts', import.meta.url));
 
-/** The browser application, bundled once per process in memory (ESM, minified, no CDN). */
-export function uiBundle(): Promise<Bundle> {
-  bundle ??= build({
-    entryPoints: [uiEntry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
+interface Bundle { js: string; css: string }
+const bundles = new Map<string, Promise<Bundle>>();
+
+/** One entry bundled once per process in memory (ESM, minified, no CDN). */
+function bundleOf(entry: string): Promise<Bundle> {
+  let bundle = bundles.get(entry);
+  if (bundle) return bundle;
+  bundle = build({
+    entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
     write: false, outdir: '/ui-out', logLevel: 'silent', legalComments: 'none', charset: 'utf8',
   }).then((r) => ({
     js: r.outputFiles.find((f) => f.path.endsWith('.js'))!.text,
     css: r.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '',
   }));
-  bundle.catch(() => { bundle = undefined; });
+  bundles.set(entry, bundle);
+  bundle.catch(() => bundles.delete(entry));
   return bundle;
 }
+
+/** The browser application. */
+export const uiBundle = () => bundleOf(uiEntry);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -51,6 +63,11 @@ export function uiRoutes() {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'no-cache');
     return c.body((await uiBundle()).js);
+  });
+  app.get('/code-editor.js', async (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'no-cache');
+    return c.body((await bundleOf(editorEntry)).js);
   });
   app.get('/app.css', async (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
