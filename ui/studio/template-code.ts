@@ -35,7 +35,8 @@ export class StudioTemplateCode extends LightElement {
   @state() private message = '';
   @state() private slots: SlotReport | null = null;
   @state() private showSlots = true;
-  @state() private zoom = 0.75;
+  /** The preview's scale; 0 fits the sheet to the pane's width. */
+  @state() private zoom = 0;
   @query('.tpl-code-host') private host!: HTMLElement;
   @query('iframe.tpl-preview') private frame?: HTMLIFrameElement;
   private editor?: TemplateCodeEditor;
@@ -154,7 +155,9 @@ export class StudioTemplateCode extends LightElement {
   private framed() {
     const doc = this.frame?.contentDocument;
     if (!doc?.body) return;
-    doc.documentElement.style.zoom = String(this.zoom);
+    doc.documentElement.style.zoom = '1';
+    const fit = Math.min(1, (this.frame!.clientWidth - 4) / Math.max(1, doc.documentElement.scrollWidth));
+    doc.documentElement.style.zoom = String(this.zoom || fit);
     let mark = doc.getElementById('studio-slot-marks');
     if (!mark) {
       mark = doc.createElement('style');
@@ -196,7 +199,7 @@ export class StudioTemplateCode extends LightElement {
           <div class="tpl-preview-bar">
             <span>打印预览（草稿）</span>
             <select aria-label="缩放" @change=${(e: Event) => { this.zoom = Number((e.target as HTMLSelectElement).value); this.framed(); }}>
-              ${[0.5, 0.75, 1].map((z) => html`<option value=${z} ?selected=${z === this.zoom}>${z * 100}%</option>`)}
+              ${[0, 0.5, 0.75, 1].map((z) => html`<option value=${z} ?selected=${z === this.zoom}>${z ? `${z * 100}%` : '适应宽度'}</option>`)}
             </select>
           </div>
           ${this.previewError ? html`<p class="tpl-warn" role="status">${this.previewError}</p>` : nothing}
