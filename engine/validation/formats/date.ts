@@ -34,9 +34,17 @@ export function checkDate(v: string): string | null {
   return parseYmd(v) ? null : '日期不存在';
 }
 
+/** The UTC+8 day last asked for and the instants it spans: every date field of every record asks. */
+let lastDay = { from: 0, to: -1, day: '' };
+
 /** The UTC+8 calendar date of an instant, as 'YYYY-MM-DD' (the users' "today"). */
 export function shanghaiDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + UTC8_MS).toISOString().slice(0, 10);
+  const t = at.getTime();
+  if (t >= lastDay.from && t < lastDay.to) return lastDay.day;
+  const day = new Date(t + UTC8_MS).toISOString().slice(0, 10);
+  const from = Date.parse(`${day}T00:00:00.000Z`) - UTC8_MS;
+  lastDay = { from, to: from + 86_400_000, day };
+  return day;
 }
 
 /**
