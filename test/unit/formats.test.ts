@@ -186,3 +186,14 @@ describe('formatChecks registry', () => {
     expect(formatChecks.phone('010-12345678')).toBeNull();
   });
 });
+
+describe('today in UTC+8', () => {
+  it('changes at 16:00 UTC, whatever day was asked for before', async () => {
+    const { shanghaiDate } = await import('../../engine/validation/formats/date.js');
+    expect(shanghaiDate(new Date('2026-12-06T15:59:59.999Z'))).toBe('2026-12-06');
+    expect(shanghaiDate(new Date('2026-12-06T16:00:00.000Z'))).toBe('2026-12-07');
+    expect(shanghaiDate(new Date('2026-12-06T15:59:59.999Z'))).toBe('2026-12-06');
+    expect(shanghaiDate(new Date('2020-02-28T16:00:00.000Z'))).toBe('2020-02-29');
+    expect(shanghaiDate(new Date('2026-12-07T15:59:59.999Z'))).toBe('2026-12-07');
+  });
+});
