@@ -259,7 +259,7 @@ describe('form designer: fields, rules, preview, publish', () => {
     }
   });
 
-  it('a check error link (?focus=/properties/<field>) selects that field; a field is dragged to its place and the move undone', async () => {
+  it('a check error link (?focus=/properties/<field>) selects that field; drag and drop, undo; the preview over a picked record; JSON with a check problem', async () => {
     const page = await openPage(env.browser, 'studio-forms-focus', 1366, 768);
     await designer(page, env.server.url, 'member');
     await page.goto(`${env.server.url}/#/studio/forms/member?focus=/properties/mobile/format`);
@@ -284,6 +284,33 @@ describe('form designer: fields, rules, preview, publish', () => {
     await clickText(page, '.studio-bar button', '撤销');
     await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('caiji-studio-form-designer li.designer-field')]
       .map((e) => e.getAttribute('data-name'))) === want, {}, JSON.stringify(before));
+
+    // The preview over a stored record the admin picks.
+    await page.waitForFunction(() => (document.querySelector('#preview-record') as HTMLSelectElement).options.length > 1);
+    const picked = await page.$eval('#preview-record', (s) => ({ id: (s as HTMLSelectElement).options[1].value, name: (s as HTMLSelectElement).options[1].textContent!.trim() }));
+    await page.select('#preview-record', picked.id);
+    await page.waitForFunction((n) => (document.querySelector('caiji-studio-form-preview [data-field="name"] input') as HTMLInputElement | null)?.value === n, {}, picked.name);
+
+    // JSON applied with a code table the draft lacks: saved (a draft may be broken), the server's
+    // check named under the text and at the draft bar; the preview says it cannot load; 撤销 mends it.
+    await page.click('#designer-tab-json');
+    const text = await page.$eval('#schema-json', (t) => (t as HTMLTextAreaElement).value);
+    const broken = text.replace('"x-codeTable": "nation"', '"x-codeTable": "no-such-table"');
+    expect(broken).not.toBe(text);
+    await page.$eval('#schema-json', (t, value) => {
+      (t as HTMLTextAreaElement).value = value;
+      t.dispatchEvent(new Event('input', { bubbles: true }));
+    }, broken);
+    await page.waitForFunction(() => document.querySelector('#json-syntax')?.textContent?.includes('语法正确'));
+    const refused = page.expectApiFailure(/^GET \/api\/config\/draft\/forms\/member$/, 422); // the draft no longer loads, on purpose
+    await clickText(page, '.json-view button', '应用');
+    await page.waitForFunction(() => document.querySelector('.json-view .prop-problems')?.textContent?.includes('no-such-table'));
+    await page.waitForFunction(() => document.querySelector('caiji-studio-form-preview [role=alert]')?.textContent?.includes('草稿的配置无法加载'));
+    await shot(page, 'studio-forms-json-problems');
+    await clickText(page, '.studio-bar button', '撤销');
+    await page.waitForFunction(() => !document.querySelector('.json-view .prop-problems'));
+    await page.waitForSelector('caiji-studio-form-preview [data-field="name"]');
+    refused();
     await page.close();
   });
 });

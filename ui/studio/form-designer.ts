@@ -301,8 +301,18 @@ export class StudioFormDesigner extends LightElement {
     if (!this.error) this.querySelector<StudioFormJson>('caiji-studio-form-json')?.reset();
   }
 
+  /**
+   * The check problems of the schema document: by path, or — a problem the check could not place
+   * (its path empty) — by the document its message starts with.
+   */
+  private schemaProblems() {
+    const path = this.schemaPath;
+    return (draftStore.view?.problems ?? []).filter((p) => p.path === path || p.path.startsWith(`${path}#`) || (!p.path && p.message.startsWith(path)));
+  }
+
   private fieldProblems(name: string) {
-    return draftStore.problemsOf(this.schemaPath).filter((p) => p.path.startsWith(`${this.schemaPath}#/properties/${name}`));
+    const at = `${this.schemaPath}#/properties/${name}`;
+    return this.schemaProblems().filter((p) => [p.path, p.message].some((x) => x === at || x.startsWith(`${at}/`) || x.startsWith(`${at}:`)));
   }
 
   private renderAdd() {
@@ -326,8 +336,8 @@ export class StudioFormDesigner extends LightElement {
     }
     const title = this.manifest?.collections?.[this.item]?.title ?? this.item;
     const fields = this.schema ? designFields(this.schema) : [];
-    const problems = draftStore.problemsOf(this.schemaPath);
-    const flagged = new Set(problems.map((p) => /#\/properties\/([^/]+)/.exec(p.path)?.[1] ?? '').filter(Boolean));
+    const problems = this.schemaProblems();
+    const flagged = new Set(problems.map((p) => /#\/properties\/([^/:\s]+)/.exec(p.path || p.message)?.[1] ?? '').filter(Boolean));
     const tab = (id: Tab, label: string) => html`<button type="button" role="tab" id=${`designer-tab-${id}`} aria-selected=${this.tab === id ? 'true' : 'false'}
       class=${this.tab === id ? 'current' : ''} @click=${() => { this.tab = id; }}>${label}</button>`;
     return html`<div class="form-designer">

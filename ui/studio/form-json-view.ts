@@ -56,6 +56,7 @@ export class StudioFormJson extends LightElement {
     const value = this.edited ?? this.text;
     return html`<section class="json-view" aria-label="JSON">
       <p class="muted small">${this.path}：直接编辑架构文档，输入时检查语法，「应用」后保存到草稿并由服务器检查。</p>
+      ${this.problems.length ? html`<h4 class="small">服务器检查（已保存的文档）</h4><ul class="prop-problems" role="alert">${this.problems.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
       <textarea id="schema-json" class="mono json-text" spellcheck="false" aria-describedby="json-syntax" aria-invalid=${this.syntax ? 'true' : 'false'}
         .value=${value} @input=${(e: Event) => this.input((e.target as HTMLTextAreaElement).value)}></textarea>
       <p id="json-syntax" class="${this.syntax ? 'error-text' : 'ok-text'}" role="status">${this.syntax || (this.dirty ? '语法正确（尚未应用）' : '')}</p>
@@ -63,7 +64,6 @@ export class StudioFormJson extends LightElement {
         <button type="button" class="primary" ?disabled=${!this.dirty || !!this.syntax} @click=${() => emit(this, 'json-apply', this.edited)}>应用</button>
         <button type="button" ?disabled=${!this.dirty} @click=${() => this.reset()}>放弃修改</button>
       </div>
-      ${this.problems.length ? html`<h4>服务器检查</h4><ul class="prop-problems" role="alert">${this.problems.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
     </section>`;
   }
 }

@@ -22,6 +22,7 @@ export class StudioFormPreview extends LightElement {
   @state() private form?: DraftForm;
   @state() private validator?: BrowserValidator;
   @state() private error = '';
+  @state() private errorDetails: string[] = [];
   @state() private records: RecordJson[] = [];
   @state() private picked = '';
   @state() private data: Record<string, unknown> = {};
@@ -50,9 +51,11 @@ export class StudioFormPreview extends LightElement {
       this.form = form;
       this.validator = mod.default;
       this.error = '';
+      this.errorDetails = [];
     } catch (e) {
       if (key !== this.loaded) return;
-      this.error = e instanceof ApiError ? `${e.message}${e.details.length ? `：${e.details[0].message}` : ''}` : '预览加载失败';
+      this.error = e instanceof ApiError ? e.message : '预览加载失败';
+      this.errorDetails = e instanceof ApiError ? e.details.map((d) => d.message) : [];
     }
   }
 
@@ -102,8 +105,8 @@ export class StudioFormPreview extends LightElement {
         </div>
         <p class="preview-summary" role="status">${this.error ? '' : this.summary}</p>
       </div>
-      ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
-      ${this.form && this.validator ? html`<caiji-record-form .schema=${this.form.schema} .validator=${this.validator} .data=${this.data}
+      ${this.error ? html`<div class="error-text" role="alert"><p>${this.error}</p>${this.errorDetails.length ? html`<ul>${this.errorDetails.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}</div>` : nothing}
+      ${this.form && this.validator && !this.error ? html`<caiji-record-form .schema=${this.form.schema} .validator=${this.validator} .data=${this.data}
           .previous=${this.previous} ?showAll=${this.showAll} essentialLabel=${this.form.essentialLabel ?? ''}
           @form-change=${(e: CustomEvent) => { this.data = e.detail; }}></caiji-record-form>` : this.error ? nothing : html`<p class="muted">正在加载预览…</p>`}
     </section>`;
