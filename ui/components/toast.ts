@@ -1,4 +1,4 @@
-/** Short messages at the top of the page, announced to screen readers (role=status / alert). */
+/** Short messages at the bottom right of the page (clicks pass through them), announced to screen readers (role=status / alert). */
 let region: HTMLElement | undefined;
 
 export function toast(message: string, kind: 'ok' | 'error' | 'info' = 'ok') {
