@@ -8,12 +8,10 @@
  * with its migration step keeps every stored value. The leave fixture app's form opens too.
  */
 import { describe, it, expect } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { copyApp } from '../helpers/app-copy.js';
-import { repoRoot } from '../helpers/paths.js';
+import { leaveAppWithConfigAdmin } from '../helpers/leave-config-admin.js';
 import { startTestServer } from '../helpers/server.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
@@ -332,22 +330,12 @@ async function allMembers(): Promise<{ id: string; data: Record<string, unknown>
 
 describe('the leave fixture application in the designer', () => {
   it('its leave form opens with its fields, rules in words and a preview', async () => {
-    // A copy of the leave app with a config admin (the fixture itself has none).
-    const dir = mkdtempSync(join(tmpdir(), 'caiji-leave-'));
-    cpSync(join(repoRoot, 'test/fixtures/leave'), dir, { recursive: true });
-    const manifestPath = join(dir, 'forms/app.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    manifest.roles.config = { title: '配置管理员', permissions: ['read', 'config'], scope: 'global' };
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-    const usersPath = join(dir, 'forms/demo/users.json');
-    const users = JSON.parse(readFileSync(usersPath, 'utf8'));
-    users.users.push({ username: 'leave_cfg', password: 'leave-demo', displayName: '配置员', grants: [{ role: 'config', node: '@hq' }] });
-    writeFileSync(usersPath, JSON.stringify(users, null, 2));
+    const dir = leaveAppWithConfigAdmin();
     const server = await startTestServer(dir);
     const browser = await launchBrowser();
     try {
       const page = await openPage(browser, 'studio-forms-leave', 1366, 768);
-      await designer(page, server.url, 'leave', 'leave_cfg', 'leave-demo');
+      await designer(page, server.url, 'leave', 'cfg', 'leave-demo');
       expect(await listed(page)).toEqual(expect.arrayContaining(['employee', 'kind', 'from', 'to', 'sick', 'certificate']));
       await page.waitForSelector('caiji-studio-form-preview [data-field="employee"]');
       await page.click('#designer-tab-rules');
