@@ -34,6 +34,29 @@ import '../studio/template-editor.js';
 
 const LEAVE = '当前页面有未保存的修改，离开将丢失这些修改。确定离开吗？';
 
+/** The studio place on screen (null while the studio is not shown) and its hash, where a refused navigation returns. */
+let shown: { section: string; item: string; hash: string } | null = null;
+
+/*
+ * The leave guard is registered when this module loads, before the app shell's own hashchange
+ * listener (added when the shell connects): it runs first and can stop it, so a refused navigation
+ * never re-renders the page and the section keeps its edits.
+ */
+window.addEventListener('hashchange', (e) => {
+  if (!shown) return;
+  const next = currentRoute();
+  const stays = next.name === 'studio' && (next.args[0] ?? '') === shown.section && (next.args[1] ?? '') === shown.item;
+  if (!draftStore.dirty || stays) return;
+  if (confirm(LEAVE)) return draftStore.clearDirty();
+  e.stopImmediatePropagation();
+  history.replaceState(null, '', shown.hash || '#/studio');
+});
+window.addEventListener('beforeunload', (e) => {
+  if (!shown || !draftStore.dirty) return;
+  e.preventDefault();
+  e.returnValue = LEAVE;
+});
+
 /**
  * The studio shell: the draft bar (always in view), the section navigation listing the draft's
  * collections, code tables, workflows, templates and 应用设置, and the element of the route's section
@@ -49,14 +72,9 @@ export class StudioPage extends LightElement {
   @state() private loaded = false;
   private unsubscribe?: () => void;
   private manifestOf = -1;
-  /** The hash this page last showed: where a refused navigation returns to. */
-  private shownHash = location.hash;
 
   override connectedCallback() {
     super.connectedCallback();
-    // Capture on window runs before the app shell's own hashchange listener, which can then be stopped.
-    window.addEventListener('hashchange', this.onHash, true);
-    window.addEventListener('beforeunload', this.onUnload);
     this.unsubscribe = draftStore.subscribe(() => this.onStore());
     if (session.can('config')) {
       draftStore.load().finally(() => { this.loaded = true; });
@@ -66,29 +84,9 @@ export class StudioPage extends LightElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener('hashchange', this.onHash, true);
-    window.removeEventListener('beforeunload', this.onUnload);
+    shown = null;
     this.unsubscribe?.();
   }
-
-  private onHash = (e: Event) => {
-    const next = currentRoute();
-    const stays = next.name === 'studio' && (next.args[0] ?? '') === this.section && (next.args[1] ?? '') === this.item;
-    if (!draftStore.dirty || stays) { this.shownHash = location.hash; return; }
-    if (confirm(LEAVE)) {
-      draftStore.clearDirty();
-      this.shownHash = location.hash;
-      return;
-    }
-    e.stopImmediatePropagation();
-    history.replaceState(null, '', this.shownHash || '#/studio');
-  };
-
-  private onUnload = (e: BeforeUnloadEvent) => {
-    if (!draftStore.dirty) return;
-    e.preventDefault();
-    e.returnValue = LEAVE;
-  };
 
   private onStore() {
     const v = draftStore.view;
@@ -120,7 +118,7 @@ export class StudioPage extends LightElement {
   }
 
   override updated() {
-    this.shownHash = location.hash;
+    shown = { section: this.section, item: this.item, hash: location.hash };
   }
 
   override render() {

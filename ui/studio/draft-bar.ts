@@ -38,10 +38,16 @@ export class StudioDraftBar extends LightElement {
   private unsubscribe?: () => void;
   private manifestOf = -1;
 
+  /** Tells the page how tall the bar is (--studio-bar-h): the sections' sticky toolbars stick below it, not under it. */
+  private sizes = new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--studio-bar-h', `${Math.ceil(this.getBoundingClientRect().height)}px`);
+  });
+
   override connectedCallback() {
     super.connectedCallback();
     this.unsubscribe = draftStore.subscribe(() => this.onStore());
     document.addEventListener('keydown', this.onKey);
+    this.sizes.observe(this);
     this.onStore();
   }
 
@@ -49,6 +55,8 @@ export class StudioDraftBar extends LightElement {
     super.disconnectedCallback();
     this.unsubscribe?.();
     document.removeEventListener('keydown', this.onKey);
+    this.sizes.disconnect();
+    document.documentElement.style.removeProperty('--studio-bar-h');
   }
 
   private onStore() {

@@ -47,6 +47,8 @@ export class DraftStore {
   private undoStack: Change[] = [];
   private redoStack: Change[] = [];
   private listeners = new Set<Listener>();
+  /** Raised by every read and change of the draft: a read answering after a newer change is dropped. */
+  private seq = 0;
   /** Sections holding edits not saved yet (see setDirty): the studio shell warns before leaving them. */
   private dirtyOwners = new Set<string>();
 
@@ -61,11 +63,15 @@ export class DraftStore {
 
   /** Reads the draft (null when none is open). */
   async load(): Promise<DraftView | null> {
+    const seq = ++this.seq;
     try {
       // The status says whether a draft is open: no draft is no error, so it is not asked as a 404.
       const status = await request<{ draft: unknown }>('GET', '/api/config/status');
+      const view = status.draft ? await request<DraftView>('GET', base) : null;
+      // An open, save or discard of this page answered meanwhile: its view is newer than this one.
+      if (seq !== this.seq) return this.view;
       const before = this.view;
-      this.view = status.draft ? await request<DraftView>('GET', base) : null;
+      this.view = view;
       // Another draft, or this one saved by someone else: the documents read before are stale.
       if (before?.version !== this.view?.version || before?.base !== this.view?.base) this.docs.clear();
       this.error = '';
@@ -80,6 +86,7 @@ export class DraftStore {
   /** Opens a draft from the published version. */
   async open(): Promise<DraftView> {
     this.view = await request<DraftView>('POST', base, {});
+    this.seq++;
     this.reset();
     return this.view;
   }
@@ -87,6 +94,7 @@ export class DraftStore {
   async discard(): Promise<void> {
     if (!this.view) return;
     await request('DELETE', base, undefined, ifMatch(this.view.version));
+    this.seq++;
     this.view = null;
     this.reset();
   }
@@ -100,6 +108,7 @@ export class DraftStore {
   /** Publishes the draft; afterwards no draft is open. */
   async publish(note: string): Promise<{ version: number } & Record<string, unknown>> {
     const r = await request<{ version: number } & Record<string, unknown>>('POST', `${base}/publish`, { note }, ifMatch(this.view!.version));
+    this.seq++;
     this.view = null;
     this.reset();
     return r;
@@ -170,6 +179,7 @@ export class DraftStore {
       this.view = content === undefined
         ? await request<DraftView>('DELETE', filePath(path), undefined, ifMatch(this.view.version))
         : await request<DraftView>('PUT', filePath(path), { content }, ifMatch(this.view.version));
+      this.seq++;
       this.docs.set(path, content);
       this.error = '';
     } catch (e) {
