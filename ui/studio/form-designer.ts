@@ -166,7 +166,7 @@ export class StudioFormDesigner extends LightElement {
         await work();
         this.error = '';
       } catch (e) {
-        this.error = `保存失败：${messageOf(e)}`;
+        this.error = `保存失败：${e instanceof Error ? e.message : String(e)}`;
       } finally {
         this.busy = false;
       }
@@ -175,9 +175,19 @@ export class StudioFormDesigner extends LightElement {
     return next;
   }
 
+  /**
+   * A document as the draft holds it now, parsed afresh: a queued edit builds on the save before it
+   * (the store keeps what it saved), not on what this page last rendered.
+   */
+  private async latest(path: string): Promise<Json> {
+    const doc = await draftStore.json<Json>(path);
+    if (!doc) throw new Error(`草稿中的 ${path} 不是有效的 JSON，请在「JSON」中改正`);
+    return doc;
+  }
+
   private edit(fn: SchemaEdit) {
     return this.queue(async () => {
-      const next = structuredClone(this.schema!);
+      const next = await this.latest(this.schemaPath);
       fn(next);
       await draftStore.saveJson(this.schemaPath, next);
     });
@@ -231,10 +241,10 @@ export class StudioFormDesigner extends LightElement {
 
   private rename(from: string, to: string) {
     return this.queue(async () => {
-      const schema = structuredClone(this.schema!);
+      const schema = await this.latest(this.schemaPath);
       const places = renameInSchema(schema, from, to);
       await draftStore.saveJson(this.schemaPath, schema);
-      const manifest = structuredClone(this.manifest ?? {});
+      const manifest = await this.latest(MANIFEST);
       const mPlaces = renameInManifest(manifest, this.item, from, to);
       if (mPlaces.length) await draftStore.saveJson(MANIFEST, manifest);
       mPlaces.push(...(await this.demoData(from, to)).map((p) => `演示数据 ${p}`));
@@ -253,10 +263,10 @@ export class StudioFormDesigner extends LightElement {
 
   private removeField(field: string) {
     return this.queue(async () => {
-      const schema = structuredClone(this.schema!);
+      const schema = await this.latest(this.schemaPath);
       const gone = removeFromSchema(schema, field);
       await draftStore.saveJson(this.schemaPath, schema);
-      const manifest = structuredClone(this.manifest ?? {});
+      const manifest = await this.latest(MANIFEST);
       const mGone = removeFromManifest(manifest, this.item, field);
       if (mGone.length) await draftStore.saveJson(MANIFEST, manifest);
       mGone.push(...(await this.demoData(field, null)).map((p) => `演示数据 ${p} 中的值`));
