@@ -1,7 +1,8 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
-import { api, enc, ApiError } from '../api/client.js';
+import { Task, TaskStatus } from '@lit/task';
+import { api, enc, messageOf, ApiError } from '../api/client.js';
 import { href } from '../router.js';
 import { session } from '../api/session.js';
 import { toast } from '../components/toast.js';
@@ -22,66 +23,72 @@ interface ConfigStatus { generation: number; loadedAt: string; problems: string[
 export class CodesPage extends LightElement {
   @property() table = '';
   @state() private tables: TableInfo[] = [];
+  /** The table shown; kept here because saving it replaces it. */
   @state() private current?: CodeTable;
   @state() private q = '';
   /** Show only what is still 待核实 (tables holding such codes; a table's such rows). */
   @state() private pendingOnly = false;
-  /** Records using each code (config admins only). */
-  @state() private usage?: Map<string, number>;
-  @state() private error = '';
-  @state() private status?: ConfigStatus;
   @state() private draft?: CodeRow[];
   @state() private saveErrors: FieldError[] = [];
   @state() private saveMessage = '';
   @state() private busy = false;
-  private loaded?: string;
 
   private get isConfigAdmin() { return session.can('config'); }
 
-  override updated() {
-    if (this.table === this.loaded) return;
-    this.loaded = this.table;
-    this.error = '';
+  /** The list of tables, or the table the address names; read again when a save met a newer version. */
+  private contents = new Task(this, {
+    task: ([table], { signal }) => (table
+      ? api.get<CodeTable>(`/api/codes/${enc(table)}`, signal).then((one) => ({ one, all: undefined }))
+      : api.get<{ items: TableInfo[] }>('/api/codes', signal).then((r) => ({ one: undefined, all: r.items }))),
+    args: () => [this.table],
+    onComplete: ({ one, all }) => {
+      this.current = one;
+      if (all) this.tables = all;
+    },
+  });
+
+  /** Whether the config on disk was refused (config admins only), asked on each visit. */
+  private configStatus = new Task(this, {
+    task: (_args, { signal }) => (this.isConfigAdmin ? api.get<ConfigStatus>('/api/config/status', signal).catch(() => undefined) : Promise.resolve(undefined)),
+    args: () => [this.table],
+  });
+
+  /** Records using each code of the table shown (config admins only); read again after a save. */
+  private usageTask = new Task(this, {
+    task: async ([table], { signal }) => {
+      if (!table || !this.isConfigAdmin) return undefined;
+      const u = await api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(table)}/usage`, signal).catch(() => undefined);
+      if (!u) return undefined;
+      const m = new Map<string, number>();
+      for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
+      return { table, counts: m };
+    },
+    args: () => [this.table],
+  });
+
+  private get usage(): Map<string, number> | undefined {
+    const u = this.usageTask.value;
+    return u?.table === this.table ? u.counts : undefined;
+  }
+
+  /** Another table starts without the previous one's search, edit and messages. */
+  override willUpdate(changed: PropertyValues<this>) {
+    if (!changed.has('table')) return;
     this.q = '';
     this.draft = undefined;
     this.saveErrors = [];
     this.saveMessage = '';
-    this.usage = undefined;
-    if (this.isConfigAdmin) {
-      api.get<ConfigStatus>('/api/config/status').then((s) => { this.status = s; }).catch(() => {});
-      if (this.table) this.loadUsage();
-    }
-    const p = this.table
-      ? this.loadTable()
-      : api.get<{ items: TableInfo[] }>('/api/codes').then((r) => { if (!this.table) { this.tables = r.items; this.current = undefined; } });
-    p.catch((e) => { this.error = e instanceof ApiError ? e.message : String(e); });
-  }
-
-  // Each answer is kept only while its table is still the one shown (the user may have moved on).
-  private loadTable() {
-    const table = this.table;
-    return api.get<CodeTable>(`/api/codes/${enc(table)}`).then((t) => { if (this.table === table) this.current = t; });
-  }
-
-  private loadUsage() {
-    const table = this.table;
-    return api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(table)}/usage`).then((u) => {
-      if (this.table !== table) return;
-      const m = new Map<string, number>();
-      for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
-      this.usage = m;
-    }).catch(() => {});
   }
 
   override render() {
     const notice = this.configNotice();
-    if (this.error) return html`<section class="panel"><h1 tabindex="-1">代码表</h1>${notice}<p class="form-error" role="alert">${this.error}</p></section>`;
+    if (this.contents.status === TaskStatus.ERROR) return html`<section class="panel"><h1 tabindex="-1">代码表</h1>${notice}<p class="form-error" role="alert">${messageOf(this.contents.error)}</p></section>`;
     return this.table ? this.one(notice) : this.all(notice);
   }
 
   /** A refused config change (e.g. a broken file on disk): the last good config is still in force. */
   private configNotice() {
-    const s = this.status;
+    const s = this.configStatus.value;
     if (!s?.problems.length) return nothing;
     return html`<div class="notice notice-error" role="alert"><strong>配置修改未生效</strong>${s.refusedAt ? html`<span class="muted">（${s.refusedAt.replace('T', ' ').slice(0, 19)}）</span>` : nothing}：
       当前仍使用上次检查通过的配置。请修正以下问题：<ul>${s.problems.map((p) => html`<li>${p}</li>`)}</ul></div>`;
@@ -177,13 +184,13 @@ export class CodesPage extends LightElement {
       this.saveMessage = `已保存为第 ${saved.version} 版，表单即刻使用新的代码表。`;
       toast(`代码表「${saved.title}」已保存（第 ${saved.version} 版）`);
       this.updateComplete.then(() => this.querySelector('.notice')?.scrollIntoView({ block: 'center' }));
-      void this.loadUsage();
+      void this.usageTask.run();
     } catch (e) {
       if (!(e instanceof ApiError)) { toast(String(e), 'error'); return; }
       if (e.status === 409 && e.code !== 'code_in_use') {
         // Someone saved first: load their version and start again from it.
-        await this.loadTable().catch(() => {});
-        await this.loadUsage();
+        await this.contents.run();
+        await this.usageTask.run();
         this.startEdit();
         this.saveErrors = [{ path: '', message: `${e.message}。已重新加载第 ${this.current!.version} 版，您的修改未保存，请重新编辑。` }];
       } else {
