@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Dialog, Page } from 'puppeteer-core';
 import { copyApp } from '../helpers/app-copy.js';
 import { nodeId } from '../helpers/demo.js';
-import { repoRoot } from '../helpers/paths.js';
+import { leaveAppWithConfigAdmin } from '../helpers/leave-config-admin.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { login, shot, waitForText, clickText, e2eSuite, openPage, type E2EPage } from './browser.js';
 
@@ -250,16 +250,8 @@ describe('four-eyes: one config admin proposes, another approves', () => {
 });
 
 describe('the leave fixture application in the same studio', () => {
-  const dir = copyApp(join(repoRoot, 'test/fixtures/leave'));
-  // The fixture has no config admin: one role and one account more in the copy.
-  const manifestFile = join(dir, 'forms/app.json');
-  const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
-  m.roles.config = { title: '配置管理员', permissions: ['read', 'config'], scope: 'global' };
-  writeFileSync(manifestFile, JSON.stringify(m, null, 2));
-  const usersFile = join(dir, 'forms/demo/users.json');
-  const u = JSON.parse(readFileSync(usersFile, 'utf8'));
-  u.users.push({ username: 'cfg', password: 'leave-demo', displayName: '配置管理员', grants: [{ role: 'config', node: '@hq' }] });
-  writeFileSync(usersFile, JSON.stringify(u, null, 2));
+  // The fixture has no config admin: its copy gets one (cfg).
+  const dir = leaveAppWithConfigAdmin();
   let server: TestServer | undefined;
   afterAll(async () => {
     await server?.stop();
