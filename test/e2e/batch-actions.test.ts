@@ -26,6 +26,7 @@ describe('batch events in the member list', () => {
     const page = await openPage(env.browser, 'batch');
     await login(page, env.server.url, 'tnl_admin');
     await waitForText(page, '当前党组织');
+    await page.waitForSelector('caiji-node-table tbody tr:first-child a[aria-label^="查看"]');
     await page.click('caiji-node-table tbody tr:first-child a[aria-label^="查看"]');
     for (const name of ['李建国', '胡子峰', '孙伟']) {
       await page.waitForSelector(`caiji-record-table input[aria-label="选择 ${name}"]`);
