@@ -2,26 +2,13 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from '../components/light-element.js';
 import type { FieldError } from '../api/types.js';
+import { checkJson } from './shell-json.js';
 
-/** Where a JSON.parse error lies, as 第 N 行第 M 列 (the message's position, or V8's own line/column). */
-export function jsonSyntaxProblem(text: string): string {
-  try {
-    JSON.parse(text);
-    return '';
-  } catch (e) {
-    const msg = (e as Error).message;
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    let line: number;
-    let col: number;
-    if (lc) [line, col] = [Number(lc[1]), Number(lc[2])];
-    else {
-      const pos = Number(/position (\d+)/.exec(msg)?.[1] ?? text.length);
-      const before = text.slice(0, pos).split('\n');
-      [line, col] = [before.length, before[before.length - 1].length + 1];
-    }
-    return `JSON 语法错误：第 ${line} 行第 ${col} 列（${msg.replace(/\s*\(line \d+ column \d+\)/, '')}）`;
-  }
-}
+/** The syntax problem of a text, '' when it is JSON (the studio's one JSON check: line and column). */
+const jsonSyntaxProblem = (text: string): string => {
+  const r = checkJson(text);
+  return r.ok ? '' : r.message;
+};
 
 /**
  * The schema document as text, for power users: checked as typed (syntax errors with line and
