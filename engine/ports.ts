@@ -254,7 +254,7 @@ export interface Maintenance {
   health(db: Tx): Promise<void>;
 }
 
-/** Failed password guesses per key, shared by every server process on the database. */
+/** Failed password guesses per key, shared by every server process on the database. add, block and prune run inside a transaction. */
 export interface LoginFailures {
   read(db: Tx, keys: string[], now: number): Promise<FailureCount[]>;
   add(tx: Tx, key: string, now: number, expiresAt: number, keepExpiry: boolean): Promise<FailureCount>;

@@ -592,6 +592,105 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
       });
     });
 
+    describe('the smaller reads', () => {
+      it('the tree\'s shape: children in the order made, which nodes have children, labels', async () => {
+        const root = await node(undefined, { name: '根' });
+        const a = await node(root, { name: '甲' });
+        const b = await node(root, { name: '乙' });
+        await item(a);
+        expect(await s.treeNodes.childIds(db, TREE, root.id)).toEqual([a.id, b.id]);
+        expect(await s.treeNodes.withChildren(db, TREE, [root.id, a.id, b.id])).toEqual(new Set([root.id]));
+        expect(await s.treeNodes.labels(db, 'name', [root.id, b.id])).toEqual(new Map([[root.id, '根'], [b.id, '乙']]));
+      });
+
+      it('what workflow guards read: records on a node, per state, the last sender of an event, nodes\' data', async () => {
+        const root = await node(undefined, { name: '根' });
+        const r = await item(root, {}, { state: 'draft' });
+        await item(root, {}, { state: 'done' });
+        await item(root, {}, { state: 'done' });
+        await s.records.update(db, { ...r, state: 'done', version: 2, updatedBy: 'alice' }, 1, null, audit('submit'));
+        expect(await s.workflowFacts.countOnNode(db, ITEMS, root.id)).toBe(3);
+        expect(await s.workflowFacts.countByState(db, ITEMS)).toEqual([{ state: 'done', n: 3 }]);
+        expect(await s.workflowFacts.lastSender(db, r.id, 'submit')).toBe('alice');
+        expect(await s.workflowFacts.lastSender(db, r.id, 'approve')).toBeUndefined();
+        expect(await s.workflowFacts.dataOf(db, [root.id])).toEqual(new Map([[root.id, { name: '根' }]]));
+      });
+
+      it('failed logins: counted per key in a window, blocked, cleared, expired counters pruned', async () => {
+        const t = 1_000_000;
+        const key = `k${newId()}`;
+        const inTx = <T>(fn: (tx: Tx) => Promise<T>) => s.unitOfWork.transaction(db, fn);
+        await inTx((tx) => s.loginFailures.add(tx, key, t, t + 100, true));
+        expect(await inTx((tx) => s.loginFailures.add(tx, key, t + 10, t + 500, true))).toMatchObject({ failures: 2, firstAt: t });
+        await inTx((tx) => s.loginFailures.block(tx, key, t + 50));
+        await inTx((tx) => s.loginFailures.block(tx, key, t + 20)); // never shortens a block
+        expect(await s.loginFailures.read(db, [key, 'other'], t + 20)).toEqual([{ key, failures: 2, firstAt: t, blockedUntil: t + 50 }]);
+        expect(await s.loginFailures.read(db, [key], t + 100)).toEqual([]); // kept the first expiry: the window is fixed
+        expect(await inTx((tx) => s.loginFailures.add(tx, key, t + 200, t + 300, false))).toMatchObject({ failures: 1, firstAt: t + 200, blockedUntil: 0 });
+        await s.loginFailures.clear(db, key);
+        expect(await s.loginFailures.read(db, [key], t + 200)).toEqual([]);
+        const old = `o${newId()}`;
+        await inTx((tx) => s.loginFailures.add(tx, old, t, t + 1, false));
+        expect(await s.loginFailures.read(db, [old], t)).toHaveLength(1);
+        await inTx((tx) => s.loginFailures.prune(tx, t + 2));
+        expect(await s.loginFailures.read(db, [old], t)).toEqual([]); // gone, not only expired: read at an earlier moment finds nothing
+      });
+
+      it('saved queries: a person\'s own, and those shared on a subtree overlapping what they read', async () => {
+        const root = await node();
+        const a = await node(root);
+        const b = await node(root);
+        const me = await s.accounts.create(db, { username: `q${newId()}`, passwordHash: 'h', displayName: '我' });
+        const other = await s.accounts.create(db, { username: `q${newId()}`, passwordHash: 'h', displayName: '他' });
+        const q = (owner: string, name: string, sharedPath: string | null) => s.savedQueries.create(db, { owner, collection: ITEMS, kind: 'query', name, spec: { n: name }, sharedPath });
+        const mine = await q(me, '我的', null);
+        await q(other, '他的', null);
+        await q(other, '上级共享', root.path);
+        await q(other, '下级共享', a.path);
+        await q(other, '旁支共享', b.path);
+        const names = async () => (await s.savedQueries.list(db, me, ITEMS, [a.path])).map((x) => x.name).sort();
+        expect(await names()).toEqual(['上级共享', '下级共享', '我的'].sort());
+        expect((await s.savedQueries.list(db, me, ITEMS, [])).map((x) => [x.name, x.ownerName, x.spec])).toEqual([['我的', '我', { n: '我的' }]]);
+        expect(await s.savedQueries.remove(db, other, mine)).toBe(false);
+        expect(await s.savedQueries.remove(db, me, mine)).toBe(true);
+        expect(await names()).toEqual(['上级共享', '下级共享'].sort());
+      });
+
+      it('conditions within a scope: pages, counts and grouped counts; code fields counted from their index', async () => {
+        const root = await node();
+        const a = await node(root);
+        const b = await node(root);
+        await item(a, { kind: 'x', born: '1980-05-01' });
+        await item(a, { kind: 'y', born: '1990-01-01' });
+        await item(b, { kind: 'x', born: '1985-03-01' });
+        const q = { collection: ITEMS, scope: { paths: [root.path] }, where: { op: 'in' as const, field: 'kind', values: ['x'] } };
+        expect(await s.recordConditions.count(db, q)).toBe(2);
+        const sorted = await s.recordConditions.page(db, q, { limit: 1, offset: 0, sort: { field: 'born', desc: true } });
+        expect([sorted.items.map((r) => r.data.born), sorted.more]).toEqual([['1985-03-01'], true]);
+        expect(await s.recordConditions.count(db, { ...q, scope: { paths: [a.path] } })).toBe(1);
+        const groups = await s.recordConditions.groupCount(db, { collection: ITEMS, scope: { paths: [root.path] } }, [{ by: 'child', path: root.path }, { by: 'value', field: 'kind' }]);
+        expect(groups.map((g) => [...g.keys, g.n]).sort()).toEqual([[a.id, 'x', 1], [a.id, 'y', 1], [b.id, 'x', 1]].sort());
+        const facts = await s.factIndex.groupCount(db, ITEMS, ['kind'], { paths: [root.path] }, root.path);
+        expect(facts.map((f) => [f.child, ...f.values, f.n]).sort()).toEqual([[a.id, 'x', 1], [a.id, 'y', 1], [b.id, 'x', 1]].sort());
+        expect((await s.factIndex.groupCount(db, ITEMS, ['kind'], { paths: [a.path] })).map((f) => [...f.values, f.n]).sort()).toEqual([['x', 1], ['y', 1]]);
+      });
+
+      it('completeness flags: read in batches by a code field\'s values, rewritten with the counters following', async () => {
+        const root = await node();
+        const r1 = await item(root, { kind: 'x' }, { state: 'draft' });
+        await item(root, { kind: 'y' }, { state: 'draft' });
+        const r3 = await item(root, { kind: 'x' }, { state: 'draft' });
+        const matches = [{ field: 'kind', codes: ['x'] }];
+        expect(await s.completeness.count(db, ITEMS, matches)).toBe(2);
+        const first = await s.completeness.batch(db, ITEMS, matches, 0, 1);
+        expect(first.map((f) => [f.id, f.data, f.complete])).toEqual([[r1.id, { kind: 'x' }, false]]);
+        const rest = await s.completeness.batch(db, ITEMS, matches, first[0].seq, 10);
+        expect(rest.map((f) => f.id)).toEqual([r3.id]);
+        await s.completeness.set(db, r3.id, true);
+        expect(await counters(root)).toEqual({ draft: [3, 1] });
+      });
+    });
+
     describe('maintenance', () => {
       it('a backup is a consistent copy that opens as a store of its own', async () => {
         await s.maintenance.health(db);
