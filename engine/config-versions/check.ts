@@ -20,9 +20,11 @@ export interface FilesCheck {
  * text as the message, and its document and JSON pointer become the path ("forms/x.json#/a/b").
  */
 export function problemDetail(problem: string): FieldError {
-  const m = /^([^\s:]+\.[a-z]+)(?::(\d+):(\d+))?: (?:(\/[^\s:]*): )?/.exec(problem);
+  // "file: /pointer: …", "file#/pointer: …" (both forms occur) or "file:line:column: …".
+  const m = /^([^\s:#]+\.[a-z]+)(?:#(\/[^\s:]*))?(?::(\d+):(\d+))?: (?:(\/[^\s:]*): )?/.exec(problem);
   if (!m) return { path: '', message: problem };
-  return { path: `${m[1]}${m[4] ? `#${m[4]}` : ''}`, message: problem };
+  const pointer = m[2] ?? m[5];
+  return { path: `${m[1]}${pointer ? `#${pointer}` : ''}`, message: problem };
 }
 
 /** The migration steps a version or draft carries (none when it has no migrations.json). */
