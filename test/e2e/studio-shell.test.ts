@@ -80,13 +80,15 @@ describe('the studio shell: draft, manifest, errors, undo, impact, publish, vers
     // Open the draft; the section nav lists the draft's collections, tables, workflows, templates.
     await clickText(page, '.studio-bar button', '打开草稿');
     await barSays(page, '草稿第 1 稿');
-    await page.waitForFunction(() => document.querySelectorAll('.studio-nav a').length > 10);
-    const nav = await page.$eval('.studio-nav', (e) => (e as HTMLElement).innerText);
-    for (const t of ['党员', '党组织', '单位', '民族', '党员信息确认', '党员基本信息采集表', '应用设置']) expect(nav).toContain(t);
+    // Collections, a code table, a workflow and a template by their titles (read from the draft as they arrive).
+    const titles = ['党员', '党组织', '单位', '民族', '党员信息确认', '党员基本信息采集表', '应用设置'];
+    await page.waitForFunction((ts) => ts.every((t: string) => (document.querySelector('.studio-nav') as HTMLElement).innerText.includes(t)), {}, titles);
+    const nav = await page.$$eval('.studio-nav a', (as) => as.map((a) => a.getAttribute('href')));
+    for (const h of ['#/studio/forms/member', '#/studio/codes/nation', '#/studio/workflows/member-confirmation', '#/studio/templates/member-sheet.hbs']) expect(nav).toContain(h);
 
     // 应用设置: the member list gains 最高学历 (chosen from the collection's fields).
     await clickText(page, '.studio-nav a', '应用设置');
-    await page.waitForSelector('fieldset[data-collection="member"] [data-pointer="/collections/member/listColumns"] select');
+    await page.waitForSelector('[data-pointer="/collections/member/listColumns"] select option[value="education"]');
     await page.select('[data-pointer="/collections/member/listColumns"] select', 'education');
     await page.waitForSelector('[data-pointer="/collections/member/listColumns"] li[data-field="education"]');
     expect(await page.$eval('[data-pointer="/collections/member/listColumns"] li[data-field="education"]', (e) => (e as HTMLElement).innerText)).toContain('最高学历');
@@ -192,6 +194,7 @@ describe('the studio shell: draft, manifest, errors, undo, impact, publish, vers
     await clickText(page, 'dialog .dialog-foot button', '回滚');
     await page.waitForSelector('tr[data-version="3"]');
     expect(await page.$eval('tr[data-version="3"]', (e) => (e as HTMLElement).innerText)).toContain('回滚');
+    await page.waitForFunction(() => (document.querySelector('.studio-history') as HTMLElement).innerText.includes('回滚'));
     const history = await page.$eval('.studio-history', (e) => (e as HTMLElement).innerText);
     for (const a of ['打开草稿', '保存草稿', '发布', '回滚']) expect(history).toContain(a);
     await shot(page, 'studio-versions-after-rollback');
@@ -266,10 +269,13 @@ describe('the leave fixture application in the same studio', () => {
     await clickText(page, 'nav.topnav a', '配置工作台');
     await clickText(page, '.studio-bar button', '打开草稿');
     // Named by their titles: the table 假别, the workflow 请假审批, the template by its document 请假单.
-    await page.waitForFunction(() => ['假别', '请假审批'].every((t) => (document.querySelector('.studio-nav') as HTMLElement).innerText.includes(t)));
-    const nav = await page.$$eval('.studio-nav a', (as) => as.map((a) => a.getAttribute('href')));
-    for (const h of ['#/studio/forms/department', '#/studio/forms/leave', '#/studio/codes/leave-kind', '#/studio/workflows/leave-approval',
-      '#/studio/templates/leave-slip.hbs', '#/studio/manifest']) expect(nav).toContain(h);
+    await page.waitForFunction(() => ['部门', '请假单', '假别', '请假审批'].every((t) => (document.querySelector('.studio-nav') as HTMLElement).innerText.includes(t)));
+    const hrefs = ['#/studio/forms/department', '#/studio/forms/leave', '#/studio/codes/leave-kind', '#/studio/workflows/leave-approval',
+      '#/studio/templates/leave-slip.hbs', '#/studio/manifest'];
+    await page.waitForFunction((hs) => {
+      const nav = [...document.querySelectorAll('.studio-nav a')].map((a) => a.getAttribute('href'));
+      return hs.every((h: string) => nav.includes(h));
+    }, {}, hrefs);
     await clickText(page, '.studio-nav a', '应用设置');
     await page.waitForSelector('fieldset[data-collection="leave"] li[data-field="employee"]');
     const roles = await page.$$eval('fieldset[data-role]', (fs) => fs.map((f) => f.getAttribute('data-role')));
