@@ -202,11 +202,6 @@ export interface Directory {
   /** All of a row's keys or none: the first stored row mayReplace refuses is returned and nothing is written. */
   put(db: Tx, collection: string, keys: [string, string][], data: Record<string, unknown>, loader: DirectoryLoader,
     mayReplace: (stored: DirectoryLoader) => boolean): Promise<ForeignRow | null>;
-  /**
-   * Leaks SQL: `filter` is the SQL text auth/permissions' readFilter makes; the port should take a
-   * ReadScope instead (as RecordFilter does). Row columns are the SQLite ones.
-   */
-  storedRecordBy(db: Tx, collection: string, field: string, value: string, filter: { sql: string; params: (string | number | null | bigint | Buffer)[] }): Promise<{ id: string; node_id: string | null; data: string } | undefined>;
   deletedRecordsBy(db: Tx, collection: string, field: string, value: string, limit?: number): Promise<{ recordId: string; at: string; actor: string | null; data: Record<string, unknown> }[]>;
   treeRootPaths(db: Tx, treeCollection: string): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import type { AppManifest, Permission } from '../config/types.js';
 import type { Grant, Principal } from './principal.js';
-import { scopeCondition, type ReadScope } from '../storage/record-query.js';
+import type { ReadScope } from '../storage/record-query.js';
 import { isRootPath } from '../tree-paths.js';
 
 /**
@@ -61,11 +61,6 @@ export class Permissions {
   readScope(user: Principal, collection: string): ReadScope {
     const self = this.selfRecord(user, 'read', collection);
     return { paths: this.paths(user, 'read'), ...(self ? { selfRecord: self } : {}) };
-  }
-
-  /** The read scope as a condition over the records table (for callers not yet on the storage queries). */
-  readFilter(user: Principal, collection: string) {
-    return scopeCondition(this.readScope(user, collection));
   }
 }
 

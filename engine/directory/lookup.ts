@@ -11,7 +11,8 @@ import type { Queryable } from '../storage/sqlite.js';
 import type { Collection, LookupConfig } from '../config/types.js';
 import { domainBadRequest } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
-import { deletedRecordsBy, directoryTable, storedRecordBy } from '../storage/directory.js';
+import { deletedRecordsBy, directoryTable } from '../storage/directory.js';
+import { recordQuery } from '../storage/record-query.js';
 import { recordsTable } from '../storage/records.js';
 import { keyName, keyValue, uniqueKeys } from '../storage/unique-keys.js';
 import { visibleTo } from './owners.js';
@@ -116,13 +117,13 @@ async function nodeLabel(engine: Engine, db: Queryable, id: string | null): Prom
 
 /** A stored record the actor may read. */
 const findStored: Finder = async (engine, actor, c, key, value, db) => {
-  const filter = actor.principal ? engine.runtime.permissions.readFilter(actor.principal, c.name) : { sql: '1', params: [] };
-  const row = await storedRecordBy(db, c.name, key, value, filter);
+  const scope = actor.principal ? engine.runtime.permissions.readScope(actor.principal, c.name) : undefined;
+  const [row] = (await recordQuery.page(db, { collection: c.name, scope, equals: { field: key, value } }, 1)).items;
   if (!row) return null;
-  const { [c.nodeField!]: _node, ...data } = JSON.parse(row.data);
+  const { [c.nodeField!]: _node, ...data } = row.data;
   return {
-    source: 'record', data, recordId: row.id, node: row.node_id,
-    origin: { kind: 'record', node: row.node_id, nodeLabel: await nodeLabel(engine, db, row.node_id) },
+    source: 'record', data, recordId: row.id, node: row.nodeId,
+    origin: { kind: 'record', node: row.nodeId, nodeLabel: await nodeLabel(engine, db, row.nodeId) },
   };
 };
 

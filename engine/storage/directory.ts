@@ -58,14 +58,6 @@ export const directoryTable = {
   },
 };
 
-/** The first stored record of a collection whose field holds the value, among those `filter` (a readFilter) selects. */
-export async function storedRecordBy(db: Queryable, collection: string, field: string, value: string, filter: { sql: string; params: Param[] }) {
-  return db.get<{ id: string; node_id: string | null; data: string }>(
-    `SELECT id, node_id, data FROM records WHERE collection = ? AND json_extract(data, ?) = ? AND ${filter.sql} ORDER BY rowid LIMIT 1`,
-    [collection, `$.${field}`, value, ...filter.params],
-  );
-}
-
 /**
  * Delete entries of a collection whose deleted record held the value in a field, newest first: a
  * delete's audit diff is the record's last data ({field: [before, null]}); the partial index

@@ -18,7 +18,7 @@ import { auditOfSubtree } from './audit-query.js';
 import { subtreeCounts } from './subtree-counts.js';
 import { users } from './users.js';
 import { grantStore } from './grants.js';
-import { deletedRecordsBy, directoryTable, storedRecordBy, treeRootPaths } from './directory.js';
+import { deletedRecordsBy, directoryTable, treeRootPaths } from './directory.js';
 import { importLog } from './import-log.js';
 import { configVersions } from './config-versions.js';
 import { maintenance } from './maintenance.js';
@@ -48,7 +48,7 @@ export const sqliteParts = {
   accounts: users satisfies Accounts,
   sessions: users satisfies Sessions,
   grants: grantStore satisfies Grants,
-  directory: { ...directoryTable, storedRecordBy, deletedRecordsBy, treeRootPaths } satisfies Directory,
+  directory: { ...directoryTable, deletedRecordsBy, treeRootPaths } satisfies Directory,
   importLog: importLog satisfies ImportLog,
   configVersions: configVersions satisfies ConfigVersions,
   maintenance: { ...maintenance, migrate, health: (db: Database) => db.ping() } satisfies Maintenance,
