@@ -1,5 +1,5 @@
 import type { StoredFiles } from '../storage/config-versions.js';
-import { changedPaths } from './snapshot.js';
+import { changedPaths, MIGRATIONS_FILE } from './snapshot.js';
 
 /**
  * The structured difference of two config versions, per document: a schema per field and the
@@ -86,6 +86,20 @@ function documentDiff(path: string, a: StoredFiles[string] | undefined, b: Store
   }
 }
 
+const isEmptyList = (v: unknown) => Array.isArray(v) && v.length === 0;
+
+/**
+ * The files without a migrations.json that holds no step: every draft is opened with an empty one
+ * (its steps belong to one version only), so an empty steps document is no document — not 新增 in
+ * every diff after the first publish, not a change of every draft.
+ */
+export function withoutEmptySteps(files: StoredFiles): StoredFiles {
+  const steps = files[MIGRATIONS_FILE];
+  if (steps === undefined || !isEmptyList(parse(steps))) return files;
+  const { [MIGRATIONS_FILE]: _empty, ...rest } = files;
+  return rest;
+}
 export function diffVersions(a: StoredFiles, b: StoredFiles): DocumentDiff[] {
-  return changedPaths(a, b).map((path) => documentDiff(path, a[path], b[path]));
+  const [x, y] = [withoutEmptySteps(a), withoutEmptySteps(b)];
+  return changedPaths(x, y).map((path) => documentDiff(path, x[path], y[path]));
 }

@@ -4,6 +4,7 @@ import { domainConflict, domainForbidden, domainInvalid, domainNotFound, DomainE
 import { checkFiles, type FilesCheck } from './check.js';
 import { publishFiles, refusedByChecks, type PublishResult } from './publish.js';
 import { changedPaths, pathProblem, withoutSteps } from './snapshot.js';
+import { withoutEmptySteps } from './diff.js';
 
 /**
  * The one draft of the application: opened from the published version, changed a whole document
@@ -68,7 +69,8 @@ export async function describeDraft(engine: Engine): Promise<DraftView> {
     base: draft.base, version: draft.version, origin: draft.origin, createdBy: draft.createdBy, createdAt: draft.createdAt,
     updatedBy: draft.updatedBy, updatedAt: draft.updatedAt,
     proposal: draft.proposedBy && draft.proposedVersion === draft.version ? { by: draft.proposedBy, at: draft.proposedAt!, note: draft.proposedNote } : null,
-    changed: base ? changedPaths(withoutSteps(base.files), draft.files) : [], documents: Object.keys(draft.files).sort(),
+    // The base's steps are not the draft's (it opens with none); an empty steps document is none.
+    changed: base ? changedPaths(withoutEmptySteps(withoutSteps(base.files)), withoutEmptySteps(draft.files)) : [], documents: Object.keys(draft.files).sort(),
     problems: check.problems, warnings: check.warnings, publishable: !!check.runtime, needsSecondAdmin: needsSecondAdmin(engine),
   };
 }
