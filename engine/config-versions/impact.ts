@@ -46,6 +46,8 @@ export interface ImpactCategory {
   count: number;
   /** The first records of the category in scan order, at most the report's sampleLimit. */
   ids: string[];
+  /** The sample records' titles (the collection's titleField), by id: links name the record, not its id. */
+  titles: Record<string, string>;
   /** invalid / incomplete: how many of them fail at each top-level field (at most 200 fields). */
   byField?: Record<string, number>;
 }
@@ -97,10 +99,11 @@ class Tally {
   readonly nodes = new Map<string, { scanned: number; counts: Map<string, number> }>();
   scanned = 0;
 
-  constructor(private readonly limit: number) {}
+  /** `titleField`: the collection's, read from each sampled record as it is scanned (no second read). */
+  constructor(private readonly limit: number, private readonly titleField?: string) {}
 
   category(key: string, kind: ImpactKind, title: string, extra: Partial<ImpactCategory> = {}) {
-    this.categories.set(key, { key, kind, title, ...extra, count: 0, ids: [] });
+    this.categories.set(key, { key, kind, title, ...extra, count: 0, ids: [], titles: {} });
   }
 
   node(id: string) {
@@ -112,7 +115,11 @@ class Tally {
   hit(key: string, record: StoredRecord, node: { counts: Map<string, number> }, fields?: string[]) {
     const c = this.categories.get(key)!;
     c.count++;
-    if (c.ids.length < this.limit) c.ids.push(record.id);
+    if (c.ids.length < this.limit) {
+      c.ids.push(record.id);
+      const title = this.titleField ? record.data[this.titleField] : undefined;
+      if (filled(title) && typeof title !== 'object') c.titles[record.id] = String(title);
+    }
     node.counts.set(key, (node.counts.get(key) ?? 0) + 1);
     if (fields) {
       c.byField ??= {};
@@ -249,7 +256,7 @@ export async function computeImpact(
   progress?.(0, total);
   const out: CollectionImpact[] = [];
   for (const [i, c] of collections.entries()) {
-    const tally = new Tally(limit);
+    const tally = new Tally(limit, c.titleField);
     const p = plan(current, draft, c, steps, tally);
     // The next batch is read (on the driver's thread) while this one is validated.
     let reading = totals[i] ? recordScan.batch(db, c.name, size, undefined, subtree) : null;

@@ -66,6 +66,6 @@ export class StudioImpact extends LightElement {
     const c = r.collections.find((x) => x.collection === collection)?.categories.find((x) => x.key === key);
     if (!c) return nothing;
     return html`<div class="studio-impact-list"><strong>${c.title}</strong>（${c.count} 条${c.count > c.ids.length ? `，列出前 ${c.ids.length} 条` : ''}）
-      <ul>${c.ids.map((id) => html`<li><a href=${href('record', collection, id)}>${id}</a></li>`)}</ul></div>`;
+      <ul>${c.ids.map((id) => html`<li><a href=${href('record', collection, id)} title=${id}>${c.titles?.[id] ?? html`<span class="muted">（无标题）</span> ${id}`}</a></li>`)}</ul></div>`;
   }
 }
