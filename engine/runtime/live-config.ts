@@ -71,10 +71,12 @@ export class LiveConfig {
    * Puts a checked runtime in force as config version `version`, after that version was
    * committed; the version in force or an older one is ignored (two swaps racing keep the newer).
    */
-  async apply(runtime: AppRuntime, version: number, warnings: string[] = []): Promise<boolean> {
+  async apply(runtime: AppRuntime, version: number, warnings: string[] = [], recorded = true): Promise<boolean> {
     if (version <= this.status.generation) return false;
     const previous = this.current;
-    runtime.configVersion = version;
+    // A runtime no stored version holds (a folder reload without a recorder) names none, so the
+    // database does not refuse writes made under it.
+    runtime.configVersion = recorded ? version : null;
     this.current = runtime;
     this.checkWarnings = warnings;
     this.notices = [];
@@ -125,7 +127,7 @@ export class LiveConfig {
       console.error(`配置变更被拒绝，继续使用上一版配置：\n- ${problems.join('\n- ')}`);
       return this.status;
     }
-    await this.apply(runtime, this.status.generation + 1, warnings);
+    await this.apply(runtime, this.status.generation + 1, warnings, false);
     return this.status;
   }
 
