@@ -4,6 +4,12 @@ import type { BrowserValidator } from '../../engine/validation/browser-validator
 
 export type { BrowserValidator };
 
+/**
+ * Fired on window when the session has read the manifest again after the config changed (a
+ * publish elsewhere): the app shell re-renders the page so list columns, titles and states follow.
+ */
+export const APP_CHANGED = 'caiji-app-changed';
+
 /** A cached form is checked again when used after this long: a config admin may have changed it. */
 const FORM_TTL_MS = 60_000;
 
@@ -51,6 +57,27 @@ class Session {
     this.generation++;
     this.forms.clear();
     this.validators.clear();
+  }
+
+  /** The manifest being read again (one read however many answers told of the change). */
+  private reloading: Promise<void> | null = null;
+
+  /**
+   * The config changed on the server (a publish, a rollback, a saved code table): cached forms and
+   * validators are dropped and the manifest read again, so a page left open gets the new config on
+   * its next navigation without logging in again. APP_CHANGED tells the pages when it arrived.
+   */
+  reloadApp(): Promise<void> {
+    this.invalidateForms();
+    if (!this.me) return Promise.resolve();
+    this.reloading ??= api.get<Manifest>('/api/app')
+      .then((app) => {
+        if (!this.me) return;
+        this.app = app;
+        window.dispatchEvent(new CustomEvent(APP_CHANGED));
+      })
+      .finally(() => { this.reloading = null; });
+    return this.reloading;
   }
 
   private set(me: Me) {
@@ -141,8 +168,8 @@ class Session {
 }
 
 export const session = new Session();
-// Any API answer carrying a new config generation makes the next form use the new config.
-window.addEventListener(CONFIG_CHANGED, () => session.invalidateForms());
+// Any API answer carrying a new config generation: the manifest, forms and validators follow it.
+window.addEventListener(CONFIG_CHANGED, () => { session.reloadApp().catch(() => {}); });
 
 /** The label of a code, its code and whether it is deprecated. */
 export function codeEntry(schema: any, value: unknown): CodeEntry | undefined {

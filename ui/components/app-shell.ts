@@ -1,7 +1,7 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
-import { session } from '../api/session.js';
+import { session, APP_CHANGED } from '../api/session.js';
 import { UNAUTHENTICATED } from '../api/client.js';
 import { currentRoute, href, navigate, type Route } from '../router.js';
 import { auditGrants } from '../pages/audit-page.js';
@@ -22,6 +22,8 @@ export class AppShell extends LightElement {
     super.connectedCallback();
     window.addEventListener('hashchange', () => this.onRoute());
     window.addEventListener(UNAUTHENTICATED, () => { session.clear(); this.requestUpdate(); navigate('#/login'); });
+    // The manifest was read again (config published elsewhere): the nav and the page render with it.
+    window.addEventListener(APP_CHANGED, () => { this.requestUpdate(); (this.querySelector('#main > *') as LitElement | null)?.requestUpdate?.(); });
     session.restore().then(() => { this.ready = true; this.onRoute(); });
   }
 

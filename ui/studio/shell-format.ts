@@ -1,14 +1,11 @@
-import { api } from '../api/client.js';
 import { session } from '../api/session.js';
-import type { Manifest } from '../api/types.js';
 
 /**
  * After a publish or rollback this page's product views must use the new config: the manifest
  * (list columns, titles, roles) is read again and the cached forms and validators dropped.
  */
-export async function reloadProductConfig(): Promise<void> {
-  session.invalidateForms();
-  session.app = await api.get<Manifest>('/api/app');
+export function reloadProductConfig(): Promise<void> {
+  return session.reloadApp();
 }
 
 /** A config value as one readable line: texts as they are, lists joined by 、, objects as compact JSON. */
