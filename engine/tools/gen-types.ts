@@ -17,10 +17,7 @@ export async function generateTypes(appRoot: string): Promise<string> {
   ];
   for (const c of app.collections.values()) {
     const { $schema, ...schema } = c.rawSchema;
-    // Property titles are Chinese labels, not type names: fold them into the doc comment.
-    const properties = Object.fromEntries(Object.entries<any>(schema.properties ?? {}).map(([k, { title, description, ...p }]) => [
-      k, { ...p, description: [title, description].filter(Boolean).join('：') || undefined },
-    ]));
+    const properties = foldTitles(schema.properties);
     const typeName = c.name.replace(/(^|[-_])(\w)/g, (_, __, ch: string) => ch.toUpperCase()) + 'Record';
     const ts = await compile({ ...schema, properties, title: typeName }, typeName, {
       bannerComment: '', additionalProperties: false, strictIndexSignatures: true, format: true, unknownAny: true,
@@ -29,6 +26,17 @@ export async function generateTypes(appRoot: string): Promise<string> {
     parts.push(`/** ${c.title}（${c.schemaFile}） */`, ts.trim(), '');
   }
   return parts.join('\n');
+}
+
+/**
+ * Property titles are Chinese labels, not type names: fold them into the doc comment — the columns
+ * of a child table (an array whose items are objects) too, or they become `NoName` types.
+ */
+function foldTitles(props: Record<string, any> | undefined): Record<string, any> {
+  return Object.fromEntries(Object.entries<any>(props ?? {}).map(([k, { title, description, ...p }]) => {
+    const items = p.items?.properties ? { ...p.items, properties: foldTitles(p.items.properties) } : p.items;
+    return [k, { ...p, ...(items ? { items } : {}), description: [title, description].filter(Boolean).join('：') || undefined }];
+  }));
 }
 
 /** Types are the application's, not the engine's: they live beside the schemas they come from. */

@@ -169,6 +169,41 @@ export type MemberRecord = {
    * 工作单位：工作单位名称
    */
   workUnit?: string;
+  /**
+   * 家庭主要成员及社会关系
+   *
+   * @maxItems 30
+   */
+  family?: {
+    /**
+     * 姓名
+     */
+    name: string;
+    /**
+     * 与该人关系
+     */
+    relation: string;
+    /**
+     * 政治面貌
+     */
+    politicalStatus?: string;
+    /**
+     * 出生日期
+     */
+    birthDate?: string;
+    /**
+     * 工作单位及职务
+     */
+    workUnit?: string;
+    /**
+     * 工作单位地址
+     */
+    workUnitAddress?: string;
+    /**
+     * 家庭住址
+     */
+    homeAddress?: string;
+  }[];
 };
 
 /** 单位（unit.schema.json） */
