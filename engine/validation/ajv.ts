@@ -5,6 +5,7 @@ import { isFutureDate } from './formats/date.js';
 import { hasForbiddenChar } from './formats/plain-text.js';
 import { ALLOW_CONTROL_CHARS, PLAIN_TEXT } from './text-rule.js';
 import { TRANSFORM, transforms, applyTransform } from './transform.js';
+import { UNIQUE_BY } from './table-rules.js';
 
 // ajv ships CommonJS; under NodeNext its default export arrives wrapped.
 const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -13,7 +14,7 @@ export type Ajv = InstanceType<typeof Ajv2020>;
 /** Annotation keywords of the config language: carried to the UI, ignored by validation. */
 export const annotationKeywords = [
   'x-codeTable', 'x-codes', 'x-codeTableVersion', 'x-essential', 'x-order', 'x-group', 'x-widget',
-  'x-readOnly', 'x-messages', 'x-rules', 'x-placeholder', 'x-recordOf', ALLOW_CONTROL_CHARS,
+  'x-readOnly', 'x-messages', 'x-rules', 'x-placeholder', 'x-recordOf', ALLOW_CONTROL_CHARS, UNIQUE_BY,
 ];
 
 /**

@@ -1,26 +1,55 @@
 import type { JsonSchema } from '../config/types.js';
 import type { FieldError } from './messages.js';
+import { fieldLabel, isChildTable } from './field-titles.js';
 
 interface CodeInfo { code: string; label: string; deprecated?: string; replacedBy?: string[] }
 
-/** Deprecated codes held by the record's top-level code fields: {field, entry, replacements}. */
-export function deprecatedCodesIn(schema: JsonSchema, data: Record<string, unknown>) {
-  const found: { field: string; entry: CodeInfo; replacements: CodeInfo[] }[] = [];
+/** One deprecated code a record holds: its top-level field, the pointer of the value, the code. */
+export interface DeprecatedCode { field: string; path: string; column?: string; entry: CodeInfo; replacements: CodeInfo[] }
+
+function deprecatedEntry(prop: JsonSchema | undefined, value: unknown) {
+  const codes = prop?.['x-codes'] as CodeInfo[] | undefined;
+  if (!codes || typeof value !== 'string') return null;
+  const entry = codes.find((c) => c.code === value);
+  if (!entry?.deprecated) return null;
+  const replacements = (entry.replacedBy ?? []).map((code) => codes.find((c) => c.code === code) ?? { code, label: code });
+  return { entry, replacements };
+}
+
+/**
+ * Deprecated codes held by the record's code fields: top-level ones, and every cell of a child
+ * table's code column (path /family/2/relation).
+ */
+export function deprecatedCodesIn(schema: JsonSchema, data: Record<string, unknown>): DeprecatedCode[] {
+  const found: DeprecatedCode[] = [];
   for (const [field, prop] of Object.entries<JsonSchema>(schema.properties ?? {})) {
-    const codes = prop['x-codes'] as CodeInfo[] | undefined;
     const value = data[field];
-    if (!codes || typeof value !== 'string') continue;
-    const entry = codes.find((c) => c.code === value);
-    if (!entry?.deprecated) continue;
-    const replacements = (entry.replacedBy ?? []).map((code) => codes.find((c) => c.code === code) ?? { code, label: code });
-    found.push({ field, entry, replacements });
+    const top = deprecatedEntry(prop, value);
+    if (top) found.push({ field, path: `/${field}`, ...top });
+    if (!isChildTable(prop) || !Array.isArray(value)) continue;
+    const columns = Object.entries<JsonSchema>(prop.items.properties ?? {}).filter(([, c]) => c['x-codes']);
+    value.forEach((row, i) => {
+      if (!row || typeof row !== 'object') return;
+      for (const [column, c] of columns) {
+        const cell = deprecatedEntry(c, Object.hasOwn(row, column) ? (row as Record<string, unknown>)[column] : undefined);
+        if (cell) found.push({ field, path: `/${field}/${i}/${column}`, column, ...cell });
+      }
+    });
   }
   return found;
 }
 
-export function deprecatedMessage(title: string, entry: CodeInfo, replacements: CodeInfo[]): string {
+/** `label` is how the message names the place, quotes included (field-titles.ts fieldLabel). */
+export function deprecatedMessage(label: string, entry: CodeInfo, replacements: CodeInfo[]): string {
   const choices = replacements.map((c) => `${c.label}（${c.code}）`).join('、');
-  return `「${title}」的代码“${entry.label}（${entry.code}）”已停用${choices ? `，请改选：${choices}` : ''}`;
+  return `${label}的代码“${entry.label}（${entry.code}）”已停用${choices ? `，请改选：${choices}` : ''}`;
+}
+
+/** Whether the previous record already held this code here: in a table, in the same column of any row (rows move). */
+function heldBefore(d: DeprecatedCode, data: Record<string, unknown>, previous: Record<string, unknown>): boolean {
+  if (!d.column) return previous[d.field] === data[d.field];
+  const rows = previous[d.field];
+  return Array.isArray(rows) && rows.some((r) => !!r && typeof r === 'object' && Object.hasOwn(r, d.column!) && r[d.column!] === d.entry.code);
 }
 
 /**
@@ -29,9 +58,6 @@ export function deprecatedMessage(title: string, entry: CodeInfo, replacements: 
  */
 export function checkDeprecatedCodes(schema: JsonSchema, data: Record<string, unknown>, previous?: Record<string, unknown>): FieldError[] {
   return deprecatedCodesIn(schema, data)
-    .filter(({ field }) => !previous || previous[field] !== data[field])
-    .map(({ field, entry, replacements }) => ({
-      path: `/${field}`,
-      message: deprecatedMessage(schema.properties[field].title ?? field, entry, replacements),
-    }));
+    .filter((d) => !previous || !heldBefore(d, data, previous))
+    .map((d) => ({ path: d.path, message: deprecatedMessage(fieldLabel(schema, d.path), d.entry, d.replacements) }));
 }

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { JsonSchema } from '../config/types.js';
 import { formatChecks } from './formats/index.js';
-import { fieldTitle, schemaAt } from './field-titles.js';
+import { fieldLabel, isChildTable, schemaAt } from './field-titles.js';
 import { codePointName, forbiddenChar } from './formats/plain-text.js';
 import { PLAIN_TEXT } from './text-rule.js';
 
@@ -34,11 +34,21 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, schema: 
     seen.add(key);
     out.push({ path, message });
   }
-  return out;
+  return withoutRowsOfOverlongTables(out, errors ?? []);
+}
+
+/**
+ * A table longer than its maxItems is refused as a whole: its rows' own errors (maybe thousands,
+ * one request may carry 10 000 rows) would only bury the one message that matters.
+ */
+function withoutRowsOfOverlongTables(out: FieldError[], errors: ErrorObject[]): FieldError[] {
+  const overlong = errors.filter((e) => e.keyword === 'maxItems').map((e) => e.instancePath + '/');
+  if (!overlong.length) return out;
+  return out.filter((f) => !overlong.some((p) => f.path.startsWith(p)));
 }
 
 function describe(e: ErrorObject, path: string, schema: JsonSchema): string {
-  const title = `「${fieldTitle(schema, path)}」`;
+  const title = fieldLabel(schema, path);
   const custom = schemaAt(schema, path)?.['x-messages']?.[e.keyword];
   if (typeof custom === 'string') return `${title}${custom}`;
   const p = e.params as Record<string, any>;
@@ -46,7 +56,7 @@ function describe(e: ErrorObject, path: string, schema: JsonSchema): string {
     case 'required':
       return `${title}为必填项`;
     case 'additionalProperties':
-      return `${title}不是本表单的字段`;
+      return path.split('/').length > 2 ? `${title}不是该表的列` : `${title}不是本表单的字段`;
     case 'type':
       return `${title}应为${[p.type].flat().map((t: string) => typeNames[t] ?? t).join('或')}`;
     case 'enum':
@@ -68,9 +78,9 @@ function describe(e: ErrorObject, path: string, schema: JsonSchema): string {
     case 'maximum':
       return `${title}不能大于${p.limit}`;
     case 'minItems':
-      return `${title}至少应有${p.limit}项`;
+      return `${title}至少应有${p.limit}${isChildTable(schemaAt(schema, path)) ? '行' : '项'}`;
     case 'maxItems':
-      return `${title}最多${p.limit}项`;
+      return `${title}最多${p.limit}${isChildTable(schemaAt(schema, path)) ? '行' : '项'}`;
     case 'x-notFuture':
       return `${title}不能晚于今天`;
     case PLAIN_TEXT: {

@@ -4,7 +4,8 @@ import type { ErrorObject } from 'ajv';
 import { toFieldErrors, type FieldError } from './messages.js';
 import { checkRules, fieldsRequiredAbsent } from './rules.js';
 import { checkDeprecatedCodes, deprecatedCodesIn, deprecatedMessage } from './deprecated-codes.js';
-import { fieldTitle } from './field-titles.js';
+import { fieldLabel, isChildTable } from './field-titles.js';
+import { checkTableRules, missingEssentialCells } from './table-rules.js';
 import { withTextRule } from './text-rule.js';
 import { conditionPending, fieldOrder } from './conditions.js';
 
@@ -51,27 +52,34 @@ export function validatorFromCheck(check: SchemaCheck, schema: JsonSchema): Reco
     const record = data as Record<string, unknown>;
     const failed = new Set(errors.map((e) => e.path));
     // Cross-field rules speak only about fields that are individually valid.
-    const rules = checkRules(schema, record).filter((e) => !failed.has(e.path));
+    const rules = [...checkRules(schema, record), ...checkTableRules(schema, record)].filter((e) => !failed.has(e.path));
     return [...errors, ...rules, ...checkDeprecatedCodes(schema, record, previous)];
   };
+
+  // An essential child table wants at least one row.
+  const tables = new Set(Object.entries<JsonSchema>(schema.properties ?? {}).filter(([, p]) => isChildTable(p)).map(([k]) => k));
+  const blank = (f: string, v: unknown) => empty(v) || (tables.has(f) && Array.isArray(v) && v.length === 0);
 
   // An essential field under a condition is asked for only once its condition holds
   // (conditions.ts): while 是否失联 is empty, 失联日期 is not missing, 是否失联 is.
   const missingEssentials = (data: Record<string, unknown>): FieldError[] => {
     const absent = fieldsRequiredAbsent(schema, data);
     const notYet = pending(data);
-    return essentials
-      .filter((f) => empty(data[f]) && !absent.has(f) && !notYet.has(f))
-      .map((f) => ({ path: `/${f}`, message: `「${fieldTitle(schema, `/${f}`)}」为必填项` }));
+    return [
+      ...essentials
+        .filter((f) => blank(f, data[f]) && !absent.has(f) && !notYet.has(f))
+        .map((f) => ({ path: `/${f}`, message: `${fieldLabel(schema, `/${f}`)}为必填项` })),
+      ...missingEssentialCells(schema, data),
+    ];
   };
 
   return {
     validate,
     missingEssentials,
     completenessErrors(data) {
-      const stale = deprecatedCodesIn(schema, data).map(({ field, entry, replacements }) => ({
-        path: `/${field}`,
-        message: deprecatedMessage(fieldTitle(schema, `/${field}`), entry, replacements),
+      const stale = deprecatedCodesIn(schema, data).map(({ path, entry, replacements }) => ({
+        path,
+        message: deprecatedMessage(fieldLabel(schema, path), entry, replacements),
       }));
       const all = [...validate(data, data), ...missingEssentials(data), ...stale];
       const seen = new Set<string>();

@@ -138,10 +138,90 @@ describe('standalone (browser) validation module', () => {
     expect(server.validate(data)).toEqual(v.validate(data));
   });
 
+  it('child tables: browser and server give the same row errors, each naming table, row and column with the row pointer (issue 21)', () => {
+    const server = member.rt.validator('member');
+    const family = [
+      { name: '李娜', relation: '12', birthDate: '1989-03-14' },
+      { name: '潘建华', relation: '51', politicalStatus: '99' },
+      { name: '潘子涵', relation: '11', birthDate: '2999-01-01', extra: 1, workUnit: '学\u202e生' },
+      'not a row',
+      { relation: '30' },
+    ];
+    const data = memberData('n1', { family });
+    expect(member.v.validate(data)).toEqual(server.validate(data));
+    expect(member.v.completenessErrors(data as any)).toEqual(server.completenessErrors(data as any));
+    expect(server.validate(data)).toEqual(expect.arrayContaining([
+      { path: '/family/1/politicalStatus', message: '「家庭主要成员及社会关系」第2行「政治面貌」的代码“99”不在代码表中' },
+      { path: '/family/2/birthDate', message: '「家庭主要成员及社会关系」第3行「出生日期」不能晚于今天' },
+      { path: '/family/2/extra', message: '「家庭主要成员及社会关系」第3行「extra」不是该表的列' },
+      { path: '/family/2/workUnit', message: '「家庭主要成员及社会关系」第3行「工作单位及职务」含有不可见的控制字符（U+202E），请删除后重新输入' },
+      { path: '/family/3', message: '「家庭主要成员及社会关系」第4行应为对象' },
+      { path: '/family/4/name', message: '「家庭主要成员及社会关系」第5行「姓名」为必填项' },
+      { path: '/family/2/relation', message: '「家庭主要成员及社会关系」第3行「与该人关系」：只能有一行为配偶（第1行已是）' },
+    ]));
+    const long = memberData('n1', { family: Array.from({ length: 31 }, () => ({ name: '甲', relation: '51', bad: 1 })) });
+    expect(member.v.validate(long)).toEqual([{ path: '/family', message: '「家庭主要成员及社会关系」最多30行' }]);
+    expect(server.validate(long)).toEqual(member.v.validate(long));
+    expect(server.validate(memberData('n1', { family: [{ name: '李娜', relation: '12' }, { name: '潘建华', relation: '51' }] }))).toEqual([]);
+  });
+
+  it('child tables: if/then, x-rules, x-uniqueBy, x-transform, essential columns and deprecated codes work per row, browser and server alike (issue 21)', async () => {
+    const codes = [{ code: 'A', label: '甲类' }, { code: 'O', label: '旧类', deprecated: '2020-01-01', replacedBy: ['A'] }];
+    const schema = {
+      type: 'object',
+      properties: {
+        trips: {
+          type: 'array', title: '行程', minItems: 1, 'x-essential': true, 'x-uniqueBy': ['ref'],
+          items: {
+            type: 'object', additionalProperties: false,
+            properties: {
+              ref: { type: 'string', title: '编号', 'x-transform': 'upperCase', pattern: '^[A-Z]+$' },
+              kind: { type: 'string', title: '类别', enum: ['A', 'O'], 'x-codes': codes },
+              from: { type: 'string', title: '出发', format: 'date' },
+              to: { type: 'string', title: '返回', format: 'date' },
+              abroad: { type: 'boolean', title: '出境' },
+              visa: { type: 'string', title: '签证号', 'x-essential': true },
+            },
+            if: { properties: { abroad: { const: true } }, required: ['abroad'] }, then: { required: ['visa'] },
+            'x-rules': [{ rule: 'dateOrder', before: 'from', after: 'to' }],
+          },
+        },
+      },
+    };
+    const v: BrowserValidator = (await import(`data:text/javascript;base64,${Buffer.from(await validatorModule(schema)).toString('base64')}`)).default;
+    const server = compileValidator(createAjv(), schema);
+    const data = () => ({ trips: [
+      { ref: 'ab', kind: 'A', from: '2024-01-02', to: '2024-01-01', visa: 'v' },
+      { ref: 'AB', kind: 'O', abroad: true },
+    ] });
+    const [b, s] = [data(), data()];
+    expect(v.validate(b)).toEqual(server.validate(s));
+    expect(s.trips[0].ref).toBe('AB');
+    expect(server.validate(data())).toEqual([
+      { path: '/trips/1/visa', message: '「行程」第2行「签证号」为必填项' },
+      { path: '/trips/1/ref', message: '「行程」第2行「编号」与第1行重复' },
+      { path: '/trips/0/to', message: '「行程」第1行「返回」应晚于「出发」' },
+      { path: '/trips/1/kind', message: '「行程」第2行「类别」的代码“旧类（O）”已停用，请改选：甲类（A）' },
+    ]);
+    // A deprecated code already held in that column is kept (rows may move); completeness still asks for it.
+    const kept = { trips: [{ ref: 'X', kind: 'O', visa: 'v' }] };
+    expect(server.validate(kept, { trips: [{ ref: 'Y' }, { ref: 'X', kind: 'O' }] })).toEqual([]);
+    expect(server.completeOnceValid(kept)).toBe(false);
+    // An essential column left empty makes the record incomplete; so does an essential table without rows.
+    expect(server.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] })).toEqual([{ path: '/trips/0/visa', message: '「行程」第1行「签证号」为必填项' }]);
+    expect(v.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] })).toEqual(server.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] }));
+    expect(server.missingEssentials({ trips: [] }).map((e) => e.message)).toEqual(['「行程」为必填项']);
+    expect(server.completeOnceValid({ trips: [{ ref: 'X', kind: 'A', visa: 'v' }] })).toBe(true);
+  });
+
   it('works for the fixture application too', async () => {
     const leave = await load(fixtureApp, 'leave');
-    const data = { departmentId: 'd', employee: '张三', from: '2024-05-02', to: '2024-05-01', sick: true, extra: 1 };
+    const data = { departmentId: 'd', employee: '张三', from: '2024-05-02', to: '2024-05-01', sick: true, extra: 1, itinerary: [{ date: '2024-13-01', place: '' }] };
     expect(leave.v.validate(data)).toEqual(leave.rt.validator('leave').validate(data));
+    expect(leave.v.validate(data)).toEqual(expect.arrayContaining([
+      { path: '/itinerary/0/date', message: expect.stringMatching(/^「行程安排」第1行「日期」/) },
+      { path: '/itinerary/0/place', message: '「行程安排」第1行「地点」不能为空' },
+    ]));
     expect(leave.v.requiredNow({ sick: true }).has('certificate')).toBe(true);
   });
 });
