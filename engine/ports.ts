@@ -31,6 +31,9 @@ import type { FailureCount } from './storage/login-failures.js';
 import type { CodeMatch, FlagRow } from './storage/completeness.js';
 import type { SavedQuery } from './storage/saved-queries.js';
 import type { ConditionQuery, GroupKey, SortBy } from './storage/record-conditions.js';
+import type { JobError, JobRow } from './storage/jobs.js';
+import type { StoredPreview } from './storage/import-previews.js';
+import type { PreviewRow } from './import/preview.js';
 
 export type { StoredRecord, WriteAudit, NodeGuard, ReadScope, RecordFilter, ScanCursor, KeyRow, CounterRow, AuditEntry, AuditFilter };
 /** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/record-writes.ts) carrying it. */
@@ -286,6 +289,40 @@ export interface SavedQueries {
   remove(db: Tx, owner: string, id: string): Promise<boolean>;
 }
 
+/**
+ * Long jobs shared by every server instance on the database (engine/jobs/jobs.ts). A running
+ * job's heartbeat (ms) is refreshed by its instance; one older than `staleBefore` means the
+ * instance died. `start` runs in a transaction and must count and insert atomically across
+ * instances (SQLite: the one writer; a server database: a lock on the owner's jobs).
+ */
+export interface Jobs {
+  /** Fails the dead jobs, then starts the job unless its owner runs `max` of its kind: how many they run when refused, null when started. */
+  start(tx: Tx, job: { id: string; owner: string; kind: string; total: number; instance: string; now: number }, max: number, staleBefore: number, lost: JobError): Promise<number | null>;
+  /** Progress of a running job (a no-op once it finished), which also refreshes its heartbeat. */
+  progress(db: Tx, id: string, done: number, total: number, now: number): Promise<void>;
+  /** A piece of a file result, seq from 0, written before finish. */
+  putChunk(db: Tx, id: string, seq: number, chunk: Buffer): Promise<void>;
+  finish(db: Tx, id: string, end: { status: 'done' | 'failed'; done: number; total: number; result?: unknown; error?: JobError; file?: { contentType: string; filename: string; size: number } }, now: number): Promise<void>;
+  get(db: Tx, id: string): Promise<JobRow | undefined>;
+  /** The file result's pieces, joined in order. */
+  file(db: Tx, id: string): Promise<Buffer>;
+  failStale(db: Tx, staleBefore: number, now: number, lost: JobError): Promise<number>;
+  /** Deletes the jobs finished before `before`, with their files. */
+  sweep(db: Tx, before: number): Promise<void>;
+}
+
+/** Import previews kept between upload and commit, for whichever instance the commit reaches. */
+export interface ImportPreviews {
+  put(db: Tx, p: Omit<StoredPreview, 'state'>, rows: PreviewRow[]): Promise<void>;
+  get(db: Tx, id: string): Promise<StoredPreview | undefined>;
+  rows(db: Tx, id: string): Promise<PreviewRow[]>;
+  /** Open → committing, atomically across instances: false when it was not open (or not the owner's). */
+  claim(db: Tx, id: string, owner: string, now: number): Promise<boolean>;
+  remove(db: Tx, id: string): Promise<void>;
+  /** Deletes the previews made or claimed before `before`. */
+  sweep(db: Tx, before: number): Promise<void>;
+}
+
 /** One adapter: an open database and every part of the port over it. */
 export interface Storage {
   /** The open database: reads and one-statement writes outside a transaction, and what transaction() opens on. */
@@ -311,6 +348,8 @@ export interface Storage {
   readonly workflowFacts: WorkflowFacts;
   readonly treeNodes: TreeNodes;
   readonly savedQueries: SavedQueries;
+  readonly jobs: Jobs;
+  readonly importPreviews: ImportPreviews;
   /** Closes the database (after every queued write). */
   close(): Promise<void>;
 }

@@ -9,13 +9,14 @@ import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/actor.js';
 import { createMany } from '../records/create-many.js';
 import { DomainError, domainForbidden, domainNotFound } from '../errors.js';
-import { importColumns } from './columns.js';
+import { importColumns, childTables, parentKey } from './columns.js';
 import { parseUpload } from './parse.js';
 import { previewImport, tick, type Preview, type PreviewRow } from './preview.js';
 import { buildErrorWorkbook, ERROR_COLUMN } from './error-workbook.js';
 import { buildTemplate } from './template.js';
 import { NodeScope } from './nodes.js';
 import { importLog } from '../storage/import-log.js';
+import { importPreviews } from '../storage/import-previews.js';
 import { exportWorkbook } from './export.js';
 import type { ListQuery } from '../records/query.js';
 
@@ -25,18 +26,21 @@ const KEEP_MS = 60 * 60 * 1000;
 const SHOWN_ROWS = 1000;
 const BATCH = 1000;
 
-interface Pending {
-  id: string;
-  owner: string;
-  collection: string;
-  rows: PreviewRow[];
-  at: number;
-  state: 'open' | 'committing' | 'done';
-}
-const pending = new Map<string, Pending>();
+/**
+ * Previews wait for their commit in the database (storage/import-previews.ts), not in this
+ * process: behind a load balancer the commit may reach another server instance, and a restart
+ * must not lose them. Kept an hour; removed once committed or failed.
+ */
+const sweep = (engine: Engine, now = Date.now()) => importPreviews.sweep(engine.db, now - KEEP_MS);
 
-function sweep(now = Date.now()) {
-  for (const [id, p] of pending) if (now - p.at > KEEP_MS) pending.delete(id);
+/** Why a preview is not there to commit: already committed, failed, or unknown/expired. */
+async function missingPreview(engine: Engine, user: Principal, id: string): Promise<DomainError> {
+  const logged = await importLog.get(engine.db, id);
+  if (logged?.actor === user.username && logged.status === 'committed') return new DomainError('conflict', 'conflict', '该文件已经导入');
+  if (logged?.actor === user.username && logged.status === 'failed') {
+    return new DomainError('conflict', 'conflict', `该文件导入失败${logged.message ? `（${logged.message}）` : ''}，请重新上传`);
+  }
+  return domainNotFound('导入预览（可能已过期，请重新上传文件）');
 }
 
 /** The user must be able to write somewhere: imports are for the admins of a subtree. */
@@ -82,10 +86,12 @@ export async function runPreview(
   engine: Engine, user: Principal, collection: string, upload: Buffer, meta: { filename?: string; contentType?: string },
   report: (done: number, total?: number) => void = () => {},
 ) {
-  sweep();
+  await sweep(engine);
   const c = engine.runtime.collection(collection);
   requireWriter(engine, user);
-  const file = await parseUpload(upload, importColumns(c).map((col) => col.title), meta);
+  const key = parentKey(c);
+  const childSpecs = key ? childTables(c).map((t) => ({ title: t.sheet, titles: [key.title, ...t.columns.map((col) => col.title)] })) : [];
+  const file = await parseUpload(upload, importColumns(c).map((col) => col.title), meta, childSpecs);
   report(0, file.rows.length);
   const preview = await previewImport(engine, user, c.name, file, (done) => report(done));
   const id = randomBytes(12).toString('base64url');
@@ -93,7 +99,7 @@ export async function runPreview(
   await engine.db.transaction((tx) => importLog.add(tx, {
     id, collection: c.name, actor: user.username, filename: meta.filename ?? null, total: preview.rows.length, counts: preview.counts, errorsFile,
   }));
-  pending.set(id, { id, owner: user.userId, collection: c.name, rows: preview.rows, at: Date.now(), state: 'open' });
+  await importPreviews.put(engine.db, { id, owner: user.userId, collection: c.name, at: Date.now() }, preview.rows);
   return summary(id, preview);
 }
 
@@ -103,19 +109,21 @@ export async function runPreview(
  * transaction — a file is imported whole or not at all. Refused while any row is invalid.
  */
 export async function runCommit(engine: Engine, user: Principal, previewId: string, report: (done: number, total?: number) => void = () => {}) {
-  sweep();
-  const p = pending.get(previewId);
-  if (!p || p.owner !== user.userId) throw domainNotFound('导入预览（可能已过期，请重新上传文件）');
-  if (p.state !== 'open') throw new DomainError('conflict', 'conflict', p.state === 'done' ? '该文件已经导入' : '该文件正在导入');
-  const invalid = p.rows.filter((r) => r.action === 'invalid');
+  await sweep(engine);
+  const p = await importPreviews.get(engine.db, previewId);
+  if (!p || p.owner !== user.userId) throw await missingPreview(engine, user, previewId);
+  if (p.state !== 'open') throw new DomainError('conflict', 'conflict', '该文件正在导入');
+  const rows: PreviewRow[] = await importPreviews.rows(engine.db, p.id);
+  const invalid = rows.filter((r) => r.action === 'invalid');
   if (invalid.length) {
     throw new DomainError('invalid', 'invalid', `文件中有 ${invalid.length} 行有误（第 ${invalid.slice(0, 5).map((r) => r.row).join('、')}${invalid.length > 5 ? ' 等' : ''} 行），请下载错误文件修正后重新上传；本次未导入任何数据`);
   }
-  const creates = p.rows.filter((r) => r.action === 'new');
-  const updates = p.rows.filter((r) => r.action === 'changed');
+  const creates = rows.filter((r) => r.action === 'new');
+  const updates = rows.filter((r) => r.action === 'changed');
   const total = creates.length + updates.length;
   report(0, total);
-  p.state = 'committing';
+  // Claimed in the database: a second commit of the same file, on any instance, is refused.
+  if (!(await importPreviews.claim(engine.db, p.id, user.userId, Date.now()))) throw new DomainError('conflict', 'conflict', '该文件正在导入');
   const actor = actorOf(user);
   try {
     await engine.db.transaction(async (tx) => {
@@ -130,22 +138,23 @@ export async function runCommit(engine: Engine, user: Principal, previewId: stri
         try {
           await engine.records.update(actor, p.collection, r.id!, r.data!, r.version!, tx);
         } catch (err) {
-          if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `第 ${r.row} 行：${err.message}`, err.details);
+          if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `${r.sheet ? `工作表「${r.sheet}」` : ''}第 ${r.row} 行：${err.message}`, err.details);
           throw err;
         }
         if (++done % 200 === 0) { report(done); await tick(); }
       }
       await importLog.finish(tx, p.id, 'committed');
+      await importPreviews.remove(tx, p.id);
     });
   } catch (err) {
-    p.state = 'open';
     const message = err instanceof DomainError ? err.message : '导入失败';
-    await engine.db.transaction((tx) => importLog.finish(tx, p.id, 'failed', message)).catch(() => undefined);
+    await engine.db.transaction(async (tx) => {
+      await importLog.finish(tx, p.id, 'failed', message);
+      await importPreviews.remove(tx, p.id);
+    }).catch(() => undefined);
     if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `${err.message}；本次未导入任何数据`, err.details);
     throw err;
   }
-  p.state = 'done';
-  p.rows = [];
   return { id: p.id, created: creates.length, updated: updates.length, status: 'committed' };
 }
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DomainError, domainNotFound } from '../errors.js';
+import type { Database } from '../storage/sqlite.js';
+import { jobStore, type JobError, type JobRow } from '../storage/jobs.js';
+import { ProgressWriter } from './progress-writer.js';
 
 /** A file a job produces (a batch PDF …), fetched at /api/jobs/:id/result. */
 export interface JobFile {
@@ -12,97 +11,119 @@ export interface JobFile {
   filename: string;
 }
 
-/** A long piece of work (a batch print, a large import) whose progress its owner polls. */
-export interface Job<R = unknown> {
-  id: string;
-  /** Only the user who started a job may see it. */
-  owner: string;
-  kind: string;
-  status: 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  result?: R;
-  /** The failure, as the HTTP error body would say it. */
-  error?: ReturnType<DomainError['toJSON']>['error'];
-  createdAt: number;
-  finishedAt?: number;
-}
-
-/** A finished job's file, kept on disk until fetched or swept: only its name and size stay in memory. */
-interface SpilledFile { spilled: string; size: number; contentType: string; filename: string }
+/**
+ * A long piece of work (a batch print, a large import) whose progress its owner polls. Kept in
+ * the database (storage/jobs.ts), so that any server instance on it answers the poll and hands
+ * over the file; the instance running the job answers from its live state.
+ */
+export type Job = Omit<JobRow, 'instance' | 'heartbeat'>;
 
 const KEEP_MS = 30 * 60 * 1000;
-const jobs = new Map<string, Job>();
+/** Progress reaches the database at most this often: the work must not wait on its reports. */
+export const PROGRESS_MS = 500;
+/** A running job's instance says it is alive this often, even when the work reports nothing. */
+const HEARTBEAT_MS = 15_000;
+/**
+ * A running job not heard of for this long belongs to an instance that died (killed, crashed,
+ * its machine gone): the heartbeat, not a process id, since instances run on other machines.
+ * Generous, because on SQLite a long import transaction holds the one writer and the heartbeat
+ * waits behind it.
+ */
+export const STALE_MS = 3 * 60 * 1000;
+/** File results are stored in pieces of this size. */
+const CHUNK = 4 * 1024 * 1024;
+
+const LOST: JobError = { code: 'job_lost', message: '任务所在的服务进程已停止，任务未能完成，请重新发起' };
 
 /**
- * Where finished files wait (one folder per process, under the system's temporary folder): many
- * admins each printing a thousand sheets must not hold all those PDFs in the server's memory for
- * the half hour they are kept.
+ * This instance: the jobs it runs, by the database they are kept in. Keyed by the database
+ * handle, not by the process: two servers in one process (the tests) are two instances.
  */
-let spillDir: string | undefined;
-function spillPath(id: string): string {
-  if (!spillDir) {
-    const dir = (spillDir = mkdtempSync(join(tmpdir(), 'caiji-jobs-')));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
-  return join(spillDir, id);
+interface Instance { id: string; running: Map<string, Job> }
+const instances = new WeakMap<Database, Instance>();
+function instanceOf(db: Database): Instance {
+  let it = instances.get(db);
+  if (!it) instances.set(db, (it = { id: randomBytes(9).toString('base64url'), running: new Map() }));
+  return it;
 }
 
 const isFile = (r: unknown): r is JobFile => !!r && typeof r === 'object' && Buffer.isBuffer((r as JobFile).body);
-const isSpilled = (r: unknown): r is SpilledFile => !!r && typeof r === 'object' && typeof (r as SpilledFile).spilled === 'string';
-
-function forget(id: string, job: Job) {
-  jobs.delete(id);
-  if (isSpilled(job.result)) rmSync(job.result.spilled, { force: true });
-}
 
 /** Drops the jobs finished more than KEEP_MS before `now`, and their files. */
-export function sweepJobs(now = Date.now()) {
-  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > KEEP_MS) forget(id, job);
+export async function sweepJobs(db: Database, now = Date.now()): Promise<void> {
+  await jobStore.sweep(db, now - KEEP_MS);
 }
 
-/** A file result goes to disk before the job reports done; any other result stays as it is. */
-async function settle(id: string, result: unknown): Promise<unknown> {
-  if (!isFile(result)) return result;
-  const path = spillPath(id);
-  await writeFile(path, result.body);
-  return { spilled: path, size: result.body.length, contentType: result.contentType, filename: result.filename } satisfies SpilledFile;
+/** Stores the outcome: a file in pieces first, then the row that says done. */
+async function settle(db: Database, job: Job, result: unknown): Promise<void> {
+  if (!isFile(result)) {
+    Object.assign(job, { status: 'done', done: job.total || job.done, result });
+    await jobStore.finish(db, job.id, { status: 'done', done: job.done, total: job.total, result }, Date.now());
+    return;
+  }
+  for (let seq = 0; seq * CHUNK < result.body.length || seq === 0; seq++) {
+    await jobStore.putChunk(db, job.id, seq, result.body.subarray(seq * CHUNK, (seq + 1) * CHUNK));
+  }
+  const file = { contentType: result.contentType, filename: result.filename, size: result.body.length };
+  Object.assign(job, { status: 'done', done: job.total || job.done, file });
+  await jobStore.finish(db, job.id, { status: 'done', done: job.done, total: job.total, file }, Date.now());
 }
 
 /**
  * Starts `work` in the background and returns its job at once. The work reports progress with
  * `report(done, total?)`; the result (or the failure) is kept 30 minutes after it finishes. A
- * user may run at most `maxRunning` jobs of one kind at a time (429 beyond).
+ * user may run at most `maxRunning` jobs of one kind at a time, on all instances together (429
+ * beyond); jobs of a dead instance are failed first and do not count.
  */
-export function startJob<R>(
-  owner: string, kind: string, work: (report: (done: number, total?: number) => void) => Promise<R>,
+export async function startJob<R>(
+  db: Database, owner: string, kind: string, work: (report: (done: number, total?: number) => void) => Promise<R>,
   opts: { total?: number; maxRunning?: number; failure?: string } = {},
-): Job<R> {
-  sweepJobs();
-  const max = opts.maxRunning ?? 1;
-  const running = [...jobs.values()].filter((j) => j.owner === owner && j.kind === kind && j.status === 'running').length;
-  if (running >= max) throw new DomainError('too_many', 'too_many_jobs', `您已有 ${running} 个同类任务正在进行，请等其完成后再试`);
-  const job: Job<R> = { id: randomBytes(12).toString('base64url'), owner, kind, status: 'running', done: 0, total: opts.total ?? 0, createdAt: Date.now() };
-  jobs.set(job.id, job);
+): Promise<Job> {
+  const now = Date.now();
+  await sweepJobs(db, now);
+  const instance = instanceOf(db);
+  const job: Job = { id: randomBytes(12).toString('base64url'), owner, kind, status: 'running', done: 0, total: opts.total ?? 0,
+    error: null, result: undefined, file: null, createdAt: now, finishedAt: null };
+  const refused = await db.transaction((tx) =>
+    jobStore.start(tx, { id: job.id, owner, kind, total: job.total, instance: instance.id, now }, opts.maxRunning ?? 1, now - STALE_MS, LOST));
+  if (refused !== null) throw new DomainError('too_many', 'too_many_jobs', `您已有 ${refused} 个同类任务正在进行，请等其完成后再试`);
+  instance.running.set(job.id, job);
+  const progress = new ProgressWriter(PROGRESS_MS, HEARTBEAT_MS, () => jobStore.progress(db, job.id, job.done, job.total, Date.now()));
+  const snapshot = { ...job };
   work((done, total) => {
     job.done = done;
     if (total !== undefined) job.total = total;
+    progress.poke();
   })
-    .then((result) => settle(job.id, result))
-    .then((result) => Object.assign(job, { status: 'done', done: job.total || job.done, result }))
-    .catch((err: unknown) => {
+    .then(async (result) => {
+      await progress.stop();
+      await settle(db, job, result);
+    })
+    .catch(async (err: unknown) => {
+      await progress.stop();
       const e = err instanceof DomainError ? err : new DomainError('internal', 'internal', opts.failure ?? '任务失败，请稍后重试');
       if (!(err instanceof DomainError)) console.error(err);
       Object.assign(job, { status: 'failed', error: e.toJSON().error });
+      await jobStore.finish(db, job.id, { status: 'failed', done: job.done, total: job.total, error: job.error! }, Date.now());
     })
-    .finally(() => { job.finishedAt = Date.now(); });
-  return job;
+    .catch((err: unknown) => console.error('job outcome not stored', err))
+    .finally(() => instance.running.delete(job.id));
+  return snapshot;
 }
 
-/** The job, when it exists and belongs to `owner` (and is of `kind`, if given); 404 otherwise. */
-export function getJob(id: string, owner: string, kind?: string): Job {
-  const job = jobs.get(id);
-  if (!job || job.owner !== owner || (kind && job.kind !== kind)) throw domainNotFound('任务');
+/**
+ * The job, when it exists and belongs to `owner` (and is of `kind`, if given); 404 otherwise.
+ * A running job whose instance stopped saying it is alive is failed here, with a Chinese message.
+ */
+export async function getJob(db: Database, id: string, owner: string, kind?: string): Promise<Job> {
+  const now = Date.now();
+  const local = instanceOf(db).running.get(id);
+  let job: Job | undefined = local ? { ...local } : await jobStore.get(db, id);
+  if (!job || job.owner !== owner || (kind && job.kind !== kind) || (job.finishedAt && now - job.finishedAt > KEEP_MS)) throw domainNotFound('任务');
+  if (!local && job.status === 'running' && (job as JobRow).heartbeat < now - STALE_MS) {
+    await jobStore.failStale(db, now - STALE_MS, now, LOST);
+    job = (await jobStore.get(db, id)) ?? job;
+  }
   return job;
 }
 
@@ -111,13 +132,12 @@ export function describeJob(job: Job) {
   return {
     id: job.id, kind: job.kind, status: job.status, done: job.done, total: job.total,
     ...(job.error ? { error: job.error } : {}),
-    ...(job.status === 'done' ? { result: isSpilled(job.result) ? `/api/jobs/${job.id}/result` : job.result } : {}),
+    ...(job.status === 'done' ? { result: job.file ? `/api/jobs/${job.id}/result` : job.result } : {}),
   };
 }
 
-/** The file a finished job produced, read back from disk; null when the job's result is no file. */
-export async function jobFile(job: Job): Promise<JobFile | null> {
-  if (!isSpilled(job.result)) return null;
-  const { spilled, contentType, filename } = job.result;
-  return { body: await readFile(spilled), contentType, filename };
+/** The file a finished job produced, read back from the database; null when the job's result is no file. */
+export async function jobFile(db: Database, job: Job): Promise<JobFile | null> {
+  if (job.status !== 'done' || !job.file) return null;
+  return { body: await jobStore.file(db, job.id), contentType: job.file.contentType, filename: job.file.filename };
 }

@@ -469,6 +469,51 @@ const migrations: { version: number; name: string; sql: string }[] = [
       END;
     `,
   },
+  {
+    version: 12,
+    name: 'jobs and import previews in the database: any server instance on it answers for them',
+    // Several instances behind one load balancer share the database and nothing else: a job's
+    // progress, outcome and file, and an import preview's checked rows, live here so that the
+    // instance a poll, a download or a commit reaches need not be the one that did the work.
+    // heartbeat (ms) is refreshed by the instance running the job; one that stops refreshing it
+    // has died, and its job is failed by whoever reads it next (engine/jobs/jobs.ts).
+    sql: `
+      CREATE TABLE jobs (
+        id          TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+        done        INTEGER NOT NULL DEFAULT 0,
+        total       INTEGER NOT NULL DEFAULT 0,
+        error       TEXT,                 -- JSON: the failure as the HTTP error body says it
+        result      TEXT,                 -- JSON: a small result (a file result is in job_files)
+        file_type   TEXT, file_name TEXT, file_size INTEGER,
+        instance    TEXT NOT NULL,        -- the server instance running it
+        heartbeat   INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX jobs_running ON jobs (owner, kind) WHERE status = 'running';
+      CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+      -- A file in pieces: each written by its own statement, so a PDF of tens of MB never holds
+      -- the one writer for the time of the whole copy.
+      CREATE TABLE job_files (
+        job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        seq    INTEGER NOT NULL,
+        chunk  BLOB NOT NULL,
+        PRIMARY KEY (job_id, seq)
+      );
+      CREATE TABLE import_previews (
+        id         TEXT PRIMARY KEY,
+        owner      TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('open', 'committing')),
+        rows       BLOB NOT NULL,         -- the checked rows, gzipped JSON
+        at         INTEGER NOT NULL       -- ms: made, or claimed for a commit
+      );
+      CREATE INDEX import_previews_at ON import_previews (at);
+    `,
+  },
 ];
 
 /** Applies the migrations the database lacks (up to `upTo`: tests build a database of an earlier version). */

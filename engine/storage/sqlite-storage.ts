@@ -1,6 +1,6 @@
 import type {
   Accounts, AuditLog, CompletenessFlags, ConfigVersions, Directory, FactIndex, Grants, ImportLog, LoginFailures, Maintenance,
-  RecordBatch, RecordConditions, RecordScan, RecordStore, SavedQueries, Sessions, Storage, SubtreeStats, TreeNodes, UniqueKeys,
+  ImportPreviews, Jobs, RecordBatch, RecordConditions, RecordScan, RecordStore, SavedQueries, Sessions, Storage, SubtreeStats, TreeNodes, UniqueKeys,
   UnitOfWork, WorkflowFacts,
 } from '../ports.js';
 import type { Database } from './sqlite.js';
@@ -28,6 +28,8 @@ import { completenessFlags } from './completeness.js';
 import { workflowFacts } from './workflow-facts.js';
 import { treeNodes } from './tree-nodes.js';
 import { savedQueries } from './saved-queries.js';
+import { jobStore } from './jobs.js';
+import { importPreviews } from './import-previews.js';
 
 /**
  * The SQLite adapter as the port declares it (engine/ports.ts): the storage modules themselves,
@@ -57,6 +59,8 @@ export const sqliteParts = {
   workflowFacts: workflowFacts satisfies WorkflowFacts,
   treeNodes: treeNodes satisfies TreeNodes,
   savedQueries: savedQueries satisfies SavedQueries,
+  jobs: jobStore satisfies Jobs,
+  importPreviews: importPreviews satisfies ImportPreviews,
 };
 
 /** The port over an open SQLite database (its schema migrated by the caller: maintenance.migrate). */
