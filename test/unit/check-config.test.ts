@@ -74,4 +74,31 @@ describe('npm run check', { timeout: 90_000 }, () => { // each check spawns the 
     expect(syntax.out).toContain('共 1 个问题');
     expect(syntax.out).toContain('forms/app.json: 第4行第1列: JSON 语法错误：此处应为用双引号括起的属性名，却是 "}"（多了一个逗号？）');
   }, SPAWN_TIMEOUT);
+
+  it('knows child tables: a column\'s code table, x-uniqueBy, x-rules and conditions in rows, one level only (issue 21)', async () => {
+    const dir = copyApp(fixtureApp);
+    const schema = join(dir, 'forms/leave.schema.json');
+    edit(schema, (s) => { s.properties.itinerary.items.properties.place['x-codeTable'] = 'no-such-table'; });
+    const first = await npmCheck(dir);
+    expect(first.code).toBe(1);
+    expect(first.out).toMatch(/leave\.schema\.json#\/properties\/itinerary\/items\/properties\/place: 代码表 "no-such-table" 不存在/);
+    edit(schema, (s) => {
+      const t = s.properties.itinerary;
+      t.items.properties.place['x-codeTable'] = 'leave-kind';
+      t['x-uniqueBy'] = ['day', { column: 'place', among: ['A', 'ZZ'] }];
+      t.items.properties.stops = { type: 'array', title: '途经', items: { type: 'object', properties: { x: { type: 'string' } } } };
+      t.items['x-rules'] = [{ rule: 'dateOrder', before: 'date', after: 'until' }];
+      t.items.if = { properties: { purpose: { const: 'x' } } };
+      t.items.then = { required: ['visa'] };
+      s.properties.legs = { type: 'array', title: '分段', items: { type: 'array', items: { type: 'string' } } };
+    });
+    const res = await npmCheck(dir);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('forms/leave.schema.json: /properties/itinerary/x-uniqueBy/0: 「行程安排」没有列 "day"');
+    expect(res.out).toContain('forms/leave.schema.json: /properties/itinerary/x-uniqueBy/1/among: 「地点」没有取值 "ZZ"');
+    expect(res.out).toContain('forms/leave.schema.json: /properties/itinerary/items/properties/stops: 「行程安排」的列「途经」不能是列表或对象（子表只能有一层）');
+    expect(res.out).toContain('forms/leave.schema.json: /properties/legs/items: 「分段」的元素不能又是列表（子表只能有一层）');
+    expect(res.out).toContain('forms/leave.schema.json: /properties/itinerary/items/x-rules/0/after: 字段 "until" 不存在');
+    expect(res.out).toContain('forms/leave.schema.json: /properties/itinerary/items/then/required/0: 字段 "visa" 不存在');
+  }, SPAWN_TIMEOUT);
 });

@@ -4,6 +4,7 @@ import { AppRuntime } from '../../runtime/runtime.js';
 import type { ConfigCheck } from './types.js';
 import { codeTablesCheck } from './code-tables.js';
 import { schemaRulesCheck } from './schema-rules.js';
+import { childTablesCheck } from './child-tables.js';
 import { templatesCheck } from './templates.js';
 import { guardPermissionsCheck } from './guard-permissions.js';
 import { demoDataCheck } from './demo-data.js';
@@ -14,7 +15,7 @@ import { documentAssetsCheck } from '../../documents/assets.js';
  * the JSON Schema meta-schema (ajv compiles them strictly), code-table references, workflows and
  * every template and layout (compiled, helpers and partials known); these add the rest.
  */
-export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, templatesCheck, guardPermissionsCheck, demoDataCheck, documentAssetsCheck];
+export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, childTablesCheck, templatesCheck, guardPermissionsCheck, demoDataCheck, documentAssetsCheck];
 
 export interface CheckResult {
   runtime?: AppRuntime;

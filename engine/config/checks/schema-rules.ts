@@ -26,21 +26,32 @@ function conditionFields(schema: Record<string, any>, props: Record<string, unkn
   }
 }
 
-/** x-rules name known rules and existing fields; conditions name existing fields. */
+/** A list of x-rules names known rules and fields of `props` (a form's fields, or a child table's columns). */
+export function checkRuleList(rules: unknown, props: Record<string, unknown>, at: string, out: string[]) {
+  ((Array.isArray(rules) ? rules : []) as any[]).forEach((r, i) => {
+    const where = `${at}/x-rules/${i}`;
+    if (!knownRules.includes(r?.rule)) {
+      out.push(`${where}: 未知的规则 "${r?.rule}"（可用：${knownRules.join('、')}）`);
+      return;
+    }
+    for (const key of ruleFields[r.rule] ?? []) if (!props[r[key]]) out.push(`${where}/${key}: 字段 "${r[key]}" 不存在`);
+    for (const key of Object.keys(r.when ?? {})) if (!props[key]) out.push(`${where}/when: 字段 "${key}" 不存在`);
+  });
+}
+
+/** x-rules name known rules and existing fields; conditions name existing fields (a child table's: its columns). */
 export const schemaRulesCheck: ConfigCheck = (app) => {
   const out: string[] = [];
   for (const c of app.collections.values()) {
     const props = c.rawSchema.properties ?? {};
     conditionFields(c.rawSchema, props, `forms/${c.schemaFile}: `, out);
-    ((c.rawSchema['x-rules'] ?? []) as any[]).forEach((r, i) => {
-      const at = `forms/${c.schemaFile}: /x-rules/${i}`;
-      if (!knownRules.includes(r?.rule)) {
-        out.push(`${at}: 未知的规则 "${r?.rule}"（可用：${knownRules.join('、')}）`);
-        return;
-      }
-      for (const key of ruleFields[r.rule] ?? []) if (!props[r[key]]) out.push(`${at}/${key}: 字段 "${r[key]}" 不存在`);
-      for (const key of Object.keys(r.when ?? {})) if (!props[key]) out.push(`${at}/when: 字段 "${key}" 不存在`);
-    });
+    checkRuleList(c.rawSchema['x-rules'], props, `forms/${c.schemaFile}: `, out);
+    for (const [name, p] of Object.entries<any>(props)) {
+      const items = p?.type === 'array' && p.items?.type === 'object' ? p.items : null;
+      if (!items) continue;
+      conditionFields(items, items.properties ?? {}, `forms/${c.schemaFile}: /properties/${name}/items`, out);
+      checkRuleList(items['x-rules'], items.properties ?? {}, `forms/${c.schemaFile}: /properties/${name}/items`, out);
+    }
   }
   return out;
 };
