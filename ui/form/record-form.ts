@@ -50,7 +50,14 @@ export class RecordForm extends LightElement {
   focusFirstError() {
     const ev = this.evaluation;
     const f = this.fieldList().find((x) => ev.fields.get(x.name)?.blocking) ?? this.fieldList().find((x) => ev.fields.get(x.name)?.error);
-    if (f) (this.querySelector(`#${this.idBase}-${f.name}`) as HTMLElement | null)?.focus();
+    if (f) { (this.querySelector(`#${this.idBase}-${f.name}`) as HTMLElement | null)?.focus(); return; }
+    // An error inside a field (a child table's cell /family/2/birthDate): the control whose id
+    // follows the path, else the nearest one above it (the row, the table).
+    const inner = ev.blocking.find((e) => e.path.split('/').length > 2);
+    for (let parts = inner?.path.split('/').slice(1) ?? []; parts.length; parts = parts.slice(0, -1)) {
+      const el = this.querySelector<HTMLElement>(`[id="${this.idBase}-${parts.join('-')}"]`);
+      if (el) { el.focus(); return; }
+    }
   }
 
   private set(name: string, value: unknown) {
@@ -58,7 +65,8 @@ export class RecordForm extends LightElement {
     if (isEmpty(value)) delete next[name];
     else next[name] = value;
     this.data = next;
-    if (this.serverErrors.some((e) => e.path === `/${name}`)) this.serverErrors = this.serverErrors.filter((e) => e.path !== `/${name}`);
+    const mine = (e: FieldError) => e.path === `/${name}` || e.path.startsWith(`/${name}/`);
+    if (this.serverErrors.some(mine)) this.serverErrors = this.serverErrors.filter((e) => !mine(e));
     emit(this, 'form-change', next);
   }
 
@@ -87,14 +95,20 @@ export class RecordForm extends LightElement {
     const showError = !!st.error && (this.showAll || this.touched.has(f.name) || this.serverErrors.some((e) => e.path === `/${f.name}`));
     const help = f.prop.description ? `${id}-help` : '';
     const describedBy = [help, `${id}-err`].filter(Boolean).join(' ');
-    const wide = w.name === 'textarea' || w.name === 'node';
+    const wide = w.name === 'textarea' || w.name === 'node' || w.name === 'table';
+    // Errors inside the value (a child table's cells), shown by the widget where they belong.
+    const inner = `/${f.name}/`;
+    const innerErrors = [...ev.blocking.map((e) => ({ ...e, blocking: true })), ...ev.incomplete.map((e) => ({ ...e, blocking: false }))]
+      .filter((e) => e.path.startsWith(inner))
+      .map((e) => ({ ...e, forced: this.showAll || this.serverErrors.some((s) => s.path === e.path) }));
     const control = w.render({
       name: f.name, prop: f.prop, value: this.data[f.name], id, describedBy, labelId: `${id}-label`,
       required: st.required, invalid: showError, disabled: this.readonly || f.readOnly,
       set: (v) => this.set(f.name, this.validator.normalize(f.name, v)), touch: () => this.touch(f.name),
       normalize: (text) => String(this.validator.normalize(f.name, text)),
+      innerErrors,
     });
-    return html`<div class="field ${st.essential ? 'essential' : ''} ${showError ? (st.blocking ? 'has-error' : 'has-gap') : ''} ${wide ? 'wide' : ''}" data-field=${f.name}>
+    return html`<div class="field ${st.essential ? 'essential' : ''} ${showError ? (st.blocking ? 'has-error' : 'has-gap') : ''} ${wide ? 'wide' : ''} ${w.name === 'table' ? 'table-field' : ''}" data-field=${f.name}>
       <label class="field-label" id=${`${id}-label`} for=${w.group ? nothing : id}>${st.required ? html`<span class="req" aria-hidden="true">*</span>` : nothing}${f.title}${st.required ? html`<span class="sr-only">（必填）</span>` : nothing}</label>
       <div class="field-control">
         ${control}

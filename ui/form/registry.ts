@@ -20,6 +20,19 @@ export interface WidgetProps {
   normalize?(text: string): string;
   /** The user has finished with the field (blur): show its error from now on. */
   touch(): void;
+  /** Errors inside the value (a child table's rows and cells, e.g. /family/2/birthDate); the form passes them. */
+  innerErrors?: InnerError[];
+}
+
+/** An error below a field's own path, as the form evaluated it. */
+export interface InnerError {
+  /** JSON pointer from the record, e.g. /family/2/birthDate. */
+  path: string;
+  message: string;
+  /** Stops a save (otherwise it only keeps the record incomplete). */
+  blocking: boolean;
+  /** Shown now whatever the user touched: the form shows every error, or the server reported it. */
+  forced: boolean;
 }
 
 /**
@@ -57,4 +70,6 @@ export const is = {
   string: (p: JsonSchema) => p.type === 'string' || (Array.isArray(p.type) && p.type.includes('string')),
   widget: (name: string) => (p: JsonSchema) => p['x-widget'] === name,
   codes: (p: JsonSchema) => Array.isArray(p['x-codes']),
+  /** A child table: an array whose items are an object with properties (its columns). */
+  table: (p: JsonSchema) => p.type === 'array' && p.items?.type === 'object' && !!p.items.properties,
 };

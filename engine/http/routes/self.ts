@@ -6,6 +6,21 @@ import { notFound } from '../errors.js';
 import { recordsTable } from '../../storage/records.js';
 import { recordQuery } from '../../storage/record-query.js';
 
+type Prop = Record<string, any>;
+
+/** One value in words: a code's label, 是/否, a child table's rows one a line (「1. 姓名：…；与该人关系：…」). */
+function valueText(p: Prop, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const columns: [string, Prop][] | undefined = p.type === 'array' && p.items?.type === 'object' ? Object.entries(p.items.properties ?? {}) : undefined;
+  if (columns && Array.isArray(value)) {
+    return value.map((row, i) => `${i + 1}. ${columns
+      .map(([name, c]) => [c.title ?? name, valueText(c, row && typeof row === 'object' ? row[name] : undefined)])
+      .filter(([, text]) => text !== '').map(([title, text]) => `${title}：${text}`).join('；')}`).join('\n');
+  }
+  const code = p['x-codes']?.find((x: { code: string }) => x.code === value);
+  return code ? code.label : typeof value === 'boolean' ? (value ? '是' : '否') : String(value);
+}
+
 /**
  * GET /api/self — the self-service view of a user bound to a record: the record, its fields in
  * form order with their display text and the essential (must-check) ones marked, and the
@@ -27,13 +42,11 @@ export function selfRoutes() {
     const ancestors = node ? node.path.split('/').filter(Boolean) : [];
     const labels = await recordQuery.fieldOf(engine.db, ancestors, tree.labelField);
     const nodePath = ancestors.map((id) => String(labels.get(id) ?? id));
-    const props = Object.entries<Record<string, any>>(col.schema.properties ?? {})
+    const props = Object.entries<Prop>(col.schema.properties ?? {})
       .sort(([, a], [, b]) => (a['x-order'] ?? 1e9) - (b['x-order'] ?? 1e9));
     const fields = props.filter(([, p]) => p['x-widget'] !== 'hidden').map(([field, p]) => {
       const value = record.data[field];
-      const code = p['x-codes']?.find((x: { code: string }) => x.code === value);
-      const text = field === col.nodeField && node ? nodePath.join('>>')
-        : value === undefined || value === null ? '' : code ? code.label : typeof value === 'boolean' ? (value ? '是' : '否') : String(value);
+      const text = field === col.nodeField && node ? nodePath.join('>>') : valueText(p, value);
       return { field, title: p.title ?? field, group: p['x-group'] ?? null, value: value ?? null, text, essential: !!p['x-essential'] };
     });
     const events = engine.runtime.workflowOf(col) ? await availableEvents(engine, actor, col.name, record) : null;

@@ -10,3 +10,4 @@ import './node-picker.js';
 import './readonly.js';
 import './multi-choice.js';
 import './file.js';
+import './table.js';
