@@ -176,6 +176,27 @@ describe('child table (家庭主要成员及社会关系)', () => {
     await page.close();
   });
 
+  it('修改信息 names the table among the fields concerned', async () => {
+    const ft = await env.server.login('ft_admin');
+    const id = (await ft.get(`/api/records/member?q=${encodeURIComponent('芦会倩')}`)).body.items[0].id;
+    expect((await ft.post(`/api/records/member/${id}/events`, { type: 'SUBMIT' })).status).toBe(200);
+    const page = await openPage(env.browser, 'child-table-change', 1366, 768);
+    await login(page, env.server.url, 'luhuiqian');
+    await page.waitForSelector('caiji-self-page table.child-table-view');
+    await clickText(page, 'caiji-action-bar button', '修改信息');
+    await page.waitForSelector('caiji-payload-form .check-group');
+    await page.type('caiji-payload-form textarea, caiji-payload-form input[type=text]', '母亲的工作单位已变更');
+    await clickText(page, 'caiji-payload-form label.radio', TABLE);
+    await shot(page, 'child-table-8-request-change');
+    await page.click('caiji-payload-form button[type=submit]');
+    await page.waitForFunction(() => !document.querySelector('caiji-payload-form'));
+    const history = (await ft.get(`/api/records/member/${id}/history`)).body;
+    const entries = (history.items ?? history) as { action: string; payload?: { field: string; value: string }[] }[];
+    const asked = entries.find((e) => e.action === 'REQUEST_CHANGE');
+    expect(asked?.payload?.find((x) => x.field === 'fields')?.value).toBe(TABLE);
+    await page.close();
+  });
+
   it('edits a row in the row dialog on a narrow window', async () => {
     const id = await memberId('何军');
     const page = await openPage(env.browser, 'child-table-narrow', 420, 800);
