@@ -29,7 +29,8 @@ export class ActionBar extends LightElement {
   @state() private busy = false;
   /** The events of the record and version shown; the previous answer stays until the next one comes. */
   private events = new Task(this, {
-    task: ([collection, recordId], { signal }) => (recordId
+    // A collection without a workflow has no events to ask for (the server would answer 404).
+    task: ([collection, recordId], { signal }) => (recordId && session.app?.collections[collection]?.workflow
       ? api.get<EventsAnswer>(`/api/records/${enc(collection)}/${enc(recordId)}/events`, signal)
       : Promise.resolve(undefined)),
     args: () => [this.collection, this.recordId, this.version],
