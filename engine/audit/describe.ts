@@ -3,7 +3,7 @@ import type { AuditEntry } from '../storage/audit.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import { recordTitles } from '../storage/audit-query.js';
 import { treeNodes } from '../storage/tree-nodes.js';
-import { describeHistory, type PayloadLine } from '../workflow/history.js';
+import { describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
 import { kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
 /** One field a change touched, by its title, with the values before and after in words ('' when empty). */
@@ -79,7 +79,7 @@ export async function describeEntries(engine: Engine, entries: AuditEntry[]): Pr
     if (!c || !e.diff || kindOf(e.action) === 'create' || kindOf(e.action) === 'delete') continue;
     for (const [name, change] of Object.entries(e.diff)) {
       const prop = c.schema.properties?.[name];
-      if (prop && isNodeField(c, name, prop)) for (const v of change ?? []) if (typeof v === 'string') nodeIds.add(v);
+      if (prop && isNodeField(c, name, prop) && Array.isArray(change)) for (const v of change) if (typeof v === 'string') nodeIds.add(v);
     }
   }
   const labels = await treeNodes.labels(engine.db, rt.config.tree.labelField, [...nodeIds]);
@@ -97,6 +97,8 @@ export async function describeEntries(engine: Engine, entries: AuditEntry[]): Pr
       ? Object.entries(e.diff ?? {}).filter(([name]) => Object.hasOwn(props, name) && !inPayload.has(name)).map(([name, change]) => {
         const prop = props[name] as JsonSchema;
         const text = (v: unknown) => (isNodeField(c, name, prop) && typeof v === 'string' ? nodeLabel(v) : valueText(prop, v, nodeLabel));
+        // A child table's changed rows (an update's audit diff): one sentence per row.
+        if (isRowsDiff(change)) return { field: name, title: String(prop.title ?? name), from: '', to: rowChangeLines(prop, change, (p, v) => valueText(p, v, nodeLabel)).join('；') };
         return { field: name, title: String(prop.title ?? name), from: text(change?.[0]), to: text(change?.[1]) };
       })
       : [];

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../storage/sqlite.js';
 import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
-import { auditLog, diffFields } from '../storage/audit.js';
+import { auditDiff, auditLog, diffFields } from '../storage/audit.js';
 import { users } from '../storage/users.js';
 import { grantStore } from '../storage/grants.js';
 import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
@@ -209,7 +209,7 @@ export class RecordService {
       } else path = node!.path;
       nodeId = node?.id ?? null;
     }
-    const diff = diffFields(before.data, doc);
+    const diff = auditDiff(before.data, doc);
     const edited = Object.keys(diff).length > 0;
     const outcome = edited ? this.lifecycle().afterEdit(c, before, actor) : null;
     const state = outcome ? outcome.state : before.state;

@@ -1,11 +1,12 @@
 import { Database, type Queryable } from './sqlite.js';
 import type { StoredRecord } from './records.js';
+import type { FieldChange } from './audit.js';
 
 /** What the audit entry of a write says beside the record's own columns. */
 export interface WriteAudit {
   action: string;
   fromState: string | null;
-  diff: Record<string, [unknown, unknown]> | null;
+  diff: Record<string, FieldChange> | null;
   note: string | null;
 }
 

@@ -4,7 +4,7 @@
  * by the event's payload schema, never by a record field that happens to share the name
  * (a reject reason is not the record's own 事由).
  */
-import type { AuditEntry } from '../storage/audit.js';
+import type { AuditEntry, FieldChange, RowsDiff } from '../storage/audit.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { fieldTitle } from '../validation/field-titles.js';
@@ -39,10 +39,34 @@ export function describeHistory(runtime: AppRuntime, collection: Collection, ent
     const payload: PayloadLine[] = [];
     for (const [field, change] of Object.entries(e.diff)) {
       // A payload field is written as [null, value]; a field the event changed on the record has its old value.
-      if (Object.hasOwn(props, field) && change?.[0] === null) {
+      if (Object.hasOwn(props, field) && Array.isArray(change) && change[0] === null) {
         payload.push({ field, title: props[field].title ?? field, value: payloadText(props[field], change[1], collection.schema) });
       }
     }
     return { ...e, payload };
+  });
+}
+
+/** Whether a field's change in a diff is a child table's changed rows (storage/audit.ts auditDiff). */
+export const isRowsDiff = (change: FieldChange | unknown): change is RowsDiff =>
+  !!change && typeof change === 'object' && !Array.isArray(change) && Array.isArray((change as RowsDiff).rows);
+
+const rowVerb = { added: '新增', removed: '删除', changed: '修改' } as const;
+
+/**
+ * A child table's changed rows in words, one line per row, its columns by title and values by
+ * `text` (code labels …; the server and the browser each pass theirs): 第3行 修改：出生日期 1990-01-01 → 1991-01-01;
+ * 第4行 新增：姓名 李娜、与该人关系 妻; 第2行 删除：姓名 王五.
+ */
+export function rowChangeLines(table: JsonSchema, diff: RowsDiff, text: (column: JsonSchema | undefined, v: unknown) => string): string[] {
+  const columns: Record<string, JsonSchema> = table.items?.properties ?? {};
+  return diff.rows.map((r) => {
+    const cells = Object.entries(r.cells).map(([c, [from, to]]) => {
+      const title = columns[c]?.title ?? c;
+      if (r.change === 'added') return `${title} ${text(columns[c], to) || '空'}`;
+      if (r.change === 'removed') return `${title} ${text(columns[c], from) || '空'}`;
+      return `${title} ${text(columns[c], from) || '空'} → ${text(columns[c], to) || '空'}`;
+    });
+    return `第${r.row}行 ${rowVerb[r.change]}${cells.length ? '：' + cells.join('、') : ''}`;
   });
 }

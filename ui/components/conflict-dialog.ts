@@ -13,6 +13,29 @@ export function differingFields(mine: Record<string, unknown>, theirs: Record<st
   return [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].filter((k) => !same(mine[k], theirs[k]));
 }
 
+const isTable = (p: JsonSchema | undefined) => p?.type === 'array' && p.items?.type === 'object';
+
+/** One row of a child table in words: its non-empty cells by column title. */
+function rowText(items: JsonSchema, row: unknown): string {
+  if (!row || typeof row !== 'object') return String(row);
+  const cols: Record<string, JsonSchema> = items.properties ?? {};
+  return Object.entries(row as Record<string, unknown>)
+    .map(([c, v]) => [cols[c]?.title ?? c, displayValue(cols[c], v)])
+    .filter(([, t]) => t).map(([t, v]) => `${t} ${v}`).join('、') || '（空行）';
+}
+
+/**
+ * A child table's version, row by row; the rows that differ from the other version's row at the
+ * same place are marked, so the reader sees which rows the two saves disagree about.
+ */
+function tableRows(prop: JsonSchema, rows: unknown, other: unknown) {
+  const list = Array.isArray(rows) ? rows : [];
+  const others = Array.isArray(other) ? other : [];
+  if (!list.length) return html`（无）`;
+  return html`<ol class="conflict-rows">${list.map((r, i) => html`<li class=${same(r, others[i]) ? '' : 'row-differs'}>第${i + 1}行：${rowText(prop.items, r)}${same(r, others[i]) ? '' : html` <strong class="tag">不同</strong>`}</li>`)}
+    ${others.length > list.length ? html`<li class="row-differs muted">（对方多出 ${others.length - list.length} 行）</li>` : ''}</ol>`;
+}
+
 /**
  * Someone saved the record first: both versions of every differing field side by side, the
  * user picks per field (their own input preselected where they changed it). `resolve` fires with
@@ -59,7 +82,9 @@ export class ConflictDialog extends LightElement {
           ${(['mine', 'theirs'] as const).map((who) => {
             const v = who === 'mine' ? this.mine[f] : this.current.data[f];
             return html`<td class=${this.pick.get(f) === who ? 'picked' : ''}><label class="radio"><input type="radio" name=${`c-${f}`} .checked=${this.pick.get(f) === who}
-              @change=${() => { this.pick = new Map(this.pick).set(f, who); }}>${displayValue(props[f], v) || '（空）'}</label></td>`;
+              @change=${() => { this.pick = new Map(this.pick).set(f, who); }}>${isTable(props[f])
+                ? tableRows(props[f], v, who === 'mine' ? this.current.data[f] : this.mine[f])
+                : displayValue(props[f], v) || '（空）'}</label></td>`;
           })}
         </tr>`)}</tbody>
       </table></div>`;

@@ -6,6 +6,7 @@ import { api, enc, qs } from '../api/client.js';
 import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
 import type { HistoryItem, JsonSchema } from '../api/types.js';
+import { isRowsDiff, rowChangeLines } from '../../engine/workflow/history.js';
 
 const actions: Record<string, string> = {
   create: '新建', update: '修改', delete: '删除', grant: '授予职务', revoke: '撤销职务',
@@ -96,6 +97,10 @@ export class HistoryPanel extends LightElement {
     if (!names.length) return nothing;
     return html`<ul class="diff">${names.slice(0, 12).map((n) => {
       const [from, to] = Array.isArray(diff[n]) ? diff[n] : [undefined, diff[n]];
+      // A child table: which rows were added, removed or changed, and their cells.
+      if (isRowsDiff(diff[n])) {
+        return html`<li><span class="diff-field">${props[n].title ?? n}</span>：<ul class="diff-rows">${rowChangeLines(props[n], diff[n], displayValue).map((l) => html`<li>${l}</li>`)}</ul></li>`;
+      }
       if (props[n]?.['x-widget'] === 'node') return html`<li><span class="diff-field">${props[n].title}</span>：已更改</li>`;
       return html`<li><span class="diff-field">${props[n]?.title ?? n}</span>：${from === undefined || from === null ? '' : html`<del>${displayValue(props[n], from) || '空'}</del> → `}<ins>${displayValue(props[n], to) || '空'}</ins></li>`;
     })}${names.length > 12 ? html`<li class="muted">等 ${names.length} 项</li>` : nothing}</ul>`;
