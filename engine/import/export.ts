@@ -4,7 +4,7 @@ import type { Collection } from '../config/types.js';
 import { listRecords, type ListQuery } from '../records/query.js';
 import { recordsTable, type StoredRecord } from '../storage/records.js';
 import { domainBadRequest } from '../errors.js';
-import { importColumns, codeCell, type Column } from './columns.js';
+import { importColumns, codeCell, childTables, parentKey, type Column } from './columns.js';
 import { buildTemplate } from './template.js';
 import { NodeScope } from './nodes.js';
 
@@ -16,7 +16,7 @@ export const MAX_EXPORT = 20_000;
  * rules), written into the collection's import template: edit the file, upload it, and the
  * preview shows exactly the rows changed. Cells are written as an upload reads them: codes as
  * "label（code）", yes/no as 是/否, dates as YYYY-MM-DD, the node by a name the import resolves
- * to that node alone.
+ * to that node alone. Child tables go on their sheets, so the round trip keeps their rows too.
  */
 export async function exportWorkbook(engine: Engine, user: Principal, c: Collection, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
   const records: StoredRecord[] = [];
@@ -33,7 +33,20 @@ export async function exportWorkbook(engine: Engine, user: Principal, c: Collect
   const cols = importColumns(c);
   const rows = [];
   for (const r of records) rows.push(await Promise.all(cols.map((col) => cellOf(col, r.data[col.property], nodeCell))));
-  return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel, rows);
+  // Each child table's rows on its sheet, one line per row, after the parent's key.
+  const key = parentKey(c);
+  const childRows = new Map<string, unknown[][]>();
+  for (const t of key ? childTables(c) : []) {
+    const lines: unknown[][] = [];
+    for (const r of records) {
+      const table = r.data[t.property];
+      if (!Array.isArray(table)) continue;
+      const keyCell = await cellOf(key!, r.data[key!.property], nodeCell);
+      for (const row of table) lines.push([keyCell, ...await Promise.all(t.columns.map((col) => cellOf(col, (row as Record<string, unknown>)?.[col.property], nodeCell)))]);
+    }
+    childRows.set(t.property, lines);
+  }
+  return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel, rows, childRows);
 }
 
 /** Names a node as the import will find it again: its full name, else a unique key, else its id. */

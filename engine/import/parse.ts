@@ -14,6 +14,17 @@ export interface ParsedFile {
   /** Header texts by column (index 0 = first column). */
   headers: string[];
   rows: { row: number; cells: CellValue[] }[];
+  /** Child-table sheets found in an xlsx upload, by the table's title (a sheet of that name). */
+  children?: ChildSheet[];
+}
+
+/** A child table's sheet as read: its name (the table's title), header and lines. */
+export type ChildSheet = Omit<ParsedFile, 'format' | 'children'> & { sheet: string };
+
+/** What a child sheet's header may name: the sheet's name and its column titles (the parent key's included). */
+export interface ChildSheetSpec {
+  title: string;
+  titles: string[];
 }
 
 /** Sheets the template adds beside the data sheet. */
@@ -51,15 +62,7 @@ function split(all: { row: number; cells: CellValue[] }[], format: ParsedFile['f
   return { format, sheet, headerRow: header.row, headers, rows };
 }
 
-async function parseXlsx(buf: Buffer, titles: Set<string>): Promise<ParsedFile> {
-  const wb = new (await excel()).Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch {
-    throw new DomainError('invalid', 'invalid', '无法读取该 xlsx 文件，文件可能已损坏');
-  }
-  const sheet = wb.worksheets.find((w) => w.state === 'visible' && w.name !== CODE_SHEET) ?? wb.worksheets[0];
-  if (!sheet) throw new DomainError('invalid', 'invalid', '文件中没有工作表');
+function sheetLines(sheet: ExcelJS.Worksheet) {
   const all: { row: number; cells: CellValue[] }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, n) => {
     const cells: CellValue[] = [];
@@ -67,7 +70,36 @@ async function parseXlsx(buf: Buffer, titles: Set<string>): Promise<ParsedFile> 
     for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
     all.push({ row: n, cells });
   });
-  return split(all, 'xlsx', titles, sheet.name);
+  return all;
+}
+
+async function parseXlsx(buf: Buffer, titles: Set<string>, childSpecs: ChildSheetSpec[]): Promise<ParsedFile> {
+  const wb = new (await excel()).Workbook();
+  try {
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch {
+    throw new DomainError('invalid', 'invalid', '无法读取该 xlsx 文件，文件可能已损坏');
+  }
+  // The main sheet is the first visible one that is neither the code lists nor a child table's.
+  const childNames = new Set(childSpecs.map((t) => t.title.trim()));
+  const sheet = wb.worksheets.find((w) => w.state === 'visible' && w.name !== CODE_SHEET && !childNames.has(w.name.trim())) ?? wb.worksheets[0];
+  if (!sheet) throw new DomainError('invalid', 'invalid', '文件中没有工作表');
+  const main = split(sheetLines(sheet), 'xlsx', titles, sheet.name);
+  const children: ChildSheet[] = [];
+  for (const spec of childSpecs) {
+    const ws = wb.worksheets.find((w) => w !== sheet && w.name.trim() === spec.title.trim());
+    if (!ws) continue;
+    const lines = sheetLines(ws);
+    if (!lines.length) continue;
+    try {
+      const { format: _f, ...read } = split(lines, 'xlsx', new Set(spec.titles.map(headerKey)), ws.name);
+      children.push({ ...read, sheet: ws.name });
+    } catch (err) {
+      if (err instanceof DomainError) throw new DomainError('invalid', 'invalid', `工作表「${ws.name}」中没有找到表头：第一行应为各列的名称（请使用下载的导入模板）`);
+      throw err;
+    }
+  }
+  return { ...main, children };
 }
 
 /** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes; comma, semicolon or tab separated). */
@@ -104,12 +136,15 @@ const isZip = (buf: Buffer) => buf.length > 4 && buf[0] === 0x50 && buf[1] === 0
 
 /**
  * Reads an uploaded file by its content (a zip is xlsx, anything else is tried as CSV); the
- * filename or content type only breaks ties. `titles` are the column titles the header may use.
+ * filename or content type only breaks ties. `titles` are the column titles the header may use;
+ * `childSpecs` name the child tables' sheets an xlsx may carry besides the main one.
  */
-export async function parseUpload(buf: Buffer, titles: string[], hint: { filename?: string; contentType?: string } = {}): Promise<ParsedFile> {
+export async function parseUpload(
+  buf: Buffer, titles: string[], hint: { filename?: string; contentType?: string } = {}, childSpecs: ChildSheetSpec[] = [],
+): Promise<ParsedFile> {
   if (!buf.length) throw new DomainError('bad_request', 'bad_request', '上传的文件为空');
   const keys = new Set(titles.map(headerKey));
-  if (isZip(buf)) return parseXlsx(buf, keys);
+  if (isZip(buf)) return parseXlsx(buf, keys, childSpecs);
   if (/\.xlsx?$/i.test(hint.filename ?? '') || /spreadsheetml|ms-excel/.test(hint.contentType ?? '')) throw unsupported();
   if (buf.includes(0)) throw unsupported();
   return parseCsv(buf, keys);

@@ -5,7 +5,8 @@ import { recordsTable, type StoredRecord } from '../storage/records.js';
 import { keyName, keyValue, uniqueKeys } from '../storage/unique-keys.js';
 import { diffFields } from '../storage/audit.js';
 import { DomainError } from '../errors.js';
-import { importColumns, headerKey, type Column } from './columns.js';
+import { importColumns, headerKey, parentKey, type Column } from './columns.js';
+import { applyChildRows, atSheetLine, placeInSheets, readChildSheets } from './child-rows.js';
 import { codeIndex, convertCell } from './convert.js';
 import { NodeScope } from './nodes.js';
 import { normalizeValue } from '../validation/transform.js';
@@ -18,19 +19,28 @@ export interface RowError {
   path: string;
   /** Column of the file (0-based) the error belongs to, when the field has one. */
   column?: number;
+  /** A child table's sheet the error is on (absent: the main sheet), and its line there. */
+  sheet?: string;
+  line?: number;
   message: string;
 }
 
 export interface PreviewRow {
   /** Row number in the file (1-based, as a spreadsheet shows it). */
   row: number;
+  /**
+   * A child sheet, for a row that is not on the main sheet: a stored record whose table the
+   * child sheet alone changes (`row` is its first line there), or a line naming no record.
+   */
+  sheet?: string;
   action: RowAction;
   title: string | null;
   /** The existing record a row updates, and the version it was read at. */
   id?: string;
   version?: number;
   data?: Record<string, unknown>;
-  changes?: Record<string, [unknown, unknown]>;
+  /** Field by field, as the audit will record it (a child table by its changed rows). */
+  changes?: ReturnType<typeof diffFields>;
   errors: RowError[];
 }
 
@@ -92,7 +102,7 @@ export async function previewImport(
   const scope = await NodeScope.load(engine, user);
 
   // Pass 1: cells → documents, node names → nodes, duplicates inside the file.
-  const rows: (PreviewRow & { doc: Record<string, unknown>; nodeGiven: boolean })[] = [];
+  const rows: (PreviewRow & { doc: Record<string, unknown>; nodeGiven: boolean; childOnly?: boolean })[] = [];
   const firstRow = keys.map(() => new Map<string, number>());
   const wanted = new Map<string, Set<string>>(keys.map((k) => [keyName(k), new Set<string>()]));
   for (const line of file.rows) {
@@ -130,12 +140,43 @@ export async function previewImport(
     if (rows.length % CHUNK === 0) { progress(Math.floor(rows.length / 3)); await tick(); }
   }
 
+  // Child sheets: lines grouped by the parent's key. A key not on the main sheet names a stored
+  // record whose tables alone change (a row of its own), or nothing (an error at that line).
+  const parent = parentKey(c);
+  const sheets = parent ? readChildSheets(c, parent, file) : [];
+  const parentUnique = { fields: [parent?.property ?? ''] };
+  const parentName = keyName(parentUnique);
+  // A key as the unique-key index holds it (what the main sheet's rows look up too).
+  const stored = (value: string) => keyValue(parentUnique, { [parentUnique.fields[0]]: value }) ?? '';
+  const onMain = new Set(rows.map((r) => r.doc[parent?.property ?? '']).filter((v) => v !== undefined).map(String));
+  const childOnly = new Map<string, { sheet: string; line: number }>();
+  for (const s of sheets) {
+    ignored.push(...s.ignored);
+    for (const line of s.keyless) {
+      rows.push({ row: line, sheet: s.sheet, action: 'invalid', title: null, doc: {}, nodeGiven: false,
+        errors: [{ path: '', sheet: s.sheet, line, column: s.columns.get(''), message: atSheetLine(s.sheet, line, `「${parent!.title}」为空，无法确定该行属于哪条${c.title}记录`) }] });
+    }
+    for (const [value, lines] of s.byParent) {
+      if (onMain.has(value) || childOnly.has(value)) continue;
+      childOnly.set(value, { sheet: s.sheet, line: lines[0].line });
+      if (!wanted.has(parentName)) wanted.set(parentName, new Set());
+      wanted.get(parentName)!.add(stored(value));
+    }
+  }
+  for (const [value, at] of childOnly) {
+    rows.push({ row: at.line, sheet: at.sheet, action: 'invalid', title: null, doc: { [parent!.property]: value }, nodeGiven: false, childOnly: true, errors: [] });
+  }
+
   // Pass 2: stored records with the same keys; each row is new, an update, or refused.
   const { hits, records } = await existingByKey(engine, c, wanted);
   let done = 0;
   for (const r of rows) {
     const matched = new Set<string>();
-    for (const k of keys) {
+    if (r.childOnly) {
+      const id = hits.get(parentName)?.get(stored(String(r.doc[parent!.property])));
+      if (id) matched.add(id);
+    }
+    for (const k of r.childOnly ? [] : keys) {
       const value = keyValue(k, r.doc);
       const id = value === null ? undefined : hits.get(keyName(k))?.get(value);
       if (id) matched.add(id);
@@ -144,11 +185,22 @@ export async function previewImport(
     if (matched.size > 1) {
       r.errors.push({ path: '', message: `该行的${keys.map((k) => k.fields.map((f) => `「${all.find((x) => x.property === f)?.title}」`).join('、')).join('和')}分别对应不同的已有${c.title}记录` });
     } else if (before && !(user ? rt.permissions.onRecord(user, 'write', before) : true)) {
-      const k = keys.find((k) => hits.get(keyName(k))?.get(keyValue(k, r.doc) ?? '') === before.id)!;
+      const k = keys.find((k) => hits.get(keyName(k))?.get(keyValue(k, r.doc) ?? '') === before.id) ?? { fields: [parent!.property] };
       r.errors.push({ path: `/${k.fields[0]}`, column: columnOf(`/${k.fields[0]}`), message: `${k.fields.map((f) => `「${all.find((x) => x.property === f)?.title}」`).join('、')}“${shown(k, r.doc)}”已登记在您管理范围以外的${c.title}记录中，不能导入` });
     }
+    const parentValue = parent && r.doc[parent.property] !== undefined ? String(r.doc[parent.property]) : undefined;
+    if (r.childOnly && !before) {
+      // Every line naming a record that is neither on the main sheet nor stored is an error there.
+      for (const s of sheets) {
+        for (const l of s.byParent.get(parentValue!) ?? []) {
+          r.errors.push({ path: '', sheet: s.sheet, line: l.line, column: s.columns.get(''),
+            message: atSheetLine(s.sheet, l.line, `「${parent!.title}」“${parentValue}”在主表中没有，也没有已登记的${c.title}记录`) });
+        }
+      }
+    }
     let data = r.doc;
-    if (before && !r.errors.length) {
+    if (r.childOnly && before && !r.errors.length) data = { ...before.data };
+    else if (before && !r.errors.length) {
       // An update replaces the fields the file has columns for; an empty node cell keeps the node.
       data = { ...before.data };
       for (const m of mapped) {
@@ -157,11 +209,14 @@ export async function previewImport(
         else data[m.col.property] = r.doc[m.col.property];
       }
     }
-    if (!before && !nodeCol) r.errors.push({ path: `/${c.nodeField}`, message: `文件中缺少「${nodeTitle}」列，无法确定新${c.title}所在的组织` });
+    if (parentValue !== undefined && sheets.length && (before || !r.childOnly)) applyChildRows(data, before?.data, parentValue, sheets);
+    if (!before && !nodeCol && !r.childOnly) r.errors.push({ path: `/${c.nodeField}`, message: `文件中缺少「${nodeTitle}」列，无法确定新${c.title}所在的组织` });
     const known = new Set(r.errors.map((e) => e.path));
     for (const e of validator.validate(data, before?.data)) {
       if (known.has(e.path) && e.path === `/${c.nodeField}`) continue;
-      r.errors.push({ ...e, column: columnOf(e.path) });
+      const place = parentValue !== undefined ? placeInSheets(e.path, parentValue, sheets) : undefined;
+      if (place) r.errors.push({ ...e, ...place, message: atSheetLine(place.sheet, place.line, e.message) });
+      else r.errors.push({ ...e, column: columnOf(e.path) });
     }
     r.title = c.titleField && data[c.titleField] !== undefined ? String(data[c.titleField]) : null;
     if (r.errors.length) r.action = 'invalid';
@@ -177,7 +232,7 @@ export async function previewImport(
   }
   progress(rows.length);
   const counts: Record<RowAction, number> = { new: 0, changed: 0, unchanged: 0, invalid: 0 };
-  const out: PreviewRow[] = rows.map(({ doc: _doc, nodeGiven: _n, ...r }) => { counts[r.action]++; return r; });
+  const out: PreviewRow[] = rows.map(({ doc: _doc, nodeGiven: _n, childOnly: _c, ...r }) => { counts[r.action]++; return r; });
   return {
     collection: c.name,
     columns: mapped.map((m) => ({ column: m.column, property: m.col.property, title: m.col.title })),
