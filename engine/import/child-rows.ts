@@ -54,17 +54,21 @@ export function readChildSheets(c: Collection, key: Column, file: ParsedFile): C
     if (!columns.has('')) throw new DomainError('invalid', 'invalid', `工作表「${sheet.sheet}」缺少「${key.title}」列，无法确定各行属于哪条${c.title}记录`);
     const byParent = new Map<string, ChildLine[]>();
     const keyless: number[] = [];
+    // In the schema's column order, so a row read back equals the stored one.
+    const ordered = [...mapped].sort((a, b) => table.columns.indexOf(a.col) - table.columns.indexOf(b.col))
+      .map((m) => ({ ...m, prop: items.properties?.[m.col.property] as JsonSchema | undefined }));
     for (const line of sheet.rows) {
       const value = normalizeValue(keyProp, convertCell(key, line.cells[columns.get('')!] ?? null));
       if (value === undefined) { keyless.push(line.row); continue; }
       const row: Record<string, unknown> = {};
-      // In the schema's column order, so a row read back equals the stored one.
-      for (const m of [...mapped].sort((a, b) => table.columns.indexOf(a.col) - table.columns.indexOf(b.col))) {
-        const v = normalizeValue(items.properties?.[m.col.property], convertCell(m.col, line.cells[m.column] ?? null, m.codes));
+      for (const m of ordered) {
+        const v = normalizeValue(m.prop, convertCell(m.col, line.cells[m.column] ?? null, m.codes));
         if (v !== undefined) row[m.col.property] = v;
       }
       const k = String(value);
-      byParent.set(k, [...(byParent.get(k) ?? []), { line: line.row, row }]);
+      const lines = byParent.get(k);
+      if (lines) lines.push({ line: line.row, row });
+      else byParent.set(k, [{ line: line.row, row }]);
     }
     out.push({ table, sheet: sheet.sheet, columns, byParent, keyless, ignored });
   }

@@ -20,8 +20,9 @@ import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
-import { benchImpact } from './impact-bench.js';
+import { benchImpact, benchPublishRename } from './impact-bench.js';
 import { benchQueryStats } from './query-stats-bench.js';
+import { benchChildImport } from './child-import-bench.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
 import { spawnLikeStart } from './product-process.js';
 
@@ -293,6 +294,7 @@ async function removeSaved(dbFile: string, since: { node: string; at: string }) 
 let dbFile = arg('db');
 log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}`);
 const { statsSmall, membersSmall } = await benchImport();
+await benchChildImport(tmp, IMPORT_ROWS, add, log);
 log('import done');
 if (!dbFile) {
   dbFile = join(tmp, 'bench-20000.db');
@@ -303,6 +305,7 @@ if (!dbFile) {
 if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
 await benchServer(resolve(dbFile), statsSmall, membersSmall);
 await benchImpact(resolve(dbFile), add, tmp, log);
+await benchPublishRename(resolve(dbFile), add, tmp, log);
 await benchQueryStats(resolve(dbFile), add);
 rmSync(tmp, { recursive: true, force: true });
 
