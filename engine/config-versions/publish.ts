@@ -4,7 +4,7 @@ import { configVersions, type StoredFiles } from '../storage/config-versions.js'
 import type { Queryable } from '../storage/sqlite.js';
 import { recordWrites } from '../storage/record-writes.js';
 import { keyEntries } from '../storage/unique-keys.js';
-import { diffFields } from '../storage/audit.js';
+import { auditDiff } from '../storage/audit.js';
 import { DomainError, domainConflict } from '../errors.js';
 import { applySteps, orphanProblems, type MigrationStep } from './migration-steps.js';
 import { checkFiles, type FilesCheck } from './check.js';
@@ -70,7 +70,7 @@ async function migrateRecords(tx: Queryable, runtime: AppRuntime, version: numbe
         await recordWrites.updateUnder(tx, version,
           { ...record, data: changed.data, state: changed.state, complete, version: record.version + 1, updatedAt: at, updatedBy: actor },
           record.version, JSON.stringify(keys) === beforeKeys ? null : keys,
-          { action: 'migrate', fromState: record.state, diff: diffFields(record.data, changed.data), note });
+          { action: 'migrate', fromState: record.state, diff: auditDiff(record.data, changed.data), note });
         migrated++;
       }
       done += batch.length;

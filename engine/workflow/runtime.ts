@@ -7,7 +7,7 @@ import { transition } from 'xstate';
 import type { Engine } from '../engine.js';
 import type { Queryable } from '../storage/sqlite.js';
 import type { StoredRecord } from '../storage/records.js';
-import { diffFields } from '../storage/audit.js';
+import { auditDiff, diffFields } from '../storage/audit.js';
 import type { Actor } from '../auth/actor.js';
 import type { Collection } from '../config/types.js';
 import { DomainError, domainBadRequest, domainInvalid } from '../errors.js';
@@ -99,7 +99,7 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
   };
   const note = payload[def.note ?? 'reason'] ?? payload.note;
   await engine.records.writeUpdate(tx, actor, c, record, after, {
-    action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...dataDiff }, note: typeof note === 'string' ? note : null,
+    action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...auditDiff(record.data, data) }, note: typeof note === 'string' ? note : null,
   }, configVersion);
   return after;
 }

@@ -406,6 +406,6 @@ export const middleware: Record<string, string> = {
   'ALL /api/jobs/*': 'requireUser',
   'ALL /api/config/*': 'requireUser, then config admins only (routes/config-versions.ts)',
   'ALL /api/import/*': 'requireUser',
-};
   'ALL /api/audit': 'requireUser',
   'ALL /api/audit/*': 'requireUser',
+};
