@@ -37,9 +37,9 @@ export class CodesPage extends LightElement {
 
   /** The list of tables, or the table the address names; read again when a save met a newer version. */
   private contents = new Task(this, {
-    task: ([table], { signal }) => (table
-      ? api.get<CodeTable>(`/api/codes/${enc(table)}`, signal).then((one) => ({ one, all: undefined }))
-      : api.get<{ items: TableInfo[] }>('/api/codes', signal).then((r) => ({ one: undefined, all: r.items }))),
+    task: ([table], { signal }): Promise<{ one?: CodeTable; all?: TableInfo[] }> => (table
+      ? api.get<CodeTable>(`/api/codes/${enc(table)}`, signal).then((one) => ({ one }))
+      : api.get<{ items: TableInfo[] }>('/api/codes', signal).then((r) => ({ all: r.items }))),
     args: () => [this.table],
     onComplete: ({ one, all }) => {
       this.current = one;
