@@ -22,9 +22,22 @@ export interface RecordView {
   date: Record<string, DateParts>;
   /** Each field's title from the schema. */
   title: Record<string, string>;
+  /** Each child table (an array of row objects): its rows with their codes and dates resolved. */
+  rows: Record<string, RowView[]>;
+  /** Each child table's column titles, by column. */
+  columns: Record<string, Record<string, string>>;
   state: string | null;
   stateTitle: string | null;
   version: number;
+}
+
+/** One row of a child table as templates see it: like a record, its cells by column. */
+export interface RowView {
+  /** The row's number, from 1. */
+  n: number;
+  data: Record<string, unknown>;
+  code: Record<string, { code: string; label: string; deprecated: boolean }>;
+  date: Record<string, DateParts>;
 }
 
 /** A tree node as templates see it. */
@@ -55,20 +68,41 @@ export function dateParts(value: unknown): DateParts | undefined {
 /** Today as the users see it (UTC+8), whatever zone the server runs in. */
 const localToday = (): DateParts => dateParts(shanghaiDate())!;
 
-/** The view of one record: data, resolved codes, split dates, field titles and state title. */
-export function recordView(engine: Engine, c: Collection, r: StoredRecord): RecordView {
-  const view: RecordView = {
-    id: r.id, collection: c.name, data: r.data, code: {}, date: {}, title: {}, state: r.state,
-    stateTitle: r.state === null ? null : engine.runtime.workflowOf(c)?.stateTitles.get(r.state) ?? r.state, version: r.version,
-  };
-  for (const [field, prop] of Object.entries<any>(c.schema.properties ?? {})) {
-    view.title[field] = prop.title ?? field;
-    const value = r.data[field];
+/** Codes and dates of one object's fields (a record's, or a row's), resolved by its schema. */
+function resolveFields(schema: any, data: Record<string, unknown>, view: Pick<RecordView, 'code' | 'date'>) {
+  for (const [field, prop] of Object.entries<any>(schema?.properties ?? {})) {
+    const value = data[field];
     if (Array.isArray(prop['x-codes']) && typeof value === 'string') {
       const hit = prop['x-codes'].find((x: any) => x.code === value);
       view.code[field] = { code: value, label: hit?.label ?? '', deprecated: !!hit?.deprecated };
     }
     if (prop.format === 'date' && dateParts(value)) view.date[field] = dateParts(value)!;
+  }
+}
+
+const isChildTable = (prop: any) => prop?.type === 'array' && prop.items?.type === 'object';
+
+/**
+ * The view of one record: data, resolved codes, split dates, field titles and state title; each
+ * child table's rows resolved the same way (`rows.<table>`: `{n, data, code, date}`).
+ */
+export function recordView(engine: Engine, c: Collection, r: StoredRecord): RecordView {
+  const view: RecordView = {
+    id: r.id, collection: c.name, data: r.data, code: {}, date: {}, title: {}, rows: {}, columns: {}, state: r.state,
+    stateTitle: r.state === null ? null : engine.runtime.workflowOf(c)?.stateTitles.get(r.state) ?? r.state, version: r.version,
+  };
+  resolveFields(c.schema, r.data, view);
+  for (const [field, prop] of Object.entries<any>(c.schema.properties ?? {})) {
+    view.title[field] = prop.title ?? field;
+    if (!isChildTable(prop)) continue;
+    view.columns[field] = Object.fromEntries(Object.entries<any>(prop.items.properties ?? {}).map(([k, p]) => [k, p.title ?? k]));
+    const list = Array.isArray(r.data[field]) ? (r.data[field] as unknown[]) : [];
+    view.rows[field] = list.map((row, i) => {
+      const data = row && typeof row === 'object' ? (row as Record<string, unknown>) : {};
+      const out: RowView = { n: i + 1, data, code: {}, date: {} };
+      resolveFields(prop.items, data, out);
+      return out;
+    });
   }
   return view;
 }

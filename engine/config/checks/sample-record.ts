@@ -34,7 +34,21 @@ export function sampleView(c: Collection): Record<string, unknown> {
     if (Array.isArray(prop['x-codes']) && prop['x-codes'].length) code[field] = { code: prop['x-codes'][0].code, label: prop['x-codes'][0].label, deprecated: false };
     if (prop.format === 'date') date[field] = parts(String(data[field]));
   }
-  return { id: 'sample', collection: c.name, data, code, date, title, state: null, stateTitle: null, version: 1 };
+  // Each child table's one sample row, seen as a template sees a row (context.ts RowView).
+  const rows: Record<string, unknown[]> = {};
+  const columns: Record<string, Record<string, string>> = {};
+  for (const [field, prop] of Object.entries<JsonSchema>(c.schema.properties ?? {})) {
+    if (prop.type !== 'array' || prop.items?.type !== 'object') continue;
+    const row = sampleValue(prop.items) as Record<string, unknown>;
+    const rowCode: Record<string, unknown> = {}, rowDate: Record<string, unknown> = {};
+    for (const [k, p] of Object.entries<JsonSchema>(prop.items.properties ?? {})) {
+      if (Array.isArray(p['x-codes']) && p['x-codes'].length) rowCode[k] = { code: p['x-codes'][0].code, label: p['x-codes'][0].label, deprecated: false };
+      if (p.format === 'date') rowDate[k] = parts(String(row[k]));
+    }
+    rows[field] = [{ n: 1, data: row, code: rowCode, date: rowDate }];
+    columns[field] = Object.fromEntries(Object.entries<JsonSchema>(prop.items.properties ?? {}).map(([k, p]) => [k, p.title ?? k]));
+  }
+  return { id: 'sample', collection: c.name, data, code, date, title, rows, columns, state: null, stateTitle: null, version: 1 };
 }
 
 /** The whole sheet context of a sample record of `c` for a document relating `related`. */

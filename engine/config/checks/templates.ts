@@ -36,10 +36,14 @@ function unknownFields(paths: string[], own: Collection, related: Collection[]):
     if (i < 0 || i + 1 >= parts.length) continue;
     const field = parts[i + 1];
     const pool = i === 0 ? [own] : [own, ...related];
-    if (!pool.some((c) => c.rawSchema.properties?.[field])) bad.add(`${p}（字段 "${field}" 不存在，印出来是空白）`);
+    if (!pool.some((c) => hasField(c, field))) bad.add(`${p}（字段 "${field}" 不存在，印出来是空白）`);
   }
   return [...bad];
 }
+
+/** A field of the collection, or a column of one of its child tables (a row seen in `{{#each rows.<table>}}`). */
+const hasField = (c: Collection, field: string) => !!c.rawSchema.properties?.[field]
+  || Object.values<any>(c.rawSchema.properties ?? {}).some((p) => p?.type === 'array' && p.items?.properties?.[field]);
 
 /** Renders an xlsx layout's texts as the workbook writer would, against one sheet context. */
 function renderLayout(rt: AppRuntime, doc: CompiledDocument, ctx: Record<string, unknown>) {
