@@ -20,7 +20,7 @@ import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
-import { benchImpact } from './impact-bench.js';
+import { benchImpact, benchPublishRename } from './impact-bench.js';
 import { benchQueryStats } from './query-stats-bench.js';
 import { benchChildImport } from './child-import-bench.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
@@ -305,6 +305,7 @@ if (!dbFile) {
 if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
 await benchServer(resolve(dbFile), statsSmall, membersSmall);
 await benchImpact(resolve(dbFile), add, tmp, log);
+await benchPublishRename(resolve(dbFile), add, tmp, log);
 await benchQueryStats(resolve(dbFile), add);
 rmSync(tmp, { recursive: true, force: true });
 
