@@ -166,7 +166,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /api/config/draft': { tag: 'config-versions', summary: 'The open draft: its version, base, files changed and check results', answer: { schema: anyObj } },
   'POST /api/config/draft': { tag: 'config-versions', summary: 'Open the draft from the published version (one per application)', status: 201, answer: { schema: anyObj } },
   'DELETE /api/config/draft': { tag: 'config-versions', summary: 'Discard the draft', headers: { 'If-Match': '"<draft version>"' }, answer: obj({ discarded: bool }) },
-  'GET /api/config/draft/files/*': { tag: 'config-versions', summary: 'One document of the draft (its path under the app folder, e.g. forms/member.schema.json)', answer: obj({ content: str }) },
+  'GET /api/config/draft/files/*': { tag: 'config-versions', summary: 'One document of the draft (its path under the app folder, e.g. forms/<collection>.schema.json)', answer: obj({ content: str }) },
   'PUT /api/config/draft/files/*': {
     tag: 'config-versions', summary: 'Save one document of the draft (checked; a broken draft is kept but cannot be published)',
     headers: { 'If-Match': '"<draft version>" (409 when stale)' }, body: obj({ content: str }, ['content']), answer: { schema: anyObj },

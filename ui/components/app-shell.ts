@@ -74,7 +74,7 @@ export class AppShell extends LightElement {
       links.push(['代码表', href('codes'), 'codes']);
       // 配置工作台: drafts of the whole config, for the config admins (代码表 stays for every reader).
       if (session.can('config')) links.push(['配置工作台', href('studio'), 'studio']);
-      // 查询统计: for whoever reads a subtree (admins, read-only roles); a self-bound member reads none.
+      // 查询统计: for whoever reads a subtree (admins, read-only roles); a self-bound account reads none.
       if (session.can('read')) links.push(['查询统计', href('query'), 'query']);
       if (auditGrants().length) links.push(['系统审核', href('audit'), 'audit']);
     }

@@ -36,7 +36,7 @@ export function selfRoutes() {
     const actor = actorOf(user);
     const record = await engine.records.read(actor, user.self.collection, user.self.recordId);
     const col = engine.runtime.collection(record.collection);
-    // The member may not browse the tree, but may know where their record hangs: the node's path.
+    // The record's own person may not browse the tree, but may know where their record hangs: the node's path.
     const tree = engine.runtime.config.tree;
     const node = record.nodeId ? await recordsTable.get(engine.db, record.nodeId) : undefined;
     const ancestors = node ? node.path.split('/').filter(Boolean) : [];
