@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
 import { href, navigate } from '../router.js';
 import { toast } from '../components/toast.js';
 import { readableScopes, queryableCollections } from '../components/scope-picker.js';
@@ -38,26 +39,28 @@ export class QueryPage extends LightElement {
   @state() private condErrors: CondError[] = [];
   @state() private busy = false;
   @state() private saved: Saved[] = [];
-  private loaded = '';
   private loadedNode = '';
   private latest = latestOnly();
 
   private get col() { return this.collection || queryableCollections()[0]?.[0] || ''; }
   private get node() { return this.nodeId || readableScopes()[0]?.node || ''; }
 
+  /** The fields of the collection the address names (a new collection starts a new query), and its saved queries. */
+  private fieldsTask = new Task(this, {
+    task: ([col], { signal }) => (col ? api.get<FieldsAnswer>(`/api/query/${enc(col)}/fields`, signal) : Promise.resolve(undefined)),
+    args: () => [this.col],
+    onComplete: (info) => {
+      if (!info) return;
+      this.info = info; this.columns = info.listColumns.filter((c) => info.fields.some((f) => f.name === c));
+      this.where = { op: 'and', items: [] }; this.result = undefined; this.total = null;
+      this.loadSaved();
+    },
+    onError: (e) => { this.error = e instanceof ApiError ? e.message : String(e); },
+  });
+
   override updated() {
     // Another scope: the result shown was of the old one.
     if (this.node !== this.loadedNode) { this.loadedNode = this.node; this.result = undefined; this.total = null; }
-    if (this.col !== this.loaded) {
-      this.loaded = this.col;
-      const current = this.latest();
-      api.get<FieldsAnswer>(`/api/query/${enc(this.col)}/fields`).then((info) => {
-        if (!current()) return;
-        this.info = info; this.columns = info.listColumns.filter((c) => info.fields.some((f) => f.name === c));
-        this.where = { op: 'and', items: [] }; this.result = undefined; this.total = null;
-      }).catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
-      this.loadSaved();
-    }
   }
 
   private loadSaved() {

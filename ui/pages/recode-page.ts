@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
-import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
 import { session } from '../api/session.js';
 import { href } from '../router.js';
 import { toast } from '../components/toast.js';
@@ -32,29 +32,23 @@ export class RecodePage extends LightElement {
   /** The dry run shown for confirmation, with its group. */
   @state() private pending?: { group: Group; run: ReplaceAnswer };
   @state() private busy = '';
-  private loaded = '';
-  private latestNode = latestOnly();
-  private latestReport = latestOnly();
+  /** The node's breadcrumb, for the node the address names. */
+  private node = new Task(this, {
+    task: ([nodeId], { signal }) => (nodeId ? api.get<TreeAnswer>(`/api/tree/${enc(nodeId)}`, signal) : Promise.resolve(undefined)),
+    args: () => [this.nodeId],
+    onComplete: (t) => { this.t = t; },
+  });
 
-  override updated() {
-    if (this.nodeId && this.nodeId !== this.loaded) {
-      this.loaded = this.nodeId;
-      const current = this.latestNode();
-      api.get<TreeAnswer>(`/api/tree/${enc(this.nodeId)}`).then((t) => { if (current()) this.t = t; }).catch(() => {});
-      void this.load();
-    }
-  }
+  /** The report of the node's subtree; run again after a replacement. */
+  private reports = new Task(this, {
+    task: ([nodeId], { signal }) => (nodeId ? api.get<Report>(`/api/reports/deprecated-codes?node=${enc(nodeId)}`, signal) : Promise.resolve(undefined)),
+    args: () => [this.nodeId],
+    onComplete: (report) => { this.report = report; this.error = ''; },
+    onError: (e) => { this.error = e instanceof ApiError ? e.message : String(e); },
+  });
 
-  private async load() {
-    const current = this.latestReport();
-    try {
-      const report = await api.get<Report>(`/api/reports/deprecated-codes?node=${enc(this.nodeId)}`);
-      if (!current()) return;
-      this.report = report;
-      this.error = '';
-    } catch (e) {
-      if (current()) this.error = e instanceof ApiError ? e.message : String(e);
-    }
+  private load() {
+    return this.reports.run();
   }
 
   private key(g: Group) { return `${g.collection}/${g.field}/${g.code}`; }

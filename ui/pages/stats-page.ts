@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
+import { Task } from '@lit/task';
 import { href, navigate } from '../router.js';
 import { readableScopes, queryableCollections } from '../components/scope-picker.js';
 import type { Cond, CondError, OperatorInfo, QueryFieldInfo } from '../components/condition-editor.js';
@@ -34,22 +35,22 @@ export class StatsPage extends LightElement {
   @state() private error = '';
   @state() private condErrors: CondError[] = [];
   @state() private busy = false;
-  private loaded = '';
   private loadedNode = '';
   private latest = latestOnly();
 
   private get col() { return this.collection || queryableCollections()[0]?.[0] || ''; }
   private get node() { return this.nodeId || readableScopes()[0]?.node || ''; }
 
+  /** The fields of the collection the address names, to group and filter by. */
+  private fieldsTask = new Task(this, {
+    task: ([col], { signal }) => (col ? api.get<{ fields: QueryFieldInfo[]; operators: OperatorInfo[] }>(`/api/query/${enc(col)}/fields`, signal) : Promise.resolve(undefined)),
+    args: () => [this.col],
+    onComplete: (r) => { if (r) { this.fields = r.fields; this.operators = r.operators; this.table = undefined; } },
+    onError: (e) => { this.error = e instanceof ApiError ? e.message : String(e); },
+  });
+
   override updated() {
     if (this.node !== this.loadedNode) { this.loadedNode = this.node; this.table = undefined; }
-    if (this.col !== this.loaded) {
-      this.loaded = this.col;
-      const current = this.latest();
-      api.get<{ fields: QueryFieldInfo[]; operators: OperatorInfo[] }>(`/api/query/${enc(this.col)}/fields`)
-        .then((r) => { if (current()) { this.fields = r.fields; this.operators = r.operators; this.table = undefined; } })
-        .catch((e) => { if (current()) this.error = e instanceof ApiError ? e.message : String(e); });
-    }
   }
 
   /** The axes offered: sub-organizations, each code field (and its top level when it has one), each date field's year and age band. */
