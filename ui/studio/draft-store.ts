@@ -4,25 +4,9 @@ import type { ImpactReport } from '../../engine/config-versions/impact.js';
 
 export type { ImpactReport };
 
-/** GET /api/config/draft: the open draft as the server describes it after every change. */
-export interface DraftView {
-  base: number;
-  version: number;
-  origin: string;
-  createdBy: string | null;
-  createdAt: string;
-  updatedBy: string | null;
-  updatedAt: string;
-  proposal: { by: string; at: string; note: string | null } | null;
-  /** Documents that differ from the version the draft was opened from. */
-  changed: string[];
-  documents: string[];
-  /** What `npm run check` says of the draft: each names the document (path, "file#/pointer"). */
-  problems: FieldError[];
-  warnings: string[];
-  publishable: boolean;
-  needsSecondAdmin: boolean;
-}
+/** GET /api/config/draft: the open draft as the server describes it after every change (the server's own type). */
+export type { DraftView } from '../../engine/config-versions/drafts.js';
+import type { DraftView } from '../../engine/config-versions/drafts.js';
 
 /** One saved change, to step back (undo) and forward (redo) through. */
 interface Change { path: string; before: string | undefined; after: string | undefined }
