@@ -4,7 +4,7 @@ import type { Collection, JsonSchema } from '../config/types.js';
 import { recordTitles } from '../storage/audit-query.js';
 import { treeNodes } from '../storage/tree-nodes.js';
 import { describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
-import { kindOf, plainActionTitle, type AuditKind } from './kinds.js';
+import { CONFIG_AUDIT_COLLECTION, kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
 /** One field a change touched, by its title, with the values before and after in words ('' when empty). */
 export interface ChangeLine { field: string; title: string; from: string; to: string }
@@ -85,7 +85,8 @@ export async function describeEntries(engine: Engine, entries: AuditEntry[]): Pr
   const labels = await treeNodes.labels(engine.db, rt.config.tree.labelField, [...nodeIds]);
   const nodeLabel = (id: string) => labels.get(id) ?? id;
 
-  return entries.map((e) => {
+  return entries.map((e): AuditItem => {
+    if (e.collection === CONFIG_AUDIT_COLLECTION) return configItem(e);
     const c = collectionOf(e.collection)!;
     const [described] = describeHistory(rt, c, [e]);
     const payload = (described as { payload?: PayloadLine[] }).payload ?? [];
@@ -112,4 +113,17 @@ export async function describeEntries(engine: Engine, entries: AuditEntry[]): Pr
       note: e.note, payload, changes,
     };
   });
+}
+
+/** A config change: the version it published, its note and the documents it changed (the diff's `files`: [null, list]). */
+function configItem(e: AuditEntry): AuditItem {
+  const files = (e.diff?.files as [unknown, unknown] | undefined)?.[1];
+  const changed = typeof files === 'string' && files ? [files] : [];
+  return {
+    id: e.id, at: e.at, actor: e.actor, actorName: e.actorName ?? null, kind: 'config', action: e.action,
+    actionTitle: plainActionTitle(e.action) || e.action, collection: e.collection, collectionTitle: '配置',
+    recordId: e.recordId, recordTitle: `第 ${e.recordId.replace(/^config:/, '')} 版`, recordLive: false,
+    fromState: null, toState: null, fromStateTitle: null, toStateTitle: null, note: e.note, payload: [],
+    changes: changed.length ? [{ field: 'documents', title: '改动的文件', from: '', to: changed.join('、') }] : [],
+  };
 }

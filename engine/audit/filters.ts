@@ -6,7 +6,7 @@ import type { AuditFilter } from '../storage/audit-query.js';
 import { DomainError, domainForbidden, domainInvalid } from '../errors.js';
 import type { FieldError } from '../validation/messages.js';
 import { isRootPath } from '../tree-paths.js';
-import { AUDIT_KINDS, actionSets, type AuditKind } from './kinds.js';
+import { AUDIT_KINDS, actionSets, type AuditKind, CONFIG_AUDIT_COLLECTION } from './kinds.js';
 
 /** The audit view's query as the client sends it (URL parameters). */
 export interface AuditParams {
@@ -112,7 +112,8 @@ export async function auditFilter(engine: Engine, user: Principal, q: AuditParam
     filter: {
       path: node.path,
       unplaced: isRootPath(node.path),
-      collections: q.collection ? [q.collection] : all,
+      // Config changes sit at the tree's root: only an audit of the whole tree reaches them.
+      collections: q.collection ? [q.collection] : [...all, CONFIG_AUDIT_COLLECTION],
       ...(person ? { person } : {}),
       ...(from ? { from: from.toISOString() } : {}),
       ...(to ? { to: to.toISOString() } : {}),

@@ -11,7 +11,16 @@ export const AUDIT_KINDS = [
   { id: 'delete', title: '删除' },
   { id: 'event', title: '流程操作' },
   { id: 'access', title: '授权与账号' },
+  { id: 'config', title: '配置变更' },
 ] as const;
+
+/**
+ * Config changes in the audit log: a published version (from a draft, a code-table save, the
+ * files) or a rollback, written with the version in its transaction, placed at the tree's root
+ * (only who audits the whole tree sees them), under this pseudo-collection.
+ */
+export const CONFIG_AUDIT_COLLECTION = '$config';
+const CONFIG_TITLES: Record<string, string> = { 'config-publish': '发布配置', 'config-rollback': '回滚配置' };
 
 export type AuditKind = (typeof AUDIT_KINDS)[number]['id'];
 
@@ -25,12 +34,14 @@ const PLAIN = ['create', 'update', 'delete'];
 /** What kind of change an entry's action is: a record's own write, an access change, else a workflow event. */
 export function kindOf(action: string): AuditKind {
   if (PLAIN.includes(action)) return action as AuditKind;
+  if (Object.hasOwn(CONFIG_TITLES, action)) return 'config';
   return Object.hasOwn(ACCESS_TITLES, action) ? 'access' : 'event';
 }
 
 /** The title of a non-event action ('' for an event: its workflow titles it). */
 export function plainActionTitle(action: string): string {
   if (PLAIN.includes(action)) return AUDIT_KINDS.find((k) => k.id === action)!.title;
+  if (Object.hasOwn(CONFIG_TITLES, action)) return CONFIG_TITLES[action];
   return Object.hasOwn(ACCESS_TITLES, action) ? ACCESS_TITLES[action] : '';
 }
 
@@ -38,7 +49,8 @@ export function plainActionTitle(action: string): string {
 export function actionSets(kinds: AuditKind[]): ActionSet[] {
   return kinds.map((k): ActionSet => {
     if (k === 'access') return { in: Object.keys(ACCESS_TITLES) };
-    if (k === 'event') return { notIn: [...PLAIN, ...Object.keys(ACCESS_TITLES)] };
+    if (k === 'config') return { in: Object.keys(CONFIG_TITLES) };
+    if (k === 'event') return { notIn: [...PLAIN, ...Object.keys(ACCESS_TITLES), ...Object.keys(CONFIG_TITLES)] };
     return { in: [k] };
   });
 }

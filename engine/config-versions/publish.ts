@@ -4,7 +4,9 @@ import { configVersions, type StoredFiles } from '../storage/config-versions.js'
 import type { Queryable } from '../storage/sqlite.js';
 import { recordWrites } from '../storage/record-writes.js';
 import { keyEntries } from '../storage/unique-keys.js';
-import { auditDiff } from '../storage/audit.js';
+import { auditDiff, auditLog } from '../storage/audit.js';
+import { treeRootPaths } from '../storage/directory.js';
+import { CONFIG_AUDIT_COLLECTION } from '../audit/kinds.js';
 import { DomainError, domainConflict } from '../errors.js';
 import { applySteps, orphanProblems, type MigrationStep } from './migration-steps.js';
 import { checkFiles, type FilesCheck } from './check.js';
@@ -115,6 +117,12 @@ export async function publishFiles(engine: Engine, input: PublishInput): Promise
       throw outdated(input.base, head?.published ?? input.base);
     }
     const migrated = await migrateRecords(tx, checked.runtime!, version, checked.steps, input.actor, at, input.progress);
+    // In the audit log too, placed at the tree's root: 系统审核 of the whole tree lists config changes.
+    const [root] = await treeRootPaths(tx, checked.runtime!.config.tree.collection);
+    await auditLog.append(tx, {
+      actor: input.actor, collection: CONFIG_AUDIT_COLLECTION, recordId: `config:${version}`, action: input.origin === 'rollback' ? 'config-rollback' : 'config-publish',
+      fromState: null, toState: null, diff: { files: [null, documents.join('、')] }, note: input.note, at, ...(root ? { path: root } : {}),
+    });
     for (const h of input.history) {
       await configVersions.appendHistory(tx, { at, actor: input.actor, action: h.action, version, note: h.note ?? input.note, detail: h.detail ?? { documents, migrated, base: input.base } });
     }

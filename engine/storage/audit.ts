@@ -97,14 +97,15 @@ export function auditDiff(before: Record<string, unknown>, after: Record<string,
 
 /** The append-only audit log (triggers in the schema refuse UPDATE and DELETE). */
 export const auditLog = {
-  async append(db: Queryable, e: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): Promise<void> {
-    // The entry's place (migration 9): its record's path, or for a record just deleted the path
-    // its last entry was written at; none for what is not a record (a code table).
+  async append(db: Queryable, e: Omit<AuditEntry, 'id' | 'at'> & { at?: string; path?: string }): Promise<void> {
+    // The entry's place (migration 9): the one given (a config change: the tree's root), else its
+    // record's path, or for a record just deleted the path its last entry was written at; none for
+    // what is not a record (a code table).
     await db.run(
       `INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
-        coalesce((SELECT path FROM records WHERE id = ?), (SELECT path FROM audit WHERE record_id = ? AND path IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
+        coalesce(?, (SELECT path FROM records WHERE id = ?), (SELECT path FROM audit WHERE record_id = ? AND path IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
       [e.at ?? new Date().toISOString(), e.actor, e.collection, e.recordId, e.action, e.fromState, e.toState, e.diff ? JSON.stringify(e.diff) : null, e.note,
-        e.recordId, e.recordId],
+        e.path ?? null, e.recordId, e.recordId],
     );
   },
 

@@ -157,7 +157,7 @@ describe('audit view', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(paged).toEqual(whole);
-    expect((await ft.get('/api/audit')).body.kinds.map((k: any) => k.id)).toEqual(['create', 'update', 'delete', 'event', 'access']);
+    expect((await ft.get('/api/audit')).body.kinds.map((k: any) => k.id)).toEqual(['create', 'update', 'delete', 'event', 'access', 'config']);
   });
 
   /** Whether the first sheet's cells holding `text` are styled with Excel's quote prefix. */
