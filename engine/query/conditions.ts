@@ -16,8 +16,9 @@ export const OPERATORS: Record<string, { title: string; kinds: QueryField['kind'
   age: { title: '年龄', kinds: ['date'] },
   contains: { title: '包含', kinds: ['text'] },
   equals: { title: '等于', kinds: ['text', 'number', 'boolean'] },
-  empty: { title: '为空', kinds: ['code', 'date', 'text', 'number', 'boolean'] },
-  notEmpty: { title: '不为空', kinds: ['code', 'date', 'text', 'number', 'boolean'] },
+  empty: { title: '为空', kinds: ['code', 'date', 'text', 'number', 'boolean', 'table'] },
+  notEmpty: { title: '不为空', kinds: ['code', 'date', 'text', 'number', 'boolean', 'table'] },
+  anyRow: { title: '任一行满足', kinds: ['table'] },
 };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -51,11 +52,11 @@ export const isObject = (v: unknown): v is Record<string, unknown> => typeof v =
 /** Reads a person's condition tree against a collection's schema into what storage runs. */
 class ConditionReader {
   readonly errors: FieldError[] = [];
-  private count = 0;
+  count = 0;
   private readonly fields: Map<string, QueryField>;
 
-  constructor(collection: Collection) {
-    this.fields = new Map(queryFields(collection).map((f) => [f.name, f]));
+  constructor(fields: QueryField[], private readonly depthOffset = 0) {
+    this.fields = new Map(fields.map((f) => [f.name, f]));
   }
 
   private fail(path: string, message: string): undefined {
@@ -72,7 +73,7 @@ class ConditionReader {
 
   private group(raw: Record<string, unknown>, path: string, depth: number): Condition | undefined {
     // Refused at once: a tree 50 deep is not read to its bottom first.
-    if (depth > MAX_DEPTH) throw domainBadRequest(`条件分组最多嵌套 ${MAX_DEPTH} 层`, [{ path, message: `超过 ${MAX_DEPTH} 层` }]);
+    if (depth + this.depthOffset > MAX_DEPTH) throw domainBadRequest(`条件分组最多嵌套 ${MAX_DEPTH} 层`, [{ path, message: `超过 ${MAX_DEPTH} 层` }]);
     if (!Array.isArray(raw.items)) return this.fail(`${path}/items`, '条件分组应列出其中的条件');
     const items = raw.items.map((it, i) => this.node(it, `${path}/items/${i}`, depth + 1));
     if (items.some((i) => !i)) return undefined;
@@ -87,7 +88,18 @@ class ConditionReader {
     if (!op.kinds.includes(field.kind)) return this.fail(`${path}/op`, `「${field.title}」不能使用「${op.title}」条件`);
     const name = field.name;
     switch (raw.op) {
-      case 'empty': case 'notEmpty': return { op: raw.op, field: name };
+      case 'empty': case 'notEmpty':
+        if (field.kind === 'table') return { op: raw.op === 'empty' ? 'noRows' : 'hasRows', field: name };
+        return { op: raw.op, field: name };
+      case 'anyRow': {
+        // The row's own conditions, over the table's columns, counted in the same depth and size.
+        const rows = new ConditionReader(field.columns ?? [], this.depthOffset + 1);
+        rows.count = this.count;
+        const where = rows.node(raw.where ?? { op: 'and', items: [] }, `${path}/where`, 1);
+        this.count = rows.count;
+        this.errors.push(...rows.errors.map((e) => ({ path: e.path, message: `「${field.title}」的行：${e.message}` })));
+        return where ? { op: 'anyRow', field: name, where } : undefined;
+      }
       case 'in': {
         const values = raw.values;
         if (!Array.isArray(values) || !values.length) return this.fail(`${path}/values`, `「${field.title}」请至少选择一项`);
@@ -158,7 +170,7 @@ class ConditionReader {
  */
 export function readConditions(collection: Collection, raw: unknown, pointer = '/where'): Condition | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const reader = new ConditionReader(collection);
+  const reader = new ConditionReader(queryFields(collection));
   const tree = reader.node(raw, pointer, 1);
   if (reader.errors.length || !tree) {
     const errors = reader.errors.length ? reader.errors : [{ path: pointer, message: '条件无效' }];

@@ -1,7 +1,7 @@
 import type { CodeEntry, Collection } from '../config/types.js';
 
 /** How a field can be asked about: the operators and the grouping it allows follow from this. */
-export type FieldKind = 'code' | 'date' | 'text' | 'boolean' | 'number' | 'node';
+export type FieldKind = 'code' | 'date' | 'text' | 'boolean' | 'number' | 'node' | 'table';
 
 /** A top-level field of a collection as the query builder and the statistics see it. */
 export interface QueryField {
@@ -10,6 +10,8 @@ export interface QueryField {
   kind: FieldKind;
   /** A code field's codes (with `parent`: the hierarchy), as the expanded schema holds them. */
   codes?: CodeEntry[];
+  /** A child table's columns, asked about row by row ("any row where …"). */
+  columns?: QueryField[];
 }
 
 /** Field names a JSON path can carry as written ($.name): anything else is not queryable. */
@@ -22,19 +24,25 @@ function kindOf(schema: Record<string, any>): FieldKind | undefined {
   if (type === 'string') return schema.format === 'date' ? 'date' : 'text';
   if (type === 'boolean') return 'boolean';
   if (type === 'number' || type === 'integer') return 'number';
-  return undefined; // arrays and objects (child tables) are not queried yet
+  if (type === 'array' && schema.items?.type === 'object' && schema.items.properties) return 'table';
+  return undefined; // other arrays and objects are not queried
 }
 
 /** The queryable top-level fields of a collection, in the form's order, named by their titles. */
 export function queryFields(collection: Collection): QueryField[] {
-  const props: Record<string, Record<string, any>> = collection.schema.properties ?? {};
+  return fieldsOf(collection.schema.properties ?? {}, true);
+}
+
+/** The queryable properties of an object schema (a child table's columns: no tables inside). */
+function fieldsOf(props: Record<string, Record<string, any>>, tables: boolean): QueryField[] {
   const out: (QueryField & { order: number })[] = [];
   let i = 0;
   for (const [name, schema] of Object.entries(props)) {
     i++;
     const kind = kindOf(schema);
-    if (!kind || !PLAIN_NAME.test(name)) continue;
+    if (!kind || !PLAIN_NAME.test(name) || (kind === 'table' && !tables)) continue;
     out.push({
+      ...(kind === 'table' ? { columns: fieldsOf(schema.items.properties, false) } : {}),
       name, title: String(schema.title ?? name), kind, order: typeof schema['x-order'] === 'number' ? schema['x-order'] : 1000 + i,
       ...(kind === 'code' ? { codes: (schema['x-codes'] as CodeEntry[]).map(({ code, label, parent, deprecated }) => ({ code, label, ...(parent ? { parent } : {}), ...(deprecated ? { deprecated } : {}) })) } : {}),
     });

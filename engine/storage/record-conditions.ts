@@ -15,7 +15,11 @@ export type Condition =
   | { op: 'numRange'; field: string; min?: number; max?: number }
   | { op: 'contains'; field: string; text: string }
   | { op: 'equals'; field: string; value: string | number | boolean }
-  | { op: 'empty' | 'notEmpty'; field: string };
+  | { op: 'empty' | 'notEmpty'; field: string }
+  /** A child table with at least one row matching `where` (over the row's columns). */
+  | { op: 'anyRow'; field: string; where: Condition }
+  /** A child table with no rows / with rows. */
+  | { op: 'noRows' | 'hasRows'; field: string };
 
 /** What a statistic groups by, as SQL can compute it from a row. */
 export type GroupKey =
@@ -33,13 +37,23 @@ export interface ConditionQuery {
 }
 
 const pathOf = (field: string) => `$.${field}`;
-const valueOf = (field: string, params: Param[]) => { params.push(pathOf(field)); return 'json_extract(data, ?)'; };
 
-function compile(c: Condition, params: Param[]): string {
+/**
+ * Compiles a condition over the JSON document `source` (the record's data, or inside "any row
+ * where" one row of a child table: json_each's value).
+ */
+function compile(c: Condition, params: Param[], source = 'data'): string {
+  const valueOf = (field: string, p: Param[]) => { p.push(pathOf(field)); return `json_extract(${source}, ?)`; };
   switch (c.op) {
     case 'and': case 'or':
       if (!c.items.length) return c.op === 'and' ? '1' : '0';
-      return `(${c.items.map((i) => compile(i, params)).join(c.op === 'and' ? ' AND ' : ' OR ')})`;
+      return `(${c.items.map((i) => compile(i, params, source)).join(c.op === 'and' ? ' AND ' : ' OR ')})`;
+    case 'anyRow':
+      params.push(pathOf(c.field));
+      return `EXISTS (SELECT 1 FROM json_each(${source}, ?) AS row WHERE ${compile(c.where, params, 'row.value')})`;
+    case 'noRows': case 'hasRows':
+      params.push(pathOf(c.field));
+      return `coalesce(json_array_length(${source}, ?), 0) ${c.op === 'noRows' ? '=' : '>'} 0`;
     case 'in': {
       const v = valueOf(c.field, params);
       params.push(...c.values);
@@ -86,6 +100,8 @@ function whereOf(q: ConditionQuery): { sql: string; params: Param[] } {
   if (q.where) sql += ` AND ${compile(q.where, params)}`;
   return { sql, params };
 }
+
+const valueOf = (field: string, params: Param[]) => { params.push(pathOf(field)); return 'json_extract(data, ?)'; };
 
 function keyOf(k: GroupKey, params: Param[]): string {
   switch (k.by) {

@@ -3,7 +3,11 @@ import { customElement, property } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 
 /** A field as GET /api/query/:collection/fields describes it. */
-export interface QueryFieldInfo { name: string; title: string; kind: string; codes?: { code: string; label: string; parent?: string; deprecated?: string }[] }
+export interface QueryFieldInfo {
+  name: string; title: string; kind: string; codes?: { code: string; label: string; parent?: string; deprecated?: string }[];
+  /** A child table's columns: "任一行满足" edits a condition group over them. */
+  columns?: QueryFieldInfo[];
+}
 export interface OperatorInfo { op: string; title: string; kinds: string[] }
 export type Cond = { op: 'and' | 'or'; items: Cond[] } | ({ op: string; field: string } & Record<string, unknown>);
 /** A refusal's detail: the JSON pointer of the condition at fault (under /where) and its message. */
@@ -69,8 +73,18 @@ export class ConditionEditor extends LightElement {
   }
 
   private defaults(f: QueryFieldInfo): Cond {
-    const op = this.operators.find((o) => o.kinds.includes(f.kind))!.op;
+    const op = f.kind === 'table' ? 'anyRow' : this.operators.find((o) => o.kinds.includes(f.kind))!.op;
+    if (op === 'anyRow') return { field: f.name, op, where: { op: 'and', items: [this.defaults(f.columns!.find((x) => x.kind !== 'node')!)] } };
     return { field: f.name, op, ...(op === 'in' ? { values: [f.codes![0]?.code] } : {}), ...(f.kind === 'boolean' ? { value: true } : {}) };
+  }
+
+  /** "任一行满足": the row's conditions, a group edited by a nested editor over the table's columns. */
+  private rows(c: Cond & Record<string, any>, f: QueryFieldInfo, path: string) {
+    if (c.op !== 'anyRow') return nothing;
+    c.where ??= { op: 'and', items: [] };
+    return html`<div class="cond-rows"><caiji-condition-editor .fields=${f.columns ?? []} .operators=${this.operators.filter((o) => o.op !== 'anyRow')}
+      .value=${c.where} .errors=${this.errors} pointer=${`${path}/where`}
+      @conditions-change=${(e: CustomEvent<Cond>) => { e.stopPropagation(); c.where = e.detail; this.changed(); }}></caiji-condition-editor></div>`;
   }
 
   private group(g: { op: 'and' | 'or'; items: Cond[] }, depth: number, path: string, remove?: () => void): unknown {
@@ -119,7 +133,8 @@ export class ConditionEditor extends LightElement {
       ${c.op === 'equals' && f?.kind === 'boolean' ? html`<select aria-label=${`${f.title}的值`} @change=${(e: Event) => set('value', (e.target as HTMLSelectElement).value === '1')}>
         <option value="1" ?selected=${c.value === true}>是</option><option value="0" ?selected=${c.value === false}>否</option></select>` : nothing}
       <button type="button" class="btn-danger-link" aria-label="删除此条件" @click=${remove}>删除</button>
-      ${messages.map((m) => html`<p class="field-error cond-error" role="alert">${m}</p>`)}
+      ${f ? this.rows(c, f, path) : nothing}
+      ${(c.op === 'anyRow' ? this.messagesAt(path, true) : messages).map((m) => html`<p class="field-error cond-error" role="alert">${m}</p>`)}
     </div>`;
   }
 
