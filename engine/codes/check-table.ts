@@ -13,11 +13,15 @@ let compiled: SchemaCheck | undefined;
 /** Compiled on first use, with the engine's formats and its rule against control characters in text. */
 const formatCheck = () => (compiled ??= createAjv().compile(withTextRule(codeTableSchema)));
 
-/** "第3行「代码」…" for a row's field: the editor and the file both count rows from 1. */
+/**
+ * "第3行「代码」…" for a row's field: the editor and the file both count rows from 1. The generic
+ * messages name a row of a list of objects as 「<list title>」第3行…: here the list is the table itself.
+ */
 function withRow(e: FieldError): FieldError {
   const row = /^\/codes\/(\d+)(?=\/|$)/.exec(e.path);
-  const message = e.message.replace(/不是本表单的字段$/, '不是代码表的字段');
-  return { ...e, message: row ? `第${Number(row[1]) + 1}行${message}` : message };
+  let message = e.message.replace(/^「[^」]*」(第\d+行)/, '$1').replace(/(不是本表单的字段|不是该表的列)$/, '不是代码表的字段');
+  if (row && !message.startsWith(`第${Number(row[1]) + 1}行`)) message = `第${Number(row[1]) + 1}行${message}`;
+  return { ...e, message };
 }
 
 /**
