@@ -4,11 +4,15 @@
  * new one added with a pattern and its Chinese message, and a rule "required when 是否为流动党员 =
  * 是" — the preview validates it live with the draft's validator — then published from the draft
  * bar; an admin's member form shows it and checks it in the browser, the server refuses a save
- * without it when floating and stores it when given, and the import template offers it. A rename
+ * without it when floating and stores it when given, the import template offers it, and once the
+ * sheet gains it in the template editor the product's PDF prints it. A rename
  * with its migration step keeps every stored value. The leave fixture app's form opens too.
  */
 import { describe, it, expect } from 'vitest';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+import { fetchBinary, pdfText, requireTools, squash } from '../documents/tools.js';
 import ExcelJS from 'exceljs';
 import { copyApp } from '../helpers/app-copy.js';
 import { leaveAppWithConfigAdmin } from '../helpers/leave-config-admin.js';
@@ -226,6 +230,29 @@ describe('form designer: fields, rules, preview, publish', () => {
     const headers: string[] = [];
     wb.worksheets[0].getRow(1).eachCell((c) => headers.push(String(c.value)));
     expect(headers.some((h) => h.includes('微信号'))).toBe(true);
+
+    // The sheet gains it in the studio's template editor, and the product's PDF prints it.
+    requireTools();
+    const sheet = await openPage(env.browser, 'studio-forms-sheet', 1366, 768);
+    sheet.on('dialog', (d) => void d.accept());
+    await login(sheet, env.server.url, 'config_admin');
+    await sheet.goto(`${env.server.url}/#/studio`);
+    await clickText(sheet, '.studio-bar button', '打开草稿');
+    await waitForText(sheet, '草稿第 1 稿');
+    const tableEnd = readFileSync(join(repoRoot, 'templates/member-sheet.hbs'), 'utf8').split('\n').findIndex((l) => l.trim() === '</table>') + 1;
+    await sheet.goto(`${env.server.url}/#/studio/templates/member-sheet.hbs?focus=${tableEnd}:1`);
+    await sheet.waitForSelector('.tpl-code-host .cm-content');
+    await sheet.waitForFunction((n) => Number((document.querySelector('.cm-activeLineGutter') as HTMLElement | null)?.innerText) === n, {}, tableEnd);
+    await sheet.keyboard.sendCharacter('<tr><td class="k" colspan="2">微信号</td><td class="v" colspan="4">{{#slot}}{{data.weixin}}{{/slot}}</td></tr>\n');
+    await sheet.keyboard.down('Control');
+    await sheet.keyboard.press('s');
+    await sheet.keyboard.up('Control');
+    await sheet.waitForFunction(() => (document.querySelector('.studio-bar') as HTMLElement | null)?.innerText.includes('可发布'));
+    await publish(sheet, '采集表印出微信号');
+    await sheet.close();
+    const pdf = await fetchBinary(admin, 'GET', `/api/records/member/${id}/documents/member-sheet.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(squash(pdfText(pdf.body))).toContain(squash('微信号wx_party01'));
   });
 
   it('renames a field with its migration step: every stored value is kept under the new name', async () => {
