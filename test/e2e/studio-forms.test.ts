@@ -42,6 +42,8 @@ async function designer(page: E2EPage, base: string, collection: string, user = 
   // Without a draft the shell shows only its bar: 打开草稿 there, then the designer.
   await page.waitForFunction(() => !!document.querySelector('caiji-studio-form-designer .designer-field')
     || [...document.querySelectorAll('.studio-bar button')].some((b) => b.textContent?.includes('打开草稿')));
+  // The bar offers 打开草稿 too while it is still reading an open draft: decide once the page is quiet.
+  await page.waitForNetworkIdle({ idleTime: 300 });
   if (!(await page.$('caiji-studio-form-designer .designer-field'))) await clickText(page, '.studio-bar button', '打开草稿');
   await page.waitForSelector('caiji-studio-form-designer .designer-field');
 }
@@ -69,8 +71,15 @@ const waitForDraftAfter = (page: E2EPage, v: number) =>
   page.waitForFunction((x) => Number((document.querySelector('caiji-studio-form-preview') as any)?.draftVersion) > x
     && !document.querySelector('.designer-status')?.textContent?.includes('正在保存'), { timeout: 20_000 }, v);
 
+/** Alt+↑/↓ on the focused row (the designer's keyboard move). */
+async function altPress(page: E2EPage, key: 'ArrowUp' | 'ArrowDown') {
+  await page.keyboard.down('Alt');
+  await page.keyboard.press(key);
+  await page.keyboard.up('Alt');
+}
+
 /** The order of the field list, by property name. */
-const listed = (page: E2EPage) => page.$$eval('caiji-studio-form-designer li.designer-field', (els) => els.map((e) => e.getAttribute('data-name')));
+const listed = (page: E2EPage) => page.$$eval('caiji-studio-form-field-list li.designer-field', (els) => els.map((e) => e.getAttribute('data-name')));
 
 /** Publishes the draft from the draft bar with a note; resolves with the bar's confirmation. */
 async function publish(page: E2EPage, note: string) {
@@ -113,16 +122,12 @@ describe('form designer: fields, rules, preview, publish', () => {
     expect(address).toBe(order.indexOf('weixin') + 1);
     await page.focus(row('weixin'));
     v = await draftVersion(page);
-    await page.keyboard.down('Alt');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.up('Alt');
+    await altPress(page, 'ArrowDown');
     await waitForDraftAfter(page, v);
     expect((await listed(page)).indexOf('weixin')).toBe((await listed(page)).indexOf('address') + 1);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-name'))).toBe('weixin');
     v = await draftVersion(page);
-    await page.keyboard.down('Alt');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.up('Alt');
+    await altPress(page, 'ArrowUp');
     await waitForDraftAfter(page, v);
     expect((await listed(page)).indexOf('weixin')).toBe((await listed(page)).indexOf('phone') + 1);
 
@@ -337,6 +342,53 @@ describe('form designer: fields, rules, preview, publish', () => {
     await page.waitForSelector('caiji-studio-form-preview [data-field="name"]');
     refused();
     await page.close();
+  });
+
+  it('edits a child table like a field: 联系电话 added to 家庭主要成员及社会关系 and moved by Alt+↑, published; the product grid shows it', async () => {
+    const page = await openPage(env.browser, 'studio-forms-table', 1366, 768);
+    await designer(page, env.server.url, 'member');
+    expect(await page.$eval(row('family'), (e) => e.textContent)).toContain('子表');
+    await selectField(page, 'family');
+    const columnRow = (c: string) => `caiji-studio-form-table-columns li[data-column="${c}"]`;
+    const columns = () => page.$$eval('caiji-studio-form-table-columns li[data-column]', (els) => els.map((e) => e.getAttribute('data-column')));
+    await page.waitForSelector(columnRow('homeAddress'));
+    expect(await page.$eval('#prop-maxItems', (e) => (e as HTMLInputElement).value)).toBe('30');
+
+    // A text column at the end of the table, then its panel (the field panel, over the table's items).
+    await page.type('#col-add-title', '联系电话');
+    await page.type('#col-add-name', 'telephone');
+    let v = await draftVersion(page);
+    await page.click('.add-column button[type=submit]');
+    await waitForDraftAfter(page, v);
+    await page.waitForFunction(() => (document.querySelector('#col-title') as HTMLInputElement | null)?.value === '联系电话');
+    expect((await columns()).slice(-2)).toEqual(['homeAddress', 'telephone']);
+    expect(await page.$$eval('#col-kind option', (os) => os.map((o) => o.textContent))).not.toContain('子表');
+
+    // Alt+↑ on its row puts it before 家庭住址.
+    await page.focus(columnRow('telephone'));
+    v = await draftVersion(page);
+    await altPress(page, 'ArrowUp');
+    await waitForDraftAfter(page, v);
+    expect((await columns()).slice(-2)).toEqual(['telephone', 'homeAddress']);
+    await shot(page, 'studio-forms-table');
+    await publish(page, '家庭主要成员及社会关系：新增联系电话列');
+    await page.close();
+
+    // The product: a row holding the new column is stored, and the admin's member form shows it in the grid.
+    const created = await admin.post('/api/records/member', memberData(branch, {
+      name: '子表测试', family: [{ name: '张三', relation: '10', telephone: '010-12345678' }],
+    }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const product = await openPage(env.browser, 'studio-forms-table-product', 1366, 768);
+    await login(product, env.server.url, 'pdl_admin');
+    await product.goto(`${env.server.url}/#/record/member/${created.body.id}`);
+    await product.waitForSelector('caiji-record-form [data-field="family"] caiji-table-grid td.cell[data-column="telephone"]');
+    const heads = await product.$$eval('caiji-record-form [data-field="family"] caiji-table-grid thead th', (ths) => ths.map((t) => t.textContent!.trim()));
+    expect(heads.indexOf('联系电话')).toBeGreaterThan(0);
+    expect(heads.indexOf('联系电话')).toBe(heads.indexOf('家庭住址') - 1);
+    expect(await product.$eval('caiji-record-form [data-field="family"] td.cell[data-column="telephone"] input', (e) => (e as HTMLInputElement).value)).toBe('010-12345678');
+    await shot(product, 'studio-forms-table-product');
+    await product.close();
   });
 });
 

@@ -4,7 +4,7 @@ import { LightElement } from '../components/light-element.js';
 import { messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { draftStore } from './draft-store.js';
-import { addField, designFields, fieldNamePattern, moveField, placeField, type Json } from './form-schema.js';
+import { addField, designFields, fieldNamePattern, kindOf, kinds, moveField, placeField, withKind, type Json, type Kind } from './form-schema.js';
 import {
   fieldInDemo, mentions, removeFromManifest, removeFromSchema, renameInManifest, renameInSchema, stepsAfterRemove, stepsAfterRename,
 } from './form-rules.js';
@@ -14,6 +14,7 @@ import type { StudioFormFieldList } from './form-field-list.js';
 import type { StudioFormJson } from './form-json-view.js';
 import './form-field-list.js';
 import './form-properties.js';
+import './form-table-columns.js';
 import './form-rules-panel.js';
 import './form-json-view.js';
 import './form-preview.js';
@@ -288,11 +289,16 @@ export class StudioFormDesigner extends LightElement {
     const title = String(data.get('title') ?? '').trim();
     const name = String(data.get('name') ?? '').trim();
     const group = String(data.get('group') ?? '').trim();
+    const kind = String(data.get('kind') ?? 'text') as Kind;
     const problem = !title ? '请填写标题' : !fieldNamePattern.test(name) ? '字段名应以英文字母开头，只含英文字母、数字和下划线'
       : Object.hasOwn(this.schema?.properties ?? {}, name) ? `已有字段名为“${name}”` : '';
     if (problem) { this.error = problem; return; }
     const after = this.selected && this.schema!.properties[this.selected]?.['x-group'] === (group || undefined) ? this.selected : undefined;
-    void this.edit((s) => addField(s, name, title, group, after)).then(() => {
+    const table = this.codeTables[0]?.table;
+    void this.edit((s) => {
+      addField(s, name, title, group, after);
+      if (kind !== 'text') s.properties[name] = withKind(s.properties[name], kind, table);
+    }).then(() => {
       this.adding = false;
       this.select(name);
       this.notices = [`已添加字段「${title}」（${name}）：请在右侧设置它的类型和校验。`];
@@ -332,6 +338,7 @@ export class StudioFormDesigner extends LightElement {
       <label>标题 <input name="title" id="add-title" required /></label>
       <label>字段名 <input name="name" id="add-name" required placeholder="英文，如 wechatId" /></label>
       <label>分组 <input name="group" id="add-group" list="designer-groups" .value=${current} /></label>
+      <label>类型 <select name="kind" id="add-kind">${kinds.map((k) => html`<option value=${k.id}>${k.label}</option>`)}</select></label>
       <datalist id="designer-groups">${groups.map((g) => html`<option value=${g}></option>`)}</datalist>
       <div class="toolbar"><button type="submit" class="primary">添加</button><button type="button" @click=${() => { this.adding = false; }}>取消</button></div>
     </form>`;
@@ -384,6 +391,10 @@ export class StudioFormDesigner extends LightElement {
                 @schema-edit=${(e: CustomEvent<SchemaEdit>) => void this.edit(e.detail)}
                 @field-rename=${(e: CustomEvent<{ from: string; to: string }>) => void this.rename(e.detail.from, e.detail.to)}
                 @field-remove=${(e: CustomEvent<string>) => void this.removeField(e.detail)}></caiji-studio-form-properties>
+              ${this.selected && this.schema.properties?.[this.selected] && kindOf(this.schema.properties[this.selected]) === 'table'
+                ? html`<caiji-studio-form-table-columns .schema=${this.schema} name=${this.selected} .codeTables=${this.codeTables}
+                    essentialLabel=${this.manifest?.essentialLabel ?? ''} .problems=${this.fieldProblems(this.selected)}
+                    @schema-edit=${(e: CustomEvent<SchemaEdit>) => void this.edit(e.detail)}></caiji-studio-form-table-columns>` : nothing}
             </div>`}
         <div class="designer-preview">
           <caiji-studio-form-preview collection=${this.item} draftVersion=${draftStore.view.version}></caiji-studio-form-preview>

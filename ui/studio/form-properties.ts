@@ -22,6 +22,8 @@ export type SchemaEdit = (schema: Json) => void;
  * The property panel of one field: everything the form and the validator read from it, as form
  * controls. Text inputs apply on change (leaving the input or Enter), so one edit is one draft
  * save. Events: `schema-edit` (a SchemaEdit), `field-rename` ({from, to}), `field-remove` (name).
+ * A child table's column gets the same panel (`column`): its `schema` is then the table's `items`
+ * object (properties and required, as a form's root), without rename, removal or the 子表 kind.
  */
 @customElement('caiji-studio-form-properties')
 export class StudioFormProperties extends LightElement {
@@ -30,6 +32,10 @@ export class StudioFormProperties extends LightElement {
   @property({ attribute: false }) codeTables: { table: string; title: string }[] = [];
   @property() essentialLabel = '';
   @property({ attribute: false }) problems: FieldError[] = [];
+  /** Editing a child table's column (one level only: no 子表 kind; renamed and removed elsewhere). */
+  @property({ type: Boolean }) column = false;
+  /** Prefix of the controls' ids (a column's panel sits beside its table's on the page). */
+  @property() idPrefix = 'prop';
   @state() private renameTo = '';
   @state() private renameError = '';
   @state() private confirmRemove = false;
@@ -84,24 +90,24 @@ export class StudioFormProperties extends LightElement {
     const p: Json | undefined = this.schema.properties?.[this.name];
     if (!p) return html`<p class="muted">请在左侧选择一个字段。</p>`;
     const kind = kindOf(p);
-    const id = (k: string) => `prop-${k}`;
+    const id = (k: string) => `${this.idPrefix}-${k}`;
     const isText = kind === 'text' || kind === 'textarea';
     const required = (this.schema.required ?? []).includes(this.name);
-    return html`<form class="prop-panel" @submit=${(e: Event) => e.preventDefault()} aria-label=${`字段「${p.title ?? this.name}」的属性`}>
+    return html`<form class="prop-panel" @submit=${(e: Event) => e.preventDefault()} aria-label=${`${this.column ? '列' : '字段'}「${p.title ?? this.name}」的属性`}>
       ${this.problems.length ? html`<ul class="prop-problems" role="alert">${this.problems.map((x) => html`<li>${x.message}</li>`)}</ul>` : nothing}
       <div class="prop-row"><label for=${id('title')}>标题</label>
         <input id=${id('title')} .value=${p.title ?? ''} @change=${this.text('title')} /></div>
-      <div class="prop-row"><label for=${id('name')}>字段名</label>
+      ${this.column ? nothing : html`<div class="prop-row"><label for=${id('name')}>字段名</label>
         <span class="prop-inline">
           <input id=${id('name')} .value=${this.renameTo} aria-describedby=${id('name-help')} @input=${(e: Event) => { this.renameTo = (e.target as HTMLInputElement).value; }}
             @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') { e.preventDefault(); this.rename(); } }} />
           <button type="button" ?disabled=${this.renameTo.trim() === this.name} @click=${() => this.rename()}>改名</button>
         </span>
-        <span class="prop-help" id=${id('name-help')}>${this.renameError ? html`<span class="error-text">${this.renameError}</span>` : '改名会写入迁移步骤，已存储的值随之改名'}</span></div>
+        <span class="prop-help" id=${id('name-help')}>${this.renameError ? html`<span class="error-text">${this.renameError}</span>` : '改名会写入迁移步骤，已存储的值随之改名'}</span></div>`}
       <div class="prop-row"><label for=${id('kind')}>类型</label>
         <select id=${id('kind')} @change=${(e: Event) => { const k = (e.target as HTMLSelectElement).value as Kind; this.edit((q, s) => { s.properties[this.name] = withKind(q, k, this.codeTables[0]?.table); }); }}>
           ${kind === 'other' ? html`<option value="other" selected>其他（请在 JSON 中编辑）</option>` : nothing}
-          ${kinds.map((k) => html`<option value=${k.id} ?selected=${k.id === kind}>${k.label}</option>`)}
+          ${kinds.filter((k) => !this.column || k.id !== 'table').map((k) => html`<option value=${k.id} ?selected=${k.id === kind}>${k.label}</option>`)}
         </select></div>
       ${kind === 'code' ? html`<div class="prop-row"><label for=${id('table')}>代码表</label>
         <select id=${id('table')} @change=${(e: Event) => this.edit((q) => { q['x-codeTable'] = (e.target as HTMLSelectElement).value; })}>
@@ -128,6 +134,9 @@ export class StudioFormProperties extends LightElement {
         <div class="prop-row"><label for=${id('min')}>长度</label>
           <span class="prop-inline"><input id=${id('min')} type="number" min="0" class="short" aria-label="最少字数" .value=${p.minLength ?? ''} @change=${this.num('minLength')} /> 至
           <input id=${id('max')} type="number" min="0" class="short" aria-label="最多字数" .value=${p.maxLength ?? ''} @change=${this.num('maxLength')} /> 字</span></div>` : nothing}
+      ${kind === 'table' ? html`<div class="prop-row"><label for=${id('minItems')}>行数</label>
+          <span class="prop-inline"><input id=${id('minItems')} type="number" min="0" class="short" aria-label="最少行数" .value=${p.minItems ?? ''} @change=${this.num('minItems')} /> 至
+          <input id=${id('maxItems')} type="number" min="0" class="short" aria-label="最多行数" .value=${p.maxItems ?? ''} @change=${this.num('maxItems')} /> 行</span></div>` : nothing}
       ${kind === 'number' ? html`<div class="prop-row"><label for=${id('minimum')}>范围</label>
           <span class="prop-inline"><input id=${id('minimum')} type="number" class="short" aria-label="最小值" .value=${p.minimum ?? ''} @change=${this.num('minimum')} /> 至
           <input id=${id('maximum')} type="number" class="short" aria-label="最大值" .value=${p.maximum ?? ''} @change=${this.num('maximum')} /></span></div>` : nothing}
@@ -141,13 +150,13 @@ export class StudioFormProperties extends LightElement {
         </select></div>
       <div class="prop-row"><label for=${id('description')}>说明</label>
         <textarea id=${id('description')} rows="2" .value=${p.description ?? ''} @change=${this.text('description')}></textarea></div>
-      <div class="prop-row danger">
+      ${this.column ? nothing : html`<div class="prop-row danger">
         ${this.confirmRemove
           ? html`<span>删除「${p.title ?? this.name}」？已存储的值将从记录中移除（历史中保留）。</span>
               <button type="button" class="danger" @click=${() => emit(this, 'field-remove', this.name)}>确认删除</button>
               <button type="button" @click=${() => { this.confirmRemove = false; }}>取消</button>`
           : html`<button type="button" @click=${() => { this.confirmRemove = true; }}>删除字段</button>`}
-      </div>
+      </div>`}
     </form>`;
   }
 }

@@ -101,10 +101,12 @@ export const kinds = [
   { id: 'boolean', label: '是/否' },
   { id: 'code', label: '代码（来自代码表）' },
   { id: 'node', label: '树节点' },
+  { id: 'table', label: '子表' },
 ] as const;
 export type Kind = (typeof kinds)[number]['id'] | 'other';
 
 export function kindOf(p: Json): Kind {
+  if (p.type === 'array' && p.items?.type === 'object') return 'table';
   if (p['x-widget'] === 'node') return 'node';
   if (p['x-codeTable']) return 'code';
   if (p.type === 'boolean') return 'boolean';
@@ -128,6 +130,7 @@ export function withKind(p: Json, kind: Kind, table?: string): Json {
     case 'boolean': return { type: 'boolean', ...out };
     case 'code': return { type: 'string', ...out, 'x-codeTable': table ?? '' };
     case 'node': return { type: 'string', ...out, 'x-widget': 'node' };
+    case 'table': return { type: 'array', ...out, items: { type: 'object', additionalProperties: false, properties: {} } };
     default: return { type: 'string', ...out };
   }
 }
@@ -165,6 +168,40 @@ export function setRequired(schema: Json, name: string, on: boolean) {
   if (on) list.push(name);
   if (list.length) schema.required = list;
   else delete schema.required;
+}
+
+// ——— a child table's columns (one level: a column is never a table) ———
+
+/**
+ * A child table's columns in display order, its `items` object being the schema they live in (the
+ * same shape as a form's root, so designFields reads it and the property panel edits it).
+ */
+export const tableColumns = (table: Json): DesignField[] => designFields(table.items ?? {});
+
+/** Adds a text column at the end of the table. */
+export function addColumn(table: Json, name: string, title: string): void {
+  table.items ??= { type: 'object', additionalProperties: false, properties: {} };
+  const items = table.items;
+  items.properties ??= {};
+  items.properties[name] = { type: 'string', title };
+  renumber(items, [...designFields(items).filter((c) => c.name !== name), { name, prop: items.properties[name], title, group: '' }]);
+}
+
+/** Moves a column one place up (-1) or down (+1); false when it cannot. */
+export function moveColumn(table: Json, name: string, delta: -1 | 1): boolean {
+  const list = tableColumns(table);
+  const i = list.findIndex((c) => c.name === name);
+  const j = i + delta;
+  if (i < 0 || j < 0 || j >= list.length) return false;
+  [list[i], list[j]] = [list[j], list[i]];
+  renumber(table.items, list);
+  return true;
+}
+
+/** Removes a column and its required mark. */
+export function removeColumn(table: Json, name: string): void {
+  delete table.items?.properties?.[name];
+  if (table.items) setRequired(table.items, name, false);
 }
 
 /** Whether a text is a valid JavaScript/ajv regular expression (unicode), and why not. */
