@@ -34,7 +34,7 @@ export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
 /** What a password must not contain: the person's username and the identifiers of their record. */
 export interface PasswordOwner {
   username: string;
-  /** The bound record's identifying field(s) as the schema titles them, e.g. 身份证号码. */
+  /** The bound record's identifying field(s) as the schema titles them, e.g. an identity number. */
   identifiers: { title: string; value: string }[];
 }
 
@@ -76,8 +76,8 @@ export function newPasswordProblem(next: string, current: string | undefined, ow
 
 /**
  * Whose password it is: the username, and — for an account bound to a record — the field the
- * app's self role names as the account's natural username (app.json roles.*.username, e.g. the
- * 身份证号码), with its title from the schema.
+ * app's self role names as the account's natural username (app.json roles.*.username, e.g. an
+ * identity number), with its title from the schema.
  */
 export async function passwordOwner(runtime: AppRuntime, db: Queryable, user: Principal): Promise<PasswordOwner> {
   const owner: PasswordOwner = { username: user.username, identifiers: [] };

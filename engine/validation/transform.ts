@@ -4,7 +4,7 @@ import { formatTransforms } from './formats/index.js';
 /**
  * The schema keyword that normalises a text field's input before it is checked and stored
  * (forms/README.md): `"x-transform": "upperCase"`. Identifier formats declare it themselves
- * (formats/index.ts), so a lower-case 信用代码 is taken as upper case everywhere: on every server
+ * (formats/index.ts), so a lower-case registration code is taken as upper case everywhere: on every server
  * write (the compiled schema applies it in place, see ajv.ts), in workflow payloads, and in the
  * browser form as the user types. Browser-safe: no Node APIs.
  */

@@ -36,7 +36,7 @@ function grantsWith(env: WorkflowEnv, permission: string): Grant[] {
     env.runtime.permissions.counts(g) && !!roles[g.role]?.permissions.includes(permission));
 }
 
-/** 「组织类别」为「党委」或「党总支」: the condition an `above` guard's `node` param sets, in words. */
+/** 「<field title>」为「<label>」或「<label>」: the condition an `above` guard's `node` param sets, in words (titles and labels from the config). */
 function nodeCondition(env: WorkflowEnv, node: Params): string {
   const tree = env.runtime.config.collections.get(env.runtime.config.tree.collection)!;
   const prop = tree.schema.properties?.[node.field] ?? {};

@@ -62,7 +62,7 @@ export class StudioCodesImport extends LightElement {
 
   override render() {
     return html`<div class="codes-import">
-      <label class="btn ${this.blocked || this.busy ? 'disabled' : ''}" title=${this.blocked ? '请先保存或撤销表格中的修改' : '从中组部通知附带的 xlsx 或 CSV 文件导入'}>
+      <label class="btn ${this.blocked || this.busy ? 'disabled' : ''}" title=${this.blocked ? '请先保存或撤销表格中的修改' : '从代码表变更通知附带的 xlsx 或 CSV 文件导入'}>
         ${this.busy ? '正在读取…' : '从文件导入…'}
         <input type="file" class="sr-only" id="codes-import-file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           ?disabled=${this.blocked || this.busy} @change=${(e: Event) => this.read(e)}></label>

@@ -7,9 +7,13 @@ import {
   fieldNamePattern, kindOf, kinds, patternProblem, setKeyword, setMessage, setRequired, widgetsFor, withKind, type Json, type Kind,
 } from './form-schema.js';
 
-/** Chinese names of the engine's formats (engine/validation/formats); a new format shows its name. */
+/**
+ * The engine's formats (engine/validation/formats) by the rule they check; which of the
+ * application's fields use each is read from the schema being edited (the app names them, not the
+ * engine). A new format shows its name.
+ */
 const formatTitles: Record<string, string> = {
-  gb11643: '身份证号码（GB 11643）', gb32100: '统一社会信用代码（GB 32100）', gb11714: '组织机构代码（GB 11714）',
+  gb11643: 'GB 11643 校验码规则', gb32100: 'GB 32100 校验码规则', gb11714: 'GB 11714 校验码规则',
   mobile: '手机号码', phone: '固定电话', date: '日期',
 };
 /** Formats a text field may take (date is a kind of its own). */
@@ -48,6 +52,12 @@ export class StudioFormProperties extends LightElement {
       this.confirmRemove = false;
       this.patternError = '';
     }
+  }
+
+  /** A format's name, and the fields of this form that already use it (e.g. 「…」 GB 11643 → the form's identity field). */
+  private formatTitle(format: string): string {
+    const uses = Object.entries<Json>(this.schema.properties ?? {}).filter(([, q]) => q?.format === format).map(([n, q]) => String(q.title ?? n));
+    return `${formatTitles[format] ?? format}${uses.length ? `（本表单：${uses.join('、')}）` : ''}`;
   }
 
   private edit(fn: (prop: Json, schema: Json) => void) {
@@ -123,7 +133,7 @@ export class StudioFormProperties extends LightElement {
       ${kind === 'text' ? html`<div class="prop-row"><label for=${id('format')}>格式</label>
         <select id=${id('format')} @change=${(e: Event) => this.edit((q) => setKeyword(q, 'format', (e.target as HTMLSelectElement).value))}>
           <option value="" ?selected=${!p.format}>（不限）</option>
-          ${textFormats.map((f) => html`<option value=${f} ?selected=${p.format === f}>${formatTitles[f] ?? f}</option>`)}
+          ${textFormats.map((f) => html`<option value=${f} ?selected=${p.format === f}>${this.formatTitle(f)}</option>`)}
         </select></div>` : nothing}
       ${isText ? html`<div class="prop-row"><label for=${id('pattern')}>正则表达式</label>
           <input id=${id('pattern')} class="mono" .value=${p.pattern ?? ''} placeholder="如 ^[0-9]{6}$" aria-describedby=${id('pattern-err')}

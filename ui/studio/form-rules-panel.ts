@@ -124,7 +124,7 @@ export class StudioFormRules extends LightElement {
           <button type="button" @click=${() => this.change((x) => { x['x-rules'] = x['x-rules'].filter((_: unknown, j: number) => j !== i); if (!x['x-rules'].length) delete x['x-rules']; })} aria-label=${`删除：${xRuleSentence(n, r)}`}>删除</button></li>`)}
         ${rules.length ? nothing : html`<li class="muted">（没有跨字段规则）</li>`}
       </ol>
-      <p class="muted small">日期先后、年龄、身份证号码一致等跨字段规则可在「JSON」中添加（写法见 forms/README.md 的 x-rules）。</p>
+      <p class="muted small">日期先后、年龄与证件号码一致等跨字段规则可在「JSON」中添加（写法见 forms/README.md 的 x-rules）。</p>
     </section>`;
   }
 }

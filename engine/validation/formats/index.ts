@@ -21,7 +21,7 @@ export const formatChecks: Record<string, (v: string) => string | null> = {
 
 /**
  * Formats whose values are normalised before they are checked (the `x-transform` they imply,
- * see transform.ts): the GB identifier codes are upper case, so `91110106l03740867a` or a 身份证号码
+ * see transform.ts): the GB identifier codes are upper case, so `91110106l03740867a` or an identity number
  * ending in x is taken as its upper-case form rather than refused.
  */
 export const formatTransforms: Record<string, string> = {
