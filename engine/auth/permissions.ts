@@ -64,4 +64,3 @@ export class Permissions {
   }
 }
 
-export { pathUpperBound, isRootPath, rootPathOf } from '../tree-paths.js';

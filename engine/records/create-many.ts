@@ -6,7 +6,7 @@ import type { UniqueKey } from '../config/types.js';
 import { keyName, keyValue } from '../storage/unique-keys.js';
 import { domainConflict, domainForbidden, domainInvalid } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
-import type { Actor } from './service.js';
+import type { Actor } from '../auth/actor.js';
 
 /**
  * Creates many records of one collection in the caller's transaction (tree nodes too, below

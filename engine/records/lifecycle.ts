@@ -1,7 +1,7 @@
 import type { Collection } from '../config/types.js';
 import type { StoredRecord } from '../storage/records.js';
 import type { Queryable } from '../storage/sqlite.js';
-import type { Actor } from './service.js';
+import type { Actor } from '../auth/actor.js';
 
 /** What a workflow decides when a record's data is edited. */
 export interface EditOutcome {

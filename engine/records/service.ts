@@ -13,8 +13,6 @@ import { DomainError, domainConflict, domainForbidden, domainInvalid, domainNotF
 import { fieldTitle } from '../validation/field-titles.js';
 import { noLifecycle, type Lifecycle } from './lifecycle.js';
 import type { Actor } from '../auth/actor.js';
-/** Kept here too for callers written before Actor moved beside Principal. */
-export { actorOf, type Actor } from '../auth/actor.js';
 
 /** Key in a record's context holding the fields a workflow fixed: {field: value}. */
 export const LOCKED = '$locked';

@@ -11,6 +11,7 @@ import type { Client } from '../helpers/client.js';
 import { copyApp } from '../helpers/app-copy.js';
 import { nodeId } from '../helpers/demo.js';
 import { fetchBinary, pdfText, readWorkbook, requireTools, squash } from '../documents/tools.js';
+import { DraftApi } from '../helpers/draft-api.js';
 
 const SHEET = 'templates/member-sheet.hbs';
 const LAYOUT = 'templates/org-sheet.xlsx.json';
@@ -22,11 +23,12 @@ describe('draft documents: the draft\'s templates rendered for a record', () => 
   let admin: Client;
   let member: string;
   let org: string;
-  let draftVersion = 0;
+  let draft: DraftApi;
   beforeAll(async () => {
     requireTools();
     s = await startTestServer(copyApp());
     cfg = await s.login('config_admin');
+    draft = new DraftApi(cfg);
     admin = await s.login('bj_admin');
     const node = await nodeId(admin, '美域家园社区第二支部');
     const members = (await admin.get(`/api/records/member?node=${node}`)).body.items;
@@ -35,13 +37,8 @@ describe('draft documents: the draft\'s templates rendered for a record', () => 
   }, 60_000);
   afterAll(() => s?.stop());
 
-  const save = async (path: string, content: string) => {
-    const res = await cfg.put(`/api/config/draft/files/${path}`, { content }, draftVersion);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    draftVersion = res.body.version;
-    return res.body;
-  };
-  const draftText = async (path: string) => (await cfg.get(`/api/config/draft/files/${path}`)).body.content as string;
+  const save = (path: string, content: string) => draft.save(path, content);
+  const draftText = (path: string) => draft.text(path);
   const preview = (path: string) => fetchBinary(cfg, 'GET', `/api/config/draft/documents/${path}`);
 
   it('without a draft: 404; someone without the config permission: 403', async () => {
@@ -51,7 +48,7 @@ describe('draft documents: the draft\'s templates rendered for a record', () => 
   });
 
   it('the member sheet: the draft\'s new row is in the preview and the PDF, the product still prints the published sheet', async () => {
-    draftVersion = (await cfg.post('/api/config/draft')).body.version;
+    await draft.open();
     const sheet = await draftText(SHEET);
     const view = await save(SHEET, sheet.replace(/\n {2}<\/table>/, `\n  ${ROW}`));
     expect(view.problems).toEqual([]);

@@ -6,6 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
+import { DraftApi } from '../helpers/draft-api.js';
 
 const SCHEMA = 'forms/member.schema.json';
 
@@ -13,20 +14,16 @@ describe('draft forms: the draft\'s schema and validator for the studio preview'
   let s: TestServer;
   let cfg: Client;
   let admin: Client;
-  let draftVersion = 0;
+  let draft: DraftApi;
   beforeAll(async () => {
     s = await startTestServer();
     cfg = await s.login('config_admin');
+    draft = new DraftApi(cfg);
     admin = await s.login('bj_admin');
   }, 60_000);
   afterAll(() => s?.stop());
 
-  const save = async (path: string, content: string) => {
-    const res = await cfg.put(`/api/config/draft/files/${path}`, { content }, draftVersion);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    draftVersion = res.body.version;
-    return res.body;
-  };
+  const save = (path: string, content: string) => draft.save(path, content);
 
   it('without a draft: 404; someone without the config permission: 403', async () => {
     expect((await cfg.get('/api/config/draft/forms/member')).status).toBe(404);
@@ -37,9 +34,8 @@ describe('draft forms: the draft\'s schema and validator for the studio preview'
   });
 
   it('serves the draft\'s schema (codes expanded) and a validator module that enforces the draft\'s rules', async () => {
-    const opened = await cfg.post('/api/config/draft');
+    const opened = await draft.open();
     expect(opened.status).toBe(201);
-    draftVersion = opened.body.version;
     const schema = JSON.parse((await cfg.get(`/api/config/draft/files/${SCHEMA}`)).body.content);
     schema.properties.weixin = { type: 'string', title: '工作微信', pattern: '^[a-z]{3}$', 'x-messages': { pattern: '应为三个小写字母' }, 'x-group': '联系方式', 'x-order': 30 };
     schema.allOf.push({ if: { properties: { floating: { const: true } }, required: ['floating'] }, then: { required: ['weixin'] } });
@@ -47,7 +43,7 @@ describe('draft forms: the draft\'s schema and validator for the studio preview'
 
     const form = await cfg.get('/api/config/draft/forms/member');
     expect(form.status).toBe(200);
-    expect(form.body.draftVersion).toBe(draftVersion);
+    expect(form.body.draftVersion).toBe(draft.version);
     expect(form.body.schema.properties.weixin.title).toBe('工作微信');
     expect(Array.isArray(form.body.schema.properties.gender['x-codes'])).toBe(true);
     // The config in force is untouched.

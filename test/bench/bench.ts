@@ -15,7 +15,7 @@ import { subtreeStats } from '../../engine/records/stats.js';
 import { newId } from '../../engine/storage/records.js';
 import { AppRuntime } from '../../engine/runtime/runtime.js';
 import type { Principal } from '../../engine/auth/principal.js';
-import { pathUpperBound } from '../../engine/auth/permissions.js';
+import { pathUpperBound } from '../../engine/tree-paths.js';
 import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberDoc, unitDoc } from './generate.js';

@@ -7,7 +7,7 @@
  */
 import { createEngine } from '../../engine/engine.js';
 import type { Principal } from '../../engine/auth/principal.js';
-import { pathUpperBound } from '../../engine/auth/permissions.js';
+import { pathUpperBound } from '../../engine/tree-paths.js';
 import { prepareStats, runStats } from '../../engine/stats/service.js';
 import { prepareQuery, runQuery } from '../../engine/query/service.js';
 import { queryFields, topOf } from '../../engine/query/fields.js';

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { roleProblems } from '../../engine/config/role-checks.js';
-import { Permissions, isRootPath } from '../../engine/auth/permissions.js';
+import { Permissions } from '../../engine/auth/permissions.js';
+import { isRootPath } from '../../engine/tree-paths.js';
 import type { AppManifest, Collection, RoleConfig } from '../../engine/config/types.js';
 import type { Principal } from '../../engine/auth/principal.js';
 

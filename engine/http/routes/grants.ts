@@ -15,7 +15,7 @@ import { HttpError, badRequest, forbidden, invalid, notFound } from '../errors.j
 import { hashPassword } from '../../auth/password.js';
 import { firstPassword } from '../../auth/first-password.js';
 import { accountHolderRecord, openAccountOf } from '../../auth/account-opening.js';
-import { pathUpperBound, rootPathOf } from '../../auth/permissions.js';
+import { pathUpperBound, rootPathOf } from '../../tree-paths.js';
 
 /** The tree node a grant request names, checked: the user holds "grant" on it or above. */
 async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
