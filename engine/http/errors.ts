@@ -1,5 +1,5 @@
 import type { FieldError } from '../validation/messages.js';
-import { DomainError, type DomainErrorKind } from '../errors.js';
+import { DomainError, domainBadRequest, domainConflict, domainForbidden, domainInvalid, domainNotFound, type DomainErrorKind } from '../errors.js';
 
 type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428 | 429 | 500 | 503;
 
@@ -26,14 +26,12 @@ export class HttpError extends DomainError {
   }
 }
 
-export const invalid = (details: FieldError[], message = '提交的数据有误') =>
-  new HttpError(422, 'invalid', `${message}：${details.map((d) => d.message).join('；')}`, details);
-export const notFound = (what = '记录') => new HttpError(404, 'not_found', `${what}不存在或无权访问`);
-export const forbidden = (message = '无权执行此操作') => new HttpError(403, 'forbidden', message);
-export const conflict = (message: string, details: FieldError[] = [], extra: Record<string, unknown> = {}) =>
-  new HttpError(409, 'conflict', message, details, extra);
-export const badRequest = (message: string, details: FieldError[] = []) => new HttpError(400, 'bad_request', message, details);
-
+// The routes' shorthands: the core's own errors (one wording), with their statuses.
+export const invalid = (details: FieldError[], message?: string) => fromDomain(domainInvalid(details, message));
+export const notFound = (what?: string) => fromDomain(domainNotFound(what));
+export const forbidden = (message?: string) => fromDomain(domainForbidden(message));
+export const conflict = (message: string, details: FieldError[] = [], extra: Record<string, unknown> = {}) => fromDomain(domainConflict(message, details, extra));
+export const badRequest = (message: string, details: FieldError[] = []) => fromDomain(domainBadRequest(message, details));
 
 /** A domain error as the HTTP error it answers with. */
 export function fromDomain(err: DomainError): HttpError {
