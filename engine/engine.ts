@@ -13,6 +13,8 @@ import { loadPublished, compileVersion } from './config-versions/startup.js';
 import { publishFiles } from './config-versions/publish.js';
 import { storedFiles, hashFiles, readAppFiles } from './config-versions/snapshot.js';
 import { configVersions } from './storage/config-versions.js';
+import { sqliteStorage } from './storage/sqlite-storage.js';
+import type { Storage } from './ports.js';
 
 export interface EngineOptions {
   /** Folder holding forms/, workflows/ and templates/. */
@@ -28,7 +30,10 @@ export interface EngineOptions {
 
 /** The running engine: database, the current application runtime and the services over them. */
 export interface Engine {
+  /** The SQLite database itself: being replaced by `storage` everywhere (issue 18); new code uses `storage`. */
   readonly db: Database;
+  /** The storage port over the database (engine/ports.ts): what the core reads and writes through. */
+  readonly storage: Storage;
   readonly runtime: AppRuntime;
   readonly records: RecordService;
   readonly lifecycle: Lifecycle;
@@ -59,6 +64,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   if (published.notice) config.notice(published.notice);
   const engine: Engine = {
     db,
+    storage: sqliteStorage(db),
     config,
     get runtime() {
       return config.current;

@@ -36,6 +36,26 @@ import type { StoredPreview } from './storage/import-previews.js';
 import type { PreviewRow } from './import/preview.js';
 
 export type { StoredRecord, WriteAudit, NodeGuard, ReadScope, RecordFilter, ScanCursor, KeyRow, CounterRow, AuditEntry, AuditFilter };
+export type { UserRow, NodeGrant, SubtreeGrant, DirectoryLoader, DirectoryRow, ForeignRow, ImportLogEntry };
+export type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles, FailureCount, CodeMatch, FlagRow, SavedQuery };
+export type { ConditionQuery, GroupKey, SortBy, JobError, JobRow, StoredPreview };
+export type { Condition } from './storage/record-conditions.js';
+export type { ActionSet } from './storage/audit-query.js';
+export type { FieldChange, RowChange, RowsDiff } from './storage/audit.js';
+
+/*
+ * Values that belong to the port's contract rather than to one adapter: the refusal every adapter
+ * throws, the id scheme, how a unique key is named and valued, how an audit diff is computed, how
+ * long a session lives. The core and every adapter import them from here; their definitions still
+ * sit in the SQLite adapter's files and move beside this file when the adapter moves to
+ * engine/storage/sqlite/.
+ */
+export { RecordWriteRefused } from './storage/record-writes.js';
+export { newId } from './storage/records.js';
+export { keyName, keyValue, keyEntries } from './storage/unique-keys.js';
+export { auditDiff, diffFields, diffRows } from './storage/audit.js';
+export { SESSION_HOURS } from './storage/users.js';
+export { authEpoch } from './storage/auth-epoch.js';
 /** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/record-writes.ts) carrying it. */
 export type { WriteRefusal } from './storage/record-writes.js';
 
