@@ -122,7 +122,7 @@ export function configVersionRoutes() {
     const current = engine.runtime;
     const checked = await checkFiles(current, draft.files, engine.appRoot);
     if (!checked.runtime) throw refusedByChecks(checked.problems, '草稿');
-    const job = await startJob(engine.db, c.get('user')!.userId, 'config-impact',
+    const job = await startJob(engine.storage, c.get('user')!.userId, 'config-impact',
       (report) => computeImpact(engine.db, current, checked.runtime!, checked.steps, report), { failure: '影响分析失败，请稍后重试' });
     return c.json({ ...describeJob(job), draftVersion: draft.version }, 202);
   });

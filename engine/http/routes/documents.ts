@@ -50,7 +50,7 @@ export function documentsRoutes() {
     const filename = `${doc.title}-${records.length}份.pdf`;
     const async = c.req.query('async') === '1' || c.req.query('async') === 'true';
     if (async) {
-      const job = await startJob(engine.db, user.userId, 'print', async (report) => ({
+      const job = await startJob(engine.storage, user.userId, 'print', async (report) => ({
         body: await renderBatchPdf(engine, user, col, doc, records, report), contentType: 'application/pdf', filename,
       }), { total: records.length, maxRunning: 3 });
       return c.json({ jobId: job.id, ...describeJob(job) }, 202);

@@ -30,7 +30,7 @@ export function importRoutes() {
   const app = new Hono();
   app.use('*', requireUser);
 
-  app.get('/jobs/:job', async (c) => c.json(describeJob(await getJob(c.get('engine').db, c.req.param('job'), c.get('user')!.userId))));
+  app.get('/jobs/:job', async (c) => c.json(describeJob(await getJob(c.get('engine').storage, c.req.param('job'), c.get('user')!.userId))));
 
   app.get('/:collection/template.xlsx', async (c) => {
     const engine = c.get('engine');
@@ -59,7 +59,7 @@ export function importRoutes() {
     const file = await upload(c);
     const meta = { filename: file.filename, contentType: file.contentType };
     if (c.req.query('async') === '1') {
-      const job = await startJob(engine.db, user.userId, 'preview', (report) => runPreview(engine, user, collection, file.buf, meta, report), { failure: '导入任务失败，请稍后重试' });
+      const job = await startJob(engine.storage, user.userId, 'preview', (report) => runPreview(engine, user, collection, file.buf, meta, report), { failure: '导入任务失败，请稍后重试' });
       return c.json(describeJob(job), 202);
     }
     return c.json(await runPreview(engine, user, collection, file.buf, meta));
@@ -73,7 +73,7 @@ export function importRoutes() {
     if (typeof body?.previewId !== 'string') throw badRequest('请求体应为 {"previewId": "…"}');
     const previewId = body.previewId;
     if (c.req.query('async') === '1') {
-      const job = await startJob(engine.db, user.userId, 'commit', (report) => runCommit(engine, user, previewId, report), { failure: '导入任务失败，请稍后重试' });
+      const job = await startJob(engine.storage, user.userId, 'commit', (report) => runCommit(engine, user, previewId, report), { failure: '导入任务失败，请稍后重试' });
       return c.json(describeJob(job), 202);
     }
     return c.json(await runCommit(engine, user, previewId));
