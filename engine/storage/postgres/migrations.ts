@@ -1,0 +1,36 @@
+import type { PgDatabase } from './connection.js';
+import { schemaPieces } from './schema/index.js';
+
+/**
+ * The PostgreSQL schema's versions, applied in order, each in its own transaction. A PostgreSQL
+ * database starts directly at the SQLite schema's final shape (version 1, composed of the parts'
+ * pieces in schema/index.ts); later changes append versions. Never edit a version that shipped.
+ */
+export const postgresMigrations: { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'the whole schema: ' + schemaPieces.map((p) => p.part).join(', '), sql: schemaPieces.map((p) => p.sql).join('\n') },
+];
+
+/** The advisory lock every migration takes first: two instances starting at once migrate one after the other. */
+const MIGRATION_LOCK = 0x6361696a69; // 'caiji'
+
+/**
+ * Applies the versions the database lacks (up to `upTo`: tests build a database of an earlier
+ * version) and returns the newest version. Each version runs in a transaction that first takes
+ * an advisory lock and then reads where the schema stands, so an instance that waited on the lock
+ * sees the version another instance applied meanwhile and skips it.
+ */
+export async function migrate(db: PgDatabase, upTo = Infinity): Promise<number> {
+  for (;;) {
+    const applied = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text, applied_at text NOT NULL)');
+      const current = (await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0;
+      const next = postgresMigrations.find((m) => m.version > current && m.version <= upTo);
+      if (!next) return false;
+      await tx.query(next.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [next.version, next.name, new Date().toISOString()]);
+      return true;
+    });
+    if (!applied) return postgresMigrations.at(-1)!.version;
+  }
+}

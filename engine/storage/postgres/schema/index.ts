@@ -1,0 +1,12 @@
+import { operationsSchema } from './operations.js';
+
+/**
+ * The pieces of the PostgreSQL schema's first version, in the order they run (one transaction):
+ * records first (the tables others refer to), then accounts and config, then the rest. Each
+ * helper's piece is one line here; migrations.ts joins them into version 1.
+ */
+export const schemaPieces: { part: string; sql: string }[] = [
+  // records
+  // accounts, config
+  { part: 'operations', sql: operationsSchema },
+];
