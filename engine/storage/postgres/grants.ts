@@ -1,0 +1,67 @@
+import type { PgQueryable } from './connection.js';
+import type { NodeGrant, SubtreeGrant } from '../../ports.js';
+import { authEpoch } from '../../ports.js';
+
+type Account = { id: string; username: string; display_name: string };
+
+/**
+ * Grants as the grants API and the derived fields need them, on PostgreSQL: the same behaviour as
+ * engine/storage/grants.ts. `seq` stands for SQLite's rowid (the order grants were given); flags
+ * are read back as 0/1, the shape the port's SubtreeGrant has.
+ */
+export const pgGrants = {
+  /** Grants on one node, oldest first. */
+  async onNode(db: PgQueryable, nodeId: string): Promise<NodeGrant[]> {
+    return (await db.query<NodeGrant>(
+      `SELECT u.id AS "userId", u.username AS username, u.display_name AS "displayName", g.role AS role,
+              u.self_collection AS "selfCollection", u.self_record AS "selfRecord"
+         FROM grants g JOIN users u ON u.id = g.user_id WHERE g.node_id = $1 ORDER BY g.seq`, [nodeId])).rows;
+  },
+
+  /**
+   * Every grant on the nodes of a subtree (its node's path, through the records' path index), tree
+   * order, with the node's label and the holder's account state.
+   */
+  async inSubtree(db: PgQueryable, path: string, upper: string, labelField: string, limit: number): Promise<SubtreeGrant[]> {
+    return (await db.query<SubtreeGrant>(
+      `SELECT r.id AS "nodeId", r.data -> $1 AS "nodeLabel", u.username AS username, u.display_name AS "displayName",
+              g.role AS role, u.self_collection AS "selfCollection", u.self_record AS "selfRecord",
+              (u.locked_at IS NOT NULL)::int AS locked, u.must_change_password::int AS "mustChangePassword"
+         FROM records r JOIN grants g ON g.node_id = r.id JOIN users u ON u.id = g.user_id
+        WHERE r.path >= $2 AND r.path < $3 ORDER BY r.path, g.seq LIMIT $4`, [labelField, path, upper, limit])).rows;
+  },
+
+  /** Every node on which anybody holds a grant. */
+  async grantedNodes(db: PgQueryable): Promise<string[]> {
+    return (await db.query<{ node: string }>('SELECT DISTINCT node_id AS node FROM grants')).rows.map((r) => r.node);
+  },
+
+  /** Nodes on which the account bound to a record holds any grant. */
+  async nodesOfBoundRecord(db: PgQueryable, recordId: string): Promise<string[]> {
+    const { rows } = await db.query<{ node: string }>(
+      'SELECT DISTINCT g.node_id AS node FROM grants g JOIN users u ON u.id = g.user_id WHERE u.self_record = $1', [recordId]);
+    return rows.map((r) => r.node);
+  },
+
+  async userByName(db: PgQueryable, username: string): Promise<Account | undefined> {
+    return (await db.query<Account>('SELECT id, username, display_name FROM users WHERE username = $1', [username])).rows[0];
+  },
+
+  async userBoundTo(db: PgQueryable, recordId: string): Promise<Account | undefined> {
+    return (await db.query<Account>('SELECT id, username, display_name FROM users WHERE self_record = $1', [recordId])).rows[0];
+  },
+
+  /** False when the grant was there already. */
+  async add(db: PgQueryable, userId: string, role: string, nodeId: string): Promise<boolean> {
+    const r = await db.query('INSERT INTO grants (user_id, role, node_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [userId, role, nodeId]);
+    authEpoch.bump();
+    return r.rowCount === 1;
+  },
+
+  /** False when there was no such grant. */
+  async remove(db: PgQueryable, userId: string, role: string, nodeId: string): Promise<boolean> {
+    const r = await db.query('DELETE FROM grants WHERE user_id = $1 AND role = $2 AND node_id = $3', [userId, role, nodeId]);
+    authEpoch.bump();
+    return r.rowCount === 1;
+  },
+};
