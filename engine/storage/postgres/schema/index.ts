@@ -1,4 +1,5 @@
 import { operationsSchema } from './operations.js';
+import { accountsSchema } from './accounts.js';
 
 /**
  * The pieces of the PostgreSQL schema's first version, in the order they run (one transaction):
@@ -8,5 +9,6 @@ import { operationsSchema } from './operations.js';
 export const schemaPieces: { part: string; sql: string }[] = [
   // records
   // accounts, config
+  { part: 'accounts and config', sql: accountsSchema },
   { part: 'operations', sql: operationsSchema },
 ];
