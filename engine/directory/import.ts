@@ -6,14 +6,20 @@
  * Each stored row carries who loaded it, when, and the path their authority lay on; a row
  * whose key is held by a row loaded outside the uploader's paths is skipped and reported.
  */
-import type { Engine } from '../engine.js';
 import type { Collection } from '../config/types.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { Storage } from '../ports.js';
 import type { FieldError } from '../validation/messages.js';
 import { domainBadRequest } from '../errors.js';
 import { applyDerive, lookupConfig, normalizeKey } from './lookup.js';
 import { own } from '../own.js';
-import { directoryTable } from '../storage/directory.js';
 import { loaderName, mayReplace, type LoadAuthority } from './owners.js';
+
+/** What a directory import uses: the directory's store in one transaction, the collection's config. */
+export interface DirectoryImportContext {
+  readonly storage: Pick<Storage, 'db' | 'unitOfWork' | 'directory'>;
+  readonly runtime: AppRuntime;
+}
 
 export interface ImportResult {
   rows: number;
@@ -43,17 +49,18 @@ function toValue(prop: Record<string, any>, text: string): unknown {
   return text;
 }
 
-export async function importDirectory(engine: Engine, authority: LoadAuthority, collection: string, table: string[][]): Promise<ImportResult> {
-  const c = engine.runtime.collection(collection);
+export async function importDirectory(ctx: DirectoryImportContext, authority: LoadAuthority, collection: string, table: string[][]): Promise<ImportResult> {
+  const { storage, runtime } = ctx;
+  const c = runtime.collection(collection);
   if (!c.lookup) throw domainBadRequest(`${c.title}没有可导入的查找目录`);
-  const cfg = lookupConfig(engine, collection, c.lookup.keys[0]);
+  const cfg = lookupConfig(runtime, collection, c.lookup.keys[0]);
   const [header, ...rows] = table;
   if (!header) throw domainBadRequest('文件为空');
   const cols = columnMap(c, header);
   if (!cols.some((k) => k && cfg.keys.includes(k))) {
     throw domainBadRequest(`表头中没有查找列（${cfg.keys.map((k) => c.schema.properties[k]?.title ?? k).join('、')}）`);
   }
-  const validator = engine.runtime.validator(c.name);
+  const validator = runtime.validator(c.name);
   const result: ImportResult = { rows: rows.length, imported: 0, rejected: 0, errors: [], skipped: [] };
   const good: { row: number; keys: [string, string][]; data: Record<string, unknown> }[] = [];
   rows.forEach((cells, i) => {
@@ -70,9 +77,9 @@ export async function importDirectory(engine: Engine, authority: LoadAuthority, 
     else good.push({ row: i + 2, keys, data });
   });
   const loader = { by: authority.by, at: new Date().toISOString(), path: authority.path };
-  await engine.db.transaction(async (tx) => {
+  await storage.unitOfWork.transaction(storage.db, async (tx) => {
     for (const g of good) {
-      const held = await directoryTable.put(tx, c.name, g.keys, g.data, loader, (stored) => mayReplace(authority.ownPaths, stored));
+      const held = await storage.directory.put(tx, c.name, g.keys, g.data, loader, (stored) => mayReplace(authority.ownPaths, stored));
       if (held) {
         const title = c.schema.properties[held.key]?.title ?? held.key;
         result.skipped.push({

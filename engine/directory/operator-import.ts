@@ -6,15 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { Engine } from '../engine.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import { domainBadRequest } from '../errors.js';
-import { treeRootPaths } from '../storage/directory.js';
-import { importDirectory, type ImportResult } from './import.js';
+import { importDirectory, type DirectoryImportContext, type ImportResult } from './import.js';
 import { readTable } from './read-table.js';
 
 /** The collection named, or the only one with a lookup. */
-function directoryCollection(engine: Engine, named: string | undefined): string {
-  const withLookup = [...engine.runtime.config.collections.values()].filter((c) => c.lookup).map((c) => c.name);
+function directoryCollection(rt: AppRuntime, named: string | undefined): string {
+  const withLookup = [...rt.config.collections.values()].filter((c) => c.lookup).map((c) => c.name);
   if (named) {
     if (!withLookup.includes(named)) throw domainBadRequest(`“${named}”没有可导入的查找目录（可选：${withLookup.join('、') || '无'}）`);
     return named;
@@ -23,8 +22,8 @@ function directoryCollection(engine: Engine, named: string | undefined): string 
   return withLookup[0];
 }
 
-export async function importDirectoryFile(engine: Engine, file: string, named?: string): Promise<{ collection: string; result: ImportResult }> {
-  const collection = directoryCollection(engine, named);
+export async function importDirectoryFile(ctx: DirectoryImportContext, file: string, named?: string): Promise<{ collection: string; result: ImportResult }> {
+  const collection = directoryCollection(ctx.runtime, named);
   const ext = extname(file).toLowerCase();
   if (ext !== '.csv' && ext !== '.xlsx') throw domainBadRequest(`「文件」须为 .csv 或 .xlsx：${file}`);
   let bytes: Buffer;
@@ -34,8 +33,8 @@ export async function importDirectoryFile(engine: Engine, file: string, named?: 
     throw domainBadRequest(`「文件」“${file}”无法读取`);
   }
   const table = await readTable(bytes, ext === '.csv' ? 'csv' : 'xlsx');
-  const [root] = await treeRootPaths(engine.db, engine.runtime.config.tree.collection);
-  return { collection, result: await importDirectory(engine, { by: null, path: root ?? null, ownPaths: null }, collection, table) };
+  const [root] = await ctx.storage.directory.treeRootPaths(ctx.storage.db, ctx.runtime.config.tree.collection);
+  return { collection, result: await importDirectory(ctx, { by: null, path: root ?? null, ownPaths: null }, collection, table) };
 }
 
 /** The outcome as the operator reads it: counts, then every refused row with its reasons. */

@@ -7,7 +7,7 @@
  */
 import type { Permissions } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
-import type { DirectoryLoader } from '../storage/directory.js';
+import type { DirectoryLoader } from '../ports.js';
 import { domainForbidden } from '../errors.js';
 
 /** A tree root's path has one segment: '/<root id>/'. */

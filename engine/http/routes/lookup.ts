@@ -25,7 +25,7 @@ export function lookupRoutes() {
     const c0 = engine.runtime.collection(collection);
     if (query.length !== 1) throw badRequest(`请按一个查找字段查询，如 ?${c0.lookup?.keys[0] ?? 'key'}=…`);
     const [key, raw] = query[0];
-    lookupConfig(engine, collection, key);
+    lookupConfig(engine.runtime, collection, key);
     const value = normalizeKey(raw);
     const errors = engine.runtime.validator(collection).validate({ [key]: value }).filter((e) => e.path === `/${key}`);
     if (errors.length) throw invalid(errors);
