@@ -12,7 +12,6 @@ import { PrincipalCache } from './auth/principal-cache.js';
 import { loadPublished, compileVersion } from './config-versions/startup.js';
 import { publishFiles } from './config-versions/publish.js';
 import { storedFiles, hashFiles, readAppFiles } from './config-versions/snapshot.js';
-import { configVersions } from './storage/config-versions.js';
 import { sqliteStorage } from './storage/sqlite-storage.js';
 import type { Storage } from './ports.js';
 
@@ -48,8 +47,9 @@ export interface Engine {
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const db = await Database.open(options.dbFile);
   await migrate(db);
+  const storage = sqliteStorage(db);
   // Every request is served from the config version published in the database (engine/config-versions).
-  const published = await loadPublished(db, options.appRoot, !!options.watchConfig).catch(async (err) => {
+  const published = await loadPublished(storage, options.appRoot, !!options.watchConfig).catch(async (err) => {
     await db.close();
     throw err;
   });
@@ -64,7 +64,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   if (published.notice) config.notice(published.notice);
   const engine: Engine = {
     db,
-    storage: sqliteStorage(db),
+    storage,
     config,
     get runtime() {
       return config.current;
@@ -100,13 +100,13 @@ async function publishFromFolder(engine: Engine, files: ReturnType<typeof readAp
   const { version } = await publishFiles(engine, {
     files, actor: '文件监视', note: '开发模式：应用文件的变更', origin: 'watch', base: engine.config.version, history: [{ action: 'import' }],
   });
-  await engine.db.transaction((tx) => configVersions.setFilesImported(tx, version, hash));
+  await engine.storage.unitOfWork.transaction(engine.storage.db, (tx) => engine.storage.configVersions.setFilesImported(tx, version, hash));
   return version;
 }
 
 /** Puts in force a version another process published (checked when it was published). */
 async function followPublished(engine: Engine): Promise<void> {
-  const head = await configVersions.head(engine.db);
+  const head = await engine.storage.configVersions.head(engine.storage.db);
   if (!head || head.published <= engine.config.version) return;
-  await engine.config.apply(await compileVersion(engine.db, head.published, engine.appRoot), head.published);
+  await engine.config.apply(await compileVersion(engine.storage, head.published, engine.appRoot), head.published);
 }

@@ -152,6 +152,8 @@ export interface RecordConditions {
 export interface FactIndex {
   ensure(db: Tx, collection: string, fields: string[]): Promise<void>;
   groupCount(db: Tx, collection: string, fields: string[], scope: ReadScope, childOf?: string): Promise<{ values: (string | null)[]; child?: string; n: number }[]>;
+  /** Whether groupCount serves these fields of the collection (else the caller counts through RecordConditions.groupCount). */
+  indexable(collection: string, fields: string[]): boolean;
 }
 
 /** Unique keys across the system, enforced by the store inside the write itself. */
@@ -169,6 +171,13 @@ export interface AuditLog {
   countForRecord(db: Tx, recordId: string): Promise<number>;
   /** A subtree's entries, newest first. */
   ofSubtree(db: Tx, f: AuditFilter): Promise<{ entries: AuditEntry[]; more: boolean }>;
+  /**
+   * The titles of records by id, each read from its own title field (`field`, a top-level data
+   * field): a stored record's current value, else — deleted — the value its delete entry's diff
+   * held before. `live`: the ids still stored. A record without a title is in neither map nor set
+   * beyond `live`.
+   */
+  recordTitles(db: Tx, wanted: { id: string; field: string }[]): Promise<{ titles: Map<string, string>; live: Set<string> }>;
 }
 
 /** Per-node counters of the records in each subtree, current in every writing transaction. */

@@ -1,7 +1,7 @@
 import { checkApp } from '../config/checks/index.js';
 import { parseConfigJson } from '../config/json-text.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import type { StoredFiles } from '../storage/config-versions.js';
+import type { StoredFiles } from '../ports.js';
 import type { FieldError } from '../validation/messages.js';
 import { checkSteps, type MigrationStep } from './migration-steps.js';
 import { MIGRATIONS_FILE, sourceOf } from './snapshot.js';

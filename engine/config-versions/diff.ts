@@ -1,4 +1,4 @@
-import type { StoredFiles } from '../storage/config-versions.js';
+import type { StoredFiles } from '../ports.js';
 import { changedPaths, MIGRATIONS_FILE } from './snapshot.js';
 
 /**

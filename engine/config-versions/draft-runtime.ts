@@ -1,5 +1,4 @@
-import type { Engine } from '../engine.js';
-import { configVersions, type DraftRow } from '../storage/config-versions.js';
+import type { DraftRow, Storage } from '../ports.js';
 import { AppRuntime } from '../runtime/runtime.js';
 import { ConfigError, loadApp } from '../config/load-app.js';
 import { domainInvalid, domainNotFound } from '../errors.js';
@@ -13,12 +12,18 @@ import { problemDetail } from './check.js';
  * another document still has a problem that only a publish refuses (a warning, a migration step
  * still to write). The published runtime is never touched.
  */
-const compiled = new WeakMap<Engine, { key: string; runtime: Promise<AppRuntime> }>();
+const compiled = new WeakMap<DraftSource, { key: string; runtime: Promise<AppRuntime> }>();
+
+/** Where the draft is read (the engine): its storage and the folder its files' relative paths resolve in. */
+export interface DraftSource {
+  readonly storage: Pick<Storage, 'db' | 'configVersions'>;
+  readonly appRoot: string;
+}
 
 const keyOf = (d: DraftRow) => `${d.createdAt}|${d.base}|${d.version}`;
 
-export async function draftRuntime(engine: Engine, what = '预览'): Promise<{ runtime: AppRuntime; draft: DraftRow }> {
-  const draft = await configVersions.draft(engine.db);
+export async function draftRuntime(engine: DraftSource, what = '预览'): Promise<{ runtime: AppRuntime; draft: DraftRow }> {
+  const draft = await engine.storage.configVersions.draft(engine.storage.db);
   if (!draft) throw domainNotFound('配置草稿');
   let hit = compiled.get(engine);
   if (hit?.key !== keyOf(draft)) {
@@ -38,6 +43,6 @@ export async function draftRuntime(engine: Engine, what = '预览'): Promise<{ r
  * (collections, templates, code tables, permissions) from the draft's runtime. What renders with
  * it — documents above all — is exactly what users will get once the draft is published.
  */
-export function engineWithRuntime(engine: Engine, runtime: AppRuntime): Engine {
+export function engineWithRuntime<E extends { readonly runtime: AppRuntime }>(engine: E, runtime: AppRuntime): E {
   return { ...engine, runtime };
 }

@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from '../engine.js';
-import { configVersions } from '../storage/config-versions.js';
+import type { ConfigContext } from './context.js';
 import { domainConflict, domainNotFound } from '../errors.js';
 import { checkFiles, type FilesCheck } from './check.js';
 import { publishFiles, type PublishResult } from './publish.js';
@@ -15,8 +14,8 @@ import { changedPaths, hashFiles, readAppFiles, withoutSteps, writeFolder, MIGRA
  */
 
 /** Writes version `number` (default: the published one) to `dir`; config files the version lacks are removed. */
-export async function exportVersion(engine: Engine, dir: string, number = engine.config.version): Promise<{ number: number; written: number; removed: number }> {
-  const version = await configVersions.get(engine.db, number);
+export async function exportVersion(ctx: ConfigContext, dir: string, number = ctx.config.version): Promise<{ number: number; written: number; removed: number }> {
+  const version = await ctx.storage.configVersions.get(ctx.storage.db, number);
   if (!version) throw domainNotFound(`配置第 ${number} 版`);
   const stale = Object.keys(readAppFiles(dir)).filter((p) => !Object.hasOwn(version.files, p));
   for (const path of stale) rmSync(join(dir, path));
@@ -30,20 +29,22 @@ export type ImportResult = PublishResult | { draft: number; changed: string[]; p
  * one a config admin opened); with it, as the next published version. Either way its files are
  * noted as those last imported, so the next start does not offer them again.
  */
-export async function importFolder(engine: Engine, actor: string, dir: string, publish?: { note: string | null }): Promise<ImportResult> {
+export async function importFolder(ctx: ConfigContext, actor: string, dir: string, publish?: { note: string | null }): Promise<ImportResult> {
+  const { storage } = ctx;
+  const { configVersions } = storage;
   const files = readAppFiles(dir);
   const hash = hashFiles(files);
-  const base = engine.config.version;
+  const base = ctx.config.version;
   if (publish) {
-    const result = await publishFiles(engine, {
+    const result = await publishFiles(ctx, {
       files, actor, note: publish.note, origin: 'files', base, history: [{ action: 'import', note: `导入 ${dir}` }, { action: 'publish' }],
     });
-    await engine.db.transaction((tx) => configVersions.setFilesImported(tx, result.version, hash));
+    await storage.unitOfWork.transaction(storage.db, (tx) => configVersions.setFilesImported(tx, result.version, hash));
     return result;
   }
   const draftFiles = files[MIGRATIONS_FILE] === undefined ? withoutSteps(files) : files;
   const at = new Date().toISOString();
-  await engine.db.transaction(async (tx) => {
+  await storage.unitOfWork.transaction(storage.db, async (tx) => {
     const open = await configVersions.draft(tx);
     if (open && open.origin === 'admin') throw domainConflict(`已有配置管理员打开的草稿（${open.updatedBy ?? open.createdBy}，${open.updatedAt}），请先发布或放弃它再导入`);
     if (open) await configVersions.deleteDraft(tx);
@@ -51,7 +52,7 @@ export async function importFolder(engine: Engine, actor: string, dir: string, p
     await configVersions.setFilesImported(tx, null, hash);
     await configVersions.appendHistory(tx, { at, actor, action: 'import', version: base, draft: 1, note: `导入 ${dir}`, detail: { hash } });
   });
-  const published = (await configVersions.get(engine.db, base))!.files;
-  const check = await checkFiles(engine.runtime, draftFiles, engine.appRoot);
+  const published = (await configVersions.get(storage.db, base))!.files;
+  const check = await checkFiles(ctx.config.current, draftFiles, ctx.appRoot);
   return { draft: 1, changed: changedPaths(withoutSteps(published), draftFiles), problems: check.problems };
 }

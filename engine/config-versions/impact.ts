@@ -11,17 +11,13 @@
  * list is opened by scanning again with that child as the subtree — its own children are then
  * counted, and its categories sample its records.
  */
-import type { Queryable } from '../storage/sqlite.js';
-import type { StoredRecord } from '../storage/records.js';
-import { recordsTable } from '../storage/records.js';
-import { recordScan } from '../storage/record-scan.js';
-import { recordQuery } from '../storage/record-query.js';
+import type { Storage, StoredRecord } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { RecordValidator } from '../validation/validator.js';
 import { own } from '../own.js';
 import { deprecatedCodesIn } from '../validation/deprecated-codes.js';
-import { applySteps, codesOf, fieldLabel, statesOf, wellFormed, type MigrationStep } from './migration-steps.js';
+import { applySteps, codesOf, columnsOf, fieldLabel, labelIn, statesOf, wellFormed, type MigrationStep } from './migration-steps.js';
 
 export type ImpactKind =
   | 'invalid' // valid under the published config, invalid under the draft (after the steps)
@@ -137,6 +133,8 @@ interface Plan {
   previous?: RecordValidator;
   /** Current field names whose values the draft loses. */
   lostFields: string[];
+  /** Columns of kept child tables (by their current names) whose values the draft loses. */
+  lostColumns: { table: string; column: string }[];
   /** Current field → codes the draft's table for it lacks. */
   removedCodes: { field: string; codes: Set<string> }[];
   /** Draft field → codes the draft deprecates that were not deprecated. */
@@ -149,7 +147,7 @@ const topField = (path: string) => path.split('/')[1] ?? '';
 function plan(current: AppRuntime, draft: AppRuntime, now: Collection, steps: MigrationStep[], tally: Tally): Plan {
   const next = draft.config.collections.get(now.name);
   const mine = wellFormed(steps).filter((s) => s.collection === now.name);
-  const p: Plan = { now, next, steps: mine, lostFields: [], removedCodes: [], deprecatedCodes: [], removedStates: new Set() };
+  const p: Plan = { now, next, steps: mine, lostFields: [], lostColumns: [], removedCodes: [], deprecatedCodes: [], removedStates: new Set() };
   if (!next) {
     tally.category('removedCollection', 'removedCollection', `「${now.title}」在草稿中被删除`);
     return p;
@@ -162,8 +160,8 @@ function plan(current: AppRuntime, draft: AppRuntime, now: Collection, steps: Mi
   tally.category('migrated', 'migrated', '将被迁移步骤修改');
   const nowProps: Record<string, JsonSchema> = now.schema.properties ?? {};
   const nextProps: Record<string, JsonSchema> = next.schema.properties ?? {};
-  const renamed = new Map(mine.flatMap((s) => (s.op === 'renameField' ? [[s.from, s.to] as const] : [])));
-  const dropped = new Set(mine.flatMap((s) => (s.op === 'dropField' ? [s.field] : [])));
+  const renamed = new Map(mine.flatMap((s) => (s.op === 'renameField' && s.table === undefined ? [[s.from, s.to] as const] : [])));
+  const dropped = new Set(mine.flatMap((s) => (s.op === 'dropField' && s.table === undefined ? [s.field] : [])));
   for (const [field, prop] of Object.entries(nowProps)) {
     const target = renamed.get(field) ?? field;
     const after = own(nextProps, target);
@@ -172,6 +170,7 @@ function plan(current: AppRuntime, draft: AppRuntime, now: Collection, steps: Mi
       tally.category(`removedField:${field}`, 'removedField', `存有${fieldLabel(now, field)}的值，草稿${dropped.has(field) ? '的迁移步骤删除该字段' : '删除了该字段'}`, { field });
       continue;
     }
+    planColumns(p, tally, field, prop, after, target);
     const before = codesOf(prop);
     const kept = codesOf(after);
     if (!before || !kept) continue;
@@ -202,6 +201,22 @@ function plan(current: AppRuntime, draft: AppRuntime, now: Collection, steps: Mi
   return p;
 }
 
+/** A kept child table's columns whose values the draft loses (removed with no rename, or dropped by a step naming the table). */
+function planColumns(p: Plan, tally: Tally, table: string, prop: JsonSchema, after: JsonSchema, target: string) {
+  const now = columnsOf(prop);
+  const next = columnsOf(after);
+  if (!now || !next) return;
+  const mine = p.steps.filter((s) => s.op !== 'moveState' && s.table === target);
+  const renamed = new Map(mine.flatMap((s) => (s.op === 'renameField' ? [[s.from, s.to] as const] : [])));
+  const dropped = new Set(mine.flatMap((s) => (s.op === 'dropField' ? [s.field] : [])));
+  for (const column of Object.keys(now)) {
+    if (own(next, renamed.get(column) ?? column) && !dropped.has(column)) continue;
+    p.lostColumns.push({ table, column });
+    tally.category(`removedField:${table}/${column}`, 'removedField',
+      `有行存有${fieldLabel(p.now, table)}的列${labelIn(now, column)}的值，草稿${dropped.has(column) ? '的迁移步骤删除该列' : '删除了该列'}`, { field: table });
+  }
+}
+
 /** Counts one record into the tally. */
 function assess(p: Plan, tally: Tally, record: StoredRecord, node: ReturnType<Tally['node']>) {
   if (!p.next) return tally.hit('removedCollection', record, node);
@@ -222,6 +237,10 @@ function assess(p: Plan, tally: Tally, record: StoredRecord, node: ReturnType<Ta
     tally.hit('incomplete', record, node, why);
   }
   for (const f of p.lostFields) if (filled(record.data[f])) tally.hit(`removedField:${f}`, record, node);
+  for (const { table, column } of p.lostColumns) {
+    const rows = record.data[table];
+    if (Array.isArray(rows) && rows.some((r) => r && typeof r === 'object' && filled((r as Record<string, unknown>)[column]))) tally.hit(`removedField:${table}/${column}`, record, node);
+  }
   for (const { field, codes } of p.removedCodes) {
     for (const code of held(record.data[field], codes)) tally.hit(`removedCode:${field}:${code}`, record, node);
   }
@@ -237,12 +256,15 @@ function nodeOf(path: string, depth: number): string {
   return parts[depth + 1] || parts[depth] || '';
 }
 
+/** What the scan reads: counts, the records batch by batch, the nodes' labels. */
+export type ImpactStorage = Pick<Storage, 'db' | 'records' | 'recordScan'>;
+
 /**
  * Runs the draft (after `steps`) over every stored record of the current config's collections
  * (or of one subtree), `batch` records at a time, reporting progress after each batch.
  */
 export async function computeImpact(
-  db: Queryable, current: AppRuntime, draft: AppRuntime, steps: MigrationStep[],
+  storage: ImpactStorage, current: AppRuntime, draft: AppRuntime, steps: MigrationStep[],
   progress?: (done: number, total: number) => void, options: ImpactOptions = {},
 ): Promise<ImpactReport> {
   const limit = options.sampleLimit ?? SAMPLE_LIMIT;
@@ -250,7 +272,8 @@ export async function computeImpact(
   const subtree = options.subtree;
   const depth = subtree ? subtree.split('/').length - 2 : 1;
   const collections = [...current.config.collections.values()];
-  const totals = await Promise.all(collections.map((c) => recordQuery.count(db, { collection: c.name, subtree })));
+  const { db } = storage;
+  const totals = await Promise.all(collections.map((c) => storage.records.count(db, { collection: c.name, subtree })));
   const total = totals.reduce((a, b) => a + b, 0);
   let done = 0;
   progress?.(0, total);
@@ -259,10 +282,10 @@ export async function computeImpact(
     const tally = new Tally(limit, c.titleField);
     const p = plan(current, draft, c, steps, tally);
     // The next batch is read (on the driver's thread) while this one is validated.
-    let reading = totals[i] ? recordScan.batch(db, c.name, size, undefined, subtree) : null;
+    let reading = totals[i] ? storage.recordScan.batch(db, c.name, size, undefined, subtree) : null;
     while (reading) {
       const { records, next } = await reading;
-      reading = next ? recordScan.batch(db, c.name, size, next, subtree) : null;
+      reading = next ? storage.recordScan.batch(db, c.name, size, next, subtree) : null;
       for (const r of records) {
         const node = tally.node(nodeOf(r.path, depth));
         node.scanned++;
@@ -272,15 +295,15 @@ export async function computeImpact(
       done += records.length;
       progress?.(done, total);
     }
-    out.push({ collection: c.name, title: c.title, scanned: tally.scanned, categories: [...tally.categories.values()], nodes: await nodesOf(db, current, tally) });
+    out.push({ collection: c.name, title: c.title, scanned: tally.scanned, categories: [...tally.categories.values()], nodes: await nodesOf(storage, current, tally) });
   }
   return { scanned: done, subtree: subtree ?? null, sampleLimit: limit, collections: out };
 }
 
 /** The nodes with affected records, labelled from the tree, most affected first. */
-async function nodesOf(db: Queryable, rt: AppRuntime, tally: Tally): Promise<ImpactNode[]> {
+async function nodesOf(storage: ImpactStorage, rt: AppRuntime, tally: Tally): Promise<ImpactNode[]> {
   const affected = [...tally.nodes].filter(([, n]) => [...n.counts.values()].some((x) => x > 0));
-  const labels = new Map((await recordsTable.getMany(db, affected.map(([id]) => id))).map((r) => [r.id, r.data[rt.config.tree.labelField]]));
+  const labels = new Map((await storage.records.getMany(storage.db, affected.map(([id]) => id))).map((r) => [r.id, r.data[rt.config.tree.labelField]]));
   const sum = (n: { counts: Map<string, number> }) => [...n.counts].filter(([k]) => k !== 'migrated').reduce((a, [, x]) => a + x, 0);
   return affected
     .sort(([, a], [, b]) => sum(b) - sum(a))

@@ -10,7 +10,7 @@
  */
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import type { StoredRecord } from '../storage/records.js';
+import type { StoredRecord } from '../ports.js';
 import { own } from '../own.js';
 
 export type MigrationStep =

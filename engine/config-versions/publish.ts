@@ -1,11 +1,6 @@
-import type { Engine } from '../engine.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { configVersions, type StoredFiles } from '../storage/config-versions.js';
-import type { Queryable } from '../storage/sqlite.js';
-import { recordWrites } from '../storage/record-writes.js';
-import { keyEntries } from '../storage/unique-keys.js';
-import { auditDiff, auditLog } from '../storage/audit.js';
-import { treeRootPaths } from '../storage/directory.js';
+import { auditDiff, keyEntries, type Storage, type StoredFiles, type Tx } from '../ports.js';
+import type { ConfigContext } from './context.js';
 import { CONFIG_AUDIT_COLLECTION } from '../audit/kinds.js';
 import { DomainError, domainConflict } from '../errors.js';
 import { applySteps, orphanProblems, type MigrationStep } from './migration-steps.js';
@@ -49,10 +44,10 @@ export function refusedByChecks(problems: FilesCheck['problems'], what = '配置
  * (each changed record gets its next version, its unique keys and an audit entry naming the config
  * version), inside the publish's transaction: all or none of them with the version.
  */
-async function migrateRecords(tx: Queryable, runtime: AppRuntime, version: number, steps: MigrationStep[], actor: string, at: string,
+async function migrateRecords(storage: Pick<Storage, 'configVersions' | 'records'>, tx: Tx, runtime: AppRuntime, version: number, steps: MigrationStep[], actor: string, at: string,
   progress?: (done: number, total: number) => void): Promise<number> {
   const collections = [...new Set(steps.map((s) => s.collection))];
-  const total = await configVersions.countRecords(tx, collections);
+  const total = await storage.configVersions.countRecords(tx, collections);
   let done = 0;
   let migrated = 0;
   const note = `配置第 ${version} 版的迁移`;
@@ -60,7 +55,7 @@ async function migrateRecords(tx: Queryable, runtime: AppRuntime, version: numbe
     const c = runtime.config.collections.get(name)!;
     const validator = runtime.validator(name);
     for (let after = 0; ;) {
-      const batch = await configVersions.recordsAfter(tx, name, after, BATCH);
+      const batch = await storage.configVersions.recordsAfter(tx, name, after, BATCH);
       if (!batch.length) break;
       for (const { seq, record } of batch) {
         after = seq;
@@ -69,7 +64,7 @@ async function migrateRecords(tx: Queryable, runtime: AppRuntime, version: numbe
         const complete = validator.validate(changed.data).length === 0 && validator.completeOnceValid(changed.data);
         const beforeKeys = JSON.stringify(keyEntries(c.uniqueKeys ?? [], record.data));
         const keys = keyEntries(c.uniqueKeys ?? [], changed.data);
-        await recordWrites.updateUnder(tx, version,
+        await storage.records.updateUnder(tx, version,
           { ...record, data: changed.data, state: changed.state, complete, version: record.version + 1, updatedAt: at, updatedBy: actor },
           record.version, JSON.stringify(keys) === beforeKeys ? null : keys,
           { action: 'migrate', fromState: record.state, diff: auditDiff(record.data, changed.data), note });
@@ -90,20 +85,22 @@ async function migrateRecords(tx: Queryable, runtime: AppRuntime, version: numbe
  * after the commit is the compiled runtime swapped in, whole. A process killed before the commit
  * leaves the previous version and every record as they were.
  */
-export async function publishFiles(engine: Engine, input: PublishInput): Promise<PublishResult> {
-  const current = engine.config.current;
-  if (engine.config.version !== input.base) throw outdated(input.base, engine.config.version);
-  const checked = input.checked ?? (await checkFiles(current, input.files, engine.appRoot));
+export async function publishFiles(ctx: ConfigContext, input: PublishInput): Promise<PublishResult> {
+  const current = ctx.config.current;
+  if (ctx.config.version !== input.base) throw outdated(input.base, ctx.config.version);
+  const checked = input.checked ?? (await checkFiles(current, input.files, ctx.appRoot));
   if (!checked.runtime) throw refusedByChecks(checked.problems);
   const orphans = orphanProblems(current, checked.runtime, checked.steps);
   if (orphans.length) {
     throw new DomainError('invalid', 'config_orphans', `发布会使已存储的数据成为孤儿，请先在 migrations.json 中声明迁移步骤：${orphans.map((o) => o.message).join('；')}`, orphans);
   }
   const at = new Date().toISOString();
-  const previous = await configVersions.get(engine.db, input.base);
+  const { storage } = ctx;
+  const { configVersions } = storage;
+  const previous = await configVersions.get(storage.db, input.base);
   // The steps of the version before are not carried over: an empty steps document is no change.
   const documents = previous ? changedPaths(withoutSteps(previous.files), input.files) : Object.keys(input.files);
-  const { version, migrated } = await engine.db.transaction(async (tx) => {
+  const { version, migrated } = await storage.unitOfWork.transaction(storage.db, async (tx) => {
     if (input.draftVersion !== undefined) {
       const draft = await configVersions.draft(tx);
       if (!draft || draft.version !== input.draftVersion) throw domainConflict('草稿已被他人发布、修改或放弃，请刷新后重试', [], { code: 'draft_stale', draftVersion: draft?.version ?? null });
@@ -116,10 +113,10 @@ export async function publishFiles(engine: Engine, input: PublishInput): Promise
       const head = await configVersions.head(tx);
       throw outdated(input.base, head?.published ?? input.base);
     }
-    const migrated = await migrateRecords(tx, checked.runtime!, version, checked.steps, input.actor, at, input.progress);
+    const migrated = await migrateRecords(storage, tx, checked.runtime!, version, checked.steps, input.actor, at, input.progress);
     // In the audit log too, placed at the tree's root: 系统审核 of the whole tree lists config changes.
-    const [root] = await treeRootPaths(tx, checked.runtime!.config.tree.collection);
-    await auditLog.append(tx, {
+    const [root] = await storage.directory.treeRootPaths(tx, checked.runtime!.config.tree.collection);
+    await storage.audit.append(tx, {
       actor: input.actor, collection: CONFIG_AUDIT_COLLECTION, recordId: `config:${version}`, action: input.origin === 'rollback' ? 'config-rollback' : 'config-publish',
       fromState: null, toState: null, diff: { files: [null, documents.join('、')] }, note: input.note, at, ...(root ? { path: root } : {}),
     });
@@ -128,7 +125,7 @@ export async function publishFiles(engine: Engine, input: PublishInput): Promise
     }
     return { version, migrated };
   });
-  await engine.config.apply(checked.runtime, version, checked.warnings);
+  await ctx.config.apply(checked.runtime, version, checked.warnings);
   return { version, migrated, documents };
 }
 

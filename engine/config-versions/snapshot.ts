@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { readConfigFolder, type ConfigSource } from '../config/source.js';
-import type { StoredFiles } from '../storage/config-versions.js';
+import type { StoredFiles } from '../ports.js';
 import { domainInvalid } from '../errors.js';
 import { MIGRATIONS_DOCUMENT } from './migration-steps.js';
 

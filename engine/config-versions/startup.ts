@@ -1,6 +1,5 @@
 import { AppRuntime } from '../runtime/runtime.js';
-import { configVersions } from '../storage/config-versions.js';
-import type { Database } from '../storage/sqlite.js';
+import type { Storage } from '../ports.js';
 import { ConfigError } from '../config/load-app.js';
 import { hashFiles, readAppFiles, sourceOf, withoutSteps, MIGRATIONS_FILE } from './snapshot.js';
 
@@ -16,8 +15,8 @@ export interface PublishedConfig {
 const SYSTEM = '系统';
 
 /** A stored version compiled (it passed every check when it was published). */
-export async function compileVersion(db: Database, number: number, appRoot: string): Promise<AppRuntime> {
-  const v = await configVersions.get(db, number);
+export async function compileVersion(storage: Pick<Storage, 'db' | 'configVersions'>, number: number, appRoot: string): Promise<AppRuntime> {
+  const v = await storage.configVersions.get(storage.db, number);
   if (!v) throw new ConfigError([`配置第 ${number} 版不在数据库中`]);
   return AppRuntime.load(sourceOf(v.files, appRoot));
 }
@@ -30,25 +29,26 @@ export async function compileVersion(db: Database, number: number, appRoot: stri
  * config admin to check and publish, or — `watch`, the developer mode — are handed back to be
  * published through the same checks.
  */
-export async function loadPublished(db: Database, appRoot: string, watch: boolean): Promise<PublishedConfig> {
+export async function loadPublished(storage: Pick<Storage, 'db' | 'unitOfWork' | 'configVersions'>, appRoot: string, watch: boolean): Promise<PublishedConfig> {
+  const { db, configVersions } = storage;
   const files = readAppFiles(appRoot);
   const hash = hashFiles(files);
   const head = await configVersions.head(db);
   if (!head) {
     const runtime = AppRuntime.load(sourceOf(files, appRoot));
     const at = new Date().toISOString();
-    await db.transaction(async (tx) => {
+    await storage.unitOfWork.transaction(db, async (tx) => {
       const version = await configVersions.insert(tx, { files, hash, author: SYSTEM, at, note: '首次启动：应用文件', origin: 'files', basedOn: null });
       await configVersions.initHead(tx, version, hash);
       await configVersions.appendHistory(tx, { at, actor: SYSTEM, action: 'import', version, note: '首次启动：应用文件成为第 1 版', detail: { documents: Object.keys(files).length } });
     });
     return { runtime, version: 1 };
   }
-  const runtime = await compileVersion(db, head.published, appRoot);
+  const runtime = await compileVersion(storage, head.published, appRoot);
   if (hash === head.filesHash) return { runtime, version: head.published };
   if (watch) return { runtime, version: head.published, release: { files, hash } };
   const at = new Date().toISOString();
-  const opened = await db.transaction(async (tx) => {
+  const opened = await storage.unitOfWork.transaction(db, async (tx) => {
     const draftFiles = files[MIGRATIONS_FILE] === undefined ? withoutSteps(files) : files;
     if (!(await configVersions.createDraft(tx, { base: head.published, files: draftFiles, origin: 'release', actor: SYSTEM, at }))) return false;
     await configVersions.setFilesImported(tx, null, hash);

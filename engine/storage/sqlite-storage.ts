@@ -11,10 +11,10 @@ import { recordQuery } from './record-query.js';
 import { recordBatch } from './record-batch.js';
 import { recordScan } from './record-scan.js';
 import { recordConditions } from './record-conditions.js';
-import { factIndex } from './fact-index.js';
+import { factIndex, factIndexable } from './fact-index.js';
 import { uniqueKeys } from './unique-keys.js';
 import { auditLog } from './audit.js';
-import { auditOfSubtree } from './audit-query.js';
+import { auditOfSubtree, recordTitles } from './audit-query.js';
 import { subtreeCounts } from './subtree-counts.js';
 import { users } from './users.js';
 import { grantStore } from './grants.js';
@@ -43,9 +43,9 @@ export const sqliteParts = {
   recordBatch: recordBatch satisfies RecordBatch,
   recordScan: recordScan satisfies RecordScan,
   recordConditions: recordConditions satisfies RecordConditions,
-  factIndex: factIndex satisfies FactIndex,
+  factIndex: { ...factIndex, indexable: factIndexable } satisfies FactIndex,
   uniqueKeys: uniqueKeys satisfies UniqueKeys,
-  audit: { ...auditLog, ofSubtree: auditOfSubtree } satisfies AuditLog,
+  audit: { ...auditLog, ofSubtree: auditOfSubtree, recordTitles } satisfies AuditLog,
   subtreeStats: subtreeCounts satisfies SubtreeStats,
   accounts: users satisfies Accounts,
   sessions: users satisfies Sessions,

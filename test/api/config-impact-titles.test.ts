@@ -26,11 +26,11 @@ describe('impact samples: titles of the sampled records', () => {
     const draft = draftOf(s.engine.runtime, { 'forms/member.schema.json': essentialNativePlace });
     const lacking = members.filter((m) => m.complete && !m.data.nativePlace);
     expect(lacking.length).toBeGreaterThan(2);
-    const all = await computeImpact(s.engine.db, s.engine.runtime, draft, []);
+    const all = await computeImpact(s.engine.storage, s.engine.runtime, draft, []);
     const incomplete = all.collections.find((c) => c.collection === 'member')!.categories.find((c) => c.key === 'incomplete')!;
     expect(incomplete.titles).toEqual(Object.fromEntries(lacking.map((m) => [m.id, m.data.name])));
 
-    const few = await computeImpact(s.engine.db, s.engine.runtime, draft, [], undefined, { sampleLimit: 2 });
+    const few = await computeImpact(s.engine.storage, s.engine.runtime, draft, [], undefined, { sampleLimit: 2 });
     const sampled = few.collections.find((c) => c.collection === 'member')!.categories.find((c) => c.key === 'incomplete')!;
     expect(sampled.ids).toHaveLength(2);
     expect(Object.keys(sampled.titles).sort()).toEqual([...sampled.ids].sort());

@@ -46,7 +46,7 @@ describe('impact of a draft on the stored records', () => {
   it('a field made essential: the records that lose completeness are those complete now without it', async () => {
     const draft = draftOf(current, { [MEMBER]: json((schema) => { schema.properties.nativePlace['x-essential'] = true; }) });
     const seen: [number, number][] = [];
-    const report = await computeImpact(s.engine.db, current, draft, [], (done, total) => seen.push([done, total]), { batch: 7 });
+    const report = await computeImpact(s.engine.storage, current, draft, [], (done, total) => seen.push([done, total]), { batch: 7 });
     const m = of(report);
     const lacking = members.filter((x) => x.complete && !x.data.nativePlace);
     expect(lacking.length).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ describe('impact of a draft on the stored records', () => {
     const top = m.nodes[0];
     expect(top.label).toEqual(expect.any(String));
     const path = (await recordsTable.get(s.engine.db, top.nodeId))!.path;
-    const sub = of(await computeImpact(s.engine.db, current, draft, [], undefined, { subtree: path }));
+    const sub = of(await computeImpact(s.engine.storage, current, draft, [], undefined, { subtree: path }));
     expect(category(sub, 'incomplete').count).toBe(top.counts.incomplete);
     const inside = (await recordsTable.getMany(s.engine.db, category(sub, 'incomplete').ids)).map((r) => r.path);
     expect(inside.every((p) => p.startsWith(path))).toBe(true);
@@ -73,7 +73,7 @@ describe('impact of a draft on the stored records', () => {
 
   it('a stricter rule: the records that would become invalid are those it refuses', async () => {
     const draft = draftOf(current, { [MEMBER]: json((schema) => { schema.properties.name.maxLength = 2; }) });
-    const m = of(await computeImpact(s.engine.db, current, draft, []));
+    const m = of(await computeImpact(s.engine.storage, current, draft, []));
     const long = members.filter((x) => [...String(x.data.name)].length > 2);
     expect(long.length).toBeGreaterThan(0);
     expect(category(m, 'invalid').count).toBe(long.length);
@@ -85,13 +85,13 @@ describe('impact of a draft on the stored records', () => {
     const draft = draftOf(current, { 'forms/codes/job-position.json': json((t) => { t.codes = t.codes.filter((c: any) => c.code !== '011'); }) });
     const holders = members.filter((x) => x.data.jobPosition === '011');
     expect(holders.length).toBeGreaterThan(0);
-    const m = of(await computeImpact(s.engine.db, current, draft, []));
+    const m = of(await computeImpact(s.engine.storage, current, draft, []));
     expect([...category(m, 'removedCode:jobPosition:011').ids].sort()).toEqual(ids(holders));
     expect(category(m, 'invalid').ids).toEqual(expect.arrayContaining(ids(holders)));
 
     const steps: MigrationStep[] = [{ op: 'mapValues', collection: 'member', field: 'jobPosition', map: { '011': '0112' } }];
     expect(orphanProblems(current, draft, steps)).toEqual([]);
-    const mapped = of(await computeImpact(s.engine.db, current, draft, steps));
+    const mapped = of(await computeImpact(s.engine.storage, current, draft, steps));
     expect([...category(mapped, 'migrated').ids].sort()).toEqual(ids(holders));
     expect(category(mapped, 'invalid').ids.filter((id) => holders.some((h) => h.id === id))).toEqual([]);
   });
@@ -100,7 +100,7 @@ describe('impact of a draft on the stored records', () => {
     const draft = draftOf(current, { 'forms/codes/education.json': json((t) => { Object.assign(t.codes.find((c: any) => c.code === '21'), { deprecated: '2030-01-01' }); }) });
     const holders = members.filter((x) => x.data.education === '21');
     expect(holders.length).toBeGreaterThan(0);
-    const m = of(await computeImpact(s.engine.db, current, draft, []));
+    const m = of(await computeImpact(s.engine.storage, current, draft, []));
     expect([...category(m, 'deprecatedCode:education:21').ids].sort()).toEqual(ids(holders));
     // A kept deprecated code is no save error, but it stops completeness.
     expect(category(m, 'invalid').count).toBe(0);
@@ -111,11 +111,11 @@ describe('impact of a draft on the stored records', () => {
     const draft = draftOf(current, { 'workflows/member-confirmation.json': renameState('changes_requested', 'revising') });
     const inState = members.filter((x) => x.state === 'changes_requested');
     expect(inState.length).toBeGreaterThan(0);
-    const m = of(await computeImpact(s.engine.db, current, draft, []));
+    const m = of(await computeImpact(s.engine.storage, current, draft, []));
     expect([...category(m, 'removedState:changes_requested').ids].sort()).toEqual(ids(inState));
     expect(category(m, 'removedState:changes_requested').title).toBe('处于草稿删除的流程状态「待修改」（changes_requested）');
     const steps: MigrationStep[] = [{ op: 'moveState', collection: 'member', from: 'changes_requested', to: 'revising' }];
-    expect([...category(of(await computeImpact(s.engine.db, current, draft, steps)), 'migrated').ids].sort()).toEqual(ids(inState));
+    expect([...category(of(await computeImpact(s.engine.storage, current, draft, steps)), 'migrated').ids].sort()).toEqual(ids(inState));
   });
 
   it('a rename over 10 000 generated members keeps every value, and the draft accepts every record', async () => {
@@ -153,12 +153,12 @@ describe('impact of a draft on the stored records', () => {
     expect(checked).toBe(members.length + 10_000);
     expect(holders).toBe(docs.filter((d) => d.address !== undefined).length + members.filter((x) => x.data.address !== undefined).length);
 
-    const withStep = of(await computeImpact(s.engine.db, current, draft, steps));
+    const withStep = of(await computeImpact(s.engine.storage, current, draft, steps));
     expect(category(withStep, 'migrated').count).toBe(holders);
     expect(category(withStep, 'migrated').ids).toHaveLength(200); // bounded: a sample, not every id
     expect(category(withStep, 'invalid').count).toBe(0);
     expect(withStep.categories.some((c) => c.kind === 'removedField')).toBe(false);
-    const without = of(await computeImpact(s.engine.db, current, draft, []));
+    const without = of(await computeImpact(s.engine.storage, current, draft, []));
     expect(category(without, 'removedField:address').count).toBe(holders);
   }, 120_000);
 });

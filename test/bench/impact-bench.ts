@@ -96,14 +96,14 @@ export async function benchImpact(given: string, add: Add, tmp: string, log: (s:
     const validator = draft.validator('member');
     const members = await scan(engine.db);
 
-    const impact = () => computeImpact(engine.db, current, draft, steps);
+    const impact = () => computeImpact(engine.storage, current, draft, steps);
     // What the impact holds, apart from garbage: the heap after a collection every 20 batches,
     // above the heap before it started. An untimed run.
     const held = async () => {
       gc();
       const base = process.memoryUsage().heapUsed;
       let peak = 0;
-      await computeImpact(engine.db, current, draft, steps, (done) => {
+      await computeImpact(engine.storage, current, draft, steps, (done) => {
         if (done % 20_000 < 1000) { gc(); peak = Math.max(peak, process.memoryUsage().heapUsed - base); }
       });
       return peak;

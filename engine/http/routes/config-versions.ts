@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { jsonBody, ifMatch } from '../body.js';
 import { badRequest, notFound } from '../errors.js';
 import { requireConfigAdmin } from './codes-admin.js';
-import { configVersions, type StoredFiles } from '../../storage/config-versions.js';
+import type { StoredFiles } from '../../ports.js';
 import { describeDraft, discardDraft, draftDocument, openDraft, proposeDraft, publishDraft, rollback, saveDraftDocument } from '../../config-versions/drafts.js';
 import { diffVersions } from '../../config-versions/diff.js';
 import { checkFiles } from '../../config-versions/check.js';
@@ -37,12 +37,13 @@ function contentOf(body: unknown): StoredFiles[string] {
 async function version(c: Context, param: string) {
   const raw = c.req.param(param) ?? '';
   const number = Number(raw);
+  const { storage } = c.get('engine');
   if (raw === 'draft') {
-    const draft = await configVersions.draft(c.get('engine').db);
+    const draft = await storage.configVersions.draft(storage.db);
     if (!draft) throw notFound('配置草稿');
     return draft.files;
   }
-  const v = Number.isInteger(number) && number > 0 ? await configVersions.get(c.get('engine').db, number) : undefined;
+  const v = Number.isInteger(number) && number > 0 ? await storage.configVersions.get(storage.db, number) : undefined;
   if (!v) throw notFound(`配置第 ${raw} 版`);
   return v.files;
 }
@@ -62,7 +63,7 @@ export function configVersionRoutes() {
 
   app.get('/versions', async (c) => {
     const engine = c.get('engine');
-    return c.json({ published: engine.config.version, items: await configVersions.list(engine.db) });
+    return c.json({ published: engine.config.version, items: await engine.storage.configVersions.list(engine.storage.db) });
   });
 
   app.get('/versions/:a/diff/:b', async (c) => {
@@ -117,20 +118,21 @@ export function configVersionRoutes() {
   // The draft's impact on the stored records: a job (progress at GET /api/jobs/:id).
   app.get('/draft/impact', async (c) => {
     const engine = c.get('engine');
-    const draft = await configVersions.draft(engine.db);
+    const draft = await engine.storage.configVersions.draft(engine.storage.db);
     if (!draft) throw notFound('配置草稿');
     const current = engine.runtime;
     const checked = await checkFiles(current, draft.files, engine.appRoot);
     if (!checked.runtime) throw refusedByChecks(checked.problems, '草稿');
     const job = await startJob(engine.storage, c.get('user')!.userId, 'config-impact',
-      (report) => computeImpact(engine.db, current, checked.runtime!, checked.steps, report), { failure: '影响分析失败，请稍后重试' });
+      (report) => computeImpact(engine.storage, current, checked.runtime!, checked.steps, report), { failure: '影响分析失败，请稍后重试' });
     return c.json({ ...describeJob(job), draftVersion: draft.version }, 202);
   });
 
   app.get('/history', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 500);
     const before = c.req.query('before') ? Number(c.req.query('before')) : undefined;
-    return c.json({ items: await configVersions.history(c.get('engine').db, limit, before) });
+    const { storage } = c.get('engine');
+    return c.json({ items: await storage.configVersions.history(storage.db, limit, before) });
   });
 
   return app;
