@@ -1,3 +1,5 @@
+import { recordsSchema } from './records.js';
+import { queriesSchema } from './queries.js';
 import { operationsSchema } from './operations.js';
 import { accountsSchema } from './accounts.js';
 
@@ -7,7 +9,8 @@ import { accountsSchema } from './accounts.js';
  * helper's piece is one line here; migrations.ts joins them into version 1.
  */
 export const schemaPieces: { part: string; sql: string }[] = [
-  // records
+  { part: 'records', sql: recordsSchema },
+  { part: 'queries', sql: queriesSchema },
   // accounts, config
   { part: 'accounts and config', sql: accountsSchema },
   { part: 'operations', sql: operationsSchema },

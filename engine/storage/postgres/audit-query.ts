@@ -1,0 +1,74 @@
+import type { PgQueryable } from './connection.js';
+import type { AuditEntry, AuditFilter } from '../../ports.js';
+import { pgRecordQuery, subtreeCondition } from './record-query.js';
+import { Params, member, sqliteValue } from './json-values.js';
+
+/**
+ * A subtree's audit entries, newest first, and whether older ones remain, on PostgreSQL
+ * (engine/storage/audit-query.ts). The subtree is a range of the audit's (path, id) index; at the
+ * tree's root, where nearly every entry is in scope, the planner reads the newest by id.
+ */
+export async function pgAuditOfSubtree(db: PgQueryable, f: AuditFilter): Promise<{ entries: AuditEntry[]; more: boolean }> {
+  const p = new Params();
+  const placed = subtreeCondition(f.path, p, 'a.');
+  const where = [f.unplaced ? `(a.path IS NULL OR ${placed})` : placed];
+  where.push(`a.collection = ANY(${p.add(f.collections)}::text[])`);
+  if (f.before !== undefined) where.push(`a.id < ${p.add(f.before)}`);
+  if (f.from) where.push(`a.at COLLATE "C" >= ${p.add(f.from)}`);
+  if (f.to) where.push(`a.at COLLATE "C" < ${p.add(f.to)}`);
+  if (f.person) {
+    const person = p.add(f.person);
+    where.push(`(a.actor = ${person}::text OR a.actor IN (SELECT username FROM users WHERE strpos(display_name, ${person}::text) > 0))`);
+  }
+  if (f.actions?.length) {
+    const sets = f.actions.map((s) => ('in' in s ? `a.action = ANY(${p.add(s.in)}::text[])` : `NOT (a.action = ANY(${p.add(s.notIn)}::text[]))`));
+    where.push(`(${sets.join(' OR ')})`);
+  }
+  const { rows } = await db.query(
+    `SELECT a.id, a.at, a.actor, a.collection, a.record_id, a.action, a.from_state, a.to_state, a.diff, a.note, u.display_name AS actor_name
+     FROM audit a LEFT JOIN users u ON u.username = a.actor
+     WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ${p.add(f.limit + 1)}`,
+    p.values,
+  );
+  const more = rows.length > f.limit;
+  return { entries: rows.slice(0, f.limit).map(entryOf), more };
+}
+
+/** An audit row as the port's entry (diff arrives parsed from jsonb). */
+function entryOf(r: any): AuditEntry {
+  return {
+    id: Number(r.id), at: r.at, actor: r.actor, actorName: r.actor_name ?? null, collection: r.collection, recordId: r.record_id, action: r.action,
+    fromState: r.from_state, toState: r.to_state, diff: r.diff ?? null, note: r.note,
+  };
+}
+
+/**
+ * The titles of records, by id: a stored record's title field, else (deleted) the value its delete
+ * entry last held. `live` holds the ids still stored.
+ */
+export async function pgRecordTitles(db: PgQueryable, wanted: { id: string; field: string }[]): Promise<{ titles: Map<string, string>; live: Set<string> }> {
+  const titles = new Map<string, string>();
+  const live = new Set<string>();
+  const byField = new Map<string, string[]>();
+  for (const w of wanted) byField.set(w.field, [...(byField.get(w.field) ?? []), w.id]);
+  const put = (id: string, title: unknown) => {
+    const v = sqliteValue(title);
+    if (v !== null) titles.set(id, String(v));
+  };
+  for (const [field, ids] of byField) {
+    const unique = [...new Set(ids)];
+    for (const [id, title] of await pgRecordQuery.fieldOf(db, unique, field)) {
+      live.add(id);
+      put(id, title);
+    }
+    const gone = unique.filter((id) => !live.has(id));
+    if (!gone.length) continue;
+    // A delete entry's diff holds [last value, null] per field: the first element is the title.
+    const p = new Params();
+    const deleted = await db.query<{ record_id: string; title: unknown }>(
+      `SELECT record_id, ${member('diff', field, p)} -> 0 AS title FROM audit
+       WHERE record_id = ANY(${p.add(gone)}::text[]) AND action = 'delete' ORDER BY id`, p.values);
+    for (const r of deleted.rows) put(r.record_id, r.title);
+  }
+  return { titles, live };
+}

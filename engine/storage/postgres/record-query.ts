@@ -1,0 +1,110 @@
+import type { PgQueryable } from './connection.js';
+import type { ReadScope, RecordFilter, StoredRecord } from '../../ports.js';
+import { RECORD_COLUMNS, fromRow } from './records.js';
+import { pathUpperBound } from '../../tree-paths.js';
+import { domainBadRequest } from '../../errors.js';
+import { Params, asciiLower, asciiLowerText, compareText, member, sqliteValue, textIn, textOf } from './json-values.js';
+
+/**
+ * Reading records by what they hold on PostgreSQL: engine/storage/record-query.ts statement for
+ * statement (the port's RecordStore reads). SQLite's rowid is the identity column `seq`: the
+ * insertion order pages and ids follow.
+ */
+
+/**
+ * The scope as a condition over the records table: a range of the byte-ordered path per granted
+ * subtree (the (collection, path) index), or the self record; nothing without either.
+ */
+export function scopeCondition(scope: ReadScope, p: Params, alias = ''): string {
+  const parts = scope.paths.map((path) => subtreeCondition(path, p, alias));
+  if (scope.selfRecord) parts.push(`${alias}id = ${p.add(scope.selfRecord)}`);
+  return parts.length ? `(${parts.join(' OR ')})` : 'false';
+}
+
+/** The subtree of `path` (the node itself and everything below it) as a path range. */
+export const subtreeCondition = (path: string, p: Params, alias = '') =>
+  `(${alias}path COLLATE "C" >= ${p.add(path)} AND ${alias}path COLLATE "C" < ${p.add(pathUpperBound(path))})`;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
+
+function whereOf(f: RecordFilter, p: Params): string {
+  const where = [`collection = ${p.add(f.collection)}`];
+  if (f.scope) where.push(scopeCondition(f.scope, p));
+  if (f.subtree) where.push(subtreeCondition(f.subtree, p));
+  if (f.node) where.push(`node_id = ${p.add(f.node)}`);
+  if (f.state) where.push(`state = ${p.add(f.state)}`);
+  if (f.equals) where.push(compareText(member('data', f.equals.field, p), '=', f.equals.value, p));
+  if (f.search) {
+    // SQLite's LIKE: the value as text, ASCII letters in either case.
+    const pattern = p.add(asciiLowerText(`%${escapeLike(f.search.text)}%`));
+    where.push(`(${f.search.fields.map((field) => `${asciiLower(textOf(member('data', field, p)))} LIKE ${pattern} ESCAPE '\\'`).join(' OR ')})`);
+  }
+  return where.join(' AND ');
+}
+
+/** The cursor of a page is opaque to everybody but this module: the seq of the page's last record. */
+function afterOf(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const after = Number(cursor);
+  if (!/^\d+$/.test(cursor) || !Number.isSafeInteger(after)) throw domainBadRequest('cursor 无效');
+  return after;
+}
+
+export const pgRecordQuery = {
+  /** A page of the records a filter selects, in insertion order, after an opaque cursor. */
+  async page(db: PgQueryable, f: RecordFilter, limit: number, cursor?: string): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
+    const after = afterOf(cursor);
+    const p = new Params();
+    const w = whereOf(f, p);
+    const { rows } = await db.query<Parameters<typeof fromRow>[0] & { seq: number }>(
+      `SELECT ${RECORD_COLUMNS} FROM records WHERE ${w}${after ? ` AND seq > ${p.add(after)}` : ''} ORDER BY seq LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    );
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return { items: items.map(fromRow), nextCursor: more ? String(items.at(-1)!.seq) : null };
+  },
+
+  async count(db: PgQueryable, f: RecordFilter): Promise<number> {
+    const p = new Params();
+    const w = whereOf(f, p);
+    return Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${w}`, p.values)).rows[0]?.n ?? 0);
+  },
+
+  /** Ids of every record a filter selects, in insertion order. */
+  async ids(db: PgQueryable, f: RecordFilter): Promise<string[]> {
+    const p = new Params();
+    const w = whereOf(f, p);
+    return (await db.query<{ id: string }>(`SELECT id FROM records WHERE ${w} ORDER BY seq`, p.values)).rows.map((r) => r.id);
+  },
+
+  /** How many records of a collection hold each of `values` (text) in a field, optionally in a subtree. */
+  async countByValue(db: PgQueryable, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>> {
+    if (!values.length) return new Map();
+    const p = new Params();
+    const w = whereOf({ collection, subtree }, p);
+    const x = member('data', field, p);
+    const { rows } = await db.query<{ value: string; n: number }>(
+      `SELECT ${x} #>> '{}' AS value, count(*) AS n FROM records WHERE ${w} AND ${textIn(x, values, p)} GROUP BY 1`, p.values);
+    return new Map(rows.map((r) => [r.value, Number(r.n)]));
+  },
+
+  /** Chosen fields of every record a filter selects, in path order (then insertion order). */
+  async fields(db: PgQueryable, f: RecordFilter, fields: string[]): Promise<{ id: string; path: string; values: Record<string, unknown> }[]> {
+    const p = new Params();
+    const cols = fields.map((field, i) => `, ${member('data', field, p)} AS f${i}`).join('');
+    const w = whereOf(f, p);
+    const { rows } = await db.query<Record<string, unknown> & { id: string; path: string }>(
+      `SELECT id, path${cols} FROM records WHERE ${w} ORDER BY path COLLATE "C", seq`, p.values);
+    return rows.map((r) => ({ id: r.id, path: r.path, values: Object.fromEntries(fields.map((field, i) => [field, sqliteValue(r[`f${i}`])])) }));
+  },
+
+  /** One field's value of each of these records, by id. */
+  async fieldOf(db: PgQueryable, ids: string[], field: string): Promise<Map<string, unknown>> {
+    if (!ids.length) return new Map();
+    const p = new Params();
+    const { rows } = await db.query<{ id: string; value: unknown }>(
+      `SELECT id, ${member('data', field, p)} AS value FROM records WHERE id = ANY(${p.add(ids)}::text[])`, p.values);
+    return new Map(rows.map((r) => [r.id, sqliteValue(r.value)]));
+  },
+};
