@@ -1,4 +1,5 @@
 import type {
+  FactIndex, RecordConditions, TreeNodes,
   Accounts, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, Sessions, Storage, UnitOfWork,
 } from '../../ports.js';
 import type { PgDatabase } from './connection.js';
@@ -12,6 +13,9 @@ import { pgLoginFailures } from './login-failures.js';
 import { pgSavedQueries } from './saved-queries.js';
 import { pgJobStore } from './jobs.js';
 import { pgImportPreviews } from './import-previews.js';
+import { pgRecordConditions } from './record-conditions.js';
+import { pgFactIndex } from './fact-index.js';
+import { pgTreeNodes } from './tree-nodes.js';
 
 /**
  * The PostgreSQL adapter as the port declares it (engine/ports.ts), assembled like the SQLite one
@@ -30,6 +34,9 @@ export const postgresParts = {
   savedQueries: pgSavedQueries satisfies SavedQueries,
   jobs: pgJobStore satisfies Jobs,
   importPreviews: pgImportPreviews satisfies ImportPreviews,
+  recordConditions: pgRecordConditions satisfies RecordConditions,
+  factIndex: pgFactIndex satisfies FactIndex,
+  treeNodes: pgTreeNodes satisfies TreeNodes,
 };
 
 /**
