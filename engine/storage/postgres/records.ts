@@ -1,0 +1,78 @@
+import type { PgQueryable } from './connection.js';
+import type { StoredRecord } from '../../ports.js';
+import { authEpoch } from '../../ports.js';
+import { pathUpperBound } from '../../tree-paths.js';
+
+/** A records row as PostgreSQL returns it: jsonb parsed, booleans as booleans, seq a number. */
+export interface RecordRow {
+  seq?: number; id: string; collection: string; node_id: string | null; path: string; data: Record<string, unknown>;
+  state: string | null; workflow: string | null; workflow_context: Record<string, unknown> | null; complete: boolean;
+  code_versions: Record<string, number> | null; version: number;
+  created_at: string; created_by: string | null; updated_at: string; updated_by: string | null;
+}
+
+/** The columns a StoredRecord is read from (fromRow), with the insertion order as seq. */
+export const RECORD_COLUMNS = 'seq, id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
+
+/** A stored record from its row; an empty workflow context reads as none, as in SQLite (it is never stored empty). */
+export function fromRow(r: RecordRow): StoredRecord {
+  return {
+    id: r.id, collection: r.collection, nodeId: r.node_id, path: r.path, data: r.data,
+    state: r.state, workflow: r.workflow, workflowContext: r.workflow_context ?? null, complete: !!r.complete,
+    codeVersions: r.code_versions ?? null, version: r.version,
+    createdAt: r.created_at, createdBy: r.created_by, updatedAt: r.updated_at, updatedBy: r.updated_by,
+  };
+}
+
+/**
+ * Plain SQL over the records table on PostgreSQL: engine/storage/records.ts statement for
+ * statement. The subtree counters follow every change here by the table's triggers.
+ */
+export const pgRecordsTable = {
+  async get(db: PgQueryable, id: string): Promise<StoredRecord | undefined> {
+    const row = (await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = $1`, [id])).rows[0];
+    return row && fromRow(row);
+  },
+
+  /** The stored records of these ids (those that exist): one array parameter, however many. */
+  async getMany(db: PgQueryable, ids: string[]): Promise<StoredRecord[]> {
+    if (!ids.length) return [];
+    return (await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = ANY($1::text[])`, [ids])).rows.map(fromRow);
+  },
+
+  async delete(db: PgQueryable, id: string): Promise<void> {
+    await db.query('DELETE FROM records WHERE id = $1', [id]);
+    authEpoch.bump(); // grants on a deleted node and an account's binding to it cascade
+  },
+
+  /** Moves every record under oldPrefix (any collection) to newPrefix: one statement over the records_path range. */
+  async movePaths(db: PgQueryable, oldPrefix: string, newPrefix: string): Promise<void> {
+    await db.query('UPDATE records SET path = $1 || substr(path, $2) WHERE path >= $3 AND path < $4', [
+      newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix),
+    ]);
+    authEpoch.bump(); // grants carry their node's path
+  },
+
+  /** Whether any record of a collection exists (e.g. whether a tree has been started). */
+  async anyOf(db: PgQueryable, collection: string): Promise<boolean> {
+    return (await db.query('SELECT 1 FROM records WHERE collection = $1 LIMIT 1', [collection])).rows.length > 0;
+  },
+
+  /** Whether the database holds no records at all (a new installation). */
+  async none(db: PgQueryable): Promise<boolean> {
+    return (await db.query('SELECT 1 FROM records LIMIT 1')).rows.length === 0;
+  },
+
+  /** Demo data only: a workflow state without a transition or an audit entry. */
+  async placeInState(db: PgQueryable, id: string, state: string): Promise<void> {
+    await db.query('UPDATE records SET state = $1 WHERE id = $2', [state, id]);
+  },
+
+  /** Whether any record other than the node itself hangs inside the node's subtree. */
+  async hasDescendants(db: PgQueryable, node: StoredRecord): Promise<boolean> {
+    const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM records WHERE path >= $1 AND path < $2 AND id <> $3) AS found', [
+      node.path, pathUpperBound(node.path), node.id,
+    ]);
+    return rows[0].found;
+  },
+};
