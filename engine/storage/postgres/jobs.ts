@@ -24,7 +24,7 @@ const JOB_START_LOCK = 0x6a6f62; // 'job'
 export const pgJobStore = {
   async start(tx: PgQueryable, job: { id: string; owner: string; kind: string; total: number; instance: string; now: number },
     max: number, staleBefore: number, lost: JobError): Promise<number | null> {
-    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [JOB_START_LOCK, `${job.owner}\u0000${job.kind}`]);
+    await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [JOB_START_LOCK, JSON.stringify([job.owner, job.kind])]);
     await pgJobStore.failStale(tx, staleBefore, job.now, lost);
     const running = (await tx.query<{ n: number }>("SELECT count(*) AS n FROM jobs WHERE owner = $1 AND kind = $2 AND status = 'running'", [job.owner, job.kind])).rows[0].n;
     if (running >= max) return running;
