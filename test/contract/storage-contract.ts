@@ -225,6 +225,55 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         await s.unitOfWork.transaction(db, (tx) => s.recordBatch.insert(tx, [r], [], null, v2));
         expect(await s.configVersions.recordVersion(db, r.id)).toBe(v2);
       });
+
+      it('a refused write inside a transaction writes nothing and leaves the transaction going: it reads, writes and commits on', async () => {
+        const root = await node();
+        const held = await item(root, { code: 'R1' });
+        const fresh = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: { code: 'R2' } });
+        const outcome = await s.unitOfWork.transaction(db, async (tx) => {
+          const clash = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: { code: 'R1' } });
+          const refused = [
+            await refusal(s.records.create(tx, clash, [['code', kv('R1')]], audit())),
+            await refusal(s.records.update(tx, { ...held, version: 2 }, 5, null, audit('update'))),
+            await refusal(s.records.create(tx, clash, [], audit(), { id: 'gone', path: '/gone/' })),
+          ];
+          // What the records service does after a duplicate: name the clashing key, in the same transaction.
+          const named = await s.uniqueKeys.clash(tx, ITEMS, [{ fields: ['code'] }], clash.data, clash.id);
+          await s.records.create(tx, fresh, [['code', kv('R2')]], audit());
+          return { refused, named, missing: await s.records.get(tx, clash.id) };
+        });
+        expect(outcome).toEqual({ refused: ['duplicate', 'stale', 'node_changed'], named: { fields: ['code'] }, missing: undefined });
+        expect((await s.records.get(db, fresh.id))?.id).toBe(fresh.id);
+        expect((await s.records.get(db, held.id))?.version).toBe(1);
+        expect(await counters(root)).toEqual({ '': [2, 0] });
+      });
+
+      it('concurrent writes: one of two creates holding the same key, one of two updates over the same version; counters count every write', async () => {
+        const root = await node();
+        const a = await node(root);
+        const b = await node(root);
+        const twins = [1, 2].map(() => record({ id: newId(), collection: ITEMS, nodeId: a.id, path: a.path, data: { code: 'C1' } }));
+        const created = await Promise.all(twins.map((r) => refusal(s.records.create(db, r, [['code', kv('C1')]], audit(), { id: a.id, path: a.path }))));
+        expect(created.sort()).toEqual(['duplicate', 'written']);
+        const inTx = await Promise.all([1, 2].map(() => {
+          const r = record({ id: newId(), collection: ITEMS, nodeId: b.id, path: b.path, data: { code: 'C2' } });
+          return refusal(s.unitOfWork.transaction(db, (tx) => s.records.create(tx, r, [['code', kv('C2')]], audit())));
+        }));
+        expect(inTx.sort()).toEqual(['duplicate', 'written']);
+        const r = await item(b, { n: 0 });
+        // Each in a transaction that reads on after its write, so the other's write comes while it is still open.
+        const updated = await Promise.all([1, 2].map((n) => refusal(s.unitOfWork.transaction(db, async (tx) => {
+          await s.records.update(tx, { ...r, data: { n }, version: 2 }, 1, null, audit('update'));
+          await s.records.get(tx, r.id);
+        }))));
+        expect(updated.sort()).toEqual(['stale', 'written']);
+        expect((await s.records.get(db, r.id))!.version).toBe(2);
+        expect(await s.audit.countForRecord(db, r.id)).toBe(2);
+        await Promise.all(Array.from({ length: 12 }, (_, n) => item(n % 2 ? a : b, {}, { state: 'draft', complete: n % 3 === 0 })));
+        expect(await counters(a)).toEqual({ '': [1, 0], draft: [6, 2] });
+        expect(await counters(b)).toEqual({ '': [2, 0], draft: [6, 2] });
+        expect(await counters(root)).toEqual({ '': [3, 0], draft: [12, 4] });
+      });
     });
 
     describe('audit log', () => {
