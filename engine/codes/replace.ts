@@ -1,8 +1,8 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import { actorOf } from '../auth/actor.js';
-import { recordsTable } from '../storage/records.js';
-import { recordQuery } from '../storage/record-query.js';
+import type { Storage, Tx } from '../ports.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { RecordService } from '../records/service.js';
 import { fieldsUsingTable } from './usage.js';
 import { domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 
@@ -11,9 +11,13 @@ import { domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
  * would change and writes nothing; otherwise every record is updated through the record service
  * (validation, workflow, one audit entry each) in one transaction — all or nothing.
  * One-to-many replacements are refused: a person must choose per record.
+ * Records are written through the record service's update (its one write path), so every hook —
+ * workflow, derived fields, keys, audit — runs as on an edit; storage is only read here.
  */
-export async function replaceDeprecatedCode(engine: Engine, user: Principal, table: string, code: string, node: { path: string }, dryRun: boolean) {
-  const rt = engine.runtime;
+export async function replaceDeprecatedCode(
+  storage: Pick<Storage, 'db' | 'unitOfWork' | 'records'>, rt: AppRuntime, records: Pick<RecordService, 'update'>,
+  user: Principal, table: string, code: string, node: { path: string }, dryRun: boolean,
+) {
   const t = rt.config.codes.get(table);
   if (!t) throw domainNotFound('代码表');
   const entry = t.codes.find((c) => c.code === code);
@@ -25,20 +29,20 @@ export async function replaceDeprecatedCode(engine: Engine, user: Principal, tab
   if (!rt.permissions.onPath(user, 'write', node.path)) throw domainForbidden('无权批量修改该范围内的记录');
   const target = entry.replacedBy![0];
   const targetLabel = t.codes.find((c) => c.code === target)?.label ?? target;
-  const run = async (tx: Parameters<Parameters<typeof engine.db.transaction>[0]>[0]) => {
+  const run = async (tx: Tx) => {
     const changes: { id: string; collection: string; field: string; title: string }[] = [];
     for (const f of fieldsUsingTable(rt, table)) {
       const c = rt.collection(f.collection);
-      for (const id of await recordQuery.ids(tx, { collection: c.name, subtree: node.path, equals: { field: f.field, value: code } })) {
-        const r = (await recordsTable.get(tx, id))!;
+      for (const id of await storage.records.ids(tx, { collection: c.name, subtree: node.path, equals: { field: f.field, value: code } })) {
+        const r = (await storage.records.get(tx, id))!;
         if (!rt.permissions.onRecord(user, 'write', r)) continue;
         changes.push({ id, collection: c.name, field: f.field, title: String(r.data[c.titleField ?? f.field] ?? id) });
-        if (!dryRun) await engine.records.update(actorOf(user), c.name, id, { ...r.data, [f.field]: target }, r.version, tx);
+        if (!dryRun) await records.update(actorOf(user), c.name, id, { ...r.data, [f.field]: target }, r.version, tx);
       }
     }
     return changes;
   };
   // A dry run reads inside a transaction too, so it sees exactly what the real run would change.
-  const changes = await engine.db.transaction(run);
+  const changes = await storage.unitOfWork.transaction(storage.db, run);
   return { dryRun, from: { code, label: entry.label }, to: { code: target, label: targetLabel }, count: changes.length, records: changes };
 }

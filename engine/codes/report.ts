@@ -1,6 +1,6 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { recordQuery, type RecordFilter } from '../storage/record-query.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { RecordFilter, Storage } from '../ports.js';
 import { fieldsUsingTable } from './usage.js';
 
 export interface DeprecatedGroup {
@@ -20,8 +20,7 @@ export interface DeprecatedGroup {
  * Records in a subtree that hold deprecated codes (需重新录入), grouped by field and code with
  * counts, and the first records of each group — only what the user may read.
  */
-export async function deprecatedCodeReport(engine: Engine, user: Principal, path: string, sampleSize = 50) {
-  const rt = engine.runtime;
+export async function deprecatedCodeReport(storage: Pick<Storage, 'db' | 'records'>, rt: AppRuntime, user: Principal, path: string, sampleSize = 50) {
   const groups: (DeprecatedGroup & { records: { id: string; title: string; node: string | null }[] })[] = [];
   for (const [name, table] of rt.config.codes) {
     const deprecated = table.codes.filter((c) => c.deprecated);
@@ -31,9 +30,9 @@ export async function deprecatedCodeReport(engine: Engine, user: Principal, path
       const scope = rt.permissions.readScope(user, c.name);
       for (const code of deprecated) {
         const filter: RecordFilter = { collection: c.name, scope, subtree: path, equals: { field: f.field, value: code.code } };
-        const n = await recordQuery.count(engine.db, filter);
+        const n = await storage.records.count(storage.db, filter);
         if (!n) continue;
-        const sample = (await recordQuery.page(engine.db, filter, sampleSize)).items;
+        const sample = (await storage.records.page(storage.db, filter, sampleSize)).items;
         groups.push({
           collection: c.name, collectionTitle: c.title, field: f.field, fieldTitle: f.title, table: name,
           code: code.code, label: code.label, deprecated: code.deprecated!,

@@ -1,11 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CodeTable, CodeEntry } from '../config/types.js';
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import { checkCodeTable } from './check-table.js';
 import { countCodeUse } from './usage.js';
-import { auditLog } from '../storage/audit.js';
-import { configVersions } from '../storage/config-versions.js';
+import type { ConfigContext } from '../config-versions/context.js';
 import { publishFiles } from '../config-versions/publish.js';
 import { withoutSteps } from '../config-versions/snapshot.js';
 import { DomainError, domainConflict, domainInvalid, domainNotFound } from '../errors.js';
@@ -16,12 +14,13 @@ import { DomainError, domainConflict, domainInvalid, domainNotFound } from '../e
  * table's next version as the next config version in one step (a draft and its publish at once,
  * through the same checks, recorded in the config history), then writes an audit entry per
  * changed code. With four-eyes publishing (publishNeedsSecondAdmin) a table is changed in the
- * draft instead, like any other document.
+ * draft instead, like any other document. Takes what a publish takes (the live config, the storage).
  */
-export async function saveCodeTable(engine: Engine, user: Principal, name: string, body: unknown, expectedVersion: number): Promise<{ table: CodeTable; changed: boolean }> {
-  const current = engine.runtime.config.codes.get(name);
+export async function saveCodeTable(ctx: ConfigContext, user: Principal, name: string, body: unknown, expectedVersion: number): Promise<{ table: CodeTable; changed: boolean }> {
+  const { storage, config } = ctx;
+  const current = config.current.config.codes.get(name);
   if (!current) throw domainNotFound('代码表');
-  if (engine.runtime.config.manifest.publishNeedsSecondAdmin) {
+  if (config.current.config.manifest.publishNeedsSecondAdmin) {
     throw new DomainError('conflict', 'draft_required', '本应用的配置发布须经两位配置管理员：请在配置草稿中修改代码表并提交发布申请');
   }
   if (current.version !== expectedVersion) {
@@ -40,7 +39,7 @@ export async function saveCodeTable(engine: Engine, user: Principal, name: strin
   const proposed: CodeTable = { ...(edited as CodeTable), version: current.version + 1 };
   const kept = new Set(proposed.codes.map((c) => c.code));
   const removed = current.codes.filter((c) => !kept.has(c.code)).map((c) => c.code);
-  const inUse = await countCodeUse(engine.db, engine.runtime, name, removed);
+  const inUse = await countCodeUse(storage, config.current, name, removed);
   if (inUse.length) {
     const details = inUse.map((u) => ({
       path: `/codes`,
@@ -48,20 +47,21 @@ export async function saveCodeTable(engine: Engine, user: Principal, name: strin
     }));
     throw domainConflict(details.map((d) => d.message).join('；'), details, { code: 'code_in_use' });
   }
-  const base = engine.config.version;
-  const published = (await configVersions.get(engine.db, base))!.files;
+  const base = config.version;
+  const published = (await storage.configVersions.get(storage.db, base))!.files;
   const files = { ...withoutSteps(published), [`forms/codes/${name}.json`]: JSON.stringify(proposed, null, 2) + '\n' };
   const note = `代码表「${current.title}」第 ${proposed.version} 版`;
-  await publishFiles(engine, { files, actor: user.username, note, origin: 'codes', base, history: [{ action: 'publish' }] });
+  await publishFiles(ctx, { files, actor: user.username, note, origin: 'codes', base, history: [{ action: 'publish' }] });
   const before = new Map(current.codes.map((c) => [c.code, c]));
   const diff: Record<string, [CodeEntry | null, CodeEntry | null]> = {};
   for (const c of proposed.codes) if (JSON.stringify(before.get(c.code)) !== JSON.stringify(c)) diff[c.code] = [before.get(c.code) ?? null, c];
   for (const code of removed) diff[code] = [before.get(code)!, null];
-  await engine.db.transaction((tx) =>
-    auditLog.append(tx, {
+  await storage.unitOfWork.transaction(storage.db, (tx) =>
+    storage.audit.append(tx, {
       actor: user.username, collection: '$codes', recordId: name, action: 'update', fromState: String(current.version),
       toState: String(proposed.version), diff, note: `代码表「${current.title}」`,
     }),
   );
-  return { table: engine.runtime.config.codes.get(name)!, changed: true };
+  // The runtime in force now is the published version's.
+  return { table: config.current.config.codes.get(name)!, changed: true };
 }

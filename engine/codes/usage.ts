@@ -1,6 +1,5 @@
-import type { Queryable } from '../storage/sqlite.js';
+import type { Storage } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { recordQuery } from '../storage/record-query.js';
 
 export interface CodeField {
   collection: string;
@@ -23,11 +22,11 @@ export function fieldsUsingTable(rt: AppRuntime, table: string): CodeField[] {
  * How many stored records hold each of `codes` in each field using the table, optionally only
  * within a subtree path. Keys are `collection/field/code`.
  */
-export async function countCodeUse(db: Queryable, rt: AppRuntime, table: string, codes: string[], path?: string) {
+export async function countCodeUse(storage: Pick<Storage, 'db' | 'records'>, rt: AppRuntime, table: string, codes: string[], path?: string) {
   const counts: { collection: string; field: string; title: string; code: string; count: number }[] = [];
   if (!codes.length) return counts;
   for (const f of fieldsUsingTable(rt, table)) {
-    for (const [code, count] of await recordQuery.countByValue(db, f.collection, f.field, codes, path)) counts.push({ ...f, code, count });
+    for (const [code, count] of await storage.records.countByValue(storage.db, f.collection, f.field, codes, path)) counts.push({ ...f, code, count });
   }
   return counts;
 }

@@ -6,8 +6,6 @@ import { saveCodeTable } from '../../codes/save-table.js';
 import { countCodeUse } from '../../codes/usage.js';
 import { deprecatedCodeReport } from '../../codes/report.js';
 import { replaceDeprecatedCode } from '../../codes/replace.js';
-import { recordsTable } from '../../storage/records.js';
-import { configVersions } from '../../storage/config-versions.js';
 import type { Context } from 'hono';
 
 /** Config administration: the "config" permission, which counts only when granted on the tree's root (a global role). */
@@ -22,7 +20,7 @@ async function readableNode(c: Context, id: unknown) {
   const engine = c.get('engine');
   const rt = engine.runtime;
   if (typeof id !== 'string' || !id) throw badRequest('须指定节点（node）');
-  const node = await recordsTable.get(engine.db, id);
+  const node = await engine.storage.records.get(engine.storage.db, id);
   if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(c.get('user')!, 'read', node)) throw notFound(rt.tree.title);
   return node;
 }
@@ -45,19 +43,21 @@ export function codesAdminRoutes() {
     const engine = c.get('engine');
     const table = engine.runtime.config.codes.get(c.req.param('table'));
     if (!table) throw notFound('代码表');
-    return c.json({ items: await countCodeUse(engine.db, engine.runtime, table.table, table.codes.map((x) => x.code)) });
+    return c.json({ items: await countCodeUse(engine.storage, engine.runtime, table.table, table.codes.map((x) => x.code)) });
   });
 
   app.post('/codes/:table/replace', requireUser, async (c) => {
     const body = await jsonBody<{ code?: string; node?: string; dryRun?: boolean }>(c);
     const node = await readableNode(c, body?.node);
-    const result = await replaceDeprecatedCode(c.get('engine'), c.get('user')!, c.req.param('table'), String(body?.code ?? ''), node, body?.dryRun !== false);
+    const engine = c.get('engine');
+    const result = await replaceDeprecatedCode(engine.storage, engine.runtime, engine.records, c.get('user')!, c.req.param('table'), String(body?.code ?? ''), node, body?.dryRun !== false);
     return c.json(result);
   });
 
   app.get('/reports/deprecated-codes', requireUser, async (c) => {
     const node = await readableNode(c, c.req.query('node'));
-    return c.json(await deprecatedCodeReport(c.get('engine'), c.get('user')!, node.path));
+    const engine = c.get('engine');
+    return c.json(await deprecatedCodeReport(engine.storage, engine.runtime, c.get('user')!, node.path));
   });
 
   // The config in force (its version is the generation), what the last change was refused for, and
@@ -65,7 +65,7 @@ export function codesAdminRoutes() {
   app.get('/config/status', requireUser, async (c) => {
     requireConfigAdmin(c);
     const engine = c.get('engine');
-    const draft = await configVersions.draft(engine.db);
+    const draft = await engine.storage.configVersions.draft(engine.storage.db);
     return c.json({
       ...engine.config.status, published: engine.config.version,
       draft: draft ? { base: draft.base, version: draft.version, origin: draft.origin, updatedAt: draft.updatedAt, proposedBy: draft.proposedBy } : null,

@@ -41,7 +41,7 @@ export function draftCodesRoutes() {
     const rows = await readTable(bytes, kind);
     // Stored records may hold any code of the draft's table (one grouped count per field using it).
     const inUse = new Map<string, number>();
-    for (const u of await countCodeUse(engine.db, engine.runtime, name, current.codes.map((x) => x.code))) inUse.set(u.code, (inUse.get(u.code) ?? 0) + u.count);
+    for (const u of await countCodeUse(engine.storage, engine.runtime, name, current.codes.map((x) => x.code))) inUse.set(u.code, (inUse.get(u.code) ?? 0) + u.count);
     return c.json(previewCodeImport(current, rows, inUse));
   });
   return app;
