@@ -1,5 +1,6 @@
 import type {
   FactIndex, RecordConditions, TreeNodes,
+  AuditLog, CompletenessFlags, RecordBatch, RecordScan, RecordStore, SubtreeStats, UniqueKeys, WorkflowFacts,
   Accounts, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, Sessions, Storage, UnitOfWork,
 } from '../../ports.js';
 import type { PgDatabase } from './connection.js';
@@ -16,6 +17,17 @@ import { pgImportPreviews } from './import-previews.js';
 import { pgRecordConditions } from './record-conditions.js';
 import { pgFactIndex } from './fact-index.js';
 import { pgTreeNodes } from './tree-nodes.js';
+import { pgRecordsTable } from './records.js';
+import { pgRecordWrites } from './record-writes.js';
+import { pgRecordQuery } from './record-query.js';
+import { pgRecordBatch } from './record-batch.js';
+import { pgRecordScan } from './record-scan.js';
+import { pgUniqueKeys } from './unique-keys.js';
+import { pgAuditLog } from './audit.js';
+import { pgAuditOfSubtree, pgRecordTitles } from './audit-query.js';
+import { pgSubtreeCounts } from './subtree-counts.js';
+import { pgCompletenessFlags } from './completeness.js';
+import { pgWorkflowFacts } from './workflow-facts.js';
 
 /**
  * The PostgreSQL adapter as the port declares it (engine/ports.ts), assembled like the SQLite one
@@ -24,6 +36,14 @@ import { pgTreeNodes } from './tree-nodes.js';
  */
 export const postgresParts = {
   unitOfWork: postgresUnitOfWork satisfies UnitOfWork,
+  records: { ...pgRecordsTable, ...pgRecordWrites, ...pgRecordQuery } satisfies RecordStore,
+  recordBatch: pgRecordBatch satisfies RecordBatch,
+  recordScan: pgRecordScan satisfies RecordScan,
+  uniqueKeys: pgUniqueKeys satisfies UniqueKeys,
+  audit: { ...pgAuditLog, ofSubtree: pgAuditOfSubtree, recordTitles: pgRecordTitles } satisfies AuditLog,
+  subtreeStats: pgSubtreeCounts satisfies SubtreeStats,
+  completeness: pgCompletenessFlags satisfies CompletenessFlags,
+  workflowFacts: pgWorkflowFacts satisfies WorkflowFacts,
   accounts: pgUsers satisfies Accounts,
   sessions: pgUsers satisfies Sessions,
   grants: pgGrants satisfies Grants,
