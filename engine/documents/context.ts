@@ -1,9 +1,8 @@
 import { shanghaiDate } from '../validation/formats/date.js';
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
-import { recordsTable, type StoredRecord } from '../storage/records.js';
-import { recordQuery } from '../storage/record-query.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { Storage, StoredRecord } from '../ports.js';
 import type { DocumentConfig } from './config.js';
 import { printMode } from './config.js';
 
@@ -86,10 +85,10 @@ const isChildTable = (prop: any) => prop?.type === 'array' && prop.items?.type =
  * The view of one record: data, resolved codes, split dates, field titles and state title; each
  * child table's rows resolved the same way (`rows.<table>`: `{n, data, code, date}`).
  */
-export function recordView(engine: Engine, c: Collection, r: StoredRecord): RecordView {
+export function recordView(rt: AppRuntime, c: Collection, r: StoredRecord): RecordView {
   const view: RecordView = {
     id: r.id, collection: c.name, data: r.data, code: {}, date: {}, title: {}, rows: {}, columns: {}, state: r.state,
-    stateTitle: r.state === null ? null : engine.runtime.workflowOf(c)?.stateTitles.get(r.state) ?? r.state, version: r.version,
+    stateTitle: r.state === null ? null : rt.workflowOf(c)?.stateTitles.get(r.state) ?? r.state, version: r.version,
   };
   resolveFields(c.schema, r.data, view);
   for (const [field, prop] of Object.entries<any>(c.schema.properties ?? {})) {
@@ -107,16 +106,26 @@ export function recordView(engine: Engine, c: Collection, r: StoredRecord): Reco
   return view;
 }
 
+/** What sheet contexts are built from: the stored nodes and related records, the runtime they are read under. */
+export interface SheetSource {
+  readonly storage: Pick<Storage, 'db' | 'records'>;
+  readonly runtime: AppRuntime;
+}
+
 /** Builds sheet contexts for many records, fetching each tree node and related list once. */
 export class ContextBuilder {
   private nodes = new Map<string, NodeView | null>();
 
-  constructor(private readonly engine: Engine, private readonly user: Principal | undefined, private readonly doc: DocumentConfig) {}
+  constructor(private readonly source: SheetSource, private readonly user: Principal | undefined, private readonly doc: DocumentConfig) {}
+
+  private get rt(): AppRuntime {
+    return this.source.runtime;
+  }
 
   private async node(id: string): Promise<NodeView | null> {
     if (this.nodes.has(id)) return this.nodes.get(id)!;
-    const tree = this.engine.runtime.config.tree;
-    const r = await recordsTable.get(this.engine.db, id);
+    const tree = this.rt.config.tree;
+    const r = await this.source.storage.records.get(this.source.storage.db, id);
     const view = r ? {
       id: r.id, data: r.data, label: (r.data[tree.labelField] as string) ?? null,
       fullName: (r.data[tree.fullNameField ?? tree.labelField] as string) ?? null,
@@ -127,20 +136,20 @@ export class ContextBuilder {
 
   private async related(nodeId: string): Promise<Record<string, RecordView[]>> {
     const out: Record<string, RecordView[]> = {};
-    const rt = this.engine.runtime;
+    const rt = this.rt;
     for (const [name, rel] of Object.entries(this.doc.related ?? {})) {
       const c = rt.collection(rel.collection);
       const scope = this.user ? rt.permissions.readScope(this.user, c.name) : undefined;
-      const page = await recordQuery.page(this.engine.db, { collection: c.name, node: nodeId, scope }, 10_000);
-      out[name] = page.items.map((r) => recordView(this.engine, c, r));
+      const page = await this.source.storage.records.page(this.source.storage.db, { collection: c.name, node: nodeId, scope }, 10_000);
+      out[name] = page.items.map((r) => recordView(rt, c, r));
     }
     return out;
   }
 
   /** The context of one record; throws 409 when its state allows no print. */
   async build(c: Collection, r: StoredRecord): Promise<SheetContext> {
-    const rt = this.engine.runtime;
-    const view = recordView(this.engine, c, r);
+    const rt = this.rt;
+    const view = recordView(rt, c, r);
     const mode = printMode(this.doc, r.state, view.stateTitle);
     const nodeId = c.isTree ? r.id : r.nodeId;
     const path: NodeView[] = [];

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
 import { documentTemplate } from './templates.js';
@@ -10,14 +10,14 @@ import { assetUrls } from './assets.js';
  * top level, so a single-record template may ignore `sheets`. `assets.<name>` is the URL of a
  * declared asset folder as seen from `origin` ('' in the user's browser, PRINT_ORIGIN in the printer).
  */
-export function renderHtml(engine: Engine, doc: DocumentConfig, sheets: SheetContext[], origin = ''): string {
-  return htmlRenderer(engine, doc, origin)(sheets);
+export function renderHtml(rt: AppRuntime, doc: DocumentConfig, sheets: SheetContext[], origin = ''): string {
+  return htmlRenderer(rt, doc, origin)(sheets);
 }
 
 /** renderHtml with the template looked up once: for a batch that renders every sheet on its own. */
-export function htmlRenderer(engine: Engine, doc: DocumentConfig, origin = ''): (sheets: SheetContext[]) => string {
+export function htmlRenderer(rt: AppRuntime, doc: DocumentConfig, origin = ''): (sheets: SheetContext[]) => string {
   // Compiled when the config was loaded: a refused edit of the template is never seen here.
-  const template = documentTemplate(engine.runtime, doc);
+  const template = documentTemplate(rt, doc);
   const common = { document: { name: doc.name, title: doc.title }, assets: assetUrls(doc, origin) };
   return (sheets) => template({ ...(sheets[0] ?? {}), sheets, ...common });
 }

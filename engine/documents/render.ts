@@ -1,11 +1,11 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
-import type { StoredRecord } from '../storage/records.js';
+import type { StoredRecord } from '../ports.js';
+import type { RecordService } from '../records/service.js';
 import { actorOf } from '../auth/actor.js';
 import { domainNotFound } from '../errors.js';
 import { documentConfig, requireFormat, type DocumentConfig } from './config.js';
-import { ContextBuilder } from './context.js';
+import { ContextBuilder, type SheetSource } from './context.js';
 import { htmlRenderer, renderHtml } from './html.js';
 import { htmlToPdf } from './pdf.js';
 import { printOverlay } from './overlay.js';
@@ -37,20 +37,25 @@ export function parseDocumentFile(file: string): { name: string; format: string 
   return { name: m[1], format: m[2] };
 }
 
+/** What one record's document is rendered from: the sheet source, and the record service that reads the record under the user's grants. */
+export interface DocumentSource extends SheetSource {
+  readonly records: Pick<RecordService, 'read'>;
+}
+
 const safeName = (s: string) => s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
 
 /** One record's document in one format, read through the permission predicate (404 when out of scope). */
-export async function renderRecordDocument(engine: Engine, user: Principal, collection: string, id: string, file: string): Promise<RenderedDocument> {
+export async function renderRecordDocument(src: DocumentSource, user: Principal, collection: string, id: string, file: string): Promise<RenderedDocument> {
   const { name, format } = parseDocumentFile(file);
-  const c = engine.runtime.collection(collection);
+  const c = src.runtime.collection(collection);
   const doc = documentConfig(c, name);
   const fmt = requireFormat(doc, format);
-  const record = await engine.records.read(actorOf(user), c.name, id);
-  const ctx = await new ContextBuilder(engine, user, doc).build(c, record);
+  const record = await src.records.read(actorOf(user), c.name, id);
+  const ctx = await new ContextBuilder(src, user, doc).build(c, record);
   const title = safeName(`${doc.title}-${String(record.data[c.titleField ?? ''] ?? record.id)}`);
-  if (fmt === 'xlsx') return { body: await renderXlsx(engine, doc, ctx), contentType: TYPES.xlsx, filename: `${title}.xlsx`, inline: false };
-  if (fmt === 'html') return { body: renderHtml(engine, doc, [ctx]), contentType: TYPES.html, filename: `${title}.html`, inline: true };
-  const pdf = await htmlToPdf(renderHtml(engine, doc, [ctx], PRINT_ORIGIN), printAssets(engine.runtime.config.source, doc));
+  if (fmt === 'xlsx') return { body: await renderXlsx(src.runtime, doc, ctx), contentType: TYPES.xlsx, filename: `${title}.xlsx`, inline: false };
+  if (fmt === 'html') return { body: renderHtml(src.runtime, doc, [ctx]), contentType: TYPES.html, filename: `${title}.html`, inline: true };
+  const pdf = await htmlToPdf(renderHtml(src.runtime, doc, [ctx], PRINT_ORIGIN), printAssets(src.runtime.config.source, doc));
   return { body: pdf, contentType: TYPES.pdf, filename: `${title}.pdf`, inline: false };
 }
 
@@ -62,17 +67,17 @@ export async function renderRecordDocument(engine: Engine, user: Principal, coll
  * not depend on the other sheets of the batch.
  */
 export async function renderBatchPdf(
-  engine: Engine, user: Principal, c: Collection, doc: DocumentConfig, records: StoredRecord[],
+  src: SheetSource, user: Principal, c: Collection, doc: DocumentConfig, records: StoredRecord[],
   progress: (done: number) => void = () => undefined,
 ): Promise<Buffer> {
-  const builder = new ContextBuilder(engine, user, doc);
-  const assets = printAssets(engine.runtime.config.source, doc);
+  const builder = new ContextBuilder(src, user, doc);
+  const assets = printAssets(src.runtime.config.source, doc);
   const contexts = async (from: number, to: number) => {
     const sheets = [];
     for (const r of records.slice(from, to)) sheets.push(await builder.build(c, r));
     return sheets;
   };
-  const render = htmlRenderer(engine, doc, PRINT_ORIGIN);
+  const render = htmlRenderer(src.runtime, doc, PRINT_ORIGIN);
   const together = async (from: number, to: number) => render(await contexts(from, to));
   const each = async (from: number, to: number) => (await contexts(from, to)).map((ctx) => render([ctx]));
   const overlay = records.length > 1 ? await printOverlay({ total: records.length, each, together }, assets, progress) : null;

@@ -1,9 +1,10 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
-import type { StoredRecord } from '../storage/records.js';
+import type { StoredRecord } from '../ports.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { RecordService } from '../records/service.js';
 import { actorOf } from '../auth/actor.js';
-import { listRecords } from '../records/query.js';
+import { listRecords, type ListContext } from '../records/query.js';
 import { DomainError, domainBadRequest } from '../errors.js';
 import { printMode, type DocumentConfig } from './config.js';
 import { recordView } from './context.js';
@@ -15,6 +16,11 @@ export interface BatchSelection {
   deep?: unknown;
 }
 
+/** What a batch is selected from: the list of records, and the record service that reads a chosen record under the user's grants. */
+export interface SelectionSource extends ListContext {
+  readonly records: Pick<RecordService, 'read'>;
+}
+
 /** Most records one batch may hold. */
 export const MAX_BATCH = 5000;
 
@@ -23,21 +29,21 @@ export const MAX_BATCH = 5000;
  * 404 for the whole batch; a node outside the user's grants is a 404; a subtree lists only what
  * the read filter lets through.
  */
-export async function selectRecords(engine: Engine, user: Principal, c: Collection, body: BatchSelection): Promise<StoredRecord[]> {
+export async function selectRecords(src: SelectionSource, user: Principal, c: Collection, body: BatchSelection): Promise<StoredRecord[]> {
   if (body && Array.isArray(body.ids)) {
     const ids = [...new Set(body.ids)];
     if (!ids.length) throw domainBadRequest('ids 不能为空');
     if (ids.length > MAX_BATCH) throw domainBadRequest(`一次最多打印 ${MAX_BATCH} 条记录`);
     if (ids.some((id) => typeof id !== 'string' || !id)) throw domainBadRequest('ids 应为记录 id 的数组');
     const out: StoredRecord[] = [];
-    for (const id of ids as string[]) out.push(await engine.records.read(actorOf(user), c.name, id));
+    for (const id of ids as string[]) out.push(await src.records.read(actorOf(user), c.name, id));
     return out;
   }
   if (body && typeof body.node === 'string' && body.node) {
     const out: StoredRecord[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listRecords(engine, user, c.name, { node: body.node, deep: body.deep === true || body.deep === 1, limit: 500, cursor });
+      const page = await listRecords(src, user, c.name, { node: body.node, deep: body.deep === true || body.deep === 1, limit: 500, cursor });
       out.push(...page.items);
       if (out.length > MAX_BATCH) throw domainBadRequest(`一次最多打印 ${MAX_BATCH} 条记录，请缩小范围`);
       cursor = page.nextCursor ?? undefined;
@@ -49,10 +55,10 @@ export async function selectRecords(engine: Engine, user: Principal, c: Collecti
 }
 
 /** Refuses the whole batch (409) when any record's state allows no print, naming them. */
-export function checkPrintable(engine: Engine, c: Collection, doc: DocumentConfig, records: StoredRecord[]): void {
+export function checkPrintable(rt: AppRuntime, c: Collection, doc: DocumentConfig, records: StoredRecord[]): void {
   const refused: { path: string; message: string }[] = [];
   for (const r of records) {
-    const view = recordView(engine, c, r);
+    const view = recordView(rt, c, r);
     try {
       printMode(doc, r.state, view.stateTitle);
     } catch (err) {

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../lazy-modules.js';
-import type { Engine } from '../engine.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import type { DocumentConfig } from './config.js';
 import type { SheetContext } from './context.js';
 import { compile, documentLayout, handlebarsFor } from './templates.js';
@@ -29,10 +29,10 @@ function parseLayout(text: string, file: string): XlsxLayout {
 
 /** Writes one workbook from a layout; every text is a Handlebars template over the scope. */
 class WorkbookWriter {
-  constructor(readonly wb: ExcelJS.Workbook, private readonly engine: Engine, private readonly layout: XlsxLayout) {}
+  constructor(readonly wb: ExcelJS.Workbook, private readonly rt: AppRuntime, private readonly layout: XlsxLayout) {}
 
   text(template: string, scope: Scope): string {
-    return compile(handlebarsFor(this.engine.runtime), template, true)(scope);
+    return compile(handlebarsFor(this.rt), template, true)(scope);
   }
 
   truthy(expr: string | undefined, scope: Scope): boolean {
@@ -107,9 +107,9 @@ class WorkbookWriter {
 }
 
 /** Renders an xlsx workbook for one record from the document's declarative layout. */
-export async function renderXlsx(engine: Engine, doc: DocumentConfig, ctx: SheetContext): Promise<Buffer> {
-  const layout = documentLayout(engine.runtime, doc); // checked and compiled with the config snapshot
-  const writer = new WorkbookWriter(new (await loadExcel()).Workbook(), engine, layout);
+export async function renderXlsx(rt: AppRuntime, doc: DocumentConfig, ctx: SheetContext): Promise<Buffer> {
+  const layout = documentLayout(rt, doc); // checked and compiled with the config snapshot
+  const writer = new WorkbookWriter(new (await loadExcel()).Workbook(), rt, layout);
   writer.wb.creator = ctx.app.title;
   writer.wb.title = doc.title;
   for (const sheet of layout.sheets) writer.sheet(sheet, ctx as unknown as Scope);

@@ -46,7 +46,7 @@ export function documentsRoutes() {
     if (requireFormat(doc, format) !== 'pdf') throw badRequest('批量打印只支持 PDF');
     const body = await jsonBody<BatchSelection>(c);
     const records = await selectRecords(engine, user, col, body);
-    checkPrintable(engine, col, doc, records);
+    checkPrintable(engine.runtime, col, doc, records);
     const filename = `${doc.title}-${records.length}份.pdf`;
     const async = c.req.query('async') === '1' || c.req.query('async') === 'true';
     if (async) {
