@@ -10,7 +10,7 @@ import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { postgresUnitOfWork } from '../../engine/storage/postgres/unit-of-work.js';
 import { migrate, postgresMigrations } from '../../engine/storage/postgres/migrations.js';
 import { pgJobStore } from '../../engine/storage/postgres/jobs.js';
-import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { postgresBin, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -24,6 +24,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const caught = (p: Promise<unknown>) => p.then(() => undefined, (err: unknown) => err);
 
 describe('PostgreSQL connection', () => {
+  it('the harness finds the newest server installed, and names what is missing when there is none', () => {
+    expect(postgresBin()).toMatch(/^\/usr\/lib\/postgresql\/\d+\/bin$/);
+    expect(() => postgresBin('/nonexistent')).toThrow(/未找到 PostgreSQL 服务端程序.*initdb.*apt-get install postgresql.*not found/);
+  });
+
   it('refuses an unreachable URL with a Chinese message naming it without its password', async () => {
     const err = await caught(PgDatabase.open(`postgres://caiji:s3cret-pw@127.0.0.1:${cluster.port + 1}/nowhere`));
     expect(err).toBeInstanceOf(DomainError);

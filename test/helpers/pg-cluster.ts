@@ -8,7 +8,8 @@
  * PostgreSQL adapter never skips.
  *
  * Usage: one cluster per test file (`const pg = await startPgCluster()` in beforeAll, `pg.stop()`
- * in afterAll), `await pg.createDatabase()` for a fresh database per test. `pg.pause()` and
+ * in afterAll), `await pg.createDatabase()` for a fresh database per test (or one cluster for a
+ * whole run: test/helpers/pg-global-setup.ts as vitest globalSetup). `pg.pause()` and
  * `pg.resume()` stop and start the same cluster on the same port (a test of what a lost database
  * does to requests in flight).
  */
@@ -39,18 +40,18 @@ export interface PgCluster {
 }
 
 /** The bin directory of the newest PostgreSQL installed, or a loud failure naming what is missing. */
-export function postgresBin(): string {
-  const versions = existsSync(ROOT)
-    ? readdirSync(ROOT).filter((v) => /^\d+$/.test(v) && existsSync(join(ROOT, v, 'bin', 'initdb')) && existsSync(join(ROOT, v, 'bin', 'pg_ctl')))
+export function postgresBin(root = ROOT): string {
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
     : [];
   if (!versions.length) {
     throw new Error(
-      `未找到 PostgreSQL 服务端程序（需要 ${ROOT}/<版本>/bin/initdb 与 pg_ctl），请安装 Debian 的 postgresql 软件包（apt-get install postgresql）。` +
-        ` PostgreSQL server binaries not found: the PostgreSQL adapter's tests need initdb and pg_ctl in ${ROOT}/<version>/bin — install Debian's postgresql package.`,
+      `未找到 PostgreSQL 服务端程序（需要 ${root}/<版本>/bin/initdb 与 pg_ctl），请安装 Debian 的 postgresql 软件包（apt-get install postgresql）。` +
+        ` PostgreSQL server binaries not found: the PostgreSQL adapter's tests need initdb and pg_ctl in ${root}/<version>/bin — install Debian's postgresql package.`,
     );
   }
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  return join(ROOT, newest, 'bin');
+  return join(root, newest, 'bin');
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -112,6 +113,26 @@ async function initDataDir(bin: string, dataDir: string, owner: { uid: number; g
   chmodSync(dataDir, 0o700);
 }
 
+let databases = 0;
+
+/**
+ * A new, empty database on the cluster whose maintenance database `adminUrl` names; returns its
+ * URL. Usable from any process (a test file reaching a cluster started by a vitest globalSetup:
+ * test/helpers/pg-global-setup.ts).
+ */
+export async function createDatabaseAt(adminUrl: string, name = `t_${process.pid}_${++databases}_${Date.now().toString(36)}`): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** Starts a new cluster; see the file's comment. */
 export async function startPgCluster(): Promise<PgCluster> {
   const bin = postgresBin();
@@ -133,21 +154,11 @@ export async function startPgCluster(): Promise<PgCluster> {
   await start();
   let running = true;
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  let databases = 0;
 
   return {
     port,
     adminUrl,
-    async createDatabase(name = `t_${process.pid}_${++databases}_${Date.now().toString(36)}`) {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE "${name}"`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: (name?: string) => createDatabaseAt(adminUrl, name),
     async pause() {
       await halt('fast');
       running = false;
