@@ -1,7 +1,7 @@
 import type { PgQueryable } from './connection.js';
 import type { ReadScope } from '../../ports.js';
 import { scopeCondition } from './record-query.js';
-import { Params, member, sqliteValue } from './json-values.js';
+import { Params, member, sqliteValue, typedOf } from './json-values.js';
 
 /**
  * Grouped counts of a collection's code fields on PostgreSQL, with the same results as
@@ -28,17 +28,18 @@ export const pgFactIndex = {
    */
   async groupCount(db: PgQueryable, collection: string, fields: string[], scope: ReadScope, childOf?: string): Promise<{ values: (string | null)[]; child?: string; n: number }[]> {
     const p = new Params();
-    // As SQLite's json_extract with several paths: a JSON array of the values (absent: null).
-    const fp = `jsonb_build_array(${fields.map((f) => member('data', f, p)).join(', ')})`;
+    // As SQLite's json_extract: with one path its typed value (true is 1), with several a JSON
+    // array of the values as the JSON holds them (absent: null).
+    const values = fields.map((f) => member('data', f, p));
+    const fp = fields.length === 1 ? typedOf(values[0]) : `jsonb_build_array(${values.join(', ')})`;
     const child = childOf === undefined ? '' : `, split_part(substr(path, ${p.add(childOf.length + 1)}::int), '/', 1)`;
-    const { rows } = await db.query<{ fp: unknown[]; child?: string; n: number }>(
+    const { rows } = await db.query<{ fp: unknown; child?: string; n: number }>(
       `SELECT ${fp} AS fp${child ? `${child} AS child` : ''}, count(*) AS n FROM records
        WHERE collection = ${p.add(collection)} AND ${scopeCondition(scope, p)} GROUP BY ${child ? '1, 2' : '1'}`,
       p.values,
     );
-    // One field: json_extract's single value (true as 1); several: the array as JSON holds them.
     return rows.map((r) => ({
-      values: (fields.length === 1 ? [sqliteValue(r.fp[0])] : r.fp) as (string | null)[],
+      values: (fields.length === 1 ? [sqliteValue(r.fp)] : r.fp) as (string | null)[],
       ...(child ? { child: r.child ?? '' } : {}),
       n: Number(r.n),
     }));

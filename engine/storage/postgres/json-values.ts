@@ -74,12 +74,12 @@ export const eachOf = (x: string) =>
   + ` ELSE jsonb_build_array(${x}) END)`;
 
 /**
- * The value as a jsonb scalar that reads back as json_extract's result: booleans as 1/0, arrays
- * and objects as their JSON text, JSON null as NULL. Equal values group together as in SQLite.
+ * The value as jsonb that reads back (through sqliteValue) as json_extract's result: booleans as
+ * 1/0, JSON null as NULL; arrays and objects stay JSON, which sqliteValue writes out as SQLite does.
+ * Equal values group together as in SQLite.
  */
 export const typedOf = (x: string) =>
-  `(CASE jsonb_typeof(${x}) WHEN 'boolean' THEN to_jsonb(CASE WHEN ${x} = 'true'::jsonb THEN 1 ELSE 0 END)`
-  + ` WHEN 'array' THEN to_jsonb(${x}::text) WHEN 'object' THEN to_jsonb(${x}::text) WHEN 'null' THEN NULL ELSE ${x} END)`;
+  `(CASE jsonb_typeof(${x}) WHEN 'boolean' THEN to_jsonb(CASE WHEN ${x} = 'true'::jsonb THEN 1 ELSE 0 END) WHEN 'null' THEN NULL ELSE ${x} END)`;
 
 /**
  * ORDER BY terms that sort values as SQLite does: NULL, then numbers by value, then text by bytes

@@ -3,7 +3,7 @@ import type { Condition, ConditionQuery, GroupKey, SortBy, StoredRecord } from '
 import { RECORD_COLUMNS, fromRow } from './records.js';
 import { scopeCondition } from './record-query.js';
 import {
-  Params, arrayLength, compareNumber, compareText, eachOf, isEmpty, member, sortTerms, textIn, textOf, typedOf,
+  Params, arrayLength, compareNumber, compareText, eachOf, isEmpty, member, sortTerms, sqliteValue, textIn, textOf, typedOf,
 } from './json-values.js';
 
 /**
@@ -113,6 +113,6 @@ export const pgRecordConditions = {
     const w = whereOf(q, p);
     const { rows } = await db.query<Record<string, string | number | null>>(
       `SELECT ${cols}, count(*) AS n FROM records WHERE ${w} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`, p.values);
-    return rows.map((r) => ({ keys: keys.map((_, i) => r[`k${i}`] ?? null), n: Number(r.n) }));
+    return rows.map((r) => ({ keys: keys.map((_, i) => sqliteValue(r[`k${i}`]) as string | number | null), n: Number(r.n) }));
   },
 };
