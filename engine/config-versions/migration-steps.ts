@@ -6,7 +6,9 @@
  * publish (which writes and audits each change) and by the impact report.
  *
  * Steps apply in the order written: a mapValues on a renamed field names the field by its new
- * name and comes after the rename. Only top-level fields are migrated.
+ * name and comes after the rename. renameField, mapValues and dropField with a `table` name a
+ * column of that child table (the table by its name at that point of the steps, so after its own
+ * rename): they apply to every row of the table.
  */
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
@@ -14,10 +16,13 @@ import type { StoredRecord } from '../ports.js';
 import { own } from '../own.js';
 
 export type MigrationStep =
-  | { op: 'renameField'; collection: string; from: string; to: string }
-  | { op: 'mapValues'; collection: string; field: string; map: Record<string, string> }
-  | { op: 'dropField'; collection: string; field: string }
+  | { op: 'renameField'; collection: string; table?: string; from: string; to: string }
+  | { op: 'mapValues'; collection: string; table?: string; field: string; map: Record<string, string> }
+  | { op: 'dropField'; collection: string; table?: string; field: string }
   | { op: 'moveState'; collection: string; from: string; to: string };
+
+/** The steps that change fields (top-level or a table's columns), as opposed to moveState. */
+type FieldStep = Exclude<MigrationStep, { op: 'moveState' }>;
 
 export interface StepProblem { path: string; message: string }
 
@@ -32,10 +37,17 @@ const MEMBERS: Record<MigrationStep['op'], string[]> = {
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const props = (c: Collection | undefined): Record<string, JsonSchema> => c?.schema.properties ?? {};
+/** The columns of a child table (an array of objects), or undefined for any other property. */
+export const columnsOf = (prop: JsonSchema | undefined): Record<string, JsonSchema> | undefined =>
+  prop?.type === 'array' && prop.items?.type === 'object' ? prop.items.properties ?? {} : undefined;
+/** 「姓名」 — a property by its title, its name beside it when the title differs. */
+export const labelIn = (properties: Record<string, JsonSchema>, name: string) => {
+  const title = own(properties, name)?.title;
+  return title && title !== name ? `「${title}」（${name}）` : `「${name}」`;
+};
 /** 「姓名」 — a field by its title, its name beside it when the title differs. */
 export function fieldLabel(c: Collection | undefined, field: string): string {
-  const title = own(props(c), field)?.title;
-  return title && title !== field ? `「${title}」（${field}）` : `「${field}」`;
+  return labelIn(props(c), field);
 }
 
 /** A field's codes (from its expanded schema, deprecated ones included), or undefined when it has no code table. */
@@ -72,7 +84,10 @@ function shapeProblems(step: unknown, at: string): StepProblem[] {
       if (typeof to !== 'string') out.push({ path: `${at}/map/${pointerPart(from)}`, message: `map 中“${from}”的新值应为文字` });
     }
   }
-  const allowed = new Set(['op', 'collection', ...MEMBERS[op], ...(op === 'mapValues' ? ['map'] : [])]);
+  if (op !== 'moveState' && 'table' in step && (typeof step.table !== 'string' || !step.table)) {
+    out.push({ path: `${at}/table`, message: `${op} 的 table 应为子表的字段名（非空文字）` });
+  }
+  const allowed = new Set(['op', 'collection', ...MEMBERS[op], ...(op === 'mapValues' ? ['map'] : []), ...(op === 'moveState' ? [] : ['table'])]);
   for (const key of Object.keys(step)) if (!allowed.has(key)) out.push({ path: `${at}/${pointerPart(key)}`, message: `${op} 不认识的属性 "${key}"` });
   return out;
 }
@@ -84,16 +99,28 @@ export function wellFormed(steps: unknown): MigrationStep[] {
 
 const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** Where a step's field lives: a collection's top level, or the columns of one of its child tables. */
+interface Level {
+  /** The place in words: 「党员」, or 「党员」的子表「家庭主要成员及社会关系」. */
+  c: string;
+  noun: '字段' | '列';
+  now: Record<string, JsonSchema>;
+  next: Record<string, JsonSchema>;
+}
+
 /**
  * Whether the steps document is well-formed and fits the two configs. Each problem's path is a
- * JSON pointer into migrations.json. Fields are tracked through the steps in order: a field
- * renamed or dropped by an earlier step no longer has its old name.
+ * JSON pointer into migrations.json. Fields (and each table's columns) are tracked through the
+ * steps in order: a field renamed or dropped by an earlier step no longer has its old name.
  */
 export function checkSteps(current: AppRuntime, draft: AppRuntime, steps: unknown): StepProblem[] {
   if (!Array.isArray(steps)) return [{ path: '', message: `${MIGRATIONS_DOCUMENT} 应为迁移步骤的数组 [...]` }];
   const out: StepProblem[] = [];
-  /** The fields each collection's stored data holds at this point of the steps. */
+  /** The names stored data holds at this point of the steps: by collection, and by collection + table (its current name). */
   const held = new Map<string, Set<string>>();
+  const heldAt = (key: string, names: () => string[]) => held.get(key) ?? held.set(key, new Set(names())).get(key)!;
+  /** Per collection: a renamed field's current name, by the name the rename gave it. */
+  const origins = new Map<string, Map<string, string>>();
   const moved = new Map<string, Set<string>>();
   steps.forEach((raw, i) => {
     const at = `/${i}`;
@@ -106,55 +133,75 @@ export function checkSteps(current: AppRuntime, draft: AppRuntime, steps: unknow
       return void out.push({ path: `${at}/collection`, message: `集合 "${step.collection}" ${now ? '在草稿中已被删除' : '在当前版本中不存在'}` });
     }
     const c = `「${next.title}」`;
-    const fields = held.get(step.collection) ?? held.set(step.collection, new Set(Object.keys(props(now)))).get(step.collection)!;
+    const fields = heldAt(step.collection, () => Object.keys(props(now)));
+    const origin = origins.get(step.collection) ?? origins.set(step.collection, new Map()).get(step.collection)!;
     const p = (key: string, message: string) => out.push({ path: `${at}/${key}`, message });
-    switch (step.op) {
-      case 'renameField': {
-        if (!own(props(now), step.from)) p('from', `${c}的当前版本没有字段 ${fieldLabel(now, step.from)}`);
-        else if (!fields.has(step.from)) p('from', `${c}的字段 ${fieldLabel(now, step.from)} 已被前面的步骤改名或删除`);
-        if (!own(props(next), step.to)) p('to', `${c}的草稿没有字段 ${fieldLabel(next, step.to)}：改名的目标须是草稿中的字段`);
-        else if (own(props(now), step.to)) p('to', `${c}的字段 ${fieldLabel(next, step.to)} 在当前版本中已存在：改名的目标须是草稿新增的字段`);
-        else if (fields.has(step.to)) p('to', `${c}的字段 ${fieldLabel(next, step.to)} 已是前面步骤改名的目标`);
-        if (step.from === step.to) p('to', '改名的目标与原字段相同');
-        fields.delete(step.from);
-        fields.add(step.to);
-        break;
-      }
-      case 'mapValues': {
-        const prop = own(props(next), step.field);
-        if (!prop) { p('field', `${c}的草稿没有字段 ${fieldLabel(now, step.field)}：mapValues 用草稿中的字段名（改名的字段用新名，写在改名之后）`); break; }
-        if (!fields.has(step.field)) { p('field', `${c}的字段 ${fieldLabel(next, step.field)} 在当前版本中没有存储的值${own(props(now), step.field) ? '（已被前面的步骤删除）' : '（若是改名，请先写 renameField）'}`); break; }
-        const codes = codesOf(prop);
-        if (!codes) break; // a field without a code table takes any text: the draft's validators judge the result
-        for (const [from, to] of Object.entries(step.map)) {
-          const target = codes.get(to);
-          if (!target) p(`map/${pointerPart(from)}`, `“${to}”不是${c}字段 ${fieldLabel(next, step.field)} 在草稿中的代码`);
-          else if (target.deprecated) p(`map/${pointerPart(from)}`, `“${target.label}（${to}）”在草稿中已停用，不能作为${fieldLabel(next, step.field)}的新值`);
-        }
-        break;
-      }
-      case 'dropField': {
-        if (!own(props(now), step.field)) p('field', `${c}的当前版本没有字段 ${fieldLabel(next, step.field)}`);
-        else if (!fields.has(step.field)) p('field', `${c}的字段 ${fieldLabel(now, step.field)} 已被前面的步骤改名或删除`);
-        fields.delete(step.field);
-        break;
-      }
-      case 'moveState': {
-        const before = statesOf(current, now);
-        const after = statesOf(draft, next);
-        if (!before) { p('collection', `${c}在当前版本中没有流程，没有可迁移的状态`); break; }
-        if (!after) { p('collection', `${c}在草稿中没有流程，记录不能迁入任何状态`); break; }
-        if (!before.has(step.from)) p('from', `${c}的当前流程没有状态 ${stateLabel(before, step.from)}`);
-        const seen = moved.get(step.collection) ?? moved.set(step.collection, new Set()).get(step.collection)!;
-        if (seen.has(step.from)) p('from', `${c}的状态 ${stateLabel(before, step.from)} 已由前面的步骤迁移`);
-        seen.add(step.from);
-        if (!after.has(step.to)) p('to', `${c}的草稿流程没有状态 ${stateLabel(after, step.to)}`);
-        if (step.from === step.to) p('to', '迁移的目标状态与原状态相同');
-        break;
-      }
+    if (step.op === 'moveState') {
+      const before = statesOf(current, now);
+      const after = statesOf(draft, next);
+      if (!before) return p('collection', `${c}在当前版本中没有流程，没有可迁移的状态`);
+      if (!after) return p('collection', `${c}在草稿中没有流程，记录不能迁入任何状态`);
+      if (!before.has(step.from)) p('from', `${c}的当前流程没有状态 ${stateLabel(before, step.from)}`);
+      const seen = moved.get(step.collection) ?? moved.set(step.collection, new Set()).get(step.collection)!;
+      if (seen.has(step.from)) p('from', `${c}的状态 ${stateLabel(before, step.from)} 已由前面的步骤迁移`);
+      seen.add(step.from);
+      if (!after.has(step.to)) p('to', `${c}的草稿流程没有状态 ${stateLabel(after, step.to)}`);
+      if (step.from === step.to) p('to', '迁移的目标状态与原状态相同');
+      return;
     }
+    if (step.table === undefined) {
+      if (step.op === 'renameField') origin.set(step.to, origin.get(step.from) ?? step.from);
+      return fieldStepProblems({ c, noun: '字段', now: props(now), next: props(next) }, fields, step, p);
+    }
+    // A column of a child table: the table by its name at this point of the steps.
+    const columnsNext = columnsOf(own(props(next), step.table));
+    const tableNow = origin.get(step.table) ?? step.table;
+    const columnsNow = columnsOf(own(props(now), tableNow));
+    if (!columnsNext) return p('table', `${c}的草稿没有子表 ${fieldLabel(next, step.table)}`);
+    if (!columnsNow || !fields.has(step.table)) {
+      return p('table', `${c}的子表 ${fieldLabel(next, step.table)} 在当前版本中没有存储的行${columnsNow ? '（已被前面的步骤删除）' : '（若子表改名，请先写 renameField）'}`);
+    }
+    const level: Level = { c: `${c}的子表${labelIn(props(next), step.table)}`, noun: '列', now: columnsNow, next: columnsNext };
+    fieldStepProblems(level, heldAt(`${step.collection}/${tableNow}`, () => Object.keys(columnsNow)), step, p);
   });
   return out;
+}
+
+/** The problems of one renameField, mapValues or dropField at its level; `held` follows the step. */
+function fieldStepProblems(l: Level, held: Set<string>, step: FieldStep, p: (key: string, message: string) => void): void {
+  const { c, noun, now, next } = l;
+  switch (step.op) {
+    case 'renameField': {
+      if (!own(now, step.from)) p('from', `${c}的当前版本没有${noun} ${labelIn(now, step.from)}`);
+      else if (!held.has(step.from)) p('from', `${c}的${noun} ${labelIn(now, step.from)} 已被前面的步骤改名或删除`);
+      if (!own(next, step.to)) p('to', `${c}的草稿没有${noun} ${labelIn(next, step.to)}：改名的目标须是草稿中的${noun}`);
+      else if (own(now, step.to)) p('to', `${c}的${noun} ${labelIn(next, step.to)} 在当前版本中已存在：改名的目标须是草稿新增的${noun}`);
+      else if (held.has(step.to)) p('to', `${c}的${noun} ${labelIn(next, step.to)} 已是前面步骤改名的目标`);
+      if (step.from === step.to) p('to', '改名的目标与原字段相同');
+      held.delete(step.from);
+      held.add(step.to);
+      break;
+    }
+    case 'mapValues': {
+      const prop = own(next, step.field);
+      if (!prop) return p('field', `${c}的草稿没有${noun} ${labelIn(now, step.field)}：mapValues 用草稿中的${noun}名（改名的${noun}用新名，写在改名之后）`);
+      if (!held.has(step.field)) return p('field', `${c}的${noun} ${labelIn(next, step.field)} 在当前版本中没有存储的值${own(now, step.field) ? '（已被前面的步骤删除）' : '（若是改名，请先写 renameField）'}`);
+      const codes = codesOf(prop);
+      if (!codes) break; // a field without a code table takes any text: the draft's validators judge the result
+      for (const [from, to] of Object.entries(step.map)) {
+        const target = codes.get(to);
+        if (!target) p(`map/${pointerPart(from)}`, `“${to}”不是${c}${noun} ${labelIn(next, step.field)} 在草稿中的代码`);
+        else if (target.deprecated) p(`map/${pointerPart(from)}`, `“${target.label}（${to}）”在草稿中已停用，不能作为${labelIn(next, step.field)}的新值`);
+      }
+      break;
+    }
+    case 'dropField': {
+      if (!own(now, step.field)) p('field', `${c}的当前版本没有${noun} ${labelIn(next, step.field)}`);
+      else if (!held.has(step.field)) p('field', `${c}的${noun} ${labelIn(now, step.field)} 已被前面的步骤改名或删除`);
+      held.delete(step.field);
+      break;
+    }
+  }
 }
 
 /** The JSON `type` of a property (its items' too), to tell a changed type. */
@@ -162,11 +209,11 @@ const typeOf = (prop: JsonSchema) => JSON.stringify([prop.type ?? null, prop.ite
 
 /**
  * What publishing the draft would orphan without a declared step, each named by collection and
- * field (or state) title: a top-level field removed or renamed (renameField or dropField), a
- * field whose type changed (mapValues or dropField), codes of a field's table that the draft no
- * longer has (a mapValues covering them, or dropField), a workflow state removed or renamed
- * (moveState). Publishing is refused while this is not empty. Paths name the place in the
- * current config (document#pointer).
+ * field (or state) title: a top-level field or a child table's column removed or renamed
+ * (renameField or dropField, with `table` for a column), a field whose type changed (mapValues or
+ * dropField), codes of a field's table that the draft no longer has (a mapValues covering them, or
+ * dropField), a workflow state removed or renamed (moveState). Publishing is refused while this is
+ * not empty. Paths name the place in the current config (document#pointer).
  */
 export function orphanProblems(current: AppRuntime, draft: AppRuntime, steps: MigrationStep[]): StepProblem[] {
   const out: StepProblem[] = [];
@@ -175,41 +222,19 @@ export function orphanProblems(current: AppRuntime, draft: AppRuntime, steps: Mi
     const next = draft.config.collections.get(name);
     if (!next) continue; // a removed collection is a manifest change, not a field's
     const mine = usable.filter((s) => s.collection === name);
-    const renamed = new Map(mine.flatMap((s) => (s.op === 'renameField' ? [[s.from, s.to] as const] : [])));
-    const dropped = new Set(mine.flatMap((s) => (s.op === 'dropField' ? [s.field] : [])));
-    const mapped = (field: string) => mine.filter((s): s is Extract<MigrationStep, { op: 'mapValues' }> => s.op === 'mapValues' && s.field === field);
+    const fieldSteps = mine.filter((s): s is FieldStep => s.op !== 'moveState');
     const c = `「${next.title}」`;
     const where = (field: string) => `forms/${now.schemaFile}#/properties/${pointerPart(field)}`;
-    for (const [field, prop] of Object.entries(props(now))) {
-      if (dropped.has(field)) continue;
-      const target = renamed.get(field) ?? field;
-      const after = own(props(next), target);
-      if (!after) {
-        out.push({ path: where(field), message: `${c}的字段 ${fieldLabel(now, field)} 在草稿中被删除或改名，已存储的值会成为孤儿：请声明 renameField 或 dropField` });
-        continue;
-      }
-      const label = fieldLabel(now, field);
-      if (typeOf(prop) !== typeOf(after)) {
-        if (!mapped(target).length) out.push({ path: where(field), message: `${c}的字段 ${label} 的类型在草稿中改变，已存储的值将不再有效：请声明 mapValues 或 dropField` });
-        continue;
-      }
-      const before = codesOf(prop);
-      const kept = codesOf(after);
-      if (!before && kept) {
-        // Free text becomes a code: what was typed is no code of the table.
-        if (!mapped(target).length) out.push({ path: where(field), message: `${c}的字段 ${label} 在草稿中改用代码表，已存储的文字将不再有效：请声明 mapValues（文字 → 代码）或 dropField` });
-        continue;
-      }
-      if (!before || !kept) continue; // no codes, or codes becoming free text: every stored value stays valid
-      const covered = new Set(mapped(target).flatMap((s) => Object.keys(s.map)));
-      const lost = [...before.values()].filter((e) => !kept.has(e.code) && !covered.has(e.code));
-      if (lost.length) {
-        const table = after['x-codeTable'] ?? after.items?.['x-codeTable'];
-        out.push({
-          path: where(field),
-          message: `${c}的字段 ${label} 的代码${lost.map((e) => `“${e.label}（${e.code}）”`).join('、')}在草稿${table ? `的代码表「${draft.config.codes.get(table)?.title ?? table}」` : ''}中不存在，存有这些代码的记录将不再有效：请声明 mapValues（把它们映射为新代码）或 dropField`,
-        });
-      }
+    const top = levelOrphans(draft, { c, noun: '字段', now: props(now), next: props(next) }, fieldSteps.filter((s) => s.table === undefined), where, '');
+    out.push(...top.problems);
+    // A child table kept (under its name or the one a step gives it): its columns, with the steps naming it.
+    for (const [field, target] of top.kept) {
+      const columnsNow = columnsOf(own(props(now), field));
+      const columnsNext = columnsOf(own(props(next), target));
+      if (!columnsNow || !columnsNext) continue;
+      const level: Level = { c: `${c}的子表${labelIn(props(next), target)}`, noun: '列', now: columnsNow, next: columnsNext };
+      out.push(...levelOrphans(draft, level, fieldSteps.filter((s) => s.table === target),
+        (column) => `${where(field)}/items/properties/${pointerPart(column)}`, `（带 "table": "${target}"）`).problems);
     }
     const before = statesOf(current, now);
     const after = statesOf(draft, next);
@@ -226,6 +251,52 @@ export function orphanProblems(current: AppRuntime, draft: AppRuntime, steps: Mi
   return out;
 }
 
+/**
+ * The orphans at one level (a collection's fields, or a table's columns) given the steps of that
+ * level, and the names kept with the same type: [current name, draft name].
+ */
+function levelOrphans(draft: AppRuntime, l: Level, steps: FieldStep[], where: (name: string) => string, hint: string) {
+  const problems: StepProblem[] = [];
+  const kept: [string, string][] = [];
+  const { c, noun } = l;
+  const renamed = new Map(steps.flatMap((s) => (s.op === 'renameField' ? [[s.from, s.to] as const] : [])));
+  const dropped = new Set(steps.flatMap((s) => (s.op === 'dropField' ? [s.field] : [])));
+  const mapped = (name: string) => steps.filter((s): s is Extract<FieldStep, { op: 'mapValues' }> => s.op === 'mapValues' && s.field === name);
+  for (const [name, prop] of Object.entries(l.now)) {
+    if (dropped.has(name)) continue;
+    const target = renamed.get(name) ?? name;
+    const after = own(l.next, target);
+    const label = labelIn(l.now, name);
+    if (!after) {
+      problems.push({ path: where(name), message: `${c}的${noun} ${label} 在草稿中被删除或改名，已存储的值会成为孤儿：请声明 renameField 或 dropField${hint}` });
+      continue;
+    }
+    if (typeOf(prop) !== typeOf(after)) {
+      if (!mapped(target).length) problems.push({ path: where(name), message: `${c}的${noun} ${label} 的类型在草稿中改变，已存储的值将不再有效：请声明 mapValues 或 dropField${hint}` });
+      continue;
+    }
+    kept.push([name, target]);
+    const before = codesOf(prop);
+    const codes = codesOf(after);
+    if (!before && codes) {
+      // Free text becomes a code: what was typed is no code of the table.
+      if (!mapped(target).length) problems.push({ path: where(name), message: `${c}的${noun} ${label} 在草稿中改用代码表，已存储的文字将不再有效：请声明 mapValues（文字 → 代码）或 dropField${hint}` });
+      continue;
+    }
+    if (!before || !codes) continue; // no codes, or codes becoming free text: every stored value stays valid
+    const covered = new Set(mapped(target).flatMap((s) => Object.keys(s.map)));
+    const lost = [...before.values()].filter((e) => !codes.has(e.code) && !covered.has(e.code));
+    if (lost.length) {
+      const table = after['x-codeTable'] ?? after.items?.['x-codeTable'];
+      problems.push({
+        path: where(name),
+        message: `${c}的${noun} ${label} 的代码${lost.map((e) => `“${e.label}（${e.code}）”`).join('、')}在草稿${table ? `的代码表「${draft.config.codes.get(table)?.title ?? table}」` : ''}中不存在，存有这些代码的记录将不再有效：请声明 mapValues（把它们映射为新代码）或 dropField${hint}`,
+      });
+    }
+  }
+  return { problems, kept };
+}
+
 /** A value through a mapValues table: strings, numbers and booleans by their text; arrays item by item. */
 function mapValue(value: unknown, map: Record<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => mapValue(v, map));
@@ -236,39 +307,58 @@ function mapValue(value: unknown, map: Record<string, string>): unknown {
   return value;
 }
 
+/** One field step on one object (a record's data or a row): the changed copy, or null when it changes nothing. */
+function stepOn(d: Record<string, unknown>, step: FieldStep): Record<string, unknown> | null {
+  switch (step.op) {
+    case 'renameField': {
+      if (!Object.hasOwn(d, step.from)) return null;
+      const w = { ...d, [step.to]: d[step.from] };
+      delete w[step.from];
+      return w;
+    }
+    case 'mapValues': {
+      if (!Object.hasOwn(d, step.field)) return null;
+      const mapped = mapValue(d[step.field], step.map);
+      return JSON.stringify(mapped) === JSON.stringify(d[step.field]) ? null : { ...d, [step.field]: mapped };
+    }
+    case 'dropField': {
+      if (!Object.hasOwn(d, step.field)) return null;
+      const w = { ...d };
+      delete w[step.field];
+      return w;
+    }
+  }
+}
+
+/** A column step on every row of the record's table: the data with the changed rows, or null. */
+function stepOnRows(d: Record<string, unknown>, table: string, step: FieldStep): Record<string, unknown> | null {
+  const rows = d[table];
+  if (!Array.isArray(rows)) return null;
+  let changed = false;
+  const next = rows.map((row) => {
+    const out = isObject(row) ? stepOn(row, step) : null;
+    if (out) changed = true;
+    return out ?? row;
+  });
+  return changed ? { ...d, [table]: next } : null;
+}
+
 /**
  * The record's data and state after the steps of its collection, in order; null when they change
  * nothing. Pure: the record is not touched. dropField removes the value from the record (the
- * caller's audited write keeps it in the audit log).
+ * caller's audited write keeps it in the audit log); with `table`, from every row of that table.
  */
 export function applySteps(record: StoredRecord, steps: MigrationStep[]): { data: Record<string, unknown>; state: string | null } | null {
   let data: Record<string, unknown> | undefined;
   let state = record.state;
-  const write = () => (data ??= { ...record.data });
   for (const step of steps) {
     if (step.collection !== record.collection) continue;
-    const d = data ?? record.data;
-    switch (step.op) {
-      case 'renameField':
-        if (Object.hasOwn(d, step.from)) {
-          const w = write();
-          w[step.to] = w[step.from];
-          delete w[step.from];
-        }
-        break;
-      case 'mapValues':
-        if (Object.hasOwn(d, step.field)) {
-          const mappedValue = mapValue(d[step.field], step.map);
-          if (JSON.stringify(mappedValue) !== JSON.stringify(d[step.field])) write()[step.field] = mappedValue;
-        }
-        break;
-      case 'dropField':
-        if (Object.hasOwn(d, step.field)) delete write()[step.field];
-        break;
-      case 'moveState':
-        if (state === step.from) state = step.to;
-        break;
+    if (step.op === 'moveState') {
+      if (state === step.from) state = step.to;
+      continue;
     }
+    const d = data ?? record.data;
+    data = (step.table === undefined ? stepOn(d, step) : stepOnRows(d, step.table, step)) ?? data;
   }
   return data || state !== record.state ? { data: data ?? { ...record.data }, state } : null;
 }

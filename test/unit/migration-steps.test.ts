@@ -51,6 +51,19 @@ describe('applySteps', () => {
     expect(applySteps(record({}, { state: 'confirmed' }), steps)).toBeNull();
   });
 
+  it('a step with a table changes that column in every row (after the table\u2019s own rename), other fields untouched', () => {
+    const r = record({ workUnit: '某局', family: [{ name: '甲', workUnit: '某厂', relation: '12' }, { name: '乙' }, 'x'] });
+    const out = applySteps(r, [
+      { op: 'renameField', collection: 'member', from: 'family', to: 'relatives' },
+      { op: 'renameField', collection: 'member', table: 'relatives', from: 'workUnit', to: 'occupation' },
+      { op: 'mapValues', collection: 'member', table: 'relatives', field: 'relation', map: { 12: '10' } },
+      { op: 'dropField', collection: 'member', table: 'relatives', field: 'name' },
+    ]);
+    expect(out!.data).toEqual({ workUnit: '某局', relatives: [{ occupation: '某厂', relation: '10' }, {}, 'x'] });
+    expect(r.data.family).toEqual([{ name: '甲', workUnit: '某厂', relation: '12' }, { name: '乙' }, 'x']);
+    expect(applySteps(record({ family: [{ name: '甲' }] }), [{ op: 'dropField', collection: 'member', table: 'family', field: 'workUnit' }])).toBeNull();
+  });
+
   it('is null for records the steps do not concern', () => {
     const steps: MigrationStep[] = [{ op: 'renameField', collection: 'member', from: 'nativePlace', to: 'birthPlace' }];
     expect(applySteps(record({ nativePlace: '天津市' }, { collection: 'unit' }), steps)).toBeNull();
@@ -162,6 +175,33 @@ describe('checkSteps and orphanProblems', () => {
       message: '「党员」的流程状态 「待修改」（changes_requested） 在草稿中被删除或改名，处于该状态的记录会失去状态：请声明 moveState',
     }]);
     expect(orphanProblems(current, draft, [{ op: 'moveState', collection: 'member', from: 'changes_requested', to: 'revising' }])).toEqual([]);
+  });
+
+  it('a removed or renamed column of a child table needs a step naming the table, also when the table is renamed', () => {
+    const noAddress = draftOf(current, { [MEMBER]: json((s) => { delete s.properties.family.items.properties.workUnitAddress; }) });
+    expect(orphanProblems(current, noAddress, [])).toEqual([{
+      path: 'forms/member.schema.json#/properties/family/items/properties/workUnitAddress',
+      message: '「党员」的子表「家庭主要成员及社会关系」（family）的列 「工作单位地址」（workUnitAddress） 在草稿中被删除或改名，已存储的值会成为孤儿：请声明 renameField 或 dropField（带 "table": "family"）',
+    }]);
+    // A top-level step of the same name covers nothing inside the table.
+    expect(orphanProblems(current, noAddress, [{ op: 'dropField', collection: 'member', field: 'workUnitAddress' } as MigrationStep])).toHaveLength(1);
+    expect(orphanProblems(current, noAddress, [{ op: 'dropField', collection: 'member', table: 'family', field: 'workUnitAddress' }])).toEqual([]);
+    const moved = draftOf(current, { [MEMBER]: json((s) => {
+      const t = s.properties.family;
+      t.items.properties.occupation = t.items.properties.workUnit;
+      delete t.items.properties.workUnit;
+      s.properties.relatives = t;
+      delete s.properties.family;
+    }) });
+    const steps: MigrationStep[] = [
+      { op: 'renameField', collection: 'member', from: 'family', to: 'relatives' },
+      { op: 'renameField', collection: 'member', table: 'relatives', from: 'workUnit', to: 'occupation' },
+    ];
+    expect(orphanProblems(current, moved, steps.slice(0, 1)).map((p) => p.path)).toEqual(['forms/member.schema.json#/properties/family/items/properties/workUnit']);
+    expect(orphanProblems(current, moved, steps)).toEqual([]);
+    expect(checkSteps(current, moved, steps)).toEqual([]);
+    // The column step before the table's rename names a table the draft does not have.
+    expect(checkSteps(current, moved, [steps[1], steps[0]]).map((p) => p.path)).toEqual(['/0/table']);
   });
 
   it('a draft that orphans nothing needs no step', () => {
