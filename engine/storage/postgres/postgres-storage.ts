@@ -1,13 +1,14 @@
 import type {
   FactIndex, RecordConditions, TreeNodes,
   AuditLog, CompletenessFlags, RecordBatch, RecordScan, RecordStore, SubtreeStats, UniqueKeys, WorkflowFacts,
-  Accounts, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, Sessions, Storage, UnitOfWork,
+  Accounts, ConfigVersions, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, Sessions, Storage, UnitOfWork,
 } from '../../ports.js';
 import type { PgDatabase } from './connection.js';
 import { postgresUnitOfWork } from './unit-of-work.js';
 import { pgUsers } from './users.js';
 import { pgGrants } from './grants.js';
 import { pgDirectory } from './directory.js';
+import { pgConfigVersions } from './config-versions.js';
 import { pgImportLog } from './import-log.js';
 import { pgMaintenance } from './maintenance.js';
 import { pgLoginFailures } from './login-failures.js';
@@ -48,6 +49,7 @@ export const postgresParts = {
   sessions: pgUsers satisfies Sessions,
   grants: pgGrants satisfies Grants,
   directory: pgDirectory satisfies Directory,
+  configVersions: pgConfigVersions satisfies ConfigVersions,
   importLog: pgImportLog satisfies ImportLog,
   maintenance: pgMaintenance satisfies Maintenance,
   loginFailures: pgLoginFailures satisfies LoginFailures,
