@@ -599,6 +599,18 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         await s.configVersions.appendHistory(db, { actor: 'a', action: 'publish', version: v2, detail: { n: 1 } });
         expect((await s.configVersions.history(db, 10)).map((h) => [h.action, h.version, h.detail])).toEqual([['publish', v2, { n: 1 }], ['open', null, null]]);
       });
+
+      it('appended by several writers at once, take consecutive numbers (server instances publishing at the same moment)', async () => {
+        const version = (n: number) => ({ files: { n: String(n) }, hash: `h${n}`, author: null, at: at(), note: null, origin: 'files', basedOn: null });
+        // Each holds its transaction open a moment after appending, so the appends overlap wherever writers run side by side.
+        const numbers = await Promise.all([1, 2, 3].map((n) => s.unitOfWork.transaction(db, async (tx) => {
+          const number = await s.configVersions.insert(tx, version(n));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return number;
+        })));
+        expect([...numbers].sort()).toEqual([1, 2, 3]);
+        expect((await s.configVersions.list(db)).map((v) => v.number)).toEqual([3, 2, 1]);
+      });
     });
 
     describe('transactions', () => {
