@@ -69,7 +69,19 @@ describe('PostgreSQL connection', () => {
     const db = await PgDatabase.open(await cluster.createDatabase());
     try {
       await db.query('CREATE TABLE t (n integer)');
+      // A transaction in the middle of its work when the server goes: its next statement is refused, nothing is kept.
+      let goOn!: () => void;
+      const halfway = new Promise<void>((r) => { goOn = r; });
+      const open = caught(db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (0)');
+        await halfway;
+        await tx.query('INSERT INTO t VALUES (1)');
+      }));
+      await sleep(100);
       await cluster.pause();
+      goOn();
+      const cut = await open;
+      expect([(cut as DomainError).kind, (cut as DomainError).message]).toEqual(['unavailable', '数据库暂时无法连接，请稍后重试']);
       try {
         for (const attempt of [db.query('SELECT 1'), db.transaction((tx) => tx.query('INSERT INTO t VALUES (1)')), db.ping()]) {
           const err = await caught(attempt);

@@ -115,6 +115,10 @@ export class PgDatabase implements PgQueryable {
       throw asUnavailable(err);
     }
     let broken: Error | undefined;
+    // A checked-out connection has no error listener of the pool's: a server lost between two
+    // statements of fn would otherwise be an unhandled 'error' event, ending the process.
+    const lost = (err: Error) => { broken ??= err; };
+    client.on('error', lost);
     const epoch = authEpoch.current();
     try {
       await client.query('BEGIN');
@@ -128,6 +132,7 @@ export class PgDatabase implements PgQueryable {
       if (isConnectionLoss(err)) broken ??= err as Error;
       throw asUnavailable(err);
     } finally {
+      client.removeListener('error', lost);
       client.release(broken ?? false);
     }
   }
