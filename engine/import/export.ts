@@ -1,8 +1,7 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection } from '../config/types.js';
-import { listRecords, type ListQuery } from '../records/query.js';
-import { recordsTable, type StoredRecord } from '../storage/records.js';
+import type { StoredRecord } from '../ports.js';
+import { listRecords, type ListContext, type ListQuery } from '../records/query.js';
 import { domainBadRequest } from '../errors.js';
 import { importColumns, codeCell, childTables, parentKey, type Column } from './columns.js';
 import { buildTemplate } from './template.js';
@@ -18,18 +17,18 @@ export const MAX_EXPORT = 20_000;
  * "label（code）", yes/no as 是/否, dates as YYYY-MM-DD, the node by a name the import resolves
  * to that node alone. Child tables go on their sheets, so the round trip keeps their rows too.
  */
-export async function exportWorkbook(engine: Engine, user: Principal, c: Collection, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
+export async function exportWorkbook(ctx: ListContext, user: Principal, c: Collection, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
   const records: StoredRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listRecords(engine, user, c.name, { ...query, limit: 500, cursor });
+    const page = await listRecords(ctx, user, c.name, { ...query, limit: 500, cursor });
     records.push(...page.items);
     if (records.length > MAX_EXPORT) throw domainBadRequest(`一次最多导出 ${MAX_EXPORT} 条${c.title}，请缩小范围（选择下级组织或按状态筛选）`);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   // Nodes named as the reader sees them (a writer's read and write scopes are the same subtree).
-  const scope = await NodeScope.load(engine, user, 'read');
-  const nodeCell = nodeNamer(engine, scope);
+  const scope = await NodeScope.load(ctx, user, 'read');
+  const nodeCell = nodeNamer(ctx, scope);
   const cols = importColumns(c);
   const rows = [];
   for (const r of records) rows.push(await Promise.all(cols.map((col) => cellOf(col, r.data[col.property], nodeCell))));
@@ -46,18 +45,17 @@ export async function exportWorkbook(engine: Engine, user: Principal, c: Collect
     }
     childRows.set(t.property, lines);
   }
-  return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel, rows, childRows);
+  return buildTemplate(c, scope.nodes, ctx.runtime.config.manifest.essentialLabel, rows, childRows);
 }
 
 /** Names a node as the import will find it again: its full name, else a unique key, else its id. */
-function nodeNamer(engine: Engine, scope: NodeScope): (id: string) => Promise<string> {
-  const rt = engine.runtime;
+function nodeNamer({ storage, runtime: rt }: ListContext, scope: NodeScope): (id: string) => Promise<string> {
   const keyFields = (rt.tree.uniqueKeys ?? []).filter((k) => k.fields.length === 1).map((k) => k.fields[0]);
   const named = new Map<string, string>();
   return async (id: string): Promise<string> => {
     const known = named.get(id);
     if (known) return known;
-    const node = await recordsTable.get(engine.db, id);
+    const node = await storage.records.get(storage.db, id);
     const candidates = [
       node?.data[rt.config.tree.fullNameField ?? rt.config.tree.labelField],
       ...keyFields.map((f) => node?.data[f]),

@@ -4,10 +4,9 @@
  * error workbook to fix and upload again. Every upload is kept in the import log.
  */
 import { randomBytes } from 'node:crypto';
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import { actorOf } from '../auth/actor.js';
-import { createMany } from '../records/create-many.js';
 import { DomainError, domainForbidden, domainNotFound } from '../errors.js';
 import { importColumns, childTables, parentKey } from './columns.js';
 import { parseUpload } from './parse.js';
@@ -15,12 +14,11 @@ import { previewImport, tick, type Preview, type PreviewRow } from './preview.js
 import { buildErrorWorkbook, ERROR_COLUMN } from './error-workbook.js';
 import { buildTemplate } from './template.js';
 import { NodeScope } from './nodes.js';
-import { importLog } from '../storage/import-log.js';
-import { importPreviews } from '../storage/import-previews.js';
 import { exportWorkbook } from './export.js';
+import type { ImportContext } from './context.js';
 import type { ListQuery } from '../records/query.js';
 
-export { importLog } from '../storage/import-log.js';
+export type { ImportContext } from './context.js';
 
 const KEEP_MS = 60 * 60 * 1000;
 const SHOWN_ROWS = 1000;
@@ -31,11 +29,11 @@ const BATCH = 1000;
  * process: behind a load balancer the commit may reach another server instance, and a restart
  * must not lose them. Kept an hour; removed once committed or failed.
  */
-const sweep = (engine: Engine, now = Date.now()) => importPreviews.sweep(engine.db, now - KEEP_MS);
+const sweep = ({ storage }: ImportContext, now = Date.now()) => storage.importPreviews.sweep(storage.db, now - KEEP_MS);
 
 /** Why a preview is not there to commit: already committed, failed, or unknown/expired. */
-async function missingPreview(engine: Engine, user: Principal, id: string): Promise<DomainError> {
-  const logged = await importLog.get(engine.db, id);
+async function missingPreview({ storage }: ImportContext, user: Principal, id: string): Promise<DomainError> {
+  const logged = await storage.importLog.get(storage.db, id);
   if (logged?.actor === user.username && logged.status === 'committed') return new DomainError('conflict', 'conflict', '该文件已经导入');
   if (logged?.actor === user.username && logged.status === 'failed') {
     return new DomainError('conflict', 'conflict', `该文件导入失败${logged.message ? `（${logged.message}）` : ''}，请重新上传`);
@@ -44,8 +42,8 @@ async function missingPreview(engine: Engine, user: Principal, id: string): Prom
 }
 
 /** The user must be able to write somewhere: imports are for the admins of a subtree. */
-function requireWriter(engine: Engine, user: Principal) {
-  if (!engine.runtime.permissions.paths(user, 'write').length) throw domainForbidden('无权批量导入');
+function requireWriter(rt: AppRuntime, user: Principal) {
+  if (!rt.permissions.paths(user, 'write').length) throw domainForbidden('无权批量导入');
 }
 
 /**
@@ -53,18 +51,18 @@ function requireWriter(engine: Engine, user: Principal) {
  * whoever may read the list (书记, 委员 too) gets exactly its rows, by the list's own read rule;
  * only the template and the upload are for writers.
  */
-export async function exportRecords(engine: Engine, user: Principal, collection: string, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
-  const c = engine.runtime.collection(collection);
+export async function exportRecords(ctx: ImportContext, user: Principal, collection: string, query: Omit<ListQuery, 'limit' | 'cursor'>): Promise<Buffer> {
+  const c = ctx.runtime.collection(collection);
   if (c.isTree || !c.nodeField) throw new DomainError('bad_request', 'bad_request', `「${c.title}」不支持批量导出`);
-  return exportWorkbook(engine, user, c, query);
+  return exportWorkbook(ctx, user, c, query);
 }
 
-export async function importTemplate(engine: Engine, user: Principal, collection: string): Promise<Buffer> {
-  const c = engine.runtime.collection(collection);
-  requireWriter(engine, user);
+export async function importTemplate(ctx: ImportContext, user: Principal, collection: string): Promise<Buffer> {
+  const c = ctx.runtime.collection(collection);
+  requireWriter(ctx.runtime, user);
   if (c.isTree || !c.nodeField) throw new DomainError('bad_request', 'bad_request', `「${c.title}」不支持批量导入`);
-  const scope = await NodeScope.load(engine, user);
-  return buildTemplate(c, scope.nodes, engine.runtime.config.manifest.essentialLabel);
+  const scope = await NodeScope.load(ctx, user);
+  return buildTemplate(c, scope.nodes, ctx.runtime.config.manifest.essentialLabel);
 }
 
 /** What the preview answers: counts, the rows worth a look (invalid first), the error workbook's address. */
@@ -83,23 +81,24 @@ function summary(id: string, p: Preview) {
 
 /** Parses and checks an upload; keeps it for commit and logs it. Writes no record. */
 export async function runPreview(
-  engine: Engine, user: Principal, collection: string, upload: Buffer, meta: { filename?: string; contentType?: string },
+  ctx: ImportContext, user: Principal, collection: string, upload: Buffer, meta: { filename?: string; contentType?: string },
   report: (done: number, total?: number) => void = () => {},
 ) {
-  await sweep(engine);
-  const c = engine.runtime.collection(collection);
-  requireWriter(engine, user);
+  const { storage } = ctx;
+  await sweep(ctx);
+  const c = ctx.runtime.collection(collection);
+  requireWriter(ctx.runtime, user);
   const key = parentKey(c);
   const childSpecs = key ? childTables(c).map((t) => ({ title: t.sheet, titles: [key.title, ...t.columns.map((col) => col.title)] })) : [];
   const file = await parseUpload(upload, importColumns(c).map((col) => col.title), meta, childSpecs);
   report(0, file.rows.length);
-  const preview = await previewImport(engine, user, c.name, file, (done) => report(done));
+  const preview = await previewImport(ctx, user, c.name, file, (done) => report(done));
   const id = randomBytes(12).toString('base64url');
   const errorsFile = preview.counts.invalid ? await buildErrorWorkbook(upload, file, preview.rows) : null;
-  await engine.db.transaction((tx) => importLog.add(tx, {
+  await storage.unitOfWork.transaction(storage.db, (tx) => storage.importLog.add(tx, {
     id, collection: c.name, actor: user.username, filename: meta.filename ?? null, total: preview.rows.length, counts: preview.counts, errorsFile,
   }));
-  await importPreviews.put(engine.db, { id, owner: user.userId, collection: c.name, at: Date.now() }, preview.rows);
+  await storage.importPreviews.put(storage.db, { id, owner: user.userId, collection: c.name, at: Date.now() }, preview.rows);
   return summary(id, preview);
 }
 
@@ -108,12 +107,13 @@ export async function runPreview(
  * record service's guarantees (validation, permission, unique keys, workflow, audit), all in one
  * transaction — a file is imported whole or not at all. Refused while any row is invalid.
  */
-export async function runCommit(engine: Engine, user: Principal, previewId: string, report: (done: number, total?: number) => void = () => {}) {
-  await sweep(engine);
-  const p = await importPreviews.get(engine.db, previewId);
-  if (!p || p.owner !== user.userId) throw await missingPreview(engine, user, previewId);
+export async function runCommit(ctx: ImportContext, user: Principal, previewId: string, report: (done: number, total?: number) => void = () => {}) {
+  const { storage, records } = ctx;
+  await sweep(ctx);
+  const p = await storage.importPreviews.get(storage.db, previewId);
+  if (!p || p.owner !== user.userId) throw await missingPreview(ctx, user, previewId);
   if (p.state !== 'open') throw new DomainError('conflict', 'conflict', '该文件正在导入');
-  const rows: PreviewRow[] = await importPreviews.rows(engine.db, p.id);
+  const rows: PreviewRow[] = await storage.importPreviews.rows(storage.db, p.id);
   const invalid = rows.filter((r) => r.action === 'invalid');
   if (invalid.length) {
     throw new DomainError('invalid', 'invalid', `文件中有 ${invalid.length} 行有误（第 ${invalid.slice(0, 5).map((r) => r.row).join('、')}${invalid.length > 5 ? ' 等' : ''} 行），请下载错误文件修正后重新上传；本次未导入任何数据`);
@@ -123,34 +123,34 @@ export async function runCommit(engine: Engine, user: Principal, previewId: stri
   const total = creates.length + updates.length;
   report(0, total);
   // Claimed in the database: a second commit of the same file, on any instance, is refused.
-  if (!(await importPreviews.claim(engine.db, p.id, user.userId, Date.now()))) throw new DomainError('conflict', 'conflict', '该文件正在导入');
+  if (!(await storage.importPreviews.claim(storage.db, p.id, user.userId, Date.now()))) throw new DomainError('conflict', 'conflict', '该文件正在导入');
   const actor = actorOf(user);
   try {
-    await engine.db.transaction(async (tx) => {
+    await storage.unitOfWork.transaction(storage.db, async (tx) => {
       let done = 0;
       for (let i = 0; i < creates.length; i += BATCH) {
         const part = creates.slice(i, i + BATCH);
-        await createMany(engine, actor, p.collection, part.map((r) => r.data!), tx, { note: `批量导入 ${p.id}`, labels: part.map((r) => `第 ${r.row} 行`) });
+        await records.createMany(actor, p.collection, part.map((r) => r.data!), tx, { note: `批量导入 ${p.id}`, labels: part.map((r) => `第 ${r.row} 行`) });
         report((done += part.length));
         await tick();
       }
       for (const r of updates) {
         try {
-          await engine.records.update(actor, p.collection, r.id!, r.data!, r.version!, tx);
+          await records.update(actor, p.collection, r.id!, r.data!, r.version!, tx);
         } catch (err) {
           if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `${r.sheet ? `工作表「${r.sheet}」` : ''}第 ${r.row} 行：${err.message}`, err.details);
           throw err;
         }
         if (++done % 200 === 0) { report(done); await tick(); }
       }
-      await importLog.finish(tx, p.id, 'committed');
-      await importPreviews.remove(tx, p.id);
+      await storage.importLog.finish(tx, p.id, 'committed');
+      await storage.importPreviews.remove(tx, p.id);
     });
   } catch (err) {
     const message = err instanceof DomainError ? err.message : '导入失败';
-    await engine.db.transaction(async (tx) => {
-      await importLog.finish(tx, p.id, 'failed', message);
-      await importPreviews.remove(tx, p.id);
+    await storage.unitOfWork.transaction(storage.db, async (tx) => {
+      await storage.importLog.finish(tx, p.id, 'failed', message);
+      await storage.importPreviews.remove(tx, p.id);
     }).catch(() => undefined);
     if (err instanceof DomainError) throw new DomainError(err.kind, err.code, `${err.message}；本次未导入任何数据`, err.details);
     throw err;
@@ -159,10 +159,10 @@ export async function runCommit(engine: Engine, user: Principal, previewId: stri
 }
 
 /** The error workbook of an upload, to its uploader. */
-export async function errorsWorkbook(engine: Engine, user: Principal, id: string): Promise<Buffer> {
-  const entry = await importLog.get(engine.db, id);
+export async function errorsWorkbook({ storage }: ImportContext, user: Principal, id: string): Promise<Buffer> {
+  const entry = await storage.importLog.get(storage.db, id);
   if (!entry || entry.actor !== user.username) throw domainNotFound('导入记录');
-  const file = await importLog.errorsFile(engine.db, id);
+  const file = await storage.importLog.errorsFile(storage.db, id);
   if (!file) throw domainNotFound('错误文件（该文件没有错误行）');
   return file;
 }

@@ -1,6 +1,6 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { recordQuery } from '../storage/record-query.js';
+import type { Storage } from '../ports.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 
 export interface ScopeNode {
   id: string;
@@ -18,8 +18,10 @@ export class NodeScope {
   private readonly byText = new Map<string, ScopeNode[]>();
   readonly nodes: ScopeNode[] = [];
 
-  static async load(engine: Engine, user: Principal | undefined, permission: 'read' | 'write' = 'write'): Promise<NodeScope> {
-    const rt = engine.runtime;
+  static async load(
+    { storage, runtime: rt }: { readonly storage: Pick<Storage, 'db' | 'records'>; readonly runtime: AppRuntime },
+    user: Principal | undefined, permission: 'read' | 'write' = 'write',
+  ): Promise<NodeScope> {
     const tree = rt.tree;
     const { fullNameField, labelField } = rt.config.tree;
     const keyFields = (tree.uniqueKeys ?? []).filter((k) => k.fields.length === 1).map((k) => k.fields[0]);
@@ -27,7 +29,7 @@ export class NodeScope {
     const paths = user ? rt.permissions.paths(user, permission) : ['/'];
     const scope = new NodeScope();
     for (const p of paths) {
-      for (const r of await recordQuery.fields(engine.db, { collection: tree.name, subtree: p }, fields)) {
+      for (const r of await storage.records.fields(storage.db, { collection: tree.name, subtree: p }, fields)) {
         const text = (field: string) => (typeof r.values[field] === 'string' ? (r.values[field] as string) : null);
         const node: ScopeNode = { id: r.id, path: r.path, fullName: text(fullNameField ?? labelField), label: text(labelField) };
         scope.nodes.push(node);

@@ -1,9 +1,7 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
 import type { Collection, UniqueKey } from '../config/types.js';
-import { recordsTable, type StoredRecord } from '../storage/records.js';
-import { keyName, keyValue, uniqueKeys } from '../storage/unique-keys.js';
-import { diffFields } from '../storage/audit.js';
+import { diffFields, keyName, keyValue, type StoredRecord } from '../ports.js';
+import type { ImportReadContext } from './context.js';
 import { DomainError } from '../errors.js';
 import { importColumns, headerKey, parentKey, type Column } from './columns.js';
 import { applyChildRows, atSheetLine, placeInSheets, readChildSheets } from './child-rows.js';
@@ -58,15 +56,15 @@ const shown = (k: UniqueKey, data: Record<string, unknown>) => k.fields.map((f) 
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Existing records holding any of these unique-key values: value → record, per key. */
-async function existingByKey(engine: Engine, c: Collection, wanted: Map<string, Set<string>>) {
+async function existingByKey({ storage }: ImportReadContext, c: Collection, wanted: Map<string, Set<string>>) {
   const hits = new Map<string, Map<string, string>>();
   const ids = new Set<string>();
   for (const [key, values] of wanted) {
-    const found = await uniqueKeys.holders(engine.db, c.name, key, [...values]);
+    const found = await storage.uniqueKeys.holders(storage.db, c.name, key, [...values]);
     for (const id of found.values()) ids.add(id);
     hits.set(key, found);
   }
-  const records = new Map((await recordsTable.getMany(engine.db, [...ids])).map((r) => [r.id, r]));
+  const records = new Map((await storage.records.getMany(storage.db, [...ids])).map((r) => [r.id, r]));
   return { hits, records };
 }
 
@@ -77,9 +75,9 @@ async function existingByKey(engine: Engine, c: Collection, wanted: Map<string, 
  * updates that record). Writes nothing.
  */
 export async function previewImport(
-  engine: Engine, user: Principal | undefined, collection: string, file: ParsedFile, progress: (done: number) => void = () => {},
+  ctx: ImportReadContext, user: Principal | undefined, collection: string, file: ParsedFile, progress: (done: number) => void = () => {},
 ): Promise<Preview> {
-  const rt = engine.runtime;
+  const rt = ctx.runtime;
   const c = rt.collection(collection);
   if (c.isTree || !c.nodeField) throw new DomainError('bad_request', 'bad_request', `「${c.title}」不支持批量导入`);
   const validator = rt.validator(c.name);
@@ -99,7 +97,7 @@ export async function previewImport(
   const nodeTitle = all.find((col) => col.kind === 'node')?.title ?? c.nodeField;
   const keys = (c.uniqueKeys ?? []).filter((k) => k.fields.every((f) => seen.has(f)));
   const columnOf = (path: string) => seen.get(path.split('/')[1] ?? '');
-  const scope = await NodeScope.load(engine, user);
+  const scope = await NodeScope.load(ctx, user);
 
   // Pass 1: cells → documents, node names → nodes, duplicates inside the file.
   const rows: (PreviewRow & { doc: Record<string, unknown>; nodeGiven: boolean; childOnly?: boolean })[] = [];
@@ -168,7 +166,7 @@ export async function previewImport(
   }
 
   // Pass 2: stored records with the same keys; each row is new, an update, or refused.
-  const { hits, records } = await existingByKey(engine, c, wanted);
+  const { hits, records } = await existingByKey(ctx, c, wanted);
   let done = 0;
   for (const r of rows) {
     const matched = new Set<string>();

@@ -2,8 +2,7 @@ import { Hono, type Context } from 'hono';
 import { requireUser } from '../middleware/session.js';
 import { jsonBody } from '../body.js';
 import { badRequest } from '../errors.js';
-import { importTemplate, exportRecords, runPreview, runCommit, errorsWorkbook, importLog } from '../../import/index.js';
-import { recordsTable } from '../../storage/records.js';
+import { importTemplate, exportRecords, runPreview, runCommit, errorsWorkbook } from '../../import/index.js';
 import { startJob, getJob, describeJob } from '../../jobs/jobs.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -46,7 +45,7 @@ export function importRoutes() {
     const q = c.req.query();
     if (q.deep !== undefined && !['0', '1', 'true', 'false'].includes(q.deep)) throw badRequest('deep 应为 0 或 1');
     const buf = await exportRecords(engine, c.get('user')!, col.name, { node: q.node, deep: q.deep === '1' || q.deep === 'true', state: q.state, q: q.q });
-    const node = q.node ? await recordsTable.get(engine.db, q.node) : undefined;
+    const node = q.node ? await engine.storage.records.get(engine.storage.db, q.node) : undefined;
     const where = node ? String(node.data[engine.runtime.config.tree.labelField] ?? '') : '';
     return c.body(new Uint8Array(buf), 200, { 'content-type': XLSX, 'content-disposition': attachment(`${col.title}${where ? `-${where}` : ''}.xlsx`) });
   });
@@ -82,7 +81,7 @@ export function importRoutes() {
   app.get('/:collection/log', async (c) => {
     const engine = c.get('engine');
     const col = engine.runtime.collection(c.req.param('collection'));
-    return c.json({ items: await importLog.list(engine.db, col.name, c.get('user')!.username) });
+    return c.json({ items: await engine.storage.importLog.list(engine.storage.db, col.name, c.get('user')!.username) });
   });
 
   app.get('/:id/errors.xlsx', async (c) => {
