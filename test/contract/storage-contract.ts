@@ -541,6 +541,20 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await s.directory.find(db, 'other', 'code', 'C1')).toBeNull();
       });
 
+      it('two uploads of one key at once: the later one asks whether it may replace the earlier one\'s row', async () => {
+        // Each loader may replace only its own rows and holds its upload open a moment after its put, so the uploads overlap.
+        const upload = (by: string) => s.unitOfWork.transaction(db, async (tx) => {
+          const held = await s.directory.put(tx, 'unit', [['code', 'C9']], { code: 'C9', by }, { by, at: at(), path: `/${by}/` }, (stored) => stored.by === by);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return held;
+        });
+        const outcomes = await Promise.all([upload('alice'), upload('bob')]);
+        const written = outcomes.findIndex((held) => held === null);
+        expect(outcomes.filter((held) => held === null)).toHaveLength(1);
+        expect(outcomes[1 - written]).toMatchObject({ key: 'code', value: 'C9', loader: { by: ['alice', 'bob'][written] } });
+        expect((await s.directory.find(db, 'unit', 'code', 'C9'))!.data.by).toBe(['alice', 'bob'][written]);
+      });
+
       it('finds the tree\'s roots and records deleted while holding a value', async () => {
         const root = await node();
         await node(root);

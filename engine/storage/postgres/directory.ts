@@ -13,6 +13,24 @@ const SELECT = `SELECT d.key, d.value, d.data, d.imported_by, u.display_name, d.
 
 const loaderOf = (r: Row): DirectoryLoader => ({ by: r.imported_by, byName: r.display_name, at: r.imported_at, path: r.imported_path });
 
+/** The advisory-lock namespace of directory uploads (two-key form: the second key is the collection's hash). */
+const UPLOAD_LOCK = 0x646972; // 'dir'
+/** The collections whose upload lock each open transaction holds already (held until it ends). */
+const locked = new WeakMap<PgQueryable, Set<string>>();
+
+/**
+ * Uploads to one directory run one after another, as SQLite's one writer runs them: without it,
+ * two uploads at once could each find no row under a key, and the later one would replace the
+ * other's row without asking mayReplace. Taken once per transaction and collection.
+ */
+async function lockUploads(db: PgQueryable, collection: string): Promise<void> {
+  const held = locked.get(db) ?? new Set<string>();
+  if (held.has(collection)) return;
+  await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [UPLOAD_LOCK, collection]);
+  held.add(collection);
+  locked.set(db, held);
+}
+
 export const pgDirectory = {
   async find(db: PgQueryable, collection: string, key: string, value: string): Promise<DirectoryRow | null> {
     const { rows: [row] } = await db.query<Row>(`${SELECT} WHERE d.collection = $1 AND d.key = $2 AND d.value = $3`, [collection, key, value]);
@@ -26,6 +44,7 @@ export const pgDirectory = {
    */
   async put(db: PgQueryable, collection: string, keys: [string, string][], data: Record<string, unknown>, loader: DirectoryLoader,
     mayReplace: (stored: DirectoryLoader) => boolean): Promise<ForeignRow | null> {
+    await lockUploads(db, collection);
     const marks = keys.map((_, i) => `(d.key = $${2 * i + 2} AND d.value = $${2 * i + 3})`).join(' OR ');
     const { rows: existing } = await db.query<Row>(`${SELECT} WHERE d.collection = $1 AND (${marks})`, [collection, ...keys.flat()]);
     const foreign = existing.find((r) => !mayReplace(loaderOf(r)));
