@@ -17,6 +17,7 @@ import { sqliteStorage } from '../../engine/storage/sqlite-storage.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { postgresStorage } from '../../engine/storage/postgres/postgres-storage.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { scanIds } from './storage-contract.js';
 
 const TREE = 'node';
 const ITEMS = 'item';
@@ -206,16 +207,7 @@ it('the same writes give the same records, keys, audit, counters, scans and fact
     await same(`history of ${x}`, (s, db) => s.audit.forRecord(db, x), (h) => h.entries.map(({ id: _, ...e }) => e));
   }
   for (const subtree of [undefined, ...[...nodes.values()].slice(0, 6).map((x) => x.path)]) {
-    await same(`scan of ${subtree ?? 'all'}`, async (s, db) => {
-      const seen: string[] = [];
-      let next: Awaited<ReturnType<Storage['recordScan']['batch']>>['next'] | undefined;
-      do {
-        const b = await s.recordScan.batch(db, ITEMS, 7, next ?? undefined, subtree);
-        seen.push(...b.records.map((r) => r.id));
-        next = b.next;
-      } while (next);
-      return seen;
-    });
+    await same(`scan of ${subtree ?? 'all'}`, (s, db) => scanIds(s, db, ITEMS, 7, subtree));
   }
   await same('completeness batch', async (s, db) => {
     const out: string[] = [];

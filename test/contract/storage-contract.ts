@@ -66,6 +66,18 @@ async function refusal(p: Promise<unknown>): Promise<WriteRefusal | string> {
 
 const refusedOutright = (p: Promise<unknown>) => p.then(() => 'let through', () => 'refused');
 
+/** The ids a whole scan of a collection (or subtree) reads, batch after batch of `limit`, in the order read. */
+export async function scanIds(s: Storage, db: Tx, collection: string, limit: number, subtree?: string): Promise<string[]> {
+  const seen: string[] = [];
+  let next: Awaited<ReturnType<Storage['recordScan']['batch']>>['next'] | undefined;
+  do {
+    const b = await s.recordScan.batch(db, collection, limit, next ?? undefined, subtree);
+    seen.push(...b.records.map((r) => r.id));
+    next = b.next;
+  } while (next);
+  return seen;
+}
+
 export function storageContract(name: string, open: () => Promise<OpenStore>): void {
   describe(`storage contract: ${name}`, () => {
     let store: OpenStore;
@@ -420,13 +432,7 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         const a = await node(root);
         const made = [await item(root), await item(a), await item(a), await item(root), await item(a)];
         for (const subtree of [undefined, a.path]) {
-          const seen: string[] = [];
-          let next: Awaited<ReturnType<Storage['recordScan']['batch']>>['next'] | undefined;
-          do {
-            const b = await s.recordScan.batch(db, ITEMS, 2, next ?? undefined, subtree);
-            seen.push(...b.records.map((r) => r.id));
-            next = b.next;
-          } while (next);
+          const seen = await scanIds(s, db, ITEMS, 2, subtree);
           const expected = made.filter((r) => !subtree || r.path.startsWith(subtree)).map((r) => r.id);
           expect(seen.sort()).toEqual(expected.sort());
         }
