@@ -7,7 +7,6 @@ import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Storage } from '../../engine/ports.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { postgresStorage } from '../../engine/storage/postgres/postgres-storage.js';
 import { restoreFrom } from '../../engine/storage/postgres/maintenance.js';
@@ -22,13 +21,10 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** The port over a database; a cast while parts are still missing from the PostgreSQL adapter. */
-const storageOver = (db: PgDatabase) => postgresStorage(db) as Storage;
-
 storageContract('PostgreSQL', async () => {
   const scratchDir = mkdtempSync(join(tmpdir(), 'caiji-contract-pg-'));
   const db = await PgDatabase.open(await cluster.createDatabase());
-  const storage = storageOver(db);
+  const storage = postgresStorage(db);
   await storage.maintenance.migrate(storage.db);
   return {
     storage,
@@ -48,7 +44,7 @@ storageContract('PostgreSQL', async () => {
     async openCopy(file) {
       const url = await cluster.createDatabase();
       await restoreFrom(url, file);
-      const copy = storageOver(await PgDatabase.open(url));
+      const copy = postgresStorage(await PgDatabase.open(url));
       return { storage: copy, close: () => copy.close() };
     },
   };

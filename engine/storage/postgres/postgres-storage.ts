@@ -61,10 +61,7 @@ export const postgresParts = {
   treeNodes: pgTreeNodes satisfies TreeNodes,
 };
 
-/**
- * The port over an open PostgreSQL database (its schema migrated by the caller:
- * maintenance.migrate). Partial while the records and query parts are still being built.
- */
-export function postgresStorage(db: PgDatabase): Partial<Storage> {
-  return { db, ...postgresParts, close: () => db.close() };
+/** The port over an open PostgreSQL database (its schema migrated by the caller: maintenance.migrate). */
+export function postgresStorage(db: PgDatabase): Storage {
+  return { db, ...postgresParts, close: () => db.close() } satisfies Storage;
 }
