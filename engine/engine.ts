@@ -1,5 +1,4 @@
 import { Database } from './storage/sqlite.js';
-import { migrate } from './storage/migrations.js';
 import type { AppRuntime } from './runtime/runtime.js';
 import { LiveConfig } from './runtime/live-config.js';
 import { recomputeCompleteness } from './records/recompute.js';
@@ -46,8 +45,8 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const db = await Database.open(options.dbFile);
-  await migrate(db);
   const storage = sqliteStorage(db);
+  await storage.maintenance.migrate(storage.db);
   // Every request is served from the config version published in the database (engine/config-versions).
   const published = await loadPublished(storage, options.appRoot, !!options.watchConfig).catch(async (err) => {
     await db.close();
@@ -55,11 +54,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   const config = new LiveConfig(options.appRoot, published.runtime, published.version);
   // Completeness depends on schemas and code tables: recompute what a change can affect, in batches.
-  config.onChange((next, previous) => recomputeCompleteness(db, next, previous).then(() => undefined));
+  config.onChange((next, previous) => recomputeCompleteness(storage, next, previous).then(() => undefined));
   // A workflow change may not strand records in a state it removes (refused, with the count).
-  config.onCheck((next, previous) => removedStatesInUse(db, next, previous));
+  config.onCheck((next, previous) => removedStatesInUse(storage, next, previous));
   // Workflow states that a changed machine no longer has are reported, not crashed on.
-  config.onChange((next) => staleStates(db, next));
+  config.onChange((next) => staleStates(storage, next));
   await config.settle();
   if (published.notice) config.notice(published.notice);
   const engine: Engine = {
@@ -76,7 +75,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ),
     appRoot: options.appRoot,
     principals: new PrincipalCache(),
-    records: new RecordService(db, () => engine.runtime, () => engine.lifecycle),
+    records: new RecordService(storage, () => engine.runtime, () => engine.lifecycle),
     close: async () => {
       clearInterval(follow);
       config.close();

@@ -4,23 +4,29 @@
  * and contact phone. Recomputed in the writing transaction when grants change or when a record
  * bound to a grant holder changes.
  */
-import type { Engine } from '../engine.js';
-import type { Queryable } from '../storage/sqlite.js';
-import { recordsTable, type StoredRecord } from '../storage/records.js';
+import type { NodeGrant, Storage, StoredRecord, Tx } from '../ports.js';
 import type { Actor } from '../auth/actor.js';
-import { grantStore, type NodeGrant } from '../storage/grants.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { RecordService } from '../records/service.js';
+
+/** What the derived fields are computed from and written through (the node is written by the record service). */
+export interface DerivedContext {
+  readonly storage: Pick<Storage, 'records' | 'grants'>;
+  readonly runtime: AppRuntime;
+  readonly records: RecordService;
+}
 
 /** Recomputes one node's derived fields; writes the node (audited) only when a value changed. */
-export async function recomputeDerived(engine: Engine, tx: Queryable, actor: Actor, nodeId: string): Promise<void> {
-  const tree = engine.runtime.tree;
+export async function recomputeDerived({ storage, runtime, records }: DerivedContext, tx: Tx, actor: Actor, nodeId: string): Promise<void> {
+  const tree = runtime.tree;
   const spec = tree.derivedFromGrants;
   if (!spec) return;
-  const node = await recordsTable.get(tx, nodeId);
+  const node = await storage.records.get(tx, nodeId);
   if (!node || node.collection !== tree.name) return;
-  const grants = await grantStore.onNode(tx, nodeId);
+  const grants = await storage.grants.onNode(tx, nodeId);
   const bound = new Map<string, StoredRecord>();
   for (const g of grants) {
-    const r = g.selfRecord ? await recordsTable.get(tx, g.selfRecord) : undefined;
+    const r = g.selfRecord ? await storage.records.get(tx, g.selfRecord) : undefined;
     if (r) bound.set(g.userId, r);
   }
   const data = { ...node.data };
@@ -33,11 +39,11 @@ export async function recomputeDerived(engine: Engine, tx: Queryable, actor: Act
     else data[field] = value;
   }
   if (JSON.stringify(data) === JSON.stringify(node.data)) return;
-  await engine.records.update({ name: actor.name }, tree.name, nodeId, data, node.version, tx);
+  await records.update({ name: actor.name }, tree.name, nodeId, data, node.version, tx);
 }
 
 /** After a record was written: recompute the nodes where its bound account holds grants. */
-export async function keepDerivedFields(engine: Engine, tx: Queryable, actor: Actor, record: StoredRecord): Promise<void> {
-  if (!engine.runtime.tree.derivedFromGrants || record.collection === engine.runtime.tree.name) return;
-  for (const nodeId of await grantStore.nodesOfBoundRecord(tx, record.id)) await recomputeDerived(engine, tx, actor, nodeId);
+export async function keepDerivedFields(ctx: DerivedContext, tx: Tx, actor: Actor, record: StoredRecord): Promise<void> {
+  if (!ctx.runtime.tree.derivedFromGrants || record.collection === ctx.runtime.tree.name) return;
+  for (const nodeId of await ctx.storage.grants.nodesOfBoundRecord(tx, record.id)) await recomputeDerived(ctx, tx, actor, nodeId);
 }

@@ -1,6 +1,5 @@
 import type { Collection } from '../config/types.js';
-import type { StoredRecord } from '../storage/records.js';
-import type { Queryable } from '../storage/sqlite.js';
+import type { StoredRecord, Tx } from '../ports.js';
 import type { Actor } from '../auth/actor.js';
 
 /** What a workflow decides when a record's data is edited. */
@@ -22,12 +21,12 @@ export interface Lifecycle {
    */
   afterEdit(collection: Collection, before: StoredRecord, actor?: Actor): EditOutcome | null;
   /** Runs after a record was written, in the same transaction (derived data kept current). */
-  afterWrite?(tx: Queryable, actor: Actor, record: StoredRecord): Promise<void>;
+  afterWrite?(tx: Tx, actor: Actor, record: StoredRecord): Promise<void>;
   /**
    * Runs after a person's record was deleted, in the same transaction, with the tree nodes on
    * which that person's account held roles: data derived from them is kept current too.
    */
-  afterDelete?(tx: Queryable, actor: Actor, heldNodes: string[]): Promise<void>;
+  afterDelete?(tx: Tx, actor: Actor, heldNodes: string[]): Promise<void>;
 }
 
 export const noLifecycle: Lifecycle = {

@@ -3,10 +3,9 @@
  * validity or completeness, its records' `complete` flags (and through the counter triggers the
  * subtree figures, 完整度) are recomputed under the new config.
  */
-import type { Database } from '../storage/sqlite.js';
+import type { CodeMatch, Storage } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection } from '../config/types.js';
-import { completenessFlags, type CodeMatch } from '../storage/completeness.js';
 import { fieldsUsingTable } from '../codes/usage.js';
 
 export interface RecomputeOptions {
@@ -41,10 +40,11 @@ export function affected(c: Collection, next: AppRuntime, previous: AppRuntime):
 /**
  * Recomputes the flags a config change can have altered, batch by batch (each batch reads and
  * writes in one transaction, so a concurrent save is never overwritten with a stale verdict).
- * Logs progress; returns how many flags changed.
+ * Logs progress; returns how many flags changed. Only the stored flag is rewritten (no edit, no
+ * audit entry, no new version): the record's data is unchanged, only the rules judging it moved.
  */
 export async function recomputeCompleteness(
-  db: Database, next: AppRuntime, previous: AppRuntime, { batch = 500, log = console.log }: RecomputeOptions = {},
+  { db, unitOfWork, completeness: flags }: Pick<Storage, 'db' | 'unitOfWork' | 'completeness'>, next: AppRuntime, previous: AppRuntime, { batch = 500, log = console.log }: RecomputeOptions = {},
 ): Promise<number> {
   if (next === previous) return 0;
   let changed = 0;
@@ -52,19 +52,19 @@ export async function recomputeCompleteness(
     const matches = affected(c, next, previous);
     if (matches === 'none') continue;
     const validator = next.validator(c.name);
-    const total = await completenessFlags.count(db, c.name, matches);
+    const total = await flags.count(db, c.name, matches);
     if (!total) continue;
     log(`重新计算完整度：${c.title} 共 ${total} 条`);
     let after = 0;
     let done = 0;
     const before = changed;
     for (;;) {
-      const n = await db.transaction(async (tx) => {
-        const rows = await completenessFlags.batch(tx, c.name, matches, after, batch);
+      const n = await unitOfWork.transaction(db, async (tx) => {
+        const rows = await flags.batch(tx, c.name, matches, after, batch);
         for (const r of rows) {
           const complete = validator.completenessErrors(r.data).length === 0;
           if (complete !== r.complete) {
-            await completenessFlags.set(tx, r.id, complete);
+            await flags.set(tx, r.id, complete);
             changed++;
           }
         }

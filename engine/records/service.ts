@@ -1,31 +1,27 @@
-import type { Database, Queryable } from '../storage/sqlite.js';
-import { recordsTable, newId, type StoredRecord } from '../storage/records.js';
-import { auditDiff, auditLog, diffFields } from '../storage/audit.js';
-import { users } from '../storage/users.js';
-import { grantStore } from '../storage/grants.js';
-import { keyEntries, uniqueKeys } from '../storage/unique-keys.js';
-import { recordWrites, RecordWriteRefused, type WriteAudit } from '../storage/record-writes.js';
+import { newId, keyEntries, auditDiff, diffFields, RecordWriteRefused, type Storage, type StoredRecord, type Tx, type WriteAudit } from '../ports.js';
 import type { Collection } from '../config/types.js';
 import type { RecordJson } from '../api-types.js';
-import type { Principal } from '../auth/principal.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError, domainConflict, domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
 import { noLifecycle, type Lifecycle } from './lifecycle.js';
 import type { Actor } from '../auth/actor.js';
+import { checkNode, checkValid, duplicateKey, keepReadOnly, LOCKED, newRecord, nodeRequired } from './write-rules.js';
+import { insertMany, type ManyOptions } from './create-many.js';
 
-/** Key in a record's context holding the fields a workflow fixed: {field: value}. */
-export const LOCKED = '$locked';
-
-/** The actor for a logged-in user's request. */
+/** What the record service reads and writes: records with their keys and audit, in transactions; the account bound to a record. */
+export type RecordStorage = Pick<Storage, 'db' | 'unitOfWork' | 'records' | 'recordBatch' | 'uniqueKeys' | 'audit' | 'accounts' | 'grants'>;
 
 /**
  * Create, update and delete records: validation, permission, unique keys, tree paths, workflow
- * state and the audit entry, all in the caller's transaction so a request writes all or nothing.
+ * state and the audit entry, all in the caller's transaction so a request writes all or nothing
+ * (update and delete open their own when given none). Every write of a record — a person's edit,
+ * a workflow event, a bulk import, a code replacement — comes through here, so every check and
+ * every lifecycle hook runs on every path.
  */
 export class RecordService {
   constructor(
-    private readonly db: Database,
+    private readonly storage: RecordStorage,
     private readonly runtime: () => AppRuntime,
     private readonly lifecycle: () => Lifecycle = () => noLifecycle,
   ) {}
@@ -34,31 +30,29 @@ export class RecordService {
     return !actor.principal || this.runtime().permissions.onPath(actor.principal, permission, path);
   }
 
+  /** Runs fn in one transaction on the service's database (the unit of work of a core operation). */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.storage.unitOfWork.transaction(this.storage.db, fn);
+  }
+
   /** Reads a record the actor may read, or answers 404 (never revealing that it exists). */
-  async read(actor: Actor, collection: string, id: string, db: Queryable = this.db): Promise<StoredRecord> {
+  async read(actor: Actor, collection: string, id: string, db: Tx = this.storage.db): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
-    const r = await recordsTable.get(db, id);
+    const r = await this.storage.records.get(db, id);
     if (!r || r.collection !== c.name) throw domainNotFound(c.title);
     if (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', r)) throw domainNotFound(c.title);
     return r;
   }
 
   /** The tree node a record of `c` hangs on, checked to exist and to be writable by the actor. */
-  private async targetNode(tx: Queryable, actor: Actor, c: Collection, data: Record<string, unknown>, recent = false): Promise<StoredRecord | null> {
-    const field = c.nodeField!;
-    const nodeId = data[field];
+  private async targetNode(tx: Tx, actor: Actor, c: Collection, data: Record<string, unknown>, recent = false): Promise<StoredRecord | null> {
+    const nodeId = data[c.nodeField!];
     if (nodeId === undefined || nodeId === null || nodeId === '') {
       if (c.isTree && !actor.principal) return null; // roots are made by the system only
-      throw domainInvalid([{ path: `/${field}`, message: `「${fieldTitle(c.schema, `/${field}`)}」为必填项` }]);
+      throw nodeRequired(c);
     }
-    const node = typeof nodeId === 'string' ? await (recent ? this.recentNode(nodeId) : recordsTable.get(tx, nodeId)) : undefined;
-    const tree = this.runtime().tree;
-    const title = fieldTitle(c.schema, `/${field}`);
-    if (!node || node.collection !== tree.name || (actor.principal && !this.runtime().permissions.onRecord(actor.principal, 'read', node))) {
-      throw domainInvalid([{ path: `/${field}`, message: `「${title}」指向的${tree.title}不存在或无权访问` }]);
-    }
-    if (!this.can(actor, 'write', node.path)) throw domainForbidden(`无权在「${String(node.data[this.runtime().config.tree.labelField] ?? node.id)}」下保存${c.title}`);
-    return node;
+    const node = typeof nodeId === 'string' ? await (recent ? this.recentNode(nodeId) : this.storage.records.get(tx, nodeId)) : undefined;
+    return checkNode(this.runtime(), actor, c, node);
   }
 
   /**
@@ -71,26 +65,11 @@ export class RecordService {
   private async recentNode(id: string): Promise<StoredRecord | undefined> {
     const hit = this.recentNodes.get(id);
     if (hit && hit.until > Date.now()) return hit.node;
-    const node = await recordsTable.get(this.db, id);
+    const node = await this.storage.records.get(this.storage.db, id);
     if (!node) return undefined; // a node made a moment from now must be found then
     if (this.recentNodes.size >= 1000) this.recentNodes.delete(this.recentNodes.keys().next().value!);
     this.recentNodes.set(id, { node, until: Date.now() + 5000 });
     return node;
-  }
-
-  /**
-   * Fields marked x-readOnly are the engine's to write (derived values): a person's request can
-   * neither set nor change them, whatever it sends.
-   */
-  private keepReadOnly(actor: Actor, c: Collection, data: unknown, before?: Record<string, unknown>): unknown {
-    if (!actor.principal || !data || typeof data !== 'object' || Array.isArray(data)) return data;
-    const out = { ...(data as Record<string, unknown>) };
-    for (const [field, p] of Object.entries<any>(c.schema.properties ?? {})) {
-      if (!p['x-readOnly']) continue;
-      if (before && before[field] !== undefined) out[field] = before[field];
-      else delete out[field];
-    }
-    return out;
   }
 
   /**
@@ -107,26 +86,17 @@ export class RecordService {
     if (errors.length) throw domainInvalid(errors);
   }
 
-  private validate(c: Collection, data: unknown, previous?: Record<string, unknown>) {
-    const errors = this.runtime().validator(c.name).validate(data, previous);
-    if (errors.length) throw domainInvalid(errors);
-  }
-
   /**
    * The answer to a failed record write: a refusal by the database (unique key taken, version or
    * parent node changed meanwhile) becomes a 409 naming the field; any other error is returned as is.
    */
-  async refused(err: unknown, db: Queryable, c: Collection, data: Record<string, unknown>, id: string): Promise<unknown> {
+  async refused(err: unknown, db: Tx, c: Collection, data: Record<string, unknown>, id: string): Promise<unknown> {
     if (!(err instanceof RecordWriteRefused)) return err;
     if (err.reason === 'stale') return domainConflict(`该${c.title}已被他人修改，请刷新后重试`);
     if (err.reason === 'node_changed') return domainConflict(`所属${this.runtime().tree.title}刚被他人移动或删除，请刷新后重试`);
     if (err.reason === 'config_changed') return new DomainError('conflict', 'config_changed', '配置刚刚发布了新版本，本次保存未生效：请刷新页面，按新的表单核对后重新保存');
-    const clash = await uniqueKeys.clash(db, c.name, c.uniqueKeys ?? [], data, id);
-    if (!clash) return domainConflict(`${c.title}的唯一标识与另一条记录重复`, [], { code: 'duplicate' });
-    const titles = clash.fields.map((f) => `「${fieldTitle(c.schema, `/${f}`)}」`).join('、');
-    const values = clash.fields.map((f) => String(data[f])).join('、');
-    const message = `${titles}“${values}”已被另一条${c.title}记录使用`;
-    return domainConflict(message, clash.fields.map((f) => ({ path: `/${f}`, message })), { code: 'duplicate' });
+    const clash = await this.storage.uniqueKeys.clash(db, c.name, c.uniqueKeys ?? [], data, id);
+    return clash ? duplicateKey(c, clash, data) : domainConflict(`${c.title}的唯一标识与另一条记录重复`, [], { code: 'duplicate' });
   }
 
   /** Completeness of data that validate() has just passed. */
@@ -141,43 +111,49 @@ export class RecordService {
    * `legacy` marks data carried over from an earlier system (demo data, migrations): codes the
    * central tables have since deprecated are kept, as on any stored record, for re-entry later.
    */
-  async create(actor: Actor, collection: string, data: unknown, tx?: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] } = {}): Promise<StoredRecord> {
+  async create(actor: Actor, collection: string, data: unknown, tx?: Tx, opts: { id?: string; legacy?: boolean; lock?: string[] } = {}): Promise<StoredRecord> {
     const c = this.runtime().collection(collection);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.createOnce(actor, c, data, tx ?? this.db, opts, !tx && attempt === 1);
+        return await this.createOnce(actor, c, data, tx ?? this.storage.db, opts, !tx && attempt === 1);
       } catch (err) {
         const moved = err instanceof RecordWriteRefused && err.reason === 'node_changed';
         if (moved) this.recentNodes.clear();
-        if (!(moved && !tx && attempt < 3)) throw await this.refused(err, tx ?? this.db, c, data as Record<string, unknown>, opts.id ?? '');
+        if (!(moved && !tx && attempt < 3)) throw await this.refused(err, tx ?? this.storage.db, c, data as Record<string, unknown>, opts.id ?? '');
       }
     }
   }
 
-  private async createOnce(actor: Actor, c: Collection, data: unknown, db: Queryable, opts: { id?: string; legacy?: boolean; lock?: string[] }, recentNode: boolean): Promise<StoredRecord> {
+  private async createOnce(actor: Actor, c: Collection, data: unknown, db: Tx, opts: { id?: string; legacy?: boolean; lock?: string[] }, recentNode: boolean): Promise<StoredRecord> {
     // The config version the checks below run under: the write is refused if another is published first.
-    const configVersion = this.runtime().configVersion;
+    const rt = this.runtime();
+    const configVersion = rt.configVersion;
     const id = opts.id ?? newId();
-    data = this.keepReadOnly(actor, c, data);
-    this.validate(c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
+    data = keepReadOnly(actor, c, data);
+    checkValid(rt, c, data, opts.legacy ? (data as Record<string, unknown>) : undefined);
     const doc = data as Record<string, unknown>;
     const node = await this.targetNode(db, actor, c, doc, recentNode);
-    const now = new Date().toISOString();
-    const start = this.lifecycle().initial(c);
-    const record: StoredRecord = {
-      id, collection: c.name, nodeId: node?.id ?? null,
-      path: c.isTree ? `${node?.path ?? '/'}${id}/` : node!.path,
-      data: doc, state: start?.state ?? null, workflow: start?.workflow ?? null,
-      workflowContext: opts.lock?.length ? { [LOCKED]: Object.fromEntries(opts.lock.map((f) => [f, doc[f] ?? null])) } : null,
-      complete: this.isComplete(c, doc), codeVersions: this.runtime().codeVersions(c), version: 1,
-      createdAt: now, createdBy: actor.name, updatedAt: now, updatedBy: actor.name,
-    };
-    await recordWrites.create(db, record, keyEntries(c.uniqueKeys ?? [], doc),
+    const terms = { now: new Date().toISOString(), start: this.lifecycle().initial(c), codeVersions: rt.codeVersions(c) };
+    const record = newRecord(c, actor, id, doc, node, this.isComplete(c, doc), terms, opts.lock);
+    await this.storage.records.create(db, record, keyEntries(c.uniqueKeys ?? [], doc),
       { action: 'create', fromState: null, diff: diffFields(null, doc), note: null }, node ? { id: node.id, path: node.path } : undefined, configVersion);
     return record;
   }
 
-  async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx: Queryable): Promise<StoredRecord> {
+  /**
+   * Many new records of one collection in the caller's transaction, each checked as create()
+   * checks one (read-only fields, validation, node, permission, unique keys within the batch and
+   * against stored records, initial state, completeness), written in a few multi-row statements
+   * through the port's RecordBatch. Throws on the first problem, naming the document by
+   * opts.labels (else its index), which rolls the caller's transaction back.
+   */
+  createMany(actor: Actor, collection: string, docs: Record<string, unknown>[], tx: Tx, opts: ManyOptions = {}): Promise<StoredRecord[]> {
+    return insertMany({ storage: this.storage, runtime: this.runtime(), lifecycle: this.lifecycle() }, actor, collection, docs, tx, opts);
+  }
+
+  /** Updates a record the actor may write, at `expectedVersion`; in the caller's transaction, or in its own without one. */
+  async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx?: Tx): Promise<StoredRecord> {
+    if (!tx) return this.transaction((t) => this.update(actor, collection, id, data, expectedVersion, t));
     const configVersion = this.runtime().configVersion;
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
@@ -187,9 +163,9 @@ export class RecordService {
         current: serialize(before),
       });
     }
-    data = this.keepReadOnly(actor, c, data, before.data);
+    data = keepReadOnly(actor, c, data, before.data);
     this.checkLocked(actor, c, before, data);
-    this.validate(c, data, before.data);
+    checkValid(this.runtime(), c, data, before.data);
     const doc = data as Record<string, unknown>;
     const nodeChanged = doc[c.nodeField!] !== before.data[c.nodeField!];
     let nodeId = before.nodeId;
@@ -198,12 +174,12 @@ export class RecordService {
       const node = await this.targetNode(tx, actor, c, doc);
       if (c.isTree) {
         if (!this.can(actor, 'write', parentPath(before.path))) throw domainForbidden(`无权移动授权范围的根节点`);
-        if (!node) throw domainInvalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」为必填项` }]);
+        if (!node) throw nodeRequired(c);
         if (node.path.startsWith(before.path)) {
           throw domainInvalid([{ path: `/${c.nodeField}`, message: `「${fieldTitle(c.schema, `/${c.nodeField}`)}」不能是本${c.title}或其下级` }]);
         }
         path = `${node.path}${id}/`;
-        await recordsTable.movePaths(tx, before.path, path);
+        await this.storage.records.movePaths(tx, before.path, path);
       } else path = node!.path;
       nodeId = node?.id ?? null;
     }
@@ -227,21 +203,23 @@ export class RecordService {
    * change was checked with, a refusal named for the person, then the lifecycle's afterWrite (fields
    * other records derive from this one) in the same transaction.
    */
-  async writeUpdate(tx: Queryable, actor: Actor, c: Collection, before: StoredRecord, after: StoredRecord, audit: WriteAudit, configVersion: number | null): Promise<void> {
+  async writeUpdate(tx: Tx, actor: Actor, c: Collection, before: StoredRecord, after: StoredRecord, audit: WriteAudit, configVersion: number | null): Promise<void> {
     try {
-      await recordWrites.update(tx, after, before.version, changedKeys(c, before.data, after.data), audit, undefined, configVersion);
+      await this.storage.records.update(tx, after, before.version, changedKeys(c, before.data, after.data), audit, undefined, configVersion);
     } catch (err) {
       throw await this.refused(err, tx, c, after.data, after.id);
     }
     await this.lifecycle().afterWrite?.(tx, actor, after);
   }
 
-  async delete(actor: Actor, collection: string, id: string, expectedVersion: number | undefined, tx: Queryable): Promise<void> {
+  /** Deletes a record the actor may write (at `expectedVersion` when given); in the caller's transaction, or in its own without one. */
+  async delete(actor: Actor, collection: string, id: string, expectedVersion: number | undefined, tx?: Tx): Promise<void> {
+    if (!tx) return this.transaction((t) => this.delete(actor, collection, id, expectedVersion, t));
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
     if (!this.can(actor, 'write', before.path)) throw domainForbidden(`无权删除该${c.title}`);
     if (expectedVersion !== undefined && expectedVersion !== before.version) throw domainConflict(`该${c.title}已被他人修改，请刷新后再删除`);
-    if (c.isTree && (await recordsTable.hasDescendants(tx, before))) {
+    if (c.isTree && (await this.storage.records.hasDescendants(tx, before))) {
       throw new DomainError('conflict', 'not_empty', `该${c.title}下仍有下级或记录，不能删除`);
     }
     if (c.isTree && !this.can(actor, 'write', parentPath(before.path))) {
@@ -249,11 +227,11 @@ export class RecordService {
     }
     // The account of the person this record was (if any) must not outlive it: it is locked, its
     // sessions end, and its roles stay visible (停用) to the admins who revoke them.
-    const account = await users.bySelfRecord(tx, id);
-    const heldNodes = account ? await grantStore.nodesOfBoundRecord(tx, id) : [];
-    await recordsTable.delete(tx, id);
-    if (account) await users.setLocked(tx, account.id, true);
-    await auditLog.append(tx, {
+    const account = await this.storage.accounts.bySelfRecord(tx, id);
+    const heldNodes = account ? await this.storage.grants.nodesOfBoundRecord(tx, id) : [];
+    await this.storage.records.delete(tx, id);
+    if (account) await this.storage.accounts.setLocked(tx, account.id, true);
+    await this.storage.audit.append(tx, {
       actor: actor.name, collection: c.name, recordId: id, action: 'delete', fromState: before.state, toState: null,
       diff: diffFields(before.data, null), note: account ? `账号 ${account.username} 已停用` : null,
     });

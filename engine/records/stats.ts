@@ -1,6 +1,5 @@
-import type { Queryable } from '../storage/sqlite.js';
+import type { Storage } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { subtreeCounts } from '../storage/subtree-counts.js';
 
 export interface SubtreeStats {
   collection: string;
@@ -16,11 +15,11 @@ const nodeOfPath = (path: string) => path.split('/').at(-2) ?? '';
 
 /**
  * Counts per state and completeness of each completeness-tracked collection in a subtree, from
- * the per-node counters (storage/subtree-counts.ts), so the cost does not grow with the records.
+ * the per-node counters (the port's SubtreeStats), so the cost does not grow with the records.
  */
-export async function subtreeStats(db: Queryable, rt: AppRuntime, path: string): Promise<SubtreeStats[]> {
+export async function subtreeStats(storage: Pick<Storage, 'db' | 'subtreeStats'>, rt: AppRuntime, path: string): Promise<SubtreeStats[]> {
   const tracked = [...rt.config.collections.values()].filter((c) => c.completeness).map((c) => c.name);
-  const rows = await subtreeCounts.ofNode(db, nodeOfPath(path), tracked);
+  const rows = await storage.subtreeStats.ofNode(storage.db, nodeOfPath(path), tracked);
   return tracked.map((collection) => {
     const mine = rows.filter((r) => r.collection === collection);
     const total = mine.reduce((a, r) => a + r.total, 0);
@@ -29,6 +28,3 @@ export async function subtreeStats(db: Queryable, rt: AppRuntime, path: string):
     return { collection, total, complete, completeness: total ? complete / total : null, byState };
   });
 }
-
-/** Records of a collection in a node's subtree (deep) or on the node itself, from the counters. */
-export const countUnder = subtreeCounts.countUnder;

@@ -6,12 +6,11 @@
  * unique keys, audit).
  */
 import { assign } from 'xstate';
-import type { Engine } from '../engine.js';
-import type { Queryable } from '../storage/sqlite.js';
+import type { Tx } from '../ports.js';
 import { domainInvalid } from '../errors.js';
 import { applyDerive, lookupRecord, normalizeKey } from '../directory/lookup.js';
 import { resolveValue, resolveValues } from './values.js';
-import type { WorkflowEnv } from './types.js';
+import type { WorkflowDeps, WorkflowEnv } from './types.js';
 
 type Params = Record<string, any>;
 const envOf = (context: any) => context.$env as WorkflowEnv;
@@ -28,8 +27,8 @@ export const contextActions = {
 };
 
 export interface EffectScope {
-  engine: Engine;
-  tx: Queryable;
+  deps: WorkflowDeps;
+  tx: Tx;
   env: WorkflowEnv;
   /** Field changes to the record itself, written with the new state. */
   changes: Record<string, unknown>;
@@ -49,32 +48,32 @@ export const effectActions: Record<string, Effect> = {
    * empty are filled from the collection's lookup (stored records, then the imported directory).
    * params.lock lists fields a person's later edit may not change.
    */
-  async createRecord({ engine, tx, env }, p) {
+  async createRecord({ deps, tx, env }, p) {
     const source = env.payload ?? {};
     const picked = Array.isArray(p.fields) ? Object.fromEntries(p.fields.filter((f: string) => f in source).map((f: string) => [f, source[f]])) : { ...source };
     let data: Record<string, unknown> = Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== '' && v !== null && v !== undefined));
     if (p.fill === 'lookup') {
-      const cfg = engine.runtime.collection(p.collection).lookup;
+      const cfg = deps.runtime.collection(p.collection).lookup;
       const keys = (cfg?.keys ?? []).filter((k) => typeof data[k] === 'string');
       for (const k of keys) data[k] = normalizeKey(data[k] as string);
-      const hit = keys.length ? await lookupRecord(engine, env.actor, p.collection, keys[0], data[keys[0]] as string, tx) : null;
+      const hit = keys.length ? await lookupRecord(deps, env.actor, p.collection, keys[0], data[keys[0]] as string, tx) : null;
       data = applyDerive(cfg, hit ? { ...hit.data, ...data } : data);
     }
     data = { ...data, ...resolveValues(p.set, env) };
     // params.lock: fields (usually from params.set) that only a workflow may change later.
-    await engine.records.create(env.actor, p.collection, data, tx, { lock: Array.isArray(p.lock) ? p.lock : undefined });
+    await deps.records.create(env.actor, p.collection, data, tx, { lock: Array.isArray(p.lock) ? p.lock : undefined });
   },
 
   /** Deletes the record of params.collection whose id is in payload field params.idFrom; it must hang on this node. */
-  async deleteRecord({ engine, tx, env }, p) {
+  async deleteRecord({ deps, tx, env }, p) {
     const id = env.payload?.[p.idFrom];
-    const c = engine.runtime.collection(p.collection);
+    const c = deps.runtime.collection(p.collection);
     const path = `/${p.idFrom}`;
     if (typeof id !== 'string') throw domainInvalid([{ path, message: `请指定要删除的${c.title}` }]);
-    const target = await engine.records.read(env.actor, p.collection, id, tx).catch(() => null);
+    const target = await deps.records.read(env.actor, p.collection, id, tx).catch(() => null);
     const node = env.collection.isTree ? env.record.id : env.record.nodeId;
     if (!target || target.nodeId !== node) throw domainInvalid([{ path, message: `该${c.title}未关联到本${env.collection.title}` }]);
-    await engine.records.delete(env.actor, p.collection, id, undefined, tx);
+    await deps.records.delete(env.actor, p.collection, id, undefined, tx);
   },
 };
 

@@ -1,14 +1,11 @@
 /** Building the evaluation environment and the machine snapshot a record is in. */
-import type { Engine } from '../engine.js';
 import type { Collection } from '../config/types.js';
-import type { Queryable } from '../storage/sqlite.js';
-import type { StoredRecord } from '../storage/records.js';
+import type { StoredRecord, Tx } from '../ports.js';
 import type { Actor } from '../auth/actor.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError } from '../errors.js';
-import { workflowFacts } from '../storage/workflow-facts.js';
 import { guardNeeds, type GuardRef } from './guards.js';
-import type { WorkflowContext, WorkflowDef, WorkflowEnv } from './types.js';
+import type { WorkflowContext, WorkflowDef, WorkflowDeps, WorkflowEnv } from './types.js';
 
 type Needs = ReturnType<typeof guardNeeds>;
 const needsOf = new WeakMap<WorkflowDef, Needs>();
@@ -34,7 +31,7 @@ function machineNeeds(wf: WorkflowDef): Needs {
 
 /** The environment for one evaluation; counts the collections the machine's `count` guards name. */
 export async function buildEnv(
-  engine: Engine, db: Queryable, wf: WorkflowDef, actor: Actor, collection: Collection, record: StoredRecord,
+  { storage: { workflowFacts }, runtime }: Pick<WorkflowDeps, 'storage' | 'runtime'>, db: Tx, wf: WorkflowDef, actor: Actor, collection: Collection, record: StoredRecord,
   payload: Record<string, unknown> | undefined,
 ): Promise<WorkflowEnv> {
   const counts = new Map<string, number>();
@@ -45,7 +42,7 @@ export async function buildEnv(
   for (const event of needs.senders) senders.set(event, await workflowFacts.lastSender(db, record.id, event));
   const grants = actor.principal?.grants ?? [];
   const grantNodes = needs.grantNodes ? await workflowFacts.dataOf(db, [...new Set(grants.map((g) => g.nodeId))]) : new Map();
-  return { runtime: engine.runtime, collection, record, actor, payload, counts, senders, grantNodes, failures: [] };
+  return { runtime, collection, record, actor, payload, counts, senders, grantNodes, failures: [] };
 }
 
 /** A synchronous environment without counts (for edits, which run inside the records service). */

@@ -4,7 +4,7 @@
  * by the event's payload schema, never by a record field that happens to share the name
  * (a reject reason is not the record's own 事由).
  */
-import type { AuditEntry, FieldChange, RowsDiff } from '../storage/audit.js';
+import type { AuditEntry, FieldChange, RowsDiff } from '../ports.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { fieldTitle } from '../validation/field-titles.js';

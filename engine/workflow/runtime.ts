@@ -1,13 +1,11 @@
 /**
  * The workflow runtime: which events a user may send to a record now, applying one event, and
  * applying one event to many records in one transaction. Every path reads the record through
- * the records service (the one permission predicate) and runs the same guards.
+ * the records service (the one permission predicate), runs the same guards and writes through the
+ * service (RecordService.writeUpdate: its checks and lifecycle hooks run on events as on edits).
  */
 import { transition } from 'xstate';
-import type { Engine } from '../engine.js';
-import type { Queryable } from '../storage/sqlite.js';
-import type { StoredRecord } from '../storage/records.js';
-import { auditDiff, diffFields } from '../storage/audit.js';
+import { auditDiff, diffFields, type StoredRecord, type Tx } from '../ports.js';
 import type { Actor } from '../auth/actor.js';
 import type { Collection } from '../config/types.js';
 import { DomainError, domainBadRequest, domainInvalid } from '../errors.js';
@@ -15,14 +13,14 @@ import { toFieldErrors } from '../validation/messages.js';
 import { effectActions, type EffectScope } from './actions.js';
 import { buildEnv, persistContext, snapshotOf, stateOf } from './env.js';
 import { explain, handles } from './explain.js';
-import type { EventDef, WorkflowDef } from './types.js';
+import type { EventDef, WorkflowDef, WorkflowDeps } from './types.js';
 
 /** How an event is offered to a client. */
 const describe = (e: EventDef) => ({ type: e.type, title: e.title, payload: e.payload ?? null, form: e.form ?? null });
 
-function workflowOf(engine: Engine, collection: string): { c: Collection; wf: WorkflowDef } {
-  const c = engine.runtime.collection(collection);
-  const wf = engine.runtime.workflowOf(c);
+function workflowOf(deps: WorkflowDeps, collection: string): { c: Collection; wf: WorkflowDef } {
+  const c = deps.runtime.collection(collection);
+  const wf = deps.runtime.workflowOf(c);
   if (!wf) throw new DomainError('not_found', 'not_found', `${c.title}没有流程`);
   return { c, wf };
 }
@@ -31,10 +29,10 @@ function workflowOf(engine: Engine, collection: string): { c: Collection; wf: Wo
  * The record's state and the events this actor may send now. Events whose guards fail on the
  * record's data (not on who is asking) are listed under `blocked` with the reason.
  */
-export async function availableEvents(engine: Engine, actor: Actor, collection: string, record: StoredRecord) {
-  const { c, wf } = workflowOf(engine, collection);
+export async function availableEvents(deps: WorkflowDeps, actor: Actor, collection: string, record: StoredRecord) {
+  const { c, wf } = workflowOf(deps, collection);
   const state = stateOf(wf, record);
-  const env = await buildEnv(engine, engine.db, wf, actor, c, record, undefined);
+  const env = await buildEnv(deps, deps.storage.db, wf, actor, c, record, undefined);
   const snapshot = snapshotOf(wf, record, env);
   const events = [];
   const blocked = [];
@@ -67,19 +65,24 @@ function readEvent(wf: WorkflowDef, body: unknown, state?: string): { def: Event
   return { def, payload };
 }
 
+/** One event to one record in a transaction of its own; returns the record as written. */
+export function sendEvent(deps: WorkflowDeps, actor: Actor, collection: string, id: string, body: unknown): Promise<StoredRecord> {
+  return deps.storage.unitOfWork.transaction(deps.storage.db, (tx) => applyEvent(deps, tx, actor, collection, id, body));
+}
+
 /** Applies one event to one record inside the caller's transaction; returns the record as written. */
-export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, collection: string, id: string, body: unknown): Promise<StoredRecord> {
-  const configVersion = engine.runtime.configVersion;
-  const { c, wf } = workflowOf(engine, collection);
-  const record = await engine.records.read(actor, collection, id, tx);
+export async function applyEvent(deps: WorkflowDeps, tx: Tx, actor: Actor, collection: string, id: string, body: unknown): Promise<StoredRecord> {
+  const configVersion = deps.runtime.configVersion;
+  const { c, wf } = workflowOf(deps, collection);
+  const record = await deps.records.read(actor, collection, id, tx);
   const from = stateOf(wf, record);
   const { def, payload } = readEvent(wf, body, from);
-  const env = await buildEnv(engine, tx, wf, actor, c, record, payload);
+  const env = await buildEnv(deps, tx, wf, actor, c, record, payload);
   const snapshot = snapshotOf(wf, record, env);
   const event = { type: def.type };
   if (!snapshot.can(event)) throw explain(wf, from, def.type, env);
   const [next, actions] = transition(wf.machine, snapshot, event);
-  const scope: EffectScope = { engine, tx, env, changes: {} };
+  const scope: EffectScope = { deps, tx, env, changes: {} };
   for (const a of actions) {
     const effect = effectActions[a.type];
     if (effect) await effect(scope, (a.params ?? {}) as Record<string, unknown>);
@@ -87,7 +90,7 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
   const data = { ...record.data };
   for (const [k, v] of Object.entries(scope.changes)) v === null ? delete data[k] : (data[k] = v);
   const dataDiff = diffFields(record.data, data);
-  const validator = engine.runtime.validator(c.name);
+  const validator = deps.runtime.validator(c.name);
   if (Object.keys(dataDiff).length) {
     const errors = validator.validate(data, record.data);
     if (errors.length) throw domainInvalid(errors);
@@ -98,7 +101,7 @@ export async function applyEvent(engine: Engine, tx: Queryable, actor: Actor, co
     updatedAt: new Date().toISOString(), updatedBy: actor.name,
   };
   const note = payload[def.note ?? 'reason'] ?? payload.note;
-  await engine.records.writeUpdate(tx, actor, c, record, after, {
+  await deps.records.writeUpdate(tx, actor, c, record, after, {
     action: def.type, fromState: from, diff: { ...diffFields(null, payload), ...auditDiff(record.data, data) }, note: typeof note === 'string' ? note : null,
   }, configVersion);
   return after;
@@ -113,13 +116,18 @@ export interface BatchResult {
   error?: ReturnType<DomainError['toJSON']>['error'];
 }
 
+/** One event for many records (applyBatch) in a transaction of its own. */
+export function sendBatch(deps: WorkflowDeps, actor: Actor, collection: string, body: unknown): Promise<BatchResult[]> {
+  return deps.storage.unitOfWork.transaction(deps.storage.db, (tx) => applyBatch(deps, tx, actor, collection, body));
+}
+
 /**
  * One event for many records in the caller's transaction: each record in a savepoint, so a
  * refused record leaves no trace while the others go through; a result per id. Records the
  * actor cannot read are reported as not found.
  */
-export async function applyBatch(engine: Engine, tx: Queryable, actor: Actor, collection: string, body: unknown): Promise<BatchResult[]> {
-  const { wf } = workflowOf(engine, collection);
+export async function applyBatch(deps: WorkflowDeps, tx: Tx, actor: Actor, collection: string, body: unknown): Promise<BatchResult[]> {
+  const { wf } = workflowOf(deps, collection);
   const ids = (body as { ids?: unknown })?.ids;
   if (!Array.isArray(ids) || !ids.length || ids.length > 500 || ids.some((x) => typeof x !== 'string')) {
     throw domainBadRequest('ids 应为 1 到 500 个记录 id 的列表');
@@ -127,13 +135,10 @@ export async function applyBatch(engine: Engine, tx: Queryable, actor: Actor, co
   readEvent(wf, body);
   const results: BatchResult[] = [];
   for (const id of [...new Set(ids as string[])]) {
-    await tx.exec('SAVEPOINT workflow_event');
     try {
-      const r = await applyEvent(engine, tx, actor, collection, id, body);
-      await tx.exec('RELEASE workflow_event');
+      const r = await deps.storage.unitOfWork.savepoint(tx, (sp) => applyEvent(deps, sp, actor, collection, id, body));
       results.push({ id, ok: true, state: r.state, stateTitle: wf.stateTitles.get(r.state!), version: r.version });
     } catch (err) {
-      await tx.exec('ROLLBACK TO workflow_event; RELEASE workflow_event');
       if (!(err instanceof DomainError)) throw err;
       results.push({ id, ok: false, error: err.toJSON().error });
     }

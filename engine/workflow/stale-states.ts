@@ -1,6 +1,8 @@
-import type { Queryable } from '../storage/sqlite.js';
+import type { Storage } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
-import { workflowFacts } from '../storage/workflow-facts.js';
+
+/** What the checks read: how many records of a collection are in each state. */
+type Facts = Pick<Storage, 'db' | 'workflowFacts'>;
 
 /**
  * Stored records whose workflow state the machine in force no longer declares: they stay
@@ -9,7 +11,7 @@ import { workflowFacts } from '../storage/workflow-facts.js';
  * Only a config found at start-up can leave such records: a live change is refused first
  * (removedStatesInUse).
  */
-export async function staleStates(db: Queryable, rt: AppRuntime): Promise<string[]> {
+export async function staleStates({ db, workflowFacts }: Facts, rt: AppRuntime): Promise<string[]> {
   const out: string[] = [];
   for (const c of rt.config.collections.values()) {
     const wf = rt.workflowOf(c);
@@ -27,7 +29,7 @@ export async function staleStates(db: Queryable, rt: AppRuntime): Promise<string
  * such state. Only states the previous machine declared count, so records already stranded
  * (reported by staleStates) do not block every later change.
  */
-export async function removedStatesInUse(db: Queryable, next: AppRuntime, previous: AppRuntime): Promise<string[]> {
+export async function removedStatesInUse({ db, workflowFacts }: Facts, next: AppRuntime, previous: AppRuntime): Promise<string[]> {
   const out: string[] = [];
   for (const c of next.config.collections.values()) {
     const before = previous.config.collections.get(c.name);

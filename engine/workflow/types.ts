@@ -3,9 +3,22 @@ import type { AnyStateMachine } from 'xstate';
 import type { ValidateFunction } from 'ajv';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import type { StoredRecord } from '../storage/records.js';
+import type { Storage, StoredRecord } from '../ports.js';
+import type { RecordService } from '../records/service.js';
+import type { LookupContext } from '../directory/lookup.js';
 import type { Actor } from '../auth/actor.js';
 import type { FieldError } from '../validation/messages.js';
+
+/**
+ * What the workflow works with: the record service (every record an event writes, creates or
+ * deletes goes through it), the facts its guards read, the lookup a created record may be filled
+ * from, and the runtime in force. An Engine is one.
+ */
+export interface WorkflowDeps {
+  readonly storage: Pick<Storage, 'db' | 'unitOfWork' | 'workflowFacts'> & LookupContext['storage'];
+  readonly runtime: AppRuntime;
+  readonly records: RecordService;
+}
 
 /** Why a guard said no: `forbidden` → 403, `invalid` → 422, `refused` → 409. */
 export interface GuardFailure {

@@ -5,7 +5,6 @@ import { nodeId } from '../helpers/demo.js';
 import { draftOf, json, renameState } from '../helpers/draft-runtime.js';
 import { computeImpact, type CollectionImpact, type ImpactReport } from '../../engine/config-versions/impact.js';
 import { applySteps, orphanProblems, type MigrationStep } from '../../engine/config-versions/migration-steps.js';
-import { createMany } from '../../engine/records/create-many.js';
 import { recordsTable } from '../../engine/storage/records.js';
 import { recordQuery } from '../../engine/storage/record-query.js';
 import type { AppRuntime } from '../../engine/runtime/runtime.js';
@@ -122,7 +121,7 @@ describe('impact of a draft on the stored records', () => {
     const branch = await nodeId(admin, '潘东亮支部乙');
     const docs = Array.from({ length: 10_000 }, (_, i) => memberDoc(branch, 900_000 + i));
     for (let i = 0; i < docs.length; i += 2500) {
-      await s.engine.db.transaction((tx) => createMany(s.engine, { name: 'test' }, 'member', docs.slice(i, i + 2500), tx));
+      await s.engine.records.transaction((tx) => s.engine.records.createMany({ name: 'test' }, 'member', docs.slice(i, i + 2500), tx));
     }
     const draft = draftOf(current, { [MEMBER]: json((schema) => {
       schema.properties.homeAddress = { ...schema.properties.address, title: '家庭住址' };

@@ -83,7 +83,7 @@ describe('config changes against stored data', () => {
     schema.properties.nativePlace['x-essential'] = true;
     writeFileSync(join(other, 'forms/member.schema.json'), JSON.stringify(schema, null, 2));
     const next = AppRuntime.load(other);
-    const changed = await recomputeCompleteness(s.engine.db, next, previous, { batch: 3, log: (l) => lines.push(l) });
+    const changed = await recomputeCompleteness(s.engine.storage, next, previous, { batch: 3, log: (l) => lines.push(l) });
     expect(changed).toBeGreaterThan(0);
     expect(lines[0]).toBe(`重新计算完整度：党员 共 ${total} 条`);
     expect(lines).toContain(`重新计算完整度：党员 3/${total}`);

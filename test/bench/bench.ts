@@ -110,8 +110,8 @@ async function benchImport() {
   }
   await new Promise((res) => raw.close(res));
   const [tStats, small] = await (async () => {
-    const xs = await samples(200, () => subtreeStats(engine.db, engine.runtime, root.path));
-    return [p50(xs), (await subtreeStats(engine.db, engine.runtime, root.path))[0].total] as const;
+    const xs = await samples(200, () => subtreeStats(engine.storage, engine.runtime, root.path));
+    return [p50(xs), (await subtreeStats(engine.storage, engine.runtime, root.path))[0].total] as const;
   })();
   await engine.close();
   const rBase = IMPORT_ROWS / (tBase / 1000);
@@ -145,7 +145,7 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
   const engine = await createEngine({ appRoot: repoRoot, dbFile });
   const root = (await engine.db.get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
   const members = (await engine.db.get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'"))!.n;
-  const [statsLarge, one] = await pairedP50(200, () => subtreeStats(engine.db, engine.runtime, root.path), () => engine.db.get('SELECT 1'));
+  const [statsLarge, one] = await pairedP50(200, () => subtreeStats(engine.storage, engine.runtime, root.path), () => engine.db.get('SELECT 1'));
   add(`tree statistics, root of ${members} members (p50)`, ms(statsLarge), `${ms(one)} SELECT 1`, (statsLarge / one).toFixed(1), '≤ 20 ms', statsLarge <= 20);
   add(`  same, root of ${membersSmall} members (p50): independent of size`, ms(statsSmall), ms(statsLarge), (statsLarge / statsSmall).toFixed(2), '≈ 1', null);
   const [scan] = await time(() => engine.db.all("SELECT state, count(*), sum(complete) FROM records WHERE collection = 'member' AND path >= ? AND path < ? GROUP BY state", [root.path, pathUpperBound(root.path)]));

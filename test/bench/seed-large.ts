@@ -1,13 +1,12 @@
 /**
  * `npm run seed:large -- --members N [--db file]`: a province's tree and N members, written in
- * batches (one transaction each) through createMany — the same rows, unique keys, audit entries
- * and counters the record service writes, without a statement per field. Also two logins:
+ * batches (one transaction each) through the record service's createMany — the same checks, rows,
+ * unique keys, audit entries and counters as one create each, without a statement per field. Also two logins:
  * bench_root (admin of the province) and bench_branch (admin of one branch), password bench-pass.
  */
 import { resolve } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import { createEngine, type Engine } from '../../engine/engine.js';
-import { createMany } from '../../engine/records/create-many.js';
 import { users } from '../../engine/storage/users.js';
 import { hashPassword } from '../../engine/auth/password.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -29,7 +28,7 @@ export async function seedLarge(engine: Engine, members: number, log: (s: string
     const docs = level.flatMap((parent, i) => Array.from({ length: fan[l] }, (_, j) => orgDoc(parent, names[l], `中共测试${names[l]}${i + 1}-${j + 1}委员会`)));
     const ids: string[] = [];
     for (let i = 0; i < docs.length; i += BATCH) {
-      const made = await engine.db.transaction((tx) => createMany(engine, SYSTEM, 'organization', docs.slice(i, i + BATCH), tx));
+      const made = await engine.records.transaction((tx) => engine.records.createMany(SYSTEM, 'organization', docs.slice(i, i + BATCH), tx));
       ids.push(...made.map((r) => r.id));
     }
     byLevel.push(ids);
@@ -40,7 +39,7 @@ export async function seedLarge(engine: Engine, members: number, log: (s: string
   const started = Date.now();
   for (let i = 0; i < members; i += BATCH) {
     const docs = Array.from({ length: Math.min(BATCH, members - i) }, (_, k) => memberDoc(branches[(i + k) % branches.length], i + k));
-    await engine.db.transaction((tx) => createMany(engine, SYSTEM, 'member', docs, tx));
+    await engine.records.transaction((tx) => engine.records.createMany(SYSTEM, 'member', docs, tx));
     if ((i / BATCH) % 20 === 19) log(`members: ${i + docs.length} (${Math.round((i + docs.length) / ((Date.now() - started) / 1000))}/s)`);
   }
   await engine.db.transaction(async (tx) => {

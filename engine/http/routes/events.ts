@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { jsonBody } from '../body.js';
 import { serialize } from '../../records/service.js';
 import { actorOf } from '../../auth/actor.js';
-import { applyBatch, applyEvent, availableEvents } from '../../workflow/runtime.js';
+import { availableEvents, sendBatch, sendEvent } from '../../workflow/runtime.js';
 
 /**
  * Workflow events under /api/records: what a user may send to a record now, one event, and one
@@ -15,7 +15,7 @@ export function eventsRoutes() {
     const engine = c.get('engine');
     const body = await jsonBody(c);
     const actor = actorOf(c.get('user')!);
-    const results = await engine.db.transaction((tx) => applyBatch(engine, tx, actor, c.req.param('collection'), body));
+    const results = await sendBatch(engine, actor, c.req.param('collection'), body);
     return c.json({ results });
   });
 
@@ -30,7 +30,7 @@ export function eventsRoutes() {
     const engine = c.get('engine');
     const body = await jsonBody(c);
     const actor = actorOf(c.get('user')!);
-    const record = await engine.db.transaction((tx) => applyEvent(engine, tx, actor, c.req.param('collection'), c.req.param('id'), body));
+    const record = await sendEvent(engine, actor, c.req.param('collection'), c.req.param('id'), body);
     c.header('ETag', `"${record.version}"`);
     return c.json(serialize(record));
   });

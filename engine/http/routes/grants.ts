@@ -1,27 +1,21 @@
 import { Hono } from 'hono';
 import { jsonBody } from '../body.js';
-import { recordsTable } from '../../storage/records.js';
-import { auditLog } from '../../storage/audit.js';
-import { grantStore } from '../../storage/grants.js';
-import { users } from '../../storage/users.js';
 import { keptAccount } from '../../auth/account-keeper.js';
-import { recomputeDerived } from '../../grants/derived.js';
+import { changeGrant } from '../../grants/change.js';
 import { roleFitsNode } from '../../grants/role-fit.js';
-import { actorOf } from '../../auth/actor.js';
 import type { Principal } from '../../auth/principal.js';
-import type { StoredRecord } from '../../storage/records.js';
+import type { StoredRecord } from '../../ports.js';
 import type { Engine } from '../../engine.js';
-import { HttpError, badRequest, forbidden, invalid, notFound } from '../errors.js';
+import { forbidden, invalid, notFound } from '../errors.js';
 import { hashPassword } from '../../auth/password.js';
 import { firstPassword } from '../../auth/first-password.js';
-import { accountHolderRecord, openAccountOf } from '../../auth/account-opening.js';
 import { pathUpperBound, rootPathOf } from '../../tree-paths.js';
 
 /** The tree node a grant request names, checked: the user holds "grant" on it or above. */
 async function grantNode(engine: Engine, user: Principal, nodeId: unknown) {
   const rt = engine.runtime;
   if (typeof nodeId !== 'string' || !nodeId) throw invalid([{ path: '/node', message: '「组织」为必填项' }]);
-  const node = await recordsTable.get(engine.db, nodeId);
+  const node = await engine.storage.records.get(engine.storage.db, nodeId);
   if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
   if (!rt.permissions.onPath(user, 'grant', node.path)) throw forbidden(`无权设置该${rt.tree.title}的职务和权限`);
   return node;
@@ -75,7 +69,7 @@ export function grantsRoutes() {
     const engine = c.get('engine');
     const node = await grantNode(engine, c.get('user')!, c.req.query('node'));
     const roles = engine.runtime.config.manifest.roles;
-    const rows = await grantStore.inSubtree(engine.db, node.path, pathUpperBound(node.path), engine.runtime.config.tree.labelField, OVERVIEW_MAX + 1);
+    const rows = await engine.storage.grants.inSubtree(engine.storage.db, node.path, pathUpperBound(node.path), engine.runtime.config.tree.labelField, OVERVIEW_MAX + 1);
     const items = rows.slice(0, OVERVIEW_MAX).map((g) => ({
       node: g.nodeId, nodeLabel: g.nodeLabel, username: g.username, displayName: g.displayName, role: g.role,
       roleTitle: roles[g.role]?.title ?? g.role, record: g.selfRecord ? { collection: g.selfCollection, id: g.selfRecord } : null, locked: !!g.locked, mustChangePassword: !!g.mustChangePassword,
@@ -89,12 +83,13 @@ export function grantsRoutes() {
     const roles = engine.runtime.config.manifest.roles;
     const user = c.get('user')!;
     const items = [];
-    for (const g of await grantStore.onNode(engine.db, node.id)) {
+    const { db, grants, accounts } = engine.storage;
+    for (const g of await grants.onNode(db, node.id)) {
       // The account's state, and whether this user keeps it (reset, lock): shown with the holder.
-      const account = (await users.byName(engine.db, g.username))!;
+      const account = (await accounts.byName(db, g.username))!;
       items.push({
         username: g.username, displayName: g.displayName, role: g.role, roleTitle: roles[g.role]?.title ?? g.role, record: g.selfRecord,
-        locked: !!account.locked_at, mustChangePassword: !!account.must_change_password, kept: !!(await keptAccount(engine, engine.db, user, account)),
+        locked: !!account.locked_at, mustChangePassword: !!account.must_change_password, kept: !!(await keptAccount(engine, db, user, account)),
       });
     }
     return c.json({ node: node.id, items, roles: grantableRoles(engine, user, node) });
@@ -106,48 +101,13 @@ export function grantsRoutes() {
     const body = add ? await jsonBody<Record<string, unknown>>(c) : c.req.query();
     const node = await grantNode(engine, user, body?.node);
     const role = grantableRole(engine, user, body.role, node, add);
-    const actor = actorOf(user);
     const title = engine.runtime.config.manifest.roles[role].title;
     // A person without an account gets one in the same step when asked (openAccount: true): its
     // first password is hashed before the transaction (scrypt takes a while) and shown once.
     const opening = add && body.openAccount === true ? firstPassword() : undefined;
     const hash = opening ? await hashPassword(opening) : undefined;
-    const result = await engine.db.transaction(async (tx) => {
-      let account;
-      let opened = false;
-      if (typeof body.record === 'string' && body.record) {
-        const rec = await recordsTable.get(tx, body.record);
-        if (!rec || !engine.runtime.permissions.onRecord(user, 'read', rec)) throw notFound('人员');
-        account = await grantStore.userBoundTo(tx, rec.id);
-        if (!account && hash) {
-          account = await openAccountOf(engine, tx, user, await accountHolderRecord(engine, tx, user, rec.id), undefined, hash);
-          opened = true;
-        }
-        if (!account) {
-          throw new HttpError(422, 'account_required', '该人员尚无系统账号：授予职务须同时为其开通账号（初始密码只显示一次）', [{ path: '/record', message: '该人员尚无系统账号' }]);
-        }
-      } else if (typeof body.username === 'string' && body.username) {
-        account = await grantStore.userByName(tx, body.username);
-        if (!account) throw invalid([{ path: '/username', message: `用户“${body.username}”不存在` }]);
-      } else throw badRequest('请指定 username 或 record');
-      // A role given to an account its granter does not keep would let the granter's peers or
-      // juniors (who may keep it) take it over; only its keeper grants it more. Revoking is not
-      // held back: it only takes power away. Granting to oneself adds nothing the granter lacks
-      // on this node (a global role only at the root, by a root admin: the documented bootstrap).
-      if (add && account.id !== user.userId && !(await keptAccount(engine, tx, user, (await users.byName(tx, account.username))!))) {
-        throw forbidden(`${account.display_name}（${account.username}）的账号不归您管理（其人员信息或职务不全在您的下级范围内），请由其上级管理员授予`);
-      }
-      const changed = add ? await grantStore.add(tx, account.id, role, node.id) : await grantStore.remove(tx, account.id, role, node.id);
-      if (!add && !changed) throw notFound('授权');
-      if (changed) {
-        await auditLog.append(tx, {
-          actor: user.username, collection: node.collection, recordId: node.id, action: add ? 'grant' : 'revoke',
-          fromState: null, toState: null, diff: null, note: `${account.display_name}（${account.username}）${add ? '授予' : '撤销'}${title}`,
-        });
-        await recomputeDerived(engine, tx, actor, node.id);
-      }
-      return { username: account.username, displayName: account.display_name, role, roleTitle: title, node: node.id, changed, ...(opened ? { password: opening } : {}) };
-    });
+    const { account, changed, opened } = await changeGrant(engine, user, { add, node, role, record: body.record, username: body.username, openWith: hash });
+    const result = { username: account.username, displayName: account.display_name, role, roleTitle: title, node: node.id, changed, ...(opened ? { password: opening } : {}) };
     return c.json(result, add && result.changed ? 201 : 200);
   };
 

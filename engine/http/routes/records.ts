@@ -3,7 +3,6 @@ import { jsonBody, ifMatch } from '../body.js';
 import { serialize } from '../../records/service.js';
 import { actorOf } from '../../auth/actor.js';
 import { listRecords } from '../../records/query.js';
-import { auditLog } from '../../storage/audit.js';
 import { describeHistory } from '../../workflow/history.js';
 import { badRequest, HttpError } from '../errors.js';
 import type { Context } from 'hono';
@@ -67,9 +66,8 @@ export function recordRoutes() {
       const current = await engine.records.read(actorOf(c.get('user')!), col.name, c.req.param('id'));
       if ((body as Record<string, unknown>)?.[col.nodeField] !== current.data[col.nodeField]) requireDirect(c, 'create');
     }
-    const record = await engine.db.transaction((tx) =>
-      engine.records.update(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), body, version, tx),
-    );
+    // The service opens the transaction (given none).
+    const record = await engine.records.update(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), body, version);
     c.header('ETag', `"${record.version}"`);
     return c.json(serialize(record));
   });
@@ -78,7 +76,7 @@ export function recordRoutes() {
     requireDirect(c, 'delete');
     const engine = c.get('engine');
     const version = ifMatch(c, false);
-    await engine.db.transaction((tx) => engine.records.delete(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), version, tx));
+    await engine.records.delete(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), version);
     return c.body(null, 204);
   });
 
@@ -90,11 +88,12 @@ export function recordRoutes() {
     const before = historyParam(c.req.query('before'), 'before');
     if (before !== undefined && limit === undefined) throw badRequest('before 须与 limit 一起使用');
     const record = await engine.records.read(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'));
-    const { entries, more } = await auditLog.forRecord(engine.db, record.id, { limit, before });
+    const { db, audit } = engine.storage;
+    const { entries, more } = await audit.forRecord(db, record.id, { limit, before });
     return c.json({
       items: describeHistory(engine.runtime, engine.runtime.collection(record.collection), entries),
       nextBefore: more ? entries[0].id : null,
-      total: await auditLog.countForRecord(engine.db, record.id),
+      total: await audit.countForRecord(db, record.id),
     });
   });
 

@@ -3,8 +3,6 @@ import { serialize } from '../../records/service.js';
 import { actorOf } from '../../auth/actor.js';
 import { availableEvents } from '../../workflow/runtime.js';
 import { notFound } from '../errors.js';
-import { recordsTable } from '../../storage/records.js';
-import { recordQuery } from '../../storage/record-query.js';
 
 type Prop = Record<string, any>;
 
@@ -38,9 +36,10 @@ export function selfRoutes() {
     const col = engine.runtime.collection(record.collection);
     // The record's own person may not browse the tree, but may know where their record hangs: the node's path.
     const tree = engine.runtime.config.tree;
-    const node = record.nodeId ? await recordsTable.get(engine.db, record.nodeId) : undefined;
+    const { db, records } = engine.storage;
+    const node = record.nodeId ? await records.get(db, record.nodeId) : undefined;
     const ancestors = node ? node.path.split('/').filter(Boolean) : [];
-    const labels = await recordQuery.fieldOf(engine.db, ancestors, tree.labelField);
+    const labels = await records.fieldOf(db, ancestors, tree.labelField);
     const nodePath = ancestors.map((id) => String(labels.get(id) ?? id));
     const props = Object.entries<Prop>(col.schema.properties ?? {})
       .sort(([, a], [, b]) => (a['x-order'] ?? 1e9) - (b['x-order'] ?? 1e9));

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { recordsTable, type StoredRecord } from '../../storage/records.js';
-import { treeNodes } from '../../storage/tree-nodes.js';
+import type { StoredRecord } from '../../ports.js';
 import { subtreeStats } from '../../records/stats.js';
 import { serialize } from '../../records/service.js';
 import { notFound } from '../errors.js';
@@ -18,17 +17,17 @@ export function treeRoutes() {
     ...serialize(r),
     label: r.data[engine.runtime.config.tree.labelField] ?? null,
     hasChildren,
-    stats: await subtreeStats(engine.db, engine.runtime, r.path),
+    stats: await subtreeStats(engine.storage, engine.runtime, r.path),
   });
 
   app.get('/', async (c) => {
     const engine = c.get('engine');
     const user = c.get('user')!;
     const ids = engine.runtime.permissions.paths(user, 'read').map((path) => path.split('/').at(-2)!);
-    const parents = await treeNodes.withChildren(engine.db, engine.runtime.tree.name, ids);
+    const parents = await engine.storage.treeNodes.withChildren(engine.storage.db, engine.runtime.tree.name, ids);
     const roots: unknown[] = [];
     for (const id of ids) {
-      const r = await recordsTable.get(engine.db, id);
+      const r = await engine.storage.records.get(engine.storage.db, id);
       if (r) roots.push(await summary(engine, r, parents.has(id)));
     }
     return c.json({ roots });
@@ -38,7 +37,7 @@ export function treeRoutes() {
   const breadcrumbOf = async (engine: Engine, user: Principal, node: StoredRecord) => {
     const rt = engine.runtime;
     const ids = node.path.split('/').filter(Boolean);
-    const labels = await treeNodes.labels(engine.db, rt.config.tree.labelField, ids);
+    const labels = await engine.storage.treeNodes.labels(engine.storage.db, rt.config.tree.labelField, ids);
     return ids.map((id) => ({
       id, label: labels.get(id) ?? null, readable: rt.permissions.onPath(user, 'read', node.path.slice(0, node.path.indexOf(`/${id}/`) + id.length + 2)),
     }));
@@ -47,7 +46,7 @@ export function treeRoutes() {
   /** A node the user reads, or 404. */
   const readableNode = async (engine: Engine, user: Principal, id: string) => {
     const rt = engine.runtime;
-    const node = await recordsTable.get(engine.db, id);
+    const node = await engine.storage.records.get(engine.storage.db, id);
     if (!node || node.collection !== rt.tree.name || !rt.permissions.onRecord(user, 'read', node)) throw notFound(rt.tree.title);
     return node;
   };
@@ -55,10 +54,10 @@ export function treeRoutes() {
   /** The node's children, each with its subtree's figures and whether it has children in turn (one query for all). */
   const childrenOf = async (engine: Engine, node: StoredRecord) => {
     const tree = engine.runtime.tree.name;
-    const ids = await treeNodes.childIds(engine.db, tree, node.id);
-    const parents = await treeNodes.withChildren(engine.db, tree, ids);
+    const ids = await engine.storage.treeNodes.childIds(engine.storage.db, tree, node.id);
+    const parents = await engine.storage.treeNodes.withChildren(engine.storage.db, tree, ids);
     const kids = [];
-    for (const id of ids) kids.push(await summary(engine, (await recordsTable.get(engine.db, id))!, parents.has(id)));
+    for (const id of ids) kids.push(await summary(engine, (await engine.storage.records.get(engine.storage.db, id))!, parents.has(id)));
     return kids;
   };
 
@@ -90,7 +89,7 @@ export function treeRoutes() {
     const engine = c.get('engine');
     const rt = engine.runtime;
     const user = c.get('user')!;
-    const node = await recordsTable.get(engine.db, c.req.param('nodeId'));
+    const node = await engine.storage.records.get(engine.storage.db, c.req.param('nodeId'));
     const seen = node && node.collection === rt.tree.name
       && (rt.permissions.onRecord(user, 'read', node) || rt.permissions.paths(user, 'read').some((p) => p.startsWith(node.path)));
     if (!seen) throw notFound(rt.tree.title);
