@@ -29,6 +29,19 @@ describe('PostgreSQL connection', () => {
     expect(() => postgresBin('/nonexistent')).toThrow(/未找到 PostgreSQL 服务端程序.*initdb.*apt-get install postgresql.*not found/);
   });
 
+  it('the harness makes a database as a copy of a template database', async () => {
+    const url = await cluster.createDatabase('tmpl_copy_source');
+    const source = await PgDatabase.open(url);
+    await source.query("CREATE TABLE t AS SELECT 'kept' AS v");
+    await source.close(); // a template must have nobody connected
+    const copy = await PgDatabase.open(await cluster.createDatabase(undefined, { template: 'tmpl_copy_source' }));
+    try {
+      expect((await copy.query('SELECT v FROM t')).rows).toEqual([{ v: 'kept' }]);
+    } finally {
+      await copy.close();
+    }
+  });
+
   it('refuses an unreachable URL with a Chinese message naming it without its password', async () => {
     const err = await caught(PgDatabase.open(`postgres://caiji:s3cret-pw@127.0.0.1:${cluster.port + 1}/nowhere`));
     expect(err).toBeInstanceOf(DomainError);

@@ -29,8 +29,8 @@ export interface PgCluster {
   readonly port: number;
   /** A URL of the cluster's maintenance database `postgres` (the superuser, trust auth). */
   readonly adminUrl: string;
-  /** A new, empty database; returns its URL. */
-  createDatabase(name?: string): Promise<string>;
+  /** A new database, empty or a copy of `template` (a database on this cluster nobody is connected to); returns its URL. */
+  createDatabase(name?: string, opts?: { template?: string }): Promise<string>;
   /** Stops the server (fast shutdown: open connections are ended), keeping its data. */
   pause(): Promise<void>;
   /** Starts the paused server again on the same port. */
@@ -120,11 +120,13 @@ let databases = 0;
  * URL. Usable from any process (a test file reaching a cluster started by a vitest globalSetup:
  * test/helpers/pg-global-setup.ts).
  */
-export async function createDatabaseAt(adminUrl: string, name = `t_${process.pid}_${++databases}_${Date.now().toString(36)}`): Promise<string> {
+export async function createDatabaseAt(adminUrl: string, name = `t_${process.pid}_${++databases}_${Date.now().toString(36)}`,
+  opts: { template?: string } = {}): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name}"`);
+    // A template (a database migrated once, nobody connected to it) is copied file by file: faster than migrating each.
+    await client.query(`CREATE DATABASE "${name}"${opts.template ? ` TEMPLATE "${opts.template}"` : ''}`);
   } finally {
     await client.end();
   }
@@ -158,7 +160,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   return {
     port,
     adminUrl,
-    createDatabase: (name?: string) => createDatabaseAt(adminUrl, name),
+    createDatabase: (name?: string, opts?: { template?: string }) => createDatabaseAt(adminUrl, name, opts),
     async pause() {
       await halt('fast');
       running = false;
