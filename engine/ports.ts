@@ -356,6 +356,8 @@ export interface ImportPreviews {
 export interface Storage {
   /** The open database: reads and one-statement writes outside a transaction, and what transaction() opens on. */
   readonly db: Tx;
+  /** Where the data lives, for the operator: a SQLite file's path, or a server URL with its password masked. */
+  readonly location: string;
   readonly unitOfWork: UnitOfWork;
   readonly records: RecordStore;
   readonly recordBatch: RecordBatch;

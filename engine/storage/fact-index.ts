@@ -54,7 +54,7 @@ export const factIndex = {
     let child = '';
     if (childOf !== undefined) {
       params.push(childOf.length + 1, childOf.length + 1);
-      child = ", substr(path, ?, instr(substr(path, ?), '/') - 1) AS child";
+      child = ", substr(path, ?, max(instr(substr(path, ?), '/') - 1, 0)) AS child";
     }
     const rows = await db.all<{ fp: string | null; child?: string; n: number }>(
       `SELECT ${expr} AS fp${child}, count(*) AS n FROM records INDEXED BY ${nameOf(collection)}

@@ -110,7 +110,7 @@ function keyOf(k: GroupKey, params: Param[]): string {
     case 'child': {
       // The path segment after the node's own path: the child whose subtree the record is in.
       params.push(k.path.length + 1, k.path.length + 1);
-      return `substr(path, ?, instr(substr(path, ?), '/') - 1)`;
+      return `substr(path, ?, max(instr(substr(path, ?), '/') - 1, 0))`;
     }
     case 'bands': {
       const v = valueOf(k.field, params);

@@ -744,15 +744,17 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         await item(a, { kind: 'x', born: '1980-05-01' });
         await item(a, { kind: 'y', born: '1990-01-01' });
         await item(b, { kind: 'x', born: '1985-03-01' });
+        // On the node itself: grouped by child, its records form the group '' (the node's own level).
+        await item(root, { kind: 'y', born: '1970-01-01' });
         const q = { collection: ITEMS, scope: { paths: [root.path] }, where: { op: 'in' as const, field: 'kind', values: ['x'] } };
         expect(await s.recordConditions.count(db, q)).toBe(2);
         const sorted = await s.recordConditions.page(db, q, { limit: 1, offset: 0, sort: { field: 'born', desc: true } });
         expect([sorted.items.map((r) => r.data.born), sorted.more]).toEqual([['1985-03-01'], true]);
         expect(await s.recordConditions.count(db, { ...q, scope: { paths: [a.path] } })).toBe(1);
         const groups = await s.recordConditions.groupCount(db, { collection: ITEMS, scope: { paths: [root.path] } }, [{ by: 'child', path: root.path }, { by: 'value', field: 'kind' }]);
-        expect(groups.map((g) => [...g.keys, g.n]).sort()).toEqual([[a.id, 'x', 1], [a.id, 'y', 1], [b.id, 'x', 1]].sort());
+        expect(groups.map((g) => [...g.keys, g.n]).sort()).toEqual([[a.id, 'x', 1], [a.id, 'y', 1], [b.id, 'x', 1], ['', 'y', 1]].sort());
         const facts = await s.factIndex.groupCount(db, ITEMS, ['kind'], { paths: [root.path] }, root.path);
-        expect(facts.map((f) => [f.child, ...f.values, f.n]).sort()).toEqual([[a.id, 'x', 1], [a.id, 'y', 1], [b.id, 'x', 1]].sort());
+        expect(facts.map((f) => [f.child, ...f.values, f.n]).sort()).toEqual([[a.id, 'x', 1], [a.id, 'y', 1], [b.id, 'x', 1], ['', 'y', 1]].sort());
         expect((await s.factIndex.groupCount(db, ITEMS, ['kind'], { paths: [a.path] })).map((f) => [...f.values, f.n]).sort()).toEqual([['x', 1], ['y', 1]]);
       });
 

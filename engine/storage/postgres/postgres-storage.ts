@@ -3,7 +3,7 @@ import type {
   AuditLog, CompletenessFlags, RecordBatch, RecordScan, RecordStore, SubtreeStats, UniqueKeys, WorkflowFacts,
   Accounts, ConfigVersions, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, Sessions, Storage, UnitOfWork,
 } from '../../ports.js';
-import type { PgDatabase } from './connection.js';
+import { redactUrl, type PgDatabase } from './connection.js';
 import { postgresUnitOfWork } from './unit-of-work.js';
 import { pgUsers } from './users.js';
 import { pgGrants } from './grants.js';
@@ -63,5 +63,5 @@ export const postgresParts = {
 
 /** The port over an open PostgreSQL database (its schema migrated by the caller: maintenance.migrate). */
 export function postgresStorage(db: PgDatabase): Storage {
-  return { db, ...postgresParts, close: () => db.close() } satisfies Storage;
+  return { db, location: redactUrl(db.url), ...postgresParts, close: () => db.close() } satisfies Storage;
 }
