@@ -390,6 +390,59 @@ describe('form designer: fields, rules, preview, publish', () => {
     await shot(product, 'studio-forms-table-product');
     await product.close();
   });
+
+  it('renames and removes columns of 家庭主要成员及社会关系: each step is listed before the publish, which carries it to every stored row', async () => {
+    const before = await allMembers();
+    const rows = (m: { data: Record<string, any> }): Record<string, unknown>[] => (Array.isArray(m.data.family) ? m.data.family : []);
+    const working = before.filter((m) => rows(m).some((r) => r.workUnit !== undefined));
+    const addressed = before.filter((m) => rows(m).some((r) => r.workUnitAddress !== undefined));
+    expect(working.length).toBeGreaterThan(0);
+    expect(addressed.length).toBeGreaterThan(0);
+
+    const page = await openPage(env.browser, 'studio-forms-columns', 1366, 768);
+    await designer(page, env.server.url, 'member');
+    await selectField(page, 'family');
+    const columnRow = (c: string) => `caiji-studio-form-table-columns li[data-column="${c}"]`;
+    await page.waitForSelector(columnRow('workUnit'));
+
+    // Rename: the column's own panel has 列名 and 改名, as a field's has.
+    await page.click(columnRow('workUnit'));
+    await page.waitForFunction(() => (document.querySelector('#col-name') as HTMLInputElement | null)?.value === 'workUnit');
+    await page.click('#col-name', { count: 3 });
+    await page.keyboard.press('Backspace');
+    await page.type('#col-name', 'occupation');
+    let v = await draftVersion(page);
+    await clickText(page, 'caiji-studio-form-table-columns .prop-panel button', '改名');
+    await waitForDraftAfter(page, v);
+    await waitForText(page, '已在 migrations.json 中写入迁移步骤：发布时每一行已存储的“workUnit”值改存为“occupation”');
+    await page.waitForSelector(columnRow('occupation'));
+
+    // Remove, confirmed in the list.
+    await page.click(`${columnRow('workUnitAddress')} button[aria-label^="删除列"]`);
+    v = await draftVersion(page);
+    await clickText(page, `${columnRow('workUnitAddress')} button`, '确认删除');
+    await waitForDraftAfter(page, v);
+    await waitForText(page, '已在 migrations.json 中写入迁移步骤：发布时从每一行中移除“workUnitAddress”的值');
+    expect(await page.$(columnRow('workUnitAddress'))).toBeNull();
+
+    // Before the publish, the table's panel lists both steps.
+    const listedSteps = await page.$$eval('caiji-studio-form-table-columns .column-steps li', (els) => els.map((e) => e.textContent!.trim()));
+    expect(listedSteps).toEqual([
+      '发布时：列“workUnit”改名为“occupation”，每一行已存储的值随之改名',
+      '发布时：列“workUnitAddress”的值从每一行中移除（历史中保留）',
+    ]);
+    await shot(page, 'studio-forms-columns');
+    await publish(page, '家庭主要成员及社会关系：工作单位及职务改名，删除工作单位地址');
+    await page.close();
+
+    const after = new Map((await allMembers()).map((m) => [m.id, m]));
+    for (const m of working) {
+      const now = rows(after.get(m.id)!);
+      expect(now.map((r) => r.occupation)).toEqual(rows(m).map((r) => r.workUnit));
+      expect(now.some((r) => Object.hasOwn(r, 'workUnit') || Object.hasOwn(r, 'workUnitAddress'))).toBe(false);
+    }
+    for (const m of addressed) expect(rows(after.get(m.id)!).some((r) => Object.hasOwn(r, 'workUnitAddress'))).toBe(false);
+  });
 });
 
 async function allMembers(): Promise<{ id: string; data: Record<string, unknown> }[]> {

@@ -20,6 +20,7 @@ import './form-json-view.js';
 import './form-preview.js';
 import './form-demo-fixes.js';
 import { demoProblems } from './form-demo-fixes.js';
+import { columnInDemo, columnStepsInWords, removeColumnAndUses, renameColumn } from './form-columns.js';
 import '../styles/studio-forms.css';
 
 const MANIFEST = 'forms/app.json';
@@ -58,6 +59,10 @@ export class StudioFormDesigner extends LightElement {
   /** The manifest's demo data documents that hold records of this collection. */
   @state() private demoPaths: string[] = [];
   private published = new Set<string>();
+  /** The published schema's properties: a table's published columns need steps when renamed or removed. */
+  private publishedProps: Json = {};
+  /** The draft's migration steps (the columns' panel lists those on its table). */
+  @state() private stepsDoc: Json[] = [];
   /** The focusPath already honoured (a later draft change keeps the person's own choice). */
   private focused = '';
   private codesOfDraft = '';
@@ -105,6 +110,7 @@ export class StudioFormDesigner extends LightElement {
       void this.loadCodes(view.documents);
       void this.loadDemoPaths();
       void this.loadPublished();
+      this.stepsDoc = await this.steps();
     } catch (e) {
       this.error = messageOf(e);
     }
@@ -134,8 +140,10 @@ export class StudioFormDesigner extends LightElement {
   private async loadPublished() {
     try {
       const f = await session.form(this.item);
-      this.published = new Set(Object.keys(f.schema.properties ?? {}));
+      this.publishedProps = f.schema.properties ?? {};
+      this.published = new Set(Object.keys(this.publishedProps));
     } catch {
+      this.publishedProps = {};
       this.published = new Set();
     }
   }
@@ -213,14 +221,19 @@ export class StudioFormDesigner extends LightElement {
   }
 
   /** Renames (or, with to null, removes) the field in the manifest's demo data of this collection; returns the files changed. */
-  private async demoData(from: string, to: string | null): Promise<string[]> {
+  private demoData(from: string, to: string | null): Promise<string[]> {
+    return this.changeDemo((doc) => fieldInDemo(doc, this.item, from, to) > 0);
+  }
+
+  /** Changes the manifest's demo documents of this collection where `change` (on a copy) says it changed something; returns the files saved. */
+  private async changeDemo(change: (doc: Json) => boolean): Promise<string[]> {
     const changed: string[] = [];
     for (const file of (this.manifest?.demo ?? []) as string[]) {
       const path = `forms/${file}`;
       const doc = await draftStore.json<Json>(path);
       if (!doc || doc.collection !== this.item) continue;
       const next = structuredClone(doc);
-      if (fieldInDemo(next, this.item, from, to)) {
+      if (change(next)) {
         await draftStore.saveJson(path, next);
         changed.push(path);
       }
@@ -249,10 +262,7 @@ export class StudioFormDesigner extends LightElement {
       const mPlaces = renameInManifest(manifest, this.item, from, to);
       if (mPlaces.length) await draftStore.saveJson(MANIFEST, manifest);
       mPlaces.push(...(await this.demoData(from, to)).map((p) => `演示数据 ${p}`));
-      const before = await this.steps();
-      const after = stepsAfterRename(structuredClone(before), this.item, from, to, this.published);
-      const stepChanged = JSON.stringify(before) !== JSON.stringify(after);
-      if (stepChanged) await draftStore.saveJson(MIGRATIONS, after);
+      const stepChanged = await this.saveSteps((steps) => stepsAfterRename(steps, this.item, from, to, this.published));
       this.selected = to;
       this.notices = [
         `字段“${from}”已改名为“${to}”${[...places, ...mPlaces].length ? `，同时改写了：${[...places, ...mPlaces].join('、')}` : ''}。`,
@@ -271,15 +281,59 @@ export class StudioFormDesigner extends LightElement {
       const mGone = removeFromManifest(manifest, this.item, field);
       if (mGone.length) await draftStore.saveJson(MANIFEST, manifest);
       mGone.push(...(await this.demoData(field, null)).map((p) => `演示数据 ${p} 中的值`));
-      const before = await this.steps();
-      const after = stepsAfterRemove(structuredClone(before), this.item, field, this.published);
-      const stepChanged = JSON.stringify(before) !== JSON.stringify(after);
-      if (stepChanged) await draftStore.saveJson(MIGRATIONS, after);
+      const stepChanged = await this.saveSteps((steps) => stepsAfterRemove(steps, this.item, field, this.published));
       this.selected = '';
       this.notices = [
         `字段“${field}”已删除${[...gone, ...mGone].length ? `，同时删除了：${[...gone, ...mGone].join('、')}` : ''}。`,
         ...(stepChanged ? [`已在 ${MIGRATIONS} 中写入迁移步骤：发布时从记录中移除“${field}”的值（历史中保留）。`] : []),
         ...(await this.usesLeft(field, false)),
+      ];
+    });
+  }
+
+  /** A table's published columns (under the table's published name, should a step have renamed it). */
+  private publishedColumns(steps: Json[], table: string): Set<string> {
+    const origin = steps.find((s) => s?.op === 'renameField' && s.collection === this.item && s.table === undefined && s.to === table)?.from ?? table;
+    return new Set(Object.keys(this.publishedProps[origin]?.items?.properties ?? {}));
+  }
+
+  /** Saves the steps after a change of them; whether they changed. */
+  private async saveSteps(change: (steps: Json[]) => Json[]): Promise<boolean> {
+    const before = await this.steps();
+    const after = change(structuredClone(before));
+    if (JSON.stringify(before) === JSON.stringify(after)) return false;
+    await draftStore.saveJson(MIGRATIONS, after);
+    return true;
+  }
+
+  private renameColumn({ table, from, to }: { table: string; from: string; to: string }) {
+    return this.queue(async () => {
+      const schema = await this.latest(this.schemaPath);
+      const places = renameColumn(schema.properties[table], from, to);
+      await draftStore.saveJson(this.schemaPath, schema);
+      places.push(...(await this.changeDemo((doc) => columnInDemo(doc, this.item, table, from, to) > 0)).map((p) => `演示数据 ${p}`));
+      const stepChanged = await this.saveSteps((steps) => stepsAfterRename(steps, this.item, from, to, this.publishedColumns(steps, table), table));
+      const title = schema.properties[table]?.title ?? table;
+      this.notices = [
+        `子表「${title}」的列“${from}”已改名为“${to}”${places.length ? `，同时改写了：${places.join('、')}` : ''}。`,
+        stepChanged ? `已在 ${MIGRATIONS} 中写入迁移步骤：发布时每一行已存储的“${from}”值改存为“${to}”。` : '这是本草稿新增的列，无需迁移步骤。',
+        ...(await this.usesLeft(from, false)),
+      ];
+    });
+  }
+
+  private removeColumn({ table, column }: { table: string; column: string }) {
+    return this.queue(async () => {
+      const schema = await this.latest(this.schemaPath);
+      const gone = removeColumnAndUses(schema.properties[table], column);
+      await draftStore.saveJson(this.schemaPath, schema);
+      gone.push(...(await this.changeDemo((doc) => columnInDemo(doc, this.item, table, column, null) > 0)).map((p) => `演示数据 ${p} 中的值`));
+      const stepChanged = await this.saveSteps((steps) => stepsAfterRemove(steps, this.item, column, this.publishedColumns(steps, table), table));
+      const title = schema.properties[table]?.title ?? table;
+      this.notices = [
+        `子表「${title}」的列“${column}”已删除${gone.length ? `，同时删除了：${gone.join('、')}` : ''}。`,
+        ...(stepChanged ? [`已在 ${MIGRATIONS} 中写入迁移步骤：发布时从每一行中移除“${column}”的值（历史中保留）。`] : []),
+        ...(await this.usesLeft(column, false)),
       ];
     });
   }
@@ -394,7 +448,10 @@ export class StudioFormDesigner extends LightElement {
               ${this.selected && this.schema.properties?.[this.selected] && kindOf(this.schema.properties[this.selected]) === 'table'
                 ? html`<caiji-studio-form-table-columns .schema=${this.schema} name=${this.selected} .codeTables=${this.codeTables}
                     essentialLabel=${this.manifest?.essentialLabel ?? ''} .problems=${this.fieldProblems(this.selected)}
-                    @schema-edit=${(e: CustomEvent<SchemaEdit>) => void this.edit(e.detail)}></caiji-studio-form-table-columns>` : nothing}
+                    .steps=${columnStepsInWords(this.stepsDoc, this.item, this.selected)}
+                    @schema-edit=${(e: CustomEvent<SchemaEdit>) => void this.edit(e.detail)}
+                    @column-rename=${(e: CustomEvent<{ table: string; from: string; to: string }>) => void this.renameColumn(e.detail)}
+                    @column-remove=${(e: CustomEvent<{ table: string; column: string }>) => void this.removeColumn(e.detail)}></caiji-studio-form-table-columns>` : nothing}
             </div>`}
         <div class="designer-preview">
           <caiji-studio-form-preview collection=${this.item} draftVersion=${draftStore.view.version}></caiji-studio-form-preview>

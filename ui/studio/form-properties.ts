@@ -27,7 +27,8 @@ export type SchemaEdit = (schema: Json) => void;
  * controls. Text inputs apply on change (leaving the input or Enter), so one edit is one draft
  * save. Events: `schema-edit` (a SchemaEdit), `field-rename` ({from, to}), `field-remove` (name).
  * A child table's column gets the same panel (`column`): its `schema` is then the table's `items`
- * object (properties and required, as a form's root), without rename, removal or the 子表 kind.
+ * object (properties and required, as a form's root), with rename (the table's panel turns it into
+ * a column rename with its step) but without removal or the 子表 kind.
  */
 @customElement('caiji-studio-form-properties')
 export class StudioFormProperties extends LightElement {
@@ -36,7 +37,7 @@ export class StudioFormProperties extends LightElement {
   @property({ attribute: false }) codeTables: { table: string; title: string }[] = [];
   @property() essentialLabel = '';
   @property({ attribute: false }) problems: FieldError[] = [];
-  /** Editing a child table's column (one level only: no 子表 kind; renamed and removed elsewhere). */
+  /** Editing a child table's column (one level only: no 子表 kind; removed in the table's column list). */
   @property({ type: Boolean }) column = false;
   /** Prefix of the controls' ids (a column's panel sits beside its table's on the page). */
   @property() idPrefix = 'prop';
@@ -83,8 +84,9 @@ export class StudioFormProperties extends LightElement {
   private rename() {
     const to = this.renameTo.trim();
     if (to === this.name) return;
-    if (!fieldNamePattern.test(to)) this.renameError = '字段名应以英文字母开头，只含英文字母、数字和下划线';
-    else if (Object.hasOwn(this.schema.properties ?? {}, to)) this.renameError = `已有字段名为“${to}”`;
+    const noun = this.column ? '列名' : '字段名';
+    if (!fieldNamePattern.test(to)) this.renameError = `${noun}应以英文字母开头，只含英文字母、数字和下划线`;
+    else if (Object.hasOwn(this.schema.properties ?? {}, to)) this.renameError = `已有${noun}为“${to}”`;
     else {
       this.renameError = '';
       emit(this, 'field-rename', { from: this.name, to });
@@ -107,13 +109,13 @@ export class StudioFormProperties extends LightElement {
       ${this.problems.length ? html`<ul class="prop-problems" role="alert">${this.problems.map((x) => html`<li>${x.message}</li>`)}</ul>` : nothing}
       <div class="prop-row"><label for=${id('title')}>标题</label>
         <input id=${id('title')} .value=${p.title ?? ''} @change=${this.text('title')} /></div>
-      ${this.column ? nothing : html`<div class="prop-row"><label for=${id('name')}>字段名</label>
+      <div class="prop-row"><label for=${id('name')}>${this.column ? '列名' : '字段名'}</label>
         <span class="prop-inline">
           <input id=${id('name')} .value=${this.renameTo} aria-describedby=${id('name-help')} @input=${(e: Event) => { this.renameTo = (e.target as HTMLInputElement).value; }}
             @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') { e.preventDefault(); this.rename(); } }} />
           <button type="button" ?disabled=${this.renameTo.trim() === this.name} @click=${() => this.rename()}>改名</button>
         </span>
-        <span class="prop-help" id=${id('name-help')}>${this.renameError ? html`<span class="error-text">${this.renameError}</span>` : '改名会写入迁移步骤，已存储的值随之改名'}</span></div>`}
+        <span class="prop-help" id=${id('name-help')}>${this.renameError ? html`<span class="error-text">${this.renameError}</span>` : '改名会写入迁移步骤，已存储的值随之改名'}</span></div>
       <div class="prop-row"><label for=${id('kind')}>类型</label>
         <select id=${id('kind')} @change=${(e: Event) => { const k = (e.target as HTMLSelectElement).value as Kind; this.edit((q, s) => { s.properties[this.name] = withKind(q, k, this.codeTables[0]?.table); }); }}>
           ${kind === 'other' ? html`<option value="other" selected>其他（请在 JSON 中编辑）</option>` : nothing}

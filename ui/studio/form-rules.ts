@@ -91,7 +91,8 @@ export function xRuleFields(r: Json): string[] {
 
 // ——— renaming a field's uses ———
 
-const renameKeys = (o: Json | undefined, from: string, to: string) => {
+/** Renames a key of an object in place, keeping the order of its keys; whether it was there. */
+export const renameKeys = (o: Json | undefined, from: string, to: string) => {
   if (!o || typeof o !== 'object' || !Object.hasOwn(o, from)) return false;
   const entries = Object.entries(o).map(([k, x]) => [k === from ? to : k, x] as const);
   for (const k of Object.keys(o)) delete o[k];
@@ -163,33 +164,49 @@ export function mentions(text: string, field: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_$])${esc}([^A-Za-z0-9_]|$)`).test(text);
 }
 
+/** Whether a step changes a field at this level: the collection's top level, or (with `table`) that table's columns. */
+const atLevel = (s: Json, collection: string, table?: string) => s?.collection === collection && (s.table ?? undefined) === table;
+
 /**
- * The migration steps after renaming `from` to `to` in a collection: a field the published
- * version has gets a renameField step (a step that already renamed it on to `from` is retargeted;
- * renaming back to the published name removes that step); a field new in this draft needs none.
+ * The migration steps after renaming `from` to `to` in a collection (with `table`: a column of that
+ * child table, named by its draft name): a field the published version has gets a renameField step
+ * (a step that already renamed it on to `from` is retargeted; renaming back to the published name
+ * removes that step); a field new in this draft needs none. A renamed table's column steps follow
+ * it, after its rename (they name the table as the draft has it).
  */
-export function stepsAfterRename(steps: Json[], collection: string, from: string, to: string, published: Set<string>): Json[] {
-  const earlier = steps.find((s) => s.op === 'renameField' && s.collection === collection && s.to === from);
+export function stepsAfterRename(steps: Json[], collection: string, from: string, to: string, published: Set<string>, table?: string): Json[] {
+  const earlier = steps.find((s) => s.op === 'renameField' && atLevel(s, collection, table) && s.to === from);
+  let out = steps;
   if (earlier) {
-    if (earlier.from === to) return steps.filter((s) => s !== earlier);
-    earlier.to = to;
-    return steps;
+    if (earlier.from === to) out = steps.filter((s) => s !== earlier);
+    else earlier.to = to;
+  } else if (published.has(from)) {
+    const step = table === undefined ? { op: 'renameField', collection, from, to } : { op: 'renameField', collection, table, from, to };
+    out = [...steps, step];
   }
-  if (!published.has(from)) return steps;
-  return [...steps, { op: 'renameField', collection, from, to }];
+  if (table !== undefined) return out;
+  const columnSteps = out.filter((s) => s?.collection === collection && s.table === from);
+  if (!columnSteps.length) return out;
+  for (const s of columnSteps) s.table = to;
+  // The table's own rename (if any) goes before the steps on its columns.
+  const rename = out.find((s) => s.op === 'renameField' && atLevel(s, collection) && s.to === to);
+  const rest = out.filter((s) => s !== rename);
+  if (rename) rest.splice(rest.indexOf(columnSteps[0]), 0, rename);
+  return rest;
 }
 
 /**
- * The steps after removing a field: one the published version holds values of gets a dropField
- * step (the values leave the records, the audit log keeps them); a rename step to it is dropped
- * and the drop names the published field.
+ * The steps after removing a field (with `table`: a column of that table): one the published
+ * version holds values of gets a dropField step (the values leave the records, the audit log keeps
+ * them); a rename step to it is dropped and the drop names the published field. A removed table
+ * takes its column steps with it.
  */
-export function stepsAfterRemove(steps: Json[], collection: string, field: string, published: Set<string>): Json[] {
-  const earlier = steps.find((s) => s.op === 'renameField' && s.collection === collection && s.to === field);
-  const rest = steps.filter((s) => s !== earlier);
+export function stepsAfterRemove(steps: Json[], collection: string, field: string, published: Set<string>, table?: string): Json[] {
+  const earlier = steps.find((s) => s.op === 'renameField' && atLevel(s, collection, table) && s.to === field);
+  const rest = steps.filter((s) => s !== earlier && !(table === undefined && s?.collection === collection && s.table === field));
   const original = earlier ? earlier.from : field;
   if (!published.has(original)) return rest;
-  return [...rest, { op: 'dropField', collection, field: original }];
+  return [...rest, table === undefined ? { op: 'dropField', collection, field: original } : { op: 'dropField', collection, table, field: original }];
 }
 
 /**

@@ -198,12 +198,6 @@ export function moveColumn(table: Json, name: string, delta: -1 | 1): boolean {
   return true;
 }
 
-/** Removes a column and its required mark. */
-export function removeColumn(table: Json, name: string): void {
-  delete table.items?.properties?.[name];
-  if (table.items) setRequired(table.items, name, false);
-}
-
 /** Whether a text is a valid JavaScript/ajv regular expression (unicode), and why not. */
 export function patternProblem(pattern: string): string {
   try {

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from '../components/light-element.js';
 import type { FieldError } from '../api/types.js';
-import { addColumn, fieldNamePattern, kindOf, kinds, moveColumn, removeColumn, tableColumns, withKind, type Json, type Kind } from './form-schema.js';
+import { addColumn, fieldNamePattern, kindOf, kinds, moveColumn, tableColumns, withKind, type Json, type Kind } from './form-schema.js';
 import type { SchemaEdit } from './form-properties.js';
 import './form-properties.js';
 
@@ -10,7 +10,9 @@ import './form-properties.js';
  * The columns of the selected child table (`name`, a property of `schema`): listed in order, added,
  * removed, moved by buttons or Alt+↑/↓ on the focused row; the chosen column opens the field
  * property panel over the table's `items` (so a column is edited like any field). Every change is
- * emitted as a `schema-edit` on the whole schema, as the field panel's are.
+ * emitted as a `schema-edit` on the whole schema, as the field panel's are, except a column's
+ * rename and removal: `column-rename` ({table, from, to}) and `column-remove` ({table, column}),
+ * which the designer carries out with their migration steps (listed here from `steps`).
  */
 @customElement('caiji-studio-form-table-columns')
 export class StudioFormTableColumns extends LightElement {
@@ -20,6 +22,8 @@ export class StudioFormTableColumns extends LightElement {
   @property() essentialLabel = '';
   /** The check problems of the table field (those under a column are shown in its panel). */
   @property({ attribute: false }) problems: FieldError[] = [];
+  /** The draft's migration steps on this table's columns, in words. */
+  @property({ attribute: false }) steps: string[] = [];
   @state() private column = '';
   @state() private error = '';
   @state() private confirmRemove = '';
@@ -56,7 +60,14 @@ export class StudioFormTableColumns extends LightElement {
   private dropColumn(column: string) {
     this.confirmRemove = '';
     if (this.column === column) this.column = '';
-    this.edit((t) => removeColumn(t, column));
+    emit(this, 'column-remove', { table: this.name, column });
+  }
+
+  /** The column panel's rename is a column rename of this table. */
+  private columnRename(e: CustomEvent<{ from: string; to: string }>) {
+    e.stopPropagation();
+    emit(this, 'column-rename', { table: this.name, ...e.detail });
+    this.column = e.detail.to;
   }
 
   private add(form: HTMLFormElement) {
@@ -122,6 +133,7 @@ export class StudioFormTableColumns extends LightElement {
         </li>`)}
       </ul>
       ${columns.length ? nothing : html`<p class="muted">此子表还没有列。</p>`}
+      ${this.steps.length ? html`<ul class="notice column-steps" aria-label="发布时的迁移步骤">${this.steps.map((s) => html`<li>发布时：${s}</li>`)}</ul>` : nothing}
       <form class="add-field add-column" aria-label="添加列" @submit=${(e: Event) => { e.preventDefault(); this.add(e.target as HTMLFormElement); }}>
         <label>标题 <input name="title" id="col-add-title" /></label>
         <label>列名 <input name="name" id="col-add-name" placeholder="英文，如 phone" /></label>
@@ -131,7 +143,8 @@ export class StudioFormTableColumns extends LightElement {
       </form>
       ${this.column && table.items?.properties?.[this.column] ? html`<caiji-studio-form-properties column idPrefix="col" .schema=${table.items} name=${this.column}
           .codeTables=${this.codeTables} essentialLabel=${this.essentialLabel} .problems=${columnProblems}
-          @schema-edit=${(e: CustomEvent<SchemaEdit>) => this.columnEdit(e)}></caiji-studio-form-properties>` : nothing}
+          @schema-edit=${(e: CustomEvent<SchemaEdit>) => this.columnEdit(e)}
+          @field-rename=${(e: CustomEvent<{ from: string; to: string }>) => this.columnRename(e)}></caiji-studio-form-properties>` : nothing}
     </section>`;
   }
 }
