@@ -1,8 +1,6 @@
-import type { Engine } from '../engine.js';
-import type { AuditEntry } from '../storage/audit.js';
+import type { AuditEntry } from '../ports.js';
+import type { AuditContext } from './filters.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import { recordTitles } from '../storage/audit-query.js';
-import { treeNodes } from '../storage/tree-nodes.js';
 import { describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
 import { CONFIG_AUDIT_COLLECTION, kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
@@ -53,7 +51,7 @@ function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: str
 }
 
 /** The title field a collection's records are named by. */
-function titleFieldOf(engine: Engine, c: Collection): string | undefined {
+function titleFieldOf(engine: AuditContext, c: Collection): string | undefined {
   return c.titleField ?? (c.isTree ? engine.runtime.config.tree.labelField : undefined);
 }
 
@@ -62,7 +60,7 @@ function titleFieldOf(engine: Engine, c: Collection): string | undefined {
  * (a workflow event by its workflow's), states by their titles, the payload as the history panel
  * shows it, and the fields changed (the payload's excluded) by title with their values in words.
  */
-export async function describeEntries(engine: Engine, entries: AuditEntry[]): Promise<AuditItem[]> {
+export async function describeEntries(engine: AuditContext, entries: AuditEntry[]): Promise<AuditItem[]> {
   const rt = engine.runtime;
   const collectionOf = (name: string) => rt.config.collections.get(name);
   const wanted = entries.flatMap((e) => {
@@ -70,7 +68,7 @@ export async function describeEntries(engine: Engine, entries: AuditEntry[]): Pr
     const field = c && titleFieldOf(engine, c);
     return field ? [{ id: e.recordId, field }] : [];
   });
-  const { titles, live } = await recordTitles(engine.db, wanted);
+  const { titles, live } = await engine.storage.audit.recordTitles(engine.storage.db, wanted);
 
   // Node fields changed name a node: its label, read once for the page.
   const nodeIds = new Set<string>();
@@ -82,7 +80,7 @@ export async function describeEntries(engine: Engine, entries: AuditEntry[]): Pr
       if (prop && isNodeField(c, name, prop) && Array.isArray(change)) for (const v of change) if (typeof v === 'string') nodeIds.add(v);
     }
   }
-  const labels = await treeNodes.labels(engine.db, rt.config.tree.labelField, [...nodeIds]);
+  const labels = await engine.storage.treeNodes.labels(engine.storage.db, rt.config.tree.labelField, [...nodeIds]);
   const nodeLabel = (id: string) => labels.get(id) ?? id;
 
   return entries.map((e): AuditItem => {

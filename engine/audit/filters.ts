@@ -1,12 +1,16 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import type { StoredRecord } from '../storage/records.js';
-import { recordsTable } from '../storage/records.js';
-import type { AuditFilter } from '../storage/audit-query.js';
+import type { AuditFilter, Storage, StoredRecord } from '../ports.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError, domainForbidden, domainInvalid } from '../errors.js';
 import type { FieldError } from '../validation/messages.js';
 import { isRootPath } from '../tree-paths.js';
 import { AUDIT_KINDS, actionSets, type AuditKind, CONFIG_AUDIT_COLLECTION } from './kinds.js';
+
+/** What the audit view uses of the engine: the runtime in force and the storage parts it reads. */
+export interface AuditContext {
+  readonly runtime: AppRuntime;
+  readonly storage: Pick<Storage, 'db' | 'records' | 'audit' | 'treeNodes'>;
+}
 
 /** The audit view's query as the client sends it (URL parameters). */
 export interface AuditParams {
@@ -35,20 +39,20 @@ const MAX_LIMIT = 200;
  * and account events, more than a reader of the records sees. (`grant` alone would leave an
  * application whose roles grant nothing without the view.)
  */
-export function auditPaths(engine: Engine, user: Principal): string[] {
+export function auditPaths(engine: AuditContext, user: Principal): string[] {
   const p = engine.runtime.permissions;
   return p.paths(user, 'write').filter((path) => p.onPath(user, 'read', path));
 }
 
 /** The node whose subtree is asked for: the given one, checked, or the user's first. */
-export async function auditNode(engine: Engine, user: Principal, nodeId: string | undefined): Promise<StoredRecord> {
+export async function auditNode(engine: AuditContext, user: Principal, nodeId: string | undefined): Promise<StoredRecord> {
   const rt = engine.runtime;
   const tree = rt.tree;
   const paths = auditPaths(engine, user);
   if (!paths.length && !nodeId) throw domainForbidden('无权查看系统审核：只有所在范围的管理员可以查看');
   // A node the user does not read is not found (existence never told), one they only read is refused.
   const id = nodeId || paths[0].split('/').at(-2)!;
-  const node = await recordsTable.get(engine.db, id);
+  const node = await engine.storage.records.get(engine.storage.db, id);
   if (!node || node.collection !== tree.name || !rt.permissions.onRecord(user, 'read', node)) {
     const message = `「${tree.title}」不存在或无权访问`;
     throw new DomainError('not_found', 'not_found', message, [{ path: '/node', message }]);
@@ -79,7 +83,7 @@ function parseWhen(s: string, endOfDay: boolean): Date | null {
  * (a date `to` includes that whole day), the collection and kinds, the cursor and page size.
  * Every problem is named by its field's title, all of them at once.
  */
-export async function auditFilter(engine: Engine, user: Principal, q: AuditParams, limitDefault = DEFAULT_LIMIT): Promise<{ node: StoredRecord; filter: AuditFilter }> {
+export async function auditFilter(engine: AuditContext, user: Principal, q: AuditParams, limitDefault = DEFAULT_LIMIT): Promise<{ node: StoredRecord; filter: AuditFilter }> {
   const rt = engine.runtime;
   // Who may see the subtree's log first: nobody else learns anything, not even what a filter lacks.
   const node = await auditNode(engine, user, q.node);

@@ -1,4 +1,4 @@
-import type { ActionSet } from '../storage/audit-query.js';
+import type { ActionSet } from '../ports.js';
 
 /**
  * The kinds of change the audit view tells apart. Clients read this list from each answer (with

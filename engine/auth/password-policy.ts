@@ -1,5 +1,4 @@
-import { recordsTable } from '../storage/records.js';
-import type { Queryable } from '../storage/sqlite.js';
+import type { Storage } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Principal } from './principal.js';
 
@@ -79,12 +78,12 @@ export function newPasswordProblem(next: string, current: string | undefined, ow
  * app's self role names as the account's natural username (app.json roles.*.username, e.g. an
  * identity number), with its title from the schema.
  */
-export async function passwordOwner(runtime: AppRuntime, db: Queryable, user: Principal): Promise<PasswordOwner> {
+export async function passwordOwner(runtime: AppRuntime, storage: Pick<Storage, 'db' | 'records'>, user: Principal): Promise<PasswordOwner> {
   const owner: PasswordOwner = { username: user.username, identifiers: [] };
   const self = user.self;
   if (!self) return owner;
   const collection = runtime.config.collections.get(self.collection);
-  const record = await recordsTable.get(db, self.recordId);
+  const record = await storage.records.get(storage.db, self.recordId);
   if (!collection || !record) return owner;
   for (const role of Object.values(runtime.config.manifest.roles)) {
     if (role.self !== self.collection || !role.username) continue;

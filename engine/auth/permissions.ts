@@ -1,6 +1,6 @@
 import type { AppManifest, Permission } from '../config/types.js';
 import type { Grant, Principal } from './principal.js';
-import type { ReadScope } from '../storage/record-query.js';
+import type { ReadScope } from '../ports.js';
 import { isRootPath } from '../tree-paths.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Principal } from './principal.js';
-import { authEpoch } from '../storage/auth-epoch.js';
+import { authEpoch } from '../ports.js';
 
 interface Entry {
   principal: Principal | undefined;

@@ -63,7 +63,7 @@ export function createHttpApp(engine: Engine, mounts: Mount[] = []): Hono {
   app.use('/api/*', passwordChangeFirst);
 
   app.get('/api/health', async (c) => {
-    await engine.db.ping();
+    await engine.storage.maintenance.health(engine.storage.db);
     return c.json({ status: 'ok', app: engine.runtime.config.manifest.name });
   });
   app.route('/api', authRoutes());

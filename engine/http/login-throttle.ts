@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { isIPv6 } from 'node:net';
-import { loginFailures } from '../storage/login-failures.js';
-import type { Database } from '../storage/sqlite.js';
+import type { Storage } from '../ports.js';
 import { HttpError } from './errors.js';
 
 /**
@@ -52,21 +51,24 @@ function addressKey(address: string): string {
 
 const keysOf = (a: Attempt) => ({ account: `account:${a.account.slice(0, 200)}`, address: `address:${addressKey(a.address)}` });
 
+/** Where the counts live: the failures' table, shared by every process on the database. */
+export type ThrottleStorage = Pick<Storage, 'db' | 'unitOfWork' | 'loginFailures'>;
+
 export class LoginThrottle {
   constructor(private readonly rules: ThrottleRules = THROTTLE_RULES) {}
 
   /** How long this attempt must wait (ms): 0 when it may be checked now. */
-  async waitMs(db: Database, attempt: Attempt, now = Date.now()): Promise<number> {
+  async waitMs({ db, loginFailures }: ThrottleStorage, attempt: Attempt, now = Date.now()): Promise<number> {
     const keys = keysOf(attempt);
     const rows = await loginFailures.read(db, [keys.account, keys.address], now);
     return Math.max(0, ...rows.map((r) => r.blockedUntil - now));
   }
 
   /** Counts a failed guess against the account and the address, and forgets expired counts. */
-  async fail(db: Database, attempt: Attempt, now = Date.now()): Promise<void> {
+  async fail({ db, unitOfWork, loginFailures }: ThrottleStorage, attempt: Attempt, now = Date.now()): Promise<void> {
     const r = this.rules;
     const keys = keysOf(attempt);
-    await db.transaction(async (tx) => {
+    await unitOfWork.transaction(db, async (tx) => {
       await loginFailures.prune(tx, now);
       const account = await loginFailures.add(tx, keys.account, now, now + r.accountMemoryMs, false);
       const beyond = account.failures - r.freeAccountFailures;
@@ -77,7 +79,7 @@ export class LoginThrottle {
   }
 
   /** The right password: the account's count starts again (the address's budget does not). */
-  async succeed(db: Database, attempt: Attempt): Promise<void> {
+  async succeed({ db, loginFailures }: ThrottleStorage, attempt: Attempt): Promise<void> {
     await loginFailures.clear(db, keysOf(attempt).account);
   }
 }

@@ -1,5 +1,5 @@
 import type { Collection } from '../config/types.js';
-import type { Condition } from '../storage/record-conditions.js';
+import type { Condition } from '../ports.js';
 import type { FieldError } from '../validation/messages.js';
 import { DomainError, domainBadRequest } from '../errors.js';
 import { queryFields, withDescendants, type QueryField } from './fields.js';

@@ -1,15 +1,13 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { savedQueries } from '../storage/saved-queries.js';
 import { domainBadRequest, domainInvalid, domainNotFound } from '../errors.js';
 import { isObject, readConditions } from './conditions.js';
-import { queryScope } from './scope.js';
+import { queryScope, type QueryContext } from './scope.js';
 
 
 /** The user's own saved queries of a collection and those shared on a subtree they read. */
-export async function listSaved(engine: Engine, user: Principal, collection: string) {
+export async function listSaved(engine: QueryContext, user: Principal, collection: string) {
   const c = engine.runtime.collection(collection);
-  const items = await savedQueries.list(engine.db, user.userId, c.name, engine.runtime.permissions.paths(user, 'read'));
+  const items = await engine.storage.savedQueries.list(engine.storage.db, user.userId, c.name, engine.runtime.permissions.paths(user, 'read'));
   return items.map(({ owner, sharedPath, ...q }) => ({ ...q, mine: owner === user.userId, shared: sharedPath !== null }));
 }
 
@@ -18,7 +16,7 @@ export async function listSaved(engine: Engine, user: Principal, collection: str
  * above the node it is shared on — a node the user reads (checked first, like any scope). The
  * spec is checked as it would be run; its node is not kept: whoever runs it chooses their own.
  */
-export async function saveQuery(engine: Engine, user: Principal, collection: string, raw: unknown): Promise<string> {
+export async function saveQuery(engine: QueryContext, user: Principal, collection: string, raw: unknown): Promise<string> {
   const c = engine.runtime.collection(collection);
   if (!isObject(raw)) throw domainBadRequest('请求体应为 JSON 对象');
   const { node } = await queryScope(engine, user, raw.node);
@@ -32,12 +30,12 @@ export async function saveQuery(engine: Engine, user: Principal, collection: str
   const { node: _node, ...spec } = raw.spec as Record<string, unknown>;
   readConditions(c, spec.where, '/spec/where');
   if (JSON.stringify(spec).length > 16_000) throw domainBadRequest('查询过长，无法保存');
-  return savedQueries.create(engine.db, {
+  return engine.storage.savedQueries.create(engine.storage.db, {
     owner: user.userId, collection: c.name, kind: raw.kind as 'query' | 'stats', name, spec, sharedPath: raw.shared ? node!.path : null,
   });
 }
 
 /** Deletes one of the user's own saved queries (another's, shared or not, is not found). */
-export async function deleteSaved(engine: Engine, user: Principal, id: string): Promise<void> {
-  if (!(await savedQueries.remove(engine.db, user.userId, id))) throw domainNotFound('保存的查询');
+export async function deleteSaved(engine: QueryContext, user: Principal, id: string): Promise<void> {
+  if (!(await engine.storage.savedQueries.remove(engine.storage.db, user.userId, id))) throw domainNotFound('保存的查询');
 }

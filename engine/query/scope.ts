@@ -1,9 +1,13 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import type { ReadScope } from '../storage/record-query.js';
-import type { StoredRecord } from '../storage/records.js';
-import { recordsTable } from '../storage/records.js';
+import type { ReadScope, Storage, StoredRecord } from '../ports.js';
+import type { AppRuntime } from '../runtime/runtime.js';
 import { domainForbidden, domainNotFound } from '../errors.js';
+
+/** What the query services use of the engine: the runtime in force and the storage parts they read. */
+export interface QueryContext {
+  readonly runtime: AppRuntime;
+  readonly storage: Pick<Storage, 'db' | 'records' | 'recordConditions' | 'savedQueries'>;
+}
 
 export interface QueryScope {
   scope: ReadScope;
@@ -17,10 +21,10 @@ export interface QueryScope {
  * every subtree they read. A self-bound record is no subtree: someone who reads only their own
  * record has nothing to query.
  */
-export async function queryScope(engine: Engine, user: Principal, nodeId: unknown): Promise<QueryScope> {
+export async function queryScope(engine: QueryContext, user: Principal, nodeId: unknown): Promise<QueryScope> {
   const rt = engine.runtime;
   if (nodeId !== undefined && nodeId !== null && nodeId !== '') {
-    const node = typeof nodeId === 'string' ? await recordsTable.get(engine.db, nodeId) : undefined;
+    const node = typeof nodeId === 'string' ? await engine.storage.records.get(engine.storage.db, nodeId) : undefined;
     if (!node || node.collection !== rt.tree.name || !rt.permissions.onPath(user, 'read', node.path)) throw domainNotFound(rt.tree.title);
     return { scope: { paths: [node.path] }, node };
   }

@@ -1,11 +1,8 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { recordConditions } from '../storage/record-conditions.js';
-import { recordQuery } from '../storage/record-query.js';
 import { domainBadRequest, domainInvalid } from '../errors.js';
 import { isObject, readConditions } from './conditions.js';
 import { queryFields, type QueryField } from './fields.js';
-import { queryScope } from './scope.js';
+import { queryScope, type QueryContext } from './scope.js';
 
 /** What a person asks of the query builder (POST /api/query/:collection, saved queries). */
 export interface QuerySpec {
@@ -45,7 +42,7 @@ function readPaging(spec: Record<string, unknown>) {
  * A query checked whole before anything is read: the scope (a subtree the user reads), the
  * condition tree against the schema, the columns, sort and paging.
  */
-export async function prepareQuery(engine: Engine, user: Principal, collectionName: string, raw: unknown) {
+export async function prepareQuery(engine: QueryContext, user: Principal, collectionName: string, raw: unknown) {
   const c = engine.runtime.collection(collectionName);
   if (!isObject(raw)) throw domainBadRequest('请求体应为 JSON 对象');
   const { scope, node } = await queryScope(engine, user, raw.node);
@@ -58,16 +55,16 @@ export async function prepareQuery(engine: Engine, user: Principal, collectionNa
 type Prepared = Awaited<ReturnType<typeof prepareQuery>>;
 
 /** Node fields show their node's label, not its id. */
-async function nodeLabels(engine: Engine, prepared: Prepared, rows: Record<string, unknown>[]): Promise<Map<string, unknown>> {
+async function nodeLabels(engine: QueryContext, prepared: Prepared, rows: Record<string, unknown>[]): Promise<Map<string, unknown>> {
   const nodeCols = prepared.columns.filter((c) => prepared.byName.get(c)!.kind === 'node');
   const ids = [...new Set(rows.flatMap((r) => nodeCols.map((c) => r[c]).filter((v): v is string => typeof v === 'string')))];
   const tree = engine.runtime.config.tree;
-  return recordQuery.fieldOf(engine.db, ids, tree.labelField);
+  return engine.storage.records.fieldOf(engine.storage.db, ids, tree.labelField);
 }
 
 /** One page of the matching records, each with only the chosen columns (node fields as labels). */
-export async function runQuery(engine: Engine, prepared: Prepared) {
-  const { items, more } = await recordConditions.page(engine.db, { collection: prepared.collection.name, scope: prepared.scope, where: prepared.where },
+export async function runQuery(engine: QueryContext, prepared: Prepared) {
+  const { items, more } = await engine.storage.recordConditions.page(engine.storage.db, { collection: prepared.collection.name, scope: prepared.scope, where: prepared.where },
     { limit: prepared.limit, offset: prepared.offset, sort: prepared.sort });
   const labels = await nodeLabels(engine, prepared, items.map((r) => r.data));
   return {
@@ -84,6 +81,6 @@ export async function runQuery(engine: Engine, prepared: Prepared) {
 }
 
 /** How many records match (asked apart from the page: over a large subtree counting reads every row). */
-export async function countQuery(engine: Engine, prepared: Prepared): Promise<number> {
-  return recordConditions.count(engine.db, { collection: prepared.collection.name, scope: prepared.scope, where: prepared.where });
+export async function countQuery(engine: QueryContext, prepared: Prepared): Promise<number> {
+  return engine.storage.recordConditions.count(engine.storage.db, { collection: prepared.collection.name, scope: prepared.scope, where: prepared.where });
 }

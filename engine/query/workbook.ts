@@ -1,10 +1,8 @@
 import { loadExcel } from '../lazy-modules.js';
 import { xlsxBuffer } from '../spreadsheet-formulas.js';
-import type { Engine } from '../engine.js';
-import { recordConditions } from '../storage/record-conditions.js';
-import { recordQuery } from '../storage/record-query.js';
 import { domainBadRequest } from '../errors.js';
 import type { prepareQuery } from './service.js';
+import type { QueryContext } from './scope.js';
 
 /** An export is a file a person opens: past this many rows they should narrow the query. */
 export const MAX_EXPORT_ROWS = 50_000;
@@ -15,9 +13,9 @@ const PAGE = 2000;
  * node fields as node labels, yes/no in words; every row in scope that matches, in the query's
  * order, read a page at a time. Text that looks like a formula is quote-prefixed (xlsxBuffer).
  */
-export async function queryWorkbook(engine: Engine, p: Awaited<ReturnType<typeof prepareQuery>>): Promise<Buffer> {
+export async function queryWorkbook(engine: QueryContext, p: Awaited<ReturnType<typeof prepareQuery>>): Promise<Buffer> {
   const q = { collection: p.collection.name, scope: p.scope, where: p.where };
-  const n = await recordConditions.count(engine.db, q);
+  const n = await engine.storage.recordConditions.count(engine.storage.db, q);
   if (n > MAX_EXPORT_ROWS) throw domainBadRequest(`查询结果有 ${n} 条，超过导出上限 ${MAX_EXPORT_ROWS} 条，请增加条件或缩小范围`);
   const wb = new (await loadExcel()).Workbook();
   wb.creator = 'caiji';
@@ -27,9 +25,9 @@ export async function queryWorkbook(engine: Engine, p: Awaited<ReturnType<typeof
   sheet.getRow(1).font = { bold: true };
   const codeLabels = new Map(fields.filter((f) => f.codes).map((f) => [f.name, new Map(f.codes!.map((c) => [c.code, c.label]))]));
   for (let offset = 0; offset < n; offset += PAGE) {
-    const { items } = await recordConditions.page(engine.db, q, { limit: PAGE, offset, sort: p.sort });
+    const { items } = await engine.storage.recordConditions.page(engine.storage.db, q, { limit: PAGE, offset, sort: p.sort });
     const nodeIds = [...new Set(items.flatMap((r) => fields.filter((f) => f.kind === 'node').map((f) => r.data[f.name]).filter((v): v is string => typeof v === 'string')))];
-    const nodeLabels = await recordQuery.fieldOf(engine.db, nodeIds, engine.runtime.config.tree.labelField);
+    const nodeLabels = await engine.storage.records.fieldOf(engine.storage.db, nodeIds, engine.runtime.config.tree.labelField);
     for (const r of items) {
       sheet.addRow(fields.map((f) => {
         const v = r.data[f.name];

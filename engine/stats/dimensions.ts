@@ -1,6 +1,5 @@
 import type { Collection } from '../config/types.js';
-import type { GroupKey } from '../storage/record-conditions.js';
-import type { StoredRecord } from '../storage/records.js';
+import type { GroupKey, StoredRecord } from '../ports.js';
 import { domainInvalid } from '../errors.js';
 import { bornBy, isDate, today } from '../query/conditions.js';
 import { queryFields, topOf, type QueryField } from '../query/fields.js';

@@ -1,13 +1,15 @@
-import type { Engine } from '../engine.js';
 import type { Principal } from '../auth/principal.js';
-import { recordConditions } from '../storage/record-conditions.js';
-import { recordQuery } from '../storage/record-query.js';
+import type { Storage } from '../ports.js';
 import { domainBadRequest, domainInvalid } from '../errors.js';
 import { isObject, readConditions } from '../query/conditions.js';
 import { queryFields } from '../query/fields.js';
-import { factIndex, factIndexable } from '../storage/fact-index.js';
-import { queryScope } from '../query/scope.js';
+import { queryScope, type QueryContext } from '../query/scope.js';
 import { readDimension, type Dimension } from './dimensions.js';
+
+/** What statistics use of the engine: what a query does, and the index of code fields. */
+export interface StatsContext extends QueryContext {
+  readonly storage: QueryContext['storage'] & Pick<Storage, 'factIndex'>;
+}
 
 /** A statistic's table: counts per row (and column) bucket with their totals. Shares are count / total. */
 export interface StatsTable {
@@ -27,7 +29,7 @@ export interface StatsTable {
 const MAX_CHILDREN = 2000;
 
 /** The statistic checked whole (scope, conditions, axes) before anything is counted. */
-export async function prepareStats(engine: Engine, user: Principal, collectionName: string, raw: unknown) {
+export async function prepareStats(engine: StatsContext, user: Principal, collectionName: string, raw: unknown) {
   const rt = engine.runtime;
   const c = rt.collection(collectionName);
   if (!isObject(raw)) throw domainBadRequest('请求体应为 JSON 对象');
@@ -36,9 +38,9 @@ export async function prepareStats(engine: Engine, user: Principal, collectionNa
   let children: { id: string; label: string }[] = [];
   const wantsChildren = [raw.rows, raw.cols].some((d) => isObject(d) && d.by === 'children');
   if (wantsChildren && node) {
-    const ids = await recordQuery.ids(engine.db, { collection: rt.tree.name, node: node.id });
+    const ids = await engine.storage.records.ids(engine.storage.db, { collection: rt.tree.name, node: node.id });
     if (ids.length > MAX_CHILDREN) throw domainBadRequest(`下级组织超过 ${MAX_CHILDREN} 个，请选择更低一级的组织`);
-    const labels = await recordQuery.fieldOf(engine.db, ids, rt.config.tree.labelField);
+    const labels = await engine.storage.records.fieldOf(engine.storage.db, ids, rt.config.tree.labelField);
     children = ids.map((id) => ({ id, label: String(labels.get(id) ?? id) }));
   }
   if (raw.rows === undefined) throw domainInvalid([{ path: '/rows', message: '请选择按什么统计' }], '统计条件有误');
@@ -51,21 +53,22 @@ type Prepared = Awaited<ReturnType<typeof prepareStats>>;
 
 /**
  * The raw groups: from the index of the collection's code fields when only code fields and
- * sub-nodes are asked and no condition narrows (storage/fact-index.ts: the index alone is read),
+ * sub-nodes are asked and no condition narrows (the port's FactIndex, when it serves these fields),
  * else by reading the matching records.
  */
-async function countGroups(engine: Engine, p: Prepared, dims: Dimension[]): Promise<{ keys: (string | number | null)[]; n: number }[]> {
+async function countGroups(engine: StatsContext, p: Prepared, dims: Dimension[]): Promise<{ keys: (string | number | null)[]; n: number }[]> {
   const codeFields = queryFields(p.collection).filter((f) => f.kind === 'code').map((f) => f.name);
   const child = dims.find((d) => d.key.by === 'child')?.key;
-  const served = !p.where && factIndexable(p.collection.name, codeFields)
+  const { db, factIndex, recordConditions } = engine.storage;
+  const served = !p.where && factIndex.indexable(p.collection.name, codeFields)
     && dims.every((d) => d.key.by === 'child' || (d.key.by === 'value' && codeFields.includes(d.key.field)));
-  if (!served) return recordConditions.groupCount(engine.db, { collection: p.collection.name, scope: p.scope, where: p.where }, dims.map((d) => d.key));
-  const rows = await factIndex.groupCount(engine.db, p.collection.name, codeFields, p.scope, child?.by === 'child' ? child.path : undefined);
+  if (!served) return recordConditions.groupCount(db, { collection: p.collection.name, scope: p.scope, where: p.where }, dims.map((d) => d.key));
+  const rows = await factIndex.groupCount(db, p.collection.name, codeFields, p.scope, child?.by === 'child' ? child.path : undefined);
   return rows.map((r) => ({ keys: dims.map((d) => (d.key.by === 'value' ? r.values[codeFields.indexOf(d.key.field)] : r.child ?? '')), n: r.n }));
 }
 
 /** Counts the records in scope that match, grouped by one or two axes, into a table with totals. */
-export async function runStats(engine: Engine, p: Prepared): Promise<StatsTable> {
+export async function runStats(engine: StatsContext, p: Prepared): Promise<StatsTable> {
   const dims: Dimension[] = p.cols ? [p.rows, p.cols] : [p.rows];
   const groups = await countGroups(engine, p, dims);
   const counts = new Map<string, number>();

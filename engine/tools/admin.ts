@@ -4,18 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
 import { ConfigError } from '../config/load-app.js';
-import { users, type UserRow } from '../storage/users.js';
-import { recordsTable } from '../storage/records.js';
-import { auditLog } from '../storage/audit.js';
+import type { Accounts, Tx, UserRow } from '../ports.js';
 import { hashPassword } from '../auth/password.js';
 import { firstPassword } from '../auth/first-password.js';
 import { usernameProblem } from '../auth/usernames.js';
 import { accountRecord } from '../auth/account-keeper.js';
-import { Database, type Queryable } from '../storage/sqlite.js';
+import { openSqliteStorage } from '../storage/sqlite-storage.js';
 import { DomainError } from '../errors.js';
 import { importDirectoryFile, describeImport } from '../directory/operator-import.js';
 import { exportVersion, importFolder } from '../config-versions/folder.js';
-import { maintenance } from '../storage/maintenance.js';
 
 /**
  * `npm run admin -- <command>`: what only the operator of the machine can do, because no account
@@ -142,14 +139,15 @@ async function init(engine: Engine): Promise<void> {
   if (data[tree.parentField] !== undefined) throw new Refused(`根节点不能有上级（字段 ${tree.parentField}）`);
   const password = firstPassword();
   const hash = await hashPassword(password);
-  const root = await engine.db.transaction(async (tx) => {
-    if (await recordsTable.anyOf(tx, tree.collection)) throw new Refused('数据库中已有组织树：init 只用于空数据库。请用已有管理员在界面中授予职务，或用 reset-password 找回密码');
-    const problem = await usernameProblem(tx, username);
+  const { accounts, audit } = engine.storage;
+  const root = await engine.storage.unitOfWork.transaction(engine.storage.db, async (tx) => {
+    if (await engine.storage.records.anyOf(tx, tree.collection)) throw new Refused('数据库中已有组织树：init 只用于空数据库。请用已有管理员在界面中授予职务，或用 reset-password 找回密码');
+    const problem = await usernameProblem(accounts, tx, username);
     if (problem) throw new Refused(problem);
     const rec = await engine.records.create({ name: ACTOR }, tree.collection, data, tx);
-    const userId = await users.create(tx, { username, passwordHash: hash, displayName, mustChangePassword: true });
-    for (const role of roles) await users.grant(tx, userId, role, rec.id);
-    await auditLog.append(tx, {
+    const userId = await accounts.create(tx, { username, passwordHash: hash, displayName, mustChangePassword: true });
+    for (const role of roles) await accounts.grant(tx, userId, role, rec.id);
+    await audit.append(tx, {
       actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-open', fromState: null, toState: null, diff: null,
       note: `用户名 ${username}（${roles.map((r) => engine.runtime.config.manifest.roles[r].title).join('、')}）`,
     });
@@ -160,8 +158,8 @@ async function init(engine: Engine): Promise<void> {
   printPassword(username, password);
 }
 
-async function accountNamed(tx: Queryable, username: string): Promise<UserRow> {
-  const account = await users.byName(tx, username);
+async function accountNamed(accounts: Accounts, tx: Tx, username: string): Promise<UserRow> {
+  const account = await accounts.byName(tx, username);
   if (!account) throw new Refused(`「用户名」“${username}”不存在`);
   return account;
 }
@@ -169,35 +167,38 @@ async function accountNamed(tx: Queryable, username: string): Promise<UserRow> {
 async function resetPassword(engine: Engine, username: string): Promise<void> {
   const password = firstPassword();
   const hash = await hashPassword(password);
-  await engine.db.transaction(async (tx) => {
-    const account = await accountNamed(tx, username);
-    await users.resetPassword(tx, account.id, hash);
-    const rec = await accountRecord(tx, account);
-    if (rec) await auditLog.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-reset', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
+  const { storage } = engine;
+  await storage.unitOfWork.transaction(storage.db, async (tx) => {
+    const account = await accountNamed(storage.accounts, tx, username);
+    await storage.accounts.resetPassword(tx, account.id, hash);
+    const rec = await accountRecord(storage, tx, account);
+    if (rec) await storage.audit.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-reset', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
   });
   console.log('密码已重置，该账号的会话已全部结束：');
   printPassword(username, password);
 }
 
 async function unlock(engine: Engine, username: string): Promise<void> {
-  const changed = await engine.db.transaction(async (tx) => {
-    const account = await accountNamed(tx, username);
-    if (!(await users.setLocked(tx, account.id, false))) return false;
-    const rec = await accountRecord(tx, account);
-    if (rec) await auditLog.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-unlock', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
+  const { storage } = engine;
+  const changed = await storage.unitOfWork.transaction(storage.db, async (tx) => {
+    const account = await accountNamed(storage.accounts, tx, username);
+    if (!(await storage.accounts.setLocked(tx, account.id, false))) return false;
+    const rec = await accountRecord(storage, tx, account);
+    if (rec) await storage.audit.append(tx, { actor: ACTOR, collection: rec.collection, recordId: rec.id, action: 'account-unlock', fromState: null, toState: null, diff: null, note: `用户名 ${username}` });
     return true;
   });
   console.log(changed ? `账号 ${username} 已启用` : `账号 ${username} 本来就是启用状态，未作改动`);
 }
 
 async function listAccounts(engine: Engine): Promise<void> {
-  const rows = await users.all(engine.db);
+  const { db, accounts, records } = engine.storage;
+  const rows = await accounts.all(db);
   const roles = engine.runtime.config.manifest.roles;
   for (const u of rows) {
-    const grants = await users.grants(engine.db, u.id);
+    const grants = await accounts.grants(db, u.id);
     const held = [];
     for (const g of grants) {
-      const node = await recordsTable.get(engine.db, g.nodeId);
+      const node = await records.get(db, g.nodeId);
       held.push(`${String(node?.data[engine.runtime.config.tree.labelField] ?? g.nodeId)}·${roles[g.role]?.title ?? g.role}`);
     }
     if (u.self_record) held.push('本人记录');
@@ -217,10 +218,11 @@ async function backup(engine: Engine, target: string): Promise<void> {
   const file = resolve(target);
   if (existsSync(file)) throw new Refused(`「备份文件」“${file}”已存在，请换一个文件名（不会覆盖已有文件）`);
   mkdirSync(dirname(file), { recursive: true });
-  await maintenance.backupTo(engine.db, file);
-  const copy = await Database.open(file);
+  await engine.storage.maintenance.backupTo(engine.storage.db, file);
+  // The copy opened as a database of its own: what it holds is counted from it, not from the original.
+  const copy = await openSqliteStorage(file);
   try {
-    const counts = await maintenance.counts(copy);
+    const counts = await copy.maintenance.counts(copy.db);
     const size = (statSync(file).size / 1024 / 1024).toFixed(1);
     console.log(`已备份到 ${file}（${size} MB；记录 ${counts.records} 条，账号 ${counts.users} 个）`);
     console.log('恢复：停止服务后用备份文件替换数据库文件（CAIJI_DB），并删除同名的 -wal、-shm 文件');

@@ -1,7 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
-import { users } from '../../storage/users.js';
 import { HttpError } from '../errors.js';
 
 export const SESSION_COOKIE = 'caiji_session';
@@ -17,7 +16,7 @@ const sameToken = (a: string, b: string) => a.length === b.length && timingSafeE
 export const session = createMiddleware(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   const engine = c.get('engine');
-  const user = token ? await engine.principals.get(token, (t) => users.session(engine.db, t)) : undefined;
+  const user = token ? await engine.principals.get(token, (t) => engine.storage.sessions.session(engine.storage.db, t)) : undefined;
   c.set('user', user);
   if (user && unsafe.has(c.req.method) && c.req.path !== '/api/login') {
     const sent = c.req.header('x-csrf-token') ?? '';

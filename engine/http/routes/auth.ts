@@ -1,13 +1,12 @@
 import { Hono } from 'hono';
 import { setCookie, deleteCookie, getCookie } from 'hono/cookie';
-import { users } from '../../storage/users.js';
 import { verifyPassword } from '../../auth/password.js';
 import { jsonBody } from '../body.js';
 import { HttpError, invalid } from '../errors.js';
 import { SESSION_COOKIE, requireUser } from '../middleware/session.js';
 import { loginThrottle, tooManyAttempts } from '../login-throttle.js';
 import { arrivedOverHttps, clientAddress } from '../client-address.js';
-import { recordsTable } from '../../storage/records.js';
+import { endSession, startSession } from '../../auth/sessions.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Engine } from '../../engine.js';
 
@@ -20,7 +19,7 @@ async function describeUser(engine: Engine, user: Principal) {
   const label = rt.config.tree.labelField;
   const grants = [];
   for (const g of user.grants) {
-    const node = await recordsTable.get(engine.db, g.nodeId);
+    const node = await engine.storage.records.get(engine.storage.db, g.nodeId);
     // inForce: false for a grant that gives nothing (a global role held below the root).
     grants.push({ role: g.role, roleTitle: rt.config.manifest.roles[g.role]?.title ?? g.role, node: g.nodeId, nodeLabel: node?.data[label] ?? null, inForce: rt.permissions.counts(g) });
   }
@@ -40,30 +39,30 @@ export function authRoutes() {
     const username = (body.username as string).trim();
     // Known and unknown usernames go the same way (throttle, hash check, count): equally long.
     const attempt = { account: username, address: clientAddress(c) };
-    const wait = await loginThrottle.waitMs(engine.db, attempt);
+    const wait = await loginThrottle.waitMs(engine.storage, attempt);
     if (wait > 0) return tooManyAttempts(c, wait, '登录');
-    const row = await users.byName(engine.db, username);
+    const row = await engine.storage.accounts.byName(engine.storage.db, username);
     const ok = await verifyPassword(body.password as string, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok) {
-      await loginThrottle.fail(engine.db, attempt);
+      await loginThrottle.fail(engine.storage, attempt);
       throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
     }
-    await loginThrottle.succeed(engine.db, attempt);
+    await loginThrottle.succeed(engine.storage, attempt);
     // Said only to whoever knows the password: a locked account is not revealed by guessing.
     if (row.locked_at) throw new HttpError(403, 'account_locked', '该账号已停用，请联系所在组织的管理员');
     // The session this browser already had (whoever's it was) ends with this login: a token left
     // behind would stay valid for hours after its holder thought it replaced.
     const previous = getCookie(c, SESSION_COOKIE);
-    const s = await engine.db.transaction((tx) => users.startSession(tx, row.id, previous));
+    const s = await startSession(engine.storage, row.id, previous);
     setCookie(c, SESSION_COOKIE, s.token, {
       httpOnly: true, sameSite: 'Strict', path: '/', expires: s.expires, secure: arrivedOverHttps(c),
     });
-    const user = await users.principal(engine.db, s.token);
+    const user = await engine.storage.sessions.principal(engine.storage.db, s.token);
     return c.json(await describeUser(engine, user!));
   });
 
   app.post('/logout', requireUser, async (c) => {
-    await c.get('engine').db.transaction((tx) => users.endSession(tx, c.get('user')!.sessionId));
+    await endSession(c.get('engine').storage, c.get('user')!.sessionId);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.json({ ok: true });
   });
