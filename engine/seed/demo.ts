@@ -1,12 +1,11 @@
 import { configText } from '../config/source.js';
-import type { Engine } from '../engine.js';
 import { hashPassword } from '../auth/password.js';
-import { users } from '../storage/users.js';
-import { newId, recordsTable } from '../storage/records.js';
-import { grantStore } from '../storage/grants.js';
-import type { Queryable } from '../storage/sqlite.js';
-import { recomputeDerived } from '../grants/derived.js';
+import { newId, type Storage, type Tx } from '../ports.js';
+import type { AppRuntime } from '../runtime/runtime.js';
+import type { RecordService } from '../records/service.js';
+import { recomputeDerived, type DerivedContext } from '../grants/derived.js';
 import { applyEvent } from '../workflow/runtime.js';
+import type { WorkflowDeps } from '../workflow/types.js';
 
 /** Who the history names for the demo data's own writes. */
 const DEMO_ACTOR = '演示数据';
@@ -17,6 +16,17 @@ interface UsersFile {
 }
 
 export interface DemoLogin { username: string; password: string; displayName: string; roles: string }
+
+/**
+ * What loading the demo uses (the engine is one): the runtime whose manifest names the demo files,
+ * the record service every record is created through, and the storage that workflow events,
+ * derived fields, accounts and grants are written to.
+ */
+export interface DemoContext {
+  readonly storage: WorkflowDeps['storage'] & DerivedContext['storage'] & Pick<Storage, 'db' | 'unitOfWork' | 'accounts' | 'grants' | 'records'>;
+  readonly runtime: AppRuntime;
+  readonly records: RecordService;
+}
 
 /** "@key" refers to a record named by "$key" earlier in the demo files. */
 function resolve(value: unknown, keys: Map<string, { id: string; collection: string; label: string }>, where: string): unknown {
@@ -30,10 +40,11 @@ function resolve(value: unknown, keys: Map<string, { id: string; collection: str
  * Loads the manifest's demo files into an empty database, in one transaction, through the same
  * record service (validation, unique keys, audit) as every other write. Returns the demo logins.
  */
-export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
+export async function loadDemo(engine: DemoContext): Promise<DemoLogin[]> {
+  const { accounts } = engine.storage;
   const files = engine.runtime.config.manifest.demo ?? [];
   const logins: DemoLogin[] = [];
-  await engine.db.transaction(async (tx: Queryable) => {
+  await engine.storage.unitOfWork.transaction(engine.storage.db, async (tx) => {
     const keys = new Map<string, { id: string; collection: string; label: string }>();
     const replays: { collection: string; id: string; events: { type: string; as: string }[]; where: string }[] = [];
     for (const file of files) {
@@ -57,13 +68,13 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
       for (const u of content.users ?? []) {
         const self = u.self ? keys.get(u.self.slice(1)) : undefined;
         if (u.self && !self) throw new Error(`${file}: 用户 ${u.username} 引用了不存在的 ${u.self}`);
-        const userId = await users.create(tx, {
+        const userId = await accounts.create(tx, {
           username: u.username, passwordHash: await hashPassword(u.password), displayName: u.displayName,
           self: self ? { collection: self.collection, recordId: self.id } : undefined,
         });
         for (const g of u.grants ?? []) {
           if (!engine.runtime.config.manifest.roles[g.role]) throw new Error(`${file}: 用户 ${u.username} 的角色 ${g.role} 未在 app.json 中声明`);
-          await users.grant(tx, userId, g.role, resolve(g.node, keys, file) as string);
+          await accounts.grant(tx, userId, g.role, resolve(g.node, keys, file) as string);
         }
         const roles = [
           ...(u.grants ?? []).map((g) => `${keys.get(g.node.slice(1))?.label}·${engine.runtime.config.manifest.roles[g.role].title}`),
@@ -76,7 +87,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
     // and audit entries, so the demo shows records in every state with their history.
     for (const r of replays) {
       for (const { as, ...event } of r.events) {
-        const principal = await users.principalByName(tx, as);
+        const principal = await accounts.principalByName(tx, as);
         if (!principal) throw new Error(`${r.where}: $events 引用了不存在的用户 ${as}`);
         try {
           await applyEvent(engine, tx, { name: as, principal }, r.collection, r.id, event);
@@ -85,7 +96,7 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
         }
       }
     }
-    for (const node of await grantStore.grantedNodes(tx)) {
+    for (const node of await engine.storage.grants.grantedNodes(tx)) {
       await recomputeDerived(engine, tx, { name: DEMO_ACTOR }, node);
     }
   });
@@ -93,13 +104,13 @@ export async function loadDemo(engine: Engine): Promise<DemoLogin[]> {
 }
 
 /** "$state" in a demo record: the workflow state it starts in (one the machine declares). */
-async function setDemoState(engine: Engine, tx: Queryable, collection: string, id: string, state: string, where: string) {
+async function setDemoState(engine: DemoContext, tx: Tx, collection: string, id: string, state: string, where: string) {
   const wf = engine.runtime.workflowOf(engine.runtime.collection(collection));
   if (!wf?.stateTitles.has(state)) throw new Error(`${where}: $state "${state}" 不是流程的状态`);
-  await recordsTable.placeInState(tx, id, state);
+  await engine.storage.records.placeInState(tx, id, state);
 }
 
 /** Whether the database holds no records yet (demo data goes only into an empty database). */
-export async function isEmpty(engine: Engine): Promise<boolean> {
-  return recordsTable.none(engine.db);
+export async function isEmpty(engine: { readonly storage: Pick<Storage, 'db' | 'records'> }): Promise<boolean> {
+  return engine.storage.records.none(engine.storage.db);
 }
