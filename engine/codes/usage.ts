@@ -18,6 +18,20 @@ export function fieldsUsingTable(rt: AppRuntime, table: string): CodeField[] {
   return out;
 }
 
+/** Every column of a child table of every collection that takes its values from a code table. */
+export function columnsUsingTable(rt: AppRuntime, table: string): (CodeField & { table: string })[] {
+  const out: (CodeField & { table: string })[] = [];
+  for (const c of rt.config.collections.values()) {
+    for (const [name, p] of Object.entries<any>(c.schema.properties ?? {})) {
+      if (p?.type !== 'array' || p.items?.type !== 'object') continue;
+      for (const [column, q] of Object.entries<any>(p.items.properties ?? {})) {
+        if (q?.['x-codeTable'] === table) out.push({ collection: c.name, table: name, field: column, title: q.title ?? column });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * How many stored records hold each of `codes` in each field using the table, optionally only
  * within a subtree path. Keys are `collection/field/code`.

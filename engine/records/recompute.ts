@@ -6,7 +6,7 @@
 import type { CodeMatch, Storage } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { Collection } from '../config/types.js';
-import { fieldsUsingTable } from '../codes/usage.js';
+import { columnsUsingTable, fieldsUsingTable } from '../codes/usage.js';
 
 export interface RecomputeOptions {
   /** Records per batch: each batch is its own short transaction, so writers wait at most one batch. */
@@ -20,7 +20,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /**
  * Which records of a collection may have a new verdict: all of them when its schema as written
  * (types, formats, x-essential, x-rules …) or its manifest entry changed; else those holding a code
- * that is deprecated in the old or the new version of a changed code table (adding or relabelling
+ * (in a field, or in a child table's column in any row) that is deprecated in the old or the new
+ * version of a changed code table (adding or relabelling
  * codes cannot change a verdict); none when nothing it depends on changed.
  */
 export function affected(c: Collection, next: AppRuntime, previous: AppRuntime): CodeMatch[] | null | 'none' {
@@ -33,6 +34,8 @@ export function affected(c: Collection, next: AppRuntime, previous: AppRuntime):
     const codes = [...new Set([...table.codes, ...(before?.codes ?? [])].filter((e) => e.deprecated).map((e) => e.code))];
     if (!codes.length) continue;
     for (const f of fieldsUsingTable(next, name)) if (f.collection === c.name) matches.push({ field: f.field, codes });
+    // A child table's code column: the records holding the code in any row.
+    for (const f of columnsUsingTable(next, name)) if (f.collection === c.name) matches.push({ table: f.table, field: f.field, codes });
   }
   return matches.length ? matches : 'none';
 }

@@ -1,7 +1,7 @@
 import type { Param, Queryable } from './sqlite.js';
 
-/** Restricts a scan to records holding one of `codes` in `field`. */
-export interface CodeMatch { field: string; codes: string[] }
+/** Restricts a scan to records holding one of `codes` in `field` (with `table`: in column `field` of any row of that child table). */
+export interface CodeMatch { field: string; codes: string[]; table?: string }
 
 export interface FlagRow { seq: number; id: string; data: Record<string, unknown>; complete: boolean }
 
@@ -9,8 +9,13 @@ function where(collection: string, matches: CodeMatch[] | null): { sql: string; 
   const params: Param[] = [collection];
   if (!matches) return { sql: 'collection = ?', params };
   const parts = matches.filter((m) => m.codes.length).map((m) => {
+    const codes = m.codes.map(() => '?').join(',');
+    if (m.table !== undefined) {
+      params.push(`$.${m.table}`, `$.${m.field}`, ...m.codes);
+      return `EXISTS (SELECT 1 FROM json_each(data, ?) AS r WHERE json_extract(r.value, ?) IN (${codes}))`;
+    }
     params.push(`$.${m.field}`, ...m.codes);
-    return `json_extract(data, ?) IN (${m.codes.map(() => '?').join(',')})`;
+    return `json_extract(data, ?) IN (${codes})`;
   });
   return { sql: `collection = ? AND (${parts.join(' OR ') || '0'})`, params };
 }

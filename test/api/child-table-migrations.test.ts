@@ -10,10 +10,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 import { DraftApi } from '../helpers/draft-api.js';
+import { familyRows as rowsOf, membersUnder, type ListedMember as Member } from '../helpers/member-rows.js';
 
 const SCHEMA = 'forms/member.schema.json';
 const DEMO = 'forms/demo/members.json';
-type Member = { id: string; version: number; data: Record<string, any> };
 type Row = Record<string, unknown>;
 
 describe('migration steps on a child table’s column', () => {
@@ -29,12 +29,7 @@ describe('migration steps on a child table’s column', () => {
   }, 60_000);
   afterAll(() => s?.stop());
 
-  const members = async (): Promise<Member[]> => {
-    const res = await admin.get(`/api/records/member?node=${root}&deep=1&limit=500`);
-    expect(res.body.nextCursor).toBeNull();
-    return res.body.items;
-  };
-  const rowsOf = (m: Member): Row[] => (Array.isArray(m.data.family) ? m.data.family : []);
+  const members = () => membersUnder(admin, root);
 
   /** Opens a draft whose member schema (and demo rows) went through `edit`; answers the draft. */
   async function draftWith(editSchema: (s: any) => void, editRow: (r: Row) => void): Promise<DraftApi> {

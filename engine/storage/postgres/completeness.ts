@@ -6,7 +6,9 @@ import { Params, member, textIn } from './json-values.js';
 function where(collection: string, matches: CodeMatch[] | null, p: Params): string {
   const base = `collection = ${p.add(collection)}`;
   if (!matches) return base;
-  const parts = matches.filter((m) => m.codes.length).map((m) => textIn(member('data', m.field, p), m.codes, p));
+  const parts = matches.filter((m) => m.codes.length).map((m) => (m.table === undefined ? textIn(member('data', m.field, p), m.codes, p)
+    // A column of a child table: any row (json_each over a non-array is no row in SQLite's view either).
+    : `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${member('data', m.table, p)}) = 'array' THEN ${member('data', m.table, p)} END) AS r(v) WHERE ${textIn(member('r.v', m.field, p), m.codes, p)})`));
   return `${base} AND (${parts.join(' OR ') || 'false'})`;
 }
 

@@ -1,0 +1,57 @@
+/**
+ * A code-table change reaches the codes inside child-table rows (issue 21): deprecating a code of
+ * 与该人关系 (family-relation, used only by a column of 家庭主要成员及社会关系) recomputes the stored
+ * completeness of the members whose rows hold it, as a top-level code's change does; restoring the
+ * code makes them complete again. Real server, real SQLite, the demo members' rows.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Client } from '../helpers/client.js';
+import { nodeId } from '../helpers/demo.js';
+import { familyRows as rows, membersUnder } from '../helpers/member-rows.js';
+
+describe('code-table change and the codes inside rows', () => {
+  let s: TestServer;
+  let cfg: Client;
+  let admin: Client;
+  let root: string;
+  beforeAll(async () => {
+    s = await startTestServer();
+    cfg = await s.login('config_admin');
+    admin = await s.login('bj_admin');
+    root = await nodeId(admin, '中共北京市委');
+  }, 60_000);
+  afterAll(() => s?.stop());
+
+  const members = () => membersUnder(admin, root);
+  const table = async () => (await cfg.get('/api/codes/family-relation')).body;
+
+  it('deprecating a code held in rows marks those members incomplete; restoring it makes them complete again', async () => {
+    const before = await members();
+    const holder = before.find((m) => m.complete && rows(m).some((r) => typeof r.relation === 'string'))!;
+    expect(holder).toBeDefined();
+    const code = rows(holder).find((r) => typeof r.relation === 'string')!.relation as string;
+    const holding = new Set(before.filter((m) => rows(m).some((r) => r.relation === code)).map((m) => m.id));
+    const others = before.filter((m) => !holding.has(m.id));
+    expect(others.some((m) => m.complete)).toBe(true);
+
+    const t = await table();
+    const replacement = t.codes.find((c: any) => c.code !== code && !c.deprecated).code;
+    const deprecated = { ...t, codes: t.codes.map((c: any) => (c.code === code ? { ...c, deprecated: '2026-01-01', replacedBy: [replacement] } : c)) };
+    const saved = await cfg.put('/api/codes/family-relation', deprecated, t.version);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+
+    const after = new Map((await members()).map((m) => [m.id, m]));
+    for (const id of holding) expect(after.get(id)!.complete, id).toBe(false);
+    for (const m of others) expect(after.get(m.id)!.complete, m.id).toBe(m.complete);
+    // The record's own verdict agrees: the row's code is named as stale.
+    const one = await admin.get(`/api/records/member/${holder.id}`);
+    expect(one.body.complete).toBe(false);
+
+    const t2 = await table();
+    const restored = { ...t2, codes: t2.codes.map((c: any) => (c.code === code ? Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'deprecated' && k !== 'replacedBy')) : c)) };
+    expect((await cfg.put('/api/codes/family-relation', restored, t2.version)).status).toBe(200);
+    const back = new Map((await members()).map((m) => [m.id, m]));
+    for (const m of before) expect(back.get(m.id)!.complete, m.id).toBe(m.complete);
+  });
+});
