@@ -5,7 +5,8 @@ import { replaceOwnPassword } from '../../auth/sessions.js';
 import { jsonBody } from '../body.js';
 import { HttpError, invalid } from '../errors.js';
 import { requireUser } from '../middleware/session.js';
-import { loginThrottle, tooManyAttempts } from '../login-throttle.js';
+import { loginThrottle } from '../../auth/login-throttle.js';
+import { tooManyAttempts } from '../login-throttle.js';
 import { clientAddress } from '../client-address.js';
 import type { FieldError } from '../../validation/messages.js';
 
