@@ -25,6 +25,11 @@ const TRANSIENT = new Set(['schema_migrations', 'jobs', 'job_files', 'import_pre
   'tree_closure']);
 /** Tables whose rows the target derives from other tables; compared after the copy, copied only when the target left them empty. */
 const DERIVED = new Set(['subtree_counts']);
+/**
+ * Rows the comparison leaves out: SQLite keeps a counter row that went down to zero, PostgreSQL
+ * fills its counters from the copied records and has none — the same counts either way.
+ */
+const COMPARED = new Map([['subtree_counts', 'total > 0']]);
 /** Copied first, in this order: the tables others reference. */
 const FIRST = ['records', 'users', 'config_versions', 'config_head'];
 
@@ -84,6 +89,35 @@ async function sqliteColumns(source: Database, table: string): Promise<string[]>
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/**
+ * The columns a table is read in order of, batch by batch after the last row read (row values
+ * compared as a whole): its rowid, or the primary key of a table declared WITHOUT ROWID.
+ */
+async function orderKey(source: Database, table: string): Promise<string[]> {
+  const info = await source.all<{ name: string; pk: number }>(`SELECT name, pk FROM pragma_table_info(?)`, [table]);
+  const withoutRowid = await source.get<{ wr: number }>(`SELECT "wr" FROM pragma_table_list(?)`, [table]).catch(() => undefined);
+  if (!withoutRowid?.wr) return ['rowid'];
+  return info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+}
+
+/** Every row of a source table, in batches of `size`, in the order of its key. */
+async function* sourceBatches(source: Database, table: string, select: string, size: number, where = ''): AsyncGenerator<Record<string, unknown>[]> {
+  const key = await orderKey(source, table);
+  const keyList = key.map((k) => (k === 'rowid' ? 'rowid' : ident(k))).join(', ');
+  const keyAliases = key.map((_, i) => `__k${i}`);
+  let after: unknown[] | null = null;
+  for (;;) {
+    const conditions = [where, after ? `(${keyList}) > (${key.map(() => '?').join(', ')})` : ''].filter(Boolean);
+    const rows: Record<string, unknown>[] = await source.all<Record<string, unknown>>(
+      `SELECT ${key.map((k, i) => `${k === 'rowid' ? 'rowid' : ident(k)} AS ${keyAliases[i]}`).join(', ')}, ${select} FROM ${ident(table)}`
+      + `${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
+      [...((after ?? []) as (string | number | null)[]), size]);
+    if (rows.length === 0) return;
+    after = keyAliases.map((a) => rows[rows.length - 1][a]);
+    yield rows;
+  }
+}
+
 /** A SQLite value as the PostgreSQL column of `type` takes it. */
 function convert(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
@@ -103,10 +137,7 @@ async function copyTable(source: Database, tx: PgQueryable, table: string, pg: P
   const perBatch = Math.max(1, Math.floor(30_000 / copied.length));
   let total = 0;
   // In insertion order, so identity columns the source lacks (PostgreSQL's seq for SQLite's rowid) keep the order.
-  for (let offset = 0; ; offset += perBatch) {
-    const rows = await source.all<Record<string, unknown>>(
-      `SELECT ${copied.map((c) => ident(c.name)).join(', ')} FROM ${ident(table)} ORDER BY rowid LIMIT ? OFFSET ?`, [perBatch, offset]);
-    if (rows.length === 0) break;
+  for await (const rows of sourceBatches(source, table, copied.map((c) => ident(c.name)).join(', '), perBatch)) {
     const params: unknown[] = [];
     const tuples = rows.map((row) => `(${copied.map((c) => {
       params.push(convert(row[c.name], c.type));
@@ -139,13 +170,10 @@ function add(d: Digest, line: string): void {
 async function sourceDigest(source: Database, table: string): Promise<Digest> {
   const columns = await sqliteColumns(source, table);
   const d: Digest = { rows: 0, sum: 0n };
-  for (let after = -Infinity; ;) {
-    const rows = await source.all<Record<string, unknown>>(
-      `SELECT rowid AS __rowid, * FROM ${ident(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`, [after === -Infinity ? -9e15 : after, BATCH]);
-    if (rows.length === 0) return d;
+  for await (const rows of sourceBatches(source, table, columns.map(ident).join(', '), BATCH, COMPARED.get(table))) {
     for (const r of rows) add(d, canonical(columns, r));
-    after = Number(rows[rows.length - 1].__rowid);
   }
+  return d;
 }
 
 async function targetDigest(tx: PgQueryable, table: string, pg: PgColumn[], sourceColumns: string[]): Promise<Digest> {
@@ -153,7 +181,7 @@ async function targetDigest(tx: PgQueryable, table: string, pg: PgColumn[], sour
   const types = new Map(pg.map((c) => [c.name, c.type]));
   const d: Digest = { rows: 0, sum: 0n };
   // A cursor inside the copy's transaction: one pass, batch by batch, over what it wrote.
-  await tx.query(`DECLARE copy_check NO SCROLL CURSOR FOR SELECT ${shared.map((c) => `${ident(c)}${types.get(c) === 'jsonb' ? '::text' : ''}`).join(', ')} FROM ${ident(table)}`);
+  await tx.query(`DECLARE copy_check NO SCROLL CURSOR FOR SELECT ${shared.map((c) => `${ident(c)}${types.get(c) === 'jsonb' ? '::text' : ''}`).join(', ')} FROM ${ident(table)}${COMPARED.has(table) ? ` WHERE ${COMPARED.get(table)}` : ''}`);
   for (;;) {
     const { rows } = await tx.query<Record<string, unknown>>(`FETCH ${BATCH} FROM copy_check`);
     if (rows.length === 0) break;
