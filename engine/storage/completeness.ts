@@ -12,7 +12,8 @@ function where(collection: string, matches: CodeMatch[] | null): { sql: string; 
     const codes = m.codes.map(() => '?').join(',');
     if (m.table !== undefined) {
       params.push(`$.${m.table}`, `$.${m.field}`, ...m.codes);
-      return `EXISTS (SELECT 1 FROM json_each(data, ?) AS r WHERE json_extract(r.value, ?) IN (${codes}))`;
+      // Rows are objects once validated; a stray scalar must not reach json_extract (malformed JSON).
+      return `EXISTS (SELECT 1 FROM json_each(data, ?) AS r WHERE CASE WHEN r.type = 'object' THEN json_extract(r.value, ?) END IN (${codes}))`;
     }
     params.push(`$.${m.field}`, ...m.codes);
     return `json_extract(data, ?) IN (${codes})`;
