@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import { createEngine, type Engine } from '../../engine/engine.js';
-import { users } from '../../engine/storage/users.js';
 import { hashPassword } from '../../engine/auth/password.js';
 import { repoRoot } from '../helpers/paths.js';
 import { memberDoc, orgDoc, treeShape } from './generate.js';
@@ -19,7 +18,7 @@ export interface Seeded { root: string; branches: string[]; communities: string[
 
 export async function seedLarge(engine: Engine, members: number, log: (s: string) => void = () => {}): Promise<Seeded> {
   const shape = treeShape(members);
-  const root = await engine.db.transaction((tx) => engine.records.create(SYSTEM, 'organization', orgDoc(undefined, 'province', '中共测试省委员会'), tx));
+  const root = await engine.records.transaction((tx) => engine.records.create(SYSTEM, 'organization', orgDoc(undefined, 'province', '中共测试省委员会'), tx));
   let level: string[] = [root.id];
   const names = ['district', 'street', 'community', 'branch'] as const;
   const fan = [shape.districts, shape.streets, shape.communities, shape.branches];
@@ -42,12 +41,13 @@ export async function seedLarge(engine: Engine, members: number, log: (s: string
     await engine.records.transaction((tx) => engine.records.createMany(SYSTEM, 'member', docs, tx));
     if ((i / BATCH) % 20 === 19) log(`members: ${i + docs.length} (${Math.round((i + docs.length) / ((Date.now() - started) / 1000))}/s)`);
   }
-  await engine.db.transaction(async (tx) => {
+  const { accounts } = engine.storage;
+  await engine.records.transaction(async (tx) => {
     const hash = await hashPassword('bench-pass');
-    const a = await users.create(tx, { username: 'bench_root', passwordHash: hash, displayName: '测试省委管理员' });
-    await users.grant(tx, a, 'admin', root.id);
-    const b = await users.create(tx, { username: 'bench_branch', passwordHash: hash, displayName: '测试支部管理员' });
-    await users.grant(tx, b, 'admin', branches[0]);
+    const a = await accounts.create(tx, { username: 'bench_root', passwordHash: hash, displayName: '测试省委管理员' });
+    await accounts.grant(tx, a, 'admin', root.id);
+    const b = await accounts.create(tx, { username: 'bench_branch', passwordHash: hash, displayName: '测试支部管理员' });
+    await accounts.grant(tx, b, 'admin', branches[0]);
   });
   return { root: root.id, branches, communities: byLevel[2] };
 }

@@ -4,18 +4,12 @@ import { serialize } from '../../records/service.js';
 import { actorOf } from '../../auth/actor.js';
 import { listRecords } from '../../records/query.js';
 import { describeHistory } from '../../workflow/history.js';
-import { badRequest, HttpError } from '../errors.js';
+import { directUpdate, requireDirect as refuseUnlessDirect } from '../../records/direct.js';
+import { badRequest } from '../errors.js';
 import type { Context } from 'hono';
 
 /** Refuses an operation the collection reserves for workflows (manifest `direct`). */
-function requireDirect(c: Context, op: 'create' | 'update' | 'delete') {
-  const col = c.get('engine').runtime.collection(c.req.param('collection')!);
-  if (col.direct && !col.direct.includes(op)) {
-    const what = { create: '新增', update: '修改', delete: '删除' }[op];
-    throw new HttpError(409, 'workflow_only', `${col.title}不能直接${what}${col.directHint ? `：${col.directHint}` : ''}`);
-  }
-  return col;
-}
+const requireDirect = (c: Context, op: 'create' | 'update' | 'delete') => refuseUnlessDirect(c.get('engine').runtime.collection(c.req.param('collection')!), op);
 
 /** A paging parameter of the history: absent, or a whole number from 1 (to `max`). */
 function historyParam(raw: string | undefined, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -61,13 +55,7 @@ export function recordRoutes() {
     const col = requireDirect(c, 'update');
     const version = ifMatch(c, true)!;
     const body = await jsonBody(c);
-    if (col.direct && !col.direct.includes('create') && col.nodeField) {
-      // Moving such a record elsewhere would be a create there: the workflow decides that too.
-      const current = await engine.records.read(actorOf(c.get('user')!), col.name, c.req.param('id'));
-      if ((body as Record<string, unknown>)?.[col.nodeField] !== current.data[col.nodeField]) requireDirect(c, 'create');
-    }
-    // The service opens the transaction (given none).
-    const record = await engine.records.update(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'), body, version);
+    const record = await directUpdate(engine.records, actorOf(c.get('user')!), col, c.req.param('id'), body, version);
     c.header('ETag', `"${record.version}"`);
     return c.json(serialize(record));
   });
