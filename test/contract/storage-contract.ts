@@ -346,6 +346,41 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await s.records.hasDescendants(db, leaf)).toBe(false);
       });
 
+      it('a branch moving to and fro while records inside it are written: each write lands or is refused, and the counters stay exact', async () => {
+        const root = await node();
+        const p = await node(root);
+        const q = await node(root);
+        let branch = await node(p);
+        const inside: StoredRecord[] = [];
+        for (let i = 0; i < 6; i++) inside.push(await item(branch, {}, { state: 'a' }));
+        const moves = (async () => {
+          for (let i = 0; i < 30; i++) branch = await moveNode(branch, branch.nodeId === p.id ? q : p);
+        })();
+        // Each write in a transaction that reads on after it, so moves and writes overlap; any
+        // error but a refusal (a deadlock, say) fails the test.
+        const writes = [0, 1, 2].map(async (w) => {
+          const outcomes: string[] = [];
+          for (let i = 0; i < 30; i++) {
+            const r = (await s.records.get(db, inside[(i + w) % inside.length].id))!;
+            const on = (await s.records.get(db, branch.id))!;
+            outcomes.push(await refusal(s.unitOfWork.transaction(db, async (tx) => {
+              await s.records.update(tx, { ...r, path: on.path, state: i % 2 ? 'a' : 'b', version: r.version + 1 }, r.version, null, audit('edit'), { id: on.id, path: on.path });
+              await s.records.get(tx, r.id);
+            })));
+          }
+          return outcomes;
+        });
+        await moves;
+        const outcomes = (await Promise.all(writes)).flat();
+        expect(outcomes.filter((o) => !['written', 'stale', 'node_changed'].includes(o))).toEqual([]);
+        expect(outcomes).toContain('written');
+        const want: Record<string, [number, number]> = {};
+        for (const r of await s.records.getMany(db, inside.map((x) => x.id))) want[r.state!] = [(want[r.state!]?.[0] ?? 0) + 1, 0];
+        expect(await counters(branch)).toEqual(want);
+        expect(await counters(root)).toEqual(want);
+        expect(await counters(branch.nodeId === p.id ? q : p)).toEqual({});
+      });
+
       it('are the same when a transaction that changed them rolls back', async () => {
         const root = await node();
         await item(root, {}, { state: 'draft' });

@@ -45,9 +45,15 @@ export const pgRecordsTable = {
     authEpoch.bump(); // grants on a deleted node and an account's binding to it cascade
   },
 
-  /** Moves every record under oldPrefix (any collection) to newPrefix: one statement over the records_path range. */
+  /**
+   * Moves every record under oldPrefix (any collection) to newPrefix: one statement over the
+   * records_path range. The rows are locked in path order, a node before the records hanging on it
+   * (which share its path) — the order a record write locks them in (record_write) — so a move and a
+   * write inside the branch wait for each other instead of deadlocking.
+   */
   async movePaths(db: PgQueryable, oldPrefix: string, newPrefix: string): Promise<void> {
-    await db.query('UPDATE records SET path = $1 || substr(path, $2) WHERE path >= $3 AND path < $4', [
+    await db.query(`UPDATE records r SET path = $1 || substr(r.path, $2)
+      FROM (SELECT id FROM records WHERE path >= $3 AND path < $4 ORDER BY path, right(path, length(id) + 2) <> '/' || id || '/' FOR UPDATE) moved WHERE r.id = moved.id`, [
       newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix),
     ]);
     authEpoch.bump(); // grants carry their node's path

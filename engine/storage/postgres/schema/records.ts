@@ -158,6 +158,9 @@ export const recordsSchema = `
   DECLARE
     v_published integer;
     v_stored integer;
+    v_guard_held boolean;
+    v_path text;
+    v_node_path text;
   BEGIN
     -- Taken before the published version is read: a publish holding records in SHARE mode
     -- makes this write wait and then read the version it published.
@@ -166,6 +169,14 @@ export const recordsSchema = `
     IF p_config_version IS NOT NULL AND p_config_version IS DISTINCT FROM v_published THEN
       RETURN 'config_changed';
     END IF;
+    -- The node first, then the record: the order a branch's move locks them in (the node's path
+    -- sorts before its records'), so a move and a write inside the branch wait, never deadlock.
+    -- Shared lock: the node cannot move or vanish until this write commits; a move in flight is
+    -- waited for, and then its new path no longer matches.
+    IF p_guard_node IS NOT NULL THEN
+      PERFORM 1 FROM records r WHERE r.id = p_guard_node AND r.path = p_guard_path FOR SHARE;
+      v_guard_held := FOUND;
+    END IF;
     IF p_op = 'update' THEN
       -- Locked: a concurrent update of the same record waits, then finds the version moved on.
       SELECT r.version INTO v_stored FROM records r WHERE r.id = p_id FOR UPDATE;
@@ -173,12 +184,8 @@ export const recordsSchema = `
         RETURN 'stale';
       END IF;
     END IF;
-    IF p_guard_node IS NOT NULL THEN
-      -- Shared lock: the node cannot move or vanish until this write commits.
-      PERFORM 1 FROM records r WHERE r.id = p_guard_node AND r.path = p_guard_path FOR SHARE;
-      IF NOT FOUND THEN
-        RETURN 'node_changed';
-      END IF;
+    IF p_guard_node IS NOT NULL AND NOT v_guard_held THEN
+      RETURN 'node_changed';
     END IF;
     IF p_keys IS NOT NULL AND EXISTS (
       SELECT 1 FROM jsonb_array_elements(p_keys) k
@@ -188,13 +195,26 @@ export const recordsSchema = `
       RETURN 'duplicate';
     END IF;
 
+    -- The place as the node has it now. A writer read the record, then a branch move committed
+    -- (it bumps no version, so the write is not stale): the path it read is gone, and writing it back
+    -- would put the record outside its node's subtree. SQLite's one writer cannot interleave so; here
+    -- the record's path follows its node's (a tree record: its parent's, then its own id).
+    v_path := p_path;
+    IF p_node_id IS NOT NULL THEN
+      SELECT CASE WHEN right(p_path, length(p_id) + 2) = '/' || p_id || '/' THEN n.path || p_id || '/' ELSE n.path END
+        INTO v_node_path FROM records n WHERE n.id = p_node_id;
+      IF FOUND THEN
+        v_path := v_node_path;
+      END IF;
+    END IF;
+
     IF p_op = 'create' THEN
       INSERT INTO records (id, collection, node_id, path, data, state, workflow, workflow_context, complete, code_versions,
                            version, created_at, created_by, updated_at, updated_by, config_version)
-        VALUES (p_id, p_collection, p_node_id, p_path, p_data, p_state, p_workflow, p_workflow_context, p_complete, p_code_versions,
+        VALUES (p_id, p_collection, p_node_id, v_path, p_data, p_state, p_workflow, p_workflow_context, p_complete, p_code_versions,
                 p_version, p_at, p_actor, p_at, p_actor, v_published);
     ELSE
-      UPDATE records SET node_id = p_node_id, path = p_path, data = p_data, state = p_state, workflow = p_workflow,
+      UPDATE records SET node_id = p_node_id, path = v_path, data = p_data, state = p_state, workflow = p_workflow,
           workflow_context = p_workflow_context, complete = p_complete, code_versions = p_code_versions,
           version = p_version, updated_at = p_at, updated_by = p_actor, config_version = v_published
         WHERE id = p_id;
@@ -207,7 +227,7 @@ export const recordsSchema = `
         SELECT p_collection, k->>0, k->>1, p_id FROM jsonb_array_elements(p_keys) k;
     END IF;
     INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path)
-      VALUES (p_at, p_actor, p_collection, p_id, p_action, p_from_state, p_state, p_diff, p_note, p_path);
+      VALUES (p_at, p_actor, p_collection, p_id, p_action, p_from_state, p_state, p_diff, p_note, v_path);
     RETURN NULL;
   END $$;
 `;
