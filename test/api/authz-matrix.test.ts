@@ -1,8 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createHttpApp } from '../../engine/http/app.js';
-import { users } from '../../engine/storage/users.js';
-import { grantStore } from '../../engine/storage/grants.js';
 import { discover, type World } from '../helpers/authz-world.js';
 import { routeTable, middleware } from '../helpers/authz-rules.js';
 import { buildCells, runAll, report } from '../helpers/authz-cells.js';
@@ -63,8 +61,8 @@ describe('authorization matrix', () => {
 
       // A grant of config below the root (an older database's) gives nothing.
       const ft = who('ft_admin').client;
-      const account = (await users.byName(s.engine.db, 'ft_admin'))!;
-      await s.engine.db.transaction((tx) => grantStore.add(tx, account.id, config, nodeOf('ft_admin')));
+      const account = (await s.engine.storage.accounts.byName(s.engine.storage.db, 'ft_admin'))!;
+      await s.engine.storage.unitOfWork.transaction(s.engine.storage.db, (tx) => s.engine.storage.grants.add(tx, account.id, config, nodeOf('ft_admin')));
       expect((await ft.put(`/api/codes/${table}`, body, 999999)).status).toBe(403);
       expect((await ft.get(`/api/codes/${table}/usage`)).status).toBe(403);
       expect((await ft.get('/api/config/status')).status).toBe(403);

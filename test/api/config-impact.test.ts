@@ -5,8 +5,6 @@ import { nodeId } from '../helpers/demo.js';
 import { draftOf, json, renameState } from '../helpers/draft-runtime.js';
 import { computeImpact, type CollectionImpact, type ImpactReport } from '../../engine/config-versions/impact.js';
 import { applySteps, orphanProblems, type MigrationStep } from '../../engine/config-versions/migration-steps.js';
-import { recordsTable } from '../../engine/storage/records.js';
-import { recordQuery } from '../../engine/storage/record-query.js';
 import type { AppRuntime } from '../../engine/runtime/runtime.js';
 import { memberDoc } from '../bench/generate.js';
 
@@ -63,10 +61,10 @@ describe('impact of a draft on the stored records', () => {
     expect(m.nodes.reduce((a, n) => a + (n.counts.incomplete ?? 0), 0)).toBe(lacking.length);
     const top = m.nodes[0];
     expect(top.label).toEqual(expect.any(String));
-    const path = (await recordsTable.get(s.engine.db, top.nodeId))!.path;
+    const path = (await s.engine.storage.records.get(s.engine.storage.db, top.nodeId))!.path;
     const sub = of(await computeImpact(s.engine.storage, current, draft, [], undefined, { subtree: path }));
     expect(category(sub, 'incomplete').count).toBe(top.counts.incomplete);
-    const inside = (await recordsTable.getMany(s.engine.db, category(sub, 'incomplete').ids)).map((r) => r.path);
+    const inside = (await s.engine.storage.records.getMany(s.engine.storage.db, category(sub, 'incomplete').ids)).map((r) => r.path);
     expect(inside.every((p) => p.startsWith(path))).toBe(true);
   });
 
@@ -136,7 +134,7 @@ describe('impact of a draft on the stored records', () => {
     let holders = 0, checked = 0;
     let cursor: string | undefined;
     do {
-      const page = await recordQuery.page(s.engine.db, { collection: 'member' }, 500, cursor);
+      const page = await s.engine.storage.records.page(s.engine.storage.db, { collection: 'member' }, 500, cursor);
       for (const r of page.items) {
         const out = applySteps(r, steps);
         const { address, ...rest } = r.data;

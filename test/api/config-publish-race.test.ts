@@ -10,7 +10,6 @@ import { startServer, type RunningServer } from '../../engine/server.js';
 import { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 import { repoRoot } from '../helpers/paths.js';
-import { configVersions } from '../../engine/storage/config-versions.js';
 
 describe('a save racing a publish', () => {
   let a: TestServer;
@@ -38,7 +37,7 @@ describe('a save racing a publish', () => {
     manifest.title = `${manifest.title}（新版）`;
     expect((await cfg.put('/api/config/draft/files/forms/app.json', { content: `${JSON.stringify(manifest, null, 2)}\n` }, 1)).status).toBe(200);
     expect((await cfg.post('/api/config/draft/publish', { note: '改名' }, { 'if-match': '"2"' })).status).toBe(200);
-    expect((await configVersions.head(a.engine.db))?.published).toBe(2);
+    expect((await a.engine.storage.configVersions.head(a.engine.storage.db))?.published).toBe(2);
 
     // The second server still runs version 1 (it looks for new versions every two seconds).
     const versionOfB = (): number => b.engine.config.version;
@@ -55,6 +54,6 @@ describe('a save racing a publish', () => {
     expect(versionOfB()).toBe(2);
     const saved = await admin.put(`/api/records/member/${before.id}`, { ...before.data, address: '北京市丰台区新地址1号' }, before.version);
     expect(saved.status).toBe(200);
-    expect(await configVersions.recordVersion(a.engine.db, before.id)).toBe(2);
+    expect(await a.engine.storage.configVersions.recordVersion(a.engine.storage.db, before.id)).toBe(2);
   });
 });

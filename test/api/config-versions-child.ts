@@ -5,11 +5,10 @@
  */
 import { createEngine } from '../../engine/engine.js';
 import { publishDraft } from '../../engine/config-versions/drafts.js';
-import { configVersions } from '../../engine/storage/config-versions.js';
 
 const [dbFile, appRoot, mode] = process.argv.slice(2);
 const engine = await createEngine({ appRoot, dbFile });
-const draft = (await configVersions.draft(engine.db))!;
+const draft = (await engine.storage.configVersions.draft(engine.storage.db))!;
 const result = await publishDraft(engine, '子进程', '子进程发布', draft.version, (done, total) => {
   if (mode !== 'hold') return;
   console.log(`migrating ${done}/${total}`);

@@ -12,7 +12,6 @@ import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
 import { repoRoot } from '../helpers/paths.js';
-import { configVersions } from '../../engine/storage/config-versions.js';
 import { openDraft, saveDraftDocument, publishDraft, rollback } from '../../engine/config-versions/drafts.js';
 
 const SCHEMA = 'forms/member.schema.json';
@@ -44,10 +43,10 @@ describe('config versions: draft, publish, migrate, rollback', () => {
     expect(versions.body.published).toBe(1);
     expect(versions.body.items.map((v: any) => [v.number, v.origin])).toEqual([[1, 'files']]);
     expect(versions.headers.get('x-config-generation')).toBe('1');
-    const stored = await configVersions.get(s.engine.db, 1);
+    const stored = await s.engine.storage.configVersions.get(s.engine.storage.db, 1);
     expect(stored!.files[SCHEMA]).toBe(readFileSync(join(repoRoot, SCHEMA), 'utf8'));
     // Records written before any publish note version 1.
-    expect(await configVersions.recordVersion(s.engine.db, member)).toBe(1);
+    expect(await s.engine.storage.configVersions.recordVersion(s.engine.storage.db, member)).toBe(1);
   });
 
   it('draft → edit → publish: the change is live in forms, validation and print; records written after note the new version', async () => {
@@ -84,7 +83,7 @@ describe('config versions: draft, publish, migrate, rollback', () => {
     const record = (await admin.get(`/api/records/member/${member}`)).body;
     const put = await admin.put(`/api/records/member/${member}`, { ...record.data, address: '短地址' }, record.version);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect(await configVersions.recordVersion(s.engine.db, member)).toBe(2);
+    expect(await s.engine.storage.configVersions.recordVersion(s.engine.storage.db, member)).toBe(2);
 
     const history = (await cfg.get('/api/config/history')).body.items.map((h: any) => [h.action, h.version]);
     expect(history.slice(0, 4)).toEqual([['publish', 2], ['save', 1], ['save', 1], ['open', 1]]);
@@ -138,7 +137,7 @@ describe('config versions: draft, publish, migrate, rollback', () => {
       const old = JSON.parse(r.data);
       expect(now.weixin).toBe(old.wechat);
       expect(now.wechat).toBeUndefined();
-      expect(await configVersions.recordVersion(s.engine.db, r.id)).toBe(3);
+      expect(await s.engine.storage.configVersions.recordVersion(s.engine.storage.db, r.id)).toBe(3);
       const audit = await s.engine.db.get<{ note: string; diff: string }>("SELECT note, diff FROM audit WHERE record_id = ? AND action = 'migrate'", [r.id]);
       expect(audit!.note).toBe('配置第 3 版的迁移');
       expect(JSON.parse(audit!.diff)).toEqual({ wechat: [old.wechat, null], weixin: [null, old.wechat] });
@@ -157,8 +156,8 @@ describe('config versions: draft, publish, migrate, rollback', () => {
     expect(form.address.title).toBe('家庭住址');
     expect(form.wechat.title).toBe('微信号');
     expect((await admin.get(`/api/records/member/${member}/documents/member-sheet.html`)).body).toContain('<h1>党员基本信息采集表</h1>');
-    const v1 = (await configVersions.get(s.engine.db, 1))!.files;
-    const v4 = (await configVersions.get(s.engine.db, 4))!.files;
+    const v1 = (await s.engine.storage.configVersions.get(s.engine.storage.db, 1))!.files;
+    const v4 = (await s.engine.storage.configVersions.get(s.engine.storage.db, 4))!.files;
     expect(v4[SCHEMA]).toBe(v1[SCHEMA]);
     const diff = await cfg.get('/api/config/versions/1/diff/2');
     const schemaDiff = diff.body.documents.find((d: any) => d.path === SCHEMA);
@@ -250,7 +249,7 @@ describe('the leave fixture application goes through the same cycle', () => {
     expect(leaves.length).toBeGreaterThan(0);
     await openDraft(s.engine, '测试');
     const path = 'forms/leave.schema.json';
-    const draft = (await configVersions.draft(s.engine.db))!;
+    const draft = (await s.engine.storage.configVersions.draft(s.engine.storage.db))!;
     await saveDraftDocument(s.engine, '测试', path, (draft.files[path] as string).replaceAll('"certificate"', '"certNo"').replace('病假证明编号', '病假证明号'), 1);
     const demo = 'forms/demo/leaves.json';
     await saveDraftDocument(s.engine, '测试', demo, (draft.files[demo] as string).replaceAll('"certificate"', '"certNo"'), 2);
