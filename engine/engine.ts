@@ -1,4 +1,3 @@
-import { Database } from './storage/sqlite.js';
 import type { AppRuntime } from './runtime/runtime.js';
 import { LiveConfig } from './runtime/live-config.js';
 import { recomputeCompleteness } from './records/recompute.js';
@@ -11,14 +10,17 @@ import { PrincipalCache } from './auth/principal-cache.js';
 import { loadPublished, compileVersion } from './config-versions/startup.js';
 import { publishFiles } from './config-versions/publish.js';
 import { storedFiles, hashFiles, readAppFiles } from './config-versions/snapshot.js';
-import { sqliteStorage } from './storage/sqlite-storage.js';
+import { openStorage } from './storage/open-storage.js';
 import type { Storage } from './ports.js';
 
 export interface EngineOptions {
   /** Folder holding forms/, workflows/ and templates/. */
   appRoot: string;
-  /** SQLite file. */
-  dbFile: string;
+  /**
+   * The database: a SQLite file's path (the embedded default), or a `postgres://` URL for the
+   * server database; any other URL is refused (engine/storage/open-storage.ts).
+   */
+  database: string;
   /**
    * Developer mode (CAIJI_CONFIG_WATCH=1): the config folders are the source of truth — a change
    * that passes the checks is published as the next version at once. Never the production path.
@@ -28,8 +30,6 @@ export interface EngineOptions {
 
 /** The running engine: database, the current application runtime and the services over them. */
 export interface Engine {
-  /** The SQLite database itself: being replaced by `storage` everywhere (issue 18); new code uses `storage`. */
-  readonly db: Database;
   /** The storage port over the database (engine/ports.ts): what the core reads and writes through. */
   readonly storage: Storage;
   readonly runtime: AppRuntime;
@@ -44,12 +44,14 @@ export interface Engine {
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const db = await Database.open(options.dbFile);
-  const storage = sqliteStorage(db);
-  await storage.maintenance.migrate(storage.db);
+  const storage = await openStorage(options.database);
+  await storage.maintenance.migrate(storage.db).catch(async (err) => {
+    await storage.close();
+    throw err;
+  });
   // Every request is served from the config version published in the database (engine/config-versions).
   const published = await loadPublished(storage, options.appRoot, !!options.watchConfig).catch(async (err) => {
-    await db.close();
+    await storage.close();
     throw err;
   });
   const config = new LiveConfig(options.appRoot, published.runtime, published.version);
@@ -62,7 +64,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   await config.settle();
   if (published.notice) config.notice(published.notice);
   const engine: Engine = {
-    db,
     storage,
     config,
     get runtime() {
@@ -79,7 +80,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     close: async () => {
       clearInterval(follow);
       config.close();
-      await db.close();
+      await storage.close();
     },
   };
   // Another server process on the same database may publish: follow its published version.

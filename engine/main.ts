@@ -12,7 +12,8 @@ const demo = process.env.CAIJI_DEMO !== '0';
 try {
   const server = await startServer({
     appRoot: resolve(process.env.CAIJI_APP ?? repoRoot),
-    dbFile: resolve(process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
+    // A SQLite file (resolved against the working directory) or a postgres:// URL.
+    database: process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db'),
     port,
     host: process.env.HOST ?? '0.0.0.0',
     demo,
@@ -21,7 +22,7 @@ try {
   });
   const title = server.engine.runtime.config.manifest.title;
   console.log(`caiji — ${title}`);
-  console.log(`  数据库: ${server.engine.db.file}`);
+  console.log(`  数据库: ${server.engine.storage.location}`);
   console.log(`  访问:   ${server.url.replace('127.0.0.1', 'localhost')}`);
   if (server.demoLogins.length) {
     console.log('  演示账号（首次启动时载入）:');

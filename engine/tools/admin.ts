@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   if (!run) throw new Refused(`未知命令“${command}”\n${USAGE}`);
   const engine = await createEngine({
     appRoot: resolve(process.env.CAIJI_APP ?? repoRoot),
-    dbFile: resolve(opts.db ?? process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db')),
+    database: opts.db ?? process.env.CAIJI_DB ?? resolve(repoRoot, 'data/caiji.db'),
   });
   try {
     await run(engine, arg, rest);

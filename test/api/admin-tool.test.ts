@@ -81,7 +81,7 @@ describe('npm run admin: the first admin of an empty database, and recovery', ()
     const password = passwordIn(run.stdout);
     expect(password).not.toBe('');
 
-    server = await startServer({ appRoot: repoRoot, dbFile, port: 0, demo: true });
+    server = await startServer({ appRoot: repoRoot, database: dbFile, port: 0, demo: true });
     // Demo data never goes into a database that holds a tree.
     expect(server.demoLogins).toEqual([]);
     const c = new Client(server.url);
@@ -146,7 +146,7 @@ describe('npm run admin: the first admin of an empty database, and recovery', ()
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('已存在');
     // The copy is a working database: a server on it shows the same tree to the same admin.
-    const restored = await startServer({ appRoot: repoRoot, dbFile: target, port: 0, demo: false });
+    const restored = await startServer({ appRoot: repoRoot, database: target, port: 0, demo: false });
     try {
       const reset = await admin(target, ['reset-password', 'root_admin']);
       const c = new Client(restored.url);

@@ -16,7 +16,7 @@ describe('a save racing a publish', () => {
   let b: RunningServer;
   beforeAll(async () => {
     a = await startTestServer();
-    b = await startServer({ appRoot: repoRoot, dbFile: a.dbFile, port: 0, demo: false });
+    b = await startServer({ appRoot: repoRoot, database: a.dbFile, port: 0, demo: false });
   }, 60_000);
   afterAll(async () => {
     await b?.close();

@@ -7,7 +7,7 @@ import { createEngine } from '../../engine/engine.js';
 import { publishDraft } from '../../engine/config-versions/drafts.js';
 
 const [dbFile, appRoot, mode] = process.argv.slice(2);
-const engine = await createEngine({ appRoot, dbFile });
+const engine = await createEngine({ appRoot, database: dbFile });
 const draft = (await engine.storage.configVersions.draft(engine.storage.db))!;
 const result = await publishDraft(engine, '子进程', '子进程发布', draft.version, (done, total) => {
   if (mode !== 'hold') return;

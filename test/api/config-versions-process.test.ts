@@ -17,6 +17,7 @@ import { Database } from '../../engine/storage/sqlite.js';
 import { configVersions } from '../../engine/storage/config-versions.js';
 import { openDraft, saveDraftDocument } from '../../engine/config-versions/drafts.js';
 import { readAppFiles } from '../../engine/config-versions/snapshot.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 const tsx = (script: string, args: string[], env: Record<string, string> = {}) =>
   spawn(process.execPath, ['--import', 'tsx', join(repoRoot, script), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
@@ -45,10 +46,10 @@ describe('config versions across processes', () => {
   it('kill -9 in the middle of a publish with migrations: the old version and its records; then the new one, whole', async () => {
     const s = await startTestServer();
     const dbFile = s.dbFile;
-    const before = (await wechatHolders(s.engine.db)).length;
+    const before = (await wechatHolders(sqliteOf(s.engine))).length;
     expect(before).toBeGreaterThan(0);
     await openDraft(s.engine, '测试');
-    const draft = (await configVersions.draft(s.engine.db))!;
+    const draft = (await configVersions.draft(sqliteOf(s.engine)))!;
     const schema = 'forms/member.schema.json', demo = 'forms/demo/members.json';
     await saveDraftDocument(s.engine, '测试', schema, (draft.files[schema] as string).replace('"wechat"', '"weixin"'), 1);
     await saveDraftDocument(s.engine, '测试', demo, (draft.files[demo] as string).replaceAll('"wechat"', '"weixin"'), 2);
@@ -98,16 +99,16 @@ describe('config versions across processes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'caiji-release-'));
     const dbFile = join(dir, 'db.sqlite');
     try {
-      const first = await startServer({ appRoot: app, dbFile, port: 0, demo: true });
+      const first = await startServer({ appRoot: app, database: dbFile, port: 0, demo: true });
       await first.close();
       const file = join(app, 'forms/codes/title.json');
       const table = JSON.parse(readFileSync(file, 'utf8'));
       writeFileSync(file, JSON.stringify({ ...table, codes: [...table.codes, { code: '998', label: '新版本职称' }] }, null, 2));
-      const second = await startServer({ appRoot: app, dbFile, port: 0, demo: true });
+      const second = await startServer({ appRoot: app, database: dbFile, port: 0, demo: true });
       try {
         expect(second.engine.config.version).toBe(1);
         expect(second.engine.runtime.config.codes.get('title')!.codes.map((c) => c.code)).not.toContain('998');
-        const draft = (await configVersions.draft(second.engine.db))!;
+        const draft = (await configVersions.draft(sqliteOf(second.engine)))!;
         expect(draft.origin).toBe('release');
         expect(JSON.parse(draft.files['forms/codes/title.json'] as string).codes.at(-1).code).toBe('998');
         expect(second.engine.config.status.warnings.join('\n')).toMatch(/应用文件与上次导入的不同（新版本发布）：已成为配置草稿/);
@@ -115,7 +116,7 @@ describe('config versions across processes', () => {
         await second.close();
       }
       // A third start with the same files offers nothing again.
-      const third = await startServer({ appRoot: app, dbFile, port: 0, demo: true });
+      const third = await startServer({ appRoot: app, database: dbFile, port: 0, demo: true });
       expect(third.engine.config.status.warnings.join('\n')).not.toMatch(/新版本发布/);
       await third.close();
     } finally {
@@ -128,7 +129,7 @@ describe('config versions across processes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'caiji-export-'));
     const dbFile = join(dir, 'db.sqlite');
     try {
-      const s = await startServer({ appRoot: repoRoot, dbFile, port: 0, demo: true });
+      const s = await startServer({ appRoot: repoRoot, database: dbFile, port: 0, demo: true });
       await s.close();
       const out = join(dir, 'out');
       const exported = await admin(dbFile, ['config', 'export', out]);

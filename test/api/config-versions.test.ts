@@ -13,6 +13,7 @@ import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
 import { repoRoot } from '../helpers/paths.js';
 import { openDraft, saveDraftDocument, publishDraft, rollback } from '../../engine/config-versions/drafts.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 const SCHEMA = 'forms/member.schema.json';
 const TEMPLATE = 'templates/member-sheet.hbs';
@@ -113,7 +114,7 @@ describe('config versions: draft, publish, migrate, rollback', () => {
   });
 
   it('renaming a field: refused without a step (the field named); with renameField every value is kept, moved and audited with the version', async () => {
-    const before = (await s.engine.db.all<{ id: string; data: string }>("SELECT id, data FROM records WHERE collection = 'member' AND json_extract(data, '$.wechat') IS NOT NULL"));
+    const before = (await sqliteOf(s.engine).all<{ id: string; data: string }>("SELECT id, data FROM records WHERE collection = 'member' AND json_extract(data, '$.wechat') IS NOT NULL"));
     expect(before.length).toBeGreaterThan(0);
     await cfg.post('/api/config/draft');
     const schema = (await draftFile(cfg, SCHEMA)).replace('"wechat"', '"weixin"');
@@ -133,12 +134,12 @@ describe('config versions: draft, publish, migrate, rollback', () => {
     expect(published.status, JSON.stringify(published.body)).toBe(200);
     expect(published.body).toMatchObject({ version: 3, migrated: before.length });
     for (const r of before) {
-      const now = JSON.parse((await s.engine.db.get<{ data: string }>('SELECT data FROM records WHERE id = ?', [r.id]))!.data);
+      const now = JSON.parse((await sqliteOf(s.engine).get<{ data: string }>('SELECT data FROM records WHERE id = ?', [r.id]))!.data);
       const old = JSON.parse(r.data);
       expect(now.weixin).toBe(old.wechat);
       expect(now.wechat).toBeUndefined();
       expect(await s.engine.storage.configVersions.recordVersion(s.engine.storage.db, r.id)).toBe(3);
-      const audit = await s.engine.db.get<{ note: string; diff: string }>("SELECT note, diff FROM audit WHERE record_id = ? AND action = 'migrate'", [r.id]);
+      const audit = await sqliteOf(s.engine).get<{ note: string; diff: string }>("SELECT note, diff FROM audit WHERE record_id = ? AND action = 'migrate'", [r.id]);
       expect(audit!.note).toBe('配置第 3 版的迁移');
       expect(JSON.parse(audit!.diff)).toEqual({ wechat: [old.wechat, null], weixin: [null, old.wechat] });
     }
@@ -245,7 +246,7 @@ describe('the leave fixture application goes through the same cycle', () => {
 
   it('draft, rename with a step, publish, rollback', async () => {
     const boss = await s.login('boss', 'leave-demo');
-    const leaves = await s.engine.db.all<{ id: string; data: string }>("SELECT id, data FROM records WHERE collection = 'leave' AND json_extract(data, '$.certificate') IS NOT NULL");
+    const leaves = await sqliteOf(s.engine).all<{ id: string; data: string }>("SELECT id, data FROM records WHERE collection = 'leave' AND json_extract(data, '$.certificate') IS NOT NULL");
     expect(leaves.length).toBeGreaterThan(0);
     await openDraft(s.engine, '测试');
     const path = 'forms/leave.schema.json';

@@ -6,6 +6,7 @@ import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
 import { users } from '../../engine/storage/users.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**
  * The two ways an outside attack found for a lower admin to become more than their grant, and the
@@ -56,14 +57,14 @@ describe('privilege escalation through grants and kept accounts', () => {
   });
 
   it('a config grant on a lower node (an older database) passes no config check', async () => {
-    const account = (await users.byName(s.engine.db, 'pdl_admin'))!;
-    await s.engine.db.transaction((tx) => users.grant(tx, account.id, 'config', branch));
+    const account = (await users.byName(sqliteOf(s.engine), 'pdl_admin'))!;
+    await sqliteOf(s.engine).transaction((tx) => users.grant(tx, account.id, 'config', branch));
     const again = await s.login('pdl_admin');
     expect((await editTitle(again)).status).toBe(403);
     expect((await again.get('/api/config/status')).status).toBe(403);
     // The UI is told so (it offers no code-table editing): the grant is listed, not in force.
     expect((await again.get('/api/me')).body.grants.map((g: any) => [g.role, g.inForce])).toEqual([['admin', true], ['config', false]]);
-    await s.engine.db.run("DELETE FROM grants WHERE user_id = ? AND role = 'config'", [account.id]);
+    await sqliteOf(s.engine).run("DELETE FROM grants WHERE user_id = ? AND role = 'config'", [account.id]);
   });
 
   it('a root admin grants config only on the root; its holder then edits code tables, and only a root admin revokes it', async () => {

@@ -18,6 +18,7 @@ import { requireTools, pdfInfo } from '../documents/tools.js';
 import { jobStore } from '../../engine/storage/jobs.js';
 import { STALE_MS } from '../../engine/jobs/jobs.js';
 import { PrincipalCache } from '../../engine/auth/principal-cache.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /** The second instance: engine/main.ts in its own process over `dbFile`; resolves with its address. */
 function startInstance(dbFile: string): Promise<{ url: string; child: ChildProcess }> {
@@ -66,7 +67,7 @@ describe('several instances on one database', { timeout: 120_000 }, () => {
     b = await startInstance(a.dbFile);
     onA = await a.login('ft_admin');
     onB = await login(b.url, 'ft_admin');
-    userId = (await a.engine.db.get<{ id: string }>("SELECT id FROM users WHERE username = 'ft_admin'"))!.id;
+    userId = (await sqliteOf(a.engine).get<{ id: string }>("SELECT id FROM users WHERE username = 'ft_admin'"))!.id;
     huimin = await nodeId(onA, '惠民党支部');
   }, 120_000);
   afterAll(async () => {
@@ -116,7 +117,7 @@ describe('several instances on one database', { timeout: 120_000 }, () => {
     const now = Date.now();
     const lost = { code: 'x', message: 'x' };
     // An instance that is gone left its job running: its heartbeat stopped long ago.
-    expect(await a.engine.db.transaction((tx) => jobStore.start(tx, { id: 'dead-job', owner: userId, kind: 'preview', total: 10, instance: 'gone', now: now - STALE_MS - 60_000 }, 1, 0, lost))).toBeNull();
+    expect(await sqliteOf(a.engine).transaction((tx) => jobStore.start(tx, { id: 'dead-job', owner: userId, kind: 'preview', total: 10, instance: 'gone', now: now - STALE_MS - 60_000 }, 1, 0, lost))).toBeNull();
     const res = await onB.get('/api/jobs/dead-job');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'failed', error: { code: 'job_lost', message: '任务所在的服务进程已停止，任务未能完成，请重新发起' } });
@@ -125,16 +126,16 @@ describe('several instances on one database', { timeout: 120_000 }, () => {
   it("the owner's limit counts the jobs running on every instance", async () => {
     // Another live instance runs an import commit for this user (its heartbeat is fresh).
     const lost = { code: 'x', message: 'x' };
-    expect(await a.engine.db.transaction((tx) => jobStore.start(tx, { id: 'elsewhere', owner: userId, kind: 'commit', total: 10, instance: 'other', now: Date.now() }, 1, 0, lost))).toBeNull();
+    expect(await sqliteOf(a.engine).transaction((tx) => jobStore.start(tx, { id: 'elsewhere', owner: userId, kind: 'commit', total: 10, instance: 'other', now: Date.now() }, 1, 0, lost))).toBeNull();
     const start = () => onB.post('/api/import/member/commit?async=1', { previewId: 'any' });
     const refused = await start();
     expect(refused.status).toBe(429);
     expect(refused.body.error.message).toBe('您已有 1 个同类任务正在进行，请等其完成后再试');
     // Once that instance is gone (no heartbeat for long), its job no longer holds the place.
-    await a.engine.db.run('UPDATE jobs SET heartbeat = ? WHERE id = ?', [Date.now() - STALE_MS - 1000, 'elsewhere']);
+    await sqliteOf(a.engine).run('UPDATE jobs SET heartbeat = ? WHERE id = ?', [Date.now() - STALE_MS - 1000, 'elsewhere']);
     const accepted = await start();
     expect(accepted.status).toBe(202);
-    expect((await jobStore.get(a.engine.db, 'elsewhere'))?.status).toBe('failed');
+    expect((await jobStore.get(sqliteOf(a.engine), 'elsewhere'))?.status).toBe('failed');
   });
 
   it('a grant revoked on A stops access on B within the principal cache’s two seconds', async () => {

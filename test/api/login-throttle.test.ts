@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../engine/server.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { Client } from '../helpers/client.js';
 import { repoRoot } from '../helpers/paths.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 describe('login throttling', () => {
   let s: TestServer;
@@ -27,7 +28,7 @@ describe('login throttling', () => {
   const loginFrom = (address: string, username: string, password: string, base = s.url) =>
     new Client(base).post('/api/login', { username, password }, { 'x-forwarded-for': `${address}, 10.0.0.1` });
   const retryAfter = (res: { headers: Headers }) => Number(res.headers.get('retry-after'));
-  const rows = async () => (await s.engine.db.get<{ n: number }>('SELECT count(*) AS n FROM login_failures'))!.n;
+  const rows = async () => (await sqliteOf(s.engine).get<{ n: number }>('SELECT count(*) AS n FROM login_failures'))!.n;
 
   it("lets the real user in soon after an attacker's burst, whose wait never grows past a few minutes", async () => {
     process.env.CAIJI_TRUST_PROXY = '1';
@@ -93,7 +94,7 @@ describe('login throttling', () => {
   it('counts in the database: a second server on the same file refuses the same account', async () => {
     process.env.CAIJI_TRUST_PROXY = '1';
     vi.useFakeTimers({ toFake: ['Date'] }); // the first second of backoff must not pass unseen
-    const other: RunningServer = await startServer({ appRoot: repoRoot, dbFile: s.dbFile, port: 0, demo: false });
+    const other: RunningServer = await startServer({ appRoot: repoRoot, database: s.dbFile, port: 0, demo: false });
     try {
       for (let i = 0; i < 6; i++) expect((await loginFrom('203.0.113.60', 'lianhe_admin', `guess-${i}`)).status).toBe(401);
       const there = await loginFrom('198.51.100.22', 'lianhe_admin', 'caiji-demo', other.url);

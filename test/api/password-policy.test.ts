@@ -7,6 +7,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 describe('password policy', () => {
   let s: TestServer;
@@ -14,7 +15,7 @@ describe('password policy', () => {
   afterAll(async () => { await s.stop(); });
 
   const hashOf = async (username: string) =>
-    (await s.engine.db.get<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = ?', [username]))!.password_hash;
+    (await sqliteOf(s.engine).get<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = ?', [username]))!.password_hash;
 
   it('refuses each kind of weak password with its Chinese message, and takes a good one', async () => {
     const c = await s.login('zhaomin');

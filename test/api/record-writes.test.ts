@@ -4,6 +4,7 @@ import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import { recordWrites, RecordWriteRefused } from '../../engine/storage/record-writes.js';
 import { recordsTable, newId } from '../../engine/storage/records.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**
  * A record write is one statement into the record_writes view (record, unique keys, audit entry):
@@ -22,7 +23,7 @@ describe('one-statement record writes', () => {
   afterAll(async () => { await s.stop(); });
 
   const counts = async () => {
-    const row = await s.engine.db.get<Record<string, number>>(
+    const row = await sqliteOf(s.engine).get<Record<string, number>>(
       'SELECT (SELECT count(*) FROM records) AS records, (SELECT count(*) FROM audit) AS audit, (SELECT count(*) FROM unique_keys) AS keys, (SELECT sum(total) FROM subtree_counts) AS counted, (SELECT sum(total) FROM subtree_counts WHERE node_id = ?) AS here', [org]);
     return row!;
   };
@@ -31,36 +32,36 @@ describe('one-statement record writes', () => {
   it('a stale parent path, a stale version or a taken key leave every table as it was', async () => {
     const created = await admin.post('/api/records/member', memberData(org));
     expect(created.status).toBe(201);
-    const stored = (await recordsTable.get(s.engine.db, created.body.id))!;
-    const node = (await recordsTable.get(s.engine.db, org))!;
+    const stored = (await recordsTable.get(sqliteOf(s.engine), created.body.id))!;
+    const node = (await recordsTable.get(sqliteOf(s.engine), org))!;
     const before = await counts();
     const fresh = { ...stored, id: newId(), data: memberData(org), version: 1 };
     const audit = { action: 'create', fromState: null, diff: null, note: null };
 
-    expect(await refusal(recordWrites.create(s.engine.db, fresh, [['idNumber', JSON.stringify([fresh.data.idNumber])]], audit, { id: node.id, path: '/moved/elsewhere/' }))).toBe('node_changed');
-    expect(await refusal(recordWrites.create(s.engine.db, fresh, [['idNumber', JSON.stringify([stored.data.idNumber])]], audit, { id: node.id, path: node.path }))).toBe('duplicate');
-    expect(await refusal(recordWrites.update(s.engine.db, { ...stored, version: 3, data: { ...stored.data, name: '改名' } }, 2, null, audit))).toBe('stale');
+    expect(await refusal(recordWrites.create(sqliteOf(s.engine), fresh, [['idNumber', JSON.stringify([fresh.data.idNumber])]], audit, { id: node.id, path: '/moved/elsewhere/' }))).toBe('node_changed');
+    expect(await refusal(recordWrites.create(sqliteOf(s.engine), fresh, [['idNumber', JSON.stringify([stored.data.idNumber])]], audit, { id: node.id, path: node.path }))).toBe('duplicate');
+    expect(await refusal(recordWrites.update(sqliteOf(s.engine), { ...stored, version: 3, data: { ...stored.data, name: '改名' } }, 2, null, audit))).toBe('stale');
     expect(await counts()).toEqual(before);
-    expect((await recordsTable.get(s.engine.db, stored.id))!.data.name).toBe(stored.data.name);
+    expect((await recordsTable.get(sqliteOf(s.engine), stored.id))!.data.name).toBe(stored.data.name);
 
     // The same statement with its guards satisfied writes record, key, audit and counters at once.
-    await recordWrites.create(s.engine.db, fresh, [['idNumber', JSON.stringify([fresh.data.idNumber])]], audit, { id: node.id, path: node.path });
+    await recordWrites.create(sqliteOf(s.engine), fresh, [['idNumber', JSON.stringify([fresh.data.idNumber])]], audit, { id: node.id, path: node.path });
     const after = await counts();
     expect(after).toMatchObject({ records: before.records + 1, audit: before.audit + 1, keys: before.keys + 1, here: before.here + 1 });
     expect(after.counted).toBeGreaterThan(before.counted);
   });
 
   it('concurrent writes share statements, yet a refused one fails alone and the others are all stored', async () => {
-    const node = (await recordsTable.get(s.engine.db, org))!;
+    const node = (await recordsTable.get(sqliteOf(s.engine), org))!;
     const taken = (await admin.post('/api/records/member', memberData(org))).body.data.idNumber as string;
     const before = await counts();
     const audit = { action: 'create', fromState: null, diff: null, note: null };
-    const template = (await recordsTable.get(s.engine.db, (await admin.post('/api/records/member', memberData(org))).body.id))!;
+    const template = (await recordsTable.get(sqliteOf(s.engine), (await admin.post('/api/records/member', memberData(org))).body.id))!;
     const base = await counts();
     const writes = Array.from({ length: 12 }, (_, i) => {
       const r = { ...template, id: newId(), data: memberData(org) };
       const key = i === 4 ? taken : String(r.data.idNumber);
-      return refusal(recordWrites.create(s.engine.db, r, [['idNumber', JSON.stringify([key])]], audit,
+      return refusal(recordWrites.create(sqliteOf(s.engine), r, [['idNumber', JSON.stringify([key])]], audit,
         { id: node.id, path: i === 9 ? '/moved/elsewhere/' : node.path }));
     });
     const outcomes = await Promise.all(writes);

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**
  * The per-subtree counters (kept by triggers in every writing transaction) against a scan of the
@@ -19,7 +20,7 @@ describe('subtree counters agree with a scan', () => {
 
   /** Every (node, collection, state) whose counter and scan disagree. */
   async function mismatches() {
-    const db = s.engine.db;
+    const db = sqliteOf(s.engine);
     const scan = await db.all<{ node: string; collection: string; state: string; n: number; done: number }>(`
       SELECT n.id AS node, r.collection, coalesce(r.state, '') AS state, count(*) AS n, sum(r.complete) AS done
       FROM records n JOIN records r ON r.path >= n.path AND r.path < substr(n.path, 1, length(n.path) - 1) || '0'
@@ -60,7 +61,7 @@ describe('subtree counters agree with a scan', () => {
     expect((await mismatches()).out).toEqual([]);
 
     // A writer outside the record service (e.g. a recompute) changes the flag and the state directly.
-    await s.engine.db.run('UPDATE records SET complete = 1 - complete, state = ? WHERE id = ?', ['confirmed', m3.id]);
+    await sqliteOf(s.engine).run('UPDATE records SET complete = 1 - complete, state = ? WHERE id = ?', ['confirmed', m3.id]);
     expect((await mismatches()).out).toEqual([]);
 
     // The subtree moves under another parent: counters leave the old ancestors and join the new.
@@ -85,13 +86,13 @@ describe('subtree counters agree with a scan', () => {
     expect((await admin.delete(`/api/records/member/${m3.id}`, { 'if-match': `"${m3now.version}"` })).status).toBe(204);
     expect((await admin.delete(`/api/records/organization/${b.id}`)).status).toBe(204);
     expect((await mismatches()).out).toEqual([]);
-    const closure = await s.engine.db.get<{ n: number }>('SELECT count(*) AS n FROM tree_closure WHERE ancestor = ? OR descendant = ?', [b.id, b.id]);
+    const closure = await sqliteOf(s.engine).get<{ n: number }>('SELECT count(*) AS n FROM tree_closure WHERE ancestor = ? OR descendant = ?', [b.id, b.id]);
     expect(closure?.n).toBe(0);
   });
 
   it('list totals (read from the counters) equal a COUNT for every node: own, deep, by state, the tree collection; a search still counts', async () => {
-    const nodes = await s.engine.db.all<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization'");
-    const count = async (sql: string, p: unknown[]) => (await s.engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${sql}`, p as string[]))!.n;
+    const nodes = await sqliteOf(s.engine).all<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization'");
+    const count = async (sql: string, p: unknown[]) => (await sqliteOf(s.engine).get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${sql}`, p as string[]))!.n;
     const upper = (path: string) => path.slice(0, -1) + '0';
     let nonZero = 0;
     for (const n of nodes) {
@@ -115,7 +116,7 @@ describe('subtree counters agree with a scan', () => {
 
   it('the tree API reads the counters: a node shows its subtree figure', async () => {
     const root = (await admin.get('/api/tree')).body.roots[0];
-    const scan = await s.engine.db.get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'");
+    const scan = await sqliteOf(s.engine).get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'");
     expect(root.stats.find((x: any) => x.collection === 'member').total).toBe(scan?.n);
   });
 });

@@ -25,6 +25,7 @@ import { benchQueryStats } from './query-stats-bench.js';
 import { benchChildImport } from './child-import-bench.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
 import { spawnLikeStart } from './product-process.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const IMPORT_ROWS = Number(arg('import-rows', '10000'));
@@ -71,13 +72,13 @@ const rootPrincipal = (root: { id: string; path: string }): Principal => ({
 // ── 1. Import vs a raw batched insert of the same rows ────────────────────────────────────────
 async function benchImport() {
   const dbA = join(tmp, 'import.db');
-  const engine = await createEngine({ appRoot: repoRoot, dbFile: dbA });
+  const engine = await createEngine({ appRoot: repoRoot, database: dbA });
   const seeded = await seedLarge(engine, 0);
-  await engine.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  await sqliteOf(engine).exec('PRAGMA wal_checkpoint(TRUNCATE)');
   const dbB = join(tmp, 'baseline.db');
   copyFileSync(dbA, dbB);
-  const root = (await engine.db.get<{ id: string; path: string }>('SELECT id, path FROM records WHERE id = ?', [seeded.root]))!;
-  const paths = new Map((await engine.db.all<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization'")).map((r) => [r.id, r.path]));
+  const root = (await sqliteOf(engine).get<{ id: string; path: string }>('SELECT id, path FROM records WHERE id = ?', [seeded.root]))!;
+  const paths = new Map((await sqliteOf(engine).all<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization'")).map((r) => [r.id, r.path]));
   const docs = Array.from({ length: IMPORT_ROWS }, (_, i) => memberDoc(seeded.branches[i % seeded.branches.length], 5_000_000 + i));
   const titles = engine.runtime.collection('member').schema.properties;
   const fields = Object.keys(docs[0]);
@@ -142,13 +143,13 @@ function spawnServer(script: string, env: Record<string, string>): Promise<{ chi
 async function benchServer(dbFile: string, statsSmall: number, membersSmall: number) {
   let savedSince: { node: string; at: string } | undefined;
   // Counters read directly: root of the large database against the small one.
-  const engine = await createEngine({ appRoot: repoRoot, dbFile });
-  const root = (await engine.db.get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
-  const members = (await engine.db.get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'"))!.n;
-  const [statsLarge, one] = await pairedP50(200, () => subtreeStats(engine.storage, engine.runtime, root.path), () => engine.db.get('SELECT 1'));
+  const engine = await createEngine({ appRoot: repoRoot, database: dbFile });
+  const root = (await sqliteOf(engine).get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
+  const members = (await sqliteOf(engine).get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'"))!.n;
+  const [statsLarge, one] = await pairedP50(200, () => subtreeStats(engine.storage, engine.runtime, root.path), () => sqliteOf(engine).get('SELECT 1'));
   add(`tree statistics, root of ${members} members (p50)`, ms(statsLarge), `${ms(one)} SELECT 1`, (statsLarge / one).toFixed(1), '≤ 20 ms', statsLarge <= 20);
   add(`  same, root of ${membersSmall} members (p50): independent of size`, ms(statsSmall), ms(statsLarge), (statsLarge / statsSmall).toFixed(2), '≈ 1', null);
-  const [scan] = await time(() => engine.db.all("SELECT state, count(*), sum(complete) FROM records WHERE collection = 'member' AND path >= ? AND path < ? GROUP BY state", [root.path, pathUpperBound(root.path)]));
+  const [scan] = await time(() => sqliteOf(engine).all("SELECT state, count(*), sum(complete) FROM records WHERE collection = 'member' AND path >= ? AND path < ? GROUP BY state", [root.path, pathUpperBound(root.path)]));
   add('  (for comparison: the same figures by a scan, once)', ms(scan), '–', '–', '–', null);
   await engine.close();
 
@@ -282,9 +283,9 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
  * earlier runs. Their audit entries stay: the log is append-only.
  */
 async function removeSaved(dbFile: string, since: { node: string; at: string }) {
-  const engine = await createEngine({ appRoot: repoRoot, dbFile });
+  const engine = await createEngine({ appRoot: repoRoot, database: dbFile });
   try {
-    const { changes } = await engine.db.run("DELETE FROM records WHERE collection = 'member' AND node_id = ? AND created_at >= ?", [since.node, since.at]);
+    const { changes } = await sqliteOf(engine).run("DELETE FROM records WHERE collection = 'member' AND node_id = ? AND created_at >= ?", [since.node, since.at]);
     log(`removed the ${changes} members this run saved`);
   } finally {
     await engine.close();
@@ -298,7 +299,7 @@ await benchChildImport(tmp, IMPORT_ROWS, add, log);
 log('import done');
 if (!dbFile) {
   dbFile = join(tmp, 'bench-20000.db');
-  const e = await createEngine({ appRoot: repoRoot, dbFile });
+  const e = await createEngine({ appRoot: repoRoot, database: dbFile });
   await seedLarge(e, 20000);
   await e.close();
 }

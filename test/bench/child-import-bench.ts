@@ -13,6 +13,7 @@ import type { Principal } from '../../engine/auth/principal.js';
 import { repoRoot } from '../helpers/paths.js';
 import { memberDoc } from './generate.js';
 import { seedLarge } from './seed-large.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 type Add = (figure: string, value: string, baseline: string, ratio: string, target: string, ok: boolean | null) => void;
 
@@ -28,9 +29,9 @@ function relatives(seq: number): string[][] {
 }
 
 export async function benchChildImport(tmp: string, rows: number, add: Add, log: (s: string) => void) {
-  const engine = await createEngine({ appRoot: repoRoot, dbFile: join(tmp, 'child-import.db') });
+  const engine = await createEngine({ appRoot: repoRoot, database: join(tmp, 'child-import.db') });
   const seeded = await seedLarge(engine, 0);
-  const root = (await engine.db.get<{ id: string; path: string }>('SELECT id, path FROM records WHERE id = ?', [seeded.root]))!;
+  const root = (await sqliteOf(engine).get<{ id: string; path: string }>('SELECT id, path FROM records WHERE id = ?', [seeded.root]))!;
   const user: Principal = { userId: 'bench', username: 'bench', displayName: 'bench', grants: [{ role: 'admin', nodeId: root.id, path: root.path }], sessionId: '', csrf: '' };
   const c = engine.runtime.collection('member');
   const key = parentKey(c)!;
@@ -71,7 +72,7 @@ export async function benchChildImport(tmp: string, rows: number, add: Add, log:
       log(`import ${to - from} members ${children ? `with ${PER_MEMBER} rows each` : 'flat'}: ${ms.toFixed(0)} ms`);
     }
   }
-  const stored = await engine.db.get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE collection = 'member' AND json_array_length(data, '$.${table.property}') = ${PER_MEMBER}`);
+  const stored = await sqliteOf(engine).get<{ n: number }>(`SELECT count(*) AS n FROM records WHERE collection = 'member' AND json_array_length(data, '$.${table.property}') = ${PER_MEMBER}`);
   if (stored?.n !== rows) throw new Error(`child import stored ${stored?.n} members with ${PER_MEMBER} rows, not ${rows}`);
   await engine.close();
   const rFlat = rows / (tFlat / 1000), rChild = rows / (tChild / 1000);

@@ -22,6 +22,7 @@ import type { Queryable } from '../../engine/storage/sqlite.js';
 import { repoRoot } from '../helpers/paths.js';
 import { seedLarge } from './seed-large.js';
 import { draftOf, json, renameState } from '../helpers/draft-runtime.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /** The collector, exposed for this process without a command-line flag. */
 setFlagsFromString('--expose-gc');
@@ -56,24 +57,24 @@ const AT_LEAST = 100_000;
 
 /** The bench database when it holds at least AT_LEAST members, else one seeded with that many in `tmp` (once per run). */
 async function atLeast(given: string, tmp: string, log: (s: string) => void, atMost = Infinity): Promise<string> {
-  const probe = await createEngine({ appRoot: repoRoot, dbFile: given });
-  const stored = await recordQuery.count(probe.db, { collection: 'member' });
-  await probe.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const probe = await createEngine({ appRoot: repoRoot, database: given });
+  const stored = await recordQuery.count(sqliteOf(probe), { collection: 'member' });
+  await sqliteOf(probe).exec('PRAGMA wal_checkpoint(TRUNCATE)');
   await probe.close();
   if (stored >= AT_LEAST && stored <= atMost) return given;
   const dbFile = join(tmp, `impact-${AT_LEAST}.db`);
   if (existsSync(dbFile)) return dbFile;
   log(`impact: ${stored} members in the bench database, seeding ${AT_LEAST} in ${dbFile}`);
-  const seeding = await createEngine({ appRoot: repoRoot, dbFile });
+  const seeding = await createEngine({ appRoot: repoRoot, database: dbFile });
   await seedLarge(seeding, AT_LEAST);
-  await seeding.db.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
+  await sqliteOf(seeding).exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
   await seeding.close();
   return dbFile;
 }
 
 export async function benchImpact(given: string, add: Add, tmp: string, log: (s: string) => void = () => {}): Promise<void> {
   const dbFile = await atLeast(given, tmp, log);
-  const engine = await createEngine({ appRoot: repoRoot, dbFile });
+  const engine = await createEngine({ appRoot: repoRoot, database: dbFile });
   try {
     const current = engine.runtime;
     // A draft touching every kind the report counts: a field made essential, a code deprecated,
@@ -94,7 +95,7 @@ export async function benchImpact(given: string, add: Add, tmp: string, log: (s:
     const problems = orphanProblems(current, draft, steps);
     if (problems.length) throw new Error(`bench draft orphans: ${JSON.stringify(problems)}`);
     const validator = draft.validator('member');
-    const members = await scan(engine.db);
+    const members = await scan(sqliteOf(engine));
 
     const impact = () => computeImpact(engine.storage, current, draft, steps);
     // What the impact holds, apart from garbage: the heap after a collection every 20 batches,
@@ -110,11 +111,11 @@ export async function benchImpact(given: string, add: Add, tmp: string, log: (s:
     };
     // The rename as the publish runs it, without the write: applySteps, then the draft's validator.
     let renamed = 0;
-    const rename = () => (renamed = 0, scan(engine.db, (r) => {
+    const rename = () => (renamed = 0, scan(sqliteOf(engine), (r) => {
       const out = applySteps(r, steps);
       if (out && !validator.validate(out.data, out.data).length) renamed++;
     }));
-    const plain = () => scan(engine.db);
+    const plain = () => scan(sqliteOf(engine));
 
     await plain();
     const report = await impact(); // warm: the validators compile lazily, the pages come into cache
@@ -152,9 +153,9 @@ export async function benchPublishRename(given: string, add: Add, tmp: string, l
   for (let i = 0; i < 3; i++) {
     const copy = join(tmp, `publish-${i}.db`);
     copyFileSync(dbFile, copy);
-    const engine = await createEngine({ appRoot: repoRoot, dbFile: copy });
+    const engine = await createEngine({ appRoot: repoRoot, database: copy });
     try {
-      const stored = (await configVersions.get(engine.db, engine.config.version))!.files;
+      const stored = (await configVersions.get(sqliteOf(engine), engine.config.version))!.files;
       const schema = JSON.parse(stored['forms/member.schema.json'] as string);
       schema.properties.homeAddress = { ...schema.properties.address, title: '家庭住址' };
       delete schema.properties.address;
@@ -165,8 +166,8 @@ export async function benchPublishRename(given: string, add: Add, tmp: string, l
         'forms/demo/members.json': (stored['forms/demo/members.json'] as string).replaceAll('"address":', '"homeAddress":'),
         'migrations.json': JSON.stringify([{ op: 'renameField', collection: 'member', from: 'address', to: 'homeAddress' }]),
       };
-      await scan(engine.db); // the pages into cache, as the publish will find them
-      tScan.push(await timed(async () => { members = await scan(engine.db); }));
+      await scan(sqliteOf(engine)); // the pages into cache, as the publish will find them
+      tScan.push(await timed(async () => { members = await scan(sqliteOf(engine)); }));
       tPublish.push(await timed(async () => {
         migrated = (await publishFiles(engine, { files, actor: 'bench', note: 'rename', origin: 'draft', base: engine.config.version, history: [{ action: 'publish' }] })).migrated;
       }));

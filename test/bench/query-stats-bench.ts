@@ -12,6 +12,7 @@ import { prepareStats, runStats } from '../../engine/stats/service.js';
 import { prepareQuery, runQuery } from '../../engine/query/service.js';
 import { queryFields, topOf } from '../../engine/query/fields.js';
 import { repoRoot } from '../helpers/paths.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 type Add = (figure: string, value: string, baseline: string, ratio: string, target: string, ok: boolean | null) => void;
 
@@ -34,15 +35,15 @@ async function paired(n: number, a: () => Promise<unknown>, b: () => Promise<unk
 }
 
 export async function benchQueryStats(dbFile: string, add: Add, samples = 7): Promise<void> {
-  const engine = await createEngine({ appRoot: repoRoot, dbFile });
+  const engine = await createEngine({ appRoot: repoRoot, database: dbFile });
   try {
-    const root = (await engine.db.get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
+    const root = (await sqliteOf(engine).get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
     const user: Principal = { userId: 'bench', username: 'bench', displayName: 'bench', grants: [{ role: 'admin', nodeId: root.id, path: root.path }], sessionId: '', csrf: '' };
     const member = engine.runtime.collection('member');
     const codes = queryFields(member).filter((f) => f.kind === 'code');
     const [one, two] = [codes.find((f) => f.name === 'education') ?? codes[0], codes.find((f) => f.name === 'gender') ?? codes[1]];
     // The bare COUNT: the same rows (the root's members), by the index a list's scope uses.
-    const bare = () => engine.db.get("SELECT count(*) AS n FROM records WHERE collection = 'member' AND path >= ? AND path < ?", [root.path, pathUpperBound(root.path)]);
+    const bare = () => sqliteOf(engine).get("SELECT count(*) AS n FROM records WHERE collection = 'member' AND path >= ? AND path < ?", [root.path, pathUpperBound(root.path)]);
     const members = ((await bare()) as { n: number }).n;
     const rssBefore = mb();
 

@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../../engine/engine.js';
 import { hashPassword } from '../../engine/auth/password.js';
 import { repoRoot } from '../helpers/paths.js';
 import { memberDoc, orgDoc, treeShape } from './generate.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 const SYSTEM = { name: 'seed' };
 const BATCH = 5000;
@@ -59,9 +60,9 @@ if (isMain) {
   const dbFile = resolve(arg('db', resolve(repoRoot, `data/bench-${members}.db`)));
   if (existsSync(dbFile)) for (const ext of ['', '-wal', '-shm']) rmSync(dbFile + ext, { force: true });
   const t = Date.now();
-  const engine = await createEngine({ appRoot: repoRoot, dbFile });
+  const engine = await createEngine({ appRoot: repoRoot, database: dbFile });
   await seedLarge(engine, members, (s) => console.log(s));
-  await engine.db.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
+  await sqliteOf(engine).exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
   await engine.close();
   console.log(`${members} members in ${((Date.now() - t) / 1000).toFixed(1)} s → ${dbFile}`);
 }

@@ -3,7 +3,7 @@ import { startServer } from '../../engine/server.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const server = await startServer({
-  appRoot: repoRoot, dbFile: process.env.CAIJI_DB!, port: Number(process.env.PORT ?? 0), demo: false,
+  appRoot: repoRoot, database: process.env.CAIJI_DB!, port: Number(process.env.PORT ?? 0), demo: false,
   mounts: [(app) => {
     app.get('/bench/constant', (c) => c.json({ ok: true }));
     // Where the server's memory is (V8 heap, buffers, the rest), for looking into the RSS figure;

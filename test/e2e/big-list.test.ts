@@ -5,6 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { memberData } from '../helpers/demo.js';
 import { login, shot, e2eSuite, openPage } from './browser.js';
+import { sqliteOf } from '../helpers/sqlite-of.js';
 
 const N = 10_000;
 let branch: string;
@@ -12,10 +13,10 @@ let branch: string;
 const env = e2eSuite({
   async setup() {
     const e = env.server.engine;
-    const row = await e.db.get<{ id: string }>("SELECT id FROM records WHERE collection = 'organization' AND json_extract(data, '$.shortName') = '惠民党支部'");
+    const row = await sqliteOf(e).get<{ id: string }>("SELECT id FROM records WHERE collection = 'organization' AND json_extract(data, '$.shortName') = '惠民党支部'");
     branch = row!.id;
     const day = (i: number) => new Date(Date.UTC(1960, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-    await e.db.transaction(async (tx) => {
+    await sqliteOf(e).transaction(async (tx) => {
       for (let i = 0; i < N; i++) {
         await e.records.create({ name: 'bench' }, 'member', memberData(branch, { name: `批量${String(i).padStart(5, '0')}`, birthDate: day(i) }), tx);
       }

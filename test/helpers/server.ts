@@ -18,7 +18,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(appRoot = repoRoot, opts: { demo?: boolean; mounts?: Mount[]; watchConfig?: boolean } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'caiji-test-'));
   const dbFile = join(dir, 'test.db');
-  const server = await startServer({ appRoot, dbFile, port: 0, demo: opts.demo ?? true, mounts: opts.mounts, watchConfig: opts.watchConfig });
+  const server = await startServer({ appRoot, database: dbFile, port: 0, demo: opts.demo ?? true, mounts: opts.mounts, watchConfig: opts.watchConfig });
   const passwords = new Map(server.demoLogins.map((l) => [l.username, l.password]));
   return {
     ...server,
