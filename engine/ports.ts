@@ -211,6 +211,18 @@ export interface Sessions {
   /** Undefined when unknown, expired or the account is locked. */
   session(db: Tx, token: string): Promise<{ principal: Principal; expiresAt: number } | undefined>;
   principal(db: Tx, token: string): Promise<Principal | undefined>;
+  /**
+   * Where "who may do what" stands: a number that moves forward with every committed write that
+   * can change it (grants added or removed, accounts created or locked, passwords reset or
+   * replaced, sessions ended, records deleted, tree paths moved) and stays put otherwise. A
+   * principal read while it stood at n is still current while it stands at n: the principal cache
+   * (engine/auth/principal-cache.ts) asks once per request. On a database several processes share
+   * (PostgreSQL) it lives in the database, bumped in the writing transaction, so a revocation on
+   * one instance holds on every other from its next request; SQLite answers its process's counter
+   * (authEpoch: one writer process is its normal case), and the cache's TTL bounds what another
+   * process on the same file changed.
+   */
+  epoch(db: Tx): Promise<number>;
 }
 
 /** Grants as the grants API shows and changes them. */
@@ -270,12 +282,18 @@ export interface ConfigVersions {
   recordVersion(db: Tx, id: string): Promise<number | null>;
 }
 
+/** What a backup holds (counted in the copy's own snapshot), and the operator's restore step in words. */
+export interface BackupResult { records: number; users: number; restore: string }
+
 /** The database as a whole, for the server's start and the operator's tool. */
 export interface Maintenance {
   /** Brings the schema up to date (up to `upTo`, for tests); returns the newest version. Takes the database, not a transaction. */
   migrate(db: Tx, upTo?: number): Promise<number>;
-  /** A consistent copy into `file` (which must not exist) while the database keeps serving. Takes the database. */
-  backupTo(db: Tx, file: string): Promise<void>;
+  /**
+   * A consistent copy into `file` (which must not exist) while the database keeps serving; says
+   * what the copy holds and how the operator restores it. Takes the database.
+   */
+  backupTo(db: Tx, file: string): Promise<BackupResult>;
   counts(db: Tx): Promise<{ records: number; users: number }>;
   /** Resolves when the database answers (the health check). */
   health(db: Tx): Promise<void>;

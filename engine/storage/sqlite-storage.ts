@@ -3,7 +3,7 @@ import type {
   ImportPreviews, Jobs, RecordBatch, RecordConditions, RecordScan, RecordStore, SavedQueries, Sessions, Storage, SubtreeStats, TreeNodes, UniqueKeys,
   UnitOfWork, WorkflowFacts,
 } from '../ports.js';
-import { Database } from './sqlite.js';
+import type { Database } from './sqlite.js';
 import { sqliteUnitOfWork } from './unit-of-work.js';
 import { recordsTable } from './records.js';
 import { recordWrites } from './record-writes.js';
@@ -68,7 +68,3 @@ export function sqliteStorage(db: Database): Storage {
   return { db, location: db.file, ...sqliteParts, close: () => db.close() };
 }
 
-/** The port over the SQLite file `file`, opened as it is (not migrated): the operator's tool reads a backup copy through it. */
-export async function openSqliteStorage(file: string): Promise<Storage> {
-  return sqliteStorage(await Database.open(file));
-}

@@ -9,7 +9,6 @@ import { hashPassword } from '../auth/password.js';
 import { firstPassword } from '../auth/first-password.js';
 import { usernameProblem } from '../auth/usernames.js';
 import { accountRecord } from '../auth/account-keeper.js';
-import { openSqliteStorage } from '../storage/sqlite-storage.js';
 import { DomainError } from '../errors.js';
 import { importDirectoryFile, describeImport } from '../directory/operator-import.js';
 import { exportVersion, importFolder } from '../config-versions/folder.js';
@@ -38,6 +37,8 @@ const USAGE = `用法:
   npm run admin -- directory import <文件> [集合]  导入共用查找目录（CSV 或 xlsx，格式见 README）
   npm run admin -- config export <目录> [--version <版本号>]  把配置版本（默认为已发布的）写成应用的文件夹
   npm run admin -- config import <目录> [--publish --note <说明>]  把文件夹导入为配置草稿（--publish：直接发布）
+  npm run admin -- migrate-to-postgres --from <SQLite 文件> --to postgres://… [--keep-sessions]
+      把整个 SQLite 数据库复制到空的 PostgreSQL 数据库并逐表核对（先停止服务；默认不复制登录会话）
 数据库: CAIJI_DB 或 --db（默认 ./data/caiji.db）；应用: CAIJI_APP（默认本仓库）`;
 
 const ACTOR = '命令行';
@@ -54,6 +55,7 @@ function parse() {
         root: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' },
         role: { type: 'string', multiple: true }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         version: { type: 'string' }, publish: { type: 'boolean' }, note: { type: 'string' },
+        from: { type: 'string' }, to: { type: 'string' }, 'keep-sessions': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
   opts = parsed.values;
   const [command, arg, ...rest] = parsed.positionals;
   if (opts.help || !command) return void console.log(USAGE);
+  // Between two databases, neither of them the one CAIJI_DB names: no engine is opened.
+  if (command === 'migrate-to-postgres') return migrateToPostgres();
   // Refused before the database is opened: a typo must not create an empty database file.
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) throw new Refused(`未知命令“${command}”\n${USAGE}`);
@@ -218,16 +222,29 @@ async function backup(engine: Engine, target: string): Promise<void> {
   const file = resolve(target);
   if (existsSync(file)) throw new Refused(`「备份文件」“${file}”已存在，请换一个文件名（不会覆盖已有文件）`);
   mkdirSync(dirname(file), { recursive: true });
-  await engine.storage.maintenance.backupTo(engine.storage.db, file);
-  // The copy opened as a database of its own: what it holds is counted from it, not from the original.
-  const copy = await openSqliteStorage(file);
+  const copy = await engine.storage.maintenance.backupTo(engine.storage.db, file);
+  const size = (statSync(file).size / 1024 / 1024).toFixed(1);
+  console.log(`已备份到 ${file}（${size} MB；记录 ${copy.records} 条，账号 ${copy.users} 个）`);
+  console.log(copy.restore);
+}
+
+/**
+ * migrate-to-postgres: a district that started on the embedded SQLite file moves to the server
+ * database — every table copied into an empty PostgreSQL database and verified there in the same
+ * transaction (engine/storage/postgres/copy-from-sqlite.ts); a failed copy leaves it empty.
+ */
+async function migrateToPostgres(): Promise<void> {
+  const from = resolve(required(opts.from, '--from SQLite 文件'));
+  const to = required(opts.to, '--to PostgreSQL 地址');
+  if (!/^postgres(ql)?:\/\//i.test(to)) throw new Refused(`「--to」须是 postgres://用户@主机:端口/数据库 形式的地址`);
+  const { migrateSqliteFile } = await import('../storage/postgres/copy-from-sqlite.js');
   try {
-    const counts = await copy.maintenance.counts(copy.db);
-    const size = (statSync(file).size / 1024 / 1024).toFixed(1);
-    console.log(`已备份到 ${file}（${size} MB；记录 ${counts.records} 条，账号 ${counts.users} 个）`);
-    console.log('恢复：停止服务后用备份文件替换数据库文件（CAIJI_DB），并删除同名的 -wal、-shm 文件');
-  } finally {
-    await copy.close();
+    const report = await migrateSqliteFile(from, to, { keepSessions: opts['keep-sessions'], progress: (line) => console.log(`  已复制 ${line}`) });
+    for (const t of report.tables) console.log(`${pad(t.table, 20)} ${String(t.rows).padStart(10)} 行  ${t.verified ? '已核对' : '未核对'}`);
+    console.log(`未复制：${report.skipped.join('、')}（运行时状态${opts['keep-sessions'] ? '' : '与登录会话：大家在新服务器上重新登录'}）`);
+    console.log(`完成：把 CAIJI_DB 设为 PostgreSQL 地址后启动服务`);
+  } catch (err) {
+    throw new Refused(`迁移未完成，目标数据库中没有写入数据（表结构可能已建立）：${(err as Error).message}`);
   }
 }
 

@@ -534,6 +534,45 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await s.accounts.byName(db, u.username)).toMatchObject({ password_hash: 'h2', must_change_password: 1 });
       });
 
+      it('the auth epoch moves with every committed write that changes who may do what, and stays put otherwise', async () => {
+        const root = await node();
+        const a = await node(root);
+        const b = await node(root);
+        const held = await item(a);
+        const epoch = () => s.sessions.epoch(db);
+        const u = await account();
+        const session = await s.sessions.startSession(db, u.id);
+        const sessionId = (await s.sessions.principal(db, session.token))!.sessionId;
+        const inTx = (fn: (tx: Tx) => Promise<unknown>) => () => s.unitOfWork.transaction(db, fn);
+        const changes: [string, () => Promise<unknown>][] = [
+          ['account created', inTx((tx) => s.accounts.create(tx, { username: `e${newId()}`, passwordHash: 'h', displayName: '乙' }))],
+          ['grant added', inTx((tx) => s.grants.add(tx, u.id, 'admin', a.id))],
+          ['grant added outside a transaction', () => s.grants.add(db, u.id, 'reader', b.id)],
+          ['grant removed', inTx((tx) => s.grants.remove(tx, u.id, 'reader', b.id))],
+          ['session replaced', inTx((tx) => s.sessions.startSession(tx, u.id, session.token))],
+          ['session ended', inTx(async (tx) => s.sessions.endSession(tx, sessionId))],
+          ['password replaced', inTx((tx) => s.accounts.replacePassword(tx, u.id, 'h0', 'h1', 'none'))],
+          ['password reset', inTx((tx) => s.accounts.resetPassword(tx, u.id, 'h2'))],
+          ['account locked', inTx((tx) => s.accounts.setLocked(tx, u.id, true))],
+          ['tree paths moved', () => moveNode(b, a)],
+          ['record deleted', inTx((tx) => s.records.delete(tx, held.id))],
+        ];
+        for (const [what, change] of changes) {
+          const before = await epoch();
+          await change();
+          expect(await epoch(), what).toBeGreaterThan(before);
+        }
+        // Reads, a new session, record saves: who may do what is as it was.
+        const other = await account();
+        const still = await epoch();
+        const theirs = await s.sessions.startSession(db, other.id);
+        await s.sessions.session(db, theirs.token);
+        await s.accounts.grants(db, u.id);
+        const saved = await item(root, { n: 1 });
+        await s.unitOfWork.transaction(db, (tx) => s.records.update(tx, { ...saved, data: { n: 2 }, version: 2 }, 1, null, audit('update')));
+        expect(await epoch()).toBe(still);
+      });
+
       it('a username is taken once; an account bound to a record is found by it', async () => {
         const root = await node();
         const r = await item(root);
@@ -816,8 +855,11 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         const r = await item(root, { code: 'B1' });
         await s.accounts.create(db, { username: `k${newId()}`, passwordHash: 'h', displayName: '备份' });
         const file = join(store.scratchDir, 'backup.db');
-        await s.maintenance.backupTo(db, file);
+        const made = await s.maintenance.backupTo(db, file);
         expect(existsSync(file)).toBe(true);
+        // What the backup says it holds, counted in the copy's own snapshot, and how to restore it.
+        expect([made.records, made.users]).toEqual([2, 1]);
+        expect(made.restore).toContain(file);
         await s.records.delete(db, r.id); // after the copy: not in it
         const copy = await store.openCopy(file);
         try {

@@ -12,9 +12,22 @@ import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { migrateSqliteFile } from '../../engine/storage/postgres/copy-from-sqlite.js';
 import { openStorage } from '../../engine/storage/open-storage.js';
 import type { Storage } from '../../engine/ports.js';
+import { startServer } from '../../engine/server.js';
+import { Client } from '../helpers/client.js';
+import { repoRoot } from '../helpers/paths.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+function admin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/tools/admin.ts'), ...args], { cwd: repoRoot, env: { ...process.env } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
 
 let cluster: PgCluster;
 let sqliteFile: string;
+let editedId: string;
 let stopSqlite: () => Promise<void>;
 beforeAll(async () => {
   cluster = await startPgCluster();
@@ -26,6 +39,7 @@ beforeAll(async () => {
   const first = (members.body as { items: { id: string; version: number; data: Record<string, unknown> }[] }).items[0];
   const patched = await admin.put(`/api/records/member/${first.id}`, { ...first.data, address: '迁移前改的地址' }, first.version);
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+  editedId = first.id;
   sqliteFile = server.dbFile;
   // The server is closed before the copy (the operator stops it), the file kept until the end.
   await server.close();
@@ -79,6 +93,30 @@ describe('migrate-to-postgres', () => {
 
     // Into a database that already holds data: refused, nothing written.
     await expect(migrateSqliteFile(sqliteFile, url)).rejects.toThrow(/只能迁移到空的数据库/);
+  });
+
+  it('npm run admin -- migrate-to-postgres: the copy serves as the old server did, on PostgreSQL', async () => {
+    const url = await cluster.createDatabase();
+    const run = await admin(['migrate-to-postgres', '--from', sqliteFile, '--to', url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/records\s+\d+ 行  已核对/);
+    expect(run.stdout).toContain('未复制：');
+    const server = await startServer({ appRoot: repoRoot, database: url, port: 0, demo: true });
+    try {
+      // Not a new demo: the database was not empty. Logins and data are the old server's.
+      expect(server.demoLogins).toEqual([]);
+      const client = new Client(server.url);
+      expect((await client.post('/api/login', { username: 'bj_admin', password: 'caiji-demo' })).status).toBe(200);
+      const edited = await client.get(`/api/records/member/${editedId}`);
+      expect([edited.status, (edited.body as { data: Record<string, unknown> }).data.address]).toEqual([200, '迁移前改的地址']);
+      const history = await client.get(`/api/records/member/${editedId}/history`);
+      expect((history.body as { items: { action: string }[] }).items.map((e) => e.action)).toContain('update');
+    } finally {
+      await server.close();
+    }
+    // Refused without a target URL of the right kind, before anything is opened.
+    const bad = await admin(['migrate-to-postgres', '--from', sqliteFile, '--to', 'mysql://x/y']);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('「--to」须是 postgres://')]);
   });
 
   it('refuses a missing source file and a URL that is not PostgreSQL', async () => {

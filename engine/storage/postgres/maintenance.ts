@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PgDatabase, redactUrl } from './connection.js';
 import { migrate } from './migrations.js';
+import type { BackupResult } from '../../ports.js';
 
 const run = promisify(execFile);
 
@@ -37,10 +38,21 @@ async function tool(name: 'pg_dump' | 'pg_restore', args: string[], url: string)
 export const pgMaintenance = {
   migrate: (db: PgDatabase, upTo?: number) => migrate(db, upTo),
 
-  /** pg_dump of the whole database into `file` (which must not exist). */
-  async backupTo(db: PgDatabase, file: string): Promise<void> {
+  /**
+   * pg_dump of the whole database into `file` (which must not exist). The dump reads the snapshot
+   * of a transaction held open meanwhile, and the counts are read in that same snapshot: what is
+   * reported is exactly what the file holds, while the servers keep writing.
+   */
+  async backupTo(db: PgDatabase, file: string): Promise<BackupResult> {
     if (existsSync(file)) throw new Error(`备份文件已存在：${file}`);
-    await tool('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${db.url}`], db.url);
+    return db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const { rows } = await tx.query<{ snapshot: string; records: number; users: number }>(
+        'SELECT pg_export_snapshot() AS snapshot, (SELECT count(*) FROM records) AS records, (SELECT count(*) FROM users) AS users');
+      const { snapshot, records, users } = rows[0];
+      await tool('pg_dump', ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--file=${file}`, `--dbname=${db.url}`], db.url);
+      return { records, users, restore: `恢复：建立一个空数据库，运行 pg_restore --no-owner --dbname=<新数据库的地址> ${file}，再把 CAIJI_DB 指向它` };
+    });
   },
 
   async counts(db: PgDatabase): Promise<{ records: number; users: number }> {
