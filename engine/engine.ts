@@ -75,7 +75,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       async (tx, actor, nodes) => { for (const node of nodes) await recomputeDerived(engine, tx, actor, node); },
     ),
     appRoot: options.appRoot,
-    principals: new PrincipalCache(),
+    principals: new PrincipalCache(() => storage.sessions.epoch(storage.db)),
     records: new RecordService(storage, () => engine.runtime, () => engine.lifecycle),
     close: async () => {
       clearInterval(follow);

@@ -115,6 +115,15 @@ export const users = {
     authEpoch.bump();
   },
 
+  /**
+   * The process's auth epoch (auth-epoch.ts): SQLite's normal case is one writer process, whose
+   * every change this counter sees; another process on the same file (a second instance, the
+   * operator's tool) is not, and the principal cache's TTL bounds how long its change goes unseen.
+   */
+  async epoch(_db: Queryable): Promise<number> {
+    return authEpoch.current();
+  },
+
   /** The principal of a user by name, outside any session (seeding, tools). */
   async principalByName(db: Queryable, username: string): Promise<Principal | undefined> {
     const u = await users.byName(db, username);

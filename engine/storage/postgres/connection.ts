@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DomainError } from '../../errors.js';
-import { authEpoch } from '../auth-epoch.js';
+import { BUMP_AUTH_EPOCH } from './auth-epoch.js';
 
 /**
  * The statements every PostgreSQL store needs: a query with `$n` parameters. Implemented by the
@@ -55,7 +55,14 @@ const rowsOf = <R>(r: pg.QueryResult): { rows: R[]; rowCount: number } => ({ row
 
 /** An open transaction: one pooled connection between BEGIN and COMMIT. Only PgDatabase.transaction makes one. */
 export class PgTransaction implements PgQueryable {
+  /** A write in this transaction changed who may do what: the shared auth epoch is bumped before COMMIT (auth-epoch.ts). */
+  authChanged = false;
+
   constructor(private readonly client: pg.PoolClient) {}
+
+  noteAuthChange(): void {
+    this.authChanged = true;
+  }
 
   async query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
     try {
@@ -119,13 +126,13 @@ export class PgDatabase implements PgQueryable {
     // statements of fn would otherwise be an unhandled 'error' event, ending the process.
     const lost = (err: Error) => { broken ??= err; };
     client.on('error', lost);
-    const epoch = authEpoch.current();
     try {
       await client.query('BEGIN');
-      const result = await fn(new PgTransaction(client));
+      const tx = new PgTransaction(client);
+      const result = await fn(tx);
+      // Last, in the same transaction: every instance's principal cache sees the change from its next request.
+      if (tx.authChanged) await client.query(BUMP_AUTH_EPOCH);
       await client.query('COMMIT');
-      // As SQLite's Database: a transaction that changed who may do what bumps once more after commit.
-      if (authEpoch.current() !== epoch) authEpoch.bump();
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => { broken = e; });

@@ -1,6 +1,6 @@
 import type { PgQueryable } from './connection.js';
 import type { NodeGrant, SubtreeGrant } from '../../ports.js';
-import { authEpoch } from '../../ports.js';
+import { authChanged } from './auth-epoch.js';
 
 type Account = { id: string; username: string; display_name: string };
 
@@ -54,14 +54,14 @@ export const pgGrants = {
   /** False when the grant was there already. */
   async add(db: PgQueryable, userId: string, role: string, nodeId: string): Promise<boolean> {
     const r = await db.query('INSERT INTO grants (user_id, role, node_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [userId, role, nodeId]);
-    authEpoch.bump();
+    await authChanged(db);
     return r.rowCount === 1;
   },
 
   /** False when there was no such grant. */
   async remove(db: PgQueryable, userId: string, role: string, nodeId: string): Promise<boolean> {
     const r = await db.query('DELETE FROM grants WHERE user_id = $1 AND role = $2 AND node_id = $3', [userId, role, nodeId]);
-    authEpoch.bump();
+    await authChanged(db);
     return r.rowCount === 1;
   },
 };

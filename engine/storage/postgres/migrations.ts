@@ -1,5 +1,6 @@
 import type { PgDatabase } from './connection.js';
 import { schemaPieces } from './schema/index.js';
+import { authEpochSchema } from './schema/auth-epoch.js';
 
 /**
  * The PostgreSQL schema's versions, applied in order, each in its own transaction. A PostgreSQL
@@ -8,6 +9,7 @@ import { schemaPieces } from './schema/index.js';
  */
 export const postgresMigrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'the whole schema: ' + schemaPieces.map((p) => p.part).join(', '), sql: schemaPieces.map((p) => p.sql).join('\n') },
+  { version: 2, name: 'auth_epoch: the counter every instance compares its cached principals with (auth-epoch.ts)', sql: authEpochSchema },
 ];
 
 /** The advisory lock every migration takes first: two instances starting at once migrate one after the other. */

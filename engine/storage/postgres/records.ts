@@ -1,6 +1,6 @@
 import type { PgQueryable } from './connection.js';
 import type { StoredRecord } from '../../ports.js';
-import { authEpoch } from '../../ports.js';
+import { authChanged } from './auth-epoch.js';
 import { pathUpperBound } from '../../tree-paths.js';
 
 /** A records row as PostgreSQL returns it: jsonb parsed, booleans as booleans, seq a number. */
@@ -42,7 +42,7 @@ export const pgRecordsTable = {
 
   async delete(db: PgQueryable, id: string): Promise<void> {
     await db.query('DELETE FROM records WHERE id = $1', [id]);
-    authEpoch.bump(); // grants on a deleted node and an account's binding to it cascade
+    await authChanged(db); // grants on a deleted node and an account's binding to it cascade
   },
 
   /**
@@ -56,7 +56,7 @@ export const pgRecordsTable = {
       FROM (SELECT id FROM records WHERE path >= $3 AND path < $4 ORDER BY path, right(path, length(id) + 2) <> '/' || id || '/' FOR UPDATE) moved WHERE r.id = moved.id`, [
       newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix),
     ]);
-    authEpoch.bump(); // grants carry their node's path
+    await authChanged(db); // grants carry their node's path
   },
 
   /** Whether any record of a collection exists (e.g. whether a tree has been started). */

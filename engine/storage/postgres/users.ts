@@ -2,13 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { PgQueryable } from './connection.js';
 import type { UserRow } from '../../ports.js';
 import type { Grant, Principal } from '../../auth/principal.js';
-import { SESSION_HOURS, authEpoch, newId } from '../../ports.js';
+import { SESSION_HOURS, newId } from '../../ports.js';
+import { authChanged, readAuthEpoch } from './auth-epoch.js';
 import { pgGrants } from './grants.js';
 
 /**
  * Users, their grants (role on a tree node) and login sessions on PostgreSQL: the same behaviour
  * as engine/storage/users.ts (the port's Accounts and Sessions), statement for statement. Every
- * write that can change who may do what bumps authEpoch, as there.
+ * write that can change who may do what bumps the shared auth epoch (auth-epoch.ts), where SQLite
+ * bumps its process counter.
  */
 
 /** The port's UserRow keeps SQLite's shape: must_change_password as 0/1. */
@@ -50,11 +52,11 @@ export const pgUsers = {
       'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
       [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString(), !!u.mustChangePassword],
     );
-    authEpoch.bump();
+    await authChanged(db);
     return id;
   },
 
-  /** A grant, unless the user holds it already (the grants API's add, which bumps authEpoch). */
+  /** A grant, unless the user holds it already (the grants API's add, which bumps the auth epoch). */
   async grant(db: PgQueryable, userId: string, role: string, nodeId: string): Promise<void> {
     await pgGrants.add(db, userId, role, nodeId);
   },
@@ -76,7 +78,7 @@ export const pgUsers = {
     await db.query('DELETE FROM sessions WHERE expires_at < $1', [now.toISOString()]);
     if (replacing) {
       const ended = await db.query('DELETE FROM sessions WHERE id = $1', [sha256(replacing)]);
-      if (ended.rowCount) authEpoch.bump();
+      if (ended.rowCount) await authChanged(db);
     }
     await db.query('INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
       [sha256(token), userId, csrf, now.toISOString(), expires.toISOString()]);
@@ -91,7 +93,7 @@ export const pgUsers = {
     const res = await db.query('UPDATE users SET password_hash = $1, must_change_password = false WHERE id = $2 AND password_hash = $3', [hash, userId, was]);
     if (!res.rowCount) return false;
     await db.query('DELETE FROM sessions WHERE user_id = $1 AND id <> $2', [userId, keepSession]);
-    authEpoch.bump();
+    await authChanged(db);
     return true;
   },
 
@@ -99,7 +101,7 @@ export const pgUsers = {
   async resetPassword(db: PgQueryable, userId: string, hash: string): Promise<void> {
     await db.query('UPDATE users SET password_hash = $1, must_change_password = true WHERE id = $2', [hash, userId]);
     await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
-    authEpoch.bump();
+    await authChanged(db);
   },
 
   /** Locks (no login, every session ended) or unlocks an account. False when it already was so. */
@@ -108,13 +110,18 @@ export const pgUsers = {
       ? await db.query('UPDATE users SET locked_at = $1 WHERE id = $2 AND locked_at IS NULL', [new Date().toISOString(), userId])
       : await db.query('UPDATE users SET locked_at = NULL WHERE id = $1 AND locked_at IS NOT NULL', [userId]);
     if (locked) await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
-    authEpoch.bump();
+    await authChanged(db);
     return res.rowCount > 0;
   },
 
   async endSession(db: PgQueryable, sessionId: string): Promise<void> {
     await db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
-    authEpoch.bump();
+    await authChanged(db);
+  },
+
+  /** The shared auth epoch (auth-epoch.ts): one row every instance reads. */
+  epoch(db: PgQueryable): Promise<number> {
+    return readAuthEpoch(db);
   },
 
   /** The principal of a user by name, outside any session (seeding, tools). */
