@@ -15,7 +15,6 @@ const SQLITE_ONLY = [
   'test/api/record-writes.test.ts',
   'test/api/stats-counters.test.ts',
   'test/api/admin-tool.test.ts',
-  'test/api/instances.test.ts',
   'test/api/config-versions-process.test.ts',
 ];
 
