@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../ports.js';
 import type { AuditContext } from './filters.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import { describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
+import { inSchemaOrder, describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
 import { CONFIG_AUDIT_COLLECTION, kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
 /** One field a change touched, by its title, with the values before and after in words ('' when empty). */
@@ -93,7 +93,7 @@ export async function describeEntries(engine: AuditContext, entries: AuditEntry[
     const props = c.schema.properties ?? {};
     const inPayload = new Set(payload.map((l) => l.field));
     const changes: ChangeLine[] = kind === 'update' || kind === 'event'
-      ? Object.entries(e.diff ?? {}).filter(([name]) => Object.hasOwn(props, name) && !inPayload.has(name)).map(([name, change]) => {
+      ? inSchemaOrder(e.diff ?? {}, props).filter(([name]) => Object.hasOwn(props, name) && !inPayload.has(name)).map(([name, change]) => {
         const prop = props[name] as JsonSchema;
         const text = (v: unknown) => (isNodeField(c, name, prop) && typeof v === 'string' ? nodeLabel(v) : valueText(prop, v, nodeLabel));
         // A child table's changed rows (an update's audit diff): one sentence per row.

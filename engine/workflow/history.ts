@@ -37,7 +37,7 @@ export function describeHistory(runtime: AppRuntime, collection: Collection, ent
     const props: Record<string, JsonSchema> | undefined = wf?.events.get(e.action)?.payload?.properties;
     if (!props || !e.diff) return e;
     const payload: PayloadLine[] = [];
-    for (const [field, change] of Object.entries(e.diff)) {
+    for (const [field, change] of inSchemaOrder(e.diff, props)) {
       // A payload field is written as [null, value]; a field the event changed on the record has its old value.
       if (Object.hasOwn(props, field) && Array.isArray(change) && change[0] === null) {
         payload.push({ field, title: props[field].title ?? field, value: payloadText(props[field], change[1], collection.schema) });
@@ -45,6 +45,17 @@ export function describeHistory(runtime: AppRuntime, collection: Collection, ent
     }
     return { ...e, payload };
   });
+}
+
+/**
+ * The entries of a diff (or a row's cells) in the order of the schema's properties, those the
+ * schema does not know after them: a database may hand a JSON object back with its keys in an
+ * order of its own (PostgreSQL's jsonb sorts them by length), and people read changes in the
+ * form's order.
+ */
+export function inSchemaOrder<T>(values: Record<string, T>, props: Record<string, unknown>): [string, T][] {
+  const rank = new Map(Object.keys(props).map((k, i) => [k, i]));
+  return Object.entries(values).sort(([a], [b]) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
 }
 
 /** Whether a field's change in a diff is a child table's changed rows (storage/audit.ts auditDiff). */
@@ -61,7 +72,7 @@ const rowVerb = { added: '新增', removed: '删除', changed: '修改' } as con
 export function rowChangeLines(table: JsonSchema, diff: RowsDiff, text: (column: JsonSchema | undefined, v: unknown) => string): string[] {
   const columns: Record<string, JsonSchema> = table.items?.properties ?? {};
   return diff.rows.map((r) => {
-    const cells = Object.entries(r.cells).map(([c, [from, to]]) => {
+    const cells = inSchemaOrder(r.cells, columns).map(([c, [from, to]]) => {
       const title = columns[c]?.title ?? c;
       if (r.change === 'added') return `${title} ${text(columns[c], to) || '空'}`;
       if (r.change === 'removed') return `${title} ${text(columns[c], from) || '空'}`;

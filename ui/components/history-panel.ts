@@ -6,7 +6,7 @@ import { api, enc, qs } from '../api/client.js';
 import { session } from '../api/session.js';
 import { dateTime, displayValue } from '../format.js';
 import type { HistoryItem, JsonSchema } from '../api/types.js';
-import { isRowsDiff, rowChangeLines } from '../../engine/workflow/history.js';
+import { inSchemaOrder, isRowsDiff, rowChangeLines } from '../../engine/workflow/history.js';
 
 const actions: Record<string, string> = {
   create: '新建', update: '修改', delete: '删除', grant: '授予职务', revoke: '撤销职务',
@@ -93,7 +93,7 @@ export class HistoryPanel extends LightElement {
     const props = this.schema.properties ?? {};
     // Only the record's own fields: a payload field of the same name is not one of them.
     const payload = new Set((h.payload ?? []).map((l) => l.field));
-    const names = Object.keys(diff).filter((n) => props[n] && !payload.has(n));
+    const names = inSchemaOrder(diff, props).map(([n]) => n).filter((n) => props[n] && !payload.has(n));
     if (!names.length) return nothing;
     return html`<ul class="diff">${names.slice(0, 12).map((n) => {
       const [from, to] = Array.isArray(diff[n]) ? diff[n] : [undefined, diff[n]];
