@@ -261,7 +261,8 @@ export interface ImportLog {
 /** The config as data: immutable numbered versions, the head naming the published one, one draft, an append-only history. */
 export interface ConfigVersions {
   head(db: Tx): Promise<ConfigHead | undefined>;
-  initHead(tx: Tx, published: number, filesHash: string): Promise<void>;
+  /** The first head; false (nothing written) when one exists — another instance starting at the same moment made it. */
+  initHead(tx: Tx, published: number, filesHash: string): Promise<boolean>;
   /** Compare-and-set: false when `expected` is no longer the published version. */
   setPublished(tx: Tx, next: number, expected: number): Promise<boolean>;
   setFilesImported(tx: Tx, version: number | null, hash: string): Promise<void>;

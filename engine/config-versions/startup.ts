@@ -13,6 +13,8 @@ export interface PublishedConfig {
 }
 
 const SYSTEM = '系统';
+/** Thrown inside the first start's transaction to roll it back when another instance made the head first. */
+const FIRST_START_TAKEN = new Error('another instance made the config head first');
 
 /** A stored version compiled (it passed every check when it was published). */
 export async function compileVersion(storage: Pick<Storage, 'db' | 'configVersions'>, number: number, appRoot: string): Promise<AppRuntime> {
@@ -37,11 +39,18 @@ export async function loadPublished(storage: Pick<Storage, 'db' | 'unitOfWork' |
   if (!head) {
     const runtime = AppRuntime.load(sourceOf(files, appRoot));
     const at = new Date().toISOString();
-    await storage.unitOfWork.transaction(db, async (tx) => {
+    const made = await storage.unitOfWork.transaction(db, async (tx) => {
       const version = await configVersions.insert(tx, { files, hash, author: SYSTEM, at, note: '首次启动：应用文件', origin: 'files', basedOn: null });
-      await configVersions.initHead(tx, version, hash);
+      // Another instance starting at the same moment made the head first: undo this one's version
+      // and go on with the head it made, as a later start would.
+      if (!(await configVersions.initHead(tx, version, hash))) throw FIRST_START_TAKEN;
       await configVersions.appendHistory(tx, { at, actor: SYSTEM, action: 'import', version, note: '首次启动：应用文件成为第 1 版', detail: { documents: Object.keys(files).length } });
+      return true;
+    }).catch((err) => {
+      if (err === FIRST_START_TAKEN) return false;
+      throw err;
     });
+    if (!made) return loadPublished(storage, appRoot, watch);
     return { runtime, version: 1 };
   }
   const runtime = await compileVersion(storage, head.published, appRoot);

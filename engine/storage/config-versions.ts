@@ -58,9 +58,10 @@ export const configVersions = {
     return db.get<ConfigHead>('SELECT published, files_version AS filesVersion, files_hash AS filesHash FROM config_head WHERE id = 1');
   },
 
-  /** The first head (version 1 from the files). */
-  async initHead(tx: Queryable, published: number, filesHash: string): Promise<void> {
-    await tx.run('INSERT INTO config_head (id, published, files_version, files_hash) VALUES (1, ?, ?, ?)', [published, published, filesHash]);
+  /** The first head (version 1 from the files); false, writing nothing, when another process made one first. */
+  async initHead(tx: Queryable, published: number, filesHash: string): Promise<boolean> {
+    const r = await tx.run('INSERT INTO config_head (id, published, files_version, files_hash) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING', [published, published, filesHash]);
+    return r.changes === 1;
   },
 
   /**

@@ -674,7 +674,10 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await refusedOutright(store.probes.deleteConfigVersion(v1))).toBe('refused');
         expect((await s.configVersions.get(db, v1))!.files).toEqual(files);
 
-        await s.configVersions.initHead(db, v1, 'h1');
+        expect(await s.configVersions.initHead(db, v1, 'h1')).toBe(true);
+        expect(await s.configVersions.head(db)).toEqual({ published: v1, filesVersion: v1, filesHash: 'h1' });
+        // A second first head (another instance starting at the same moment) is no head at all.
+        expect(await s.configVersions.initHead(db, v2, 'h2')).toBe(false);
         expect(await s.configVersions.head(db)).toEqual({ published: v1, filesVersion: v1, filesHash: 'h1' });
         await s.configVersions.setFilesImported(db, null, 'h3');
         expect(await s.configVersions.head(db)).toEqual({ published: v1, filesVersion: v1, filesHash: 'h3' });

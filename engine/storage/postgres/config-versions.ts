@@ -22,9 +22,13 @@ export const pgConfigVersions = {
     return one<ConfigHead>(db, 'SELECT published, files_version AS "filesVersion", files_hash AS "filesHash" FROM config_head WHERE id = 1');
   },
 
-  /** The first head (version 1 from the files). */
-  async initHead(tx: PgQueryable, published: number, filesHash: string): Promise<void> {
-    await tx.query('INSERT INTO config_head (id, published, files_version, files_hash) VALUES (1, $1, $1, $2)', [published, filesHash]);
+  /**
+   * The first head (version 1 from the files); false, writing nothing, when there is one already —
+   * another instance starting at the same moment made it (ON CONFLICT waits for that instance's
+   * transaction, then sees its row).
+   */
+  initHead(tx: PgQueryable, published: number, filesHash: string): Promise<boolean> {
+    return changedOne(tx, 'INSERT INTO config_head (id, published, files_version, files_hash) VALUES (1, $1, $1, $2) ON CONFLICT (id) DO NOTHING', [published, filesHash]);
   },
 
   /**
