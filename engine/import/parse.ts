@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
 import { loadExcel as excel } from '../lazy-modules.js';
 import type { CellValue } from './convert.js';
 import { headerKey } from './columns.js';
@@ -62,37 +63,70 @@ function split(all: { row: number; cells: CellValue[] }[], format: ParsedFile['f
   return { format, sheet, headerRow: header.row, headers, rows };
 }
 
-function sheetLines(sheet: ExcelJS.Worksheet) {
-  const all: { row: number; cells: CellValue[] }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, n) => {
-    const cells: CellValue[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cellValue(cell.value); });
-    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-    all.push({ row: n, cells });
+type Line = { row: number; cells: CellValue[] };
+/** A worksheet as read: its name, visibility and non-empty lines, in the workbook's order. */
+interface SheetRead { name: string; state: string; lines: Line[] }
+
+/** One row's cells by column (missing cells null). */
+function rowCells(row: ExcelJS.Row): CellValue[] {
+  const cells: CellValue[] = [];
+  row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cellValue(cell.value); });
+  for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
+  return cells;
+}
+
+/**
+ * Every worksheet's lines, read with exceljs's streaming reader: each row becomes a line as it is
+ * parsed and no workbook model is built. The full load's cell objects, style reconciliation and
+ * the garbage they left were most of an import's time — a child sheet of 50 000 lines cost more
+ * than the whole main sheet (profiled: test/bench/README.md). Shared strings and styles are cached,
+ * so text and dates read as before; a hyperlink reads as its text.
+ */
+async function streamSheets(buf: Buffer): Promise<SheetRead[]> {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(Readable.from([buf]), {
+    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
   });
-  return all;
+  const sheets: SheetRead[] = [];
+  for await (const ws of reader) {
+    const lines: Line[] = [];
+    for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) if (row.hasValues) lines.push({ row: row.number, cells: rowCells(row) });
+    const w = ws as unknown as { name: string; state?: string };
+    sheets.push({ name: w.name, state: w.state ?? 'visible', lines });
+  }
+  // The zip may hold the sheets in any order: the workbook's is its list of sheets.
+  const order = ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((x) => x.name);
+  return sheets.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+/** The same from the full in-memory load: for a file the streaming reader cannot take (parts in an unusual order). */
+async function loadSheets(buf: Buffer): Promise<SheetRead[]> {
+  const wb = new (await excel()).Workbook();
+  await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  return wb.worksheets.map((ws) => {
+    const lines: Line[] = [];
+    ws.eachRow({ includeEmpty: false }, (row, n) => { lines.push({ row: n, cells: rowCells(row) }); });
+    return { name: ws.name, state: ws.state, lines };
+  });
 }
 
 async function parseXlsx(buf: Buffer, titles: Set<string>, childSpecs: ChildSheetSpec[]): Promise<ParsedFile> {
-  const wb = new (await excel()).Workbook();
+  let sheets: SheetRead[];
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    sheets = await streamSheets(buf).catch(() => loadSheets(buf));
   } catch {
     throw new DomainError('invalid', 'invalid', '无法读取该 xlsx 文件，文件可能已损坏');
   }
   // The main sheet is the first visible one that is neither the code lists nor a child table's.
   const childNames = new Set(childSpecs.map((t) => t.title.trim()));
-  const sheet = wb.worksheets.find((w) => w.state === 'visible' && w.name !== CODE_SHEET && !childNames.has(w.name.trim())) ?? wb.worksheets[0];
+  const sheet = sheets.find((w) => w.state === 'visible' && w.name !== CODE_SHEET && !childNames.has(w.name.trim())) ?? sheets[0];
   if (!sheet) throw new DomainError('invalid', 'invalid', '文件中没有工作表');
-  const main = split(sheetLines(sheet), 'xlsx', titles, sheet.name);
+  const main = split(sheet.lines, 'xlsx', titles, sheet.name);
   const children: ChildSheet[] = [];
   for (const spec of childSpecs) {
-    const ws = wb.worksheets.find((w) => w !== sheet && w.name.trim() === spec.title.trim());
-    if (!ws) continue;
-    const lines = sheetLines(ws);
-    if (!lines.length) continue;
+    const ws = sheets.find((w) => w !== sheet && w.name.trim() === spec.title.trim());
+    if (!ws?.lines.length) continue;
     try {
-      const { format: _f, ...read } = split(lines, 'xlsx', new Set(spec.titles.map(headerKey)), ws.name);
+      const { format: _f, ...read } = split(ws.lines, 'xlsx', new Set(spec.titles.map(headerKey)), ws.name);
       children.push({ ...read, sheet: ws.name });
     } catch (err) {
       if (err instanceof DomainError) throw new DomainError('invalid', 'invalid', `工作表「${ws.name}」中没有找到表头：第一行应为各列的名称（请使用下载的导入模板）`);

@@ -19,10 +19,15 @@ const empty = (v: unknown) => v === undefined || v === null || v === '';
 const isRow = (r: unknown): r is Row => !!r && typeof r === 'object' && !Array.isArray(r);
 const cell = (row: Row, column: string) => (Object.hasOwn(row, column) ? row[column] : undefined);
 
+/** A schema's child tables, found once per (immutable, compiled) schema: every record asks, twice per import line. */
+const tablesOf = new WeakMap<JsonSchema, [string, JsonSchema][]>();
+
 /** The child tables of a schema, with their rows in this data (only rows that are objects). */
 function tablesIn(schema: JsonSchema, data: Data) {
-  return Object.entries<JsonSchema>(schema.properties ?? {})
-    .filter(([field, prop]) => isChildTable(prop) && Array.isArray(data[field]))
+  let tables = tablesOf.get(schema);
+  if (!tables) tablesOf.set(schema, (tables = Object.entries<JsonSchema>(schema.properties ?? {}).filter(([, prop]) => isChildTable(prop))));
+  return tables
+    .filter(([field]) => Array.isArray(data[field]))
     .map(([field, prop]) => ({ field, prop, rows: (data[field] as unknown[]).map((r, i) => ({ i, row: r })).filter((r): r is { i: number; row: Row } => isRow(r.row)) }));
 }
 
