@@ -12,6 +12,7 @@ import { publishFiles } from './config-versions/publish.js';
 import { storedFiles, hashFiles, readAppFiles } from './config-versions/snapshot.js';
 import { openStorage } from './storage/open-storage.js';
 import type { Storage } from './ports.js';
+import { DomainError } from './errors.js';
 
 export interface EngineOptions {
   /** Folder holding forms/, workflows/ and templates/. */
@@ -83,8 +84,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await storage.close();
     },
   };
-  // Another server process on the same database may publish: follow its published version.
-  const follow = setInterval(() => void followPublished(engine).catch((err) => console.error(err)), 2000);
+  // Another server process on the same database may publish: follow its published version. While
+  // the database is away every look fails alike: said once (not a stack every 2 s), and when it is back.
+  let away = false;
+  const follow = setInterval(() => void followPublished(engine).then(() => {
+    if (away) console.error('数据库已恢复连接，继续跟随其他实例发布的配置版本');
+    away = false;
+  }, (err) => {
+    if (!(err instanceof DomainError && err.kind === 'unavailable')) return console.error(err);
+    if (!away) console.error(`${err.message}（暂停跟随其他实例发布的配置版本，恢复后继续）`);
+    away = true;
+  }), 2000);
   follow.unref();
   if (options.watchConfig) {
     // Developer mode: the folder's files are published as versions, at start and on every change.
