@@ -151,7 +151,12 @@ export interface RecordConditions {
 /** Grouped counts of code fields read from an index of them (an adapter may compute them any way). */
 export interface FactIndex {
   ensure(db: Tx, collection: string, fields: string[]): Promise<void>;
-  groupCount(db: Tx, collection: string, fields: string[], scope: ReadScope, childOf?: string): Promise<{ values: (string | null)[]; child?: string; n: number }[]>;
+  /**
+   * `read`: the fields whose values the caller reads (all of `fields` when absent); an adapter
+   * that reads the records rather than an index of all `fields` may group by these alone and
+   * answer null for the others.
+   */
+  groupCount(db: Tx, collection: string, fields: string[], scope: ReadScope, childOf?: string, read?: string[]): Promise<{ values: (string | null)[]; child?: string; n: number }[]>;
   /** Whether groupCount serves these fields of the collection (else the caller counts through RecordConditions.groupCount). */
   indexable(collection: string, fields: string[]): boolean;
 }

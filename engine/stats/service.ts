@@ -63,7 +63,10 @@ async function countGroups(engine: StatsContext, p: Prepared, dims: Dimension[])
   const served = !p.where && factIndex.indexable(p.collection.name, codeFields)
     && dims.every((d) => d.key.by === 'child' || (d.key.by === 'value' && codeFields.includes(d.key.field)));
   if (!served) return recordConditions.groupCount(db, { collection: p.collection.name, scope: p.scope, where: p.where }, dims.map((d) => d.key));
-  const rows = await factIndex.groupCount(db, p.collection.name, codeFields, p.scope, child?.by === 'child' ? child.path : undefined);
+  // Only the asked fields' values are read from the rows: an adapter without an index of all
+  // code fields (PostgreSQL) groups by these alone.
+  const read = dims.flatMap((d) => (d.key.by === 'value' ? [d.key.field] : []));
+  const rows = await factIndex.groupCount(db, p.collection.name, codeFields, p.scope, child?.by === 'child' ? child.path : undefined, read);
   return rows.map((r) => ({ keys: dims.map((d) => (d.key.by === 'value' ? r.values[codeFields.indexOf(d.key.field)] : r.child ?? '')), n: r.n }));
 }
 
