@@ -2,10 +2,12 @@
  * `npm run bench [-- --db data/bench-1000000.db] [--import-rows 10000]`: each figure measured
  * together with a baseline in the same run and reported as a ratio, so it holds on a busy
  * machine. Without --db a 20 000-member database is seeded first (the 1 000 000 figures need
- * `npm run seed:large -- --members 1000000`).
+ * `npm run seed:large -- --members 1000000`). Then the PostgreSQL side (postgres-bench.ts) in a
+ * throwaway cluster of its own, seeded with `--pg-members` (default 200 000; 1 000 000 takes
+ * minutes) and `--pg-small` (20 000) members: both adapters side by side in one table.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, copyFileSync, statSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -26,15 +28,21 @@ import { benchChildImport } from './child-import-bench.js';
 import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js';
 import { spawnLikeStart } from './product-process.js';
 import { sqliteOf } from '../helpers/sqlite-of.js';
+import { benchPostgres, load } from './postgres-bench.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const IMPORT_ROWS = Number(arg('import-rows', '10000'));
+/** Members of the PostgreSQL side's large and small databases (seeded in its own cluster each run). */
+const PG_MEMBERS = Number(arg('pg-members', '200000'));
+const PG_SMALL = Number(arg('pg-small', '20000'));
 const tmp = mkdtempSync(join(tmpdir(), 'caiji-bench-'));
-const rows: { figure: string; value: string; baseline: string; ratio: string; target: string; ok: string }[] = [];
+const rows: { adapter: string; figure: string; value: string; baseline: string; ratio: string; target: string; ok: string }[] = [];
+/** The adapter the figures being added were measured on: both side by side in one table. */
+let adapter = 'SQLite';
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
 const add = (figure: string, value: string, baseline: string, ratio: string, target: string, ok: boolean | null) =>
-  rows.push({ figure, value, baseline, ratio, target, ok: ok === null ? '–' : ok ? 'yes' : 'NO' });
+  rows.push({ adapter, figure, value, baseline, ratio, target, ok: ok === null ? '–' : ok ? 'yes' : 'NO' });
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -180,7 +188,7 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
     const node = (await branch.get('/api/tree')).body.roots[0].id;
     const constantReq = () => fetch(`${base}/bench/constant`).then((r) => r.text());
     const [list, constant] = await pairedP50(200, () => branch.get(`/api/records/member?node=${node}&limit=50`), constantReq);
-    add(`member list page, 50 rows, one branch of ${members} (p50, HTTP)`, ms(list), `${ms(constant)} constant route`, (list / constant).toFixed(1), '≤ 10 ms', list <= 10);
+    add(`member list page, 50 rows, one branch of ${members} (p50, HTTP; ${load()})`, ms(list), `${ms(constant)} constant route`, (list / constant).toFixed(1), '≤ 10 ms', list <= 10);
     const [treeHttp] = await pairedP50(50, () => rootC.get(`/api/tree/${root.id}`), constantReq);
     add('  GET /api/tree/:root (node + 16 children with figures, p50)', ms(treeHttp), `${ms(constant)} constant route`, (treeHttp / constant).toFixed(1), '–', null);
 
@@ -193,7 +201,7 @@ async function benchServer(dbFile: string, statsSmall: number, membersSmall: num
     // thousand saves still compile (validator, write path, JSON of the answer).
     await throughput(4, 3, saveReq);
     const [saveRate, constRate] = await pairedThroughput(4, 1, 4, saveReq, () => constantReq().then(() => undefined));
-    add('save one member over HTTP (req/s, 4 clients)', saveRate.toFixed(0), `${constRate.toFixed(0)} constant route`, (saveRate / constRate).toFixed(2), '≥ 0.3', saveRate / constRate >= 0.3);
+    add(`save one member over HTTP (req/s, 4 clients; ${load()})`, saveRate.toFixed(0), `${constRate.toFixed(0)} constant route`, (saveRate / constRate).toFixed(2), '≥ 0.3', saveRate / constRate >= 0.3);
     // The same two requests by the server's CPU time (all its threads): the client's share of a
     // two-core machine, which weighs on both throughputs above, is out of this one.
     const saveCpu = await serverCpuPerRequest(child.pid!, 2000, 4, saveReq);
@@ -292,6 +300,23 @@ async function removeSaved(dbFile: string, since: { node: string; at: string }) 
   }
 }
 
+/** The SQLite file (and its WAL) over its members, and its organizations' share as on PostgreSQL. */
+function sqliteBytes(file: string) {
+  const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
+  return new Promise<void>((res, rej) => db.get(
+    `SELECT (SELECT count(*) FROM records WHERE collection = 'member') AS members, (SELECT count(*) FROM records WHERE collection = 'organization') AS orgs,
+            (SELECT avg(length(data)) FROM (SELECT data FROM records WHERE collection = 'member' LIMIT 20000)) AS mdata,
+            (SELECT avg(length(data)) FROM (SELECT data FROM records WHERE collection = 'organization' LIMIT 20000)) AS odata`,
+    (e: Error | null, r: { members: number; orgs: number; mdata: number; odata: number }) => {
+      db.close();
+      if (e) return rej(e);
+      const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+      add(`bytes on disk per member, file / members (${r.members} members, ${r.orgs} organizations, ${(bytes / 2 ** 30).toFixed(2)} GiB)`, `${(bytes / r.members).toFixed(0)} B`, '–', '–', '–', null);
+      add('  per organization (its row against a member\'s, same share of indexes and audit)', `${(bytes / r.members * r.odata / r.mdata).toFixed(0)} B`, '–', '–', '–', null);
+      res();
+    }));
+}
+
 let dbFile = arg('db');
 log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}`);
 const { statsSmall, membersSmall } = await benchImport();
@@ -308,11 +333,15 @@ await benchServer(resolve(dbFile), statsSmall, membersSmall);
 await benchImpact(resolve(dbFile), add, tmp, log);
 await benchPublishRename(resolve(dbFile), add, tmp, log);
 await benchQueryStats(resolve(dbFile), add);
+await sqliteBytes(resolve(dbFile));
+adapter = 'PostgreSQL';
+await benchPostgres({ members: PG_MEMBERS, small: PG_SMALL, importRows: IMPORT_ROWS }, add, log);
 rmSync(tmp, { recursive: true, force: true });
 
+const cols = ['adapter', 'figure', 'value', 'baseline', 'ratio', 'target', 'ok'] as const;
 const w = (k: keyof (typeof rows)[0]) => Math.max(k.length, ...rows.map((r) => [...r[k]].length));
-const line = (r: Record<string, string>) => `| ${(['figure', 'value', 'baseline', 'ratio', 'target', 'ok'] as const).map((k) => r[k].padEnd(w(k))).join(' | ')} |`;
-console.log(line({ figure: 'figure', value: 'measured', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', ok: 'met' }));
-console.log(`|${(['figure', 'value', 'baseline', 'ratio', 'target', 'ok'] as const).map((k) => '-'.repeat(w(k) + 2)).join('|')}|`);
+const line = (r: Record<string, string>) => `| ${cols.map((k) => r[k].padEnd(w(k))).join(' | ')} |`;
+console.log(line({ adapter: 'adapter', figure: 'figure', value: 'measured', baseline: 'baseline (same run)', ratio: 'ratio', target: 'target', ok: 'met' }));
+console.log(`|${cols.map((k) => '-'.repeat(w(k) + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 console.log(`\n${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

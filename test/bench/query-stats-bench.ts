@@ -1,11 +1,13 @@
 /**
  * 查询统计 at the size of the seeded database (issue 22, 4): a grouped count by one code field
- * over the root, a cross-tab of two code fields, and the first page of a query by two conditions,
+ * and one by sub-organization over the root, a cross-tab of two code fields, and the first page of a query by two conditions,
  * each sampled alternately with a bare COUNT over the same rows (the root's members) in the same
  * engine, and the process's memory around them. Part of `npm run bench`; alone:
- * `npx tsx test/bench/query-stats-bench.ts --db data/bench-1000000.db`.
+ * `npx tsx test/bench/query-stats-bench.ts --db data/bench-1000000.db` (or a postgres:// URL:
+ * postgres-bench.ts runs it on its seeded PostgreSQL database).
  */
-import { createEngine } from '../../engine/engine.js';
+import { createEngine, type Engine } from '../../engine/engine.js';
+import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import type { Principal } from '../../engine/auth/principal.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
 import { prepareStats, runStats } from '../../engine/stats/service.js';
@@ -34,17 +36,34 @@ async function paired(n: number, a: () => Promise<unknown>, b: () => Promise<unk
   return [p50(xa), p50(xb)];
 }
 
-export async function benchQueryStats(dbFile: string, add: Add, samples = 7): Promise<void> {
+/** The tree's root, on either adapter (the bench reads past the port). */
+async function rootOf(engine: Engine): Promise<{ id: string; path: string }> {
+  const sql = "SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1";
+  const db = engine.storage.db;
+  return db instanceof PgDatabase ? (await db.query(sql)).rows[0] : (await sqliteOf(engine).get<{ id: string; path: string }>(sql))!;
+}
+/** The bare COUNT of a subtree's members by the index a list's scope uses, on either adapter. */
+async function bareCount(engine: Engine, path: string): Promise<number> {
+  const db = engine.storage.db;
+  if (db instanceof PgDatabase) {
+    return Number((await db.query("SELECT count(*) AS n FROM records WHERE collection = 'member' AND path >= $1 AND path < $2", [path, pathUpperBound(path)])).rows[0].n);
+  }
+  return (await sqliteOf(engine).get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member' AND path >= ? AND path < ?", [path, pathUpperBound(path)]))!.n;
+}
+
+/** `database`: a SQLite file or a postgres:// URL (the PostgreSQL side of the bench passes its own). */
+export async function benchQueryStats(database: string, add: Add, samples = 7): Promise<void> {
+  const dbFile = database;
   const engine = await createEngine({ appRoot: repoRoot, database: dbFile });
   try {
-    const root = (await sqliteOf(engine).get<{ id: string; path: string }>("SELECT id, path FROM records WHERE collection = 'organization' AND node_id IS NULL LIMIT 1"))!;
+    const root = await rootOf(engine);
     const user: Principal = { userId: 'bench', username: 'bench', displayName: 'bench', grants: [{ role: 'admin', nodeId: root.id, path: root.path }], sessionId: '', csrf: '' };
     const member = engine.runtime.collection('member');
     const codes = queryFields(member).filter((f) => f.kind === 'code');
     const [one, two] = [codes.find((f) => f.name === 'education') ?? codes[0], codes.find((f) => f.name === 'gender') ?? codes[1]];
     // The bare COUNT: the same rows (the root's members), by the index a list's scope uses.
-    const bare = () => sqliteOf(engine).get("SELECT count(*) AS n FROM records WHERE collection = 'member' AND path >= ? AND path < ?", [root.path, pathUpperBound(root.path)]);
-    const members = ((await bare()) as { n: number }).n;
+    const bare = () => bareCount(engine, root.path);
+    const members = await bare();
     const rssBefore = mb();
 
     // The index of the code fields is made on first use (storage/fact-index.ts): the first count is timed apart.
@@ -56,6 +75,10 @@ export async function benchQueryStats(dbFile: string, add: Add, samples = 7): Pr
     const table = await grouped();
     if (table.total !== members) throw new Error(`grouped count: ${table.total} ≠ ${members}`);
     add(`grouped count by ${one.title}, root of ${members} members (p50)`, ms(g), `${ms(c1)} bare COUNT`, (g / c1).toFixed(1), '≤ 1 s', g <= 1000);
+
+    const byChild = async () => runStats(engine, await prepareStats(engine, user, 'member', { node: root.id, rows: { by: 'children' } }));
+    const [k, c4] = await paired(samples, byChild, bare);
+    add(`grouped count by sub-organization, same rows (p50)`, ms(k), `${ms(c4)} bare COUNT`, (k / c4).toFixed(1), '≤ 1 s', k <= 1000);
 
     const cross = async () => runStats(engine, await prepareStats(engine, user, 'member', { node: root.id, rows: { by: 'code', field: one.name }, cols: { by: 'code', field: two.name } }));
     const [x, c2] = await paired(samples, cross, bare);
