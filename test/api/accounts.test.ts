@@ -1,13 +1,12 @@
 /**
  * Admins keep the accounts of the people in their subtree: open one bound to a member record with
  * a first password shown once, which must be replaced at the first login; reset a forgotten
- * password; lock and unlock. Through the real server and SQLite.
+ * password; lock and unlock. Through the real server and its database (SQLite or PostgreSQL).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 describe('accounts kept by admins', () => {
   let s: TestServer;
@@ -21,8 +20,9 @@ describe('accounts kept by admins', () => {
   afterAll(async () => { await s.stop(); });
 
   const newMember = async () => (await admin.post('/api/records/member', memberData(huimin))).body as { id: string; data: Record<string, string> };
-  const userRow = (username: string) => sqliteOf(s.engine).get<{ password_hash: string; must_change_password: number; locked_at: string | null }>('SELECT * FROM users WHERE username = ?', [username]);
-  const users = async () => (await sqliteOf(s.engine).get<{ n: number }>('SELECT count(*) AS n FROM users'))!.n;
+  // The stored account rows, read through the storage port (either adapter).
+  const userRow = (username: string) => s.engine.storage.accounts.byName(s.engine.storage.db, username);
+  const users = async () => (await s.engine.storage.accounts.all(s.engine.storage.db)).length;
   const history = async (id: string) => (await admin.get(`/api/records/member/${id}/history`)).body.items.map((h: any) => `${h.action} ${h.note ?? ''}`.trim());
   const loginAs = async (username: string, password: string) => {
     const c = s.anonymous();
@@ -89,7 +89,7 @@ describe('accounts kept by admins', () => {
     expect((await secretary.post('/api/accounts', { record: ownBranch })).status).toBe(403);
     expect((await s.anonymous().get(`/api/accounts?record=${m.id}`)).status).toBe(401);
     expect((await admin.post('/api/accounts', { record: m.id }, { 'x-csrf-token': 'forged' })).status).toBe(403);
-    expect(await sqliteOf(s.engine).get('SELECT 1 FROM users WHERE self_record = ?', [m.id])).toBeUndefined();
+    expect(await s.engine.storage.accounts.bySelfRecord(s.engine.storage.db, m.id)).toBeUndefined();
     // An admin's own superior's account is not theirs to keep, nor is their own.
     expect((await admin.post('/api/accounts/bj_admin/password')).status).toBe(404);
     expect((await admin.post('/api/accounts/bj_admin/lock')).status).toBe(404);
@@ -198,7 +198,7 @@ describe('accounts kept by admins', () => {
     await new Promise((r) => setTimeout(r, 2100));
     expect((await c.get('/api/me')).status).toBe(401);
     expect((await loginAs(m.data.idNumber, opened.body.password)).res.body.error.code).toBe('account_locked');
-    const audit = await sqliteOf(s.engine).get<{ note: string }>("SELECT note FROM audit WHERE record_id = ? AND action = 'delete'", [m.id]);
+    const audit = (await s.engine.storage.audit.forRecord(s.engine.storage.db, m.id)).entries.find((e) => e.action === 'delete');
     expect(audit!.note).toBe(`账号 ${m.data.idNumber} 已停用`);
   });
 
