@@ -1,7 +1,8 @@
 import type { JsonSchema } from '../config/types.js';
 import type { FieldError } from './messages.js';
 import { fieldLabel, isChildTable } from './field-titles.js';
-import { checkRules } from './rules.js';
+import { checkRules, fieldsRequiredAbsent } from './rules.js';
+import { conditionPending } from './conditions.js';
 
 type Data = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -79,15 +80,23 @@ export function checkTableRules(schema: JsonSchema, data: Data): FieldError[] {
   return out;
 }
 
-/** Essential columns (x-essential inside items) left empty in rows that exist: they keep the record incomplete. */
+/**
+ * Essential columns (x-essential inside items) left empty in rows that exist: they keep the record
+ * incomplete. As for fields, a column is asked for only once its row's condition holds: one only
+ * an if/then in items requires is left to validation (which reports it when the condition holds),
+ * one an absentWhen may empty waits for the rule's columns (conditions.ts).
+ */
 export function missingEssentialCells(schema: JsonSchema, data: Data): FieldError[] {
   const out: FieldError[] = [];
   for (const { field, prop, rows } of tablesIn(schema, data)) {
     const essentials = Object.entries<JsonSchema>(prop.items.properties ?? {}).filter(([, c]) => c['x-essential']).map(([c]) => c);
     if (!essentials.length) continue;
+    const pending = conditionPending(prop.items);
     for (const { i, row } of rows) {
+      const notYet = pending(row);
+      const absent = fieldsRequiredAbsent(prop.items, row);
       for (const c of essentials) {
-        if (empty(cell(row, c))) out.push({ path: `/${field}/${i}/${c}`, message: `${fieldLabel(schema, `/${field}/${i}/${c}`)}为必填项` });
+        if (empty(cell(row, c)) && !notYet.has(c) && !absent.has(c)) out.push({ path: `/${field}/${i}/${c}`, message: `${fieldLabel(schema, `/${field}/${i}/${c}`)}为必填项` });
       }
     }
   }

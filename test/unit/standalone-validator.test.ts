@@ -207,9 +207,16 @@ describe('standalone (browser) validation module', () => {
     const kept = { trips: [{ ref: 'X', kind: 'O', visa: 'v' }] };
     expect(server.validate(kept, { trips: [{ ref: 'Y' }, { ref: 'X', kind: 'O' }] })).toEqual([]);
     expect(server.completeOnceValid(kept)).toBe(false);
-    // An essential column left empty makes the record incomplete; so does an essential table without rows.
-    expect(server.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] })).toEqual([{ path: '/trips/0/visa', message: '「行程」第1行「签证号」为必填项' }]);
-    expect(v.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] })).toEqual(server.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] }));
+    // An essential column left empty makes the record incomplete — one only a condition asks for
+    // (签证号: when 出境) once its row's condition holds, as a field; so does an essential table without rows.
+    expect(server.completenessErrors({ trips: [{ ref: 'X', kind: 'A' }] })).toEqual([]);
+    const abroad = { trips: [{ ref: 'X', kind: 'A', abroad: true }] };
+    expect(server.completenessErrors(abroad)).toEqual([{ path: '/trips/0/visa', message: '「行程」第1行「签证号」为必填项' }]);
+    expect(v.completenessErrors(abroad)).toEqual(server.completenessErrors(abroad));
+    // The form's hints for a row agree: 签证号 is conditional, asked for once 出境 holds.
+    expect(v.rowHints('trips').conditional).toEqual(new Set(['visa']));
+    expect(v.rowHints('trips').requiredNow({ ref: 'X' })).toEqual(new Set());
+    expect(v.rowHints('trips').requiredNow({ ref: 'X', abroad: true })).toEqual(new Set(['visa']));
     expect(server.missingEssentials({ trips: [] }).map((e) => e.message)).toEqual(['「行程」为必填项']);
     expect(server.completeOnceValid({ trips: [{ ref: 'X', kind: 'A', visa: 'v' }] })).toBe(true);
   });

@@ -107,6 +107,8 @@ export class RecordForm extends LightElement {
       set: (v) => this.set(f.name, this.validator.normalize(f.name, v)), touch: () => this.touch(f.name),
       normalize: (text) => String(this.validator.normalize(f.name, text)),
       innerErrors,
+      // A module compiled before row hints existed has none: every column is then asked for.
+      rowHints: w.name === 'table' ? this.validator.rowHints?.(f.name) : undefined,
     });
     return html`<div class="field ${st.essential ? 'essential' : ''} ${showError ? (st.blocking ? 'has-error' : 'has-gap') : ''} ${wide ? 'wide' : ''} ${w.name === 'table' ? 'table-field' : ''}" data-field=${f.name}>
       <label class="field-label" id=${`${id}-label`} for=${w.group ? nothing : id}>${st.required ? html`<span class="req" aria-hidden="true">*</span>` : nothing}${f.title}${st.required ? html`<span class="sr-only">（必填）</span>` : nothing}</label>

@@ -1,5 +1,6 @@
 import type { TemplateResult } from 'lit';
 import type { JsonSchema } from '../api/types.js';
+import type { RowHints } from '../../engine/validation/form-hints.js';
 
 /** What a widget gets to render one field's control. */
 export interface WidgetProps {
@@ -22,6 +23,8 @@ export interface WidgetProps {
   touch(): void;
   /** Errors inside the value (a child table's rows and cells, e.g. /family/2/birthDate); the form passes them. */
   innerErrors?: InnerError[];
+  /** A child table's rows: which columns each row's conditions ask for (from the form's validator). */
+  rowHints?: RowHints;
 }
 
 /** An error below a field's own path, as the form evaluated it. */

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../api/types.js';
+import type { RowHints } from '../../../engine/validation/form-hints.js';
 import { displayValue } from '../../format.js';
 
 /** One column of a child table: a property of the table's `items` object. */
@@ -39,6 +40,25 @@ export function withCell(row: Row, column: string, value: unknown): Row {
   if (filled(value)) next[column] = value;
   else delete next[column];
   return next;
+}
+
+/**
+ * The columns one row asks for now, and which of them it requires: as the form does for fields
+ * (model.ts evaluate), a column only a condition requires stays out while the condition does not
+ * hold and the cell is empty, and so does one an absentWhen empties. Without hints, all of them.
+ */
+export function rowAsks(hints: RowHints | undefined, columns: Column[], row: Row): { asked: Set<string>; required: Set<string> } {
+  const requiredNow = hints?.requiredNow(row) ?? new Set<string>();
+  const absent = hints?.absentNow(row) ?? new Set<string>();
+  const asked = new Set<string>();
+  const required = new Set<string>();
+  for (const c of columns) {
+    const empty = !filled(row[c.name]);
+    if (empty && ((hints?.conditional.has(c.name) && !requiredNow.has(c.name)) || absent.has(c.name))) continue;
+    asked.add(c.name);
+    if (c.required || requiredNow.has(c.name)) required.add(c.name);
+  }
+  return { asked, required };
 }
 
 /** A cell as read-only views show it: code labels, dates as stored. */

@@ -3,8 +3,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../../components/light-element.js';
 import '../../components/modal-dialog.js';
 import { widgetFor, type InnerError } from '../registry.js';
-import { columnsOf, rowsOf, rowHasData, withCell, rowSummary, type Column, type Row } from './table-columns.js';
+import { columnsOf, rowsOf, rowHasData, withCell, rowSummary, rowAsks, type Column, type Row } from './table-columns.js';
 import type { JsonSchema } from '../../api/types.js';
+import type { RowHints } from '../../../engine/validation/form-hints.js';
 
 /** More columns than this never fit inline: rows are edited in the row dialog. */
 const MAX_INLINE_COLUMNS = 8;
@@ -16,7 +17,9 @@ const MIN_INLINE_WIDTH = 640;
  * each cell the column's own widget from the registry. Rows are added, removed (confirmed when
  * they hold data) and reordered by buttons or Alt+↑/↓; per-cell errors come from the form's
  * evaluation (paths like /family/2/birthDate). When the table is too wide for its room, each row
- * shows a summary and is edited in a dialog with the columns as a vertical form.
+ * shows a summary and is edited in a dialog with the columns as a vertical form. A column only a
+ * row's condition asks for (if/then in items) is left out of that row — a dash in the grid, absent
+ * from the dialog — until the condition holds, as the form does for fields.
  */
 @customElement('caiji-table-grid')
 export class TableGrid extends LightElement {
@@ -31,6 +34,8 @@ export class TableGrid extends LightElement {
   @property({ type: Boolean }) disabled = false;
   /** Errors inside the table (rows and cells), as the form evaluated them. */
   @property({ attribute: false }) errors: InnerError[] = [];
+  /** Which columns each row's conditions ask for (the form's validator); without them every column is asked. */
+  @property({ attribute: false }) hints?: RowHints;
   @property({ attribute: false }) onSet: (rows: Row[] | undefined) => void = () => {};
   @property({ attribute: false }) onTouch: () => void = () => {};
   /** Cells the user has left (`row/column`): their errors show from then on. */
@@ -169,14 +174,14 @@ export class TableGrid extends LightElement {
   }
 
   /** One cell's control (the column's widget) and its error; `idBase` tells grid and dialog apart. */
-  private cell(i: number, row: Row, c: Column, idBase: string, labelled: boolean): TemplateResult {
+  private cell(i: number, row: Row, c: Column, idBase: string, labelled: boolean, required: boolean): TemplateResult {
     const id = `${idBase}-${c.name}`;
     const err = this.errorsAt(this.pathOf(i, c.name)).find((e) => this.shown(e, i, c.name));
     const w = widgetFor(c.prop);
     const label = `${this.tableTitle}第${i + 1}行${c.title}`;
     const control = w.render({
       name: `${this.gridId}-${i}-${c.name}`, prop: c.prop, value: row[c.name], id, describedBy: `${id}-err`, labelId: `${id}-label`,
-      required: c.required, invalid: !!err, disabled: this.disabled,
+      required, invalid: !!err, disabled: this.disabled,
       set: (v) => this.setCell(i, c.name, v), touch: () => this.touch(i, c.name),
     });
     return html`${labelled ? nothing : html`<label class="sr-only" id=${`${id}-label`} for=${w.group ? nothing : id}>${label}</label>`}
@@ -211,6 +216,14 @@ export class TableGrid extends LightElement {
     </div>`;
   }
 
+  /** A row's cells inline: a column the row's conditions do not ask for (yet) shows a dash. */
+  private cells(i: number, row: Row, columns: Column[]): TemplateResult[] {
+    const { asked, required } = rowAsks(this.hints, columns, row);
+    return columns.map((c) => (asked.has(c.name)
+      ? html`<td class="cell" data-column=${c.name}>${this.cell(i, row, c, `${this.gridId}-${i}`, false, required.has(c.name))}</td>`
+      : html`<td class="cell not-asked" data-column=${c.name}><span class="muted" title=${`本行不填「${c.title}」（条件不满足）`}>—</span></td>`));
+  }
+
   private renderRow(i: number, row: Row, count: number): TemplateResult {
     const columns = this.columns;
     const rowErrors = this.errors.filter((e) => e.path.startsWith(`${this.pathOf(i)}/`) || e.path === this.pathOf(i));
@@ -221,7 +234,7 @@ export class TableGrid extends LightElement {
       ${this.compact
         ? html`<td class="row-summary">${rowSummary(columns, row) || html`<span class="muted">（空行）</span>`}
             ${flagged ? html`<span class="row-flag">有 ${rowErrors.length} 处需更正</span>` : nothing}</td>`
-        : columns.map((c) => html`<td class="cell" data-column=${c.name}>${this.cell(i, row, c, `${this.gridId}-${i}`, false)}</td>`)}
+        : this.cells(i, row, columns)}
       <td class="row-ops-cell">${this.rowButtons(i, count)}</td>
     </tr>`;
   }
@@ -231,13 +244,15 @@ export class TableGrid extends LightElement {
     const row = i === null ? undefined : this.rows[i];
     if (i === null || !row) return nothing;
     const base = `${this.gridId}-dlg`;
-    const body = html`<div class="row-dialog-form">${this.columns.map((c) => {
+    const { asked, required } = rowAsks(this.hints, this.columns, row);
+    // Only the columns this row asks for now: one appears once its condition holds.
+    const body = html`<div class="row-dialog-form">${this.columns.filter((c) => asked.has(c.name)).map((c) => {
       const id = `${base}-${c.name}`;
       const w = widgetFor(c.prop);
       const err = this.errorsAt(this.pathOf(i, c.name)).some((e) => this.shown(e, i, c.name));
       return html`<div class="field ${err ? 'has-error' : ''}">
-        <label class="field-label" id=${`${id}-label`} for=${w.group ? nothing : id}>${c.required ? html`<span class="req" aria-hidden="true">*</span>` : nothing}${c.title}</label>
-        <div class="field-control">${this.cell(i, row, c, base, true)}</div>
+        <label class="field-label" id=${`${id}-label`} for=${w.group ? nothing : id}>${required.has(c.name) ? html`<span class="req" aria-hidden="true">*</span>` : nothing}${c.title}</label>
+        <div class="field-control">${this.cell(i, row, c, base, true, required.has(c.name))}</div>
       </div>`;
     })}</div>`;
     const done = () => this.querySelector<HTMLElement & { close(): void }>('caiji-dialog.row-dialog')?.close();

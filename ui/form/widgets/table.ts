@@ -9,6 +9,6 @@ registerWidget({
   group: true,
   tester: (p) => (is.table(p) ? 10 : 0),
   render: (p) => p.disabled ? html`<div id=${p.id} aria-labelledby=${p.labelId}>${tableView(p.prop, p.value)}</div>` : html`<caiji-table-grid .prop=${p.prop} .value=${p.value} .gridId=${p.id} .labelId=${p.labelId}
-    .describedBy=${p.describedBy} .basePath=${`/${p.name}`} ?disabled=${p.disabled} .errors=${p.innerErrors ?? []}
+    .describedBy=${p.describedBy} .basePath=${`/${p.name}`} ?disabled=${p.disabled} .errors=${p.innerErrors ?? []} .hints=${p.rowHints}
     .onSet=${(rows: unknown) => p.set(rows)} .onTouch=${() => p.touch()}></caiji-table-grid>`,
 });
