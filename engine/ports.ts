@@ -25,7 +25,7 @@ import type { Grant, Principal } from './auth/principal.js';
 import type { NodeGrant, SubtreeGrant } from './storage/grants.js';
 import type { DirectoryLoader, DirectoryRow, ForeignRow } from './storage/directory.js';
 import type { ImportLogEntry } from './storage/import-log.js';
-import type { RowAction } from './import/preview.js';
+import type { RowAction } from './import/preview-rows.js';
 import type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles } from './storage/config-versions.js';
 import type { FailureCount } from './storage/login-failures.js';
 import type { CodeMatch, FlagRow } from './storage/completeness.js';
@@ -33,7 +33,7 @@ import type { SavedQuery } from './storage/saved-queries.js';
 import type { ConditionQuery, GroupKey, SortBy } from './storage/record-conditions.js';
 import type { JobError, JobRow } from './storage/jobs.js';
 import type { StoredPreview } from './storage/import-previews.js';
-import type { PreviewRow } from './import/preview.js';
+import type { PreviewRow } from './import/preview-rows.js';
 
 export type { StoredRecord, WriteAudit, NodeGuard, ReadScope, RecordFilter, ScanCursor, KeyRow, CounterRow, AuditEntry, AuditFilter };
 export type { UserRow, NodeGrant, SubtreeGrant, DirectoryLoader, DirectoryRow, ForeignRow, ImportLogEntry };

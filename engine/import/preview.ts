@@ -9,38 +9,9 @@ import { codeIndex, convertCell } from './convert.js';
 import { NodeScope } from './nodes.js';
 import { normalizeValue } from '../validation/transform.js';
 import type { ParsedFile } from './parse.js';
+import type { PreviewRow, RowAction, RowError } from './preview-rows.js';
 
-export type RowAction = 'new' | 'changed' | 'unchanged' | 'invalid';
-
-export interface RowError {
-  /** JSON pointer of the field ('' for the row as a whole). */
-  path: string;
-  /** Column of the file (0-based) the error belongs to, when the field has one. */
-  column?: number;
-  /** A child table's sheet the error is on (absent: the main sheet), and its line there. */
-  sheet?: string;
-  line?: number;
-  message: string;
-}
-
-export interface PreviewRow {
-  /** Row number in the file (1-based, as a spreadsheet shows it). */
-  row: number;
-  /**
-   * A child sheet, for a row that is not on the main sheet: a stored record whose table the
-   * child sheet alone changes (`row` is its first line there), or a line naming no record.
-   */
-  sheet?: string;
-  action: RowAction;
-  title: string | null;
-  /** The existing record a row updates, and the version it was read at. */
-  id?: string;
-  version?: number;
-  data?: Record<string, unknown>;
-  /** Field by field, as the audit will record it (a child table by its changed rows). */
-  changes?: ReturnType<typeof diffFields>;
-  errors: RowError[];
-}
+export type { RowAction, RowError, PreviewRow } from './preview-rows.js';
 
 export interface Preview {
   collection: string;

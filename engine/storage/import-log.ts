@@ -1,5 +1,5 @@
 import type { Queryable } from './sqlite.js';
-import type { RowAction } from '../import/preview.js';
+import type { RowAction } from '../import/preview-rows.js';
 
 export interface ImportLogEntry {
   id: string;

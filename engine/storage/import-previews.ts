@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { Queryable } from './sqlite.js';
-import type { PreviewRow } from '../import/preview.js';
+import type { PreviewRow } from '../import/preview-rows.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);

@@ -1,6 +1,6 @@
 import type { PgQueryable } from './connection.js';
 import type { ImportLogEntry } from '../../ports.js';
-import type { RowAction } from '../../import/preview.js';
+import type { RowAction } from '../../import/preview-rows.js';
 
 const fromRow = (r: any): ImportLogEntry => ({
   id: r.id, collection: r.collection, actor: r.actor, filename: r.filename, status: r.status, at: r.at, committedAt: r.committed_at,

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { PgQueryable } from './connection.js';
 import type { StoredPreview } from '../../ports.js';
-import type { PreviewRow } from '../../import/preview.js';
+import type { PreviewRow } from '../../import/preview-rows.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
