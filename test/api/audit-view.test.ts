@@ -5,7 +5,6 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { fixtureApp } from '../helpers/paths.js';
 import type { Client } from '../helpers/client.js';
 import { memberData } from '../helpers/demo.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**
  * 系统审核 (GET /api/audit, /api/audit/export.xlsx): the audit log of a subtree for its admins.
@@ -211,7 +210,10 @@ describe('audit view', () => {
       const page = await mgr.get('/api/audit?kind=event');
       expect(page.status).toBe(200);
       expect(page.body.items[0]).toMatchObject({ recordId: item.id, collectionTitle: '请假单', kind: 'event', recordTitle: '张三' });
-      const users = (await sqliteOf(leave.engine).all<{ username: string }>('SELECT u.username FROM users u JOIN grants g ON g.user_id = u.id WHERE g.role = ?', ['auditor']));
+      // The accounts holding the auditor role, read through the storage port.
+      const { accounts, db } = leave.engine.storage;
+      const users: { username: string }[] = [];
+      for (const u of await accounts.all(db)) if ((await accounts.grants(db, u.id)).some((g) => g.role === 'auditor')) users.push(u);
       expect(users.length).toBeGreaterThan(0);
       for (const { username } of users) expect((await (await leave.login(username)).get('/api/audit')).status, username).toBe(403);
     } finally {
