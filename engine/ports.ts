@@ -268,7 +268,11 @@ export interface ConfigVersions {
   head(db: Tx): Promise<ConfigHead | undefined>;
   /** The first head; false (nothing written) when one exists — another instance starting at the same moment made it. */
   initHead(tx: Tx, published: number, filesHash: string): Promise<boolean>;
-  /** Compare-and-set: false when `expected` is no longer the published version. */
+  /**
+   * Compare-and-set: false when `expected` is no longer the published version. Record writes do not
+   * interleave with it: one checked under `expected` and in flight commits before the head moves
+   * (the publish's migration sees it); one coming after waits for the publish and is config_changed.
+   */
   setPublished(tx: Tx, next: number, expected: number): Promise<boolean>;
   setFilesImported(tx: Tx, version: number | null, hash: string): Promise<void>;
   list(db: Tx): Promise<ConfigVersionRow[]>;

@@ -208,6 +208,51 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect((await s.records.get(db, r.id))!.version).toBe(3);
       });
 
+      it('a publish and the writes checked under the version before it do not interleave: one in flight commits first, one after is refused', async () => {
+        const v1 = await s.configVersions.insert(db, { files: {}, hash: 'h1', author: null, at: at(), note: null, origin: 'files', basedOn: null });
+        await s.configVersions.initHead(db, v1, 'h1');
+        const root = await node();
+        const order: string[] = [];
+        const opened = () => { let open!: () => void; return { reached: new Promise<void>((r) => (open = r)), open }; };
+        const pause = () => new Promise((r) => setTimeout(r, 300));
+        // A write checked under v1, its transaction still open when a publish of v2 comes.
+        const early = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: {} });
+        const written = opened();
+        const commitWrite = opened();
+        const writing = s.unitOfWork.transaction(db, async (tx) => {
+          await s.records.create(tx, early, [], audit(), undefined, v1);
+          written.open();
+          await commitWrite.reached;
+          order.push('write commits');
+        });
+        await written.reached;
+        const moved = opened();
+        const commitPublish = opened();
+        const publishing = s.unitOfWork.transaction(db, async (tx) => {
+          const v2 = await s.configVersions.insert(tx, { files: {}, hash: 'h2', author: null, at: at(), note: null, origin: 'draft', basedOn: v1 });
+          expect(await s.configVersions.setPublished(tx, v2, v1)).toBe(true);
+          order.push('head moved');
+          moved.open();
+          await commitPublish.reached;
+          return v2;
+        });
+        await pause();
+        commitWrite.open();
+        await writing;
+        await moved.reached;
+        // The publish has moved the head and not committed: a write checked under v1 now comes.
+        const late = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: {} });
+        const lateWrite = refusal(s.records.create(db, late, [], audit(), undefined, v1));
+        await pause();
+        commitPublish.open();
+        const v2 = await publishing;
+        expect(order).toEqual(['write commits', 'head moved']);
+        expect(await lateWrite).toBe('config_changed');
+        expect(await s.records.get(db, late.id)).toBeUndefined();
+        expect(await s.configVersions.recordVersion(db, early.id)).toBe(v1);
+        expect((await s.configVersions.head(db))?.published).toBe(v2);
+      });
+
       it('many records in one call: records, keys and create entries; a key clash writes none of them', async () => {
         const root = await node();
         const many = [1, 2, 3].map((n) => record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: { code: `M${n}` }, state: 'draft' }));

@@ -1,4 +1,4 @@
-import type { PgQueryable } from './connection.js';
+import { PgDatabase, type PgQueryable } from './connection.js';
 import type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles, StoredRecord } from '../../ports.js';
 import { RECORD_COLUMNS, fromRow } from './records.js';
 
@@ -35,9 +35,21 @@ export const pgConfigVersions = {
    * Makes `next` the published version if `expected` still is: the compare-and-set that lets
    * exactly one of two concurrent publishes win (the loser's UPDATE waits for the winner's row
    * lock, then finds published changed). False when another one was published first.
+   *
+   * First it holds records in SHARE mode until the publish commits. A record write takes ROW
+   * EXCLUSIVE before it reads the published version (record_write, recordBatch.insert), so a
+   * write checked under the old version either commits before the head moves — and the publish's
+   * migration then sees it — or waits for the publish and is refused as config_changed. Without
+   * it a write could read the old head while the publish is uncommitted and land after it,
+   * unmigrated (SQLite's one writer never lets them interleave).
    */
-  setPublished(tx: PgQueryable, next: number, expected: number): Promise<boolean> {
-    return changedOne(tx, 'UPDATE config_head SET published = $1 WHERE id = 1 AND published = $2', [next, expected]);
+  setPublished(db: PgQueryable, next: number, expected: number): Promise<boolean> {
+    const cas = async (tx: PgQueryable) => {
+      await tx.query('LOCK TABLE records IN SHARE MODE');
+      return changedOne(tx, 'UPDATE config_head SET published = $1 WHERE id = 1 AND published = $2', [next, expected]);
+    };
+    // A LOCK needs a transaction block: on the pool the compare-and-set gets one of its own.
+    return db instanceof PgDatabase ? db.transaction(cas) : cas(db);
   },
 
   /** Notes the files last imported from the application's folder (by hash; their version if one was made). */
