@@ -1,5 +1,5 @@
 import type { Engine } from '../../engine/engine.js';
-import { Database } from '../../engine/storage/sqlite.js';
+import { Database, type Param } from '../../engine/storage/sqlite.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 
 /**
@@ -17,10 +17,10 @@ import { PgDatabase } from '../../engine/storage/postgres/connection.js';
  */
 export interface RawDb {
   readonly dialect: 'sqlite' | 'postgres';
-  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  get<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  all<T = Record<string, unknown>>(sql: string, params?: Param[]): Promise<T[]>;
+  get<T = Record<string, unknown>>(sql: string, params?: Param[]): Promise<T | undefined>;
   /** A write; resolves with the number of rows it changed. */
-  run(sql: string, params?: unknown[]): Promise<number>;
+  run(sql: string, params?: Param[]): Promise<number>;
   /** A JSON column's top-level field as text, in this dialect: json_extract(col, '$.f') or col->>'f'. */
   jsonText(column: string, field: string): string;
 }
@@ -51,8 +51,8 @@ export function rawDb(target: { engine: Pick<Engine, 'storage'> } | Pick<Engine,
   if (db instanceof PgDatabase) {
     return {
       dialect: 'postgres',
-      all: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(numbered(sql), params)).rows,
-      get: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(numbered(sql), params)).rows[0],
+      all: async <T>(sql: string, params: Param[] = []) => (await db.query<T>(numbered(sql), params)).rows,
+      get: async <T>(sql: string, params: Param[] = []) => (await db.query<T>(numbered(sql), params)).rows[0],
       run: async (sql, params = []) => (await db.query(numbered(sql), params)).rowCount,
       jsonText: (column, field) => `(${column} ->> '${safeField(field)}')`,
     };
