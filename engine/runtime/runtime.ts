@@ -81,12 +81,16 @@ export class AppRuntime {
     return this.collection(this.config.tree.collection);
   }
 
-  /** Code-table versions a collection's schema refers to, noted on each record saved. */
+  /** Code-table versions a collection's schema refers to (its child tables' columns included), noted on each record saved. */
   codeVersions(collection: Collection): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const prop of Object.values<any>(collection.schema.properties ?? {})) {
-      const t = prop['x-codeTable'];
+    const note = (prop: any) => {
+      const t = prop?.['x-codeTable'];
       if (t) out[t] = this.config.codes.get(t)!.version;
+    };
+    for (const prop of Object.values<any>(collection.schema.properties ?? {})) {
+      note(prop);
+      if (prop?.type === 'array' && prop.items?.type === 'object') Object.values<any>(prop.items.properties ?? {}).forEach(note);
     }
     return out;
   }

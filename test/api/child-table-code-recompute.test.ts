@@ -54,4 +54,14 @@ describe('code-table change and the codes inside rows', () => {
     const back = new Map((await members()).map((m) => [m.id, m]));
     for (const m of before) expect(back.get(m.id)!.complete, m.id).toBe(m.complete);
   });
+
+  it('a saved record notes the versions of the code tables its rows use, as of its fields', async () => {
+    const t = await table();
+    const member = (await members()).find((m) => rows(m).length)!;
+    const saved = await admin.put(`/api/records/member/${member.id}`, member.data, member.version);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.codeVersions['family-relation']).toBe(t.version);
+    expect(saved.body.codeVersions['political-status']).toBe((await cfg.get('/api/codes/political-status')).body.version);
+    expect(saved.body.codeVersions.nation).toBeGreaterThan(0);
+  });
 });
