@@ -64,6 +64,11 @@ async function refusal(p: Promise<unknown>): Promise<WriteRefusal | string> {
   }
 }
 
+/** A point one side of a race waits at until the test opens it. */
+const opened = () => { let open!: () => void; return { reached: new Promise<void>((r) => (open = r)), open }; };
+/** Long enough for a write that is not blocked to have gone through. */
+const pause = () => new Promise((r) => setTimeout(r, 300));
+
 const refusedOutright = (p: Promise<unknown>) => p.then(() => 'let through', () => 'refused');
 
 /** The ids a whole scan of a collection (or subtree) reads, batch after batch of `limit`, in the order read. */
@@ -213,8 +218,6 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         await s.configVersions.initHead(db, v1, 'h1');
         const root = await node();
         const order: string[] = [];
-        const opened = () => { let open!: () => void; return { reached: new Promise<void>((r) => (open = r)), open }; };
-        const pause = () => new Promise((r) => setTimeout(r, 300));
         // A write checked under v1, its transaction still open when a publish of v2 comes.
         const early = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: {} });
         const written = opened();
@@ -302,6 +305,36 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(outcome).toEqual({ refused: ['duplicate', 'stale', 'node_changed'], named: { fields: ['code'] }, missing: undefined });
         expect((await s.records.get(db, fresh.id))?.id).toBe(fresh.id);
         expect((await s.records.get(db, held.id))?.version).toBe(1);
+        expect(await counters(root)).toEqual({ '': [2, 0] });
+      });
+
+      it('a key taken by another transaction while this one waited for it is refused as duplicate, and this transaction goes on', async () => {
+        const root = await node();
+        const first = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: { code: 'K1' } });
+        const second = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: { code: 'K1' } });
+        const then = record({ id: newId(), collection: ITEMS, nodeId: root.id, path: root.path, data: { code: 'K2' } });
+        const taken = opened();
+        const commitFirst = opened();
+        const firstTx = s.unitOfWork.transaction(db, async (tx) => {
+          await s.records.create(tx, first, [['code', kv('K1')]], audit());
+          taken.open();
+          await commitFirst.reached;
+        });
+        await taken.reached;
+        // The key is taken but not yet committed when this write comes; the records service then
+        // names the clashing key in the same transaction, and the transaction writes on.
+        const secondTx = s.unitOfWork.transaction(db, async (tx) => {
+          const refused = await refusal(s.records.create(tx, second, [['code', kv('K1')]], audit()));
+          const named = await s.uniqueKeys.clash(tx, ITEMS, [{ fields: ['code'] }], second.data, second.id);
+          await s.records.create(tx, then, [['code', kv('K2')]], audit());
+          return { refused, named };
+        });
+        await pause();
+        commitFirst.open();
+        await firstTx;
+        expect(await secondTx).toEqual({ refused: 'duplicate', named: { fields: ['code'] } });
+        expect(await s.records.get(db, second.id)).toBeUndefined();
+        expect(await s.uniqueKeys.holders(db, ITEMS, 'code', [kv('K1'), kv('K2')])).toEqual(new Map([[kv('K1'), first.id], [kv('K2'), then.id]]));
         expect(await counters(root)).toEqual({ '': [2, 0] });
       });
 

@@ -1,4 +1,5 @@
-import type { PgQueryable } from './connection.js';
+import { PgDatabase, type PgQueryable } from './connection.js';
+import { postgresUnitOfWork } from './unit-of-work.js';
 import type { NodeGuard, StoredRecord, WriteAudit, WriteRefusal } from '../../ports.js';
 import { RecordWriteRefused } from '../../ports.js';
 
@@ -19,14 +20,19 @@ const isKeyClash = (err: unknown) => {
 
 async function write(db: PgQueryable, op: 'create' | 'update', r: StoredRecord, expectedVersion: number | null,
   keys: [string, string][] | null, audit: WriteAudit, guard: NodeGuard | undefined, configVersion: number | null = null): Promise<void> {
+  const params = [
+    op, r.id, r.collection, r.nodeId, guard?.id ?? null, guard?.path ?? null, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r),
+    r.complete, json(r.codeVersions), r.version, expectedVersion, r.updatedAt, r.updatedBy, json(keys),
+    audit.action, audit.fromState, json(audit.diff), audit.note, configVersion,
+  ];
+  const call = async (q: PgQueryable) => (await q.query<{ refusal: WriteRefusal | null }>(CALL, params)).rows[0].refusal;
   let refusal: WriteRefusal | null;
   try {
-    const params = [
-      op, r.id, r.collection, r.nodeId, guard?.id ?? null, guard?.path ?? null, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r),
-      r.complete, json(r.codeVersions), r.version, expectedVersion, r.updatedAt, r.updatedBy, json(keys),
-      audit.action, audit.fromState, json(audit.diff), audit.note, configVersion,
-    ];
-    refusal = (await db.query<{ refusal: WriteRefusal | null }>(CALL, params)).rows[0].refusal;
+    // Only writing keys can raise (a key a concurrent transaction took and committed while this
+    // one waited on it). Inside a transaction that error would abort it, and the records service
+    // goes on after the refusal in the same transaction (it names the clashing key): the call is
+    // then fenced by a savepoint, so only the call is undone. Other writes need no fence.
+    refusal = keys?.length && !(db instanceof PgDatabase) ? await postgresUnitOfWork.savepoint(db, call) : await call(db);
   } catch (err) {
     throw isKeyClash(err) ? new RecordWriteRefused('duplicate') : err;
   }
