@@ -2,7 +2,7 @@
  * Config as versioned data (issue 23): the published version is served from the database; a
  * config admin opens the draft, saves whole documents with its version, publishes (checks,
  * migration steps applied to the stored records and audited), rolls back; four-eyes; concurrent
- * publishes; only config admins reach any of it. Real server, real SQLite.
+ * publishes; only config admins reach any of it. Real server, real database (SQLite or PostgreSQL).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,15 @@ import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
 import { repoRoot } from '../helpers/paths.js';
 import { openDraft, saveDraftDocument, publishDraft, rollback } from '../../engine/config-versions/drafts.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
+import type { Engine } from '../../engine/engine.js';
+
+/** The stored records of a collection that hold a value in `field`, in insertion order (read through the storage port). */
+async function recordsWith(engine: Pick<Engine, 'storage'>, collection: string, field: string) {
+  const { records, db } = engine.storage;
+  const ids = await records.ids(db, { collection });
+  const byId = new Map((await records.getMany(db, ids)).map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!).filter((r) => r.data[field] != null);
+}
 
 const SCHEMA = 'forms/member.schema.json';
 const TEMPLATE = 'templates/member-sheet.hbs';
@@ -114,7 +122,7 @@ describe('config versions: draft, publish, migrate, rollback', () => {
   });
 
   it('renaming a field: refused without a step (the field named); with renameField every value is kept, moved and audited with the version', async () => {
-    const before = (await sqliteOf(s.engine).all<{ id: string; data: string }>("SELECT id, data FROM records WHERE collection = 'member' AND json_extract(data, '$.wechat') IS NOT NULL"));
+    const before = await recordsWith(s.engine, 'member', 'wechat');
     expect(before.length).toBeGreaterThan(0);
     await cfg.post('/api/config/draft');
     const schema = (await draftFile(cfg, SCHEMA)).replace('"wechat"', '"weixin"');
@@ -134,14 +142,14 @@ describe('config versions: draft, publish, migrate, rollback', () => {
     expect(published.status, JSON.stringify(published.body)).toBe(200);
     expect(published.body).toMatchObject({ version: 3, migrated: before.length });
     for (const r of before) {
-      const now = JSON.parse((await sqliteOf(s.engine).get<{ data: string }>('SELECT data FROM records WHERE id = ?', [r.id]))!.data);
-      const old = JSON.parse(r.data);
+      const now = (await s.engine.storage.records.get(s.engine.storage.db, r.id))!.data;
+      const old = r.data;
       expect(now.weixin).toBe(old.wechat);
       expect(now.wechat).toBeUndefined();
       expect(await s.engine.storage.configVersions.recordVersion(s.engine.storage.db, r.id)).toBe(3);
-      const audit = await sqliteOf(s.engine).get<{ note: string; diff: string }>("SELECT note, diff FROM audit WHERE record_id = ? AND action = 'migrate'", [r.id]);
+      const audit = (await s.engine.storage.audit.forRecord(s.engine.storage.db, r.id)).entries.find((e) => e.action === 'migrate');
       expect(audit!.note).toBe('配置第 3 版的迁移');
-      expect(JSON.parse(audit!.diff)).toEqual({ wechat: [old.wechat, null], weixin: [null, old.wechat] });
+      expect(audit!.diff).toEqual({ wechat: [old.wechat, null], weixin: [null, old.wechat] });
     }
     expect((await admin.get('/api/forms/member')).body.schema.properties.weixin.title).toBe('微信号');
   });
@@ -246,7 +254,7 @@ describe('the leave fixture application goes through the same cycle', () => {
 
   it('draft, rename with a step, publish, rollback', async () => {
     const boss = await s.login('boss', 'leave-demo');
-    const leaves = await sqliteOf(s.engine).all<{ id: string; data: string }>("SELECT id, data FROM records WHERE collection = 'leave' AND json_extract(data, '$.certificate') IS NOT NULL");
+    const leaves = await recordsWith(s.engine, 'leave', 'certificate');
     expect(leaves.length).toBeGreaterThan(0);
     await openDraft(s.engine, '测试');
     const path = 'forms/leave.schema.json';
@@ -261,7 +269,7 @@ describe('the leave fixture application goes through the same cycle', () => {
     const form = await boss.get('/api/forms/leave');
     expect(form.headers.get('x-config-generation')).toBe('2');
     expect(form.body.schema.properties.certNo.title).toBe('病假证明号');
-    const old = JSON.parse(leaves[0].data).certificate;
+    const old = leaves[0].data.certificate;
     const one = (await boss.get(`/api/records/leave/${leaves[0].id}`)).body;
     expect(one.data.certNo).toBe(old);
     // The renamed field validates: a sick leave without it is refused by the draft's rule.
