@@ -5,8 +5,6 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
-import { users } from '../../engine/storage/users.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**
  * The two ways an outside attack found for a lower admin to become more than their grant, and the
@@ -57,14 +55,16 @@ describe('privilege escalation through grants and kept accounts', () => {
   });
 
   it('a config grant on a lower node (an older database) passes no config check', async () => {
-    const account = (await users.byName(sqliteOf(s.engine), 'pdl_admin'))!;
-    await sqliteOf(s.engine).transaction((tx) => users.grant(tx, account.id, 'config', branch));
+    // Planted past the grants API (which refuses it), as an older version could have stored it.
+    const { accounts, grants, unitOfWork, db } = s.engine.storage;
+    const account = (await accounts.byName(db, 'pdl_admin'))!;
+    await unitOfWork.transaction(db, (tx) => accounts.grant(tx, account.id, 'config', branch));
     const again = await s.login('pdl_admin');
     expect((await editTitle(again)).status).toBe(403);
     expect((await again.get('/api/config/status')).status).toBe(403);
     // The UI is told so (it offers no code-table editing): the grant is listed, not in force.
     expect((await again.get('/api/me')).body.grants.map((g: any) => [g.role, g.inForce])).toEqual([['admin', true], ['config', false]]);
-    await sqliteOf(s.engine).run("DELETE FROM grants WHERE user_id = ? AND role = 'config'", [account.id]);
+    expect(await unitOfWork.transaction(db, (tx) => grants.remove(tx, account.id, 'config', branch))).toBe(true);
   });
 
   it('a root admin grants config only on the root; its holder then edits code tables, and only a root admin revokes it', async () => {
