@@ -3,7 +3,6 @@ import ExcelJS from 'exceljs';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -32,7 +31,7 @@ describe('bulk import of members', () => {
     return { status: res.status, body: (await res.json()) as any };
   };
   const commit = (previewId: string) => admin.post('/api/import/member/commit', { previewId });
-  const count = async () => (await sqliteOf(s.engine).get<{ n: number }>("SELECT count(*) AS n FROM records WHERE collection = 'member'"))!.n;
+  const count = () => s.engine.storage.records.count(s.engine.storage.db, { collection: 'member' });
 
   /** The template with rows filled in by column title. */
   async function workbook(rows: Record<string, string | number | Date>[]): Promise<Buffer> {
