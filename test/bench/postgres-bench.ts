@@ -274,6 +274,13 @@ async function serverFigures(url: string, port: number, add: Add, log: (s: strin
     // PostgreSQL has cores enough for its share; the client runs elsewhere.
     const perCore = 1000 / avg(two, 'inst') * 2;
     add('  saves/s two instances would reach with a core each (and PostgreSQL its own)', perCore.toFixed(0), `${r1.toFixed(0)} one instance here`, (perCore / r1).toFixed(2), '–', null);
+    // The save ratio above shares two cores between client, instance and PostgreSQL, while the
+    // constant route needs no database: by CPU per request, the ratio with PostgreSQL elsewhere.
+    const constant1: typeof one = [];
+    for (let r = 0; r < 2; r++) constant1.push(await window(() => constantA(), [a.child.pid!]));
+    const constCpu = avg(constant1, 'inst') + avg(constant1, 'client');
+    const saveCpu = avg(one, 'inst') + avg(one, 'client');
+    add('  save ratio by CPU of client and instance (PostgreSQL on cores of its own)', `${saveCpu.toFixed(2)} ms per save`, `${constCpu.toFixed(2)} ms constant route`, (constCpu / saveCpu).toFixed(2), '≥ 0.3', null);
     log(`pg servers: ${load()}`);
   } finally {
     if (b) await stop(b.child);
