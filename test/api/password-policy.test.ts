@@ -7,7 +7,6 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 describe('password policy', () => {
   let s: TestServer;
@@ -15,7 +14,7 @@ describe('password policy', () => {
   afterAll(async () => { await s.stop(); });
 
   const hashOf = async (username: string) =>
-    (await sqliteOf(s.engine).get<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = ?', [username]))!.password_hash;
+    (await s.engine.storage.accounts.byName(s.engine.storage.db, username))!.password_hash;
 
   it('refuses each kind of weak password with its Chinese message, and takes a good one', async () => {
     const c = await s.login('zhaomin');

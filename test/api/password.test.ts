@@ -5,7 +5,6 @@
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 describe('changing one’s own password', () => {
   let s: TestServer;
@@ -13,7 +12,7 @@ describe('changing one’s own password', () => {
   afterAll(async () => { await s.stop(); });
 
   const hashOf = async (username: string) =>
-    (await sqliteOf(s.engine).get<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = ?', [username]))!.password_hash;
+    (await s.engine.storage.accounts.byName(s.engine.storage.db, username))!.password_hash;
   const change = (c: Awaited<ReturnType<TestServer['login']>>, currentPassword: unknown, newPassword: unknown) =>
     c.post('/api/me/password', { currentPassword, newPassword });
 
