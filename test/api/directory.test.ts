@@ -81,14 +81,12 @@ describe('the shared lookup directory', () => {
   it('a row an older version let a branch admin load serves only that branch; a root load replaces it', async () => {
     // As the migration leaves such a row: loaded by pdl_admin, at the path of the branch granted to them.
     const renamed = codes(3);
-    const db = await Database.open(s.dbFile);
-    try {
-      const branch = await nodeId(pdl, '潘东亮支部乙');
-      const { path } = (await db.get<{ path: string }>('SELECT path FROM records WHERE id = ?', [branch]))!;
-      await db.run('INSERT INTO directory (collection, key, value, data, imported_at, imported_by, imported_path) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        'unit', 'creditCode', renamed.creditCode, JSON.stringify({ creditCode: renamed.creditCode, fullName: '支部改的名字', category: '23' }), '2026-01-02T03:04:05.000Z', 'pdl_admin', path,
-      ]);
-    } finally { await db.close(); }
+    // Planted through the storage port, past the upload route (which no longer lets a branch admin load).
+    const { records, directory, unitOfWork, db } = s.engine.storage;
+    const { path } = (await records.get(db, await nodeId(pdl, '潘东亮支部乙')))!;
+    const planted = await unitOfWork.transaction(db, (tx) => directory.put(tx, 'unit', [['creditCode', renamed.creditCode]],
+      { creditCode: renamed.creditCode, fullName: '支部改的名字', category: '23' }, { by: 'pdl_admin', path, at: '2026-01-02T03:04:05.000Z' }, () => true));
+    expect(planted).toBeNull();
     expect((await pdl.get(`/api/lookup/unit?creditCode=${renamed.creditCode}`)).body).toMatchObject({ data: { fullName: '支部改的名字' }, origin: { loadedBy: 'pdl_admin' } });
     expect((await ft.get(`/api/lookup/unit?creditCode=${renamed.creditCode}`)).body).toEqual({ found: false });
     const res = await upload(config, csvOf([[renamed.creditCode, '正式名称']]));
