@@ -159,6 +159,17 @@ describe('query parts: PostgreSQL answers as SQLite does', () => {
     await same((s, db) => s.factIndex.groupCount(db, ITEMS, [v], { paths: [root.path] }), sorted);
     await same((s, db) => s.factIndex.groupCount(db, ITEMS, [v, 'w'], { paths: [a.path] }), sorted);
     await same((s, db) => s.factIndex.groupCount(db, ITEMS, ['w'], { paths: [root.path] }, root.path), sorted);
+    // With the fields the caller reads (PostgreSQL groups by those alone, and per child with none
+    // read it answers from the subtree counters): the same totals per child and read value.
+    const totals = (read: number[]) => (g: { values: unknown[]; child?: string; n: number }[]) => {
+      const m = new Map<string, number>();
+      for (const r of g) { const k = JSON.stringify([r.child ?? '', ...read.map((i) => r.values[i])]); m.set(k, (m.get(k) ?? 0) + r.n); }
+      return [...m].sort();
+    };
+    for (const [collection, path] of [[ITEMS, root.path], [ITEMS, a.path], [TREE, root.path]]) {
+      await same((s, db) => s.factIndex.groupCount(db, collection, [v, 'w'], { paths: [path] }, path, []), totals([]));
+      await same((s, db) => s.factIndex.groupCount(db, collection, [v, 'w'], { paths: [path] }, path, ['w']), totals([1]));
+    }
   });
 
   it('record filters, counts by value and field values read the same', async () => {
