@@ -96,7 +96,11 @@ export interface RecordStore {
   none(db: Tx): Promise<boolean>;
   /** Demo data only: a state without a transition or an audit entry. */
   placeInState(db: Tx, id: string, state: string): Promise<void>;
-  /** Whether anything but the node itself lies in its subtree. */
+  /**
+   * Whether anything but the node itself lies in its subtree. In a transaction (a delete of the
+   * node follows) it waits for writes hanging records on the node, and writes after it wait for
+   * that transaction: an empty node is never deleted under a record being written.
+   */
   hasDescendants(db: Tx, node: StoredRecord): Promise<boolean>;
 
   /**
@@ -129,7 +133,9 @@ export interface RecordStore {
 /**
  * Many new records at once, in the caller's transaction: the records, their keys and a 'create'
  * audit entry each, the config version stamped; refused as a whole (DomainError conflict
- * config_changed) when `validatedUnder` is no longer the published version, and by a key clash.
+ * config_changed) when `validatedUnder` is no longer the published version, and by a key clash;
+ * on a server database also (DomainError conflict node_changed) when a node the records hang on
+ * was deleted or moved since their paths were read (SQLite's one writer never lets that happen).
  */
 export interface RecordBatch {
   insert(tx: Tx, records: StoredRecord[], keys: KeyRow[], note: string | null, validatedUnder?: number | null): Promise<void>;

@@ -60,3 +60,28 @@ it('a record read before a branch move committed and written after it lands unde
   expect(await counters(p)).toEqual([]);
   expect(await counters(root)).toEqual([['done', 1]]);
 });
+
+it('a batch made for nodes that were deleted or moved since it read them is refused whole, writing nothing', async () => {
+  const db = s.db;
+  const root = record('br', 'node', null, '/br/');
+  const gone = record('bg', 'node', 'br', '/br/bg/');
+  const away = record('ba', 'node', 'br', '/br/ba/');
+  const other = record('bo', 'node', 'br', '/br/bo/');
+  for (const r of [root, gone, away, other]) await s.records.create(db, r, [], audit('create'));
+  // The batch is made from what was read; then, on another connection, one node is deleted and one moved.
+  const onGone = record('bi1', 'item', gone.id, gone.path);
+  const onAway = record('bi2', 'item', away.id, away.path);
+  await s.records.delete(db, gone.id);
+  await s.unitOfWork.transaction(db, async (mover) => {
+    await s.records.movePaths(mover, away.path, '/br/bo/ba/');
+    await s.records.update(mover, { ...away, nodeId: other.id, path: '/br/bo/ba/', version: 2 }, 1, null, audit('move'));
+  });
+  for (const batch of [[onGone], [onAway]]) {
+    const err = await s.unitOfWork.transaction(db, (tx) => s.recordBatch.insert(tx, batch, [], null)).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'conflict', code: 'node_changed' });
+  }
+  expect(await s.records.getMany(db, [onGone.id, onAway.id])).toEqual([]);
+  // Made again from the nodes as they are now, it goes in.
+  await s.unitOfWork.transaction(db, (tx) => s.recordBatch.insert(tx, [{ ...onAway, path: '/br/bo/ba/' }], [], null));
+  expect((await s.records.get(db, onAway.id))?.path).toBe('/br/bo/ba/');
+});

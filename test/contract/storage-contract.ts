@@ -338,6 +338,49 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await counters(root)).toEqual({ '': [2, 0] });
       });
 
+      it('a node is not found empty while a record is being written on it, nor written on while it is being deleted empty', async () => {
+        const root = await node();
+        // Writes in flight, one at a time (the record write, the batch): the check waits for each.
+        const writes: ((tx: Tx, on: StoredRecord) => Promise<unknown>)[] = [
+          (tx, on) => s.records.create(tx, record({ id: newId(), collection: ITEMS, nodeId: on.id, path: on.path, data: {} }), [], audit(), { id: on.id, path: on.path }),
+          (tx, on) => s.recordBatch.insert(tx, [record({ id: newId(), collection: ITEMS, nodeId: on.id, path: on.path, data: {} })], [], null),
+        ];
+        for (const write of writes) {
+          const leaf = await node(root);
+          const written = opened();
+          const commitWrite = opened();
+          const writing = s.unitOfWork.transaction(db, async (tx) => {
+            await write(tx, leaf);
+            written.open();
+            await commitWrite.reached;
+          });
+          await written.reached;
+          const checking = s.unitOfWork.transaction(db, (tx) => s.records.hasDescendants(tx, leaf));
+          await pause();
+          commitWrite.open();
+          await writing;
+          expect(await checking).toBe(true);
+        }
+        // The node found empty and being deleted: a write on it waits, then finds it gone.
+        const leaf = await node(root);
+        const checked = opened();
+        const commitDelete = opened();
+        const deleting = s.unitOfWork.transaction(db, async (tx) => {
+          expect(await s.records.hasDescendants(tx, leaf)).toBe(false);
+          checked.open();
+          await commitDelete.reached;
+          await s.records.delete(tx, leaf.id);
+        });
+        await checked.reached;
+        const late = record({ id: newId(), collection: ITEMS, nodeId: leaf.id, path: leaf.path, data: {} });
+        const lateWrite = refusal(s.records.create(db, late, [], audit(), { id: leaf.id, path: leaf.path }));
+        await pause();
+        commitDelete.open();
+        await deleting;
+        expect(await lateWrite).toBe('node_changed');
+        expect(await s.records.get(db, late.id)).toBeUndefined();
+      });
+
       it('concurrent writes: one of two creates holding the same key, one of two updates over the same version; counters count every write', async () => {
         const root = await node();
         const a = await node(root);

@@ -43,6 +43,19 @@ export const pgRecordBatch = {
       throw new DomainError('conflict', 'config_changed', '配置刚刚发布了新版本，本次导入未生效：请按新的配置重新上传预览');
     }
     if (!records.length) return;
+    // As record_write: the nodes the records hang on are held FOR SHARE (in path order, the order a
+    // move locks them in) until the batch commits, so a node's delete (hasDescendants) or move waits
+    // for it. A node deleted or moved while the batch waited no longer has the path its records
+    // were given: the batch is refused whole.
+    const nodes = [...new Set(records.map((r) => r.nodeId).filter((id): id is string => id !== null))];
+    if (nodes.length) {
+      const { rows } = await tx.query<{ id: string; path: string }>('SELECT id, path FROM records WHERE id = ANY($1::text[]) ORDER BY path FOR SHARE', [nodes]);
+      const at = new Map(rows.map((n) => [n.id, n.path]));
+      const placed = (r: StoredRecord) => r.nodeId === null || [at.get(r.nodeId), `${at.get(r.nodeId)}${r.id}/`].includes(r.path);
+      if (at.size < nodes.length || !records.every(placed)) {
+        throw new DomainError('conflict', 'node_changed', '记录所属的节点刚被他人移动或删除，本次导入未生效：请重新上传预览');
+      }
+    }
     await insertColumns(tx, 'records', [
       ['id', 'text'], ['collection', 'text'], ['node_id', 'text'], ['path', 'text'], ['data', 'text', 'data::jsonb'], ['state', 'text'],
       ['workflow', 'text'], ['complete', 'boolean'], ['code_versions', 'text', 'code_versions::jsonb'], ['version', 'integer'],

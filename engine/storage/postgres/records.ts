@@ -1,4 +1,4 @@
-import type { PgQueryable } from './connection.js';
+import { PgDatabase, type PgQueryable } from './connection.js';
 import type { StoredRecord } from '../../ports.js';
 import { authChanged } from './auth-epoch.js';
 import { pathUpperBound } from '../../tree-paths.js';
@@ -74,8 +74,16 @@ export const pgRecordsTable = {
     await db.query('UPDATE records SET state = $1 WHERE id = $2', [state, id]);
   },
 
-  /** Whether any record other than the node itself hangs inside the node's subtree. */
+  /**
+   * Whether any record other than the node itself hangs inside the node's subtree. Inside a
+   * transaction (a delete of the node follows) the node is locked first: a write hanging a record
+   * on it holds it FOR SHARE until it commits (record_write, recordBatch.insert), so the check waits
+   * for writes in flight and then sees them, and writes that come later wait for the delete and
+   * find the node gone — an empty node is never deleted under a record being written (SQLite's one
+   * writer never lets the check and the write interleave).
+   */
   async hasDescendants(db: PgQueryable, node: StoredRecord): Promise<boolean> {
+    if (!(db instanceof PgDatabase)) await db.query('SELECT 1 FROM records WHERE id = $1 FOR UPDATE', [node.id]);
     const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM records WHERE path >= $1 AND path < $2 AND id <> $3) AS found', [
       node.path, pathUpperBound(node.path), node.id,
     ]);
