@@ -4,7 +4,6 @@ import { nodeId, memberData } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
 import { closeBrowser } from '../../engine/documents/pdf.js';
 import { requireTools, fetchBinary, pdfText, pdfInfo, squash, snapshot } from './tools.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /** Batch print: many members as one PDF, one sheet per page, under the read scope; the job variant reports progress. */
 describe('batch print of member sheets', { timeout: 120_000 }, () => {
@@ -28,7 +27,7 @@ describe('batch print of member sheets', { timeout: 120_000 }, () => {
       names.push(name);
     }
     // Half of them confirmed, half still awaiting confirmation: both print, the latter marked.
-    for (const id of ids.slice(0, 25)) await sqliteOf(s.engine).run("UPDATE records SET state = 'confirmed' WHERE id = ?", [id]);
+    for (const id of ids.slice(0, 25)) await s.engine.storage.records.placeInState(s.engine.storage.db, id, 'confirmed');
   }, 120_000);
   afterAll(async () => {
     await closeBrowser();
@@ -83,11 +82,11 @@ describe('batch print of member sheets', { timeout: 120_000 }, () => {
     expect((await admin.post(URL, { ids: [] })).status).toBe(400);
     expect((await admin.post(URL, { ids: [42] })).status).toBe(400);
     expect((await admin.post('/api/records/member/documents/nothing', { ids })).status).toBe(404);
-    await sqliteOf(s.engine).run("UPDATE records SET state = 'archived' WHERE id = ?", [ids[49]]);
+    await s.engine.storage.records.placeInState(s.engine.storage.db, ids[49], 'archived');
     const res = await admin.post(URL, { ids });
     expect(res.status).toBe(409);
     expect(res.body.error.details[0].message).toContain(names[49]);
-    await sqliteOf(s.engine).run("UPDATE records SET state = 'pending' WHERE id = ?", [ids[49]]);
+    await s.engine.storage.records.placeInState(s.engine.storage.db, ids[49], 'pending');
   });
 
   it('the job variant answers at once, shows progress, and hands over the same PDF', async () => {

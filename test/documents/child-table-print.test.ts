@@ -4,7 +4,6 @@ import { nodeId, memberData } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
 import { closeBrowser } from '../../engine/documents/pdf.js';
 import { requireTools, fetchBinary, pdfText, pdfInfo, squash, snapshot } from './tools.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /** 家庭主要成员及社会关系 on the printed member sheet, one member and a batch of different row counts. */
 describe('child table on the member sheet', { timeout: 120_000 }, () => {
@@ -30,7 +29,7 @@ describe('child table on the member sheet', { timeout: 120_000 }, () => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       members.push({ id: res.body.id, name, rows: family });
     }
-    for (const m of members) await sqliteOf(s.engine).run("UPDATE records SET state = 'confirmed' WHERE id = ?", [m.id]);
+    for (const m of members) await s.engine.storage.records.placeInState(s.engine.storage.db, m.id, 'confirmed');
   });
   afterAll(async () => {
     await closeBrowser();

@@ -4,7 +4,6 @@ import { nodeId, memberData } from '../helpers/demo.js';
 import type { Client } from '../helpers/client.js';
 import { closeBrowser } from '../../engine/documents/pdf.js';
 import { requireTools, fetchBinary, pdfText, squash, readWorkbook } from './tools.js';
-import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**
  * A code whose official name is not known (job-position 502: its row says "labelPending") is
@@ -47,7 +46,7 @@ describe('placeholder labels never reach a form or a print', { timeout: 90_000 }
     expect(html.body.toString('utf8')).toContain('名称待核实');
     expect(html.body.toString('utf8')).not.toContain(PLACEHOLDER);
     // Confirmed, as a signed sheet is (an unconfirmed one carries a watermark across its text).
-    await sqliteOf(s.engine).run('UPDATE records SET state = ? WHERE id = ?', ['confirmed', id]);
+    await s.engine.storage.records.placeInState(s.engine.storage.db, id, 'confirmed');
     const pdf = await fetchBinary(admin, 'GET', `/api/records/member/${id}/documents/member-sheet.pdf`);
     expect(pdf.status, pdf.body.toString().slice(0, 300)).toBe(200);
     const text = squash(pdfText(pdf.body));
