@@ -22,6 +22,29 @@ export const factIndexable = (collection: string, fields: string[]) =>
 
 const ensured = new Map<string, Promise<void>>();
 
+/**
+ * Records of `collection` in the subtree of the node at `path`, per child node ('' for the node
+ * itself), from the subtree counters (migration 3): each child's counter, and the node's own less
+ * theirs. The children are the node's records in its own (the tree's) collection; a child's
+ * counter counts it too when the collection is the tree's, as the index would.
+ * engine/storage/postgres/fact-index.ts is the PostgreSQL twin.
+ */
+async function perChildFromCounters(db: Queryable, collection: string, path: string): Promise<{ child: string; n: number }[]> {
+  const node = path.split('/').at(-2) ?? '';
+  return db.all<{ child: string; n: number }>(
+    `WITH kids AS (
+       SELECT c.id FROM records t JOIN records c ON c.collection = t.collection AND c.node_id = t.id AND c.path = ?3 || c.id || '/'
+       WHERE t.id = ?1
+     ), per_child AS (
+       SELECT s.node_id AS child, sum(s.total) AS n FROM subtree_counts s JOIN kids k ON k.id = s.node_id WHERE s.collection = ?2 GROUP BY 1
+     )
+     SELECT child, n FROM per_child WHERE n > 0
+     UNION ALL
+     SELECT '', n FROM (SELECT coalesce((SELECT sum(total) FROM subtree_counts WHERE node_id = ?1 AND collection = ?2), 0)
+                             - coalesce((SELECT sum(n) FROM per_child), 0) AS n) WHERE n > 0`,
+    [node, collection, path]);
+}
+
 export const factIndex = {
   /** Makes the collection's index of these fields unless it is there as defined (drops an older definition). */
   async ensure(db: Queryable, collection: string, fields: string[]): Promise<void> {
@@ -46,7 +69,11 @@ export const factIndex = {
    * Counts of the records in scope per combination of these code fields' values (and, with
    * `childOf`, per child of that path): read from the index alone.
    */
-  async groupCount(db: Queryable, collection: string, fields: string[], scope: ReadScope, childOf?: string): Promise<{ values: (string | null)[]; child?: string; n: number }[]> {
+  async groupCount(db: Queryable, collection: string, fields: string[], scope: ReadScope, childOf?: string, read?: string[]): Promise<{ values: (string | null)[]; child?: string; n: number }[]> {
+    // Per child with no field read, over exactly the node's subtree: the counters, no index read.
+    if (read && !read.length && childOf !== undefined && !scope.selfRecord && scope.paths.length === 1 && scope.paths[0] === childOf) {
+      return (await perChildFromCounters(db, collection, childOf)).map((r) => ({ values: fields.map(() => null), ...r }));
+    }
     await factIndex.ensure(db, collection, fields);
     const s = scopeCondition(scope);
     const expr = expressionOf(fields);
