@@ -6,8 +6,10 @@ import { defineConfig } from 'vitest/config';
  * - `postgres`: the API and document suites again, each server on a new database of one throwaway
  *   PostgreSQL cluster started for the run (test/helpers/pg-global-setup.ts) — the same tests, the
  *   same assertions, the server database underneath (CAIJI_TEST_DB=postgres, read by
- *   test/helpers/server.ts). The tests that check SQLite's own tables past the port are listed in
- *   SQLITE_ONLY with the reason; the PostgreSQL adapter's own checks are in test/contract and
+ *   test/helpers/server.ts). A test reads or forces the database's state through the storage port
+ *   (`s.engine.storage`), or past it with test/helpers/raw-db.ts on either adapter; the tests that
+ *   check SQLite's own tables, triggers or files are listed in SQLITE_ONLY with the reason; the
+ *   PostgreSQL adapter's own checks are in test/contract and
  *   test/postgres (which run in the first project and start their clusters themselves).
  */
 const SQLITE_ONLY = [
