@@ -88,8 +88,13 @@ export interface RecordStore {
   get(db: Tx, id: string): Promise<StoredRecord | undefined>;
   /** Those of the ids that exist, in any order. */
   getMany(db: Tx, ids: string[]): Promise<StoredRecord[]>;
-  /** Deletes the record with its keys; its audit entry is the caller's (AuditLog.append). */
-  delete(db: Tx, id: string): Promise<void>;
+  /**
+   * Deletes the record with its keys; its audit entry is the caller's (AuditLog.append). With
+   * `expectedVersion` only that version is deleted: a record changed (or deleted) since it was
+   * read is refused as stale and kept — on a server database a concurrent update may commit
+   * between the caller's read and this delete.
+   */
+  delete(db: Tx, id: string, expectedVersion?: number): Promise<void>;
   /** Rewrites the paths of every record under oldPrefix (any collection) to start with newPrefix. */
   movePaths(db: Tx, oldPrefix: string, newPrefix: string): Promise<void>;
   anyOf(db: Tx, collection: string): Promise<boolean>;

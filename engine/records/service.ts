@@ -229,7 +229,8 @@ export class RecordService {
     // sessions end, and its roles stay visible (停用) to the admins who revoke them.
     const account = await this.storage.accounts.bySelfRecord(tx, id);
     const heldNodes = account ? await this.storage.grants.nodesOfBoundRecord(tx, id) : [];
-    await this.storage.records.delete(tx, id);
+    // At the version read: on a server database an update may have committed since (stale).
+    await this.storage.records.delete(tx, id, before.version).catch(async (err) => { throw await this.refused(err, tx, c, before.data, id); });
     if (account) await this.storage.accounts.setLocked(tx, account.id, true);
     await this.storage.audit.append(tx, {
       actor: actor.name, collection: c.name, recordId: id, action: 'delete', fromState: before.state, toState: null,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from './sqlite.js';
 import { pathUpperBound } from '../tree-paths.js';
 import { authEpoch } from './auth-epoch.js';
+import { RecordWriteRefused } from './record-writes.js';
 
 /** A record as stored: the JSON document plus what the engine keeps beside it. */
 export interface StoredRecord {
@@ -91,8 +92,9 @@ export const recordsTable = {
     return out;
   },
 
-  async delete(db: Queryable, id: string): Promise<void> {
-    await db.run('DELETE FROM records WHERE id = ?', [id]);
+  async delete(db: Queryable, id: string, expectedVersion?: number): Promise<void> {
+    const { changes } = await db.run('DELETE FROM records WHERE id = ? AND (? IS NULL OR version = ?)', [id, expectedVersion ?? null, expectedVersion ?? null]);
+    if (!changes && expectedVersion !== undefined) throw new RecordWriteRefused('stale');
     authEpoch.bump(); // grants on a deleted node and an account's binding to it cascade
   },
 

@@ -381,6 +381,32 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await s.records.get(db, late.id)).toBeUndefined();
       });
 
+      it('a delete at a version the record no longer has is refused as stale and keeps it, also when the update is in flight', async () => {
+        const root = await node();
+        const r = await item(root, { code: 'V1' });
+        await s.records.update(db, { ...r, version: 2 }, 1, null, audit('update'));
+        expect(await refusal(s.records.delete(db, r.id, 1))).toBe('stale');
+        expect((await s.records.get(db, r.id))?.version).toBe(2);
+        // An update not yet committed when the delete of the version read comes.
+        const updated = opened();
+        const commitUpdate = opened();
+        const updating = s.unitOfWork.transaction(db, async (tx) => {
+          await s.records.update(tx, { ...r, version: 3 }, 2, null, audit('update'));
+          updated.open();
+          await commitUpdate.reached;
+        });
+        await updated.reached;
+        const deleting = refusal(s.unitOfWork.transaction(db, (tx) => s.records.delete(tx, r.id, 2)));
+        await pause();
+        commitUpdate.open();
+        await updating;
+        expect(await deleting).toBe('stale');
+        expect((await s.records.get(db, r.id))?.version).toBe(3);
+        expect(await refusal(s.records.delete(db, r.id, 3))).toBe('written');
+        expect(await s.records.get(db, r.id)).toBeUndefined();
+        expect(await s.uniqueKeys.holders(db, ITEMS, 'code', [kv('V1')])).toEqual(new Map());
+      });
+
       it('concurrent writes: one of two creates holding the same key, one of two updates over the same version; counters count every write', async () => {
         const root = await node();
         const a = await node(root);

@@ -1,5 +1,5 @@
 import { PgDatabase, type PgQueryable } from './connection.js';
-import type { StoredRecord } from '../../ports.js';
+import { RecordWriteRefused, type StoredRecord } from '../../ports.js';
 import { authChanged } from './auth-epoch.js';
 import { pathUpperBound } from '../../tree-paths.js';
 
@@ -40,8 +40,10 @@ export const pgRecordsTable = {
     return (await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = ANY($1::text[])`, [ids])).rows.map(fromRow);
   },
 
-  async delete(db: PgQueryable, id: string): Promise<void> {
-    await db.query('DELETE FROM records WHERE id = $1', [id]);
+  async delete(db: PgQueryable, id: string, expectedVersion?: number): Promise<void> {
+    // A concurrent update holding the row makes the DELETE wait, then re-check the version it committed.
+    const { rowCount } = await db.query('DELETE FROM records WHERE id = $1 AND ($2::integer IS NULL OR version = $2)', [id, expectedVersion ?? null]);
+    if (!rowCount && expectedVersion !== undefined) throw new RecordWriteRefused('stale');
     await authChanged(db); // grants on a deleted node and an account's binding to it cascade
   },
 
