@@ -56,7 +56,7 @@ export const users = {
 
   /** Grants with their nodes' current paths (paths change when a subtree moves). */
   grants(db: Queryable, userId: string): Promise<Grant[]> {
-    return db.all<Grant>(`SELECT g.role AS role, g.node_id AS nodeId, r.path AS path ${GRANTS_OF} ORDER BY r.path`, [userId]);
+    return db.all<Grant>(`SELECT g.role AS role, g.node_id AS nodeId, r.path AS path ${GRANTS_OF} ORDER BY r.path, g.rowid`, [userId]);
   },
 
   /**
@@ -138,7 +138,7 @@ export const users = {
   async session(db: Queryable, token: string): Promise<{ principal: Principal; expiresAt: number } | undefined> {
     const s = await db.get<UserRow & { sid: string; csrf: string; expires_at: string; grants: string }>(
       `SELECT u.*, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
-         (SELECT json_group_array(json_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path)
+         (SELECT json_group_array(json_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path, g.rowid)
             ${GRANTS_OF.replace('?', 'u.id')}) AS grants
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ? AND u.locked_at IS NULL`,
       [sha256(token), new Date().toISOString()],

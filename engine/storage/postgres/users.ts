@@ -63,7 +63,7 @@ export const pgUsers = {
 
   /** Grants with their nodes' current paths, in path order. */
   async grants(db: PgQueryable, userId: string): Promise<Grant[]> {
-    return (await db.query<Grant>(`SELECT g.role AS role, g.node_id AS "nodeId", r.path AS path ${GRANTS_OF('$1')} ORDER BY r.path`, [userId])).rows;
+    return (await db.query<Grant>(`SELECT g.role AS role, g.node_id AS "nodeId", r.path AS path ${GRANTS_OF('$1')} ORDER BY r.path, g.seq`, [userId])).rows;
   },
 
   /**
@@ -139,7 +139,7 @@ export const pgUsers = {
   async session(db: PgQueryable, token: string): Promise<{ principal: Principal; expiresAt: number } | undefined> {
     const { rows: [s] } = await db.query<UserRow & { sid: string; csrf: string; expires_at: string; grants: Grant[] }>(
       `SELECT ${USER_COLUMNS}, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
-         coalesce((SELECT json_agg(json_build_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path)
+         coalesce((SELECT json_agg(json_build_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path, g.seq)
             ${GRANTS_OF('u.id')}), '[]'::json) AS grants
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > $2 AND u.locked_at IS NULL`,
       [sha256(token), new Date().toISOString()],
