@@ -333,7 +333,12 @@ export interface LoginFailures {
 export interface CompletenessFlags {
   count(db: Tx, collection: string, matches: CodeMatch[] | null): Promise<number>;
   batch(db: Tx, collection: string, matches: CodeMatch[] | null, after: number, limit: number): Promise<FlagRow[]>;
-  set(db: Tx, id: string, complete: boolean): Promise<void>;
+  /**
+   * Rewrites the flag; with `version`, only if the record is still at the version its row was read
+   * at (false otherwise): a save committed since — on a server database, between the batch's read
+   * and this write — keeps the verdict it was saved with.
+   */
+  set(db: Tx, id: string, complete: boolean, version?: number): Promise<boolean>;
 }
 
 /** What workflow guards read. */

@@ -42,7 +42,9 @@ export function affected(c: Collection, next: AppRuntime, previous: AppRuntime):
 
 /**
  * Recomputes the flags a config change can have altered, batch by batch (each batch reads and
- * writes in one transaction, so a concurrent save is never overwritten with a stale verdict).
+ * writes in one transaction, and a flag is written only over the version it was read at, so a
+ * concurrent save is never overwritten with a stale verdict — on PostgreSQL too, where the save can
+ * commit between the batch's read and its write).
  * Logs progress; returns how many flags changed. Only the stored flag is rewritten (no edit, no
  * audit entry, no new version): the record's data is unchanged, only the rules judging it moved.
  */
@@ -66,10 +68,7 @@ export async function recomputeCompleteness(
         const rows = await flags.batch(tx, c.name, matches, after, batch);
         for (const r of rows) {
           const complete = validator.completenessErrors(r.data).length === 0;
-          if (complete !== r.complete) {
-            await flags.set(tx, r.id, complete);
-            changed++;
-          }
+          if (complete !== r.complete && (await flags.set(tx, r.id, complete, r.version))) changed++;
         }
         if (rows.length) after = rows.at(-1)!.seq;
         return rows.length;

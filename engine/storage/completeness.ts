@@ -3,7 +3,8 @@ import type { Param, Queryable } from './sqlite.js';
 /** Restricts a scan to records holding one of `codes` in `field` (with `table`: in column `field` of any row of that child table). */
 export interface CodeMatch { field: string; codes: string[]; table?: string }
 
-export interface FlagRow { seq: number; id: string; data: Record<string, unknown>; complete: boolean }
+/** A record's data and flag as read for the recomputation, with the version they were read at. */
+export interface FlagRow { seq: number; id: string; data: Record<string, unknown>; complete: boolean; version: number }
 
 function where(collection: string, matches: CodeMatch[] | null): { sql: string; params: Param[] } {
   const params: Param[] = [collection];
@@ -35,12 +36,12 @@ export const completenessFlags = {
   /** Up to `limit` records after rowid `after`, in rowid order. */
   async batch(db: Queryable, collection: string, matches: CodeMatch[] | null, after: number, limit: number): Promise<FlagRow[]> {
     const w = where(collection, matches);
-    const rows = await db.all<{ seq: number; id: string; data: string; complete: number }>(
-      `SELECT rowid AS seq, id, data, complete FROM records WHERE ${w.sql} AND rowid > ? ORDER BY rowid LIMIT ?`, [...w.params, after, limit]);
-    return rows.map((r) => ({ seq: r.seq, id: r.id, data: JSON.parse(r.data), complete: !!r.complete }));
+    const rows = await db.all<{ seq: number; id: string; data: string; complete: number; version: number }>(
+      `SELECT rowid AS seq, id, data, complete, version FROM records WHERE ${w.sql} AND rowid > ? ORDER BY rowid LIMIT ?`, [...w.params, after, limit]);
+    return rows.map((r) => ({ seq: r.seq, id: r.id, data: JSON.parse(r.data), complete: !!r.complete, version: r.version }));
   },
 
-  async set(db: Queryable, id: string, complete: boolean): Promise<void> {
-    await db.run('UPDATE records SET complete = ? WHERE id = ?', [complete ? 1 : 0, id]);
+  async set(db: Queryable, id: string, complete: boolean, version?: number): Promise<boolean> {
+    return (await db.run('UPDATE records SET complete = ? WHERE id = ? AND (? IS NULL OR version = ?)', [complete ? 1 : 0, id, version ?? null, version ?? null])).changes > 0;
   },
 };

@@ -995,6 +995,12 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(rest.map((f) => f.id)).toEqual([r3.id]);
         await s.completeness.set(db, r3.id, true);
         expect(await counters(root)).toEqual({ draft: [3, 1] });
+        // A save since the batch read r1 keeps its own verdict: the flag is written only over the version read.
+        await s.records.update(db, { ...r1, data: { kind: 'x', more: 1 }, version: 2 }, 1, null, audit('update'));
+        expect(await s.completeness.set(db, r1.id, true, first[0].version)).toBe(false);
+        expect((await s.records.get(db, r1.id))?.complete).toBe(false);
+        expect(await s.completeness.set(db, r1.id, true, 2)).toBe(true);
+        expect(await counters(root)).toEqual({ draft: [3, 2] });
       });
     });
 

@@ -27,12 +27,13 @@ export const pgCompletenessFlags = {
   /** Up to `limit` records after seq `after`, in insertion order. */
   async batch(db: PgQueryable, collection: string, matches: CodeMatch[] | null, after: number, limit: number): Promise<FlagRow[]> {
     const p = new Params();
-    const sql = `SELECT seq, id, data, complete FROM records WHERE ${where(collection, matches, p)} AND seq > ${p.add(after)}::bigint ORDER BY seq LIMIT ${p.add(limit)}`;
-    const { rows } = await db.query<{ seq: number; id: string; data: Record<string, unknown>; complete: boolean }>(sql, p.values);
-    return rows.map((r) => ({ seq: Number(r.seq), id: r.id, data: r.data, complete: !!r.complete }));
+    const sql = `SELECT seq, id, data, complete, version FROM records WHERE ${where(collection, matches, p)} AND seq > ${p.add(after)}::bigint ORDER BY seq LIMIT ${p.add(limit)}`;
+    const { rows } = await db.query<{ seq: number; id: string; data: Record<string, unknown>; complete: boolean; version: number }>(sql, p.values);
+    return rows.map((r) => ({ seq: Number(r.seq), id: r.id, data: r.data, complete: !!r.complete, version: r.version }));
   },
 
-  async set(db: PgQueryable, id: string, complete: boolean): Promise<void> {
-    await db.query('UPDATE records SET complete = $1 WHERE id = $2', [complete, id]);
+  /** With `version`: only over that version (a save committed since, or waited for, keeps its own verdict). */
+  async set(db: PgQueryable, id: string, complete: boolean, version?: number): Promise<boolean> {
+    return (await db.query('UPDATE records SET complete = $1 WHERE id = $2 AND ($3::integer IS NULL OR version = $3)', [complete, id, version ?? null])).rowCount > 0;
   },
 };
