@@ -1,7 +1,7 @@
 /**
  * The storage port: everything the core asks of a database, declared once as interfaces over
  * data. The core speaks these; an adapter speaks SQL (engine/storage/ is the SQLite one,
- * assembled in engine/storage/sqlite-storage.ts; PostgreSQL is next, issue 24). Every behaviour
+ * assembled in engine/storage/sqlite/sqlite-storage.ts; PostgreSQL is next, issue 24). Every behaviour
  * behind these signatures — refusals, keys, audit, counters, scopes, cursors, sessions — is
  * pinned by the contract suite in test/contract/storage-contract.ts, which a second adapter runs
  * unchanged.
@@ -11,37 +11,37 @@
  * Where a signature still leaks the SQLite adapter (a row's column names, a rowid cursor, a SQL
  * filter), the member says so: the contract a second adapter must meet is what is written here.
  */
-import type { StoredRecord } from './storage/records.js';
-import type { WriteAudit, NodeGuard } from './storage/record-writes.js';
-import type { ReadScope, RecordFilter } from './storage/record-query.js';
-import type { ScanCursor } from './storage/record-scan.js';
-import type { KeyRow } from './storage/record-batch.js';
+import type { StoredRecord } from './storage/sqlite/records.js';
+import type { WriteAudit, NodeGuard } from './storage/sqlite/record-writes.js';
+import type { ReadScope, RecordFilter } from './storage/sqlite/record-query.js';
+import type { ScanCursor } from './storage/sqlite/record-scan.js';
+import type { KeyRow } from './storage/sqlite/record-batch.js';
 import type { UniqueKey } from './config/types.js';
-import type { CounterRow } from './storage/subtree-counts.js';
-import type { AuditEntry } from './storage/audit.js';
-import type { AuditFilter } from './storage/audit-query.js';
-import type { UserRow } from './storage/users.js';
+import type { CounterRow } from './storage/sqlite/subtree-counts.js';
+import type { AuditEntry } from './storage/sqlite/audit.js';
+import type { AuditFilter } from './storage/sqlite/audit-query.js';
+import type { UserRow } from './storage/sqlite/users.js';
 import type { Grant, Principal } from './auth/principal.js';
-import type { NodeGrant, SubtreeGrant } from './storage/grants.js';
-import type { DirectoryLoader, DirectoryRow, ForeignRow } from './storage/directory.js';
-import type { ImportLogEntry } from './storage/import-log.js';
+import type { NodeGrant, SubtreeGrant } from './storage/sqlite/grants.js';
+import type { DirectoryLoader, DirectoryRow, ForeignRow } from './storage/sqlite/directory.js';
+import type { ImportLogEntry } from './storage/sqlite/import-log.js';
 import type { RowAction } from './import/preview-rows.js';
-import type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles } from './storage/config-versions.js';
-import type { FailureCount } from './storage/login-failures.js';
-import type { CodeMatch, FlagRow } from './storage/completeness.js';
-import type { SavedQuery } from './storage/saved-queries.js';
-import type { ConditionQuery, GroupKey, SortBy } from './storage/record-conditions.js';
-import type { JobError, JobRow } from './storage/jobs.js';
-import type { StoredPreview } from './storage/import-previews.js';
+import type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles } from './storage/sqlite/config-versions.js';
+import type { FailureCount } from './storage/sqlite/login-failures.js';
+import type { CodeMatch, FlagRow } from './storage/sqlite/completeness.js';
+import type { SavedQuery } from './storage/sqlite/saved-queries.js';
+import type { ConditionQuery, GroupKey, SortBy } from './storage/sqlite/record-conditions.js';
+import type { JobError, JobRow } from './storage/sqlite/jobs.js';
+import type { StoredPreview } from './storage/sqlite/import-previews.js';
 import type { PreviewRow } from './import/preview-rows.js';
 
 export type { StoredRecord, WriteAudit, NodeGuard, ReadScope, RecordFilter, ScanCursor, KeyRow, CounterRow, AuditEntry, AuditFilter };
 export type { UserRow, NodeGrant, SubtreeGrant, DirectoryLoader, DirectoryRow, ForeignRow, ImportLogEntry };
 export type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles, FailureCount, CodeMatch, FlagRow, SavedQuery };
 export type { ConditionQuery, GroupKey, SortBy, JobError, JobRow, StoredPreview };
-export type { Condition } from './storage/record-conditions.js';
-export type { ActionSet } from './storage/audit-query.js';
-export type { FieldChange, RowChange, RowsDiff } from './storage/audit.js';
+export type { Condition } from './storage/sqlite/record-conditions.js';
+export type { ActionSet } from './storage/sqlite/audit-query.js';
+export type { FieldChange, RowChange, RowsDiff } from './storage/sqlite/audit.js';
 
 /*
  * Values that belong to the port's contract rather than to one adapter: the refusal every adapter
@@ -50,14 +50,14 @@ export type { FieldChange, RowChange, RowsDiff } from './storage/audit.js';
  * sit in the SQLite adapter's files and move beside this file when the adapter moves to
  * engine/storage/sqlite/.
  */
-export { RecordWriteRefused } from './storage/record-writes.js';
-export { newId } from './storage/records.js';
-export { keyName, keyValue, keyEntries } from './storage/unique-keys.js';
-export { auditDiff, diffFields, diffRows } from './storage/audit.js';
-export { SESSION_HOURS } from './storage/users.js';
-export { authEpoch } from './storage/auth-epoch.js';
-/** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/record-writes.ts) carrying it. */
-export type { WriteRefusal } from './storage/record-writes.js';
+export { RecordWriteRefused } from './storage/sqlite/record-writes.js';
+export { newId } from './storage/sqlite/records.js';
+export { keyName, keyValue, keyEntries } from './storage/sqlite/unique-keys.js';
+export { auditDiff, diffFields, diffRows } from './storage/sqlite/audit.js';
+export { SESSION_HOURS } from './storage/sqlite/users.js';
+export { authEpoch } from './storage/sqlite/auth-epoch.js';
+/** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/sqlite/record-writes.ts) carrying it. */
+export type { WriteRefusal } from './storage/sqlite/record-writes.js';
 
 declare const txBrand: unique symbol;
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Storage } from '../ports.js';
 import { DomainError } from '../errors.js';
-import { Database } from './sqlite.js';
-import { sqliteStorage } from './sqlite-storage.js';
+import { Database } from './sqlite/sqlite.js';
+import { sqliteStorage } from './sqlite/sqlite-storage.js';
 
 /**
  * The adapter `CAIJI_DB` names: a `postgres://` (or `postgresql://`) URL opens the PostgreSQL

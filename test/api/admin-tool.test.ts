@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../engine/server.js';
-import { Database } from '../../engine/storage/sqlite.js';
+import { Database } from '../../engine/storage/sqlite/sqlite.js';
 import { Client } from '../helpers/client.js';
 import { repoRoot } from '../helpers/paths.js';
 

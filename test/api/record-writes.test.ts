@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
-import { recordWrites, RecordWriteRefused } from '../../engine/storage/record-writes.js';
-import { recordsTable, newId } from '../../engine/storage/records.js';
+import { recordWrites, RecordWriteRefused } from '../../engine/storage/sqlite/record-writes.js';
+import { recordsTable, newId } from '../../engine/storage/sqlite/records.js';
 import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**

@@ -7,14 +7,14 @@
  * minutes) and `--pg-small` (20 000) members: both adapters side by side in one table.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { createEngine, type Engine } from '../../engine/engine.js';
 import { runPreview, runCommit } from '../../engine/import/index.js';
 import { subtreeStats } from '../../engine/records/stats.js';
-import { newId } from '../../engine/storage/records.js';
+import { newId } from '../../engine/storage/sqlite/records.js';
 import { AppRuntime } from '../../engine/runtime/runtime.js';
 import type { Principal } from '../../engine/auth/principal.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
@@ -29,6 +29,7 @@ import { preparedPoster, rss, serverCpuPerRequest, throughput } from './load.js'
 import { spawnLikeStart } from './product-process.js';
 import { sqliteOf } from '../helpers/sqlite-of.js';
 import { benchPostgres, load } from './postgres-bench.js';
+import { sqliteBytes } from './sqlite-bytes.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const IMPORT_ROWS = Number(arg('import-rows', '10000'));
@@ -300,23 +301,6 @@ async function removeSaved(dbFile: string, since: { node: string; at: string }) 
   }
 }
 
-/** The SQLite file (and its WAL) over its members, and its organizations' share as on PostgreSQL. */
-function sqliteBytes(file: string) {
-  const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
-  return new Promise<void>((res, rej) => db.get(
-    `SELECT (SELECT count(*) FROM records WHERE collection = 'member') AS members, (SELECT count(*) FROM records WHERE collection = 'organization') AS orgs,
-            (SELECT avg(length(data)) FROM (SELECT data FROM records WHERE collection = 'member' LIMIT 20000)) AS mdata,
-            (SELECT avg(length(data)) FROM (SELECT data FROM records WHERE collection = 'organization' LIMIT 20000)) AS odata`,
-    (e: Error | null, r: { members: number; orgs: number; mdata: number; odata: number }) => {
-      db.close();
-      if (e) return rej(e);
-      const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
-      add(`bytes on disk per member, file / members (${r.members} members, ${r.orgs} organizations, ${(bytes / 2 ** 30).toFixed(2)} GiB)`, `${(bytes / r.members).toFixed(0)} B`, '–', '–', '–', null);
-      add('  per organization (its row against a member\'s, same share of indexes and audit)', `${(bytes / r.members * r.odata / r.mdata).toFixed(0)} B`, '–', '–', '–', null);
-      res();
-    }));
-}
-
 let dbFile = arg('db');
 log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}`);
 const { statsSmall, membersSmall } = await benchImport();
@@ -333,7 +317,7 @@ await benchServer(resolve(dbFile), statsSmall, membersSmall);
 await benchImpact(resolve(dbFile), add, tmp, log);
 await benchPublishRename(resolve(dbFile), add, tmp, log);
 await benchQueryStats(resolve(dbFile), add);
-await sqliteBytes(resolve(dbFile));
+await sqliteBytes(resolve(dbFile), add);
 adapter = 'PostgreSQL';
 await benchPostgres({ members: PG_MEMBERS, small: PG_SMALL, importRows: IMPORT_ROWS }, add, log);
 rmSync(tmp, { recursive: true, force: true });

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from '../../engine/storage/sqlite.js';
-import { sqliteStorage } from '../../engine/storage/sqlite-storage.js';
+import { Database } from '../../engine/storage/sqlite/sqlite.js';
+import { sqliteStorage } from '../../engine/storage/sqlite/sqlite-storage.js';
 import { storageContract } from './storage-contract.js';
 
 storageContract('SQLite', async () => {

@@ -5,7 +5,7 @@ import { Params, member, sqliteValue } from './json-values.js';
 
 /**
  * A subtree's audit entries, newest first, and whether older ones remain, on PostgreSQL
- * (engine/storage/audit-query.ts). The subtree is a range of the audit's (path, id) index; at the
+ * (engine/storage/sqlite/audit-query.ts). The subtree is a range of the audit's (path, id) index; at the
  * tree's root, where nearly every entry is in scope, the planner reads the newest by id.
  */
 export async function pgAuditOfSubtree(db: PgQueryable, f: AuditFilter): Promise<{ entries: AuditEntry[]; more: boolean }> {

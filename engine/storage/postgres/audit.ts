@@ -18,7 +18,7 @@ function entryOf(r: AuditRow): AuditEntry {
 }
 
 /**
- * The append-only audit log on PostgreSQL (engine/storage/audit.ts's twin; triggers in the schema
+ * The append-only audit log on PostgreSQL (engine/storage/sqlite/audit.ts's twin; triggers in the schema
  * refuse UPDATE, DELETE and TRUNCATE). A subtree's entries are the query helper's (audit-query.ts).
  */
 export const pgAuditLog = {

@@ -14,7 +14,7 @@ function where(collection: string, matches: CodeMatch[] | null, p: Params): stri
 
 /**
  * The stored completeness flags (records.complete), read and rewritten in batches by the
- * recomputation after a config change (engine/storage/completeness.ts's twin; seq for rowid).
+ * recomputation after a config change (engine/storage/sqlite/completeness.ts's twin; seq for rowid).
  * Writing the flag fires the counter triggers, so subtree figures follow.
  */
 export const pgCompletenessFlags = {

@@ -5,7 +5,7 @@ import { RECORD_COLUMNS, fromRow } from './records.js';
 /**
  * The application config as data on PostgreSQL: immutable numbered versions, the head row naming
  * the published one, the one draft, and the append-only config history — the same behaviour as
- * engine/storage/config-versions.ts. Files, drafts and details are jsonb (parsed on the way back).
+ * engine/storage/sqlite/config-versions.ts. Files, drafts and details are jsonb (parsed on the way back).
  */
 
 /** Another instance may append a version at the same moment: the next number is taken under this lock. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { Database as SqliteDatabase, type Database } from '../sqlite.js';
-import { migrate as migrateSqlite } from '../migrations.js';
+import { Database as SqliteDatabase, type Database } from '../sqlite/sqlite.js';
+import { migrate as migrateSqlite } from '../sqlite/migrations.js';
 import { PgDatabase, type PgQueryable } from './connection.js';
 import { migrate as migratePostgres } from './migrations.js';
 

@@ -3,7 +3,7 @@ import type { DirectoryLoader, DirectoryRow, ForeignRow } from '../../ports.js';
 
 /**
  * The imported lookup directory on PostgreSQL, and what a lookup finds beside it (deleted records
- * in the audit, the tree's roots): the same behaviour as engine/storage/directory.ts.
+ * in the audit, the tree's roots): the same behaviour as engine/storage/sqlite/directory.ts.
  */
 
 interface Row { key: string; value: string; data: Record<string, unknown>; imported_by: string | null; display_name: string | null; imported_at: string; imported_path: string | null }

@@ -5,7 +5,7 @@ import { Params, member, sqliteValue, typedOf } from './json-values.js';
 
 /**
  * Grouped counts of a collection's code fields on PostgreSQL, with the same results as
- * engine/storage/fact-index.ts: one row per combination of the fields' values (and per child of a
+ * engine/storage/sqlite/fact-index.ts: one row per combination of the fields' values (and per child of a
  * node) that occurs in scope.
  *
  * SQLite reads them from an expression index alone. PostgreSQL cannot: its planner does an

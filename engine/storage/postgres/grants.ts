@@ -6,7 +6,7 @@ type Account = { id: string; username: string; display_name: string };
 
 /**
  * Grants as the grants API and the derived fields need them, on PostgreSQL: the same behaviour as
- * engine/storage/grants.ts. `seq` stands for SQLite's rowid (the order grants were given); flags
+ * engine/storage/sqlite/grants.ts. `seq` stands for SQLite's rowid (the order grants were given); flags
  * are read back as 0/1, the shape the port's SubtreeGrant has.
  */
 export const pgGrants = {

@@ -9,7 +9,7 @@ const fromRow = (r: any): ImportLogEntry => ({
 });
 const columns = 'id, collection, actor, filename, status, at, committed_at, total, created, updated, unchanged, invalid, message, errors_file IS NOT NULL AS has_errors';
 
-/** The import log on PostgreSQL (engine/storage/import-log.ts); insertion order (seq) breaks ties of the same moment. */
+/** The import log on PostgreSQL (engine/storage/sqlite/import-log.ts); insertion order (seq) breaks ties of the same moment. */
 export const pgImportLog = {
   async add(db: PgQueryable, e: { id: string; collection: string; actor: string | null; filename: string | null; total: number; counts: Record<RowAction, number>; errorsFile: Buffer | null }) {
     await db.query(

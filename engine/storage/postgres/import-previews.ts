@@ -8,7 +8,7 @@ const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
 
 /**
- * Import previews between upload and commit on PostgreSQL (engine/storage/import-previews.ts):
+ * Import previews between upload and commit on PostgreSQL (engine/storage/sqlite/import-previews.ts):
  * any instance may commit what another previewed. The rows are gzipped JSON in bytea, read back
  * only whole.
  */

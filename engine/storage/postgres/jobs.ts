@@ -15,7 +15,7 @@ const fromRow = (r: any): JobRow => ({
 const JOB_START_LOCK = 0x6a6f62; // 'job'
 
 /**
- * Long jobs on PostgreSQL (engine/storage/jobs.ts), shared by every server instance on the
+ * Long jobs on PostgreSQL (engine/storage/sqlite/jobs.ts), shared by every server instance on the
  * database. On SQLite the one writer serializes two starts; here several connections write at
  * once, so `start` first takes a transaction-level advisory lock on the owner's jobs of that
  * kind: a second instance starting for the same owner waits until the first commits, and then

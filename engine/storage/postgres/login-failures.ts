@@ -5,7 +5,7 @@ const COLUMNS = 'key, failures, first_at AS "firstAt", blocked_until AS "blocked
 
 /**
  * Failed password guesses per key on PostgreSQL: the same behaviour as
- * engine/storage/login-failures.ts, in the database so every server instance on it counts the
+ * engine/storage/sqlite/login-failures.ts, in the database so every server instance on it counts the
  * same attempts. The upsert is one statement (the row lock of ON CONFLICT serializes two
  * instances counting the same key).
  */

@@ -32,7 +32,7 @@ import { pgWorkflowFacts } from './workflow-facts.js';
 
 /**
  * The PostgreSQL adapter as the port declares it (engine/ports.ts), assembled like the SQLite one
- * (engine/storage/sqlite-storage.ts): each part checked against its interface here. The database
+ * (engine/storage/sqlite/sqlite-storage.ts): each part checked against its interface here. The database
  * handle is a PgDatabase; a transaction's handle a PgTransaction (connection.ts).
  */
 export const postgresParts = {

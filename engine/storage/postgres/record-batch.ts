@@ -28,7 +28,7 @@ async function insertColumns(tx: PgQueryable, table: string, columns: [name: str
  * Many new records of one batch, in the caller's transaction: the records, their unique keys (the
  * primary key refuses a clash, within the batch too) and one 'create' audit entry each — the same
  * rows the one-record write stores, the config version included; the counters follow by one
- * trigger run per statement. engine/storage/record-batch.ts is the SQLite twin.
+ * trigger run per statement. engine/storage/sqlite/record-batch.ts is the SQLite twin.
  */
 export const pgRecordBatch = {
   /**

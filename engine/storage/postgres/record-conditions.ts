@@ -8,7 +8,7 @@ import {
 
 /**
  * Records by a condition tree within a read scope (查询统计) on PostgreSQL: the same semantics as
- * engine/storage/record-conditions.ts, each operator compiled over jsonb with SQLite's typed
+ * engine/storage/sqlite/record-conditions.ts, each operator compiled over jsonb with SQLite's typed
  * comparisons (json-values.ts) so both adapters select the same records.
  */
 

@@ -6,7 +6,7 @@ import { domainBadRequest } from '../../errors.js';
 import { Params, asciiLower, asciiLowerText, compareText, member, sqliteValue, textIn, textOf } from './json-values.js';
 
 /**
- * Reading records by what they hold on PostgreSQL: engine/storage/record-query.ts statement for
+ * Reading records by what they hold on PostgreSQL: engine/storage/sqlite/record-query.ts statement for
  * statement (the port's RecordStore reads). SQLite's rowid is the identity column `seq`: the
  * insertion order pages and ids follow.
  */

@@ -6,7 +6,7 @@ import { pathUpperBound } from '../../tree-paths.js';
 /**
  * Every stored record of a collection (optionally of one subtree), read batch by batch in a
  * stable order without OFFSET, each batch one index range resuming after the last record of the
- * one before: engine/storage/record-scan.ts on PostgreSQL, with seq for SQLite's rowid. A whole
+ * one before: engine/storage/sqlite/record-scan.ts on PostgreSQL, with seq for SQLite's rowid. A whole
  * collection goes in insertion order along (collection, seq); a subtree in (path, seq) order along
  * records_scope (collection, path, seq), the row comparison resuming inside a path's records.
  */

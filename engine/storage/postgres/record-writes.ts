@@ -44,7 +44,7 @@ async function write(db: PgQueryable, op: 'create' | 'update', r: StoredRecord, 
  * trigger — as one call of the record_write function: one round trip, atomic by itself outside a
  * transaction. The function's guards answer with a refusal (RecordWriteRefused) and write nothing,
  * leaving a surrounding transaction usable, as a refused statement does in SQLite.
- * engine/storage/record-writes.ts is the SQLite twin; the behaviour is the same.
+ * engine/storage/sqlite/record-writes.ts is the SQLite twin; the behaviour is the same.
  */
 export const pgRecordWrites = {
   /** A new record holding `keys`, checked under config version `configVersion` (null: unchecked). */

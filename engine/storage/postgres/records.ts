@@ -25,7 +25,7 @@ export function fromRow(r: RecordRow): StoredRecord {
 }
 
 /**
- * Plain SQL over the records table on PostgreSQL: engine/storage/records.ts statement for
+ * Plain SQL over the records table on PostgreSQL: engine/storage/sqlite/records.ts statement for
  * statement. The subtree counters follow every change here by the table's triggers.
  */
 export const pgRecordsTable = {

@@ -10,7 +10,7 @@ const fromRow = (r: Row): SavedQuery => ({
   spec: r.spec, sharedPath: r.shared_path, createdAt: r.created_at,
 });
 
-/** Saved queries on PostgreSQL (engine/storage/saved-queries.ts): a user's own, and those shared on a subtree the user reads within or above. */
+/** Saved queries on PostgreSQL (engine/storage/sqlite/saved-queries.ts): a user's own, and those shared on a subtree the user reads within or above. */
 export const pgSavedQueries = {
   async list(db: PgQueryable, owner: string, collection: string, readPaths: string[]): Promise<SavedQuery[]> {
     const params: unknown[] = [collection, owner];

@@ -4,7 +4,7 @@ import type { CounterRow } from '../../ports.js';
 /**
  * The per-node counters that the records table's triggers keep current in every writing
  * transaction (schema/records.ts): reading them costs the same for a branch of ten records and one
- * of ten thousand. engine/storage/subtree-counts.ts is the SQLite twin.
+ * of ten thousand. engine/storage/sqlite/subtree-counts.ts is the SQLite twin.
  */
 export const pgSubtreeCounts = {
   /** The counters of a node's subtree for these collections (rows with records only). */

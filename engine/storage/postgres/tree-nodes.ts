@@ -2,7 +2,7 @@ import type { PgQueryable } from './connection.js';
 import { pgRecordQuery } from './record-query.js';
 
 /**
- * Reads of the tree's shape for the tree routes on PostgreSQL (engine/storage/tree-nodes.ts): a
+ * Reads of the tree's shape for the tree routes on PostgreSQL (engine/storage/sqlite/tree-nodes.ts): a
  * node's children, which of some nodes have children, the labels of nodes. Each is one query on
  * the (collection, node_id) index or on primary keys.
  */

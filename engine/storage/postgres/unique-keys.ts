@@ -3,7 +3,7 @@ import type { UniqueKey } from '../../config/types.js';
 import { keyName, keyValue } from '../../ports.js';
 
 /**
- * Unique keys across the whole system on PostgreSQL (engine/storage/unique-keys.ts's twin): their
+ * Unique keys across the whole system on PostgreSQL (engine/storage/sqlite/unique-keys.ts's twin): their
  * own table, whose primary key (collection, key, value) the record writes insert into, so the
  * database is the last word on a clash.
  */

@@ -8,7 +8,7 @@ import { pgGrants } from './grants.js';
 
 /**
  * Users, their grants (role on a tree node) and login sessions on PostgreSQL: the same behaviour
- * as engine/storage/users.ts (the port's Accounts and Sessions), statement for statement. Every
+ * as engine/storage/sqlite/users.ts (the port's Accounts and Sessions), statement for statement. Every
  * write that can change who may do what bumps the shared auth epoch (auth-epoch.ts), where SQLite
  * bumps its process counter.
  */

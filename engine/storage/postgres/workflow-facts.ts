@@ -1,6 +1,6 @@
 import type { PgQueryable } from './connection.js';
 
-/** What workflow guards and config checks read from stored data (engine/storage/workflow-facts.ts's twin). */
+/** What workflow guards and config checks read from stored data (engine/storage/sqlite/workflow-facts.ts's twin). */
 export const pgWorkflowFacts = {
   /** How many records of a collection hang on a node (for `count` guards); a null node matches none, as SQL's = does. */
   async countOnNode(db: PgQueryable, collection: string, nodeId: string | null): Promise<number> {
