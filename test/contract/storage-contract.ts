@@ -12,7 +12,7 @@ import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage, StoredRecord, Tx, WriteAudit } from '../../engine/ports.js';
-import { RecordWriteRefused, type WriteRefusal } from '../../engine/storage/record-writes.js';
+import { RecordWriteRefused, type WriteRefusal } from '../../engine/storage/sqlite/record-writes.js';
 import { DomainError } from '../../engine/errors.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
 

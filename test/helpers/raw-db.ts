@@ -1,5 +1,5 @@
 import type { Engine } from '../../engine/engine.js';
-import { Database, type Param } from '../../engine/storage/sqlite.js';
+import { Database, type Param } from '../../engine/storage/sqlite/sqlite.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 
 /**

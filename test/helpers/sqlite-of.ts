@@ -1,4 +1,4 @@
-import { Database } from '../../engine/storage/sqlite.js';
+import { Database } from '../../engine/storage/sqlite/sqlite.js';
 import type { Engine } from '../../engine/engine.js';
 
 /**

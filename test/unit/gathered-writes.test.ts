@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import sqlite3 from 'sqlite3';
-import { WriteGatherer, manyRows } from '../../engine/storage/gathered-writes.js';
-import type { Param } from '../../engine/storage/sqlite.js';
+import { WriteGatherer, manyRows } from '../../engine/storage/sqlite/gathered-writes.js';
+import type { Param } from '../../engine/storage/sqlite/sqlite.js';
 
 /** A real SQLite connection, its statements counted, and a one-at-a-time turn as the writer's. */
 async function setup() {

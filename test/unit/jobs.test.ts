@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startJob, getJob, describeJob, jobFile, sweepJobs, type Job } from '../../engine/jobs/jobs.js';
-import { Database } from '../../engine/storage/sqlite.js';
-import { migrate } from '../../engine/storage/migrations.js';
-import { jobStore } from '../../engine/storage/jobs.js';
-import { sqliteStorage } from '../../engine/storage/sqlite-storage.js';
+import { Database } from '../../engine/storage/sqlite/sqlite.js';
+import { migrate } from '../../engine/storage/sqlite/migrations.js';
+import { jobStore } from '../../engine/storage/sqlite/jobs.js';
+import { sqliteStorage } from '../../engine/storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../../engine/ports.js';
 
 /** Waits until a job has finished one way or the other. */
