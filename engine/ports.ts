@@ -41,7 +41,7 @@ export type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles,
 export type { ConditionQuery, GroupKey, SortBy, JobError, JobRow, StoredPreview };
 export type { Condition } from './storage/sqlite/record-conditions.js';
 export type { ActionSet } from './storage/sqlite/audit-query.js';
-export type { FieldChange, RowChange, RowsDiff } from './storage/sqlite/audit.js';
+export type { FieldChange, RowChange, RowsDiff } from './storage/common/audit-diff.js';
 
 /*
  * Values that belong to the port's contract rather than to one adapter: the refusal every adapter
@@ -50,14 +50,14 @@ export type { FieldChange, RowChange, RowsDiff } from './storage/sqlite/audit.js
  * sit in the SQLite adapter's files and move beside this file when the adapter moves to
  * engine/storage/sqlite/.
  */
-export { RecordWriteRefused } from './storage/sqlite/record-writes.js';
-export { newId } from './storage/sqlite/records.js';
-export { keyName, keyValue, keyEntries } from './storage/sqlite/unique-keys.js';
-export { auditDiff, diffFields, diffRows } from './storage/sqlite/audit.js';
-export { SESSION_HOURS } from './storage/sqlite/users.js';
-export { authEpoch } from './storage/sqlite/auth-epoch.js';
+export { RecordWriteRefused } from './storage/common/write-refused.js';
+export { newId } from './storage/common/ids.js';
+export { keyName, keyValue, keyEntries } from './storage/common/keys.js';
+export { auditDiff, diffFields, diffRows } from './storage/common/audit-diff.js';
+export { SESSION_HOURS } from './storage/common/sessions.js';
+export { authEpoch } from './storage/common/auth-epoch.js';
 /** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/sqlite/record-writes.ts) carrying it. */
-export type { WriteRefusal } from './storage/sqlite/record-writes.js';
+export type { WriteRefusal } from './storage/common/write-refused.js';
 
 declare const txBrand: unique symbol;
 

@@ -3,7 +3,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import { recordWrites, RecordWriteRefused } from '../../engine/storage/sqlite/record-writes.js';
-import { recordsTable, newId } from '../../engine/storage/sqlite/records.js';
+import { recordsTable } from '../../engine/storage/sqlite/records.js';
+import { newId } from '../../engine/ports.js';
 import { sqliteOf } from '../helpers/sqlite-of.js';
 
 /**

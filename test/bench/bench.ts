@@ -14,7 +14,7 @@ import sqlite3 from 'sqlite3';
 import { createEngine, type Engine } from '../../engine/engine.js';
 import { runPreview, runCommit } from '../../engine/import/index.js';
 import { subtreeStats } from '../../engine/records/stats.js';
-import { newId } from '../../engine/storage/sqlite/records.js';
+import { newId } from '../../engine/ports.js';
 import { AppRuntime } from '../../engine/runtime/runtime.js';
 import type { Principal } from '../../engine/auth/principal.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';

@@ -20,7 +20,7 @@ import { createEngine, type Engine } from '../../engine/engine.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { runCommit, runPreview } from '../../engine/import/index.js';
 import { subtreeStats } from '../../engine/records/stats.js';
-import { newId } from '../../engine/storage/sqlite/records.js';
+import { newId } from '../../engine/ports.js';
 import type { Principal } from '../../engine/auth/principal.js';
 import { createDatabaseAt, postgresBin, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { repoRoot } from '../helpers/paths.js';

@@ -1,5 +1,5 @@
 import type { Queryable } from './sqlite.js';
-import { authEpoch } from './auth-epoch.js';
+import { authEpoch } from '../common/auth-epoch.js';
 
 /** A grant on a node with the account holding it. */
 export interface NodeGrant {

@@ -1,6 +1,6 @@
 import type { Param, Queryable } from './sqlite.js';
 import type { StoredRecord } from './records.js';
-import { diffFields } from './audit.js';
+import { diffFields } from '../common/audit-diff.js';
 import { DomainError } from '../../errors.js';
 
 const ROWS_PER_STATEMENT = 200;

@@ -1,6 +1,9 @@
 import { Database, type Queryable } from './sqlite.js';
 import type { StoredRecord } from './records.js';
-import type { FieldChange } from './audit.js';
+import type { FieldChange } from '../common/audit-diff.js';
+import { RecordWriteRefused, type WriteRefusal } from '../common/write-refused.js';
+
+export { RecordWriteRefused, type WriteRefusal };
 
 /** What the audit entry of a write says beside the record's own columns. */
 export interface WriteAudit {
@@ -14,18 +17,6 @@ export interface WriteAudit {
 export interface NodeGuard {
   id: string;
   path: string;
-}
-
-/**
- * Why the database refused a record write (see migration 5's guards and unique_keys' key;
- * config_changed: the write named the config version it was made under, and another is published).
- */
-export type WriteRefusal = 'stale' | 'node_changed' | 'duplicate' | 'config_changed';
-
-export class RecordWriteRefused extends Error {
-  constructor(readonly reason: WriteRefusal) {
-    super(`record write refused: ${reason}`);
-  }
 }
 
 const COLUMNS = ['op', 'id', 'collection', 'node_id', 'guard_node', 'guard_path', 'path', 'data', 'state', 'workflow', 'workflow_context',

@@ -1,5 +1,5 @@
 import sqlite3 from 'sqlite3';
-import { authEpoch } from './auth-epoch.js';
+import { authEpoch } from '../common/auth-epoch.js';
 import { WriteGatherer } from './gathered-writes.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './sqlite.js';
 import type { Grant, Principal } from '../../auth/principal.js';
-import { newId } from './records.js';
-import { authEpoch } from './auth-epoch.js';
+import { newId } from '../common/ids.js';
+import { SESSION_HOURS } from '../common/sessions.js';
+import { authEpoch } from '../common/auth-epoch.js';
 
-export const SESSION_HOURS = 12;
 /** A user's grants joined to their nodes, whose current paths they carry (paths change when a subtree moves). */
 const GRANTS_OF = 'FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = ?';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
