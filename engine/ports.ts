@@ -1,13 +1,14 @@
 /**
  * The storage port: everything the core asks of a database, declared once as interfaces over
- * data. The core speaks these; an adapter speaks SQL (engine/storage/ is the SQLite one,
- * assembled in engine/storage/sqlite/sqlite-storage.ts; PostgreSQL is next, issue 24). Every behaviour
- * behind these signatures — refusals, keys, audit, counters, scopes, cursors, sessions — is
- * pinned by the contract suite in test/contract/storage-contract.ts, which a second adapter runs
- * unchanged.
+ * data. The core speaks these; an adapter speaks SQL: engine/storage/sqlite/ (the embedded
+ * default, assembled in sqlite-storage.ts) and engine/storage/postgres/ (the server database,
+ * postgres-storage.ts); engine/storage/open-storage.ts picks one from CAIJI_DB, and
+ * engine/storage/common/ holds what both share. Every behaviour behind these signatures —
+ * refusals, keys, audit, counters, scopes, cursors, sessions — is pinned by the contract suite in
+ * test/contract/storage-contract.ts, which runs unchanged on each adapter.
  *
- * The data types below are declared beside their first adapter's functions for now (moving them
- * would break the imports of code being changed meanwhile); none of them holds a SQLite type.
+ * The data types below are declared beside the SQLite adapter's functions, where they were first
+ * written (types only: nothing of that adapter is loaded through them); none holds a SQLite type.
  * Where a signature still leaks the SQLite adapter (a row's column names, a rowid cursor, a SQL
  * filter), the member says so: the contract a second adapter must meet is what is written here.
  */
@@ -56,7 +57,7 @@ export { keyName, keyValue, keyEntries } from './storage/common/keys.js';
 export { auditDiff, diffFields, diffRows } from './storage/common/audit-diff.js';
 export { SESSION_HOURS } from './storage/common/sessions.js';
 export { authEpoch } from './storage/common/auth-epoch.js';
-/** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/sqlite/record-writes.ts) carrying it. */
+/** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/common/write-refused.ts) carrying it. */
 export type { WriteRefusal } from './storage/common/write-refused.js';
 
 declare const txBrand: unique symbol;
