@@ -208,6 +208,11 @@ export interface Accounts {
   byName(db: Tx, username: string): Promise<UserRow | undefined>;
   all(db: Tx): Promise<UserRow[]>;
   bySelfRecord(db: Tx, recordId: string): Promise<UserRow | undefined>;
+  /**
+   * A new account. A username is held once and a record has at most one account, kept by the
+   * store itself (two servers creating at once: one wins); the loser is refused as a DomainError
+   * invalid naming /username or /record (engine/storage/common/account-clash.ts).
+   */
   create(db: Tx, u: { username: string; passwordHash: string; displayName: string; self?: { collection: string; recordId: string }; mustChangePassword?: boolean }): Promise<string>;
   grant(db: Tx, userId: string, role: string, nodeId: string): Promise<void>;
   /** Grants with their nodes' current paths, in path order. */

@@ -12,7 +12,7 @@ import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Storage, StoredRecord, Tx, WriteAudit } from '../../engine/ports.js';
-import { RecordWriteRefused, type WriteRefusal } from '../../engine/storage/sqlite/record-writes.js';
+import { RecordWriteRefused, type WriteRefusal } from '../../engine/ports.js';
 import { DomainError } from '../../engine/errors.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
 
@@ -724,8 +724,16 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         const root = await node();
         const r = await item(root);
         const u = await account();
-        await expect(account(u.username)).rejects.toThrow();
+        // The store refuses a taken username in words, on every adapter (two servers creating at once).
+        const taken = await account(u.username).then(() => null, (e: unknown) => e);
+        expect(taken).toBeInstanceOf(DomainError);
+        expect([(taken as DomainError).kind, (taken as DomainError).details]).toEqual(['invalid', [{ path: '/username', message: `「用户名」“${u.username}”已被使用` }]]);
         const bound = await s.accounts.create(db, { username: `b${newId()}`, passwordHash: 'h', displayName: '本人', self: { collection: ITEMS, recordId: r.id } });
+        // A record has at most one account: a second, in a transaction of its own, is refused and leaves nothing.
+        const second = await s.unitOfWork.transaction(db, (tx) => s.accounts.create(tx, { username: `c${newId()}`, passwordHash: 'h', displayName: '又一个', self: { collection: ITEMS, recordId: r.id } }))
+          .then(() => null, (e: unknown) => e);
+        expect([(second as DomainError).kind, (second as DomainError).details]).toEqual(['invalid', [{ path: '/record', message: '该人员已有账号' }]]);
+        expect((await s.accounts.all(db)).filter((a) => a.self_record === r.id).map((a) => a.id)).toEqual([bound]);
         expect((await s.accounts.bySelfRecord(db, r.id))!.id).toBe(bound);
         expect((await s.grants.userBoundTo(db, r.id))!.id).toBe(bound);
         expect((await s.accounts.principalByName(db, u.username))!.userId).toBe(u.id);

@@ -10,6 +10,8 @@ import { authEpochSchema } from './schema/auth-epoch.js';
 export const postgresMigrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'the whole schema: ' + schemaPieces.map((p) => p.part).join(', '), sql: schemaPieces.map((p) => p.sql).join('\n') },
   { version: 2, name: 'auth_epoch: the counter every instance compares its cached principals with (auth-epoch.ts)', sql: authEpochSchema },
+  // The account service checks it first; the index (the plain one of version 1, made unique) decides between two instances opening at once.
+  { version: 3, name: 'at most one account per record, kept by the store', sql: 'DROP INDEX users_self_record; CREATE UNIQUE INDEX users_self_record ON users (self_record) WHERE self_record IS NOT NULL;' },
 ];
 
 /** The advisory lock every migration takes first: two instances starting at once migrate one after the other. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { accountClash } from '../common/account-clash.js';
 import type { PgQueryable } from './connection.js';
 import type { UserRow } from '../../ports.js';
 import type { Grant, Principal } from '../../auth/principal.js';
@@ -51,7 +52,12 @@ export const pgUsers = {
     await db.query(
       'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
       [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString(), !!u.mustChangePassword],
-    );
+    ).catch((err: Error & { code?: string; constraint?: string }) => {
+      // Two instances opening an account at once: the unique indexes let one through.
+      if (err.code === '23505' && err.constraint === 'users_username_key') throw accountClash('username', u.username);
+      if (err.code === '23505' && err.constraint === 'users_self_record') throw accountClash('record', u.username);
+      throw err;
+    });
     await authChanged(db);
     return id;
   },

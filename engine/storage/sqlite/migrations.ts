@@ -514,6 +514,14 @@ const migrations: { version: number; name: string; sql: string }[] = [
       CREATE INDEX import_previews_at ON import_previews (at);
     `,
   },
+  {
+    version: 13,
+    name: 'at most one account per record, kept by the store',
+    // The account service checks it first; the index decides between two creations at once.
+    sql: `
+      CREATE UNIQUE INDEX users_self_record ON users (self_record) WHERE self_record IS NOT NULL;
+    `,
+  },
 ];
 
 /** Applies the migrations the database lacks (up to `upTo`: tests build a database of an earlier version). */

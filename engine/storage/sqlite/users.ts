@@ -3,6 +3,7 @@ import type { Queryable } from './sqlite.js';
 import type { Grant, Principal } from '../../auth/principal.js';
 import { newId } from '../common/ids.js';
 import { SESSION_HOURS } from '../common/sessions.js';
+import { accountClash } from '../common/account-clash.js';
 import { authEpoch } from '../common/auth-epoch.js';
 
 /** A user's grants joined to their nodes, whose current paths they carry (paths change when a subtree moves). */
@@ -44,7 +45,11 @@ export const users = {
     await db.run(
       'INSERT INTO users (id, username, password_hash, display_name, self_collection, self_record, created_at, must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [id, u.username, u.passwordHash, u.displayName, u.self?.collection ?? null, u.self?.recordId ?? null, new Date().toISOString(), u.mustChangePassword ? 1 : 0],
-    );
+    ).catch((err: Error) => {
+      if (/UNIQUE constraint failed: users\.username/.test(err.message)) throw accountClash('username', u.username);
+      if (/UNIQUE constraint failed: users\.self_record/.test(err.message)) throw accountClash('record', u.username);
+      throw err;
+    });
     authEpoch.bump();
     return id;
   },
