@@ -7,7 +7,8 @@
  * the same rows beside it, two server processes against one, and bytes per member on disk.
  *
  * Alone: `npx tsx test/bench/postgres-bench.ts [--pg-members 1000000] [--pg-small 20000]
- * [--import-rows 10000] [--pg-keep]` (`--pg-keep` leaves the cluster running and prints its URL;
+ * [--import-rows 10000] [--pg-keep] [--pg-only servers,stats,import,query]` (`--pg-only` takes
+ * only those groups of figures; `--pg-keep` leaves the cluster running and prints its URL;
  * `--pg-cluster <admin url>` measures on such a cluster again, seeding only what is missing).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -33,7 +34,8 @@ import { clusterCpuMs, postmasterPid } from './pg-processes.js';
 import { benchQueryStats } from './query-stats-bench.js';
 
 type Add = (figure: string, value: string, baseline: string, ratio: string, target: string, ok: boolean | null) => void;
-export interface PgBenchOptions { members: number; small: number; importRows: number; keep?: boolean; clusterUrl?: string }
+/** `only`: the groups of figures to take (stats, import, servers, query), every one when absent. */
+export interface PgBenchOptions { members: number; small: number; importRows: number; keep?: boolean; clusterUrl?: string; only?: string[] }
 
 const run = promisify(execFile);
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -304,11 +306,14 @@ export async function benchPostgres(opts: PgBenchOptions, add: Add, log: (s: str
     log(`pg cluster ${adminUrl} (${load()})`);
     const smallUrl = await seeded(adminUrl, opts.small, log);
     const largeUrl = await seeded(adminUrl, opts.members, log);
-    await statsAndSize(largeUrl, smallUrl, add);
-    await importFigures(adminUrl, opts.importRows, add, log);
-    await serverFigures(largeUrl, Number(new URL(adminUrl).port), add, log);
-    log(`pg 查询统计: ${load()}`);
-    await benchQueryStats(largeUrl, add);
+    const wanted = (group: string) => !opts.only || opts.only.includes(group);
+    if (wanted('stats')) await statsAndSize(largeUrl, smallUrl, add);
+    if (wanted('import')) await importFigures(adminUrl, opts.importRows, add, log);
+    if (wanted('servers')) await serverFigures(largeUrl, Number(new URL(adminUrl).port), add, log);
+    if (wanted('query')) {
+      log(`pg 查询统计: ${load()}`);
+      await benchQueryStats(largeUrl, add);
+    }
   } finally {
     if (cluster && !opts.keep) await cluster.stop();
     else if (cluster) log(`cluster kept: --pg-cluster ${adminUrl}`);
@@ -320,7 +325,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows: string[][] = [];
   await benchPostgres({
     members: Number(arg('pg-members', '200000')), small: Number(arg('pg-small', '20000')), importRows: Number(arg('import-rows', '10000')),
-    keep: process.argv.includes('--pg-keep'), clusterUrl: arg('pg-cluster'),
+    keep: process.argv.includes('--pg-keep'), clusterUrl: arg('pg-cluster'), only: arg('pg-only')?.split(','),
   }, (...r) => { rows.push(r.map(String)); }, (s) => process.stderr.write(`[bench] ${s}\n`));
   for (const r of rows) console.log(`| PostgreSQL | ${r.join(' | ')} |`);
 }

@@ -1,4 +1,5 @@
 import type { PgQueryable } from './connection.js';
+import { statement } from './statement.js';
 
 /**
  * The shared auth epoch on PostgreSQL: one row (table auth_epoch, migration 2) whose counter moves
@@ -26,7 +27,10 @@ export async function authChanged(db: PgQueryable): Promise<void> {
   else await db.query(BUMP_AUTH_EPOCH);
 }
 
+/** Read on every request with a session: a named statement (connection.ts), parsed once per connection. */
+const READ = statement('auth_epoch_read', 'SELECT n FROM auth_epoch WHERE id = 1');
+
 /** The counter as committed now. */
 export async function readAuthEpoch(db: PgQueryable): Promise<number> {
-  return (await db.query<{ n: number }>('SELECT n FROM auth_epoch WHERE id = 1')).rows[0]?.n ?? 0;
+  return (await db.query<{ n: number }>(READ)).rows[0]?.n ?? 0;
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DomainError } from '../../errors.js';
 import { BUMP_AUTH_EPOCH } from './auth-epoch.js';
+import type { PgStatement } from './statement.js';
 
 /**
  * The statements every PostgreSQL store needs: a query with `$n` parameters. Implemented by the
@@ -8,8 +9,12 @@ import { BUMP_AUTH_EPOCH } from './auth-epoch.js';
  * transaction (one connection inside BEGIN … COMMIT).
  */
 export type PgQueryable = {
-  query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  query<R = any>(sql: string | PgStatement, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
 };
+
+/** Asks the driver: the text alone, or the named statement with its values. */
+const send = (on: pg.Pool | pg.PoolClient, sql: string | PgStatement, params?: unknown[]): Promise<pg.QueryResult> =>
+  typeof sql === 'string' ? on.query(sql, params) : on.query({ name: sql.name, text: sql.text, values: params });
 
 /**
  * How values come back: bigint (count(*), identity columns) and numeric (sum of bigints) as JS
@@ -64,9 +69,9 @@ export class PgTransaction implements PgQueryable {
     this.authChanged = true;
   }
 
-  async query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+  async query<R = any>(sql: string | PgStatement, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
     try {
-      return rowsOf<R>(await this.client.query(sql, params as unknown[] | undefined));
+      return rowsOf<R>(await send(this.client, sql, params));
     } catch (err) {
       throw asUnavailable(err);
     }
@@ -101,9 +106,9 @@ export class PgDatabase implements PgQueryable {
     return db;
   }
 
-  async query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+  async query<R = any>(sql: string | PgStatement, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
     try {
-      return rowsOf<R>(await this.pool.query(sql, params as unknown[] | undefined));
+      return rowsOf<R>(await send(this.pool, sql, params));
     } catch (err) {
       throw asUnavailable(err);
     }

@@ -1,8 +1,13 @@
 import type { PgQueryable } from './connection.js';
+import { statement } from './statement.js';
 import type { NodeGrant, SubtreeGrant } from '../../ports.js';
 import { authChanged } from './auth-epoch.js';
 
 type Account = { id: string; username: string; display_name: string };
+
+/** Asked after every update of a record (derived fields of the nodes its person holds): a named statement (connection.ts). */
+const NODES_OF_BOUND_RECORD = statement('grants_nodes_of_bound_record',
+  'SELECT DISTINCT g.node_id AS node FROM grants g JOIN users u ON u.id = g.user_id WHERE u.self_record = $1');
 
 /**
  * Grants as the grants API and the derived fields need them, on PostgreSQL: the same behaviour as
@@ -38,8 +43,7 @@ export const pgGrants = {
 
   /** Nodes on which the account bound to a record holds any grant. */
   async nodesOfBoundRecord(db: PgQueryable, recordId: string): Promise<string[]> {
-    const { rows } = await db.query<{ node: string }>(
-      'SELECT DISTINCT g.node_id AS node FROM grants g JOIN users u ON u.id = g.user_id WHERE u.self_record = $1', [recordId]);
+    const { rows } = await db.query<{ node: string }>(NODES_OF_BOUND_RECORD, [recordId]);
     return rows.map((r) => r.node);
   },
 

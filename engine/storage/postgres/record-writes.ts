@@ -1,4 +1,5 @@
 import { PgDatabase, type PgQueryable } from './connection.js';
+import { statement } from './statement.js';
 import { postgresUnitOfWork } from './unit-of-work.js';
 import type { NodeGuard, StoredRecord, WriteAudit, WriteRefusal } from '../../ports.js';
 import { RecordWriteRefused } from '../../ports.js';
@@ -6,7 +7,8 @@ import { RecordWriteRefused } from '../../ports.js';
 /** The parameters of record_write (schema/records.ts), in order, with their types. */
 const PARAMS = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'text', 'jsonb', 'boolean', 'jsonb',
   'integer', 'integer', 'text', 'text', 'jsonb', 'text', 'text', 'jsonb', 'text', 'integer'];
-const CALL = `SELECT record_write(${PARAMS.map((t, i) => `$${i + 1}::${t}`).join(', ')}) AS refusal`;
+/** Every save's statement: named (connection.ts), so PostgreSQL parses and plans the call once per connection. */
+const CALL = statement('record_write', `SELECT record_write(${PARAMS.map((t, i) => `$${i + 1}::${t}`).join(', ')}) AS refusal`);
 
 /** JSON for a jsonb parameter (node-postgres would turn a JS array into a PostgreSQL array). */
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));

@@ -1,4 +1,5 @@
 import { PgDatabase, type PgQueryable } from './connection.js';
+import { statement } from './statement.js';
 import { RecordWriteRefused, type StoredRecord } from '../../ports.js';
 import { authChanged } from './auth-epoch.js';
 import { pathUpperBound } from '../../tree-paths.js';
@@ -24,13 +25,16 @@ export function fromRow(r: RecordRow): StoredRecord {
   };
 }
 
+/** A record by id: read before every update and by most requests, so a named statement (connection.ts). */
+const GET = statement('record_get', `SELECT ${RECORD_COLUMNS} FROM records WHERE id = $1`);
+
 /**
  * Plain SQL over the records table on PostgreSQL: engine/storage/sqlite/records.ts statement for
  * statement. The subtree counters follow every change here by the table's triggers.
  */
 export const pgRecordsTable = {
   async get(db: PgQueryable, id: string): Promise<StoredRecord | undefined> {
-    const row = (await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = $1`, [id])).rows[0];
+    const row = (await db.query<RecordRow>(GET, [id])).rows[0];
     return row && fromRow(row);
   },
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { accountClash } from '../common/account-clash.js';
 import type { PgQueryable } from './connection.js';
+import { statement } from './statement.js';
 import type { UserRow } from '../../ports.js';
 import type { Grant, Principal } from '../../auth/principal.js';
 import { SESSION_HOURS, newId } from '../../ports.js';
@@ -20,6 +21,12 @@ const USER_COLUMNS = `u.id, u.username, u.password_hash, u.display_name, u.self_
 /** A user's grants joined to their nodes, whose current paths they carry (paths change when a subtree moves); paths compare byte-wise. */
 const GRANTS_OF = (user: string) => `FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = ${user}`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** The session's account and grants, read whenever the principal cache misses: a named statement (connection.ts). */
+const SESSION = statement('session_principal', `SELECT ${USER_COLUMNS}, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
+     coalesce((SELECT json_agg(json_build_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path, g.seq)
+        ${GRANTS_OF('u.id')}), '[]'::json) AS grants
+   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > $2 AND u.locked_at IS NULL`);
 
 /** The principal of a user row (grants read separately). */
 const principalOf = (u: UserRow, grants: Grant[], sessionId: string, csrf: string): Principal => ({
@@ -144,12 +151,7 @@ export const pgUsers = {
    */
   async session(db: PgQueryable, token: string): Promise<{ principal: Principal; expiresAt: number } | undefined> {
     const { rows: [s] } = await db.query<UserRow & { sid: string; csrf: string; expires_at: string; grants: Grant[] }>(
-      `SELECT ${USER_COLUMNS}, s.id AS sid, s.csrf AS csrf, s.expires_at AS expires_at,
-         coalesce((SELECT json_agg(json_build_object('role', g.role, 'nodeId', g.node_id, 'path', r.path) ORDER BY r.path, g.seq)
-            ${GRANTS_OF('u.id')}), '[]'::json) AS grants
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > $2 AND u.locked_at IS NULL`,
-      [sha256(token), new Date().toISOString()],
-    );
+      SESSION, [sha256(token), new Date().toISOString()]);
     if (!s) return undefined;
     return { principal: principalOf(s, s.grants, s.sid, s.csrf), expiresAt: Date.parse(s.expires_at) };
   },
