@@ -1,6 +1,7 @@
 import type { PgDatabase } from './connection.js';
 import { schemaPieces } from './schema/index.js';
 import { authEpochSchema } from './schema/auth-epoch.js';
+import { recordWriteFencedSchema } from './schema/record-write-fenced.js';
 
 /**
  * The PostgreSQL schema's versions, applied in order, each in its own transaction. A PostgreSQL
@@ -12,6 +13,7 @@ export const postgresMigrations: { version: number; name: string; sql: string }[
   { version: 2, name: 'auth_epoch: the counter every instance compares its cached principals with (auth-epoch.ts)', sql: authEpochSchema },
   // The account service checks it first; the index (the plain one of version 1, made unique) decides between two instances opening at once.
   { version: 3, name: 'at most one account per record, kept by the store', sql: 'DROP INDEX users_self_record; CREATE UNIQUE INDEX users_self_record ON users (self_record) WHERE self_record IS NOT NULL;' },
+  { version: 4, name: 'record_write fences its own keyed write inside a transaction (no savepoint round trips)', sql: recordWriteFencedSchema },
 ];
 
 /** The advisory lock every migration takes first: two instances starting at once migrate one after the other. */

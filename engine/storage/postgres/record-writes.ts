@@ -1,12 +1,11 @@
 import { PgDatabase, type PgQueryable } from './connection.js';
 import { statement } from './statement.js';
-import { postgresUnitOfWork } from './unit-of-work.js';
 import type { NodeGuard, StoredRecord, WriteAudit, WriteRefusal } from '../../ports.js';
 import { RecordWriteRefused } from '../../ports.js';
 
 /** The parameters of record_write (schema/records.ts), in order, with their types. */
 const PARAMS = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'text', 'jsonb', 'boolean', 'jsonb',
-  'integer', 'integer', 'text', 'text', 'jsonb', 'text', 'text', 'jsonb', 'text', 'integer'];
+  'integer', 'integer', 'text', 'text', 'jsonb', 'text', 'text', 'jsonb', 'text', 'integer', 'boolean'];
 /** Every save's statement: named (connection.ts), so PostgreSQL parses and plans the call once per connection. */
 const CALL = statement('record_write', `SELECT record_write(${PARAMS.map((t, i) => `$${i + 1}::${t}`).join(', ')}) AS refusal`);
 
@@ -22,19 +21,20 @@ const isKeyClash = (err: unknown) => {
 
 async function write(db: PgQueryable, op: 'create' | 'update', r: StoredRecord, expectedVersion: number | null,
   keys: [string, string][] | null, audit: WriteAudit, guard: NodeGuard | undefined, configVersion: number | null = null): Promise<void> {
+  // Only writing keys can raise (a key a concurrent transaction took and committed while this
+  // one waited on it). Inside a transaction that error would abort it, and the records service
+  // goes on after the refusal in the same transaction (it names the clashing key): there the
+  // function fences its writes itself (p_fence, migration 4) and answers 'duplicate', one round
+  // trip where a savepoint took three. On the pool the call is its own transaction: no fence.
+  const fence = !!keys?.length && !(db instanceof PgDatabase);
   const params = [
     op, r.id, r.collection, r.nodeId, guard?.id ?? null, guard?.path ?? null, r.path, JSON.stringify(r.data), r.state, r.workflow, ctxJson(r),
     r.complete, json(r.codeVersions), r.version, expectedVersion, r.updatedAt, r.updatedBy, json(keys),
-    audit.action, audit.fromState, json(audit.diff), audit.note, configVersion,
+    audit.action, audit.fromState, json(audit.diff), audit.note, configVersion, fence,
   ];
-  const call = async (q: PgQueryable) => (await q.query<{ refusal: WriteRefusal | null }>(CALL, params)).rows[0].refusal;
   let refusal: WriteRefusal | null;
   try {
-    // Only writing keys can raise (a key a concurrent transaction took and committed while this
-    // one waited on it). Inside a transaction that error would abort it, and the records service
-    // goes on after the refusal in the same transaction (it names the clashing key): the call is
-    // then fenced by a savepoint, so only the call is undone. Other writes need no fence.
-    refusal = keys?.length && !(db instanceof PgDatabase) ? await postgresUnitOfWork.savepoint(db, call) : await call(db);
+    refusal = (await db.query<{ refusal: WriteRefusal | null }>(CALL, params)).rows[0].refusal;
   } catch (err) {
     throw isKeyClash(err) ? new RecordWriteRefused('duplicate') : err;
   }
