@@ -101,7 +101,7 @@ const pointerPart = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Where a step's field lives: a collection's top level, or the columns of one of its child tables. */
 interface Level {
-  /** The place in words: 「党员」, or 「党员」的子表「家庭主要成员及社会关系」. */
+  /** The place in words: 「<collection title>」, or 「<collection title>」的子表「<table title>」. */
   c: string;
   noun: '字段' | '列';
   now: Record<string, JsonSchema>;

@@ -1,7 +1,7 @@
 import type { PgQueryable } from './connection.js';
 import type { AuditEntry, AuditFilter } from '../../ports.js';
 import { pgRecordQuery, subtreeCondition } from './record-query.js';
-import { Params, member, sqliteValue } from './json-values.js';
+import { Params, jsonField, sqliteValue } from './json-values.js';
 
 /**
  * A subtree's audit entries, newest first, and whether older ones remain, on PostgreSQL
@@ -66,7 +66,7 @@ export async function pgRecordTitles(db: PgQueryable, wanted: { id: string; fiel
     // A delete entry's diff holds [last value, null] per field: the first element is the title.
     const p = new Params();
     const deleted = await db.query<{ record_id: string; title: unknown }>(
-      `SELECT record_id, ${member('diff', field, p)} -> 0 AS title FROM audit
+      `SELECT record_id, ${jsonField('diff', field, p)} -> 0 AS title FROM audit
        WHERE record_id = ANY(${p.add(gone)}::text[]) AND action = 'delete' ORDER BY id`, p.values);
     for (const r of deleted.rows) put(r.record_id, r.title);
   }

@@ -1,14 +1,14 @@
 import type { PgQueryable } from './connection.js';
 import type { CodeMatch, FlagRow } from '../../ports.js';
-import { Params, member, textIn } from './json-values.js';
+import { Params, jsonField, textIn } from './json-values.js';
 
 /** The records of a collection, narrowed to those holding one of the codes of a match (json_extract's view of the value). */
 function where(collection: string, matches: CodeMatch[] | null, p: Params): string {
   const base = `collection = ${p.add(collection)}`;
   if (!matches) return base;
-  const parts = matches.filter((m) => m.codes.length).map((m) => (m.table === undefined ? textIn(member('data', m.field, p), m.codes, p)
+  const parts = matches.filter((m) => m.codes.length).map((m) => (m.table === undefined ? textIn(jsonField('data', m.field, p), m.codes, p)
     // A column of a child table: any row (json_each over a non-array is no row in SQLite's view either).
-    : `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${member('data', m.table, p)}) = 'array' THEN ${member('data', m.table, p)} END) AS r(v) WHERE ${textIn(member('r.v', m.field, p), m.codes, p)})`));
+    : `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${jsonField('data', m.table, p)}) = 'array' THEN ${jsonField('data', m.table, p)} END) AS r(v) WHERE ${textIn(jsonField('r.v', m.field, p), m.codes, p)})`));
   return `${base} AND (${parts.join(' OR ') || 'false'})`;
 }
 

@@ -1,7 +1,7 @@
 import type { PgQueryable } from './connection.js';
 import type { ReadScope } from '../../ports.js';
 import { scopeCondition } from './record-query.js';
-import { Params, member, sqliteValue, typedOf } from './json-values.js';
+import { Params, jsonField, sqliteValue, typedOf } from './json-values.js';
 
 /**
  * Grouped counts of a collection's code fields on PostgreSQL, with the same results as
@@ -14,7 +14,7 @@ import { Params, member, sqliteValue, typedOf } from './json-values.js';
  * is a GROUP BY over the scope's path range, reading the rows; `ensure` has nothing to make. What
  * such a scan costs is the values it extracts and hashes per row, so it groups by the raw jsonb
  * values of the fields the caller reads (`read`; the others answer null) and types them per group
- * afterwards, not per row: at 1 000 000 members one field instead of all eight code fields and
+ * afterwards, not per row: at 1 000 000 records one field instead of all eight code fields and
  * their array was about three times faster (test/bench/postgres-bench.ts). A count per child of a
  * node that reads no field, over exactly that node's subtree, is the child nodes' subtree counters
  * (schema/records.ts) and needs no scan at all: the same for ten records as for a province.
@@ -64,7 +64,7 @@ export const pgFactIndex = {
     // Per row, the raw values (jsonb hashes as it is stored); per group, as SQLite's json_extract:
     // with one path its typed value (true is 1, JSON null is NULL), with several a JSON array of the
     // values as the JSON holds them (absent: null) — raw groups that read alike merge there.
-    const raw = grouped.map((f, i) => `${member('data', f, p)} AS v${i}`);
+    const raw = grouped.map((f, i) => `${jsonField('data', f, p)} AS v${i}`);
     const child = childOf === undefined ? '' : `split_part(substr(path, ${p.add(childOf.length + 1)}::int), '/', 1)`;
     const keys = [...raw, ...(child ? [`${child} AS child`] : [])];
     const fp = !grouped.length ? '' : fields.length === 1 ? typedOf('v0') : `jsonb_build_array(${grouped.map((_, i) => `v${i}`).join(', ')})`;

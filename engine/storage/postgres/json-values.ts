@@ -21,7 +21,7 @@ export class Params {
 }
 
 /** The JSON value of a top-level field of a jsonb expression (NULL when absent). */
-export const member = (source: string, field: string, p: Params) => `(${source} -> ${p.add(field)}::text)`;
+export const jsonField = (source: string, field: string, p: Params) => `(${source} -> ${p.add(field)}::text)`;
 
 /** Whether SQLite would see text (a string, or an array's or object's JSON). */
 const isText = (x: string) => `jsonb_typeof(${x}) IN ('string', 'array', 'object')`;

@@ -3,7 +3,7 @@ import type { Condition, ConditionQuery, GroupKey, SortBy, StoredRecord } from '
 import { RECORD_COLUMNS, fromRow } from './records.js';
 import { scopeCondition } from './record-query.js';
 import {
-  Params, arrayLength, compareNumber, compareText, eachOf, isEmpty, member, sortTerms, sqliteValue, textIn, textOf, typedOf,
+  Params, arrayLength, compareNumber, compareText, eachOf, isEmpty, jsonField, sortTerms, sqliteValue, textIn, textOf, typedOf,
 } from './json-values.js';
 
 /**
@@ -17,7 +17,7 @@ import {
  * where" one row of a child table).
  */
 function compile(c: Condition, p: Params, source = 'data'): string {
-  const valueOf = (field: string) => member(source, field, p);
+  const valueOf = (field: string) => jsonField(source, field, p);
   switch (c.op) {
     case 'and': case 'or':
       if (!c.items.length) return c.op === 'and' ? 'true' : 'false';
@@ -66,8 +66,8 @@ function whereOf(q: ConditionQuery, p: Params): string {
 /** A group key as SQL over a record; its value reads back as SQLite's (text, number or NULL). */
 function keyOf(k: GroupKey, p: Params): string {
   switch (k.by) {
-    case 'value': return typedOf(member('data', k.field, p));
-    case 'year': return `to_jsonb(substr(${textOf(member('data', k.field, p))}, 1, 4))`;
+    case 'value': return typedOf(jsonField('data', k.field, p));
+    case 'year': return `to_jsonb(substr(${textOf(jsonField('data', k.field, p))}, 1, 4))`;
     case 'child': {
       // The path segment after the node's own path: the child whose subtree the record is in, ''
       // on the node itself (as the port says; SQLite's substr gives '/' there, see the report).
@@ -75,7 +75,7 @@ function keyOf(k: GroupKey, p: Params): string {
       return `to_jsonb(split_part(substr(path, ${start}::int), '/', 1))`;
     }
     case 'bands': {
-      const x = member('data', k.field, p);
+      const x = jsonField('data', k.field, p);
       const arms = k.above.map((a, i) => `WHEN ${compareText(x, '>', a, p)} THEN to_jsonb(${i})`);
       return `(CASE WHEN ${isEmpty(x)} THEN to_jsonb(''::text) ${arms.join(' ')} ELSE to_jsonb(${k.above.length}) END)`;
     }
@@ -91,7 +91,7 @@ export const pgRecordConditions = {
   async page(db: PgQueryable, q: ConditionQuery, opts: { limit: number; offset: number; sort?: SortBy }): Promise<{ items: StoredRecord[]; more: boolean }> {
     const p = new Params();
     const w = whereOf(q, p);
-    const order = opts.sort ? sortTerms(member('data', opts.sort.field, p), !!opts.sort.desc) : [];
+    const order = opts.sort ? sortTerms(jsonField('data', opts.sort.field, p), !!opts.sort.desc) : [];
     order.push('path COLLATE "C"', 'seq');
     const { rows } = await db.query<Parameters<typeof fromRow>[0]>(
       `SELECT ${RECORD_COLUMNS} FROM records WHERE ${w} ORDER BY ${order.join(', ')} LIMIT ${p.add(opts.limit + 1)} OFFSET ${p.add(opts.offset)}`,

@@ -3,7 +3,7 @@ import type { ReadScope, RecordFilter, StoredRecord } from '../../ports.js';
 import { RECORD_COLUMNS, fromRow } from './records.js';
 import { pathUpperBound } from '../../tree-paths.js';
 import { domainBadRequest } from '../../errors.js';
-import { Params, asciiLower, asciiLowerText, compareText, member, sqliteValue, textIn, textOf } from './json-values.js';
+import { Params, asciiLower, asciiLowerText, compareText, jsonField, sqliteValue, textIn, textOf } from './json-values.js';
 
 /**
  * Reading records by what they hold on PostgreSQL: engine/storage/sqlite/record-query.ts statement for
@@ -33,11 +33,11 @@ function whereOf(f: RecordFilter, p: Params): string {
   if (f.subtree) where.push(subtreeCondition(f.subtree, p));
   if (f.node) where.push(`node_id = ${p.add(f.node)}`);
   if (f.state) where.push(`state = ${p.add(f.state)}`);
-  if (f.equals) where.push(compareText(member('data', f.equals.field, p), '=', f.equals.value, p));
+  if (f.equals) where.push(compareText(jsonField('data', f.equals.field, p), '=', f.equals.value, p));
   if (f.search) {
     // SQLite's LIKE: the value as text, ASCII letters in either case.
     const pattern = p.add(asciiLowerText(`%${escapeLike(f.search.text)}%`));
-    where.push(`(${f.search.fields.map((field) => `${asciiLower(textOf(member('data', field, p)))} LIKE ${pattern} ESCAPE '\\'`).join(' OR ')})`);
+    where.push(`(${f.search.fields.map((field) => `${asciiLower(textOf(jsonField('data', field, p)))} LIKE ${pattern} ESCAPE '\\'`).join(' OR ')})`);
   }
   return where.join(' AND ');
 }
@@ -83,7 +83,7 @@ export const pgRecordQuery = {
     if (!values.length) return new Map();
     const p = new Params();
     const w = whereOf({ collection, subtree }, p);
-    const x = member('data', field, p);
+    const x = jsonField('data', field, p);
     const { rows } = await db.query<{ value: string; n: number }>(
       `SELECT ${x} #>> '{}' AS value, count(*) AS n FROM records WHERE ${w} AND ${textIn(x, values, p)} GROUP BY 1`, p.values);
     return new Map(rows.map((r) => [r.value, Number(r.n)]));
@@ -92,7 +92,7 @@ export const pgRecordQuery = {
   /** Chosen fields of every record a filter selects, in path order (then insertion order). */
   async fields(db: PgQueryable, f: RecordFilter, fields: string[]): Promise<{ id: string; path: string; values: Record<string, unknown> }[]> {
     const p = new Params();
-    const cols = fields.map((field, i) => `, ${member('data', field, p)} AS f${i}`).join('');
+    const cols = fields.map((field, i) => `, ${jsonField('data', field, p)} AS f${i}`).join('');
     const w = whereOf(f, p);
     const { rows } = await db.query<Record<string, unknown> & { id: string; path: string }>(
       `SELECT id, path${cols} FROM records WHERE ${w} ORDER BY path COLLATE "C", seq`, p.values);
@@ -104,7 +104,7 @@ export const pgRecordQuery = {
     if (!ids.length) return new Map();
     const p = new Params();
     const { rows } = await db.query<{ id: string; value: unknown }>(
-      `SELECT id, ${member('data', field, p)} AS value FROM records WHERE id = ANY(${p.add(ids)}::text[])`, p.values);
+      `SELECT id, ${jsonField('data', field, p)} AS value FROM records WHERE id = ANY(${p.add(ids)}::text[])`, p.values);
     return new Map(rows.map((r) => [r.id, sqliteValue(r.value)]));
   },
 };
