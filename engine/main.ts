@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.js';
 import { ConfigError } from './config/load-app.js';
+import { DomainError } from './errors.js';
 import { isEmpty } from './seed/demo.js';
 
 /** `npm start`: the application in this repository, on its embedded SQLite file. */
@@ -40,7 +41,9 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof ConfigError) console.error(err.message);
+  // A refusal meant for the operator (a bad config, a CAIJI_DB that is not a database we open, a
+  // server that does not answer) is said in one line; anything else with its stack.
+  if (err instanceof ConfigError || err instanceof DomainError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 }
