@@ -46,15 +46,13 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const storage = await openStorage(options.database);
-  await storage.maintenance.migrate(storage.db).catch(async (err) => {
-    await storage.close();
-    throw err;
-  });
   // Every request is served from the config version published in the database (engine/config-versions).
-  const published = await loadPublished(storage, options.appRoot, !!options.watchConfig).catch(async (err) => {
-    await storage.close();
-    throw err;
-  });
+  const published = await storage.maintenance.migrate(storage.db)
+    .then(() => loadPublished(storage, options.appRoot, !!options.watchConfig))
+    .catch(async (err) => {
+      await storage.close();
+      throw err;
+    });
   const config = new LiveConfig(options.appRoot, published.runtime, published.version);
   // Completeness depends on schemas and code tables: recompute what a change can affect, in batches.
   config.onChange((next, previous) => recomputeCompleteness(storage, next, previous).then(() => undefined));

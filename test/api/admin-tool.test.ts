@@ -4,7 +4,6 @@
  * child process on a real SQLite file, then checked through the real server started on that file.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,17 +11,8 @@ import { startServer, type RunningServer } from '../../engine/server.js';
 import { Database } from '../../engine/storage/sqlite/sqlite.js';
 import { Client } from '../helpers/client.js';
 import { repoRoot } from '../helpers/paths.js';
+import { runAdmin as admin } from '../helpers/run-script.js';
 
-interface Run { code: number; stdout: string; stderr: string }
-
-/** Runs the tool as `npm run admin` does, on the given database and application. */
-function admin(dbFile: string, args: string[], app = repoRoot): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/tools/admin.ts'), ...args], {
-      cwd: repoRoot, env: { ...process.env, CAIJI_DB: dbFile, CAIJI_APP: app },
-    }, (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 const passwordIn = (out: string) => /初始密码: ([A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4})（/.exec(out)?.[1] ?? '';
 

@@ -5,7 +5,7 @@
  * `npm run admin -- config export|import` as a real child process.
  */
 import { describe, it, expect } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { startServer } from '../../engine/server.js';
 import { startTestServer } from '../helpers/server.js';
 import { copyApp } from '../helpers/app-copy.js';
 import { repoRoot } from '../helpers/paths.js';
+import { runAdmin as admin } from '../helpers/run-script.js';
 import { Database } from '../../engine/storage/sqlite/sqlite.js';
 import { configVersions } from '../../engine/storage/sqlite/config-versions.js';
 import { openDraft, saveDraftDocument } from '../../engine/config-versions/drafts.js';
@@ -22,13 +23,6 @@ import { sqliteOf } from '../helpers/sqlite-of.js';
 const tsx = (script: string, args: string[], env: Record<string, string> = {}) =>
   spawn(process.execPath, ['--import', 'tsx', join(repoRoot, script), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
 
-function admin(dbFile: string, args: string[], app = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/tools/admin.ts'), ...args], {
-      cwd: repoRoot, env: { ...process.env, CAIJI_DB: dbFile, CAIJI_APP: app },
-    }, (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 async function withDb<T>(file: string, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await Database.open(file);

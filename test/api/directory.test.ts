@@ -1,6 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -13,6 +12,7 @@ import { mayReplace } from '../../engine/directory/owners.js';
 import { gb11714CheckChar } from '../../engine/validation/formats/gb11714.js';
 import { gb32100CheckChar } from '../../engine/validation/formats/gb32100.js';
 import { repoRoot } from '../helpers/paths.js';
+import { runAdmin as admin } from '../helpers/run-script.js';
 
 /** A valid 组织机构代码 and the 统一社会信用代码 that embeds it (distinct from unit-linking's). */
 function codes(seq: number) {
@@ -95,13 +95,6 @@ describe('the shared lookup directory', () => {
   });
 });
 
-/** `npm run admin -- <args>` on a database, as a child process. */
-function admin(dbFile: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/tools/admin.ts'), ...args], { cwd: repoRoot, env: { ...process.env, CAIJI_DB: dbFile } },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 /**
  * Issue 20.2: a unit whose link was removed stays findable, for the same subtree, and is linked

@@ -4,18 +4,13 @@
  * taken for a SQLite file name, and an unreachable PostgreSQL is named with its password masked.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
+import { runScript } from '../helpers/run-script.js';
 
-function start(database: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/main.ts')], {
-      cwd: repoRoot, env: { ...process.env, CAIJI_DB: database, PORT: '0' }, timeout: 30_000,
-    }, (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }));
-  });
-}
+const start = (database: string) => runScript('engine/main.ts', [], { CAIJI_DB: database, PORT: '0' }, 30_000);
+
 
 describe('npm start refuses a database it cannot serve from', () => {
   it('a URL of another scheme: one line naming CAIJI_DB, nothing created', async () => {

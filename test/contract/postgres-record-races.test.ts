@@ -5,7 +5,8 @@
  * record must still land where its node now is, and the counters must follow it there.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Storage, StoredRecord, WriteAudit } from '../../engine/ports.js';
+import type { Storage, StoredRecord } from '../../engine/ports.js';
+import { audit } from './storage-contract.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { postgresStorage } from '../../engine/storage/postgres/postgres-storage.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
@@ -23,7 +24,6 @@ afterAll(async () => {
 });
 
 const at = '2024-01-01T00:00:00.000Z';
-const audit = (action: string): WriteAudit => ({ action, fromState: null, diff: null, note: null });
 const record = (id: string, collection: string, nodeId: string | null, path: string, state: string | null = null): StoredRecord => ({
   id, collection, nodeId, path, data: {}, state, workflow: null, workflowContext: null, complete: false, codeVersions: null, version: 1,
   createdAt: at, createdBy: 'tester', updatedAt: at, updatedBy: 'tester',

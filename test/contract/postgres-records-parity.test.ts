@@ -10,14 +10,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Storage, StoredRecord, Tx, WriteAudit } from '../../engine/ports.js';
-import { RecordWriteRefused } from '../../engine/ports.js';
+import type { Storage, StoredRecord, Tx } from '../../engine/ports.js';
 import { Database } from '../../engine/storage/sqlite/sqlite.js';
 import { sqliteStorage } from '../../engine/storage/sqlite/sqlite-storage.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { postgresStorage } from '../../engine/storage/postgres/postgres-storage.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
-import { scanIds } from './storage-contract.js';
+import { audit, refusal, scanIds } from './storage-contract.js';
 
 const TREE = 'node';
 const ITEMS = 'item';
@@ -52,22 +51,9 @@ function seeded(seed: number) {
   return { int: (n: number) => Math.floor(next() * n), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)], chance: (p: number) => next() < p };
 }
 
-const audit = (action: string, diff: WriteAudit['diff'] = null): WriteAudit => ({ action, fromState: null, diff, note: null });
-
-/** The outcome of a write on one adapter: written, or the refusal's reason. */
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'written';
-  } catch (err) {
-    if (err instanceof RecordWriteRefused) return err.reason;
-    throw err;
-  }
-}
-
 /** Runs the same write on both adapters and expects the same outcome. */
 async function both(write: (s: Storage, db: Tx) => Promise<unknown>): Promise<string> {
-  const [x, y] = [await outcome(write(sqlite, sqlite.db)), await outcome(write(pg, pg.db))];
+  const [x, y] = [await refusal(write(sqlite, sqlite.db)), await refusal(write(pg, pg.db))];
   expect(y).toBe(x);
   return x;
 }

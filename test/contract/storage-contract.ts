@@ -52,9 +52,11 @@ function record(p: Pick<StoredRecord, 'id' | 'collection' | 'nodeId' | 'path' | 
     createdAt: t, createdBy: 'tester', updatedAt: t, updatedBy: 'tester', ...p,
   };
 }
-const audit = (action = 'create', diff: WriteAudit['diff'] = null, note: string | null = null): WriteAudit => ({ action, fromState: null, diff, note });
+/** The audit part of a record write (shared with the parity and race tests). */
+export const audit = (action = 'create', diff: WriteAudit['diff'] = null, note: string | null = null): WriteAudit => ({ action, fromState: null, diff, note });
 
-async function refusal(p: Promise<unknown>): Promise<WriteRefusal | string> {
+/** A write's outcome: 'written', or the reason the store refused it; any other error is thrown. */
+export async function refusal(p: Promise<unknown>): Promise<WriteRefusal | string> {
   try {
     await p;
     return 'written';

@@ -15,15 +15,9 @@ import type { Storage } from '../../engine/ports.js';
 import { startServer } from '../../engine/server.js';
 import { Client } from '../helpers/client.js';
 import { repoRoot } from '../helpers/paths.js';
-import { execFile } from 'node:child_process';
+import { runAdmin } from '../helpers/run-script.js';
 import { join } from 'node:path';
 
-function admin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'engine/tools/admin.ts'), ...args], { cwd: repoRoot, env: { ...process.env } },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
 
 let cluster: PgCluster;
 let sqliteFile: string;
@@ -97,7 +91,7 @@ describe('migrate-to-postgres', () => {
 
   it('npm run admin -- migrate-to-postgres: the copy serves as the old server did, on PostgreSQL', async () => {
     const url = await cluster.createDatabase();
-    const run = await admin(['migrate-to-postgres', '--from', sqliteFile, '--to', url]);
+    const run = await runAdmin(undefined, ['migrate-to-postgres', '--from', sqliteFile, '--to', url]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/records\s+\d+ 行  已核对/);
     expect(run.stdout).toContain('未复制：');
@@ -115,7 +109,7 @@ describe('migrate-to-postgres', () => {
       await server.close();
     }
     // Refused without a target URL of the right kind, before anything is opened.
-    const bad = await admin(['migrate-to-postgres', '--from', sqliteFile, '--to', 'mysql://x/y']);
+    const bad = await runAdmin(undefined, ['migrate-to-postgres', '--from', sqliteFile, '--to', 'mysql://x/y']);
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('「--to」须是 postgres://')]);
   });
 
