@@ -19,10 +19,9 @@ export async function openStorage(spec: string): Promise<Storage> {
     const { postgresStorage } = await import('./postgres/postgres-storage.js');
     return postgresStorage(await PgDatabase.open(spec));
   }
-  if (scheme && scheme !== 'file') {
+  if (scheme) {
     throw new DomainError('invalid', 'unsupported_database',
       `CAIJI_DB 不支持「${scheme}:」开头的数据库地址：请使用 postgres://用户@主机:端口/数据库 连接 PostgreSQL，或给出 SQLite 数据库文件的路径`);
   }
-  const file = scheme === 'file' ? new URL(spec).pathname : spec;
-  return sqliteStorage(await Database.open(file === ':memory:' ? file : resolve(file)));
+  return sqliteStorage(await Database.open(spec === ':memory:' ? spec : resolve(spec)));
 }
