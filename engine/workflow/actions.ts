@@ -7,13 +7,23 @@
  */
 import { assign } from 'xstate';
 import type { Tx } from '../ports.js';
-import { domainInvalid } from '../errors.js';
+import { DomainError, domainInvalid } from '../errors.js';
 import { applyDerive, lookupRecord, normalizeKey } from '../directory/lookup.js';
 import { resolveValue, resolveValues } from './values.js';
 import type { WorkflowDeps, WorkflowEnv } from './types.js';
 
 type Params = Record<string, any>;
 const envOf = (context: any) => context.$env as WorkflowEnv;
+
+/**
+ * A target the actor cannot find (absent, of another collection, or outside their reach: the
+ * records service tells these apart from nothing) is "no such target"; any other failure — the
+ * database lost (unavailable, 503), a fault — is the request's failure, not the payload's.
+ */
+const noTarget = (err: unknown): null => {
+  if (err instanceof DomainError && err.kind === 'not_found') return null;
+  throw err;
+};
 
 /** Context actions, registered with setup({ actions }). */
 export const contextActions = {
@@ -70,7 +80,7 @@ export const effectActions: Record<string, Effect> = {
     const c = deps.runtime.collection(p.collection);
     const path = `/${p.idFrom}`;
     if (typeof id !== 'string') throw domainInvalid([{ path, message: `请指定要删除的${c.title}` }]);
-    const target = await deps.records.read(env.actor, p.collection, id, tx).catch(() => null);
+    const target = await deps.records.read(env.actor, p.collection, id, tx).catch(noTarget);
     const node = env.collection.isTree ? env.record.id : env.record.nodeId;
     if (!target || target.nodeId !== node) throw domainInvalid([{ path, message: `该${c.title}未关联到本${env.collection.title}` }]);
     await deps.records.delete(env.actor, p.collection, id, undefined, tx);
