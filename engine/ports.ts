@@ -395,10 +395,16 @@ export interface ImportPreviews {
   put(db: Tx, p: Omit<StoredPreview, 'state'>, rows: PreviewRow[]): Promise<void>;
   get(db: Tx, id: string): Promise<StoredPreview | undefined>;
   rows(db: Tx, id: string): Promise<PreviewRow[]>;
-  /** Open → committing, atomically across instances: false when it was not open (or not the owner's). */
-  claim(db: Tx, id: string, owner: string, now: number): Promise<boolean>;
+  /**
+   * The commit's claim, as the first write of the commit's own transaction: removes the owner's
+   * open preview and holds it until that transaction ends — committed, it is gone for good;
+   * rolled back for any reason (a refused row, the database lost, the process killed), it is
+   * open again without anyone releasing it. False, without waiting, when another transaction (on
+   * any instance) holds it or it is gone.
+   */
+  take(tx: Tx, id: string, owner: string): Promise<boolean>;
   remove(db: Tx, id: string): Promise<void>;
-  /** Deletes the previews made or claimed before `before`. */
+  /** Deletes the previews made before `before`, but not one a commit's transaction holds. */
   sweep(db: Tx, before: number): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ import { NodeScope } from './nodes.js';
 import { exportWorkbook } from './export.js';
 import type { ImportContext } from './context.js';
 import type { ListQuery } from '../records/query.js';
+import type { Tx } from '../ports.js';
 
 export type { ImportContext } from './context.js';
 
@@ -39,6 +40,12 @@ async function missingPreview({ storage }: ImportContext, user: Principal, id: s
     return new DomainError('conflict', 'conflict', `该文件导入失败${logged.message ? `（${logged.message}）` : ''}，请重新上传`);
   }
   return domainNotFound('导入预览（可能已过期，请重新上传文件）');
+}
+
+/** Why the commit's transaction could not take the preview: another commit holds it, or it is gone (committed, failed, swept). */
+async function notTaken(ctx: ImportContext, tx: Tx, user: Principal, id: string): Promise<DomainError> {
+  if (await ctx.storage.importPreviews.get(tx, id)) return new DomainError('conflict', 'conflict', '该文件正在导入');
+  return missingPreview(ctx, user, id);
 }
 
 /** The user must be able to write somewhere: imports are for the admins of a subtree. */
@@ -122,11 +129,15 @@ export async function runCommit(ctx: ImportContext, user: Principal, previewId: 
   const updates = rows.filter((r) => r.action === 'changed');
   const total = creates.length + updates.length;
   report(0, total);
-  // Claimed in the database: a second commit of the same file, on any instance, is refused.
-  if (!(await storage.importPreviews.claim(storage.db, p.id, user.userId, Date.now()))) throw new DomainError('conflict', 'conflict', '该文件正在导入');
   const actor = actorOf(user);
+  /** Whether this commit's transaction holds the preview: only then is a failure the file's to record. */
+  let taken = false;
   try {
     await storage.unitOfWork.transaction(storage.db, async (tx) => {
+      // Claimed in the commit's own transaction (ImportPreviews.take): a second commit of the same
+      // file, on any instance, is refused, and a rollback for any reason leaves it committable.
+      if (!(await storage.importPreviews.take(tx, p.id, user.userId))) throw await notTaken(ctx, tx, user, p.id);
+      taken = true;
       let done = 0;
       for (let i = 0; i < creates.length; i += BATCH) {
         const part = creates.slice(i, i + BATCH);
@@ -144,9 +155,12 @@ export async function runCommit(ctx: ImportContext, user: Principal, previewId: 
         if (++done % 200 === 0) { report(done); await tick(); }
       }
       await storage.importLog.finish(tx, p.id, 'committed');
-      await storage.importPreviews.remove(tx, p.id);
     });
   } catch (err) {
+    // Refused before the claim, or the database lost (the transaction rolled back, the preview
+    // open again — unless the outage took only COMMIT's answer, when a retry finds it imported):
+    // nothing to record, and the person may commit the same preview again.
+    if (!taken || (err instanceof DomainError && err.kind === 'unavailable')) throw err;
     const message = err instanceof DomainError ? err.message : '导入失败';
     await storage.unitOfWork.transaction(storage.db, async (tx) => {
       await storage.importLog.finish(tx, p.id, 'failed', message);

@@ -15,6 +15,7 @@ import type { Storage, StoredRecord, Tx, WriteAudit } from '../../engine/ports.j
 import { RecordWriteRefused, type WriteRefusal } from '../../engine/ports.js';
 import { DomainError } from '../../engine/errors.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
+import type { PreviewRow } from '../../engine/import/preview-rows.js';
 
 /** Attempts past the port at what the store must refuse by itself; each resolves only if the store let it through. */
 export interface Probes {
@@ -820,6 +821,27 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect((await s.importLog.list(db, ITEMS, null)).map((e) => e.id)).toEqual(['i2', 'i1']);
         expect((await s.importLog.list(db, ITEMS, 'alice')).map((e) => e.id)).toEqual(['i1']);
         expect(await s.importLog.list(db, 'other', null)).toEqual([]);
+      });
+    });
+
+    describe('import previews', () => {
+      it("the commit's transaction takes its owner's open preview: a rollback gives it back whole, a commit removes it", async () => {
+        const rows: PreviewRow[] = [{ row: 2, action: 'new', title: 'P1', data: { code: 'P1' }, errors: [] }];
+        await s.importPreviews.put(db, { id: 'p1', owner: 'u1', collection: ITEMS, at: 1000 }, rows);
+        expect(await s.unitOfWork.transaction(db, (tx) => s.importPreviews.take(tx, 'p1', 'u2'))).toBe(false); // not the owner's
+        const lost = await s.unitOfWork.transaction(db, async (tx) => {
+          expect(await s.importPreviews.take(tx, 'p1', 'u1')).toBe(true);
+          throw new Error('connection lost');
+        }).catch((e: Error) => e.message);
+        expect(lost).toBe('connection lost');
+        expect(await s.importPreviews.get(db, 'p1')).toMatchObject({ owner: 'u1', state: 'open', at: 1000 });
+        expect(await s.importPreviews.rows(db, 'p1')).toEqual(rows);
+        expect(await s.unitOfWork.transaction(db, (tx) => s.importPreviews.take(tx, 'p1', 'u1'))).toBe(true);
+        expect(await s.importPreviews.get(db, 'p1')).toBeUndefined();
+        expect(await s.unitOfWork.transaction(db, (tx) => s.importPreviews.take(tx, 'p1', 'u1'))).toBe(false);
+        await s.importPreviews.put(db, { id: 'p2', owner: 'u1', collection: ITEMS, at: 1000 }, rows);
+        await s.importPreviews.sweep(db, 1001);
+        expect(await s.importPreviews.get(db, 'p2')).toBeUndefined();
       });
     });
 

@@ -46,6 +46,7 @@ beforeAll(async () => {
 }, 120_000);
 afterEach(() => {
   vi.restoreAllMocks();
+  outages = 0;
 });
 afterAll(async () => {
   await server?.close();
@@ -84,5 +85,46 @@ describe('the database lost in the middle of a request (PostgreSQL)', { timeout:
     const again = await tnl.post(`/api/records/organization/${org}/events`, { type: 'UNLINK_UNIT', unitId: target });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect((await tnl.get(`/api/records/unit/${target}`)).status).toBe(404);
+  });
+
+  it('an import commit cut off answers 503 and leaves its preview committable: the retry imports each row once', async () => {
+    const ft = await login('ft_admin');
+    const huimin = await nodeId(ft, '惠民党支部');
+    const people = [memberData(huimin), memberData(huimin), memberData(huimin)];
+    const header = ['所在支部', '姓名', '身份证号码', '性别', '出生日期'];
+    const branch = (await ft.get(`/api/records/organization/${huimin}`)).body.data.fullName as string;
+    const csv = [header, ...people.map((d) => [branch, d.name, d.idNumber, d.gender, d.birthDate])].map((r) => r.join(',')).join('\r\n');
+    const preview = await ft.post('/api/import/member/preview?filename=outage.csv', csv, { 'content-type': 'text/csv' });
+    expect([preview.status, preview.body.counts?.new]).toEqual([200, 3]);
+    const holders = async () => {
+      const found = [];
+      for (const d of people) found.push((await ft.get(`/api/records/member?q=${d.idNumber}`)).body.total);
+      return found;
+    };
+    // Every row is written in the commit's transaction; the database goes before it is committed.
+    const finish = server.engine.storage.importLog.finish;
+    vi.spyOn(server.engine.storage.importLog, 'finish').mockImplementation(async (tx, id, status, message) => {
+      if (status === 'committed') await pauseCluster();
+      return finish(tx, id, status, message);
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let res;
+    try {
+      res = await ft.post('/api/import/member/commit', { previewId: preview.body.id });
+    } finally {
+      vi.mocked(server.engine.storage.importLog.finish).mockRestore();
+      await resumeCluster(ft);
+    }
+    expect(outages).toBe(1);
+    expect([res.status, res.body?.error?.message]).toEqual([503, UNAVAILABLE]);
+    expect(await holders()).toEqual([0, 0, 0]);
+    // The same preview, at once: not 「该文件正在导入」 for an hour.
+    const again = await ft.post('/api/import/member/commit', { previewId: preview.body.id });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ created: 3, status: 'committed' });
+    expect(await holders()).toEqual([1, 1, 1]);
+    const third = await ft.post('/api/import/member/commit', { previewId: preview.body.id });
+    expect([third.status, third.body.error?.message]).toEqual([409, '该文件已经导入']);
+    expect(await holders()).toEqual([1, 1, 1]);
   });
 });

@@ -27,9 +27,15 @@ export const pgImportPreviews = {
     return r ? JSON.parse((await gunzip(r.rows)).toString('utf8')) : [];
   },
 
-  /** Open → committing in one statement: false when it is not open (another commit, on any instance, has it). */
-  async claim(db: PgQueryable, id: string, owner: string, now: number): Promise<boolean> {
-    const r = await db.query("UPDATE import_previews SET state = 'committing', at = $1 WHERE id = $2 AND owner = $3 AND state = 'open'", [now, id, owner]);
+  /**
+   * The commit's claim, inside its transaction: the row deleted there stays locked until the
+   * transaction ends, so a rollback — whatever caused it, a dead client's connection included —
+   * puts it back open. SKIP LOCKED: a second commit of the same preview is refused at once
+   * instead of waiting for the first to end.
+   */
+  async take(tx: PgQueryable, id: string, owner: string): Promise<boolean> {
+    const r = await tx.query(`DELETE FROM import_previews WHERE id = (
+      SELECT id FROM import_previews WHERE id = $1 AND owner = $2 AND state = 'open' FOR UPDATE SKIP LOCKED)`, [id, owner]);
     return r.rowCount === 1;
   },
 
@@ -37,7 +43,8 @@ export const pgImportPreviews = {
     await db.query('DELETE FROM import_previews WHERE id = $1', [id]);
   },
 
+  /** Old previews, except one a commit holds right now (its transaction decides its fate; the sweep never waits for it). */
   async sweep(db: PgQueryable, before: number): Promise<void> {
-    await db.query('DELETE FROM import_previews WHERE at < $1', [before]);
+    await db.query('DELETE FROM import_previews WHERE id IN (SELECT id FROM import_previews WHERE at < $1 FOR UPDATE SKIP LOCKED)', [before]);
   },
 };

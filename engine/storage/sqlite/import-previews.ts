@@ -11,8 +11,9 @@ export interface StoredPreview {
   id: string;
   owner: string;
   collection: string;
+  /** Always 'open' since the commit's claim is its transaction's (take); 'committing' only in a row left by an older version. */
   state: 'open' | 'committing';
-  /** When it was made, or claimed for a commit (ms). */
+  /** When it was made (ms). */
   at: number;
 }
 
@@ -36,9 +37,13 @@ export const importPreviews = {
     return r ? JSON.parse((await gunzip(r.rows)).toString('utf8')) : [];
   },
 
-  /** Open → committing, atomically: false when it is not open (another commit has it, on any instance). */
-  async claim(db: Queryable, id: string, owner: string, now: number): Promise<boolean> {
-    const r = await db.run("UPDATE import_previews SET state = 'committing', at = ? WHERE id = ? AND owner = ? AND state = 'open'", [now, id, owner]);
+  /**
+   * The commit's claim, inside its transaction (engine/ports.ts ImportPreviews.take): a rollback
+   * puts the row back open. SQLite's one writer runs the transactions one after another, so a
+   * second commit finds it gone.
+   */
+  async take(tx: Queryable, id: string, owner: string): Promise<boolean> {
+    const r = await tx.run("DELETE FROM import_previews WHERE id = ? AND owner = ? AND state = 'open'", [id, owner]);
     return r.changes === 1;
   },
 
