@@ -26,9 +26,12 @@ export const pgAuditLog = {
     // The entry's place: the one given (a config change: the tree's root), else its record's path,
     // or for a record just deleted the path its last entry was written at; none for what is not a
     // record (a code table).
+    // Its region follows the place (schema/region.ts: '' for none).
     await db.query(
-      `INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9,
-        coalesce($10, (SELECT path FROM records WHERE id = $4), (SELECT path FROM audit WHERE record_id = $4 AND path IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
+      `INSERT INTO audit (at, actor, collection, record_id, action, from_state, to_state, diff, note, path, region)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, place, coalesce(path_region(place), '')
+       FROM (SELECT coalesce($10::text, (SELECT path FROM records WHERE id = $4::text),
+         (SELECT path FROM audit WHERE record_id = $4::text AND path IS NOT NULL ORDER BY id DESC LIMIT 1)) AS place) p`,
       [e.at ?? new Date().toISOString(), e.actor, e.collection, e.recordId, e.action, e.fromState, e.toState, e.diff ? JSON.stringify(e.diff) : null, e.note,
         e.path ?? null],
     );

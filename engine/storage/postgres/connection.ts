@@ -63,7 +63,8 @@ export class PgTransaction implements PgQueryable {
   /** A write in this transaction changed who may do what: the shared auth epoch is bumped before COMMIT (auth-epoch.ts). */
   authChanged = false;
 
-  constructor(private readonly client: pg.PoolClient) {}
+  /** `database`: the pool it came from (what is known per database, e.g. its region depth, region.ts). */
+  constructor(private readonly client: pg.PoolClient, readonly database: PgDatabase) {}
 
   noteAuthChange(): void {
     this.authChanged = true;
@@ -133,7 +134,7 @@ export class PgDatabase implements PgQueryable {
     client.on('error', lost);
     try {
       await client.query('BEGIN');
-      const tx = new PgTransaction(client);
+      const tx = new PgTransaction(client, this);
       const result = await fn(tx);
       // Last, in the same transaction: every instance's principal cache sees the change from its next request.
       if (tx.authChanged) await client.query(BUMP_AUTH_EPOCH);

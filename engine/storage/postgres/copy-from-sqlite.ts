@@ -30,6 +30,15 @@ const DERIVED = new Set(['subtree_counts']);
  * fills its counters from the copied records and has none — the same counts either way.
  */
 const COMPARED = new Map([['subtree_counts', 'total > 0']]);
+/**
+ * PostgreSQL's distribution column (schema/region.ts), which SQLite has not: filled in the copy from
+ * the source column it follows (records and audit: the path; a counter: its node's region).
+ */
+const REGION_FROM = new Map<string, [source: string, sql: (param: string) => string]>([
+  ['records', ['path', (p) => `path_region(${p})`]],
+  ['audit', ['path', (p) => `coalesce(path_region(${p}), '')`]],
+  ['subtree_counts', ['node_id', (p) => `coalesce((SELECT region FROM records WHERE id = ${p}), ${p})`]],
+]);
 /** Copied first, in this order: the tables others reference. */
 const FIRST = ['records', 'users', 'config_versions', 'config_head'];
 
@@ -133,18 +142,26 @@ async function copyTable(source: Database, tx: PgQueryable, table: string, pg: P
   const copied = pg.filter((c) => present.has(c.name));
   const extra = [...present].filter((c) => !pg.some((p) => p.name === c));
   if (extra.length) throw new Error(`表 ${table} 的列 ${extra.join('、')} 在目标数据库中不存在：两边的 caiji 版本不同`);
+  const fill = !present.has('region') && pg.some((c) => c.name === 'region') ? REGION_FROM.get(table) : undefined;
+  const regionSource = fill ? copied.findIndex((c) => c.name === fill[0]) : -1;
+  const region = regionSource >= 0 ? fill : undefined;
   const overriding = copied.some((c) => c.identity);
   const perBatch = Math.max(1, Math.floor(30_000 / copied.length));
   let total = 0;
   // In insertion order, so identity columns the source lacks (PostgreSQL's seq for SQLite's rowid) keep the order.
   for await (const rows of sourceBatches(source, table, copied.map((c) => ident(c.name)).join(', '), perBatch)) {
     const params: unknown[] = [];
-    const tuples = rows.map((row) => `(${copied.map((c) => {
-      params.push(convert(row[c.name], c.type));
-      return `$${params.length}${c.type === 'jsonb' ? '::jsonb' : ''}`;
-    }).join(', ')})`);
+    const tuples = rows.map((row) => {
+      const first = params.length + 1;
+      const values = copied.map((c) => {
+        params.push(convert(row[c.name], c.type));
+        return `$${params.length}${c.type === 'jsonb' ? '::jsonb' : ''}`;
+      });
+      if (region) values.push(region[1](`$${first + regionSource}::text`));
+      return `(${values.join(', ')})`;
+    });
     await tx.query(
-      `INSERT INTO ${ident(table)} (${copied.map((c) => ident(c.name)).join(', ')})${overriding ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES ${tuples.join(', ')}`,
+      `INSERT INTO ${ident(table)} (${[...copied.map((c) => ident(c.name)), ...(region ? ['region'] : [])].join(', ')})${overriding ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES ${tuples.join(', ')}`,
       params);
     total += rows.length;
   }

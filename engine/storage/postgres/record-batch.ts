@@ -2,6 +2,7 @@ import type { PgQueryable } from './connection.js';
 import type { KeyRow, StoredRecord } from '../../ports.js';
 import { diffFields } from '../../ports.js';
 import { DomainError } from '../../errors.js';
+import { regionDepth, regionOfPath } from './region.js';
 
 /**
  * Rows per statement. Each statement takes one array per column, however many rows, so this only
@@ -56,11 +57,13 @@ export const pgRecordBatch = {
         throw new DomainError('conflict', 'node_changed', '记录所属的节点刚被他人移动或删除，本次导入未生效：请重新上传预览');
       }
     }
+    // The distribution column with every row (schema/region.ts): on Citus an INSERT is routed by it.
+    const depth = await regionDepth(tx);
     await insertColumns(tx, 'records', [
-      ['id', 'text'], ['collection', 'text'], ['node_id', 'text'], ['path', 'text'], ['data', 'text', 'data::jsonb'], ['state', 'text'],
+      ['region', 'text'], ['id', 'text'], ['collection', 'text'], ['node_id', 'text'], ['path', 'text'], ['data', 'text', 'data::jsonb'], ['state', 'text'],
       ['workflow', 'text'], ['complete', 'boolean'], ['code_versions', 'text', 'code_versions::jsonb'], ['version', 'integer'],
       ['created_at', 'text'], ['created_by', 'text'], ['updated_at', 'text'], ['updated_by', 'text'], ['config_version', 'integer'],
-    ], records.map((r) => [r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, r.complete,
+    ], records.map((r) => [regionOfPath(r.path, depth), r.id, r.collection, r.nodeId, r.path, JSON.stringify(r.data), r.state, r.workflow, r.complete,
       r.codeVersions ? JSON.stringify(r.codeVersions) : null, r.version, r.createdAt, r.createdBy, r.updatedAt, r.updatedBy, configVersion]));
     if (keys.length) {
       await insertColumns(tx, 'unique_keys', [['collection', 'text'], ['key', 'text'], ['value', 'text'], ['record_id', 'text']],
@@ -68,8 +71,8 @@ export const pgRecordBatch = {
     }
     await insertColumns(tx, 'audit', [
       ['at', 'text'], ['actor', 'text'], ['collection', 'text'], ['record_id', 'text'], ['action', 'text'], ['from_state', 'text'],
-      ['to_state', 'text'], ['diff', 'text', 'diff::jsonb'], ['note', 'text'], ['path', 'text'],
-    ], records.map((r) => [r.createdAt, r.createdBy, r.collection, r.id, 'create', null, r.state, JSON.stringify(diffFields(null, r.data)), note, r.path]));
+      ['to_state', 'text'], ['diff', 'text', 'diff::jsonb'], ['note', 'text'], ['path', 'text'], ['region', 'text'],
+    ], records.map((r) => [r.createdAt, r.createdBy, r.collection, r.id, 'create', null, r.state, JSON.stringify(diffFields(null, r.data)), note, r.path, regionOfPath(r.path, depth)]));
   },
 
   /** The first of these values of a unique key that a stored record already holds, or null. */

@@ -3,6 +3,7 @@ import { statement } from './statement.js';
 import { RecordWriteRefused, type StoredRecord } from '../../ports.js';
 import { authChanged } from './auth-epoch.js';
 import { pathUpperBound } from '../../tree-paths.js';
+import { regionDepth, regionOfSubtree } from './region.js';
 
 /** A records row as PostgreSQL returns it: jsonb parsed, booleans as booleans, seq a number. */
 export interface RecordRow {
@@ -58,9 +59,14 @@ export const pgRecordsTable = {
    * write inside the branch wait for each other instead of deadlocking.
    */
   async movePaths(db: PgQueryable, oldPrefix: string, newPrefix: string): Promise<void> {
-    await db.query(`UPDATE records r SET path = $1 || substr(r.path, $2)
-      FROM (SELECT id FROM records WHERE path >= $3 AND path < $4 ORDER BY path, right(path, length(id) + 2) <> '/' || id || '/' FOR UPDATE) moved WHERE r.id = moved.id`, [
-      newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix),
+    // The rows' region follows their new path (a branch moved into another region changes it); a
+    // branch at or below the region depth is read in its one region (region.ts).
+    const region = regionOfSubtree(oldPrefix, await regionDepth(db));
+    await db.query(`UPDATE records r SET path = $1 || substr(r.path, $2), region = path_region($1 || substr(r.path, $2))
+      FROM (SELECT id, region FROM records WHERE ${region === null ? '' : 'region = $5 AND '}path >= $3 AND path < $4
+            ORDER BY path, right(path, length(id) + 2) <> '/' || id || '/' FOR UPDATE) moved
+      WHERE r.region = moved.region AND r.id = moved.id`, [
+      newPrefix, oldPrefix.length + 1, oldPrefix, pathUpperBound(oldPrefix), ...(region === null ? [] : [region]),
     ]);
     await authChanged(db); // grants carry their node's path
   },
@@ -89,10 +95,12 @@ export const pgRecordsTable = {
    * writer never lets the check and the write interleave).
    */
   async hasDescendants(db: PgQueryable, node: StoredRecord): Promise<boolean> {
+    // Locked by id alone: a move committed since the caller read the node changed its region too.
     if (!(db instanceof PgDatabase)) await db.query('SELECT 1 FROM records WHERE id = $1 FOR UPDATE', [node.id]);
-    const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM records WHERE path >= $1 AND path < $2 AND id <> $3) AS found', [
-      node.path, pathUpperBound(node.path), node.id,
-    ]);
+    const region = regionOfSubtree(node.path, await regionDepth(db));
+    const { rows } = await db.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM records WHERE ${region === null ? '' : 'region = $4 AND '}path >= $1 AND path < $2 AND id <> $3) AS found`,
+      [node.path, pathUpperBound(node.path), node.id, ...(region === null ? [] : [region])]);
     return rows[0].found;
   },
 };

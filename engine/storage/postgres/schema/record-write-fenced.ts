@@ -16,12 +16,13 @@ import { recordsSchema } from './records.js';
 const v1 = recordsSchema.slice(recordsSchema.indexOf('  CREATE FUNCTION record_write('), recordsSchema.indexOf('  END $$;', recordsSchema.indexOf('  CREATE FUNCTION record_write(')) + '  END $$;'.length);
 const WRITES_FROM = "    IF p_op = 'create' THEN\n";
 const writes = v1.slice(v1.indexOf(WRITES_FROM), v1.indexOf('    RETURN NULL;\n  END $$;'));
-const replaced = (text: string, from: string, to: string) => {
+export const replaced = (text: string, from: string, to: string) => {
   if (!text.includes(from)) throw new Error(`record_write of version 1 changed: "${from.trim()}" not found`);
   return text.replace(from, to);
 };
 
-const fenced = replaced(replaced(replaced(v1,
+/** Version 4's record_write (its CREATE statement), the text migration 5 builds on (schema/region.ts). */
+export const fenced = replaced(replaced(replaced(v1,
   'p_config_version integer\n  ) RETURNS', 'p_config_version integer, p_fence boolean\n  ) RETURNS'),
   '    v_node_path text;\n', '    v_node_path text;\n    v_table text;\n'),
   writes, `    IF p_fence AND p_keys IS NOT NULL THEN
