@@ -408,6 +408,15 @@ export interface ImportPreviews {
   sweep(db: Tx, before: number): Promise<void>;
 }
 
+/** One seeding of an empty database, however many instances start on it at once. */
+export interface SeedLock {
+  /**
+   * First in the seeding transaction: waits while another instance's seeding transaction runs
+   * (held until this one ends), so that a check for emptiness after it sees that one's data.
+   */
+  hold(tx: Tx): Promise<void>;
+}
+
 /** One adapter: an open database and every part of the port over it. */
 export interface Storage {
   /** The open database: reads and one-statement writes outside a transaction, and what transaction() opens on. */
@@ -437,6 +446,7 @@ export interface Storage {
   readonly savedQueries: SavedQueries;
   readonly jobs: Jobs;
   readonly importPreviews: ImportPreviews;
+  readonly seedLock: SeedLock;
   /** Closes the database (after every queued write). */
   close(): Promise<void>;
 }

@@ -23,7 +23,7 @@ export interface DemoLogin { username: string; password: string; displayName: st
  * derived fields, accounts and grants are written to.
  */
 export interface DemoContext {
-  readonly storage: WorkflowDeps['storage'] & DerivedContext['storage'] & Pick<Storage, 'db' | 'unitOfWork' | 'accounts' | 'grants' | 'records'>;
+  readonly storage: WorkflowDeps['storage'] & DerivedContext['storage'] & Pick<Storage, 'db' | 'unitOfWork' | 'accounts' | 'grants' | 'records' | 'seedLock'>;
   readonly runtime: AppRuntime;
   readonly records: RecordService;
 }
@@ -38,13 +38,18 @@ function resolve(value: unknown, keys: Map<string, { id: string; collection: str
 
 /**
  * Loads the manifest's demo files into an empty database, in one transaction, through the same
- * record service (validation, unique keys, audit) as every other write. Returns the demo logins.
+ * record service (validation, unique keys, audit) as every other write. Returns the demo logins:
+ * none when the database is no longer empty once the transaction holds the seed lock — instances
+ * started together on one empty database each found it empty, and one of them seeded it first
+ * (its process prints the logins; the others start on its data).
  */
 export async function loadDemo(engine: DemoContext): Promise<DemoLogin[]> {
   const { accounts } = engine.storage;
   const files = engine.runtime.config.manifest.demo ?? [];
   const logins: DemoLogin[] = [];
   await engine.storage.unitOfWork.transaction(engine.storage.db, async (tx) => {
+    await engine.storage.seedLock.hold(tx);
+    if (!(await engine.storage.records.none(tx))) return;
     const keys = new Map<string, { id: string; collection: string; label: string }>();
     const replays: { collection: string; id: string; events: { type: string; as: string }[]; where: string }[] = [];
     for (const file of files) {

@@ -845,6 +845,28 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
       });
     });
 
+    describe('seed lock', () => {
+      it('seeding transactions started together run one after the other: the second sees the first one\'s data', async () => {
+        const seeding = opened();
+        const root = record({ id: newId(), collection: TREE, nodeId: null, path: '/', data: { name: 'seeded' } });
+        root.path = `/${root.id}/`;
+        const first = s.unitOfWork.transaction(db, async (tx) => {
+          await s.seedLock.hold(tx);
+          expect(await s.records.none(tx)).toBe(true);
+          seeding.open();
+          await pause(); // the second has started meanwhile
+          await s.records.create(tx, root, [], audit());
+        });
+        await seeding.reached;
+        const second = s.unitOfWork.transaction(db, async (tx) => {
+          await s.seedLock.hold(tx);
+          return s.records.none(tx);
+        });
+        await first;
+        expect(await second).toBe(false);
+      });
+    });
+
     describe('config versions', () => {
       it('are numbered one after another and immutable; the draft is one, saved over its version', async () => {
         const files = { 'forms/a.json': '{"x":1}', 'fonts/f.ttf': { base64: 'AAEC' } };

@@ -1,7 +1,7 @@
 import type {
   FactIndex, RecordConditions, TreeNodes,
   AuditLog, CompletenessFlags, RecordBatch, RecordScan, RecordStore, SubtreeStats, UniqueKeys, WorkflowFacts,
-  Accounts, ConfigVersions, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, Sessions, Storage, UnitOfWork,
+  Accounts, ConfigVersions, Directory, Grants, ImportLog, ImportPreviews, Jobs, LoginFailures, Maintenance, SavedQueries, SeedLock, Sessions, Storage, UnitOfWork,
 } from '../../ports.js';
 import { redactUrl, type PgDatabase } from './connection.js';
 import { postgresUnitOfWork } from './unit-of-work.js';
@@ -15,6 +15,7 @@ import { pgLoginFailures } from './login-failures.js';
 import { pgSavedQueries } from './saved-queries.js';
 import { pgJobStore } from './jobs.js';
 import { pgImportPreviews } from './import-previews.js';
+import { pgSeedLock } from './seed-lock.js';
 import { pgRecordConditions } from './record-conditions.js';
 import { pgFactIndex } from './fact-index.js';
 import { pgTreeNodes } from './tree-nodes.js';
@@ -56,6 +57,7 @@ export const postgresParts = {
   savedQueries: pgSavedQueries satisfies SavedQueries,
   jobs: pgJobStore satisfies Jobs,
   importPreviews: pgImportPreviews satisfies ImportPreviews,
+  seedLock: pgSeedLock satisfies SeedLock,
   recordConditions: pgRecordConditions satisfies RecordConditions,
   factIndex: pgFactIndex satisfies FactIndex,
   treeNodes: pgTreeNodes satisfies TreeNodes,

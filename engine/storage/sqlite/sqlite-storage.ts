@@ -1,6 +1,6 @@
 import type {
   Accounts, AuditLog, CompletenessFlags, ConfigVersions, Directory, FactIndex, Grants, ImportLog, LoginFailures, Maintenance,
-  ImportPreviews, Jobs, RecordBatch, RecordConditions, RecordScan, RecordStore, SavedQueries, Sessions, Storage, SubtreeStats, TreeNodes, UniqueKeys,
+  ImportPreviews, Jobs, RecordBatch, RecordConditions, RecordScan, RecordStore, SavedQueries, SeedLock, Sessions, Storage, SubtreeStats, TreeNodes, UniqueKeys,
   UnitOfWork, WorkflowFacts,
 } from '../../ports.js';
 import type { Database } from './sqlite.js';
@@ -30,6 +30,7 @@ import { treeNodes } from './tree-nodes.js';
 import { savedQueries } from './saved-queries.js';
 import { jobStore } from './jobs.js';
 import { importPreviews } from './import-previews.js';
+import { sqliteSeedLock } from './seed-lock.js';
 
 /**
  * The SQLite adapter as the port declares it (engine/ports.ts): the storage modules themselves,
@@ -61,6 +62,7 @@ export const sqliteParts = {
   savedQueries: savedQueries satisfies SavedQueries,
   jobs: jobStore satisfies Jobs,
   importPreviews: importPreviews satisfies ImportPreviews,
+  seedLock: sqliteSeedLock satisfies SeedLock,
 };
 
 /** The port over an open SQLite database (its schema migrated by the caller: maintenance.migrate). */
