@@ -5,22 +5,14 @@
  * path can show what it took away. The first save of each kind runs untraced (it compiles and fills
  * the caches a running server has warm).
  */
-import pg from 'pg';
 import { startServer } from '../../engine/server.js';
+import { pgStatements } from '../helpers/pg-statements.js';
 import { startPgCluster } from '../helpers/pg-cluster.js';
 import { repoRoot } from '../helpers/paths.js';
 import { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 
 const cluster = await startPgCluster();
-let trace: string[] | null = null;
-const query = pg.Client.prototype.query;
-// Each call of the driver's query is one round trip (its Parse/Bind/Execute/Sync go in one write).
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const q = args[0] as string | { name?: string; text?: string };
-  if (trace) trace.push(typeof q === 'string' ? q : `${q.name ? `[${q.name}] ` : ''}${q.text ?? ''}`);
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
 try {
   const server = await startServer({ appRoot: repoRoot, database: await cluster.createDatabase(), port: 0, demo: true });
   const passwords = new Map(server.demoLogins.map((l) => [l.username, l.password]));
@@ -28,10 +20,7 @@ try {
   await admin.post('/api/login', { username: 'ft_admin', password: passwords.get('ft_admin') });
   const org = await nodeId(admin, '惠民党支部');
   const show = async (label: string, fn: () => Promise<{ status: number }>) => {
-    trace = [];
-    const { status } = await fn();
-    const sent = trace;
-    trace = null;
+    const [sent, { status }] = await pgStatements(fn);
     console.log(`\n${label}: ${status}, ${sent.length} round trips`);
     for (const s of sent) console.log(`  ${s.replace(/\s+/g, ' ').slice(0, 160)}`);
   };

@@ -3,7 +3,7 @@
  * [--only-save N] [--prof]`: the save-over-HTTP figures of `npm run bench` alone, on a copy of
  * a seeded database, for iterating on the write path. Prints the server's CPU time per save and
  * per constant request, its CPU by thread (main, V8 helpers, SQLite's pool), and the paired
- * throughputs. `--only-save N` times N saves and the WAL's size as it goes; `--prof` writes a CPU
+ * throughputs; `--db postgres://…/bench_20000` measures on PostgreSQL. `--only-save N` times N saves and the WAL's size as it goes; `--prof` writes a CPU
  * profile of the server to /tmp/prof.
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,10 +14,14 @@ import { Client } from '../helpers/client.js';
 import { memberDoc } from './generate.js';
 import { preparedPoster, serverCpuPerRequest, throughput } from './load.js';
 import { spawnLikeStart } from './product-process.js';
+import { clusterCpuMs, postmasterPid } from './pg-processes.js';
 
 const arg = (name: string, def?: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
-const dbFile = join(mkdtempSync(join(tmpdir(), 'caiji-save-')), 'db.sqlite');
-copyFileSync(resolve(arg('db', 'data/bench-20000.db')!), dbFile);
+// A postgres:// URL is used as it is (a database `postgres-bench.ts --pg-keep` seeded); a SQLite file is copied.
+const source = arg('db', 'data/bench-20000.db')!;
+const onPg = source.startsWith('postgres://');
+const dbFile = onPg ? source : join(mkdtempSync(join(tmpdir(), 'caiji-save-')), 'db.sqlite');
+if (!onPg) copyFileSync(resolve(source), dbFile);
 const port = String(20000 + Math.floor(Math.random() * 20000));
 const prof = process.argv.includes('--prof') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
 const child = spawnLikeStart(join(repoRoot, 'test/bench/server.ts'), { PORT: port, CAIJI_DB: dbFile }, ['ignore', 'ignore', 'inherit'], prof);
@@ -49,7 +53,7 @@ if (arg('only-save')) {
     for (let i = 0; i < n / clients; i++) {
       await save();
       if (++done % 2000 === 0) {
-        const wal = (() => { try { return statSync(`${dbFile}-wal`).size; } catch { return 0; } })();
+        const wal = onPg ? 0 : (() => { try { return statSync(`${dbFile}-wal`).size; } catch { return 0; } })();
         console.log(`${done}: ${(2000 / ((performance.now() - lap) / 1000)).toFixed(0)} saves/s, WAL ${(wal / 1e6).toFixed(1)} MB`);
         lap = performance.now();
       }
@@ -58,7 +62,10 @@ if (arg('only-save')) {
   console.log(`${n} saves: ${(n / ((performance.now() - t0) / 1000)).toFixed(0)} /s`);
 } else {
   const t0 = threads();
+  const postmaster = onPg ? postmasterPid(Number(new URL(source).port)) : 0;
+  const pg0 = onPg ? clusterCpuMs(postmaster) : 0;
   const saveCpu = await serverCpuPerRequest(child.pid!, 2000, clients, save);
+  if (onPg) console.log(`PostgreSQL CPU per save ${((clusterCpuMs(postmaster) - pg0) / 2000).toFixed(3)} ms`);
   const t1 = threads();
   const constCpu = await serverCpuPerRequest(child.pid!, 4000, clients, constant);
   console.log(`server CPU per save ${saveCpu.toFixed(3)} ms, per constant request ${constCpu.toFixed(3)} ms (ratio ${(constCpu / saveCpu).toFixed(2)})`);
@@ -70,4 +77,4 @@ if (arg('only-save')) {
 }
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
-rmSync(dirname(dbFile), { recursive: true, force: true });
+if (!onPg) rmSync(dirname(dbFile), { recursive: true, force: true });
