@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { createEngine, type Engine } from '../../engine/engine.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
+import { DEFAULT_REGION_DEPTH, regionOfPath } from '../../engine/storage/postgres/region.js';
 import { runCommit, runPreview } from '../../engine/import/index.js';
 import { subtreeStats } from '../../engine/records/stats.js';
 import { newId } from '../../engine/ports.js';
@@ -167,7 +168,8 @@ async function importFigures(adminUrl: string, rows: number, add: Add, log: (s: 
     const fields = Object.keys(docs[0]);
     const cell = (f: string, v: unknown) => (f === 'orgId' ? String(v) : typeof v === 'boolean' ? (v ? '是' : '否') : String(v ?? ''));
     const now = new Date().toISOString();
-    const cols = 'id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by';
+    // region: the distribution column every writer sets (migration 5), as the engine's batch does.
+    const cols = 'id, collection, node_id, path, data, state, workflow, complete, code_versions, version, created_at, created_by, updated_at, updated_by, region';
     const rowOf = (d: Record<string, unknown>) => [newId(), d.orgId, paths.get(d.orgId as string), JSON.stringify(d), now, now];
 
     // Baseline, as on SQLite: one prepared INSERT per row into the records table (its indexes and
@@ -178,7 +180,7 @@ async function importFigures(adminUrl: string, rows: number, add: Add, log: (s: 
       await raw.query('BEGIN');
       for (const d of part) {
         await raw.query({ name: 'bench_insert', values: rowOf(d),
-          text: `INSERT INTO records (${cols}) VALUES ($1, 'member', $2, $3, $4, 'draft', 'member-confirmation@1', true, '{}', 1, $5, 'bench', $6, 'bench')` });
+          text: `INSERT INTO records (${cols}) VALUES ($1, 'member', $2, $3, $4, 'draft', 'member-confirmation@1', true, '{}', 1, $5, 'bench', $6, 'bench', path_region($3))` });
       }
       await raw.query('COMMIT');
     });
@@ -186,7 +188,7 @@ async function importFigures(adminUrl: string, rows: number, add: Add, log: (s: 
     const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
     const psql = join(postgresBin(), 'psql');
     const copy = (part: Record<string, unknown>[]) => {
-      const text = part.map((d) => { const [id, node, path, data] = rowOf(d) as string[]; return [id, 'member', node, path, esc(data), 'draft', 'member-confirmation@1', 't', '{}', '1', now, 'bench', now, 'bench'].join('\t'); }).join('\n') + '\n';
+      const text = part.map((d) => { const [id, node, path, data] = rowOf(d) as string[]; return [id, 'member', node, path, esc(data), 'draft', 'member-confirmation@1', 't', '{}', '1', now, 'bench', now, 'bench', regionOfPath(path, DEFAULT_REGION_DEPTH)].join('\t'); }).join('\n') + '\n';
       return time(() => new Promise<void>((res, rej) => {
         const child = execFile(psql, ['-q', '-v', 'ON_ERROR_STOP=1', '-d', urlOf(adminUrl, copyDb), '-c', `COPY records (${cols}) FROM STDIN`], (e) => (e ? rej(e) : res()));
         child.stdin!.end(text);

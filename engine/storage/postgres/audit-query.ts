@@ -1,6 +1,7 @@
 import type { PgQueryable } from './connection.js';
 import type { AuditEntry, AuditFilter } from '../../ports.js';
-import { pgRecordQuery, subtreeCondition } from './record-query.js';
+import { pgRecordQuery, subtreeCondition, subtreeRegionCondition } from './record-query.js';
+import { regionDepth } from './region.js';
 import { Params, jsonField, sqliteValue } from './json-values.js';
 
 /**
@@ -12,6 +13,9 @@ export async function pgAuditOfSubtree(db: PgQueryable, f: AuditFilter): Promise
   const p = new Params();
   const placed = subtreeCondition(f.path, p, 'a.');
   const where = [f.unplaced ? `(a.path IS NULL OR ${placed})` : placed];
+  // A subtree in one region is read there (region.ts); the unplaced entries go with the root's, which spans every region.
+  const region = f.unplaced ? null : subtreeRegionCondition(f.path, await regionDepth(db), p, 'a.');
+  if (region) where.push(region);
   where.push(`a.collection = ANY(${p.add(f.collections)}::text[])`);
   if (f.before !== undefined) where.push(`a.id < ${p.add(f.before)}`);
   if (f.from) where.push(`a.at COLLATE "C" >= ${p.add(f.from)}`);

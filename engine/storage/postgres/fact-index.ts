@@ -1,6 +1,7 @@
 import type { PgQueryable } from './connection.js';
 import type { ReadScope } from '../../ports.js';
-import { scopeCondition } from './record-query.js';
+import { regionCondition, scopeCondition, scopeRegions } from './record-query.js';
+import { regionDepth, regionOfSubtree } from './region.js';
 import { Params, jsonField, sqliteValue, typedOf } from './json-values.js';
 
 /**
@@ -27,18 +28,22 @@ import { Params, jsonField, sqliteValue, typedOf } from './json-values.js';
  */
 async function perChildFromCounters(db: PgQueryable, collection: string, path: string): Promise<{ child: string; n: number }[]> {
   const node = path.split('/').at(-2) ?? '';
+  // A node at or below the region depth: it, its children and their counters are all in its region
+  // (region.ts); above it the children lie in several, and this is cross-shard.
+  const region = regionOfSubtree(path, await regionDepth(db));
+  const within = (alias: string) => (region === null ? '' : ` AND ${alias}.region = $4`);
   const { rows } = await db.query<{ child: string; n: number }>(
     `WITH kids AS (
-       SELECT c.id FROM records t JOIN records c ON c.collection = t.collection AND c.node_id = t.id AND c.path = $3 || c.id || '/'
-       WHERE t.id = $1
+       SELECT c.id FROM records t JOIN records c ON c.collection = t.collection AND c.node_id = t.id AND c.path = $3 || c.id || '/'${within('c')}
+       WHERE t.id = $1${within('t')}
      ), per_child AS (
-       SELECT s.node_id AS child, sum(s.total) AS n FROM subtree_counts s JOIN kids k ON k.id = s.node_id WHERE s.collection = $2 GROUP BY 1
+       SELECT s.node_id AS child, sum(s.total) AS n FROM subtree_counts s JOIN kids k ON k.id = s.node_id WHERE s.collection = $2${within('s')} GROUP BY 1
      )
      SELECT child, n FROM per_child WHERE n > 0
      UNION ALL
-     SELECT '', n FROM (SELECT coalesce((SELECT sum(total) FROM subtree_counts WHERE node_id = $1 AND collection = $2), 0)
+     SELECT '', n FROM (SELECT coalesce((SELECT sum(total) FROM subtree_counts s WHERE s.node_id = $1 AND s.collection = $2${within('s')}), 0)
                              - coalesce((SELECT sum(n) FROM per_child), 0) AS n) own WHERE n > 0`,
-    [node, collection, path]);
+    [node, collection, path, ...(region === null ? [] : [region])]);
   return rows.map((r) => ({ child: r.child, n: Number(r.n) }));
 }
 
@@ -69,7 +74,8 @@ export const pgFactIndex = {
     const keys = [...raw, ...(child ? [`${child} AS child`] : [])];
     const fp = !grouped.length ? '' : fields.length === 1 ? typedOf('v0') : `jsonb_build_array(${grouped.map((_, i) => `v${i}`).join(', ')})`;
     const outer = [...(fp ? [`${fp} AS fp`] : []), ...(child ? ['child'] : [])];
-    const where = `collection = ${p.add(collection)} AND ${scopeCondition(scope, p)}`;
+    const region = regionCondition(scopeRegions(scope, await regionDepth(db)), p);
+    const where = `collection = ${p.add(collection)}${region ? ` AND ${region}` : ''} AND ${scopeCondition(scope, p)}`;
     const sql = outer.length
       ? `SELECT ${outer.join(', ')}, sum(n) AS n
          FROM (SELECT ${keys.join(', ')}, count(*) AS n FROM records WHERE ${where} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}) g

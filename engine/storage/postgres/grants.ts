@@ -2,6 +2,7 @@ import type { PgQueryable } from './connection.js';
 import { statement } from './statement.js';
 import type { NodeGrant, SubtreeGrant } from '../../ports.js';
 import { authChanged } from './auth-epoch.js';
+import { regionDepth, regionOfSubtree } from './region.js';
 
 type Account = { id: string; username: string; display_name: string };
 
@@ -28,12 +29,15 @@ export const pgGrants = {
    * order, with the node's label and the holder's account state.
    */
   async inSubtree(db: PgQueryable, path: string, upper: string, labelField: string, limit: number): Promise<SubtreeGrant[]> {
+    // The subtree's nodes in their one region when it lies in one (region.ts).
+    const region = regionOfSubtree(path, await regionDepth(db));
     return (await db.query<SubtreeGrant>(
       `SELECT r.id AS "nodeId", r.data -> $1 AS "nodeLabel", u.username AS username, u.display_name AS "displayName",
               g.role AS role, u.self_collection AS "selfCollection", u.self_record AS "selfRecord",
               (u.locked_at IS NOT NULL)::int AS locked, u.must_change_password::int AS "mustChangePassword"
          FROM records r JOIN grants g ON g.node_id = r.id JOIN users u ON u.id = g.user_id
-        WHERE r.path >= $2 AND r.path < $3 ORDER BY r.path, g.seq LIMIT $4`, [labelField, path, upper, limit])).rows;
+        WHERE ${region === null ? '' : 'r.region = $5 AND '}r.path >= $2 AND r.path < $3 ORDER BY r.path, g.seq LIMIT $4`,
+      [labelField, path, upper, limit, ...(region === null ? [] : [region])])).rows;
   },
 
   /** Every node on which anybody holds a grant. */

@@ -1,7 +1,8 @@
 import type { PgQueryable } from './connection.js';
 import type { Condition, ConditionQuery, GroupKey, SortBy, StoredRecord } from '../../ports.js';
 import { RECORD_COLUMNS, fromRow } from './records.js';
-import { scopeCondition } from './record-query.js';
+import { regionCondition, scopeCondition, scopeRegions } from './record-query.js';
+import { regionDepth } from './region.js';
 import {
   Params, arrayLength, compareNumber, compareText, eachOf, isEmpty, jsonField, sortTerms, sqliteValue, textIn, textOf, typedOf,
 } from './json-values.js';
@@ -57,8 +58,9 @@ function compile(c: Condition, p: Params, source = 'data'): string {
   }
 }
 
-function whereOf(q: ConditionQuery, p: Params): string {
-  let sql = `collection = ${p.add(q.collection)} AND ${scopeCondition(q.scope, p)}`;
+function whereOf(q: ConditionQuery, p: Params, depth: number): string {
+  const region = regionCondition(scopeRegions(q.scope, depth), p);
+  let sql = `collection = ${p.add(q.collection)}${region ? ` AND ${region}` : ''} AND ${scopeCondition(q.scope, p)}`;
   if (q.where) sql += ` AND ${compile(q.where, p)}`;
   return sql;
 }
@@ -90,7 +92,7 @@ export const pgRecordConditions = {
    */
   async page(db: PgQueryable, q: ConditionQuery, opts: { limit: number; offset: number; sort?: SortBy }): Promise<{ items: StoredRecord[]; more: boolean }> {
     const p = new Params();
-    const w = whereOf(q, p);
+    const w = whereOf(q, p, await regionDepth(db));
     const order = opts.sort ? sortTerms(jsonField('data', opts.sort.field, p), !!opts.sort.desc) : [];
     order.push('path COLLATE "C"', 'seq');
     const { rows } = await db.query<Parameters<typeof fromRow>[0]>(
@@ -102,7 +104,7 @@ export const pgRecordConditions = {
 
   async count(db: PgQueryable, q: ConditionQuery): Promise<number> {
     const p = new Params();
-    const w = whereOf(q, p);
+    const w = whereOf(q, p, await regionDepth(db));
     return Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${w}`, p.values)).rows[0]?.n ?? 0);
   },
 
@@ -110,7 +112,7 @@ export const pgRecordConditions = {
   async groupCount(db: PgQueryable, q: ConditionQuery, keys: GroupKey[]): Promise<{ keys: (string | number | null)[]; n: number }[]> {
     const p = new Params();
     const cols = keys.map((k, i) => `${keyOf(k, p)} AS k${i}`).join(', ');
-    const w = whereOf(q, p);
+    const w = whereOf(q, p, await regionDepth(db));
     const { rows } = await db.query<Record<string, string | number | null>>(
       `SELECT ${cols}, count(*) AS n FROM records WHERE ${w} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`, p.values);
     return rows.map((r) => ({ keys: keys.map((_, i) => sqliteValue(r[`k${i}`]) as string | number | null), n: Number(r.n) }));

@@ -4,6 +4,7 @@ import { RECORD_COLUMNS, fromRow } from './records.js';
 import { pathUpperBound } from '../../tree-paths.js';
 import { domainBadRequest } from '../../errors.js';
 import { Params, asciiLower, asciiLowerText, compareText, jsonField, sqliteValue, textIn, textOf } from './json-values.js';
+import { regionDepth, regionOfSubtree, regionsOfSubtrees } from './region.js';
 
 /**
  * Reading records by what they hold on PostgreSQL: engine/storage/sqlite/record-query.ts statement for
@@ -25,10 +26,42 @@ export function scopeCondition(scope: ReadScope, p: Params, alias = ''): string 
 export const subtreeCondition = (path: string, p: Params, alias = '') =>
   `(${alias}path COLLATE "C" >= ${p.add(path)} AND ${alias}path COLLATE "C" < ${p.add(pathUpperBound(path))})`;
 
+/**
+ * The regions a read scope's rows lie in: its granted subtrees', or null when one spans several
+ * regions or the scope holds the user's own record (an id: its region is unknown here).
+ */
+export const scopeRegions = (scope: ReadScope, depth: number): string[] | null =>
+  scope.selfRecord ? null : regionsOfSubtrees(scope.paths, depth);
+
+/**
+ * `region = …` over the regions a query's rows lie in (the distribution column, region.ts), or
+ * null when they are not known to lie in a few: the query is then cross-shard (cross-shard.ts).
+ * On plain PostgreSQL the condition only repeats what the path range says.
+ */
+export function regionCondition(regions: string[] | null, p: Params, alias = ''): string | null {
+  if (!regions?.length) return null;
+  return regions.length === 1 ? `${alias}region = ${p.add(regions[0])}` : `${alias}region = ANY(${p.add(regions)}::text[])`;
+}
+
+/** `region = …` for the rows of the subtree of `path` when it lies in one region (else null). */
+export function subtreeRegionCondition(path: string, depth: number, p: Params, alias = ''): string | null {
+  const region = regionOfSubtree(path, depth);
+  return region === null ? null : regionCondition([region], p, alias);
+}
+
+/** The regions of a filter's rows: its subtree's, else its scope's (region.ts). */
+function filterRegions(f: RecordFilter, depth: number): string[] | null {
+  const subtree = f.subtree === undefined ? null : regionOfSubtree(f.subtree, depth);
+  if (subtree !== null) return [subtree];
+  return f.scope ? scopeRegions(f.scope, depth) : null;
+}
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
 
-function whereOf(f: RecordFilter, p: Params): string {
+function whereOf(f: RecordFilter, p: Params, depth: number): string {
   const where = [`collection = ${p.add(f.collection)}`];
+  const region = regionCondition(filterRegions(f, depth), p);
+  if (region) where.push(region);
   if (f.scope) where.push(scopeCondition(f.scope, p));
   if (f.subtree) where.push(subtreeCondition(f.subtree, p));
   if (f.node) where.push(`node_id = ${p.add(f.node)}`);
@@ -55,7 +88,7 @@ export const pgRecordQuery = {
   async page(db: PgQueryable, f: RecordFilter, limit: number, cursor?: string): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
     const after = afterOf(cursor);
     const p = new Params();
-    const w = whereOf(f, p);
+    const w = whereOf(f, p, await regionDepth(db));
     const { rows } = await db.query<Parameters<typeof fromRow>[0] & { seq: number }>(
       `SELECT ${RECORD_COLUMNS} FROM records WHERE ${w}${after ? ` AND seq > ${p.add(after)}` : ''} ORDER BY seq LIMIT ${p.add(limit + 1)}`,
       p.values,
@@ -67,14 +100,14 @@ export const pgRecordQuery = {
 
   async count(db: PgQueryable, f: RecordFilter): Promise<number> {
     const p = new Params();
-    const w = whereOf(f, p);
+    const w = whereOf(f, p, await regionDepth(db));
     return Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM records WHERE ${w}`, p.values)).rows[0]?.n ?? 0);
   },
 
   /** Ids of every record a filter selects, in insertion order. */
   async ids(db: PgQueryable, f: RecordFilter): Promise<string[]> {
     const p = new Params();
-    const w = whereOf(f, p);
+    const w = whereOf(f, p, await regionDepth(db));
     return (await db.query<{ id: string }>(`SELECT id FROM records WHERE ${w} ORDER BY seq`, p.values)).rows.map((r) => r.id);
   },
 
@@ -82,7 +115,7 @@ export const pgRecordQuery = {
   async countByValue(db: PgQueryable, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>> {
     if (!values.length) return new Map();
     const p = new Params();
-    const w = whereOf({ collection, subtree }, p);
+    const w = whereOf({ collection, subtree }, p, await regionDepth(db));
     const x = jsonField('data', field, p);
     const { rows } = await db.query<{ value: string; n: number }>(
       `SELECT ${x} #>> '{}' AS value, count(*) AS n FROM records WHERE ${w} AND ${textIn(x, values, p)} GROUP BY 1`, p.values);
@@ -93,7 +126,7 @@ export const pgRecordQuery = {
   async fields(db: PgQueryable, f: RecordFilter, fields: string[]): Promise<{ id: string; path: string; values: Record<string, unknown> }[]> {
     const p = new Params();
     const cols = fields.map((field, i) => `, ${jsonField('data', field, p)} AS f${i}`).join('');
-    const w = whereOf(f, p);
+    const w = whereOf(f, p, await regionDepth(db));
     const { rows } = await db.query<Record<string, unknown> & { id: string; path: string }>(
       `SELECT id, path${cols} FROM records WHERE ${w} ORDER BY path COLLATE "C", seq`, p.values);
     return rows.map((r) => ({ id: r.id, path: r.path, values: Object.fromEntries(fields.map((field, i) => [field, sqliteValue(r[`f${i}`])])) }));
