@@ -1,55 +1,45 @@
 /**
  * The storage port: everything the core asks of a database, declared once as interfaces over
- * data. The core speaks these; an adapter speaks SQL: engine/storage/sqlite/ (the embedded
- * default, assembled in sqlite-storage.ts) and engine/storage/postgres/ (the server database,
- * postgres-storage.ts); engine/storage/open-storage.ts picks one from CAIJI_DB, and
+ * data. The core speaks these; an adapter speaks SQL, each in its folder of engine/storage/:
+ * sqlite/ (the embedded default, assembled in sqlite-storage.ts) and postgres/ (the server
+ * database, postgres-storage.ts); engine/storage/open-storage.ts picks one from CAIJI_DB, and
  * engine/storage/common/ holds what both share. Every behaviour behind these signatures —
  * refusals, keys, audit, counters, scopes, cursors, sessions — is pinned by the contract suite in
  * test/contract/storage-contract.ts, which runs unchanged on each adapter.
  *
- * The data types below are declared beside the SQLite adapter's functions, where they were first
- * written (types only: nothing of that adapter is loaded through them); none holds a SQLite type.
+ * The data types below are the port's own, declared in engine/port-types/ (one file per area) and
+ * re-exported here; none holds a SQLite type, and both adapters import them from here.
  * Where a signature still leaks the SQLite adapter (a row's column names, a rowid cursor, a SQL
  * filter), the member says so: the contract a second adapter must meet is what is written here.
  */
-import type { StoredRecord } from './storage/sqlite/records.js';
-import type { WriteAudit, NodeGuard } from './storage/sqlite/record-writes.js';
-import type { ReadScope, RecordFilter } from './storage/sqlite/record-query.js';
-import type { ScanCursor } from './storage/sqlite/record-scan.js';
-import type { KeyRow } from './storage/sqlite/record-batch.js';
+import type { StoredRecord, WriteAudit, NodeGuard, KeyRow } from './port-types/records.js';
+import type { ReadScope, RecordFilter, ScanCursor, ConditionQuery, GroupKey, SortBy } from './port-types/record-query.js';
 import type { UniqueKey } from './config/types.js';
-import type { CounterRow } from './storage/sqlite/subtree-counts.js';
-import type { AuditEntry } from './storage/sqlite/audit.js';
-import type { AuditFilter } from './storage/sqlite/audit-query.js';
-import type { UserRow } from './storage/sqlite/users.js';
+import type { CounterRow } from './port-types/subtree-counts.js';
+import type { AuditEntry, AuditFilter } from './port-types/audit.js';
+import type { UserRow, NodeGrant, SubtreeGrant, FailureCount } from './port-types/accounts.js';
 import type { Grant, Principal } from './auth/principal.js';
-import type { NodeGrant, SubtreeGrant } from './storage/sqlite/grants.js';
-import type { DirectoryLoader, DirectoryRow, ForeignRow } from './storage/sqlite/directory.js';
-import type { ImportLogEntry } from './storage/sqlite/import-log.js';
+import type { DirectoryLoader, DirectoryRow, ForeignRow } from './port-types/directory.js';
+import type { ImportLogEntry, StoredPreview } from './port-types/import.js';
 import type { RowAction } from './import/preview-rows.js';
-import type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles } from './storage/sqlite/config-versions.js';
-import type { FailureCount } from './storage/sqlite/login-failures.js';
-import type { CodeMatch, FlagRow } from './storage/sqlite/completeness.js';
-import type { SavedQuery } from './storage/sqlite/saved-queries.js';
-import type { ConditionQuery, GroupKey, SortBy } from './storage/sqlite/record-conditions.js';
-import type { JobError, JobRow } from './storage/sqlite/jobs.js';
-import type { StoredPreview } from './storage/sqlite/import-previews.js';
+import type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles } from './port-types/config-versions.js';
+import type { CodeMatch, FlagRow } from './port-types/completeness.js';
+import type { SavedQuery } from './port-types/saved-queries.js';
+import type { JobError, JobRow } from './port-types/jobs.js';
 import type { PreviewRow } from './import/preview-rows.js';
 
 export type { StoredRecord, WriteAudit, NodeGuard, ReadScope, RecordFilter, ScanCursor, KeyRow, CounterRow, AuditEntry, AuditFilter };
 export type { UserRow, NodeGrant, SubtreeGrant, DirectoryLoader, DirectoryRow, ForeignRow, ImportLogEntry };
 export type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles, FailureCount, CodeMatch, FlagRow, SavedQuery };
 export type { ConditionQuery, GroupKey, SortBy, JobError, JobRow, StoredPreview };
-export type { Condition } from './storage/sqlite/record-conditions.js';
-export type { ActionSet } from './storage/sqlite/audit-query.js';
-export type { FieldChange, RowChange, RowsDiff } from './storage/common/audit-diff.js';
+export type { Condition } from './port-types/record-query.js';
+export type { ActionSet, FieldChange, RowChange, RowsDiff } from './port-types/audit.js';
 
 /*
  * Values that belong to the port's contract rather than to one adapter: the refusal every adapter
  * throws, the id scheme, how a unique key is named and valued, how an audit diff is computed, how
- * long a session lives. The core and every adapter import them from here; their definitions still
- * sit in the SQLite adapter's files and move beside this file when the adapter moves to
- * engine/storage/sqlite/.
+ * long a session lives. The core and every adapter import them from here; their definitions sit
+ * in engine/storage/common/, beside the code both adapters share.
  */
 export { RecordWriteRefused } from './storage/common/write-refused.js';
 export { newId } from './storage/common/ids.js';
@@ -58,7 +48,7 @@ export { auditDiff, diffFields, diffRows } from './storage/common/audit-diff.js'
 export { SESSION_HOURS } from './storage/common/sessions.js';
 export { authEpoch } from './storage/common/auth-epoch.js';
 /** Why a record write was refused; adapters throw `RecordWriteRefused` (engine/storage/common/write-refused.ts) carrying it. */
-export type { WriteRefusal } from './storage/common/write-refused.js';
+export type { WriteRefusal } from './port-types/records.js';
 
 declare const txBrand: unique symbol;
 

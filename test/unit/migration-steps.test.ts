@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { AppRuntime } from '../../engine/runtime/runtime.js';
 import { applySteps, checkSteps, orphanProblems, type MigrationStep } from '../../engine/config-versions/migration-steps.js';
-import type { StoredRecord } from '../../engine/storage/sqlite/records.js';
+import type { StoredRecord } from '../../engine/ports.js';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { draftOf, json, renameState } from '../helpers/draft-runtime.js';

@@ -1,16 +1,11 @@
 /**
  * How a change is recorded in the audit log, the same on every adapter: a field's [before, after],
- * a child table's changed rows. Computed by the core; stored as data by the adapters.
+ * a child table's changed rows. Computed by the core; stored as data by the adapters. The shapes
+ * are the port's (engine/port-types/audit.ts), re-exported here for this file's importers.
  */
+import type { FieldChange, RowChange, RowsDiff } from '../../ports.js';
 
-/** One row of a child table that changed: its number (from 1; a removed row's number before), and its cells [before, after]. */
-export interface RowChange { row: number; change: 'added' | 'removed' | 'changed'; cells: Record<string, [unknown, unknown]> }
-
-/** A child table's change in an update's diff: the rows that changed, not the whole table twice. */
-export interface RowsDiff { rows: RowChange[] }
-
-/** A field's change: [before, after], or a child table's changed rows. */
-export type FieldChange = [unknown, unknown] | RowsDiff;
+export type { FieldChange, RowChange, RowsDiff };
 
 const isRowList = (v: unknown): v is Record<string, unknown>[] =>
   Array.isArray(v) && v.length > 0 && v.every((r) => !!r && typeof r === 'object' && !Array.isArray(r));

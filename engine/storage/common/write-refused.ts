@@ -1,8 +1,7 @@
-/**
- * Why the database refused a record write (see migration 5's guards and unique_keys' key;
- * config_changed: the write named the config version it was made under, and another is published).
- */
-export type WriteRefusal = 'stale' | 'node_changed' | 'duplicate' | 'config_changed';
+/** The refusal every adapter throws; its reason's type is the port's (engine/port-types/records.ts). */
+import type { WriteRefusal } from '../../ports.js';
+
+export type { WriteRefusal };
 
 export class RecordWriteRefused extends Error {
   constructor(readonly reason: WriteRefusal) {

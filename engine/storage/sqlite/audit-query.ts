@@ -1,29 +1,6 @@
 import type { Param, Queryable } from './sqlite.js';
-import type { AuditEntry } from './audit.js';
+import type { AuditEntry, AuditFilter } from '../../ports.js';
 import { pathUpperBound } from '../../tree-paths.js';
-
-/** Which actions an entry may have: any of `in`, or any action but those of `notIn`. */
-export type ActionSet = { in: string[] } | { notIn: string[] };
-
-/** The audit entries of a subtree that a page or an export reads (checked by engine/audit first). */
-export interface AuditFilter {
-  /** The subtree: entries placed at this path or below it. */
-  path: string;
-  /** Entries without a place too (records deleted before places were kept): asked at the tree's root only. */
-  unplaced: boolean;
-  /** Collections whose entries count (the config's own; never a code table's entries). */
-  collections: string[];
-  /** Entries by this person: the actor's username, or part of their account's display name. */
-  person?: string;
-  /** ISO instants: at or after `from`, before `to`. */
-  from?: string;
-  to?: string;
-  /** Entries whose action is in any of these sets (none given: every action). */
-  actions?: ActionSet[];
-  /** Entries older than this one (the cursor), newest first. */
-  before?: number;
-  limit: number;
-}
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 

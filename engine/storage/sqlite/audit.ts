@@ -1,20 +1,5 @@
 import type { Queryable } from './sqlite.js';
-import type { FieldChange } from '../common/audit-diff.js';
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string | null;
-  collection: string;
-  recordId: string;
-  action: string;
-  fromState: string | null;
-  toState: string | null;
-  diff: Record<string, FieldChange> | null;
-  note: string | null;
-  /** Who the actor is to people (their account's display name), when the actor is an account. */
-  actorName?: string | null;
-}
+import type { AuditEntry } from '../../ports.js';
 
 /** The append-only audit log (triggers in the schema refuse UPDATE and DELETE). */
 export const auditLog = {

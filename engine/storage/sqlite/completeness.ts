@@ -1,10 +1,5 @@
 import type { Param, Queryable } from './sqlite.js';
-
-/** Restricts a scan to records holding one of `codes` in `field` (with `table`: in column `field` of any row of that child table). */
-export interface CodeMatch { field: string; codes: string[]; table?: string }
-
-/** A record's data and flag as read for the recomputation, with the version they were read at. */
-export interface FlagRow { seq: number; id: string; data: Record<string, unknown>; complete: boolean; version: number }
+import type { CodeMatch, FlagRow } from '../../ports.js';
 
 function where(collection: string, matches: CodeMatch[] | null): { sql: string; params: Param[] } {
   const params: Param[] = [collection];

@@ -1,58 +1,13 @@
 import type { Queryable } from './sqlite.js';
-import { RECORD_COLUMNS, fromRow, type StoredRecord } from './records.js';
-
-/**
- * The application config as data (migration 11): immutable numbered versions, the head row
- * naming the published one, the one draft, and the append-only config history. The files of a
- * version or draft are one JSON document: path → text, or {base64} for bytes (fonts, pictures).
- */
-export type StoredFiles = Record<string, string | { base64: string }>;
-
-export interface ConfigVersionRow {
-  number: number;
-  hash: string;
-  author: string | null;
-  at: string;
-  note: string | null;
-  origin: string;
-  basedOn: number | null;
-}
-
-export interface ConfigHead {
-  published: number;
-  filesVersion: number | null;
-  filesHash: string | null;
-}
-
-export interface DraftRow {
-  base: number;
-  files: StoredFiles;
-  version: number;
-  origin: string;
-  createdBy: string | null;
-  createdAt: string;
-  updatedBy: string | null;
-  updatedAt: string;
-  proposedBy: string | null;
-  proposedAt: string | null;
-  proposedNote: string | null;
-  /** The draft version that was proposed: a save after the proposal withdraws it. */
-  proposedVersion: number | null;
-}
-
-export interface HistoryEntry {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  version: number | null;
-  draft: number | null;
-  note: string | null;
-  detail: unknown;
-}
+import type { StoredRecord, ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles } from '../../ports.js';
+import { RECORD_COLUMNS, fromRow } from './records.js';
 
 const VERSION_COLUMNS = 'number, hash, author, at, note, origin, based_on AS basedOn';
 
+/**
+ * The application config as data (migration 11): immutable numbered versions, the head row
+ * naming the published one, the one draft, and the append-only config history.
+ */
 export const configVersions = {
   async head(db: Queryable): Promise<ConfigHead | undefined> {
     return db.get<ConfigHead>('SELECT published, files_version AS filesVersion, files_hash AS filesHash FROM config_head WHERE id = 1');

@@ -1,27 +1,5 @@
 import type { Queryable, Param } from './sqlite.js';
-
-/** Who loaded a directory row, when, and on the authority of which grant (its node's path). */
-export interface DirectoryLoader {
-  /** Username of the uploader; null for the operator's command line. */
-  by: string | null;
-  /** The uploader's display name (joined from the account; null when it is gone or unknown). */
-  byName?: string | null;
-  at: string;
-  /** Path of the granted node that authorised the load; null for rows of databases older than this column. */
-  path: string | null;
-}
-
-export interface DirectoryRow {
-  data: Record<string, unknown>;
-  loader: DirectoryLoader;
-}
-
-/** A stored row that an upload was not allowed to replace. */
-export interface ForeignRow {
-  key: string;
-  value: string;
-  loader: DirectoryLoader;
-}
+import type { DirectoryLoader, DirectoryRow, ForeignRow } from '../../ports.js';
 
 interface Row { key: string; value: string; data: string; imported_by: string | null; display_name: string | null; imported_at: string; imported_path: string | null }
 

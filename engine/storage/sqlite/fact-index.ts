@@ -1,5 +1,6 @@
 import type { Param, Queryable } from './sqlite.js';
-import { scopeCondition, type ReadScope } from './record-query.js';
+import type { ReadScope } from '../../ports.js';
+import { scopeCondition } from './record-query.js';
 
 /**
  * The code fields of a collection's records as one short JSON array per record, in an index:

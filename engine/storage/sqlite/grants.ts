@@ -1,28 +1,6 @@
 import type { Queryable } from './sqlite.js';
+import type { NodeGrant, SubtreeGrant } from '../../ports.js';
 import { authEpoch } from '../common/auth-epoch.js';
-
-/** A grant on a node with the account holding it. */
-export interface NodeGrant {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: string;
-  selfCollection: string | null;
-  selfRecord: string | null;
-}
-
-/** A grant somewhere in a subtree, with its node's label and the holder's account state. */
-export interface SubtreeGrant {
-  nodeId: string;
-  nodeLabel: string | null;
-  username: string;
-  displayName: string;
-  role: string;
-  selfCollection: string | null;
-  selfRecord: string | null;
-  locked: number;
-  mustChangePassword: number;
-}
 
 /** Plain SQL over grants as the grants API and the derived fields need them. */
 export const grantStore = {

@@ -1,19 +1,6 @@
 import type { Queryable } from './sqlite.js';
+import type { ImportLogEntry } from '../../ports.js';
 import type { RowAction } from '../../import/preview-rows.js';
-
-export interface ImportLogEntry {
-  id: string;
-  collection: string;
-  actor: string | null;
-  filename: string | null;
-  status: 'previewed' | 'committed' | 'failed';
-  at: string;
-  committedAt: string | null;
-  total: number;
-  counts: Record<RowAction, number>;
-  message: string | null;
-  hasErrorsFile: boolean;
-}
 
 const fromRow = (r: any): ImportLogEntry => ({
   id: r.id, collection: r.collection, actor: r.actor, filename: r.filename, status: r.status, at: r.at, committedAt: r.committed_at,

@@ -1,21 +1,11 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { Queryable } from './sqlite.js';
+import type { StoredPreview } from '../../ports.js';
 import type { PreviewRow } from '../../import/preview-rows.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
-
-/** An import preview kept for its commit: who made it, of what, and the rows it checked. */
-export interface StoredPreview {
-  id: string;
-  owner: string;
-  collection: string;
-  /** Always 'open' since the commit's claim is its transaction's (take); 'committing' only in a row left by an older version. */
-  state: 'open' | 'committing';
-  /** When it was made (ms). */
-  at: number;
-}
 
 /**
  * Import previews between upload and commit, in the database so that the commit may reach any

@@ -1,30 +1,5 @@
 import type { Queryable } from './sqlite.js';
-
-/** The failure of a job, as the HTTP error body says it. */
-export interface JobError {
-  code: string;
-  message: string;
-  details?: unknown;
-  [extra: string]: unknown;
-}
-
-/** A job as stored: what any server instance on the database answers about it (times in ms). */
-export interface JobRow {
-  id: string;
-  owner: string;
-  kind: string;
-  status: 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  error: JobError | null;
-  result: unknown;
-  /** A file result: its bytes are in the job's chunks. */
-  file: { contentType: string; filename: string; size: number } | null;
-  instance: string;
-  heartbeat: number;
-  createdAt: number;
-  finishedAt: number | null;
-}
+import type { JobError, JobRow } from '../../ports.js';
 
 const COLUMNS = 'id, owner, kind, status, done, total, error, result, file_type, file_name, file_size, instance, heartbeat, created_at, finished_at';
 

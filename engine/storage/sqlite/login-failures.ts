@@ -1,14 +1,5 @@
 import type { Queryable } from './sqlite.js';
-
-/** A counter of failed password guesses (times in ms since the epoch). */
-export interface FailureCount {
-  key: string;
-  failures: number;
-  /** When the current count began: a window's start. */
-  firstAt: number;
-  /** No attempt under this key before this moment (0: none). */
-  blockedUntil: number;
-}
+import type { FailureCount } from '../../ports.js';
 
 const COLUMNS = 'key, failures, first_at AS firstAt, blocked_until AS blockedUntil';
 

@@ -1,5 +1,5 @@
 import type { Param, Queryable } from './sqlite.js';
-import type { StoredRecord } from './records.js';
+import type { StoredRecord, KeyRow } from '../../ports.js';
 import { diffFields } from '../common/audit-diff.js';
 import { DomainError } from '../../errors.js';
 
@@ -13,9 +13,6 @@ async function insertRows(tx: Queryable, table: string, columns: string[], rows:
     await tx.run(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${part.map(() => one).join(',')}`, part.flat());
   }
 }
-
-/** A unique-key value a new record will hold. */
-export interface KeyRow { collection: string; key: string; value: string; recordId: string }
 
 /**
  * Many new records of one batch written with a few multi-row statements: the records, their

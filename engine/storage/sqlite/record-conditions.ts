@@ -1,40 +1,7 @@
 import type { Param, Queryable } from './sqlite.js';
-import { RECORD_COLUMNS, fromRow, type StoredRecord } from './records.js';
-import { scopeCondition, type ReadScope } from './record-query.js';
-
-/**
- * A validated condition tree over a record's top-level fields, as the core hands it to storage
- * (engine/query/conditions.ts builds it from the person's input and the schema; nothing here
- * checks a field name or a value's type again). Values compare as the JSON holds them: dates are
- * ISO text, so a range of dates (and of birth dates, for an age) is a range of text.
- */
-export type Condition =
-  | { op: 'and' | 'or'; items: Condition[] }
-  | { op: 'in'; field: string; values: string[] }
-  | { op: 'range'; field: string; from?: string; to?: string; above?: string }
-  | { op: 'numRange'; field: string; min?: number; max?: number }
-  | { op: 'contains'; field: string; text: string }
-  | { op: 'equals'; field: string; value: string | number | boolean }
-  | { op: 'empty' | 'notEmpty'; field: string }
-  /** A child table with at least one row matching `where` (over the row's columns). */
-  | { op: 'anyRow'; field: string; where: Condition }
-  /** A child table with no rows / with rows. */
-  | { op: 'noRows' | 'hasRows'; field: string };
-
-/** What a statistic groups by, as SQL can compute it from a row. */
-export type GroupKey =
-  | { by: 'value'; field: string }
-  /** The child of `path` whose subtree holds the record ('' for records on the node itself). */
-  | { by: 'child'; path: string }
-  | { by: 'year'; field: string }
-  /** The index of the first band whose `above` the value exceeds (ISO text), bands.length when none; '' when empty. */
-  | { by: 'bands'; field: string; above: string[] };
-
-export interface ConditionQuery {
-  collection: string;
-  scope: ReadScope;
-  where?: Condition;
-}
+import type { StoredRecord, ConditionQuery, GroupKey, SortBy, Condition } from '../../ports.js';
+import { RECORD_COLUMNS, fromRow } from './records.js';
+import { scopeCondition } from './record-query.js';
 
 const pathOf = (field: string) => `$.${field}`;
 
@@ -119,8 +86,6 @@ function keyOf(k: GroupKey, params: Param[]): string {
     }
   }
 }
-
-export interface SortBy { field: string; desc?: boolean }
 
 /** Records matching a condition tree in a scope: pages, counts and grouped counts. */
 export const recordConditions = {

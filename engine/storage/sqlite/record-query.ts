@@ -1,33 +1,8 @@
 import type { Param, Queryable } from './sqlite.js';
-import { RECORD_COLUMNS, fromRow, type StoredRecord } from './records.js';
+import type { StoredRecord, ReadScope, RecordFilter } from '../../ports.js';
+import { RECORD_COLUMNS, fromRow } from './records.js';
 import { pathUpperBound } from '../../tree-paths.js';
 import { domainBadRequest } from '../../errors.js';
-
-/**
- * What a user may read of a collection, as data the core hands to storage: the subtree paths
- * their grants cover, and the one record bound to them (a self role). Storage turns it into a
- * range scan per path.
- */
-export interface ReadScope {
-  paths: string[];
-  selfRecord?: string;
-}
-
-/** Which records of one collection a query means; every part narrows it. */
-export interface RecordFilter {
-  collection: string;
-  /** Only what this scope reads; absent: no restriction (the caller has checked otherwise). */
-  scope?: ReadScope;
-  /** Only the subtree of this path. */
-  subtree?: string;
-  /** Only the records hanging directly on this node. */
-  node?: string;
-  state?: string;
-  /** Only records whose top-level field holds this value. */
-  equals?: { field: string; value: string };
-  /** Text any of these fields contains. */
-  search?: { fields: string[]; text: string };
-}
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
 

@@ -1,9 +1,7 @@
 import type { Param, Queryable } from './sqlite.js';
-import { RECORD_COLUMNS, fromRow, type StoredRecord } from './records.js';
+import type { StoredRecord, ScanCursor } from '../../ports.js';
+import { RECORD_COLUMNS, fromRow } from './records.js';
 import { pathUpperBound } from '../../tree-paths.js';
-
-/** Where a scan stands: after this record (keyset position), opaque to callers. */
-export interface ScanCursor { seq: number; path: string }
 
 /**
  * Every stored record of a collection (optionally of one subtree), read batch by batch in a

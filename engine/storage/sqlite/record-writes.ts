@@ -1,23 +1,8 @@
 import { Database, type Queryable } from './sqlite.js';
-import type { StoredRecord } from './records.js';
-import type { FieldChange } from '../common/audit-diff.js';
+import type { StoredRecord, WriteAudit, NodeGuard } from '../../ports.js';
 import { RecordWriteRefused, type WriteRefusal } from '../common/write-refused.js';
 
 export { RecordWriteRefused, type WriteRefusal };
-
-/** What the audit entry of a write says beside the record's own columns. */
-export interface WriteAudit {
-  action: string;
-  fromState: string | null;
-  diff: Record<string, FieldChange> | null;
-  note: string | null;
-}
-
-/** A node the write hangs on, as it was read: the write is refused if it moved or vanished since. */
-export interface NodeGuard {
-  id: string;
-  path: string;
-}
 
 const COLUMNS = ['op', 'id', 'collection', 'node_id', 'guard_node', 'guard_path', 'path', 'data', 'state', 'workflow', 'workflow_context',
   'complete', 'code_versions', 'version', 'expected_version', 'at', 'actor', 'keys', 'action', 'from_state', 'diff', 'note', 'config_version'];

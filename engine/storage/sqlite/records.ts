@@ -1,28 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from './sqlite.js';
+import type { StoredRecord } from '../../ports.js';
 import { pathUpperBound } from '../../tree-paths.js';
 import { authEpoch } from '../common/auth-epoch.js';
 import { RecordWriteRefused } from './record-writes.js';
-
-/** A record as stored: the JSON document plus what the engine keeps beside it. */
-export interface StoredRecord {
-  id: string;
-  collection: string;
-  nodeId: string | null;
-  path: string;
-  data: Record<string, unknown>;
-  state: string | null;
-  workflow: string | null;
-  /** The workflow's own data beside the record's (set by workflow actions). */
-  workflowContext?: Record<string, unknown> | null;
-  complete: boolean;
-  codeVersions: Record<string, number> | null;
-  version: number;
-  createdAt: string;
-  createdBy: string | null;
-  updatedAt: string;
-  updatedBy: string | null;
-}
 
 interface Row {
   id: string; collection: string; node_id: string | null; path: string; data: string; state: string | null;

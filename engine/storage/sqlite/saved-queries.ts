@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './sqlite.js';
+import type { SavedQuery } from '../../ports.js';
 import { pathUpperBound } from '../../tree-paths.js';
-
-export interface SavedQuery {
-  id: string;
-  owner: string;
-  ownerName: string;
-  collection: string;
-  kind: 'query' | 'stats';
-  name: string;
-  spec: unknown;
-  sharedPath: string | null;
-  createdAt: string;
-}
 
 interface Row { id: string; owner: string; owner_name: string | null; collection: string; kind: 'query' | 'stats'; name: string; spec: string; shared_path: string | null; created_at: string }
 

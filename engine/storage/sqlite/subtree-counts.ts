@@ -1,13 +1,5 @@
 import type { Queryable } from './sqlite.js';
-
-/** One node's counter row: records of a collection in a state within its subtree, and how many are complete. */
-export interface CounterRow {
-  collection: string;
-  /** '' for records without a workflow state. */
-  state: string;
-  total: number;
-  complete: number;
-}
+import type { CounterRow } from '../../ports.js';
 
 /**
  * The per-node counters that triggers on the records table keep current in every writing

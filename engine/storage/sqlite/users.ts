@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './sqlite.js';
+import type { UserRow } from '../../ports.js';
 import type { Grant, Principal } from '../../auth/principal.js';
 import { newId } from '../common/ids.js';
 import { SESSION_HOURS } from '../common/sessions.js';
@@ -9,12 +10,6 @@ import { authEpoch } from '../common/auth-epoch.js';
 /** A user's grants joined to their nodes, whose current paths they carry (paths change when a subtree moves). */
 const GRANTS_OF = 'FROM grants g JOIN records r ON r.id = g.node_id WHERE g.user_id = ?';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
-
-export interface UserRow {
-  id: string; username: string; password_hash: string; display_name: string;
-  self_collection: string | null; self_record: string | null; created_at: string;
-  must_change_password: number; locked_at: string | null;
-}
 
 /** The principal of a user row (grants read separately). */
 const principalOf = (u: UserRow, grants: Grant[], sessionId: string, csrf: string): Principal => ({
