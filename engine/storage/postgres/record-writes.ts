@@ -1,6 +1,5 @@
 import { PgDatabase, type PgQueryable } from './connection.js';
 import { statement } from './statement.js';
-import { CreateGatherer, gatheredCall } from './gathered-creates.js';
 import type { NodeGuard, StoredRecord, WriteAudit, WriteRefusal } from '../../ports.js';
 import { RecordWriteRefused } from '../../ports.js';
 
@@ -9,10 +8,6 @@ const PARAMS = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb',
   'integer', 'integer', 'text', 'text', 'jsonb', 'text', 'text', 'jsonb', 'text', 'integer', 'boolean'];
 /** Every save's statement: named (connection.ts), so PostgreSQL parses and plans the call once per connection. */
 const CALL = statement('record_write', `SELECT record_write(${PARAMS.map((t, i) => `$${i + 1}::${t}`).join(', ')}) AS refusal`);
-/** Creates on the pool that arrive together, as one statement (gathered-creates.ts). */
-const GATHERED = gatheredCall('record_write_gathered', 'record_write', PARAMS);
-const gatherers = new WeakMap<PgDatabase, CreateGatherer>();
-const gathererOf = (db: PgDatabase) => gatherers.get(db) ?? gatherers.set(db, new CreateGatherer(db, CALL, GATHERED)).get(db)!;
 
 /** JSON for a jsonb parameter (node-postgres would turn a JS array into a PostgreSQL array). */
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -39,9 +34,7 @@ async function write(db: PgQueryable, op: 'create' | 'update', r: StoredRecord, 
   ];
   let refusal: WriteRefusal | null;
   try {
-    refusal = op === 'create' && db instanceof PgDatabase
-      ? await gathererOf(db).call(params)
-      : (await db.query<{ refusal: WriteRefusal | null }>(CALL, params)).rows[0].refusal;
+    refusal = (await db.query<{ refusal: WriteRefusal | null }>(CALL, params)).rows[0].refusal;
   } catch (err) {
     throw isKeyClash(err) ? new RecordWriteRefused('duplicate') : err;
   }
