@@ -16,7 +16,7 @@ import { recordsSchema } from './records.js';
 const v1 = recordsSchema.slice(recordsSchema.indexOf('  CREATE FUNCTION record_write('), recordsSchema.indexOf('  END $$;', recordsSchema.indexOf('  CREATE FUNCTION record_write(')) + '  END $$;'.length);
 const WRITES_FROM = "    IF p_op = 'create' THEN\n";
 const writes = v1.slice(v1.indexOf(WRITES_FROM), v1.indexOf('    RETURN NULL;\n  END $$;'));
-export const replaced = (text: string, from: string, to: string) => {
+const replaced = (text: string, from: string, to: string) => {
   if (!text.includes(from)) throw new Error(`record_write of version 1 changed: "${from.trim()}" not found`);
   return text.replace(from, to);
 };
