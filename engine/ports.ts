@@ -189,8 +189,9 @@ export interface AuditLog {
 
 /** Per-node counters of the records in each subtree, current in every writing transaction. */
 export interface SubtreeStats {
-  ofNode(db: Tx, nodeId: string, collections: string[]): Promise<CounterRow[]>;
-  countUnder(db: Tx, tree: string, nodeId: string, collection: string, state: string | null, deep: boolean): Promise<number>;
+  /** The node is named by its path: an adapter may keep the counters of different parts of the tree apart (PostgreSQL: by region). */
+  ofNode(db: Tx, nodePath: string, collections: string[]): Promise<CounterRow[]>;
+  countUnder(db: Tx, tree: string, nodePath: string, collection: string, state: string | null, deep: boolean): Promise<number>;
 }
 
 /** Accounts. `UserRow` leaks the SQLite column names (snake_case): a second adapter returns the same shape. */

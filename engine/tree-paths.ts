@@ -18,3 +18,8 @@ export function isRootPath(path: string): boolean {
 export function rootPathOf(path: string): string {
   return path.slice(0, path.indexOf('/', 1) + 1);
 }
+
+/** The id of the node a path ends in: '/a/b/' → 'b'. */
+export function nodeOfPath(path: string): string {
+  return path.split('/').at(-2) ?? '';
+}

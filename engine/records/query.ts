@@ -35,7 +35,7 @@ export async function listRecords({ storage, runtime: rt }: ListContext, user: P
     // The subtree counters know the total when the user reads the node's whole subtree and only
     // the node and the state narrow the list: a COUNT would read every row of a big branch.
     if (!query.q?.trim() && rt.permissions.onPath(user, 'read', node.path) && (query.deep || !c.isTree)) {
-      counted = () => storage.subtreeStats.countUnder(db, rt.tree.name, node.id, c.name, query.state ?? null, !!query.deep);
+      counted = () => storage.subtreeStats.countUnder(db, rt.tree.name, node.path, c.name, query.state ?? null, !!query.deep);
     }
   }
   if (query.state) filter.state = query.state;

@@ -11,7 +11,6 @@ export interface SubtreeStats {
 }
 
 /** '/a/b/c/' → 'c': the node a tree path belongs to. */
-const nodeOfPath = (path: string) => path.split('/').at(-2) ?? '';
 
 /**
  * Counts per state and completeness of each completeness-tracked collection in a subtree, from
@@ -19,7 +18,7 @@ const nodeOfPath = (path: string) => path.split('/').at(-2) ?? '';
  */
 export async function subtreeStats(storage: Pick<Storage, 'db' | 'subtreeStats'>, rt: AppRuntime, path: string): Promise<SubtreeStats[]> {
   const tracked = [...rt.config.collections.values()].filter((c) => c.completeness).map((c) => c.name);
-  const rows = await storage.subtreeStats.ofNode(storage.db, nodeOfPath(path), tracked);
+  const rows = await storage.subtreeStats.ofNode(storage.db, path, tracked);
   return tracked.map((collection) => {
     const mine = rows.filter((r) => r.collection === collection);
     const total = mine.reduce((a, r) => a + r.total, 0);

@@ -55,7 +55,7 @@ it('a record read before a branch move committed and written after it lands unde
   expect((await s.records.get(db, leaf.id))!.path).toBe('/r/q/b/l/');
   expect((await s.audit.forRecord(db, item.id)).entries.map((e) => e.action)).toEqual(['create', 'submit']);
   expect((await s.records.page(db, { collection: 'item', subtree: q.path }, 10)).items.map((r) => r.id)).toEqual([item.id]);
-  const counters = async (n: StoredRecord) => (await s.subtreeStats.ofNode(db, n.id, ['item'])).map((c) => [c.state, c.total]);
+  const counters = async (n: StoredRecord) => (await s.subtreeStats.ofNode(db, (await s.records.get(db, n.id))!.path, ['item'])).map((c) => [c.state, c.total]);
   expect(await counters(q)).toEqual([['done', 1]]);
   expect(await counters(p)).toEqual([]);
   expect(await counters(root)).toEqual([['done', 1]]);

@@ -116,7 +116,7 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
     }
     const entries = async (id: string) => (await s.audit.forRecord(db, id)).entries;
     const counters = async (n: StoredRecord) =>
-      Object.fromEntries((await s.subtreeStats.ofNode(db, n.id, [ITEMS])).map((c) => [c.state, [c.total, c.complete]]));
+      Object.fromEntries((await s.subtreeStats.ofNode(db, (await s.records.get(db, n.id))!.path, [ITEMS])).map((c) => [c.state, [c.total, c.complete]]));
     /** Moves a tree node under another as the records service does: the node's own write, then the paths below it. */
     async function moveNode(n: StoredRecord, to: StoredRecord): Promise<StoredRecord> {
       const path = `${to.path}${n.id}/`;
@@ -484,9 +484,9 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         const movedA = await moveNode(a, b);
         expect(await counters(b)).toEqual({ draft: [1, 1], done: [2, 2] });
         expect(await counters(root)).toEqual({ draft: [1, 1], done: [2, 2] });
-        expect(await s.subtreeStats.countUnder(db, TREE, b.id, ITEMS, 'done', true)).toBe(2);
-        expect(await s.subtreeStats.countUnder(db, TREE, b.id, ITEMS, 'done', false)).toBe(1);
-        expect(await s.subtreeStats.countUnder(db, TREE, b.id, ITEMS, null, true)).toBe(3);
+        expect(await s.subtreeStats.countUnder(db, TREE, b.path, ITEMS, 'done', true)).toBe(2);
+        expect(await s.subtreeStats.countUnder(db, TREE, b.path, ITEMS, 'done', false)).toBe(1);
+        expect(await s.subtreeStats.countUnder(db, TREE, b.path, ITEMS, null, true)).toBe(3);
         await s.records.delete(db, x.id);
         expect(await counters(b)).toEqual({ draft: [1, 1], done: [1, 1] });
         // The moved branch's records now lie under its new path.

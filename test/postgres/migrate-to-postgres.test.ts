@@ -66,8 +66,7 @@ describe('migrate-to-postgres', () => {
       // Counters came with the records: the root's subtree figures are the same on both sides.
       const rootOf = async (s: Storage) => {
         const rows = await s.records.page(s.db, { collection: 'organization' }, 1);
-        const id = rows.items[0].id;
-        return (await s.subtreeStats.ofNode(s.db, id, ['member', 'organization'])).map((c) => JSON.stringify(c)).sort();
+        return (await s.subtreeStats.ofNode(s.db, rows.items[0].path, ['member', 'organization'])).map((c) => JSON.stringify(c)).sort();
       };
       expect(await rootOf(target)).toEqual(await rootOf(source));
       // The history of the record changed above, entry for entry.

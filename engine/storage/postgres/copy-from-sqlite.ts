@@ -4,6 +4,8 @@ import { Database as SqliteDatabase, type Database } from '../sqlite/sqlite.js';
 import { migrate as migrateSqlite } from '../sqlite/migrations.js';
 import { PgDatabase, type PgQueryable } from './connection.js';
 import { migrate as migratePostgres } from './migrations.js';
+import { regionDepth } from './region.js';
+import { PATH_DEPTH_SQL } from './schema/upper-counts.js';
 
 /**
  * Copies a whole SQLite database into an empty, migrated PostgreSQL database (`npm run admin --
@@ -26,10 +28,13 @@ const TRANSIENT = new Set(['schema_migrations', 'jobs', 'job_files', 'import_pre
 /** Tables whose rows the target derives from other tables; compared after the copy, copied only when the target left them empty. */
 const DERIVED = new Set(['subtree_counts']);
 /**
- * Rows the comparison leaves out: SQLite keeps a counter row that went down to zero, PostgreSQL
- * fills its counters from the copied records and has none — the same counts either way.
+ * Rows the comparison takes (the same SQL on both sides), by the target's region depth: SQLite keeps
+ * a counter row that went down to zero, PostgreSQL fills its counters from the copied records and
+ * has none — the same counts either way; and the nodes above the region depth, whose PostgreSQL
+ * rows hold their own level only (schema/upper-counts.ts), are summed there when read instead.
  */
-const COMPARED = new Map([['subtree_counts', 'total > 0']]);
+const COMPARED = new Map<string, (depth: number) => string>([['subtree_counts', (depth) =>
+  `total > 0 AND node_id NOT IN (SELECT id FROM records WHERE ${PATH_DEPTH_SQL('path')} < ${depth})`]]);
 /**
  * PostgreSQL's distribution column (schema/region.ts), which SQLite has not: filled in the copy from
  * the source column it follows (records and audit: the path; a counter: its node's region).
@@ -73,8 +78,9 @@ export async function copySqliteToPostgres(source: Database, target: PgDatabase,
     }
     // Verified inside the transaction: a mismatch rolls the whole copy back.
     for (const entry of report.tables) {
-      const want = await sourceDigest(source, entry.table);
-      const got = await targetDigest(tx, entry.table, await pgColumns(tx, entry.table), await sqliteColumns(source, entry.table));
+      const compared = COMPARED.get(entry.table)?.(await regionDepth(tx));
+      const want = await sourceDigest(source, entry.table, compared);
+      const got = await targetDigest(tx, entry.table, await pgColumns(tx, entry.table), await sqliteColumns(source, entry.table), compared);
       if (want.rows !== got.rows || want.sum !== got.sum) {
         throw new Error(`迁移后核对不一致：表 ${entry.table}（源 ${want.rows} 行，目标 ${got.rows} 行${want.rows === got.rows ? '，内容不同' : ''}）`);
       }
@@ -184,21 +190,22 @@ function add(d: Digest, line: string): void {
   d.sum = (d.sum + BigInt(`0x${createHash('sha256').update(line).digest('hex').slice(0, 15)}`)) & 0xffffffffffffffffn;
 }
 
-async function sourceDigest(source: Database, table: string): Promise<Digest> {
+/** `where`: the rows compared (COMPARED), all without it. */
+async function sourceDigest(source: Database, table: string, where?: string): Promise<Digest> {
   const columns = await sqliteColumns(source, table);
   const d: Digest = { rows: 0, sum: 0n };
-  for await (const rows of sourceBatches(source, table, columns.map(ident).join(', '), BATCH, COMPARED.get(table))) {
+  for await (const rows of sourceBatches(source, table, columns.map(ident).join(', '), BATCH, where)) {
     for (const r of rows) add(d, canonical(columns, r));
   }
   return d;
 }
 
-async function targetDigest(tx: PgQueryable, table: string, pg: PgColumn[], sourceColumns: string[]): Promise<Digest> {
+async function targetDigest(tx: PgQueryable, table: string, pg: PgColumn[], sourceColumns: string[], where?: string): Promise<Digest> {
   const shared = sourceColumns.filter((c) => pg.some((p) => p.name === c));
   const types = new Map(pg.map((c) => [c.name, c.type]));
   const d: Digest = { rows: 0, sum: 0n };
   // A cursor inside the copy's transaction: one pass, batch by batch, over what it wrote.
-  await tx.query(`DECLARE copy_check NO SCROLL CURSOR FOR SELECT ${shared.map((c) => `${ident(c)}${types.get(c) === 'jsonb' ? '::text' : ''}`).join(', ')} FROM ${ident(table)}${COMPARED.has(table) ? ` WHERE ${COMPARED.get(table)}` : ''}`);
+  await tx.query(`DECLARE copy_check NO SCROLL CURSOR FOR SELECT ${shared.map((c) => `${ident(c)}${types.get(c) === 'jsonb' ? '::text' : ''}`).join(', ')} FROM ${ident(table)}${where ? ` WHERE ${where}` : ''}`);
   for (;;) {
     const { rows } = await tx.query<Record<string, unknown>>(`FETCH ${BATCH} FROM copy_check`);
     if (rows.length === 0) break;

@@ -38,7 +38,9 @@ export const crossShardStatements: CrossShardStatement[] = [
   { what: 'titles of deleted records', match: /FROM audit WHERE record_id = ANY\(/, why: BY_ID },
   { what: 'deleted records by a field\'s value (a lookup)', match: /FROM audit WHERE collection = \$1 AND action = 'delete'/, why: 'by value over the whole log' },
 
-  { what: 'a node\'s subtree counters (tree statistics, a list\'s total)', match: /FROM subtree_counts WHERE node_id = \$1 AND collection = (ANY\(\$2::text\[\]\)|\$2)/, why: BY_NODE_ID },
+  { what: 'the figures of a node above the region depth (tree statistics, a list\'s total, counts per child): the rows of the nodes down to the region depth in its subtree, summed (subtree-counts.ts)',
+    match: /FROM subtree_counts s JOIN records m ON m\.region = s\.region AND m\.id = s\.node_id WHERE s\.node_id = s\.region/,
+    why: 'the node lies above the regions, so its subtree spans several by nature: a few hundred rows, joined on (region, id) — colocated on Citus' },
   { what: 'a node\'s children, which nodes have children, records on a node', match: /FROM records (r )?WHERE (r\.)?collection = \$\d AND (r\.)?node_id = (\$\d|n\.id)/, why: BY_NODE_ID },
   { what: 'a user\'s grants joined to their nodes (the session principal)', match: /FROM grants g JOIN records r ON r\.id = g\.node_id WHERE g\.user_id = /,
     why: 'grants, users and sessions are distributed by user; the nodes are looked up by id' },

@@ -2,6 +2,7 @@ import type { PgQueryable } from './connection.js';
 import type { ReadScope } from '../../ports.js';
 import { regionCondition, scopeCondition, scopeRegions } from './record-query.js';
 import { regionDepth, regionOfSubtree } from './region.js';
+import { nodeOfPath, pathUpperBound } from '../../tree-paths.js';
 import { Params, jsonField, sqliteValue, typedOf } from './json-values.js';
 
 /**
@@ -27,23 +28,32 @@ import { Params, jsonField, sqliteValue, typedOf } from './json-values.js';
  * index; a child's counter counts it too when the collection is the tree's, as the scan would.
  */
 async function perChildFromCounters(db: PgQueryable, collection: string, path: string): Promise<{ child: string; n: number }[]> {
-  const node = path.split('/').at(-2) ?? '';
+  const node = nodeOfPath(path);
   // A node at or below the region depth: it, its children and their counters are all in its region
-  // (region.ts); above it the children lie in several, and this is cross-shard.
+  // (region.ts). Above it the counters hold only their own level (schema/upper-counts.ts): the rows
+  // of the nodes down to the region depth in its subtree are summed per child — every region.
   const region = regionOfSubtree(path, await regionDepth(db));
-  const within = (alias: string) => (region === null ? '' : ` AND ${alias}.region = $4`);
+  if (region === null) {
+    const { rows } = await db.query<{ child: string; n: number }>(
+      `SELECT CASE WHEN m.id = $1 THEN '' ELSE split_part(substr(m.path, length($3) + 1), '/', 1) END AS child, sum(s.total) AS n
+       FROM subtree_counts s JOIN records m ON m.region = s.region AND m.id = s.node_id
+       WHERE s.node_id = s.region AND s.collection = $2 AND m.path >= $3 AND m.path < $4
+       GROUP BY 1 HAVING sum(s.total) > 0`,
+      [node, collection, path, pathUpperBound(path)]);
+    return rows.map((r) => ({ child: r.child, n: Number(r.n) }));
+  }
   const { rows } = await db.query<{ child: string; n: number }>(
     `WITH kids AS (
-       SELECT c.id FROM records t JOIN records c ON c.collection = t.collection AND c.node_id = t.id AND c.path = $3 || c.id || '/'${within('c')}
-       WHERE t.id = $1${within('t')}
+       SELECT c.id FROM records t JOIN records c ON c.collection = t.collection AND c.node_id = t.id AND c.path = $3 || c.id || '/' AND c.region = $4
+       WHERE t.id = $1 AND t.region = $4
      ), per_child AS (
-       SELECT s.node_id AS child, sum(s.total) AS n FROM subtree_counts s JOIN kids k ON k.id = s.node_id WHERE s.collection = $2${within('s')} GROUP BY 1
+       SELECT s.node_id AS child, sum(s.total) AS n FROM subtree_counts s JOIN kids k ON k.id = s.node_id WHERE s.collection = $2 AND s.region = $4 GROUP BY 1
      )
      SELECT child, n FROM per_child WHERE n > 0
      UNION ALL
-     SELECT '', n FROM (SELECT coalesce((SELECT sum(total) FROM subtree_counts s WHERE s.node_id = $1 AND s.collection = $2${within('s')}), 0)
+     SELECT '', n FROM (SELECT coalesce((SELECT sum(total) FROM subtree_counts s WHERE s.node_id = $1 AND s.collection = $2 AND s.region = $4), 0)
                              - coalesce((SELECT sum(n) FROM per_child), 0) AS n) own WHERE n > 0`,
-    [node, collection, path, ...(region === null ? [] : [region])]);
+    [node, collection, path, region]);
   return rows.map((r) => ({ child: r.child, n: Number(r.n) }));
 }
 

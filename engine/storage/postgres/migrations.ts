@@ -3,6 +3,7 @@ import { schemaPieces } from './schema/index.js';
 import { authEpochSchema } from './schema/auth-epoch.js';
 import { recordWriteFencedSchema } from './schema/record-write-fenced.js';
 import { regionSchema } from './schema/region.js';
+import { upperCountsSchema } from './schema/upper-counts.js';
 import { DEFAULT_REGION_DEPTH, REGION_DEPTH_ENV, regionDepthFromEnv, rememberRegionDepth } from './region.js';
 import { DomainError } from '../../errors.js';
 
@@ -22,6 +23,7 @@ export const postgresMigrations: { version: number; name: string; sql: string | 
   { version: 4, name: 'record_write fences its own keyed write inside a transaction (no savepoint round trips)', sql: recordWriteFencedSchema },
   // The depth is the database's from here on: the migration that creates the column decides it.
   { version: REGION_VERSION, name: 'the distribution column region on records, audit and subtree_counts (schema/region.ts)', sql: (o) => regionSchema(o.regionDepth ?? DEFAULT_REGION_DEPTH) },
+  { version: 6, name: 'counters kept from the region down, the nodes above it summed when read (schema/upper-counts.ts)', sql: upperCountsSchema },
 ];
 
 /** What a migration may take from the start that runs it. */

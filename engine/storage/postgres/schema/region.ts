@@ -56,9 +56,9 @@ ${recordWriteSql}
 }
 
 /** A node's region in the counter triggers: x is the node's place in the counted record's path (unnest … WITH ORDINALITY). */
-const NODE_REGION = 'CASE WHEN x.ord < region_depth() THEN x.node ELSE n.region END';
+export const NODE_REGION = 'CASE WHEN x.ord < region_depth() THEN x.node ELSE n.region END';
 
-const countersSql = `
+export const countersSql = `
   CREATE OR REPLACE FUNCTION records_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     INSERT INTO subtree_counts AS s (region, node_id, collection, state, total, complete)
