@@ -37,6 +37,11 @@ export async function listRecords({ storage, runtime: rt }: ListContext, user: P
     if (!query.q?.trim() && rt.permissions.onPath(user, 'read', node.path) && (query.deep || !c.isTree)) {
       counted = () => storage.subtreeStats.countUnder(db, rt.tree.name, node.path, c.name, query.state ?? null, !!query.deep);
     }
+  } else if (!query.q?.trim() && filter.scope?.paths.length === 1 && !filter.scope.selfRecord && (c.isTree || c.nodeField)) {
+    // Everything of one granted subtree (an admin's list before choosing a node): its counters
+    // know the total as well, where a COUNT would read every row of a district or a province.
+    const [path] = filter.scope.paths;
+    counted = () => storage.subtreeStats.countUnder(db, rt.tree.name, path, c.name, query.state ?? null, true);
   }
   if (query.state) filter.state = query.state;
   const q = query.q?.trim();
