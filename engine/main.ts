@@ -5,7 +5,7 @@ import { ConfigError } from './config/load-app.js';
 import { DomainError } from './errors.js';
 import { isEmpty } from './seed/demo.js';
 
-/** `npm start`: the application in this repository, on its embedded SQLite file. */
+/** `npm start`: the application in this repository (or CAIJI_APP), on CAIJI_DB: a SQLite file or a postgres:// URL. */
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
 const port = Number(process.env.PORT ?? 3000);
 
