@@ -52,11 +52,24 @@ export async function migrate(db: PgDatabase, upTo = Infinity, options: Migratio
       await tx.query(typeof next.sql === 'string' ? next.sql : next.sql(options));
       await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [next.version, next.name, new Date().toISOString()]);
       return true;
-    });
+    }).catch((err) => { throw refusedSchema(err, db.url); });
     if (!applied) break;
   }
   if (upTo >= REGION_VERSION) await checkRegionDepth(db, options.regionDepth);
   return postgresMigrations.at(-1)!.version;
+}
+
+/**
+ * A role that may not create the schema (PostgreSQL 15 lets only the database's owner create in
+ * `public`) is the operator's to fix: one line saying how, instead of the driver's error.
+ */
+function refusedSchema(err: unknown, url: string): unknown {
+  if ((err as { code?: string })?.code !== '42501') return err;
+  const u = new URL(url);
+  const role = decodeURIComponent(u.username) || '（当前用户）';
+  const database = decodeURIComponent(u.pathname.slice(1)) || role;
+  return new DomainError('forbidden', 'database_permission',
+    `数据库 ${database} 不允许角色 ${role} 建表（${(err as Error).message}）：请让该角色拥有这个数据库（例如 createdb -O ${role} ${database}），或用它的所有者连接`);
 }
 
 /**
