@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../ports.js';
 import type { AuditContext } from './filters.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import { inSchemaOrder, describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
+import { codeLabel, inSchemaOrder, describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
 import { CONFIG_AUDIT_COLLECTION, kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
 /** One field a change touched, by its title, with the values before and after in words ('' when empty). */
@@ -39,10 +39,8 @@ const isNodeField = (c: Collection, name: string, prop: JsonSchema) => prop['x-w
 /** A stored value in words: code labels (已停用 marked), 是/否, lists joined, a node by its label. */
 function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: string) => string): string {
   if (v === undefined || v === null || v === '') return '';
-  if (Array.isArray(prop?.['x-codes'])) {
-    const e = (prop!['x-codes'] as { code: unknown; label: string; deprecated?: unknown }[]).find((x) => String(x.code) === String(v));
-    if (e) return `${e.label}${e.deprecated ? '（已停用）' : ''}`;
-  }
+  const label = codeLabel(prop, v);
+  if (label !== undefined) return label;
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (Array.isArray(v)) return v.map((x) => valueText(prop?.items, x, nodeLabel)).join('、');
   if (typeof v === 'string' && v.startsWith('data:')) return '（附件）';

@@ -1,12 +1,14 @@
 /**
  * History entries as people read them. An event's audit entry holds its payload beside the
  * record's field changes (runtime.ts writes both into one diff); the payload's fields are named
- * by the event's payload schema, never by a record field that happens to share the name
- * (a reject reason is not the record's own 事由).
+ * by the event's payload schema — or, for an event whose payload is a record of another
+ * collection (`form`), by that collection's form — never by a record field that happens to share
+ * the name (a reject reason is not the record's own 事由, a linked record's 全称 not this one's).
  */
 import type { AuditEntry, FieldChange, RowsDiff } from '../ports.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { AppRuntime } from '../runtime/runtime.js';
+import type { EventDef } from './types.js';
 import { fieldTitle } from '../validation/field-titles.js';
 
 /** One payload field of an event, with the title its payload schema gives it and its value in words ('' when empty). */
@@ -14,9 +16,19 @@ export interface PayloadLine { field: string; title: string; value: string }
 
 export type DescribedEntry = AuditEntry & { payload?: PayloadLine[] };
 
+/** A code field's value by its label (已停用 marked), or undefined when the field has no code table or the code is not in it. */
+export function codeLabel(prop: JsonSchema | undefined, value: unknown): string | undefined {
+  const codes = prop?.['x-codes'];
+  if (!Array.isArray(codes)) return undefined;
+  const e = (codes as { code: unknown; label: string; deprecated?: unknown }[]).find((x) => String(x.code) === String(value));
+  return e ? `${e.label}${e.deprecated ? '（已停用）' : ''}` : undefined;
+}
+
 /** A payload value in words: code labels, 是/否, a list of the record's fields by title, an attachment as such. */
 function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema): string {
   if (value === null || value === undefined) return '';
+  const label = Array.isArray(value) ? undefined : codeLabel(prop, value);
+  if (label !== undefined) return label;
   if (Array.isArray(value)) {
     const each = prop['x-widget'] === 'fields' ? (v: unknown) => fieldTitle(record, `/${String(v)}`) : (v: unknown) => payloadText(prop.items ?? {}, v, record);
     return value.map(each).join('、');
@@ -34,7 +46,7 @@ function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema): stri
 export function describeHistory(runtime: AppRuntime, collection: Collection, entries: AuditEntry[]): DescribedEntry[] {
   const wf = runtime.workflowOf(collection);
   return entries.map((e) => {
-    const props: Record<string, JsonSchema> | undefined = wf?.events.get(e.action)?.payload?.properties;
+    const props = payloadProps(runtime, wf?.events.get(e.action));
     if (!props || !e.diff) return e;
     const payload: PayloadLine[] = [];
     for (const [field, change] of inSchemaOrder(e.diff, props)) {
@@ -45,6 +57,15 @@ export function describeHistory(runtime: AppRuntime, collection: Collection, ent
     }
     return { ...e, payload };
   });
+}
+
+/**
+ * The fields an event's payload is named by: its payload schema, or the form of the collection
+ * its payload is a record of (关联单位 sends a unit: the unit form's titles and code labels).
+ */
+function payloadProps(runtime: AppRuntime, event: EventDef | undefined): Record<string, JsonSchema> | undefined {
+  if (event?.payload?.properties) return event.payload.properties;
+  return event?.form ? runtime.config.collections.get(event.form)?.schema.properties : undefined;
 }
 
 /**
