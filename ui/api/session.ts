@@ -1,4 +1,4 @@
-import { api, setCsrf, enc, CONFIG_CHANGED } from './client.js';
+import { api, setCsrf, enc, CONFIG_CHANGED, ApiError } from './client.js';
 import type { FormInfo, Manifest, Me, CodeEntry } from './types.js';
 import type { BrowserValidator } from '../../engine/validation/browser-validator.js';
 
@@ -18,6 +18,8 @@ class Session {
   me: Me | null = null;
   app: Manifest | null = null;
   publicApp: { name: string; title: string; loginNote?: string | null } | null = null;
+  /** The session ended without this tab logging out (the server answered 401): the login page says so. */
+  ended = false;
   private forms = new Map<string, { p: Promise<FormInfo>; at: number }>();
   private validators = new Map<string, Promise<BrowserValidator>>();
   /** Raised when the config changes (a saved code table): validator modules are fetched anew. */
@@ -39,6 +41,7 @@ class Session {
   async login(username: string, password: string) {
     this.set(await api.post<Me>('/api/login', { username, password }));
     this.app = await api.get<Manifest>('/api/app');
+    this.ended = false;
   }
 
   async logout() {
@@ -117,7 +120,7 @@ class Session {
     let v = this.validators.get(collection);
     if (!v) {
       const url = `/api/forms/${enc(collection)}/validator.js${this.generation ? `?g=${this.generation}` : ''}`;
-      v = (import(/* @vite-ignore */ url) as Promise<{ default: BrowserValidator }>).then((m) => m.default);
+      v = (import(/* @vite-ignore */ url) as Promise<{ default: BrowserValidator }>).then((m) => m.default, () => whyImportFailed());
       v.catch(() => this.validators.delete(collection));
       this.validators.set(collection, v);
     }
@@ -165,6 +168,17 @@ class Session {
   states(collection: string): { id: string; title: string; selfHint?: string | null }[] {
     return this.app?.collections[collection]?.states ?? [];
   }
+}
+
+/**
+ * A module import that failed says only "Failed to fetch dynamically imported module", and its
+ * 401 reaches no one. The server is asked whether the session is still there: if not, that 401
+ * tells the shell (which shows the login page) and its 「请先登录」 is the error; if so, the error
+ * says in words what could not be loaded.
+ */
+async function whyImportFailed(): Promise<never> {
+  await api.get('/api/me');
+  throw new ApiError(0, 'module', '无法加载表单的校验程序，请刷新页面后重试');
 }
 
 export const session = new Session();

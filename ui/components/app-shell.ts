@@ -2,7 +2,8 @@ import { html, nothing, type LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
 import { session, APP_CHANGED } from '../api/session.js';
-import { UNAUTHENTICATED } from '../api/client.js';
+import { UNAUTHENTICATED, ApiError, messageOf } from '../api/client.js';
+import { toast } from './toast.js';
 import { currentRoute, href, navigate, type Route } from '../router.js';
 import { auditGrants } from '../pages/audit-page.js';
 import { pages } from '../pages/index.js';
@@ -21,7 +22,7 @@ export class AppShell extends LightElement {
     this.replaceChildren(); // the server's "loading" placeholder
     super.connectedCallback();
     window.addEventListener('hashchange', () => this.onRoute());
-    window.addEventListener(UNAUTHENTICATED, () => { session.clear(); this.requestUpdate(); navigate('#/login'); });
+    window.addEventListener(UNAUTHENTICATED, () => this.sessionEnded());
     // The manifest was read again (config published elsewhere): the nav and the page render with it.
     window.addEventListener(APP_CHANGED, () => { this.requestUpdate(); (this.querySelector('#main > *') as LitElement | null)?.requestUpdate?.(); });
     session.restore().then(() => { this.ready = true; this.onRoute(); });
@@ -40,8 +41,29 @@ export class AppShell extends LightElement {
     this.updateComplete.then(() => setTimeout(() => (this.querySelector('main h1') as HTMLElement | null)?.focus?.(), 0));
   }
 
+  /**
+   * The server answered 401 while someone was logged in: the session ended elsewhere (logout in
+   * another tab or on another instance, a password reset, its time ran out). The login page takes
+   * the page's place at once (pages drawing from the session stop drawing: SessionElement), says
+   * why, and leads back to where the user was. A 401 with nobody logged in (the first load's
+   * /api/me, a second refusal of the same ended session) changes nothing: onRoute sends to the login page.
+   */
+  private sessionEnded() {
+    if (!session.me) return;
+    session.clear();
+    session.ended = true;
+    const here = location.hash.slice(1);
+    navigate(href('login', { next: here && !here.startsWith('/login') ? here : undefined }), true);
+  }
+
   private async logout() {
-    await session.logout();
+    try {
+      await session.logout();
+    } catch (e) {
+      // Already ended elsewhere (401): logged out all the same. Anything else is worth saying.
+      if (!(e instanceof ApiError && e.status === 401)) toast(messageOf(e), 'error');
+    }
+    session.ended = false; // the user logged out: no news that it had ended before
     navigate('#/login');
   }
 

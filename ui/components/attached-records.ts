@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement, emit } from './light-element.js';
+import { emit } from './light-element.js';
+import { SessionElement } from './session-element.js';
 import { Task } from '@lit/task';
 import { api, qs, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -17,7 +18,7 @@ interface Attached { name: string; title: string; form: FormInfo; page: Page }
  * tracked for completeness are large lists and get their own list page instead.
  */
 @customElement('caiji-attached-records')
-export class AttachedRecords extends LightElement {
+export class AttachedRecords extends SessionElement {
   @property() nodeId = '';
   @property({ type: Number }) version = 0;
   /** The node's lists and its events, reloaded when the node or its version changes. */

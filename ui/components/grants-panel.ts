@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement, emit } from './light-element.js';
+import { emit } from './light-element.js';
+import { SessionElement } from './session-element.js';
 import { Task } from '@lit/task';
 import { api, qs, enc, messageOf, ApiError } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -21,7 +22,7 @@ interface GrantsAnswer { node: string; items: GrantItem[]; roles: { role: string
  * Fields derived from the holders change on the server; `changed` fires afterwards.
  */
 @customElement('caiji-grants-panel')
-export class GrantsPanel extends LightElement {
+export class GrantsPanel extends SessionElement {
   @property() nodeId = '';
   /** A first password just set by a reset, to hand over (shown once, and gone with its node). */
   @state() private handOver?: { nodeId: string; username: string; password: string };

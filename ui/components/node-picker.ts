@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement, emit } from './light-element.js';
+import { emit } from './light-element.js';
+import { SessionElement } from './session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, qs, enc } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -11,7 +12,7 @@ import type { Page, RecordJson, TreeAnswer } from '../api/types.js';
  * among the nodes the user may see. Fires `value-change` with the node's record id.
  */
 @customElement('caiji-node-picker')
-export class NodePicker extends LightElement {
+export class NodePicker extends SessionElement {
   @property() value = '';
   @property() inputId = 'node-picker';
   @property() describedBy = '';

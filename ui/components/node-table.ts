@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from './light-element.js';
+import { SessionElement } from './session-element.js';
 import { Task } from '@lit/task';
 import { api, qs, enc } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -14,7 +14,7 @@ import type { FormInfo, Page, TreeNode } from '../api/types.js';
  * collections, the subtree's completeness and a link to its list.
  */
 @customElement('caiji-node-table')
-export class NodeTable extends LightElement {
+export class NodeTable extends SessionElement {
   @property({ attribute: false }) nodes: TreeNode[] = [];
   @state() private form?: FormInfo;
   /** Per collection and node, the titles of the records hanging on it; asked again for new nodes. */
@@ -25,7 +25,9 @@ export class NodeTable extends LightElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    session.form(session.treeCollection).then((f) => { this.form = f; });
+    // Refused (the session ended elsewhere: the shell shows the login page) or failed: the
+    // table stays "loading" and the page beside it shows its own error.
+    session.form(session.treeCollection).then((f) => { this.form = f; }, () => {});
   }
 
   private get others() {

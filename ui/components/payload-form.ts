@@ -34,7 +34,7 @@ export class PayloadForm extends LightElement {
       session.form(this.recordCollection).then((f) => {
         this.fieldTitles = Object.fromEntries(Object.entries<JsonSchema>(f.schema.properties ?? {}).map(([k, v]) => [k, v.title ?? k]));
         this.ready = true;
-      });
+      }, () => { this.ready = true; }); // without the titles, the fields are offered by name
     } else this.ready = true;
   }
 

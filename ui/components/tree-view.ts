@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from './light-element.js';
-import { api, enc } from '../api/client.js';
+import { api, enc, ApiError, messageOf } from '../api/client.js';
+import { toast } from './toast.js';
 import { href, navigate } from '../router.js';
 import type { TreeAnswer, TreeNode } from '../api/types.js';
 
@@ -9,6 +10,14 @@ import type { TreeAnswer, TreeNode } from '../api/types.js';
  * The tree of the user's grants (ARIA tree): children load when a node opens; the path to the
  * selected node opens by itself. Arrow keys move, Right/Left open and close, Enter selects.
  */
+/**
+ * A part of the tree that could not be loaded stays as it was, and the user is told why; a 401
+ * (the session ended elsewhere) is the shell's to tell: it shows the login page.
+ */
+function failed(e: unknown) {
+  if (!(e instanceof ApiError && e.status === 401)) toast(messageOf(e), 'error');
+}
+
 @customElement('caiji-tree')
 export class TreeView extends LightElement {
   @property() selected = '';
@@ -20,13 +29,14 @@ export class TreeView extends LightElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    api.get<{ roots: TreeNode[] }>('/api/tree').then((r) => { this.roots = r.roots; });
+    api.get<{ roots: TreeNode[] }>('/api/tree').then((r) => { this.roots = r.roots; }, failed);
   }
 
   override updated() {
     if (this.selected && this.selected !== this.shownFor) {
       this.shownFor = this.selected;
-      this.reveal(this.selected);
+      // The page beside the tree asks for the same node and shows its own error: nothing to add.
+      this.reveal(this.selected).catch(() => {});
     }
   }
 
@@ -48,7 +58,10 @@ export class TreeView extends LightElement {
   private async toggle(id: string, force?: boolean) {
     const next = new Set(this.open);
     const opening = force ?? !next.has(id);
-    if (opening) { await this.load(id); next.add(id); } else next.delete(id);
+    if (opening) {
+      try { await this.load(id); } catch (e) { return failed(e); }
+      next.add(id);
+    } else next.delete(id);
     this.open = next;
   }
 

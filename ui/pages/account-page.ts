@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { api, ApiError } from '../api/client.js';
 import { session } from '../api/session.js';
 import { toast } from '../components/toast.js';
@@ -20,7 +20,7 @@ type Field = (typeof FIELDS)[number]['name'];
  * the new password; only the repeated entry is compared here, as it never leaves the browser.
  */
 @customElement('caiji-account-page')
-export class AccountPage extends LightElement {
+export class AccountPage extends SessionElement {
   @state() private errors: Partial<Record<Field, string>> = {};
   @state() private error = '';
   @state() private busy = false;

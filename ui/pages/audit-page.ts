@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, qs, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -35,7 +35,7 @@ const PAGE = 50;
  * sends every entry the filters select. Each record links to its page while it exists.
  */
 @customElement('caiji-audit-page')
-export class AuditPage extends LightElement {
+export class AuditPage extends SessionElement {
   @property({ attribute: false }) query: Record<string, string> = {};
   @state() private filters: Filters = { node: '', person: '', from: '', to: '', collection: '', kind: '' };
   @state() private items: AuditItem[] = [];

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -18,7 +18,7 @@ export function importable(): [string, CollectionInfo][] {
 
 /** Browsing the tree: the tree of the user's grants, the node's path and its node list. */
 @customElement('caiji-browse-page')
-export class BrowsePage extends LightElement {
+export class BrowsePage extends SessionElement {
   @property() nodeId = '';
   /**
    * The node, its path and its children; the previous node's stay until they come. The table's

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, enc, messageOf, ApiError } from '../api/client.js';
 import { href } from '../router.js';
@@ -20,7 +20,7 @@ interface ConfigStatus { generation: number; loadedAt: string; problems: string[
  * are shown at the rows they name. Problems of a refused config change on disk are shown too.
  */
 @customElement('caiji-codes-page')
-export class CodesPage extends LightElement {
+export class CodesPage extends SessionElement {
   @property() table = '';
   @state() private tables: TableInfo[] = [];
   /** The table shown; kept here because saving it replaces it. */

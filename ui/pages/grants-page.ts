@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -22,7 +22,7 @@ interface Overview { node: string; items: OverviewItem[]; truncated: boolean }
  * are locked. Each row opens its node, where the roles are granted and the accounts kept.
  */
 @customElement('caiji-grants-page')
-export class GrantsPage extends LightElement {
+export class GrantsPage extends SessionElement {
   @property() nodeId = '';
   @state() private roleFilter = '';
   @state() private q = '';

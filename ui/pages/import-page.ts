@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task } from '@lit/task';
 import { api, qs, enc, uploadFile, ApiError } from '../api/client.js';
 import '../components/export-button.js';
@@ -37,7 +37,7 @@ const time = (s: string | null) => (s ? s.replace('T', ' ').slice(0, 19) : '');
  * as a job whose progress is shown. The user's earlier imports are listed.
  */
 @customElement('caiji-import-page')
-export class ImportPage extends LightElement {
+export class ImportPage extends SessionElement {
   @property() collection = '';
   @property() nodeId = '';
   @state() private file?: File;

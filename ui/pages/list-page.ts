@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { deepArrayEquals } from '@lit/task/deep-equals.js';
 import { api, qs, enc, messageOf } from '../api/client.js';
@@ -19,7 +19,7 @@ const SIZE = 50;
 
 /** A collection's records on a node (and below): search, state filter, multi-select, paging. */
 @customElement('caiji-list-page')
-export class ListPage extends LightElement {
+export class ListPage extends SessionElement {
   @property() collection = '';
   @property() nodeId = '';
   @property({ attribute: false }) query: Record<string, string> = {};

@@ -39,6 +39,7 @@ export class LoginPage extends LightElement {
     return html`<div class="login-wrap"><section class="panel login-panel" aria-labelledby="login-title">
       <h1 id="login-title" tabindex="-1">${session.publicApp?.title ?? ''}</h1>
       <p class="muted">请使用本人账号登录</p>
+      ${session.ended && !this.error ? html`<p class="notice notice-warn login-ended" role="status">登录已失效，请重新登录</p>` : nothing}
       <form @submit=${this.submit} novalidate>
         <div class="login-row"><label for="login-username">用户名</label><input id="login-username" name="username" autocomplete="username" required></div>
         <div class="login-row"><label for="login-password">密码</label><input id="login-password" name="password" type="password" autocomplete="current-password" required></div>

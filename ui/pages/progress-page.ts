@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
@@ -15,7 +15,7 @@ import type { TreeAnswer, TreeNode } from '../api/types.js';
  * state and how complete they are — the least complete first, to see whom to chase.
  */
 @customElement('caiji-progress-page')
-export class ProgressPage extends LightElement {
+export class ProgressPage extends SessionElement {
   @property() nodeId = '';
   /** The node and its children with their figures; the previous node's stay until they come. */
   private tree = new Task(this, {

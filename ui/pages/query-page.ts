@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { Task } from '@lit/task';
@@ -23,7 +23,7 @@ const SIZE = 20;
  * the whole result exported as a workbook.
  */
 @customElement('caiji-query-page')
-export class QueryPage extends LightElement {
+export class QueryPage extends SessionElement {
   @property() collection = '';
   @property() nodeId = '';
   @state() private info?: FieldsAnswer;

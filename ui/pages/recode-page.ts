@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { Task } from '@lit/task';
 import { session } from '../api/session.js';
@@ -24,7 +24,7 @@ interface ReplaceAnswer { dryRun: boolean; from: { code: string; label: string }
  * several replacements must be chosen per record in its form.
  */
 @customElement('caiji-recode-page')
-export class RecodePage extends LightElement {
+export class RecodePage extends SessionElement {
   @property() nodeId = '';
   @state() private t?: TreeAnswer;
   @state() private report?: Report;

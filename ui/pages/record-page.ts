@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { Task, TaskStatus } from '@lit/task';
 import { api, enc, messageOf, ApiError } from '../api/client.js';
 import { session, type BrowserValidator } from '../api/session.js';
@@ -24,7 +24,7 @@ import type { FieldError, FormInfo, RecordJson, TreeAnswer } from '../api/types.
  * the workflow events the user may send now, documents, and its history. Also new records.
  */
 @customElement('caiji-record-page')
-export class RecordPage extends LightElement {
+export class RecordPage extends SessionElement {
   @property() collection = '';
   @property() recordId = '';
   /** For a new record: the node it will hang on. */

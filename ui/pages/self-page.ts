@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { session } from '../api/session.js';
 import '../components/record-view.js';
@@ -10,7 +10,7 @@ import type { FormInfo, RecordJson } from '../api/types.js';
 
 /** Self-service: the account's own record, read-only, with the events its holder may send. */
 @customElement('caiji-self-page')
-export class SelfPage extends LightElement {
+export class SelfPage extends SessionElement {
   @state() private form?: FormInfo;
   @state() private record?: RecordJson;
   @state() private nodePath = '';

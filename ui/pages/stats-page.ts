@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { api, enc, ApiError } from '../api/client.js';
 import { latestOnly } from '../api/latest.js';
 import { Task } from '@lit/task';
@@ -21,7 +21,7 @@ const pct = (n: number, of: number) => (of ? `${((n / of) * 100).toFixed(1)}%` :
  * shares and totals, a bar or pie chart, and the table as a workbook.
  */
 @customElement('caiji-stats-page')
-export class StatsPage extends LightElement {
+export class StatsPage extends SessionElement {
   @property() collection = '';
   @property() nodeId = '';
   @state() private fields: QueryFieldInfo[] = [];

@@ -18,7 +18,7 @@
  */
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../components/light-element.js';
+import { SessionElement } from '../components/session-element.js';
 import { api } from '../api/client.js';
 import { session } from '../api/session.js';
 import { currentRoute } from '../router.js';
@@ -63,7 +63,7 @@ window.addEventListener('beforeunload', (e) => {
  * (the overview of versions when none). Warns before leaving a section with unsaved edits.
  */
 @customElement('caiji-studio-page')
-export class StudioPage extends LightElement {
+export class StudioPage extends SessionElement {
   @property() section = '';
   @property() item = '';
   @property() focusPath = '';
