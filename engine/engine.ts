@@ -5,7 +5,7 @@ import { removedStatesInUse, staleStates } from './workflow/stale-states.js';
 import { RecordService } from './records/service.js';
 import type { Lifecycle } from './records/lifecycle.js';
 import { workflowLifecycle } from './workflow/lifecycle.js';
-import { keepDerivedFields, recomputeDerived } from './grants/derived.js';
+import { derivedInputsChanged, keepDerivedFields, recomputeDerived } from './grants/derived.js';
 import { PrincipalCache } from './auth/principal-cache.js';
 import { loadPublished, compileVersion } from './config-versions/startup.js';
 import { publishFiles } from './config-versions/publish.js';
@@ -68,11 +68,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     get runtime() {
       return config.current;
     },
-    lifecycle: workflowLifecycle(
-      () => engine.runtime,
-      (tx, actor, record) => keepDerivedFields(engine, tx, actor, record),
-      async (tx, actor, nodes) => { for (const node of nodes) await recomputeDerived(engine, tx, actor, node); },
-    ),
+    lifecycle: workflowLifecycle(() => engine.runtime, {
+      afterWrite: (tx, actor, record, before) => keepDerivedFields(engine, tx, actor, record, before),
+      touchesOthers: (record, before) => derivedInputsChanged(engine.runtime, record, before),
+      afterDelete: async (tx, actor, nodes) => { for (const node of nodes) await recomputeDerived(engine, tx, actor, node); },
+    }),
     appRoot: options.appRoot,
     principals: new PrincipalCache(() => storage.sessions.epoch(storage.db)),
     records: new RecordService(storage, () => engine.runtime, () => engine.lifecycle),

@@ -42,8 +42,18 @@ export async function recomputeDerived({ storage, runtime, records }: DerivedCon
   await records.update({ name: actor.name }, tree.name, nodeId, data, node.version, tx);
 }
 
-/** After a record was written: recompute the nodes where its bound account holds grants. */
-export async function keepDerivedFields(ctx: DerivedContext, tx: Tx, actor: Actor, record: StoredRecord): Promise<void> {
-  if (!ctx.runtime.tree.derivedFromGrants || record.collection === ctx.runtime.tree.name) return;
+/**
+ * Whether a write of `record` can change a derived field: a record of another collection than the
+ * tree's whose fields read by `derivedFromGrants` changed (only its bound account's nodes read it).
+ */
+export function derivedInputsChanged(runtime: AppRuntime, record: StoredRecord, before: StoredRecord): boolean {
+  const spec = runtime.tree.derivedFromGrants;
+  if (!spec || record.collection === runtime.tree.name) return false;
+  return Object.values(spec).some((d) => JSON.stringify(record.data[d.field]) !== JSON.stringify(before.data[d.field]));
+}
+
+/** After a record was written: recompute the nodes where its bound account holds grants, when a field they read changed. */
+export async function keepDerivedFields(ctx: DerivedContext, tx: Tx, actor: Actor, record: StoredRecord, before: StoredRecord): Promise<void> {
+  if (!derivedInputsChanged(ctx.runtime, record, before)) return;
   for (const nodeId of await ctx.storage.grants.nodesOfBoundRecord(tx, record.id)) await recomputeDerived(ctx, tx, actor, nodeId);
 }

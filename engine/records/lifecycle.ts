@@ -20,8 +20,14 @@ export interface Lifecycle {
    * to keep both.
    */
   afterEdit(collection: Collection, before: StoredRecord, actor?: Actor): EditOutcome | null;
-  /** Runs after a record was written, in the same transaction (derived data kept current). */
-  afterWrite?(tx: Tx, actor: Actor, record: StoredRecord): Promise<void>;
+  /** Runs after a record was written (`before`: as it was), in the same transaction (derived data kept current). */
+  afterWrite?(tx: Tx, actor: Actor, record: StoredRecord, before: StoredRecord): Promise<void>;
+  /**
+   * Whether afterWrite may write other records for this change: the records service then writes
+   * in a transaction; otherwise an edit is its one record-write statement, atomic by itself.
+   * Absent: always assumed.
+   */
+  touchesOthers?(record: StoredRecord, before: StoredRecord): boolean;
   /**
    * Runs after a person's record was deleted, in the same transaction, with the tree nodes on
    * which that person's account held roles: data derived from them is kept current too.

@@ -1,4 +1,4 @@
-import { newId, keyEntries, auditDiff, diffFields, RecordWriteRefused, type Storage, type StoredRecord, type Tx, type WriteAudit } from '../ports.js';
+import { newId, keyEntries, auditDiff, diffFields, RecordWriteRefused, type Storage, type StoredRecord, type Tx, type WriteAudit, type NodeGuard } from '../ports.js';
 import type { Collection } from '../config/types.js';
 import type { RecordJson } from '../api-types.js';
 import type { AppRuntime } from '../runtime/runtime.js';
@@ -151,9 +151,26 @@ export class RecordService {
     return insertMany({ storage: this.storage, runtime: this.runtime(), lifecycle: this.lifecycle() }, actor, collection, docs, tx, opts);
   }
 
-  /** Updates a record the actor may write, at `expectedVersion`; in the caller's transaction, or in its own without one. */
+  /**
+   * Updates a record the actor may write, at `expectedVersion`; in the caller's transaction, or
+   * without one as its one record-write statement — atomic by itself, refused when the version
+   * moved on meanwhile — unless the change writes other records too (a branch moved, fields other
+   * records derive from): then in a transaction of its own.
+   */
   async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx?: Tx): Promise<StoredRecord> {
-    if (!tx) return this.transaction((t) => this.update(actor, collection, id, data, expectedVersion, t));
+    if (tx) return (await this.updateOn(tx, true, actor, collection, id, data, expectedVersion))!;
+    try {
+      const alone = await this.updateOn(this.storage.db, false, actor, collection, id, data, expectedVersion);
+      if (alone) return alone;
+    } catch (err) {
+      // The node moved between the read and the write: made again in a transaction, which reads it afresh.
+      if (!(err instanceof RecordWriteRefused && err.reason === 'node_changed')) throw err;
+    }
+    return this.transaction((t) => this.update(actor, collection, id, data, expectedVersion, t));
+  }
+
+  /** The update on `tx`; null (nothing written) when it writes more than the record and `inTransaction` is false. */
+  private async updateOn(tx: Tx, inTransaction: boolean, actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number): Promise<StoredRecord | null> {
     const configVersion = this.runtime().configVersion;
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
@@ -173,6 +190,7 @@ export class RecordService {
     if (nodeChanged) {
       const node = await this.targetNode(tx, actor, c, doc);
       if (c.isTree) {
+        if (!inTransaction) return null; // the branch below moves with it
         if (!this.can(actor, 'write', parentPath(before.path))) throw domainForbidden(`无权移动授权范围的根节点`);
         if (!node) throw nodeRequired(c);
         if (node.path.startsWith(before.path)) {
@@ -193,7 +211,11 @@ export class RecordService {
       codeVersions: this.runtime().codeVersions(c), version: before.version + 1,
       updatedAt: new Date().toISOString(), updatedBy: actor.name,
     };
-    await this.writeUpdate(tx, actor, c, before, after, { action: 'update', fromState: before.state, diff, note: null }, configVersion);
+    if (!inTransaction && (this.lifecycle().touchesOthers?.(after, before) ?? true)) return null;
+    // Outside a transaction nothing holds the node still between the read and the write: the
+    // write itself checks that the node it read is where it was (a moved node refuses it).
+    const guard = !inTransaction && nodeId ? { id: nodeId, path: c.isTree ? parentPath(path) : path } : undefined;
+    await this.writeUpdate(tx, actor, c, before, after, { action: 'update', fromState: before.state, diff, note: null }, configVersion, guard);
     return after;
   }
 
@@ -203,13 +225,15 @@ export class RecordService {
    * change was checked with, a refusal named for the person, then the lifecycle's afterWrite (fields
    * other records derive from this one) in the same transaction.
    */
-  async writeUpdate(tx: Tx, actor: Actor, c: Collection, before: StoredRecord, after: StoredRecord, audit: WriteAudit, configVersion: number | null): Promise<void> {
+  async writeUpdate(tx: Tx, actor: Actor, c: Collection, before: StoredRecord, after: StoredRecord, audit: WriteAudit, configVersion: number | null, guard?: NodeGuard): Promise<void> {
     try {
-      await this.storage.records.update(tx, after, before.version, changedKeys(c, before.data, after.data), audit, undefined, configVersion);
+      await this.storage.records.update(tx, after, before.version, changedKeys(c, before.data, after.data), audit, guard, configVersion);
     } catch (err) {
+      // A guarded write whose node moved is the caller's to make again (update: in a transaction).
+      if (guard && err instanceof RecordWriteRefused && err.reason === 'node_changed') throw err;
       throw await this.refused(err, tx, c, after.data, after.id);
     }
-    await this.lifecycle().afterWrite?.(tx, actor, after);
+    await this.lifecycle().afterWrite?.(tx, actor, after, before);
   }
 
   /** Deletes a record the actor may write (at `expectedVersion` when given); in the caller's transaction, or in its own without one. */

@@ -12,7 +12,7 @@ export const EDITED = 'EDITED';
  * config decides (e.g. a submitted record goes back to draft). EDITED may change state and
  * context only: effect actions and `count` guards are not available inside an edit.
  */
-export function workflowLifecycle(runtime: () => AppRuntime, afterWrite?: Lifecycle['afterWrite'], afterDelete?: Lifecycle['afterDelete']): Lifecycle {
+export function workflowLifecycle(runtime: () => AppRuntime, effects: Pick<Lifecycle, 'afterWrite' | 'afterDelete' | 'touchesOthers'> = {}): Lifecycle {
   return {
     initial(collection) {
       const wf = runtime().workflowOf(collection);
@@ -28,7 +28,6 @@ export function workflowLifecycle(runtime: () => AppRuntime, afterWrite?: Lifecy
       const [next] = transition(wf.machine, snapshot, { type: EDITED });
       return { state: String(next.value), context: persistContext(next.context as Record<string, unknown>) };
     },
-    afterWrite,
-    afterDelete,
+    ...effects,
   };
 }
