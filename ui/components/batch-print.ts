@@ -7,9 +7,14 @@ import { toast } from './toast.js';
 
 interface Job { jobId?: string; id?: string; status: string; done: number; total: number; error?: { message: string } }
 
+/** Why a job failed, in the server's words. */
+const failure = (j: Job) => j.error?.message ?? '批量打印失败';
+
 /**
  * Batch print of the selected records as one PDF: the job runs on the server, a progress bar
- * follows it, and the file is offered for download when it is ready.
+ * follows it, and the file is offered for download when it is ready. A failed job shows its
+ * reason beside 失败 in place of the bar (the toast saying it goes after a few seconds) until the
+ * next print: whoever looked away still sees why, and 批量打印 is there to try again.
  */
 @customElement('caiji-batch-print')
 export class BatchPrint extends LightElement {
@@ -29,7 +34,7 @@ export class BatchPrint extends LightElement {
         const s: Job = await api.get<Job>(`/api/jobs/${enc(jobId)}`);
         this.job = { ...s, doc: name, jobId };
       }
-      if (this.job?.status === 'failed') toast(this.job.error?.message ?? '批量打印失败', 'error');
+      if (this.job?.status === 'failed') toast(failure(this.job), 'error');
       else toast('打印文件已生成，请下载');
     } catch (e) {
       toast(e instanceof ApiError ? e.message : String(e), 'error');
@@ -48,9 +53,9 @@ export class BatchPrint extends LightElement {
       ${docs.map(([name, d]) => html`<button type="button" class="btn" ?disabled=${this.busy || !this.ids.length}
         @click=${() => this.start(name)}>批量打印${docs.length > 1 ? `「${d.title ?? name}」` : ''}</button>`)}
       ${j ? html`<span class="progress-wrap">
-        <progress max="100" value=${pct} aria-label="批量打印进度">${pct}%</progress>
+        ${j.status === 'failed' ? nothing : html`<progress max="100" value=${pct} aria-label="批量打印进度">${pct}%</progress>`}
         <span role="status">${j.status === 'done' ? html`已完成 ${j.total} 份 <a class="btn btn-small" href=${`/api/jobs/${enc(j.jobId)}/result`} download>下载打印文件</a>`
-          : j.status === 'failed' ? '失败' : `正在生成 ${j.done}/${j.total}`}</span></span>` : nothing}
+          : j.status === 'failed' ? html`<span class="job-failed">失败：${failure(j)}</span>` : `正在生成 ${j.done}/${j.total}`}</span></span>` : nothing}
     </span>`;
   }
 }
