@@ -14,6 +14,8 @@ const env = e2eSuite();
 
 /** Ends the page's session from outside the page: another client with the same cookie logs out. */
 async function endSessionElsewhere(page: E2EPage) {
+  // The page's own requests answered first: a late one refused would end it before the test's click.
+  await page.waitForNetworkIdle({ idleTime: 300 });
   const cookies = await page.browserContext().cookies();
   const other = new Client(env.server.url);
   other.cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
@@ -79,7 +81,6 @@ describe('a tab whose session ended elsewhere', () => {
     for (const [user, route] of routes) {
       const page = await newPage(env.browser);
       await login(page, env.server.url, user);
-      await page.waitForNetworkIdle({ idleTime: 300 });
       await endSessionElsewhere(page);
       await page.evaluate((r) => { location.hash = r; }, route);
       // Every page is tried; the failures of all of them are reported together.
