@@ -72,8 +72,21 @@ function printValues(frame: Framed, plan: PlannedSheet[], layouts: (FormLayout |
       for (const n of whole) plan[n] = { ...plan[n], form: null };
       await fillBody(page, valuesBody(plan, layouts));
     }
-    return { pdf: await printPage(page), under: plan.map((s) => s.form) };
+    const pdf = await printPage(page);
+    // A sheet printed whole whose content outgrew its page went on over more pages: the pages can
+    // no longer be matched to their forms, so the chunk prints every sheet whole (the classic print).
+    if (plan.some((s) => s.form === null) && await pageCount(pdf) !== plan.length) {
+      await fillBody(page, valuesBody(plan.map((s) => ({ ...s, form: null })), layouts));
+      return { pdf: await printPage(page), under: [] };
+    }
+    return { pdf, under: plan.map((s) => s.form) };
   });
+}
+
+/** How many pages a printed part has (read only when a sheet of it printed whole). */
+async function pageCount(pdf: Buffer): Promise<number> {
+  const { PDFDocument, ParseSpeeds } = await loadPdfLib();
+  return (await PDFDocument.load(pdf, { parseSpeed: ParseSpeeds.Fastest, updateMetadata: false })).getPageCount();
 }
 
 /**
