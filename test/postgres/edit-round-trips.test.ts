@@ -6,28 +6,25 @@
  * a throwaway cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { demoServerOn, useTestCluster } from '../helpers/pg-test-cluster.js';
 import { pgStatements } from '../helpers/pg-statements.js';
-import { startServer, type RunningServer } from '../../engine/server.js';
-import { repoRoot } from '../helpers/paths.js';
-import { Client } from '../helpers/client.js';
+import type { RunningServer } from '../../engine/server.js';
+import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 
-let cluster: PgCluster;
+const cluster = useTestCluster();
 let server: RunningServer;
+let login: (username: string) => Promise<Client>;
 beforeAll(async () => {
-  cluster = await startPgCluster();
-  server = await startServer({ appRoot: repoRoot, database: await cluster.createDatabase(), port: 0, demo: true });
+  ({ server, login } = await demoServerOn(cluster()));
 }, 120_000);
 afterAll(async () => {
   await server?.close();
-  await cluster?.stop();
 });
 
 describe('an edit on PostgreSQL', () => {
   it('of the member alone is three round trips; of a field its organization derives from, one transaction that updates both', async () => {
-    const ft = new Client(server.url);
-    await ft.post('/api/login', { username: 'ft_admin', password: server.demoLogins.find((l) => l.username === 'ft_admin')!.password });
+    const ft = await login('ft_admin');
     const branch = await nodeId(ft, '彩虹北社区第二支部');
     const secretary = (await ft.get(`/api/records/member?node=${branch}&q=${encodeURIComponent('赵国明')}`)).body.items[0];
     await ft.get(`/api/records/member/${secretary.id}`); // the session's principal and statements warm

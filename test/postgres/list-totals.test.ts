@@ -6,33 +6,25 @@
  * index-only scan). A real server over a throwaway cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { demoServerOn, useTestCluster } from '../helpers/pg-test-cluster.js';
 import { pgStatements } from '../helpers/pg-statements.js';
-import { startServer, type RunningServer } from '../../engine/server.js';
-import { repoRoot } from '../helpers/paths.js';
-import { Client } from '../helpers/client.js';
+import type { RunningServer } from '../../engine/server.js';
+import type { Client } from '../helpers/client.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import type { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
 
-let cluster: PgCluster;
+const cluster = useTestCluster();
 let server: RunningServer;
 let db: PgDatabase;
+let login: (username: string) => Promise<Client>;
 beforeAll(async () => {
-  cluster = await startPgCluster();
-  server = await startServer({ appRoot: repoRoot, database: await cluster.createDatabase(), port: 0, demo: true });
+  ({ server, login } = await demoServerOn(cluster()));
   db = server.engine.storage.db as PgDatabase;
 }, 120_000);
 afterAll(async () => {
   await server?.close();
-  await cluster?.stop();
 });
-
-const login = async (who: string) => {
-  const c = new Client(server.url);
-  await c.post('/api/login', { username: who, password: server.demoLogins.find((l) => l.username === who)!.password });
-  return c;
-};
 
 describe('the total of a list without a node', () => {
   it('comes from the counters of the one granted subtree, equal to a count of the records in it', async () => {

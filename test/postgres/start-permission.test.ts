@@ -3,23 +3,17 @@
  * only the database's owner create tables in `public`) stops with one Chinese line telling the
  * operator what to do — not the driver's stack trace — and exit code 1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { useTestCluster } from '../helpers/pg-test-cluster.js';
 import { runScript } from '../helpers/run-script.js';
 
-let cluster: PgCluster;
-beforeAll(async () => {
-  cluster = await startPgCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useTestCluster();
 
 describe('npm start on a database its role does not own', () => {
   it('says in one line that the role may not create the schema and how to fix it', async () => {
-    const url = new URL(await cluster.createDatabase());
-    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    const url = new URL(await cluster().createDatabase());
+    const admin = new pg.Client({ connectionString: cluster().adminUrl });
     await admin.connect();
     try {
       await admin.query('CREATE ROLE guest LOGIN');

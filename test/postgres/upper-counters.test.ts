@@ -6,12 +6,9 @@
  * at every node, through creates, state and completeness changes, a move across regions and a
  * delete. A real server over a throwaway cluster, the demo tree at region depth 2 and 3.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
-import { startServer, type RunningServer } from '../../engine/server.js';
-import { repoRoot } from '../helpers/paths.js';
-import { Client } from '../helpers/client.js';
+import { demoServerOn, useTestCluster } from '../helpers/pg-test-cluster.js';
 import { memberData, nodeId } from '../helpers/demo.js';
 import { PgDatabase } from '../../engine/storage/postgres/connection.js';
 import { migrate } from '../../engine/storage/postgres/migrations.js';
@@ -21,26 +18,13 @@ import type { StoredRecord } from '../../engine/ports.js';
 import { pathUpperBound } from '../../engine/tree-paths.js';
 import { REGION_DEPTH_ENV } from '../../engine/storage/postgres/region.js';
 
-let cluster: PgCluster;
-beforeAll(async () => {
-  cluster = await startPgCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useTestCluster();
 
-/** A server on a new database made at region depth `depth`, and a client logged in as `who`. */
-async function serverAt(depth: number): Promise<{ server: RunningServer; url: string; login: (who: string) => Promise<Client> }> {
-  const url = await cluster.createDatabase();
+/** The demo server on a new database made at region depth `depth`. */
+async function serverAt(depth: number): ReturnType<typeof demoServerOn> {
   process.env[REGION_DEPTH_ENV] = String(depth);
   try {
-    const server = await startServer({ appRoot: repoRoot, database: url, port: 0, demo: true });
-    const login = async (who: string) => {
-      const c = new Client(server.url);
-      await c.post('/api/login', { username: who, password: server.demoLogins.find((l) => l.username === who)!.password });
-      return c;
-    };
-    return { server, url, login };
+    return await demoServerOn(cluster());
   } finally {
     delete process.env[REGION_DEPTH_ENV];
   }
@@ -75,7 +59,7 @@ describe('counters kept from the region down', () => {
   });
 
   it('a database of version 5 keeps its figures: the rows of the nodes above the region are rebuilt to their own level', async () => {
-    const db = await PgDatabase.open(await cluster.createDatabase());
+    const db = await PgDatabase.open(await cluster().createDatabase());
     try {
       await migrate(db, 5, {});
       const at = '2026-01-01T00:00:00.000Z';
