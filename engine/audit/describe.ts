@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../ports.js';
 import type { AuditContext } from './filters.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import { codeLabel, inSchemaOrder, describeHistory, isRowsDiff, rowChangeLines, type PayloadLine } from '../workflow/history.js';
+import { codeLabel, inSchemaOrder, describeHistory, isRowsDiff, payloadRecords, rowChangeLines, titleFieldOf, type PayloadLine } from '../workflow/history.js';
 import { CONFIG_AUDIT_COLLECTION, kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
 /** One field a change touched, by its title, with the values before and after in words ('' when empty). */
@@ -48,11 +48,6 @@ function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: str
   return String(v);
 }
 
-/** The title field a collection's records are named by. */
-function titleFieldOf(engine: AuditContext, c: Collection): string | undefined {
-  return c.titleField ?? (c.isTree ? engine.runtime.config.tree.labelField : undefined);
-}
-
 /**
  * Entries in words: the record named by its title (deleted ones too), the action by its title
  * (a workflow event by its workflow's), states by their titles, the payload as the history panel
@@ -61,10 +56,11 @@ function titleFieldOf(engine: AuditContext, c: Collection): string | undefined {
 export async function describeEntries(engine: AuditContext, entries: AuditEntry[]): Promise<AuditItem[]> {
   const rt = engine.runtime;
   const collectionOf = (name: string) => rt.config.collections.get(name);
+  // Each entry's record and the records its payload names (删除关联单位's unit), read at once.
   const wanted = entries.flatMap((e) => {
     const c = collectionOf(e.collection);
-    const field = c && titleFieldOf(engine, c);
-    return field ? [{ id: e.recordId, field }] : [];
+    const field = c && titleFieldOf(rt, c);
+    return c ? [...(field ? [{ id: e.recordId, field }] : []), ...payloadRecords(rt, c, [e])] : [];
   });
   const { titles, live } = await engine.storage.audit.recordTitles(engine.storage.db, wanted);
 
@@ -84,7 +80,7 @@ export async function describeEntries(engine: AuditContext, entries: AuditEntry[
   return entries.map((e): AuditItem => {
     if (e.collection === CONFIG_AUDIT_COLLECTION) return configItem(e);
     const c = collectionOf(e.collection)!;
-    const [described] = describeHistory(rt, c, [e]);
+    const [described] = describeHistory(rt, c, [e], titles);
     const payload = (described as { payload?: PayloadLine[] }).payload ?? [];
     const kind = kindOf(e.action);
     const wf = rt.workflowOf(c);

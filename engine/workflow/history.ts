@@ -4,6 +4,8 @@
  * by the event's payload schema — or, for an event whose payload is a record of another
  * collection (`form`), by that collection's form — never by a record field that happens to share
  * the name (a reject reason is not the record's own 事由, a linked record's 全称 not this one's).
+ * A payload field that names a record of another collection (`x-recordOf`: 删除关联单位's unitId)
+ * shows that record's title, a deleted one's as its delete entry kept it, never the raw id.
  */
 import type { AuditEntry, FieldChange, RowsDiff } from '../ports.js';
 import type { Collection, JsonSchema } from '../config/types.js';
@@ -24,13 +26,17 @@ export function codeLabel(prop: JsonSchema | undefined, value: unknown): string 
   return e ? `${e.label}${e.deprecated ? '（已停用）' : ''}` : undefined;
 }
 
-/** A payload value in words: code labels, 是/否, a list of the record's fields by title, an attachment as such. */
-function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema): string {
+/** Record titles by id (storage's recordTitles): what a payload's `x-recordOf` values are shown as. */
+export type RecordTitles = ReadonlyMap<string, string>;
+
+/** A payload value in words: code labels, 是/否, a list of the record's fields by title, a named record by its title, an attachment as such. */
+function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema, titles: RecordTitles): string {
   if (value === null || value === undefined) return '';
   const label = Array.isArray(value) ? undefined : codeLabel(prop, value);
   if (label !== undefined) return label;
+  if (typeof value === 'string' && prop['x-recordOf']) return titles.get(value) ?? value;
   if (Array.isArray(value)) {
-    const each = prop['x-widget'] === 'fields' ? (v: unknown) => fieldTitle(record, `/${String(v)}`) : (v: unknown) => payloadText(prop.items ?? {}, v, record);
+    const each = prop['x-widget'] === 'fields' ? (v: unknown) => fieldTitle(record, `/${String(v)}`) : (v: unknown) => payloadText(prop.items ?? {}, v, record, titles);
     return value.map(each).join('、');
   }
   if (typeof value === 'boolean') return value ? '是' : '否';
@@ -40,23 +46,45 @@ function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema): stri
 
 /**
  * Adds to each event entry `payload`: the fields of the event's payload schema it carried, titled
- * by that schema. `diff` stays as stored; a reader shows as record changes only the fields that
- * are not in `payload`.
+ * by that schema, a record it names by its title in `titles` (read for `payloadRecords`). `diff`
+ * stays as stored; a reader shows as record changes only the fields that are not in `payload`.
  */
-export function describeHistory(runtime: AppRuntime, collection: Collection, entries: AuditEntry[]): DescribedEntry[] {
-  const wf = runtime.workflowOf(collection);
+export function describeHistory(runtime: AppRuntime, collection: Collection, entries: AuditEntry[], titles: RecordTitles = new Map()): DescribedEntry[] {
   return entries.map((e) => {
-    const props = payloadProps(runtime, wf?.events.get(e.action));
-    if (!props || !e.diff) return e;
-    const payload: PayloadLine[] = [];
-    for (const [field, change] of inSchemaOrder(e.diff, props)) {
-      // A payload field is written as [null, value]; a field the event changed on the record has its old value.
-      if (Object.hasOwn(props, field) && Array.isArray(change) && change[0] === null) {
-        payload.push({ field, title: props[field].title ?? field, value: payloadText(props[field], change[1], collection.schema) });
-      }
-    }
+    const fields = payloadFields(runtime, collection, e);
+    if (!fields) return e;
+    const payload = fields.map(({ field, prop, value }): PayloadLine => ({ field, title: prop.title ?? field, value: payloadText(prop, value, collection.schema, titles) }));
     return { ...e, payload };
   });
+}
+
+/**
+ * The records the entries' payloads name (`x-recordOf` fields, one value or a list), each with the
+ * title field it is named by: the ids whose titles describeHistory wants.
+ */
+export function payloadRecords(runtime: AppRuntime, collection: Collection, entries: AuditEntry[]): { id: string; field: string }[] {
+  return entries.flatMap((e) => (payloadFields(runtime, collection, e) ?? []).flatMap(({ prop, value }) => {
+    const named = prop['x-recordOf'] ?? prop.items?.['x-recordOf'];
+    const target = typeof named === 'string' ? runtime.config.collections.get(named) : undefined;
+    const field = target && titleFieldOf(runtime, target);
+    if (!field) return [];
+    return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((id) => ({ id, field }));
+  }));
+}
+
+/** The title field a collection's records are named by (a tree's nodes by the tree's label field). */
+export function titleFieldOf(runtime: AppRuntime, c: Collection): string | undefined {
+  return c.titleField ?? (c.isTree ? runtime.config.tree.labelField : undefined);
+}
+
+/** An event entry's payload fields in the schema's order with their schema and value, or undefined for an entry that is no event with a payload. */
+function payloadFields(runtime: AppRuntime, collection: Collection, e: AuditEntry): { field: string; prop: JsonSchema; value: unknown }[] | undefined {
+  const props = payloadProps(runtime, runtime.workflowOf(collection)?.events.get(e.action));
+  if (!props || !e.diff) return undefined;
+  // A payload field is written as [null, value]; a field the event changed on the record has its old value.
+  return inSchemaOrder(e.diff, props)
+    .filter(([field, change]) => Object.hasOwn(props, field) && Array.isArray(change) && change[0] === null)
+    .map(([field, change]) => ({ field, prop: props[field], value: (change as unknown[])[1] }));
 }
 
 /**

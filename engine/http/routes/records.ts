@@ -3,7 +3,7 @@ import { jsonBody, ifMatch } from '../body.js';
 import { serialize } from '../../records/service.js';
 import { actorOf } from '../../auth/actor.js';
 import { listRecords } from '../../records/query.js';
-import { describeHistory } from '../../workflow/history.js';
+import { describeHistory, payloadRecords } from '../../workflow/history.js';
 import { directUpdate, requireDirect as refuseUnlessDirect } from '../../records/direct.js';
 import { badRequest } from '../errors.js';
 import type { Context } from 'hono';
@@ -78,8 +78,11 @@ export function recordRoutes() {
     const record = await engine.records.read(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'));
     const { db, audit } = engine.storage;
     const { entries, more } = await audit.forRecord(db, record.id, { limit, before });
+    const collection = engine.runtime.collection(record.collection);
+    // A record an event's payload names (删除关联单位's unit, deleted since) is shown by its title.
+    const { titles } = await audit.recordTitles(db, payloadRecords(engine.runtime, collection, entries));
     return c.json({
-      items: describeHistory(engine.runtime, engine.runtime.collection(record.collection), entries),
+      items: describeHistory(engine.runtime, collection, entries, titles),
       nextBefore: more ? entries[0].id : null,
       total: await audit.countForRecord(db, record.id),
     });
