@@ -13,7 +13,7 @@
  * filter), the member says so: the contract a second adapter must meet is what is written here.
  */
 import type { StoredRecord, WriteAudit, NodeGuard, KeyRow } from './port-types/records.js';
-import type { ReadScope, RecordFilter, ScanCursor, ConditionQuery, GroupKey, SortBy } from './port-types/record-query.js';
+import type { ReadScope, RecordFilter, ScanCursor, ConditionQuery, GroupKey, SortBy, ValuePlace } from './port-types/record-query.js';
 import type { UniqueKey } from './config/types.js';
 import type { CounterRow } from './port-types/subtree-counts.js';
 import type { AuditEntry, AuditFilter } from './port-types/audit.js';
@@ -31,7 +31,7 @@ import type { PreviewRow } from './import/preview-rows.js';
 export type { StoredRecord, WriteAudit, NodeGuard, ReadScope, RecordFilter, ScanCursor, KeyRow, CounterRow, AuditEntry, AuditFilter };
 export type { UserRow, NodeGrant, SubtreeGrant, DirectoryLoader, DirectoryRow, ForeignRow, ImportLogEntry };
 export type { ConfigHead, ConfigVersionRow, DraftRow, HistoryEntry, StoredFiles, FailureCount, CodeMatch, FlagRow, SavedQuery };
-export type { ConditionQuery, GroupKey, SortBy, JobError, JobRow, StoredPreview };
+export type { ConditionQuery, GroupKey, SortBy, JobError, JobRow, StoredPreview, ValuePlace };
 export type { Condition } from './port-types/record-query.js';
 export type { ActionSet, FieldChange, RowChange, RowsDiff } from './port-types/audit.js';
 
@@ -120,7 +120,11 @@ export interface RecordStore {
   count(db: Tx, f: RecordFilter): Promise<number>;
   /** Every matching id, in insertion order. */
   ids(db: Tx, f: RecordFilter): Promise<string[]>;
-  countByValue(db: Tx, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>>;
+  /**
+   * How many records hold each of `values` (as text) in `field`; given places instead, in any of
+   * them (a top-level field or a child table's column in any row), each record counted once per value.
+   */
+  countByValue(db: Tx, collection: string, field: string | ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>>;
   /** Chosen top-level fields of every match, in path order. */
   fields(db: Tx, f: RecordFilter, fields: string[]): Promise<{ id: string; path: string; values: Record<string, unknown> }[]>;
   fieldOf(db: Tx, ids: string[], field: string): Promise<Map<string, unknown>>;

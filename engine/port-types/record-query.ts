@@ -24,11 +24,14 @@ export interface RecordFilter {
   /** Only the records hanging directly on this node. */
   node?: string;
   state?: string;
-  /** Only records whose top-level field holds this value. */
-  equals?: { field: string; value: string };
+  /** Only records whose top-level field holds this value (with `table`: column `field` of any row of that child table). */
+  equals?: { field: string; value: string; table?: string };
   /** Text any of these fields contains. */
   search?: { fields: string[]; text: string };
 }
+
+/** Where a record holds a value: a top-level field, or with `table` a column of that child table's rows. */
+export interface ValuePlace { field: string; table?: string }
 
 /** Where a scan stands: after this record (keyset position), opaque to callers. */
 export interface ScanCursor { seq: number; path: string }

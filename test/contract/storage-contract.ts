@@ -584,6 +584,26 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect((await s.records.fields(db, { collection: ITEMS, subtree: root.path }, ['city'])).map((f) => f.values.city)).toEqual(['北京', '上海', '北京']);
       });
 
+      it('a value inside a child table\'s rows: filtered on, and counted once per record over several places', async () => {
+        const root = await node();
+        const a = await node(root);
+        const r1 = await item(root, { kind: 'x', rows: [{ rel: 'x' }, { rel: 'x' }, { rel: 'y' }] });
+        const r2 = await item(a, { kind: 'y', rows: [{ rel: 'x' }] });
+        const r3 = await item(a, { kind: 'x', rows: 'x' });
+        await item(a, { rows: [{ other: 'x' }, 'x', 5, { rel: 5 }] });
+        const inRows = (value: string, subtree?: string) => s.records.ids(db, { collection: ITEMS, subtree, equals: { table: 'rows', field: 'rel', value } });
+        expect(await inRows('x')).toEqual([r1.id, r2.id]);
+        expect(await inRows('x', a.path)).toEqual([r2.id]);
+        expect(await s.records.count(db, { collection: ITEMS, equals: { table: 'rows', field: 'rel', value: 'y' } })).toBe(1);
+        expect(await s.records.count(db, { collection: ITEMS, equals: { table: 'rows', field: 'rel', value: '5' } })).toBe(0);
+        const places = [{ field: 'kind' }, { table: 'rows', field: 'rel' }];
+        // r1 holds x at the top and in two rows, and y in a row: once each.
+        expect(await s.records.countByValue(db, ITEMS, places, ['x', 'y', 'z'])).toEqual(new Map([['x', 3], ['y', 2]]));
+        expect(await s.records.countByValue(db, ITEMS, places, ['x', 'y'], a.path)).toEqual(new Map([['x', 2], ['y', 1]]));
+        expect(await s.records.countByValue(db, ITEMS, [{ table: 'rows', field: 'rel' }], ['x', '5'])).toEqual(new Map([['x', 2]]));
+        expect(await s.records.countByValue(db, ITEMS, [], ['x'])).toEqual(new Map());
+      });
+
       it('pages follow insertion order through opaque cursors that stay valid while records are added', async () => {
         const root = await node();
         const made: StoredRecord[] = [];

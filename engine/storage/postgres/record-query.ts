@@ -1,5 +1,5 @@
 import type { PgQueryable } from './connection.js';
-import type { ReadScope, RecordFilter, StoredRecord } from '../../ports.js';
+import type { ReadScope, RecordFilter, StoredRecord, ValuePlace } from '../../ports.js';
 import { RECORD_COLUMNS, fromRow } from './records.js';
 import { pathUpperBound } from '../../tree-paths.js';
 import { domainBadRequest } from '../../errors.js';
@@ -58,6 +58,15 @@ function filterRegions(f: RecordFilter, depth: number): string[] | null {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
 
+/**
+ * The rows of a child table of the record's data, as `r(v)`: its array's objects (SQLite's
+ * json_type = 'array' and json_each's type = 'object'); anything else there is no row.
+ */
+const rowsOf = (table: string, p: Params) => {
+  const t = jsonField('data', table, p);
+  return `jsonb_array_elements(CASE WHEN jsonb_typeof(${t}) = 'array' THEN ${t} END) AS r(v)`;
+};
+
 function whereOf(f: RecordFilter, p: Params, depth: number): string {
   const where = [`collection = ${p.add(f.collection)}`];
   const region = regionCondition(filterRegions(f, depth), p);
@@ -66,7 +75,9 @@ function whereOf(f: RecordFilter, p: Params, depth: number): string {
   if (f.subtree) where.push(subtreeCondition(f.subtree, p));
   if (f.node) where.push(`node_id = ${p.add(f.node)}`);
   if (f.state) where.push(`state = ${p.add(f.state)}`);
-  if (f.equals) where.push(compareText(jsonField('data', f.equals.field, p), '=', f.equals.value, p));
+  if (f.equals?.table !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM ${rowsOf(f.equals.table, p)} WHERE ${compareText(jsonField('r.v', f.equals.field, p), '=', f.equals.value, p)})`);
+  } else if (f.equals) where.push(compareText(jsonField('data', f.equals.field, p), '=', f.equals.value, p));
   if (f.search) {
     // SQLite's LIKE: the value as text, ASCII letters in either case.
     const pattern = p.add(asciiLowerText(`%${escapeLike(f.search.text)}%`));
@@ -81,6 +92,27 @@ function afterOf(cursor: string | undefined): number | undefined {
   const after = Number(cursor);
   if (!/^\d+$/.test(cursor) || !Number.isSafeInteger(after)) throw domainBadRequest('cursor 无效');
   return after;
+}
+
+/**
+ * countByValue over places: each place's (record, value) pairs — a child table's through its rows,
+ * the subtree's region and path range kept on every part — grouped by value counting each record once.
+ */
+async function countInPlaces(db: PgQueryable, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
+  if (!places.length) return new Map();
+  const p = new Params();
+  const depth = await regionDepth(db);
+  const parts = places.map((place) => {
+    const w = whereOf({ collection, subtree }, p, depth);
+    if (place.table === undefined) {
+      const x = jsonField('data', place.field, p);
+      return `SELECT id, ${x} #>> '{}' AS value FROM records WHERE ${w} AND ${textIn(x, values, p)}`;
+    }
+    const x = jsonField('r.v', place.field, p);
+    return `SELECT id, ${x} #>> '{}' AS value FROM records, ${rowsOf(place.table, p)} WHERE ${w} AND ${textIn(x, values, p)}`;
+  });
+  const { rows } = await db.query<{ value: string; n: number }>(`SELECT value, count(DISTINCT id) AS n FROM (${parts.join(' UNION ALL ')}) AS u GROUP BY value`, p.values);
+  return new Map(rows.map((r) => [r.value, Number(r.n)]));
 }
 
 export const pgRecordQuery = {
@@ -111,9 +143,13 @@ export const pgRecordQuery = {
     return (await db.query<{ id: string }>(`SELECT id FROM records WHERE ${w} ORDER BY seq`, p.values)).rows.map((r) => r.id);
   },
 
-  /** How many records of a collection hold each of `values` (text) in a field, optionally in a subtree. */
-  async countByValue(db: PgQueryable, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>> {
+  /**
+   * How many records of a collection hold each of `values` (text) in a field, optionally in a
+   * subtree; given places, in any of them — a (record, value) pair counted once however many rows hold it.
+   */
+  async countByValue(db: PgQueryable, collection: string, field: string | ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
     if (!values.length) return new Map();
+    if (typeof field !== 'string') return countInPlaces(db, collection, field, values, subtree);
     const p = new Params();
     const w = whereOf({ collection, subtree }, p, await regionDepth(db));
     const x = jsonField('data', field, p);

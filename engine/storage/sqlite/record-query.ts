@@ -1,10 +1,13 @@
 import type { Param, Queryable } from './sqlite.js';
-import type { StoredRecord, ReadScope, RecordFilter } from '../../ports.js';
+import type { StoredRecord, ReadScope, RecordFilter, ValuePlace } from '../../ports.js';
 import { RECORD_COLUMNS, fromRow } from './records.js';
 import { pathUpperBound } from '../../tree-paths.js';
 import { domainBadRequest } from '../../errors.js';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch);
+
+/** A child table's rows are its array's objects; anything else there (not validated yet) is no row. */
+const ROWS_OF = (data: string) => `json_type(${data}, ?) = 'array'`;
 
 /** The scope as a SQL condition over the records table (uses the (collection, path) index). */
 export function scopeCondition(scope: ReadScope): { sql: string; params: Param[] } {
@@ -41,7 +44,10 @@ function whereOf(f: RecordFilter): { sql: string; params: Param[] } {
     where.push('state = ?');
     params.push(f.state);
   }
-  if (f.equals) {
+  if (f.equals?.table !== undefined) {
+    where.push(`${ROWS_OF('data')} AND EXISTS (SELECT 1 FROM json_each(data, ?) AS r WHERE r.type = 'object' AND json_extract(r.value, ?) = ?)`);
+    params.push(`$.${f.equals.table}`, `$.${f.equals.table}`, `$.${f.equals.field}`, f.equals.value);
+  } else if (f.equals) {
     where.push('json_extract(data, ?) = ?');
     params.push(`$.${f.equals.field}`, f.equals.value);
   }
@@ -61,6 +67,26 @@ function afterOf(cursor: string | undefined): number | undefined {
   const after = Number(cursor);
   if (!/^\d+$/.test(cursor) || !Number.isSafeInteger(after)) throw domainBadRequest('cursor 无效');
   return after;
+}
+
+/** countByValue over places: each place's (record, value) pairs, grouped by value counting each record once. */
+async function countInPlaces(db: Queryable, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
+  if (!places.length) return new Map();
+  const params: Param[] = [];
+  const list = values.map(() => '?').join(',');
+  const parts = places.map((place) => {
+    const w = whereOf({ collection, subtree });
+    if (place.table === undefined) {
+      params.push(`$.${place.field}`, ...w.params, `$.${place.field}`, ...values);
+      return `SELECT id, json_extract(data, ?) AS value FROM records WHERE ${w.sql} AND json_extract(data, ?) IN (${list})`;
+    }
+    // The records first: json_each has columns of its own named id and path.
+    params.push(`$.${place.field}`, ...w.params, `$.${place.table}`, `$.${place.table}`, `$.${place.field}`, ...values);
+    return `SELECT m.id, json_extract(r.value, ?) AS value FROM (SELECT id, data FROM records WHERE ${w.sql}) AS m, json_each(m.data, ?) AS r`
+      + ` WHERE ${ROWS_OF('m.data')} AND r.type = 'object' AND json_extract(r.value, ?) IN (${list})`;
+  });
+  const rows = await db.all<{ value: string; n: number }>(`SELECT value, count(DISTINCT id) AS n FROM (${parts.join(' UNION ALL ')}) GROUP BY value`, params);
+  return new Map(rows.map((r) => [r.value, r.n]));
 }
 
 /** Reading records by what they hold: pages, counts, ids and values, for lists, reports and bulk changes. */
@@ -89,9 +115,13 @@ export const recordQuery = {
     return (await db.all<{ id: string }>(`SELECT id FROM records WHERE ${w.sql} ORDER BY rowid`, w.params)).map((r) => r.id);
   },
 
-  /** How many records of a collection hold each of `values` in a field (optionally in a subtree). */
-  async countByValue(db: Queryable, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>> {
+  /**
+   * How many records of a collection hold each of `values` in a field (optionally in a subtree);
+   * given places, in any of them — a (record, value) pair counted once however many rows hold it.
+   */
+  async countByValue(db: Queryable, collection: string, field: string | ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
     if (!values.length) return new Map();
+    if (typeof field !== 'string') return countInPlaces(db, collection, field, values, subtree);
     const w = whereOf({ collection, subtree });
     const rows = await db.all<{ value: string; n: number }>(
       `SELECT json_extract(data, ?) AS value, count(*) AS n FROM records WHERE ${w.sql} AND json_extract(data, ?) IN (${values.map(() => '?').join(',')}) GROUP BY value`,
