@@ -80,6 +80,21 @@ describe('member sheet: the footer never overlaps the sheet', { timeout: 120_000
     for (const v of ['党员签字', '信息采集员签字', '本表打印时信息尚未经党员本人确认', '注：学历、工作岗位分别参照', '内打“√”。']) expect(text).toContain(v);
   }
 
+  /**
+   * A continued page of the relatives table starts with the table's header: every column title
+   * (the member form's own) printed above the first relative's row on that page.
+   */
+  async function expectHeaderAbove(page: Word[], where: string) {
+    const columns = (await admin.get('/api/forms/member')).body.schema.properties.family.items.properties;
+    const firstRow = Math.min(...page.filter((w) => /^亲属\d$/.test(w.text)).map((w) => w.yMin));
+    expect(firstRow, `${where}: a relative's row`).toBeLessThan(Infinity);
+    for (const { title } of Object.values<{ title: string }>(columns)) {
+      const word = page.find((w) => w.text === title);
+      expect(word, `${where}: the column title 「${title}」`).toBeTruthy();
+      expect(word!.yMax, `${where}: 「${title}」 above the first relative's row`).toBeLessThanOrEqual(firstRow);
+    }
+  }
+
   beforeAll(async () => {
     requireTools();
     s = await startTestServer();
@@ -106,7 +121,7 @@ describe('member sheet: the footer never overlaps the sheet', { timeout: 120_000
     expect(lowestOther, `「${lowestOtherText}」 reaches ${lowestOther} pt, the footer starts at ${top} pt`).toBeLessThanOrEqual(top);
   });
 
-  it('more than a page holds continues on the next page: nothing cut off, the footer below everything on the last page only', async () => {
+  it('more than a page holds continues on the next page: the relatives\' header row again on top of the next page, nothing cut off, the footer below everything on the last page only', async () => {
     const { pdf, family } = await printed('长地址乙', 70);
     snapshot(pdf, 'member-sheet-longer-than-a-page', 3);
     const pages = pdfWords(pdf);
@@ -114,13 +129,15 @@ describe('member sheet: the footer never overlaps the sheet', { timeout: 120_000
     expect(pdfInfo(pdf).size).toMatch(/\(A4\)/);
     expectAllPrinted(pdf, family);
     for (const page of pages.slice(0, -1)) expect(page.some((w) => FOOTER[2].test(w.text))).toBe(false);
+    // The relatives table goes on over the page break: its header row is printed again on top of it.
+    await expectHeaderAbove(pages[1], 'page 2');
     const { footer, lowestOther, lowestOtherText } = footerAndRest(pages.at(-1)!);
     expect(footer.every(Boolean), `footer words ${JSON.stringify(footer)}`).toBe(true);
     const top = Math.min(...footer.map((w) => w.yMin));
     expect(lowestOther, `「${lowestOtherText}」 reaches ${lowestOther} pt, the footer starts at ${top} pt`).toBeLessThanOrEqual(top);
   });
 
-  it('a batch with such sheets among short ones: each sheet on its pages, every footer below everything on its page', async () => {
+  it('a batch with such sheets among short ones: each sheet on its pages, the header row on a continued page, every footer below everything on its page', async () => {
     // Sheets without relatives share one printed form; the long ones print whole, one of them over two pages.
     const lens = [0, 24, 0, 70, 0, 24];
     const ids: string[] = [];
@@ -137,6 +154,7 @@ describe('member sheet: the footer never overlaps the sheet', { timeout: 120_000
     // Sheet n starts on its page (the 70-character one takes the 4th and 5th), and every page but its first ends with a footer.
     const starts = [0, 1, 2, 3, 5, 6];
     starts.forEach((p, i) => expect(pages[p].map((w) => w.text).join(''), `sheet ${i + 1}`).toContain(`批量${i + 1}号`));
+    await expectHeaderAbove(pages[4], 'page 5 (the second of sheet 4)');
     pages.forEach((page, p) => {
       if (p === 3) return expect(page.some((w) => FOOTER[2].test(w.text))).toBe(false);
       const { footer, lowestOther, lowestOtherText } = footerAndRest(page);
