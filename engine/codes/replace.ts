@@ -3,13 +3,28 @@ import { actorOf } from '../auth/actor.js';
 import type { Storage, Tx } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { RecordService } from '../records/service.js';
-import { fieldsUsingTable } from './usage.js';
+import { placesUsingTable, whereHeld, type CodePlace } from './usage.js';
 import { domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
+
+/** The record's data with `code` replaced by `target` in each place: the field, or the column in every row holding it. */
+function replacedIn(data: Record<string, unknown>, places: CodePlace[], code: string, target: string): Record<string, unknown> {
+  const out = { ...data };
+  for (const p of places) {
+    if (p.table === undefined) {
+      if (out[p.field] === code) out[p.field] = target;
+    } else if (Array.isArray(out[p.table])) {
+      out[p.table] = (out[p.table] as unknown[]).map((row) =>
+        row && typeof row === 'object' && (row as Record<string, unknown>)[p.field] === code ? { ...(row as Record<string, unknown>), [p.field]: target } : row);
+    }
+  }
+  return out;
+}
 
 /**
  * Applies a one-to-one replacement of a deprecated code inside a subtree: a dry run lists what
- * would change and writes nothing; otherwise every record is updated through the record service
- * (validation, workflow, one audit entry each) in one transaction — all or nothing.
+ * would change and writes nothing; otherwise every record holding it — in a field or in any row of
+ * a child table's column — is updated through the record service (validation, workflow, one audit
+ * entry each, a child table's changed rows in it) in one transaction — all or nothing.
  * One-to-many replacements are refused: a person must choose per record.
  * Records are written through the record service's update (its one write path), so every hook —
  * workflow, derived fields, keys, audit — runs as on an edit; storage is only read here.
@@ -30,15 +45,23 @@ export async function replaceDeprecatedCode(
   const target = entry.replacedBy![0];
   const targetLabel = t.codes.find((c) => c.code === target)?.label ?? target;
   const run = async (tx: Tx) => {
-    const changes: { id: string; collection: string; field: string; title: string }[] = [];
-    for (const f of fieldsUsingTable(rt, table)) {
-      const c = rt.collection(f.collection);
-      for (const id of await storage.records.ids(tx, { collection: c.name, subtree: node.path, equals: { field: f.field, value: code } })) {
-        const r = (await storage.records.get(tx, id))!;
-        if (!rt.permissions.onRecord(user, 'write', r)) continue;
-        changes.push({ id, collection: c.name, field: f.field, title: String(r.data[c.titleField ?? f.field] ?? id) });
-        if (!dryRun) await records.update(actorOf(user), c.name, id, { ...r.data, [f.field]: target }, r.version, tx);
+    // Each record once, with every place of it holding the code (a field, a child table's column).
+    const holders = new Map<string, { collection: string; places: CodePlace[] }>();
+    for (const p of placesUsingTable(rt, table)) {
+      const equals = { field: p.field, value: code, ...(p.table === undefined ? {} : { table: p.table }) };
+      for (const id of await storage.records.ids(tx, { collection: p.collection, subtree: node.path, equals })) {
+        const h = holders.get(id) ?? { collection: p.collection, places: [] };
+        h.places.push(p);
+        holders.set(id, h);
       }
+    }
+    const changes: { id: string; collection: string; title: string; where: string[] }[] = [];
+    for (const [id, { collection, places }] of holders) {
+      const c = rt.collection(collection);
+      const r = (await storage.records.get(tx, id))!;
+      if (!rt.permissions.onRecord(user, 'write', r)) continue;
+      changes.push({ id, collection, title: String(r.data[c.titleField ?? places[0].field] ?? id), where: places.map((p) => whereHeld(p, r.data, code)) });
+      if (!dryRun) await records.update(actorOf(user), collection, id, replacedIn(r.data, places, code, target), r.version, tx);
     }
     return changes;
   };

@@ -43,7 +43,7 @@ export async function saveCodeTable(ctx: ConfigContext, user: Principal, name: s
   if (inUse.length) {
     const details = inUse.map((u) => ({
       path: `/codes`,
-      message: `代码“${u.code}”仍被${u.count}条记录的「${u.title}」使用，不能删除；请将其停用并指定替代代码`,
+      message: `代码“${u.code}”仍被${u.count}条记录的${u.place}使用，不能删除；请将其停用并指定替代代码`,
     }));
     throw domainConflict(details.map((d) => d.message).join('；'), details, { code: 'code_in_use' });
   }

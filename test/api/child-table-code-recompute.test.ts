@@ -4,27 +4,15 @@
  * completeness of the members whose rows hold it, as a top-level code's change does; restoring the
  * code makes them complete again. Real server, real SQLite, the demo members' rows.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { Client } from '../helpers/client.js';
-import { nodeId } from '../helpers/demo.js';
+import { describe, it, expect } from 'vitest';
+import { useDemoAdmins } from '../helpers/demo-admins.js';
 import { familyRows as rows, membersUnder } from '../helpers/member-rows.js';
 
 describe('code-table change and the codes inside rows', () => {
-  let s: TestServer;
-  let cfg: Client;
-  let admin: Client;
-  let root: string;
-  beforeAll(async () => {
-    s = await startTestServer();
-    cfg = await s.login('config_admin');
-    admin = await s.login('bj_admin');
-    root = await nodeId(admin, '中共北京市委');
-  }, 60_000);
-  afterAll(() => s?.stop());
+  const w = useDemoAdmins();
 
-  const members = () => membersUnder(admin, root);
-  const table = async () => (await cfg.get('/api/codes/family-relation')).body;
+  const members = () => membersUnder(w.admin, w.root);
+  const table = async () => (await w.cfg.get('/api/codes/family-relation')).body;
 
   it('deprecating a code held in rows marks those members incomplete; restoring it makes them complete again', async () => {
     const before = await members();
@@ -38,19 +26,19 @@ describe('code-table change and the codes inside rows', () => {
     const t = await table();
     const replacement = t.codes.find((c: any) => c.code !== code && !c.deprecated).code;
     const deprecated = { ...t, codes: t.codes.map((c: any) => (c.code === code ? { ...c, deprecated: '2026-01-01', replacedBy: [replacement] } : c)) };
-    const saved = await cfg.put('/api/codes/family-relation', deprecated, t.version);
+    const saved = await w.cfg.put('/api/codes/family-relation', deprecated, t.version);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
 
     const after = new Map((await members()).map((m) => [m.id, m]));
     for (const id of holding) expect(after.get(id)!.complete, id).toBe(false);
     for (const m of others) expect(after.get(m.id)!.complete, m.id).toBe(m.complete);
     // The record's own verdict agrees: the row's code is named as stale.
-    const one = await admin.get(`/api/records/member/${holder.id}`);
+    const one = await w.admin.get(`/api/records/member/${holder.id}`);
     expect(one.body.complete).toBe(false);
 
     const t2 = await table();
     const restored = { ...t2, codes: t2.codes.map((c: any) => (c.code === code ? Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'deprecated' && k !== 'replacedBy')) : c)) };
-    expect((await cfg.put('/api/codes/family-relation', restored, t2.version)).status).toBe(200);
+    expect((await w.cfg.put('/api/codes/family-relation', restored, t2.version)).status).toBe(200);
     const back = new Map((await members()).map((m) => [m.id, m]));
     for (const m of before) expect(back.get(m.id)!.complete, m.id).toBe(m.complete);
   });
@@ -58,10 +46,10 @@ describe('code-table change and the codes inside rows', () => {
   it('a saved record notes the versions of the code tables its rows use, as of its fields', async () => {
     const t = await table();
     const member = (await members()).find((m) => rows(m).length)!;
-    const saved = await admin.put(`/api/records/member/${member.id}`, member.data, member.version);
+    const saved = await w.admin.put(`/api/records/member/${member.id}`, member.data, member.version);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.codeVersions['family-relation']).toBe(t.version);
-    expect(saved.body.codeVersions['political-status']).toBe((await cfg.get('/api/codes/political-status')).body.version);
+    expect(saved.body.codeVersions['political-status']).toBe((await w.cfg.get('/api/codes/political-status')).body.version);
     expect(saved.body.codeVersions.nation).toBeGreaterThan(0);
   });
 });

@@ -5,10 +5,8 @@
  * row of every stored member, audits it by row, and the members validate under the new version.
  * Real server, real SQLite, the demo members' rows.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { Client } from '../helpers/client.js';
-import { nodeId } from '../helpers/demo.js';
+import { describe, it, expect } from 'vitest';
+import { useDemoAdmins } from '../helpers/demo-admins.js';
 import { DraftApi } from '../helpers/draft-api.js';
 import { familyRows as rowsOf, membersUnder, type ListedMember as Member } from '../helpers/member-rows.js';
 
@@ -17,23 +15,13 @@ const DEMO = 'forms/demo/members.json';
 type Row = Record<string, unknown>;
 
 describe('migration steps on a child table’s column', () => {
-  let s: TestServer;
-  let cfg: Client;
-  let admin: Client;
-  let root: string;
-  beforeAll(async () => {
-    s = await startTestServer();
-    cfg = await s.login('config_admin');
-    admin = await s.login('bj_admin');
-    root = await nodeId(admin, '中共北京市委');
-  }, 60_000);
-  afterAll(() => s?.stop());
+  const w = useDemoAdmins();
 
-  const members = () => membersUnder(admin, root);
+  const members = () => membersUnder(w.admin, w.root);
 
   /** Opens a draft whose member schema (and demo rows) went through `edit`; answers the draft. */
   async function draftWith(editSchema: (s: any) => void, editRow: (r: Row) => void): Promise<DraftApi> {
-    const d = new DraftApi(cfg);
+    const d = new DraftApi(w.cfg);
     expect((await d.open()).status).toBe(201);
     const schema = JSON.parse(await d.text(SCHEMA));
     editSchema(schema);
@@ -45,20 +33,20 @@ describe('migration steps on a child table’s column', () => {
   }
 
   async function impact() {
-    let job = (await cfg.get('/api/config/draft/impact')).body;
+    let job = (await w.cfg.get('/api/config/draft/impact')).body;
     while (job.status === 'running') {
       await new Promise((r) => setTimeout(r, 100));
-      job = (await cfg.get(`/api/jobs/${job.id}`)).body;
+      job = (await w.cfg.get(`/api/jobs/${job.id}`)).body;
     }
     expect(job.status, JSON.stringify(job)).toBe('done');
     return job.result.collections.find((c: any) => c.collection === 'member');
   }
 
-  const publish = (d: DraftApi, note: string) => cfg.post('/api/config/draft/publish', { note }, { 'if-match': `"${d.version}"` });
+  const publish = (d: DraftApi, note: string) => w.cfg.post('/api/config/draft/publish', { note }, { 'if-match': `"${d.version}"` });
 
   /** The diff of the member's migrate entry written by config version `version`, from its history. */
   async function migrateDiff(id: string, version: number) {
-    const history = await admin.get(`/api/records/member/${id}/history`);
+    const history = await w.admin.get(`/api/records/member/${id}/history`);
     expect(history.status).toBe(200);
     return history.body.items.find((h: any) => h.action === 'migrate' && h.note === `配置第 ${version} 版的迁移`)?.diff;
   }
@@ -69,12 +57,12 @@ describe('migration steps on a child table’s column', () => {
    */
   async function stillValid(all: Member[]) {
     for (const m of all) {
-      const check = await admin.post('/api/forms/member/validate', { data: m.data });
+      const check = await w.admin.post('/api/forms/member/validate', { data: m.data });
       const rows = check.body.errors.filter((e: any) => e.path.startsWith('/family'));
       expect(rows, `${m.id} ${JSON.stringify(rows)}`).toEqual([]);
     }
     const one = all.find((m) => rowsOf(m).length)!;
-    const saved = await admin.put(`/api/records/member/${one.id}`, one.data, one.version);
+    const saved = await w.admin.put(`/api/records/member/${one.id}`, one.data, one.version);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
   }
 
@@ -156,7 +144,7 @@ describe('migration steps on a child table’s column', () => {
   });
 
   it('a column step is checked against the drafts: an unknown table or column is named at its pointer', async () => {
-    const d = new DraftApi(cfg);
+    const d = new DraftApi(w.cfg);
     await d.open();
     const saved = await d.save('migrations.json', JSON.stringify([
       { op: 'dropField', collection: 'member', table: 'nowhere', field: 'x' },
@@ -169,6 +157,6 @@ describe('migration steps on a child table’s column', () => {
       { path: 'migrations.json#/1/to', message: 'migrations.json: /1/to: 「党员」的子表「家庭主要成员及社会关系」（family）的列 「与该人关系」（relation） 在当前版本中已存在：改名的目标须是草稿新增的列' },
       { path: 'migrations.json#/2/table', message: 'migrations.json: /2/table: moveState 不认识的属性 "table"' },
     ]);
-    expect((await cfg.delete('/api/config/draft', { 'if-match': `"${d.version}"` })).status).toBe(200);
+    expect((await w.cfg.delete('/api/config/draft', { 'if-match': `"${d.version}"` })).status).toBe(200);
   });
 });

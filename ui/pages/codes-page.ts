@@ -57,11 +57,10 @@ export class CodesPage extends SessionElement {
   private usageTask = new Task(this, {
     task: async ([table], { signal }) => {
       if (!table || !this.isConfigAdmin) return undefined;
-      const u = await api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(table)}/usage`, signal).catch(() => undefined);
+      // totals: each record once per code, whether a field or a child table's rows hold it.
+      const u = await api.get<{ totals: { code: string; count: number }[] }>(`/api/codes/${enc(table)}/usage`, signal).catch(() => undefined);
       if (!u) return undefined;
-      const m = new Map<string, number>();
-      for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
-      return { table, counts: m };
+      return { table, counts: new Map(u.totals.map((x) => [x.code, x.count])) };
     },
     args: () => [this.table],
   });

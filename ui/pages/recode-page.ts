@@ -11,12 +11,14 @@ import '../components/modal-dialog.js';
 import type { TreeAnswer } from '../api/types.js';
 
 interface Group {
-  collection: string; collectionTitle: string; field: string; fieldTitle: string; table: string;
+  /** `place`: the field (「工作岗位」) or a child table's column (「家庭主要成员及社会关系」「与该人关系」). */
+  collection: string; collectionTitle: string; field: string; fieldTitle: string; childTable?: string; place: string; table: string;
   code: string; label: string; deprecated: string; replacedBy: { code: string; label: string }[]; count: number;
-  records: { id: string; title: string; node: string | null }[];
+  /** `where`: the field, or the table, its rows and the column, in words. */
+  records: { id: string; title: string; node: string | null; where: string }[];
 }
 interface Report { total: number; groups: Group[] }
-interface ReplaceAnswer { dryRun: boolean; from: { code: string; label: string }; to: { code: string; label: string }; count: number; records: { id: string; collection: string; field: string; title: string }[] }
+interface ReplaceAnswer { dryRun: boolean; from: { code: string; label: string }; to: { code: string; label: string }; count: number; records: { id: string; collection: string; title: string; where: string[] }[] }
 
 /**
  * 需重新录入: the records of a subtree that still hold deprecated codes, per field and code. A code
@@ -51,7 +53,7 @@ export class RecodePage extends SessionElement {
     return this.reports.run();
   }
 
-  private key(g: Group) { return `${g.collection}/${g.field}/${g.code}`; }
+  private key(g: Group) { return `${g.collection}/${g.childTable ? `${g.childTable}/` : ''}${g.field}/${g.code}`; }
 
   private async dryRun(g: Group) {
     this.busy = this.key(g);
@@ -71,7 +73,7 @@ export class RecodePage extends SessionElement {
     try {
       const run = await api.post<ReplaceAnswer>(`/api/codes/${enc(p.group.table)}/replace`, { code: p.group.code, node: this.nodeId, dryRun: false });
       this.pending = undefined;
-      toast(`已将 ${run.count} 条记录的「${p.group.fieldTitle}」由“${run.from.label}”改为“${run.to.label}”`);
+      toast(`已将 ${run.count} 条记录中的“${run.from.label}”改为“${run.to.label}”`);
       session.invalidateForms();
       await this.load();
     } catch (e) {
@@ -101,22 +103,22 @@ export class RecodePage extends SessionElement {
     const canWrite = session.can('write');
     const replacements = g.replacedBy.map((x) => `${x.label}（${x.code}）`).join('、');
     return html`<section class="recode-group" data-code=${g.code} aria-labelledby=${`g-${this.key(g)}`}>
-      <h2 class="group-title" id=${`g-${this.key(g)}`}>${g.collectionTitle}「${g.fieldTitle}」：${g.label}（${g.code}）<span class="tag tag-off">已停用</span>
+      <h2 class="group-title" id=${`g-${this.key(g)}`}>${g.collectionTitle}${g.place}：${g.label}（${g.code}）<span class="tag tag-off">已停用</span>
         <small class="muted">${g.deprecated} 起</small></h2>
       <p>替代代码：${replacements || html`<span class="muted">未指定</span>`}；涉及 <strong class="recode-count">${g.count}</strong> 条记录。</p>
       ${one && canWrite
         ? html`<p><button type="button" class="btn btn-primary" ?disabled=${!!this.busy} @click=${() => this.dryRun(g)}>
             ${this.busy === this.key(g) ? '正在预览…' : `批量替换为“${g.replacedBy[0].label}”`}</button></p>`
-        : !one ? html`<p class="notice notice-warn">“${g.label}”对应多个新代码（${replacements}），系统无法替您选择：请打开下列每条记录，在表单中重新选择「${g.fieldTitle}」。</p>` : nothing}
-      <ul class="record-links">${g.records.map((x) => html`<li><a href=${href('record', g.collection, x.id)}>${x.title}</a></li>`)}
+        : !one ? html`<p class="notice notice-warn">“${g.label}”对应多个新代码（${replacements}），系统无法替您选择：请打开下列每条记录，在表单中重新选择${g.place}。</p>` : nothing}
+      <ul class="record-links">${g.records.map((x) => html`<li><a href=${href('record', g.collection, x.id)}>${x.title}</a>${g.childTable ? html` <small class="muted recode-where">${x.where}</small>` : nothing}</li>`)}
         ${g.count > g.records.length ? html`<li class="muted">…另有 ${g.count - g.records.length} 条</li>` : nothing}</ul>
     </section>`;
   }
 
   private confirm(p: { group: Group; run: ReplaceAnswer }) {
     const { group: g, run } = p;
-    const body = html`<p class="dry-run-summary">预览：将把 <strong>${run.count}</strong> 条记录的「${g.fieldTitle}」由“${run.from.label}（${run.from.code}）”改为“${run.to.label}（${run.to.code}）”。尚未修改任何记录。</p>
-      ${run.count ? html`<ul class="record-links">${run.records.slice(0, 100).map((x) => html`<li><a href=${href('record', x.collection, x.id)} target="_blank">${x.title}</a></li>`)}
+    const body = html`<p class="dry-run-summary">预览：将把 <strong>${run.count}</strong> 条记录中的“${run.from.label}（${run.from.code}）”改为“${run.to.label}（${run.to.code}）”。尚未修改任何记录。</p>
+      ${run.count ? html`<ul class="record-links">${run.records.slice(0, 100).map((x) => html`<li><a href=${href('record', x.collection, x.id)} target="_blank">${x.title}</a> <small class="muted">${x.where.join('；')}</small></li>`)}
         ${run.records.length > 100 ? html`<li class="muted">…共 ${run.records.length} 条</li>` : nothing}</ul>` : html`<p class="muted">您有权修改的记录中没有需要替换的。</p>`}`;
     const footer = html`<button type="button" class="btn" @click=${() => { this.pending = undefined; }}>取消</button>
       <button type="button" class="btn btn-primary" ?disabled=${!run.count || !!this.busy} @click=${() => this.apply()}>${this.busy === 'apply' ? '正在替换…' : `确认替换 ${run.count} 条`}</button>`;

@@ -89,11 +89,8 @@ export class StudioCodeTables extends LightElement {
       this.error = doc || !draftStore.view ? '' : `草稿中没有代码表“${item}”（或它不是有效的 JSON，请在 JSON 视图中修正）`;
       if (!fromStore) {
         api.get<{ version: number }>(`/api/codes/${enc(item)}`).then((t) => { if (this.item === item) this.publishedVersion = t.version; }).catch(() => {});
-        api.get<{ items: { code: string; count: number }[] }>(`/api/codes/${enc(item)}/usage`).then((u) => {
-          if (this.item !== item) return;
-          const m = new Map<string, number>();
-          for (const x of u.items) m.set(x.code, (m.get(x.code) ?? 0) + x.count);
-          this.usage = m;
+        api.get<{ totals: { code: string; count: number }[] }>(`/api/codes/${enc(item)}/usage`).then((u) => {
+          if (this.item === item) this.usage = new Map(u.totals.map((x) => [x.code, x.count]));
         }).catch(() => {});
       }
     } catch (e) {

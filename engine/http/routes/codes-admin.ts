@@ -3,7 +3,7 @@ import { requireUser } from '../middleware/session.js';
 import { jsonBody, ifMatch } from '../body.js';
 import { forbidden, notFound, badRequest } from '../errors.js';
 import { saveCodeTable } from '../../codes/save-table.js';
-import { countCodeUse } from '../../codes/usage.js';
+import { codeUsage } from '../../codes/usage.js';
 import { deprecatedCodeReport } from '../../codes/report.js';
 import { replaceDeprecatedCode } from '../../codes/replace.js';
 import type { Context } from 'hono';
@@ -43,7 +43,9 @@ export function codesAdminRoutes() {
     const engine = c.get('engine');
     const table = engine.runtime.config.codes.get(c.req.param('table'));
     if (!table) throw notFound('代码表');
-    return c.json({ items: await countCodeUse(engine.storage, engine.runtime, table.table, table.codes.map((x) => x.code)) });
+    // items per place (a field or a child table's column); totals per code, each record once however many places hold it.
+    const { items, totals } = await codeUsage(engine.storage, engine.runtime, table.table, table.codes.map((x) => x.code));
+    return c.json({ items, totals: [...totals].map(([code, count]) => ({ code, count })) });
   });
 
   app.post('/codes/:table/replace', requireUser, async (c) => {

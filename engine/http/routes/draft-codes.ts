@@ -4,7 +4,7 @@ import { requireConfigAdmin } from './codes-admin.js';
 import { draftDocument } from '../../config-versions/drafts.js';
 import { readTable, XLSX_TYPE } from '../../directory/read-table.js';
 import { previewCodeImport } from '../../codes/import-table.js';
-import { countCodeUse } from '../../codes/usage.js';
+import { codeUsage } from '../../codes/usage.js';
 import type { CodeTable } from '../../config/types.js';
 
 /**
@@ -39,9 +39,8 @@ export function draftCodesRoutes() {
     const bytes = Buffer.from(await c.req.arrayBuffer());
     if (!bytes.length) throw badRequest('上传的文件是空的');
     const rows = await readTable(bytes, kind);
-    // Stored records may hold any code of the draft's table (one grouped count per field using it).
-    const inUse = new Map<string, number>();
-    for (const u of await countCodeUse(engine.storage, engine.runtime, name, current.codes.map((x) => x.code))) inUse.set(u.code, (inUse.get(u.code) ?? 0) + u.count);
+    // Stored records may hold any code of the draft's table (in a field or a child table's rows; each record once per code).
+    const inUse = (await codeUsage(engine.storage, engine.runtime, name, current.codes.map((x) => x.code))).totals;
     return c.json(previewCodeImport(current, rows, inUse));
   });
   return app;
