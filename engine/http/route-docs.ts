@@ -66,7 +66,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /api/codes': { tag: 'config', summary: 'Every code table with its size and counts of deprecated and provisional codes', answer: { schema: anyObj } },
   'GET /api/codes/:table': { tag: 'config', summary: 'One code table as stored', answer: { schema: anyObj } },
   'PUT /api/codes/:table': { tag: 'config', summary: 'Save a code table (config permission)', headers: { 'If-Match': '"<version>" of the table as read' }, body: { schema: anyObj }, answer: { schema: anyObj } },
-  'GET /api/codes/:table/usage': { tag: 'config', summary: 'How many records hold each code (config permission)', answer: { schema: anyObj } },
+  'GET /api/codes/:table/usage': { tag: 'config', summary: 'How many records hold each code, per field or child-table column (items) and per code, each record once (totals); config permission', answer: { schema: anyObj } },
   'POST /api/codes/:table/replace': {
     tag: 'config', summary: 'Replace a deprecated code by its one replacement in a subtree',
     body: obj({ code: str, node: str, dryRun: { type: 'boolean', default: true } }, ['code', 'node']), answer: { schema: anyObj },
