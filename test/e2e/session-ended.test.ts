@@ -65,6 +65,43 @@ describe('a tab whose session ended elsewhere', () => {
     await page.close();
   });
 
+  it('a late 401 of the ended session does not end the one logged in since in the same tab', async () => {
+    const admin = await env.server.login('ft_admin');
+    const target = (await admin.get(`/api/records/organization?q=${encodeURIComponent('中共丰台区卢沟桥街道工委')}`)).body.items[0];
+    const page = await openPage(env.browser, 'session-ended-late-401');
+    await login(page, env.server.url, 'ft_admin');
+    await waitForText(page, '当前党组织');
+    await page.waitForFunction((id) => !!document.querySelector(`caiji-tree [data-id="${id}"] a`), {}, target.id);
+    // The first answer after the click (a refusal: the session is gone) is held in the browser.
+    const cdp = await page.createCDPSession();
+    const held: string[] = [];
+    let holding = true;
+    cdp.on('Fetch.requestPaused', (e: { requestId: string }) => {
+      if (holding && !held.length) held.push(e.requestId);
+      else void cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => undefined);
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*/api/*', requestStage: 'Response' }] });
+    await endSessionElsewhere(page);
+    await clickText(page, 'caiji-tree a', '中共丰台区卢沟桥街道工委');
+    await page.waitForSelector('#login-username');
+    await waitForText(page, '登录已失效，请重新登录');
+    holding = false;
+    expect(held.length).toBeGreaterThan(0);
+    // Logged in again in the same tab; then the old session's refusal arrives.
+    await page.type('#login-username', 'ft_admin');
+    await page.type('#login-password', 'caiji-demo');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => !location.hash.startsWith('#/login'));
+    await waitForText(page, '当前党组织');
+    for (const requestId of held) await cdp.send('Fetch.continueRequest', { requestId });
+    await cdp.send('Fetch.disable');
+    await page.waitForNetworkIdle({ idleTime: 500 });
+    expect(await page.evaluate(() => location.hash.startsWith('#/login'))).toBe(false);
+    expect(await page.$('.topnav')).not.toBeNull();
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
+
   it('every page opened after the session ended elsewhere goes to the login page without a page error', async () => {
     const admin = await env.server.login('ft_admin');
     const find = async (collection: string, q: string) =>

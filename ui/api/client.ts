@@ -16,6 +16,8 @@ export class ApiError extends Error {
 let csrf = '';
 /** Remembers the session's CSRF token (from login or /api/me) for every state-changing request. */
 export const setCsrf = (token: string) => { csrf = token; };
+/** The CSRF token a request goes out under: each session has its own, so it names the session. */
+const sessionOfRequest = () => csrf;
 
 /** Fired on window when the server's config generation changes (a code table or form was changed). */
 export const CONFIG_CHANGED = 'caiji-config-changed';
@@ -32,11 +34,13 @@ export const UNAUTHENTICATED = 'caiji-unauthenticated';
 
 /**
  * The ApiError of a refused answer (its JSON body already read); a 401 also tells the app the
- * session is gone, unless `sessionGone` is false (a failed login is no lost session).
+ * session is gone, unless `sessionGone` is false (a failed login is no lost session) — and unless
+ * the request went out under another session than the tab's now (`sentUnder`: a request of the
+ * session a login in this tab has since replaced, answered late): that 401 ends nothing.
  */
-function refusal(res: Response, parsed: any, sessionGone = true): ApiError {
+function refusal(res: Response, parsed: any, sentUnder: string, sessionGone = true): ApiError {
   const e = parsed?.error ?? {};
-  if (res.status === 401 && sessionGone) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
+  if (res.status === 401 && sessionGone && sentUnder === sessionOfRequest()) window.dispatchEvent(new CustomEvent(UNAUTHENTICATED));
   return new ApiError(res.status, e.code ?? 'http_' + res.status, e.message ?? `请求失败（${res.status}）`, e.details ?? [], parsed);
 }
 
@@ -50,6 +54,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   const h: Record<string, string> = { Accept: 'application/json', ...headers };
   if (method !== 'GET' && csrf) h['X-CSRF-Token'] = csrf;
   if (body !== undefined) h['Content-Type'] = 'application/json';
+  const sentUnder = sessionOfRequest();
   let res: Response;
   try {
     res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
@@ -61,7 +66,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   const text = await res.text();
   let parsed: any = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
-  if (!res.ok) throw refusal(res, parsed, path !== '/api/login');
+  if (!res.ok) throw refusal(res, parsed, sentUnder, path !== '/api/login');
   return parsed as T;
 }
 
@@ -75,6 +80,7 @@ export const api = {
 /** Sends a file as the raw request body (its name in ?filename=), JSON answer or ApiError. */
 export async function uploadFile<T = any>(path: string, file: File): Promise<{ status: number; body: T }> {
   const sep = path.includes('?') ? '&' : '?';
+  const sentUnder = sessionOfRequest();
   let res: Response;
   try {
     res = await fetch(`${path}${sep}filename=${encodeURIComponent(file.name)}`, {
@@ -85,7 +91,7 @@ export async function uploadFile<T = any>(path: string, file: File): Promise<{ s
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
   }
   const parsed: any = await res.json().catch(() => null);
-  if (!res.ok) throw refusal(res, parsed);
+  if (!res.ok) throw refusal(res, parsed, sentUnder);
   return { status: res.status, body: parsed as T };
 }
 
@@ -95,13 +101,14 @@ export async function uploadFile<T = any>(path: string, file: File): Promise<{ s
  * have saved the error's JSON as the file).
  */
 export async function downloadFile(path: string): Promise<string> {
+  const sentUnder = sessionOfRequest();
   let res: Response;
   try {
     res = await fetch(path, { credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
   }
-  if (!res.ok) throw refusal(res, await res.json().catch(() => null));
+  if (!res.ok) throw refusal(res, await res.json().catch(() => null), sentUnder);
   const named = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('Content-Disposition') ?? '');
   const filename = named ? decodeURIComponent(named[1]) : 'download';
   const url = URL.createObjectURL(await res.blob());
