@@ -6,7 +6,7 @@
  * or is listed as cross-shard (cross-shard.ts). A real server over a throwaway cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { pgStatements } from '../helpers/pg-statements.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { startServer, type RunningServer } from '../../engine/server.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -27,14 +27,11 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** Every statement the driver sends while `trace` is set (each `query` is one statement). */
-let trace: string[] | null = null;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const q = args[0] as string | { text?: string };
-  if (trace) trace.push(typeof q === 'string' ? q : q.text ?? '');
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
+/** The statements the driver sends while `fn` runs, as their texts (a named statement without its name). */
+async function textsSent<T>(fn: () => Promise<T>): Promise<[string[], T]> {
+  const [sent, result] = await pgStatements(fn);
+  return [sent.map((s) => s.replace(/^\[\w+\] /, '')), result];
+}
 
 interface Row { id: string; path: string | null; region: string }
 
@@ -181,15 +178,10 @@ describe('the distribution column region', () => {
       const target = await nodeId(ft, '中共丰台区卢沟桥街道工委');
       const sent: string[] = [];
       const step = async (fn: () => Promise<{ status: number; body?: unknown }>, status = 200) => {
-        trace = [];
-        try {
-          const res = await fn();
-          expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
-          return res as { status: number; body: any };
-        } finally {
-          sent.push(...trace);
-          trace = null;
-        }
+        const [texts, res] = await textsSent(fn);
+        sent.push(...texts);
+        expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
+        return res as { status: number; body: any };
       };
       // Lists, a search, the tree and its statistics, a query and a grouped count, the audit of the subtree.
       await step(() => ft.get(`/api/records/member?node=${fengtai}&deep=1&limit=20`));
@@ -212,8 +204,7 @@ describe('the distribution column region', () => {
       await step(() => ft.put(`/api/records/organization/${branch.body.id}`, { ...branch.body.data, parentId: target }, branch.body.version));
       await step(() => ft.get(`/api/records/member?node=${branch.body.id}&deep=1&limit=20`));
       await step(() => ft.get(`/api/records/member/${member.body.id}/history`));
-      trace = [];
-      await importOne(ft, '中共分布测试支部委员会').finally(() => { sent.push(...trace!); trace = null; });
+      sent.push(...(await textsSent(() => importOne(ft, '中共分布测试支部委员会')))[0]);
 
       const touching = sent.filter((s) => /\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+(records|audit|subtree_counts)\b|\brecord_write\(/i.test(s));
       expect(touching.length).toBeGreaterThan(20);

@@ -3,6 +3,7 @@ import type { ReadScope } from '../../ports.js';
 import { regionCondition, scopeCondition, scopeRegions } from './record-query.js';
 import { regionDepth, regionOfSubtree } from './region.js';
 import { nodeOfPath, pathUpperBound } from '../../tree-paths.js';
+import { upperRowsSql } from './subtree-counts.js';
 import { Params, jsonField, sqliteValue, typedOf } from './json-values.js';
 
 /**
@@ -35,10 +36,9 @@ async function perChildFromCounters(db: PgQueryable, collection: string, path: s
   const region = regionOfSubtree(path, await regionDepth(db));
   if (region === null) {
     const { rows } = await db.query<{ child: string; n: number }>(
-      `SELECT CASE WHEN m.id = $1 THEN '' ELSE split_part(substr(m.path, length($3) + 1), '/', 1) END AS child, sum(s.total) AS n
-       FROM subtree_counts s JOIN records m ON m.region = s.region AND m.id = s.node_id
-       WHERE s.node_id = s.region AND s.collection = $2 AND m.path >= $3 AND m.path < $4
-       GROUP BY 1 HAVING sum(s.total) > 0`,
+      `SELECT CASE WHEN u.node = $1 THEN '' ELSE split_part(substr(u.path, length($3) + 1), '/', 1) END AS child, sum(u.total) AS n
+       FROM (${upperRowsSql(3)}) u WHERE u.collection = $2
+       GROUP BY 1 HAVING sum(u.total) > 0`,
       [node, collection, path, pathUpperBound(path)]);
     return rows.map((r) => ({ child: r.child, n: Number(r.n) }));
   }

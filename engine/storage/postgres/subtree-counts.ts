@@ -16,6 +16,15 @@ import { regionDepth, regionOfSubtree } from './region.js';
  */
 
 /**
+ * The counter rows above the region depth in the subtree whose path is `$first` (its upper bound
+ * `$first+1`): the rows of the nodes down to the region depth, each with its node's id and path,
+ * found by their partial index and joined to their nodes on (region, id).
+ */
+export const upperRowsSql = (first: number) =>
+  `SELECT s.collection, s.state, s.total, s.complete, m.id AS node, m.path FROM subtree_counts s JOIN records m ON m.region = s.region AND m.id = s.node_id
+   WHERE s.node_id = s.region AND m.path >= $${first} AND m.path < $${first + 1}`;
+
+/**
  * The counter rows (collection, state, total, complete) of the subtree at `path` for these
  * collections as a SQL source with parameters from `$first` on, and its parameters.
  */
@@ -24,11 +33,7 @@ async function subtreeRows(db: PgQueryable, path: string, first: number): Promis
   if (region !== null) {
     return { sql: `SELECT collection, state, total, complete FROM subtree_counts WHERE region = $${first} AND node_id = $${first + 1}`, params: [region, nodeOfPath(path)] };
   }
-  return {
-    sql: `SELECT s.collection, s.state, s.total, s.complete FROM subtree_counts s JOIN records m ON m.region = s.region AND m.id = s.node_id
-          WHERE s.node_id = s.region AND m.path >= $${first} AND m.path < $${first + 1}`,
-    params: [path, pathUpperBound(path)],
-  };
+  return { sql: upperRowsSql(first), params: [path, pathUpperBound(path)] };
 }
 
 export const pgSubtreeCounts = {
