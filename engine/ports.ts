@@ -121,10 +121,10 @@ export interface RecordStore {
   /** Every matching id, in insertion order. */
   ids(db: Tx, f: RecordFilter): Promise<string[]>;
   /**
-   * How many records hold each of `values` (as text) in `field`; given places instead, in any of
-   * them (a top-level field or a child table's column in any row), each record counted once per value.
+   * How many records hold each of `values` (as text) in any of `places` (a top-level field, or a
+   * child table's column in any row), optionally in a subtree, each record counted once per value.
    */
-  countByValue(db: Tx, collection: string, field: string | ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>>;
+  countByValue(db: Tx, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>>;
   /** Chosen top-level fields of every match, in path order. */
   fields(db: Tx, f: RecordFilter, fields: string[]): Promise<{ id: string; path: string; values: Record<string, unknown> }[]>;
   fieldOf(db: Tx, ids: string[], field: string): Promise<Map<string, unknown>>;

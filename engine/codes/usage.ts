@@ -77,7 +77,7 @@ async function usage(storage: Pick<Storage, 'db' | 'records'>, rt: AppRuntime, t
   const add = (counts: Map<string, number>) => { for (const [code, count] of counts) totals.set(code, (totals.get(code) ?? 0) + count); };
   for (const [collection, places] of byCollection) {
     for (const p of places) {
-      const counts = await storage.records.countByValue(storage.db, collection, p.table === undefined ? p.field : [valuePlace(p)], codes, path);
+      const counts = await storage.records.countByValue(storage.db, collection, [valuePlace(p)], codes, path);
       for (const [code, count] of counts) items.push({ ...p, place: placeTitle(p), code, count });
       if (places.length === 1) add(counts);
     }

@@ -187,7 +187,7 @@ describe('query parts: PostgreSQL answers as SQLite does', () => {
       await same((s, db) => s.records.ids(db, { collection: ITEMS, ...f }));
       await same((s, db) => s.records.page(db, { collection: ITEMS, ...f }, 3), (p) => [p.items.map((r) => r.id), p.nextCursor !== null]);
     }
-    await same((s, db) => s.records.countByValue(db, ITEMS, v, ['5', 'abc', '1', 'missing']));
+    await same((s, db) => s.records.countByValue(db, ITEMS, [{ field: v }], ['5', 'abc', '1', 'missing']));
     await same((s, db) => s.records.fields(db, { collection: ITEMS }, [v, 'rows', 'w']));
     await same((s, db) => s.records.fieldOf(db, items.map((r) => r.id), v));
     await same((s, db) => s.treeNodes.labels(db, v, items.map((r) => r.id)));

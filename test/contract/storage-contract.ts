@@ -579,7 +579,7 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await ids({ search: { fields: ['name'], text: '_%' } })).toEqual([r3.id]);
         expect(await ids({ search: { fields: ['name'], text: '%' } })).toEqual([r3.id]);
         expect(await s.records.ids(db, { collection: ITEMS, subtree: root.path })).toEqual([r1.id, r2.id, r3.id]);
-        expect(await s.records.countByValue(db, ITEMS, 'city', ['北京', '广州'])).toEqual(new Map([['北京', 2]]));
+        expect(await s.records.countByValue(db, ITEMS, [{ field: 'city' }], ['北京', '广州'])).toEqual(new Map([['北京', 2]]));
         expect(await s.records.fieldOf(db, [r1.id, r2.id], 'name')).toEqual(new Map([[r1.id, '张三'], [r2.id, '李四']]));
         expect((await s.records.fields(db, { collection: ITEMS, subtree: root.path }, ['city'])).map((f) => f.values.city)).toEqual(['北京', '上海', '北京']);
       });
@@ -601,6 +601,9 @@ export function storageContract(name: string, open: () => Promise<OpenStore>): v
         expect(await s.records.countByValue(db, ITEMS, places, ['x', 'y', 'z'])).toEqual(new Map([['x', 3], ['y', 2]]));
         expect(await s.records.countByValue(db, ITEMS, places, ['x', 'y'], a.path)).toEqual(new Map([['x', 2], ['y', 1]]));
         expect(await s.records.countByValue(db, ITEMS, [{ table: 'rows', field: 'rel' }], ['x', '5'])).toEqual(new Map([['x', 2]]));
+        // One top-level field alone (the adapter's plain count): the same answer as any place.
+        expect(await s.records.countByValue(db, ITEMS, [{ field: 'kind' }], ['x', 'y'])).toEqual(new Map([['x', 2], ['y', 1]]));
+        expect(await s.records.countByValue(db, ITEMS, [{ field: 'kind' }], ['x', 'y'], a.path)).toEqual(new Map([['x', 1], ['y', 1]]));
         expect(await s.records.countByValue(db, ITEMS, [], ['x'])).toEqual(new Map());
       });
 

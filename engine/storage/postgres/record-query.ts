@@ -94,12 +94,21 @@ function afterOf(cursor: string | undefined): number | undefined {
   return after;
 }
 
+/** countByValue in one top-level field: a record holds one value there, so a plain count per value. */
+async function countInField(db: PgQueryable, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>> {
+  const p = new Params();
+  const w = whereOf({ collection, subtree }, p, await regionDepth(db));
+  const x = jsonField('data', field, p);
+  const { rows } = await db.query<{ value: string; n: number }>(
+    `SELECT ${x} #>> '{}' AS value, count(*) AS n FROM records WHERE ${w} AND ${textIn(x, values, p)} GROUP BY 1`, p.values);
+  return new Map(rows.map((r) => [r.value, Number(r.n)]));
+}
+
 /**
  * countByValue over places: each place's (record, value) pairs — a child table's through its rows,
  * the subtree's region and path range kept on every part — grouped by value counting each record once.
  */
 async function countInPlaces(db: PgQueryable, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
-  if (!places.length) return new Map();
   const p = new Params();
   const depth = await regionDepth(db);
   const parts = places.map((place) => {
@@ -144,18 +153,14 @@ export const pgRecordQuery = {
   },
 
   /**
-   * How many records of a collection hold each of `values` (text) in a field, optionally in a
-   * subtree; given places, in any of them — a (record, value) pair counted once however many rows hold it.
+   * How many records of a collection hold each of `values` (text) in any of `places`, optionally in
+   * a subtree — a (record, value) pair counted once however many places or rows hold it. One
+   * top-level field alone is counted plainly (no union, no DISTINCT).
    */
-  async countByValue(db: PgQueryable, collection: string, field: string | ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
-    if (!values.length) return new Map();
-    if (typeof field !== 'string') return countInPlaces(db, collection, field, values, subtree);
-    const p = new Params();
-    const w = whereOf({ collection, subtree }, p, await regionDepth(db));
-    const x = jsonField('data', field, p);
-    const { rows } = await db.query<{ value: string; n: number }>(
-      `SELECT ${x} #>> '{}' AS value, count(*) AS n FROM records WHERE ${w} AND ${textIn(x, values, p)} GROUP BY 1`, p.values);
-    return new Map(rows.map((r) => [r.value, Number(r.n)]));
+  async countByValue(db: PgQueryable, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
+    if (!values.length || !places.length) return new Map();
+    if (places.length === 1 && places[0].table === undefined) return countInField(db, collection, places[0].field, values, subtree);
+    return countInPlaces(db, collection, places, values, subtree);
   },
 
   /** Chosen fields of every record a filter selects, in path order (then insertion order). */

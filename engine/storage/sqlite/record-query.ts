@@ -69,9 +69,18 @@ function afterOf(cursor: string | undefined): number | undefined {
   return after;
 }
 
+/** countByValue in one top-level field: a record holds one value there, so a plain count per value. */
+async function countInField(db: Queryable, collection: string, field: string, values: string[], subtree?: string): Promise<Map<string, number>> {
+  const w = whereOf({ collection, subtree });
+  const rows = await db.all<{ value: string; n: number }>(
+    `SELECT json_extract(data, ?) AS value, count(*) AS n FROM records WHERE ${w.sql} AND json_extract(data, ?) IN (${values.map(() => '?').join(',')}) GROUP BY value`,
+    [`$.${field}`, ...w.params, `$.${field}`, ...values],
+  );
+  return new Map(rows.map((r) => [r.value, r.n]));
+}
+
 /** countByValue over places: each place's (record, value) pairs, grouped by value counting each record once. */
 async function countInPlaces(db: Queryable, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
-  if (!places.length) return new Map();
   const params: Param[] = [];
   const list = values.map(() => '?').join(',');
   const parts = places.map((place) => {
@@ -116,18 +125,14 @@ export const recordQuery = {
   },
 
   /**
-   * How many records of a collection hold each of `values` in a field (optionally in a subtree);
-   * given places, in any of them — a (record, value) pair counted once however many rows hold it.
+   * How many records of a collection hold each of `values` in any of `places` (optionally in a
+   * subtree) — a (record, value) pair counted once however many places or rows hold it. One
+   * top-level field alone is counted plainly (no union, no DISTINCT).
    */
-  async countByValue(db: Queryable, collection: string, field: string | ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
-    if (!values.length) return new Map();
-    if (typeof field !== 'string') return countInPlaces(db, collection, field, values, subtree);
-    const w = whereOf({ collection, subtree });
-    const rows = await db.all<{ value: string; n: number }>(
-      `SELECT json_extract(data, ?) AS value, count(*) AS n FROM records WHERE ${w.sql} AND json_extract(data, ?) IN (${values.map(() => '?').join(',')}) GROUP BY value`,
-      [`$.${field}`, ...w.params, `$.${field}`, ...values],
-    );
-    return new Map(rows.map((r) => [r.value, r.n]));
+  async countByValue(db: Queryable, collection: string, places: ValuePlace[], values: string[], subtree?: string): Promise<Map<string, number>> {
+    if (!values.length || !places.length) return new Map();
+    if (places.length === 1 && places[0].table === undefined) return countInField(db, collection, places[0].field, values, subtree);
+    return countInPlaces(db, collection, places, values, subtree);
   },
 
   /** Chosen fields of every record a filter selects, in path order (e.g. the tree nodes an upload may name). */
