@@ -8,7 +8,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { login, e2eSuite, newPage, openPage, shot, clickText, waitForText, type E2EPage } from './browser.js';
-import { Client } from '../helpers/client.js';
+import { logOutElsewhere } from './session-elsewhere.js';
 
 const env = e2eSuite();
 
@@ -16,14 +16,8 @@ const env = e2eSuite();
 async function endSessionElsewhere(page: E2EPage) {
   // The page's own requests answered first: a late one refused would end it before the test's click.
   await page.waitForNetworkIdle({ idleTime: 300 });
-  const cookies = await page.browserContext().cookies();
-  const other = new Client(env.server.url);
-  other.cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  expect((await other.get('/api/me')).status).toBe(200); // the same session, and its CSRF token
-  expect((await other.post('/api/logout')).status).toBe(200);
-  expect((await other.get('/api/me')).status).toBe(401);
   // From here every request of the page is refused 401: that is the situation under test.
-  page.expectApiFailure(/^[A-Z]+ \/api\//, 401);
+  await logOutElsewhere(page, env.server.url);
 }
 
 /** The login page, with the line telling why it is shown, and the way back to where the user was. */

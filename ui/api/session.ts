@@ -18,7 +18,7 @@ class Session {
   me: Me | null = null;
   app: Manifest | null = null;
   publicApp: { name: string; title: string; loginNote?: string | null } | null = null;
-  /** The session ended without this tab logging out (the server answered 401): the login page says so. */
+  /** The session ended without this tab logging out (the server answered 401): the login page says so, and no error toast says it again. */
   ended = false;
   private forms = new Map<string, { p: Promise<FormInfo>; at: number }>();
   private validators = new Map<string, Promise<BrowserValidator>>();
