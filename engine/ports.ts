@@ -174,6 +174,13 @@ export interface UniqueKeys {
   clash(db: Tx, collection: string, keys: UniqueKey[], data: Record<string, unknown>, selfId: string): Promise<UniqueKey | null>;
 }
 
+/** Records' titles as AuditLog.recordTitles reads them, with where each record is (or, deleted, last was). */
+export interface RecordTitlesRead {
+  titles: Map<string, string>;
+  live: Set<string>;
+  places: Map<string, { collection: string; path: string | null }>;
+}
+
 /** The append-only audit log: entries are added, never changed or removed (the store refuses it). */
 export interface AuditLog {
   /** An entry placed at its record's path (or, for a record just deleted, the path of its last entry). */
@@ -186,9 +193,10 @@ export interface AuditLog {
    * The titles of records by id, each read from its own title field (`field`, a top-level data
    * field): a stored record's current value, else — deleted — the value its delete entry's diff
    * held before. `live`: the ids still stored. A record without a title is in neither map nor set
-   * beyond `live`.
+   * beyond `live`. `places`: each record found, live or deleted, with its collection and path — a
+   * deleted one's as its delete entry kept them — for the caller to check who may read the title.
    */
-  recordTitles(db: Tx, wanted: { id: string; field: string }[]): Promise<{ titles: Map<string, string>; live: Set<string> }>;
+  recordTitles(db: Tx, wanted: { id: string; field: string }[]): Promise<RecordTitlesRead>;
 }
 
 /** Per-node counters of the records in each subtree, current in every writing transaction. */

@@ -1,7 +1,8 @@
 import type { AuditEntry } from '../ports.js';
 import type { AuditContext } from './filters.js';
 import type { Collection, JsonSchema } from '../config/types.js';
-import { codeLabel, inSchemaOrder, describeHistory, isRowsDiff, payloadRecords, rowChangeLines, titleFieldOf, type PayloadLine } from '../workflow/history.js';
+import { codeLabel, inSchemaOrder, describeHistory, isRowsDiff, payloadRecords, readableTitles, rowChangeLines, titleFieldOf, type PayloadLine } from '../workflow/history.js';
+import type { Principal } from '../auth/principal.js';
 import { CONFIG_AUDIT_COLLECTION, kindOf, plainActionTitle, type AuditKind } from './kinds.js';
 
 /** One field a change touched, by its title, with the values before and after in words ('' when empty). */
@@ -51,9 +52,10 @@ function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: str
 /**
  * Entries in words: the record named by its title (deleted ones too), the action by its title
  * (a workflow event by its workflow's), states by their titles, the payload as the history panel
- * shows it, and the fields changed (the payload's excluded) by title with their values in words.
+ * shows it (a record it names by title only if `viewer` may read that record), and the fields
+ * changed (the payload's excluded) by title with their values in words.
  */
-export async function describeEntries(engine: AuditContext, entries: AuditEntry[]): Promise<AuditItem[]> {
+export async function describeEntries(engine: AuditContext, entries: AuditEntry[], viewer: Principal): Promise<AuditItem[]> {
   const rt = engine.runtime;
   const collectionOf = (name: string) => rt.config.collections.get(name);
   // Each entry's record and the records its payload names (删除关联单位's unit), read at once.
@@ -62,7 +64,10 @@ export async function describeEntries(engine: AuditContext, entries: AuditEntry[
     const field = c && titleFieldOf(rt, c);
     return c ? [...(field ? [{ id: e.recordId, field }] : []), ...payloadRecords(rt, c, [e])] : [];
   });
-  const { titles, live } = await engine.storage.audit.recordTitles(engine.storage.db, wanted);
+  const found = await engine.storage.audit.recordTitles(engine.storage.db, wanted);
+  const { titles, live } = found;
+  // The entries are in the viewer's audit scope, the records their payloads name need not be.
+  const payloadTitles = readableTitles(rt, viewer, found);
 
   // Node fields changed name a node: its label, read once for the page.
   const nodeIds = new Set<string>();
@@ -80,7 +85,7 @@ export async function describeEntries(engine: AuditContext, entries: AuditEntry[
   return entries.map((e): AuditItem => {
     if (e.collection === CONFIG_AUDIT_COLLECTION) return configItem(e);
     const c = collectionOf(e.collection)!;
-    const [described] = describeHistory(rt, c, [e], titles);
+    const [described] = describeHistory(rt, c, [e], payloadTitles);
     const payload = (described as { payload?: PayloadLine[] }).payload ?? [];
     const kind = kindOf(e.action);
     const wf = rt.workflowOf(c);

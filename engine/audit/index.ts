@@ -20,7 +20,7 @@ export const MAX_EXPORT = 20_000;
 export async function auditPage(engine: AuditContext, user: Principal, q: AuditParams) {
   const { node, filter } = await auditFilter(engine, user, q);
   const { entries, more } = await engine.storage.audit.ofSubtree(engine.storage.db, filter);
-  const items: AuditItem[] = await describeEntries(engine, entries);
+  const items: AuditItem[] = await describeEntries(engine, entries, user);
   return {
     node: { id: node.id, label: node.data[engine.runtime.config.tree.labelField] ?? null },
     items,
@@ -37,7 +37,7 @@ export async function auditExport(engine: AuditContext, user: Principal, q: Audi
   for (;;) {
     // A page of 500 at a time, put in words as it comes (titles and labels read per page).
     const page = await engine.storage.audit.ofSubtree(engine.storage.db, { ...filter, ...(before !== undefined ? { before } : {}) });
-    items.push(...(await describeEntries(engine, page.entries)));
+    items.push(...(await describeEntries(engine, page.entries, user)));
     if (items.length > MAX_EXPORT) throw domainBadRequest(`一次最多导出 ${MAX_EXPORT} 条审核记录，请缩小范围（选择时间段、操作人或下级）`);
     if (!page.more) break;
     before = page.entries.at(-1)!.id;

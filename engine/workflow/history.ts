@@ -5,9 +5,12 @@
  * collection (`form`), by that collection's form — never by a record field that happens to share
  * the name (a reject reason is not the record's own 事由, a linked record's 全称 not this one's).
  * A payload field that names a record of another collection (`x-recordOf`: 删除关联单位's unitId)
- * shows that record's title, a deleted one's as its delete entry kept it, never the raw id.
+ * shows that record's title, a deleted one's as its delete entry kept it, never the raw id — and
+ * only to a viewer who may read that record: the config may name any record, and the workflow
+ * need not check it (readableTitles).
  */
-import type { AuditEntry, FieldChange, RowsDiff } from '../ports.js';
+import type { AuditEntry, FieldChange, RecordTitlesRead, RowsDiff } from '../ports.js';
+import type { Principal } from '../auth/principal.js';
 import type { Collection, JsonSchema } from '../config/types.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { EventDef } from './types.js';
@@ -26,15 +29,32 @@ export function codeLabel(prop: JsonSchema | undefined, value: unknown): string 
   return e ? `${e.label}${e.deprecated ? '（已停用）' : ''}` : undefined;
 }
 
-/** Record titles by id (storage's recordTitles): what a payload's `x-recordOf` values are shown as. */
+/** The titles of the named records the viewer may read, by id (readableTitles): what a payload's `x-recordOf` values are shown as. */
 export type RecordTitles = ReadonlyMap<string, string>;
+
+/** What a payload shows for a record the viewer may not read, or that was never stored: nothing of it, not even whether it exists. */
+export const UNREADABLE_RECORD = '（无权查看的记录）';
+
+/**
+ * Of the records storage's recordTitles found, those `viewer` may read — by the engine's one read
+ * rule (Permissions.onRecord, as RecordService.read), on a live record's current place and a
+ * deleted one's as its delete entry kept it — by title, or by id when it has none. Any other id is
+ * not in the map: describeHistory shows it as UNREADABLE_RECORD.
+ */
+export function readableTitles(runtime: AppRuntime, viewer: Principal, found: RecordTitlesRead): RecordTitles {
+  const readable = new Map<string, string>();
+  for (const [id, { collection, path }] of found.places) {
+    if (path !== null && runtime.permissions.onRecord(viewer, 'read', { id, collection, path })) readable.set(id, found.titles.get(id) ?? id);
+  }
+  return readable;
+}
 
 /** A payload value in words: code labels, 是/否, a list of the record's fields by title, a named record by its title, an attachment as such. */
 function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema, titles: RecordTitles): string {
   if (value === null || value === undefined) return '';
   const label = Array.isArray(value) ? undefined : codeLabel(prop, value);
   if (label !== undefined) return label;
-  if (typeof value === 'string' && prop['x-recordOf']) return titles.get(value) ?? value;
+  if (typeof value === 'string' && prop['x-recordOf']) return titles.get(value) ?? UNREADABLE_RECORD;
   if (Array.isArray(value)) {
     const each = prop['x-widget'] === 'fields' ? (v: unknown) => fieldTitle(record, `/${String(v)}`) : (v: unknown) => payloadText(prop.items ?? {}, v, record, titles);
     return value.map(each).join('、');
@@ -46,15 +66,22 @@ function payloadText(prop: JsonSchema, value: unknown, record: JsonSchema, title
 
 /**
  * Adds to each event entry `payload`: the fields of the event's payload schema it carried, titled
- * by that schema, a record it names by its title in `titles` (read for `payloadRecords`). `diff`
- * stays as stored; a reader shows as record changes only the fields that are not in `payload`.
+ * by that schema, a record it names by its title in `titles` (readableTitles of `payloadRecords`).
+ * `diff` stays as stored but for the ids of named records not in `titles`, which read as
+ * UNREADABLE_RECORD there too; a reader shows as record changes only the fields not in `payload`.
  */
-export function describeHistory(runtime: AppRuntime, collection: Collection, entries: AuditEntry[], titles: RecordTitles = new Map()): DescribedEntry[] {
+export function describeHistory(runtime: AppRuntime, collection: Collection, entries: AuditEntry[], titles: RecordTitles): DescribedEntry[] {
   return entries.map((e) => {
     const fields = payloadFields(runtime, collection, e);
     if (!fields) return e;
     const payload = fields.map(({ field, prop, value }): PayloadLine => ({ field, title: prop.title ?? field, value: payloadText(prop, value, collection.schema, titles) }));
-    return { ...e, payload };
+    const diff = { ...e.diff };
+    for (const { field, prop, value } of fields) {
+      if (!(prop['x-recordOf'] ?? prop.items?.['x-recordOf'])) continue;
+      const shown = (v: unknown) => (typeof v === 'string' && !titles.has(v) ? UNREADABLE_RECORD : v);
+      diff[field] = [null, Array.isArray(value) ? value.map(shown) : shown(value)];
+    }
+    return { ...e, diff, payload };
   });
 }
 

@@ -3,7 +3,7 @@ import { jsonBody, ifMatch } from '../body.js';
 import { serialize } from '../../records/service.js';
 import { actorOf } from '../../auth/actor.js';
 import { listRecords } from '../../records/query.js';
-import { describeHistory, payloadRecords } from '../../workflow/history.js';
+import { describeHistory, payloadRecords, readableTitles } from '../../workflow/history.js';
 import { directUpdate, requireDirect as refuseUnlessDirect } from '../../records/direct.js';
 import { badRequest } from '../errors.js';
 import type { Context } from 'hono';
@@ -75,12 +75,13 @@ export function recordRoutes() {
     const limit = historyParam(c.req.query('limit'), 'limit', 500);
     const before = historyParam(c.req.query('before'), 'before');
     if (before !== undefined && limit === undefined) throw badRequest('before 须与 limit 一起使用');
-    const record = await engine.records.read(actorOf(c.get('user')!), c.req.param('collection'), c.req.param('id'));
+    const user = c.get('user')!;
+    const record = await engine.records.read(actorOf(user), c.req.param('collection'), c.req.param('id'));
     const { db, audit } = engine.storage;
     const { entries, more } = await audit.forRecord(db, record.id, { limit, before });
     const collection = engine.runtime.collection(record.collection);
-    // A record an event's payload names (删除关联单位's unit, deleted since) is shown by its title.
-    const { titles } = await audit.recordTitles(db, payloadRecords(engine.runtime, collection, entries));
+    // A record an event's payload names (删除关联单位's unit, deleted since) is shown by its title, if the user may read it.
+    const titles = readableTitles(engine.runtime, user, await audit.recordTitles(db, payloadRecords(engine.runtime, collection, entries)));
     return c.json({
       items: describeHistory(engine.runtime, collection, entries, titles),
       nextBefore: more ? entries[0].id : null,

@@ -1,6 +1,6 @@
 import type { PgQueryable } from './connection.js';
-import type { AuditEntry, AuditFilter } from '../../ports.js';
-import { pgRecordQuery, subtreeCondition, subtreeRegionCondition } from './record-query.js';
+import type { AuditEntry, AuditFilter, RecordTitlesRead } from '../../ports.js';
+import { subtreeCondition, subtreeRegionCondition } from './record-query.js';
 import { regionDepth } from './region.js';
 import { Params, jsonField, sqliteValue } from './json-values.js';
 
@@ -48,11 +48,13 @@ function entryOf(r: any): AuditEntry {
 
 /**
  * The titles of records, by id: a stored record's title field, else (deleted) the value its delete
- * entry last held. `live` holds the ids still stored.
+ * entry last held. `live` holds the ids still stored, `places` where each found record is (a
+ * deleted one: its delete entry's collection and path), for the caller's read check.
  */
-export async function pgRecordTitles(db: PgQueryable, wanted: { id: string; field: string }[]): Promise<{ titles: Map<string, string>; live: Set<string> }> {
+export async function pgRecordTitles(db: PgQueryable, wanted: { id: string; field: string }[]): Promise<RecordTitlesRead> {
   const titles = new Map<string, string>();
   const live = new Set<string>();
+  const places: RecordTitlesRead['places'] = new Map();
   const byField = new Map<string, string[]>();
   for (const w of wanted) byField.set(w.field, [...(byField.get(w.field) ?? []), w.id]);
   const put = (id: string, title: unknown) => {
@@ -61,18 +63,25 @@ export async function pgRecordTitles(db: PgQueryable, wanted: { id: string; fiel
   };
   for (const [field, ids] of byField) {
     const unique = [...new Set(ids)];
-    for (const [id, title] of await pgRecordQuery.fieldOf(db, unique, field)) {
-      live.add(id);
-      put(id, title);
+    const p = new Params();
+    const stored = await db.query<{ id: string; collection: string; path: string; title: unknown }>(
+      `SELECT id, collection, path, ${jsonField('data', field, p)} AS title FROM records WHERE id = ANY(${p.add(unique)}::text[])`, p.values);
+    for (const r of stored.rows) {
+      live.add(r.id);
+      places.set(r.id, { collection: r.collection, path: r.path });
+      put(r.id, r.title);
     }
     const gone = unique.filter((id) => !live.has(id));
     if (!gone.length) continue;
     // A delete entry's diff holds [last value, null] per field: the first element is the title.
-    const p = new Params();
-    const deleted = await db.query<{ record_id: string; title: unknown }>(
-      `SELECT record_id, ${jsonField('diff', field, p)} -> 0 AS title FROM audit
-       WHERE record_id = ANY(${p.add(gone)}::text[]) AND action = 'delete' ORDER BY id`, p.values);
-    for (const r of deleted.rows) put(r.record_id, r.title);
+    const q = new Params();
+    const deleted = await db.query<{ record_id: string; collection: string; path: string | null; title: unknown }>(
+      `SELECT record_id, collection, path, ${jsonField('diff', field, q)} -> 0 AS title FROM audit
+       WHERE record_id = ANY(${q.add(gone)}::text[]) AND action = 'delete' ORDER BY id`, q.values);
+    for (const r of deleted.rows) {
+      places.set(r.record_id, { collection: r.collection, path: r.path });
+      put(r.record_id, r.title);
+    }
   }
-  return { titles, live };
+  return { titles, live, places };
 }

@@ -1,5 +1,5 @@
 import type { Param, Queryable } from './sqlite.js';
-import type { AuditEntry, AuditFilter } from '../../ports.js';
+import type { AuditEntry, AuditFilter, RecordTitlesRead } from '../../ports.js';
 import { pathUpperBound } from '../../tree-paths.js';
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -54,27 +54,33 @@ function entryOf(r: any): AuditEntry {
 
 /**
  * The titles of records, by id: a stored record's title field, else (deleted) the value its delete
- * entry last held. `live` holds the ids still stored. `fields` names each record's title field.
+ * entry last held. `live` holds the ids still stored, `places` where each found record is (a
+ * deleted one: its delete entry's collection and path), for the caller's read check.
  */
-export async function recordTitles(db: Queryable, wanted: { id: string; field: string }[]): Promise<{ titles: Map<string, string>; live: Set<string> }> {
+export async function recordTitles(db: Queryable, wanted: { id: string; field: string }[]): Promise<RecordTitlesRead> {
   const titles = new Map<string, string>();
   const live = new Set<string>();
+  const places: RecordTitlesRead['places'] = new Map();
   const byField = new Map<string, string[]>();
   for (const w of wanted) byField.set(w.field, [...(byField.get(w.field) ?? []), w.id]);
   for (const [field, ids] of byField) {
     const unique = [...new Set(ids)];
-    const stored = await db.all<{ id: string; title: unknown }>(
-      `SELECT id, json_extract(data, ?) AS title FROM records WHERE id IN (${marks(unique.length)})`, [`$.${field}`, ...unique]);
+    const stored = await db.all<{ id: string; collection: string; path: string; title: unknown }>(
+      `SELECT id, collection, path, json_extract(data, ?) AS title FROM records WHERE id IN (${marks(unique.length)})`, [`$.${field}`, ...unique]);
     for (const r of stored) {
       live.add(r.id);
+      places.set(r.id, { collection: r.collection, path: r.path });
       if (r.title !== null && r.title !== undefined) titles.set(r.id, String(r.title));
     }
     const gone = unique.filter((id) => !live.has(id));
     if (!gone.length) continue;
-    const deleted = await db.all<{ record_id: string; title: unknown }>(
-      `SELECT record_id, json_extract(diff, ?) AS title FROM audit WHERE record_id IN (${marks(gone.length)}) AND action = 'delete'`,
+    const deleted = await db.all<{ record_id: string; collection: string; path: string | null; title: unknown }>(
+      `SELECT record_id, collection, path, json_extract(diff, ?) AS title FROM audit WHERE record_id IN (${marks(gone.length)}) AND action = 'delete' ORDER BY id`,
       [`$.${field}[0]`, ...gone]);
-    for (const r of deleted) if (r.title !== null && r.title !== undefined) titles.set(r.record_id, String(r.title));
+    for (const r of deleted) {
+      places.set(r.record_id, { collection: r.collection, path: r.path });
+      if (r.title !== null && r.title !== undefined) titles.set(r.record_id, String(r.title));
+    }
   }
-  return { titles, live };
+  return { titles, live, places };
 }
