@@ -18,6 +18,7 @@ import { pgRecordWrites } from '../../engine/storage/postgres/record-writes.js';
 import { regionOfPath, regionOfSubtree } from '../../engine/storage/postgres/region.js';
 import { crossShardEntry, crossShardStatements } from '../../engine/storage/postgres/cross-shard.js';
 import type { StoredRecord } from '../../engine/ports.js';
+import { codeUsage } from '../../engine/codes/usage.js';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -32,6 +33,26 @@ async function textsSent<T>(fn: () => Promise<T>): Promise<[string[], T]> {
   const [sent, result] = await pgStatements(fn);
   return [sent.map((s) => s.replace(/^\[\w+\] /, '')), result];
 }
+
+/** `sent`: every statement sent during the `step`s, each a request answered with `status`. */
+function recorder() {
+  const sent: string[] = [];
+  const step = async (fn: () => Promise<{ status: number; body?: unknown }>, status = 200) => {
+    const [texts, res] = await textsSent(fn);
+    sent.push(...texts);
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
+    return res as { status: number; body: any };
+  };
+  return { sent, step };
+}
+
+/** The statements on the distributed tables (records, audit, subtree_counts), as sent. */
+const touchingDistributed = (sent: string[]) => sent.filter((s) => /\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+(records|audit|subtree_counts)\b|\brecord_write\(/i.test(s));
+/** Whether a statement names its region: a condition on it, or an INSERT carrying it. */
+const namesRegion = (s: string) => /\b(WHERE|AND|ON)\s+(\w+\.)?region\s*=/i.test(s) || /^\s*INSERT INTO (records|audit)\s*\([^)]*\bregion\b/i.test(s);
+/** The statements that neither name their region nor are listed as cross-shard (cross-shard.ts), folded and shortened, once each. */
+const unlistedOf = (touching: string[]) =>
+  [...new Set(touching.filter((s) => !namesRegion(s) && !crossShardEntry(s)).map((s) => s.replace(/\s+/g, ' ').slice(0, 240)))];
 
 interface Row { id: string; path: string | null; region: string }
 
@@ -176,13 +197,7 @@ describe('the distribution column region', () => {
       const ft = await login('ft_admin');
       const fengtai = await nodeId(ft, '丰台区委');
       const target = await nodeId(ft, '中共丰台区卢沟桥街道工委');
-      const sent: string[] = [];
-      const step = async (fn: () => Promise<{ status: number; body?: unknown }>, status = 200) => {
-        const [texts, res] = await textsSent(fn);
-        sent.push(...texts);
-        expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
-        return res as { status: number; body: any };
-      };
+      const { sent, step } = recorder();
       // Lists, a search, the tree and its statistics, a query and a grouped count, the audit of the subtree.
       await step(() => ft.get(`/api/records/member?node=${fengtai}&deep=1&limit=20`));
       await step(() => ft.get('/api/records/member?limit=20'));
@@ -206,20 +221,68 @@ describe('the distribution column region', () => {
       await step(() => ft.get(`/api/records/member/${member.body.id}/history`));
       sent.push(...(await textsSent(() => importOne(ft, '中共分布测试支部委员会')))[0]);
 
-      const touching = sent.filter((s) => /\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+(records|audit|subtree_counts)\b|\brecord_write\(/i.test(s));
+      const touching = touchingDistributed(sent);
       expect(touching.length).toBeGreaterThan(20);
-      const named = (s: string) => /\b(WHERE|AND|ON)\s+(\w+\.)?region\s*=/i.test(s) || /^\s*INSERT INTO (records|audit)\s*\([^)]*\bregion\b/i.test(s);
-      const unlisted = touching.filter((s) => !named(s) && !crossShardEntry(s)).map((s) => s.replace(/\s+/g, ' ').slice(0, 240));
-      expect([...new Set(unlisted)]).toEqual([]);
+      expect(unlistedOf(touching)).toEqual([]);
       // The session's reads of its own region name it: lists, counts, searches, grouped counts, the subtree's audit and the move;
       // the batch insert carries it.
-      const regional = touching.filter(named);
+      const regional = touching.filter(namesRegion);
       for (const shape of [/FROM records WHERE collection = \$1 AND region = \$2/, /count\(\*\) AS n FROM records WHERE collection = \$1 AND region = \$2/,
         /FROM audit a LEFT JOIN users u ON u\.username = a\.actor WHERE .* AND a\.region = /, /^UPDATE records r SET path = .* region = \$5 AND path >= \$3/,
         /^INSERT INTO records \(region, id,/, /^INSERT INTO audit \(.*, region\) SELECT/]) {
         expect(regional.some((s) => shape.test(s.replace(/\s+/g, ' '))), String(shape)).toBe(true);
       }
       expect(crossShardStatements.every((s) => s.why.length > 0)).toBe(true);
+    }, 60_000);
+
+    it('every statement of a code admin\'s session (usage, 需重新录入, a replacement\'s dry run and run) names its region or is listed as cross-shard', async () => {
+      const cfg = await login('config_admin');
+      const ft = await login('ft_admin');
+      const fengtai = await nodeId(ft, '丰台区委');
+      const branch = await nodeId(ft, '美域家园社区第二支部');
+      const fengtaiPath = (await server.engine.storage.records.get(server.engine.storage.db, fengtai))!.path;
+      // A member holding 舅母 (86) in two rows of 家庭主要成员及社会关系, the code then deprecated for 姨母 (88) alone.
+      const member = await ft.post('/api/records/member', memberData(branch, { family: [{ name: '甲舅母', relation: '86' }, { name: '乙姨夫', relation: '87' }, { name: '丙舅母', relation: '86' }] }));
+      expect(member.status, JSON.stringify(member.body)).toBe(201);
+      const { sent, step } = recorder();
+      const table = await step(() => cfg.get('/api/codes/family-relation'));
+      await step(() => cfg.put('/api/codes/family-relation', {
+        ...table.body, codes: table.body.codes.map((c: any) => (c.code === '86' ? { ...c, deprecated: '2026-01-01', replacedBy: ['88'] } : c)),
+      }, table.body.version));
+      // 代码表's 使用记录数, collection-wide: a child table's column and a top-level field.
+      const used = await step(() => cfg.get('/api/codes/family-relation/usage'));
+      expect(used.body.totals).toContainEqual({ code: '86', count: 1 });
+      await step(() => cfg.get('/api/codes/job-position/usage'));
+      // The same counts in a subtree (the engine's codeUsage with a path: no route asks it today).
+      for (const name of ['family-relation', 'job-position']) {
+        const codes = server.engine.runtime.config.codes.get(name)!.codes.map((c) => c.code);
+        const [texts, inSubtree] = await textsSent(() => codeUsage(server.engine.storage, server.engine.runtime, name, codes, fengtaiPath));
+        sent.push(...texts);
+        if (name === 'family-relation') expect(inSubtree.totals.get('86')).toBe(1);
+      }
+      // A removal of a code rows hold is refused after counting its use.
+      const again = await step(() => cfg.get('/api/codes/family-relation'));
+      await step(() => cfg.put('/api/codes/family-relation', { ...again.body, codes: again.body.codes.filter((c: any) => c.code !== '87') }, again.body.version), 409);
+      // 需重新录入 of the province (the config admin reads the whole tree: the subtree alone gives the region), then the replacement.
+      const report = await step(() => cfg.get(`/api/reports/deprecated-codes?node=${fengtai}`));
+      expect(report.body.groups.find((g: any) => g.table === 'family-relation' && g.code === '86')?.count).toBe(1);
+      const dry = await step(() => ft.post('/api/codes/family-relation/replace', { code: '86', node: fengtai, dryRun: true }));
+      expect(dry.body.records.map((r: any) => r.id)).toEqual([member.body.id]);
+      const run = await step(() => ft.post('/api/codes/family-relation/replace', { code: '86', node: fengtai, dryRun: false }));
+      expect(run.body.count).toBe(1);
+      expect((await ft.get(`/api/records/member/${member.body.id}`)).body.data.family.map((r: any) => r.relation)).toEqual(['88', '87', '88']);
+
+      const touching = touchingDistributed(sent);
+      expect(touching.length).toBeGreaterThan(10);
+      expect(unlistedOf(touching)).toEqual([]);
+      // Counted in a subtree of one region, the usage names it (a field's plain count, a column's through its rows);
+      // the report's and the replacement's reads of the subtree too.
+      const regional = touching.filter(namesRegion).map((s) => s.replace(/\s+/g, ' '));
+      for (const shape of [/AS value, count\(\*\) AS n FROM records WHERE collection = \$\d+ AND region = \$\d+ AND \(path/,
+        /FROM records, jsonb_array_elements\(.*\) AS r\(v\) WHERE collection = \$\d+ AND region = \$\d+ AND \(path/,
+        /^SELECT count\(\*\) AS n FROM records WHERE collection = \$1 AND region = \$2 AND /, /^SELECT id FROM records WHERE collection = \$1 AND region = \$2 AND /]) {
+        expect(regional.some((s) => shape.test(s)), String(shape)).toBe(true);
+      }
     }, 60_000);
   });
 });

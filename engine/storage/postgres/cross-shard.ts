@@ -4,7 +4,8 @@
  * write, become a multi-shard transaction. Every other statement on those tables names it
  * (`region = …` whenever its scope lies at or below the region depth, and every INSERT carries
  * it). test/postgres/distribution.test.ts records the statements of a province admin's API session
- * and holds each to this; the README's "Distribution with Citus" mirrors it.
+ * and of a code admin's (usage counts, 需重新录入, a code's replacement) and holds each to this;
+ * the README's "Distribution with Citus" mirrors it.
  *
  * `match` recognises the statement's text (whitespace folded to single spaces); an entry without
  * one is a kind of statement, not a text.
@@ -23,7 +24,7 @@ export const crossShardStatements: CrossShardStatement[] = [
   { what: 'scoped reads above the region depth: lists, counts, searches, grouped counts, scans, a subtree\'s audit, moves, has-descendants, grants in a subtree, and reads scoped by the user\'s own record',
     why: 'the subtree or the read scope spans several regions (a national admin, the root\'s audit with its unplaced entries), or names a record by id: the same statements without region = …; parallel on every shard, which is where distribution pays off' },
 
-  { what: 'a record by id (get, the read before every update, a publish\'s version check)', match: /FROM records WHERE id = \$1$/, why: BY_ID },
+  { what: 'a record by id (get, the read before every update, a code replacement\'s read of each record it found in the subtree, a publish\'s version check)', match: /FROM records WHERE id = \$1$/, why: BY_ID },
   { what: 'records by ids (getMany, a field of some records, tree labels, guard data)', match: /FROM records WHERE id = ANY\(\$\d+(::text\[\])?\)$/, why: BY_ID },
   { what: 'a record\'s delete', match: /^DELETE FROM records WHERE id = \$1 AND/, why: BY_ID },
   { what: 'a completeness flag rewritten; a demo state placed', match: /^UPDATE records SET (complete|state) = \$1 WHERE id = \$2/, why: BY_ID },
@@ -49,6 +50,9 @@ export const crossShardStatements: CrossShardStatement[] = [
   { what: 'whole collections: a publish\'s migration scan and count, whether a tree or any record exists, counts by state, the tree\'s roots, completeness recomputation, a whole-collection scan',
     match: /FROM records (WHERE collection = (\$1 (LIMIT 1|AND seq > \$2 ORDER BY seq LIMIT \$3|AND node_id IS NULL ORDER BY seq|AND state IS NOT NULL GROUP BY state ORDER BY state)|ANY\(\$1::text\[\]\))$|LIMIT 1$)|^SELECT seq, id, data, complete, version FROM records WHERE collection = \$1|^SELECT count\(\*\) AS n FROM records WHERE collection = \$1( AND \(.*\))?$/,
     why: WHOLE },
+  { what: 'a code\'s use over a whole collection (the 代码表 page\'s 使用记录数 in a field or a child table\'s column, a draft code table\'s check, a code\'s removal refused while records hold it): countByValue without a subtree',
+    match: /^SELECT (\(data -> \$\d+::text\) #>> '\{\}' AS value, count\(\*\) AS n FROM records|value, count\(DISTINCT id\) AS n FROM \(SELECT id, \((data|r\.v) -> \$\d+::text\) #>> '\{\}' AS value FROM records(, jsonb_array_elements\(.*?\) AS r\(v\))?) WHERE collection = \$\d+ AND \(CASE WHEN jsonb_typeof\(/,
+    why: `${WHOLE}: a code table is national, and whether a code is used anywhere is asked of every region (a count per shard, summed); the same count in a subtree of one region names it` },
   { what: 'the operator\'s tools: backup and health counts, the SQLite copy', match: /\(SELECT count\(\*\) FROM records\) AS records|(FROM|INTO) "(records|audit|subtree_counts)"/, why: WHOLE },
 ];
 
