@@ -41,12 +41,7 @@ function startInstance(dbFile: string): Promise<{ url: string; child: ChildProce
   });
 }
 
-async function login(url: string, username: string): Promise<Client> {
-  const c = new Client(url);
-  const res = await c.post('/api/login', { username, password: 'caiji-demo' });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  return c;
-}
+const login = (url: string, username: string) => Client.login(url, username);
 
 async function poll(c: Client, path: string) {
   for (let i = 0; i < 600; i++) {

@@ -10,6 +10,14 @@ export class Client {
   csrf = '';
   constructor(readonly base: string) {}
 
+  /** A new client logged in as `username` (a demo login's password by default); a refused login fails loudly. */
+  static async login(base: string, username: string, password = 'caiji-demo'): Promise<Client> {
+    const c = new Client(base);
+    const res = await c.post('/api/login', { username, password });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return c;
+  }
+
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;

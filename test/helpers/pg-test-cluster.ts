@@ -23,11 +23,6 @@ export function useTestCluster(): () => PgCluster {
 export async function demoServerOn(cluster: PgCluster): Promise<{ server: RunningServer; url: string; login: (username: string) => Promise<Client> }> {
   const url = await cluster.createDatabase();
   const server = await startServer({ appRoot: repoRoot, database: url, port: 0, demo: true });
-  const login = async (username: string) => {
-    const c = new Client(server.url);
-    const res = await c.post('/api/login', { username, password: server.demoLogins.find((l) => l.username === username)!.password });
-    if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-    return c;
-  };
+  const login = (username: string) => Client.login(server.url, username, server.demoLogins.find((l) => l.username === username)!.password);
   return { server, url, login };
 }

@@ -22,12 +22,7 @@ let url: string;
 let server: RunningServer;
 let admin: Client;
 
-async function login(username: string): Promise<Client> {
-  const c = new Client(server.url);
-  const res = await c.post('/api/login', { username, password: 'caiji-demo' });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return c;
-}
+const login = (username: string) => Client.login(server.url, username);
 
 type Member = { id: string; version: number; data: Record<string, unknown> };
 

@@ -18,12 +18,7 @@ const UNAVAILABLE = '数据库暂时无法连接，请稍后重试';
 let cluster: PgCluster;
 let server: RunningServer;
 
-async function login(username: string): Promise<Client> {
-  const c = new Client(server.url);
-  const res = await c.post('/api/login', { username, password: 'caiji-demo' });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return c;
-}
+const login = (username: string) => Client.login(server.url, username);
 
 /** Stops the cluster before the real call runs; starts it again (once) when the test is done with it. */
 let paused = false;
