@@ -5,6 +5,7 @@ import { checkFiles, type FilesCheck } from './check.js';
 import { publishFiles, refusedByChecks, type PublishResult } from './publish.js';
 import { changedPaths, pathProblem, withoutSteps } from './snapshot.js';
 import { withoutEmptySteps } from './diff.js';
+import { displayNames } from './people.js';
 
 /**
  * The one draft of the application: opened from the published version, changed a whole document
@@ -15,7 +16,10 @@ import { withoutEmptySteps } from './diff.js';
  */
 
 export interface DraftView extends Pick<DraftRow, 'base' | 'version' | 'origin' | 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt'> {
-  proposal: { by: string; at: string; note: string | null } | null;
+  /** The display names of createdBy and updatedBy (null: no such account). */
+  createdByName: string | null;
+  updatedByName: string | null;
+  proposal: { by: string; byName: string | null; at: string; note: string | null } | null;
   /** Documents that differ from the version it was opened from. */
   changed: string[];
   documents: string[];
@@ -65,10 +69,13 @@ export async function describeDraft(ctx: ConfigContext): Promise<DraftView> {
   const draft = await mustHaveDraft(ctx);
   const base = await ctx.storage.configVersions.get(ctx.storage.db, draft.base);
   const check = await checkFiles(ctx.config.current, draft.files, ctx.appRoot);
+  const names = await displayNames(ctx, [draft.createdBy, draft.updatedBy, draft.proposedBy]);
+  const nameOf = (u: string | null) => (u && names.get(u)) ?? null;
   return {
     base: draft.base, version: draft.version, origin: draft.origin, createdBy: draft.createdBy, createdAt: draft.createdAt,
-    updatedBy: draft.updatedBy, updatedAt: draft.updatedAt,
-    proposal: draft.proposedBy && draft.proposedVersion === draft.version ? { by: draft.proposedBy, at: draft.proposedAt!, note: draft.proposedNote } : null,
+    updatedBy: draft.updatedBy, updatedAt: draft.updatedAt, createdByName: nameOf(draft.createdBy), updatedByName: nameOf(draft.updatedBy),
+    proposal: draft.proposedBy && draft.proposedVersion === draft.version
+      ? { by: draft.proposedBy, byName: nameOf(draft.proposedBy), at: draft.proposedAt!, note: draft.proposedNote } : null,
     // The base's steps are not the draft's (it opens with none); an empty steps document is none.
     changed: base ? changedPaths(withoutEmptySteps(withoutSteps(base.files)), withoutEmptySteps(draft.files)) : [], documents: Object.keys(draft.files).sort(),
     problems: check.problems, warnings: check.warnings, publishable: !!check.runtime, needsSecondAdmin: needsSecondAdmin(ctx),

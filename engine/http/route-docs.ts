@@ -157,7 +157,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /api/audit/export.xlsx': { tag: 'audit', summary: 'The audit trail as a workbook', answer: XLSX },
 
   // ——— config versions (config admins only) ———
-  'GET /api/config/versions': { tag: 'config-versions', summary: 'Every published config version (author, time, note, hash) and the one in force', answer: { schema: anyObj } },
+  'GET /api/config/versions': { tag: 'config-versions', summary: 'Every published config version (author with authorName, time, note, hash) and the one in force', answer: { schema: anyObj } },
   'GET /api/config/versions/:a/diff/:b': { tag: 'config-versions', summary: 'Structured diff of two versions: per document; schemas per field and property, code tables per code, workflows per state and event', answer: { schema: anyObj } },
   'POST /api/config/versions/:n/rollback': {
     tag: 'config-versions', summary: 'Publish an earlier version as a new one, through the same checks (with reverse migration steps where needed)',
@@ -189,7 +189,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   },
   'GET /api/config/draft/forms/:collection': { tag: 'config-versions', summary: 'A collection\'s schema as the open draft has it, code tables expanded (the studio\'s preview)', answer: { schema: anyObj } },
   'GET /api/config/draft/forms/:collection/validator.js': { tag: 'config-versions', summary: 'The draft\'s validation of a collection as an ES module (what the studio\'s preview runs)', answer: { media: 'text/javascript' } },
-  'GET /api/config/history': { tag: 'config-versions', summary: 'The config history: every draft save, publish, approval, rollback and import', query: { limit: 'entries (1–500)', before: 'the previous page\'s last id' }, answer: { schema: anyObj } },
+  'GET /api/config/history': { tag: 'config-versions', summary: 'The config history: every draft save, publish, approval, rollback and import (actor with actorName)', query: { limit: 'entries (1–500)', before: 'the previous page\'s last id' }, answer: { schema: anyObj } },
 
   // ——— the web UI and its assets (not JSON) ———
   'GET /document-assets/:collection/:document/:asset/*': { tag: 'ui', public: true, summary: 'An asset a print template declares (e.g. a web font)', answer: { media: 'application/octet-stream' } },

@@ -8,6 +8,7 @@ import { diffVersions } from '../../config-versions/diff.js';
 import { checkFiles } from '../../config-versions/check.js';
 import { refusedByChecks } from '../../config-versions/publish.js';
 import { computeImpact } from '../../config-versions/impact.js';
+import { listHistory, listVersions } from '../../config-versions/people.js';
 import { startJob, describeJob } from '../../jobs/jobs.js';
 
 /** The document path after /files/ (each segment URL-decoded). */
@@ -63,7 +64,7 @@ export function configVersionRoutes() {
 
   app.get('/versions', async (c) => {
     const engine = c.get('engine');
-    return c.json({ published: engine.config.version, items: await engine.storage.configVersions.list(engine.storage.db) });
+    return c.json({ published: engine.config.version, items: await listVersions(engine) });
   });
 
   app.get('/versions/:a/diff/:b', async (c) => {
@@ -131,8 +132,7 @@ export function configVersionRoutes() {
   app.get('/history', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 500);
     const before = c.req.query('before') ? Number(c.req.query('before')) : undefined;
-    const { storage } = c.get('engine');
-    return c.json({ items: await storage.configVersions.history(storage.db, limit, before) });
+    return c.json({ items: await listHistory(c.get('engine'), limit, before) });
   });
 
   return app;
