@@ -4,8 +4,12 @@
  * page or export reads. Types only, no adapter's: engine/ports.ts re-exports them.
  */
 
-/** One row of a child table that changed: its number (from 1; a removed row's number before), and its cells [before, after]. */
-export interface RowChange { row: number; change: 'added' | 'removed' | 'changed'; cells: Record<string, [unknown, unknown]> }
+/**
+ * One row of a child table that changed: its number (from 1; a removed row's number before), its
+ * number before when it moved (`from`), and its cells [before, after] — a row that only moved keeps
+ * the cell it is named by, alike on both sides.
+ */
+export interface RowChange { row: number; change: 'added' | 'removed' | 'changed' | 'moved'; cells: Record<string, [unknown, unknown]>; from?: number }
 
 /** A child table's change in an update's diff: the rows that changed, not the whole table twice. */
 export interface RowsDiff { rows: RowChange[] }

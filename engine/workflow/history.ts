@@ -138,22 +138,24 @@ export function inSchemaOrder<T>(values: Record<string, T>, props: Record<string
 export const isRowsDiff = (change: FieldChange | unknown): change is RowsDiff =>
   !!change && typeof change === 'object' && !Array.isArray(change) && Array.isArray((change as RowsDiff).rows);
 
-const rowVerb = { added: '新增', removed: '删除', changed: '修改' } as const;
+const rowVerb = { added: '新增', removed: '删除', changed: '修改', moved: '移动' } as const;
 
 /**
  * A child table's changed rows in words, one line per row, its columns by title and values by
- * `text` (code labels …; the server and the browser each pass theirs): 第3行 修改：出生日期 1990-01-01 → 1991-01-01;
- * 第4行 新增：姓名 李娜、与该人关系 妻; 第2行 删除：姓名 王五.
+ * `text` (code labels …; the server and the browser each pass theirs), numbered as the table is
+ * now, a removed row as it was: 第3行 修改：出生日期 1990-01-01 → 1991-01-01; 第4行 新增：姓名 李娜、
+ * 与该人关系 妻; 原第2行 删除：姓名 王五; 第1行（原第2行）修改：与该人关系 父母 → 母亲; 第2行（原第1行）移动：姓名 张三.
  */
 export function rowChangeLines(table: JsonSchema, diff: RowsDiff, text: (column: JsonSchema | undefined, v: unknown) => string): string[] {
   const columns: Record<string, JsonSchema> = table.items?.properties ?? {};
   return diff.rows.map((r) => {
     const cells = inSchemaOrder(r.cells, columns).map(([c, [from, to]]) => {
       const title = columns[c]?.title ?? c;
-      if (r.change === 'added') return `${title} ${text(columns[c], to) || '空'}`;
+      if (r.change === 'added' || r.change === 'moved') return `${title} ${text(columns[c], to) || '空'}`;
       if (r.change === 'removed') return `${title} ${text(columns[c], from) || '空'}`;
       return `${title} ${text(columns[c], from) || '空'} → ${text(columns[c], to) || '空'}`;
     });
-    return `第${r.row}行 ${rowVerb[r.change]}${cells.length ? '：' + cells.join('、') : ''}`;
+    const where = r.change === 'removed' ? `原第${r.row}行` : r.from !== undefined ? `第${r.row}行（原第${r.from}行）` : `第${r.row}行`;
+    return `${where} ${rowVerb[r.change]}${cells.length ? '：' + cells.join('、') : ''}`;
   });
 }

@@ -102,7 +102,7 @@ describe('child tables (family on the member form)', () => {
     const line = audit.body.items.find((e: any) => e.recordId === id && e.kind === 'update');
     expect(line.changes).toEqual([{
       field: 'family', title: '家庭主要成员及社会关系', from: '',
-      to: '第1行 修改：出生日期 1989-03-14 → 1989-04-14；第2行 删除：姓名 潘建华、与该人关系 父亲、政治面貌 群众、出生日期 1960-11-02；第3行 新增：姓名 刘芳、与该人关系 母亲',
+      to: '第1行 修改：出生日期 1989-03-14 → 1989-04-14；原第2行 删除：姓名 潘建华、与该人关系 父亲、政治面貌 群众、出生日期 1960-11-02；第3行 新增：姓名 刘芳、与该人关系 母亲',
     }]);
   });
 

@@ -21,11 +21,28 @@ function cellsOf(a: Record<string, unknown> | null, b: Record<string, unknown> |
   return out;
 }
 
+/** How many cells two rows hold alike (both present and equal, not empty): how likely they are one row edited. */
+function alike(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  let n = 0;
+  for (const k of Object.keys(a)) if (a[k] !== null && a[k] !== undefined && a[k] !== '' && Object.hasOwn(b, k) && same(a[k], b[k])) n++;
+  return n;
+}
+
+/** The row's first cell, kept as [value, value]: what names a row that only moved. */
+function nameCell(r: Record<string, unknown>): Record<string, [unknown, unknown]> {
+  const k = Object.keys(r).find((c) => r[c] !== null && r[c] !== undefined && r[c] !== '');
+  return k === undefined ? {} : { [k]: [r[k], r[k]] };
+}
+
 /**
  * The rows of a child table that changed between two versions. Rows kept as they were are matched
- * first (longest common subsequence, so removing row 1 does not report every later row changed);
- * between two kept rows, removed and added rows pair up as changed rows, the rest are added or
- * removed. A very long table (beyond what a form allows) is compared position by position.
+ * first (longest common subsequence, so removing row 1 does not report every later row changed).
+ * Of the rest, a row found again elsewhere unchanged has moved; a row found elsewhere with cells
+ * alike (the same 姓名, another 关系 — moved up and edited in one save) is that row changed, with
+ * its number before (`from`); then, between two kept rows, removed and added rows pair up as
+ * changed rows in place; the rest are added or removed. Numbers are the table's after the change,
+ * a removed row's before it. A very long table (beyond what a form allows) is compared position
+ * by position.
  */
 export function diffRows(before: Record<string, unknown>[], after: Record<string, unknown>[]): RowChange[] {
   const a = before.map((r) => JSON.stringify(r)), b = after.map((r) => JSON.stringify(r));
@@ -40,17 +57,43 @@ export function diffRows(before: Record<string, unknown>[], after: Record<string
   } else {
     for (let i = 0; i < Math.min(n, m); i++) if (a[i] === b[i]) pairs.push([i, i]);
   }
-  const out: RowChange[] = [];
+  // The gaps between kept rows: the rows removed and added in each.
+  const gaps: Gap[] = [];
   let i = 0, j = 0;
   for (const [pi, pj] of [...pairs, [n, m] as [number, number]]) {
-    const gone = pi - i, come = pj - j, both = Math.min(gone, come);
-    for (let k = 0; k < both; k++) out.push({ row: j + k + 1, change: 'changed', cells: cellsOf(before[i + k], after[j + k]) });
-    for (let k = both; k < come; k++) out.push({ row: j + k + 1, change: 'added', cells: cellsOf(null, after[j + k]) });
-    for (let k = both; k < gone; k++) out.push({ row: i + k + 1, change: 'removed', cells: cellsOf(before[i + k], null) });
+    gaps.push({ gone: range(i, pi), come: range(j, pj), end: pj });
     i = pi + 1; j = pj + 1;
   }
-  return out;
+  const gone = new Set(gaps.flatMap((g) => g.gone)), come = new Set(gaps.flatMap((g) => g.come));
+  const out: (RowChange & { at: number; order: number })[] = [];
+  const pair = (x: number, y: number, change: 'moved' | 'changed') => {
+    gone.delete(x); come.delete(y);
+    const cells = change === 'moved' ? nameCell(after[y]) : cellsOf(before[x], after[y]);
+    out.push({ row: y + 1, change, cells, ...(x !== y ? { from: x + 1 } : {}), at: y, order: 0 });
+  };
+  // Moved unchanged, then moved and edited (most cells alike first), across gaps.
+  for (const y of [...come]) { const x = [...gone].find((g) => a[g] === b[y]); if (x !== undefined) pair(x, y, 'moved'); }
+  const candidates = [...come].flatMap((y) => [...gone].map((x) => ({ x, y, score: alike(before[x], after[y]) })))
+    .filter((c) => c.score > 0 && gapOf(gaps, c.x, 'gone') !== gapOf(gaps, c.y, 'come'))
+    .sort((p, q) => q.score - p.score || Math.abs(p.x - p.y) - Math.abs(q.x - q.y));
+  for (const c of candidates) if (gone.has(c.x) && come.has(c.y)) pair(c.x, c.y, 'changed');
+  // In each gap, what is left pairs up in place; the rest is added or removed.
+  for (const g of gaps) {
+    const x = g.gone.filter((v) => gone.has(v)), y = g.come.filter((v) => come.has(v)), both = Math.min(x.length, y.length);
+    for (let k = 0; k < both; k++) out.push({ row: y[k] + 1, change: 'changed', cells: cellsOf(before[x[k]], after[y[k]]), at: y[k], order: 0 });
+    for (const v of y.slice(both)) out.push({ row: v + 1, change: 'added', cells: cellsOf(null, after[v]), at: v, order: 1 });
+    // A removed row is told where it was: after the gap's added rows, before the next kept row.
+    const at = g.end - 0.5;
+    for (const v of x.slice(both)) out.push({ row: v + 1, change: 'removed', cells: cellsOf(before[v], null), at, order: 2 });
+  }
+  return out.sort((p, q) => p.at - q.at || p.order - q.order || p.row - q.row).map(({ at: _a, order: _o, ...r }) => r);
 }
+
+/** Between two kept rows: the rows removed (numbers before) and added (numbers after), and where the next kept row is now. */
+interface Gap { gone: number[]; come: number[]; end: number }
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+const gapOf = (gaps: Gap[], v: number, side: 'gone' | 'come') => gaps.findIndex((g) => g[side].includes(v));
 
 /** Field-by-field difference of two documents: {field: [before, after]} for changed fields (whole values). */
 export function diffFields(before: Record<string, unknown> | null, after: Record<string, unknown> | null): Record<string, [unknown, unknown]> {
