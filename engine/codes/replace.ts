@@ -4,6 +4,7 @@ import type { Storage, Tx } from '../ports.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import type { RecordService } from '../records/service.js';
 import { placesUsingTable, whereHeld, type CodePlace } from './usage.js';
+import { describeOutcomes, stateOutcomes, type RecordStates } from './state-outcome.js';
 import { domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 
 /** The record's data with `code` replaced by `target` in each place: the field, or the column in every row holding it. */
@@ -27,10 +28,14 @@ function replacedIn(data: Record<string, unknown>, places: CodePlace[], code: st
  * entry each, a child table's changed rows in it) in one transaction — all or nothing.
  * One-to-many replacements are refused: a person must choose per record.
  * Records are written through the record service's update (its one write path), so every hook —
- * workflow, derived fields, keys, audit — runs as on an edit; storage is only read here.
+ * derived fields, keys, audit — runs as on an edit; the workflow is told the change is a
+ * replacement (RECODED when it declares it, else EDITED). What that does to the records' states
+ * — per state, how many stay or move and to which — is in the answer (`states`, `stateSummary`),
+ * the dry run's as the workflow would decide it, the run's as written, so nobody confirms a
+ * replacement without knowing whether it sends records back. Storage is only read here.
  */
 export async function replaceDeprecatedCode(
-  storage: Pick<Storage, 'db' | 'unitOfWork' | 'records'>, rt: AppRuntime, records: Pick<RecordService, 'update'>,
+  storage: Pick<Storage, 'db' | 'unitOfWork' | 'records'>, rt: AppRuntime, records: Pick<RecordService, 'update' | 'outcomeOfEdit'>,
   user: Principal, table: string, code: string, node: { path: string }, dryRun: boolean,
 ) {
   const t = rt.config.codes.get(table);
@@ -56,16 +61,24 @@ export async function replaceDeprecatedCode(
       }
     }
     const changes: { id: string; collection: string; title: string; where: string[] }[] = [];
+    const states: RecordStates[] = [];
+    const actor = actorOf(user);
     for (const [id, { collection, places }] of holders) {
       const c = rt.collection(collection);
       const r = (await storage.records.get(tx, id))!;
       if (!rt.permissions.onRecord(user, 'write', r)) continue;
+      const to = dryRun
+        ? records.outcomeOfEdit(actor, collection, r, 'recode')?.state ?? r.state
+        : (await records.update(actor, collection, id, replacedIn(r.data, places, code, target), r.version, tx, 'recode')).state;
+      states.push({ collection, from: r.state, to });
       changes.push({ id, collection, title: String(r.data[c.titleField ?? places[0].field] ?? id), where: places.map((p) => whereHeld(p, r.data, code)) });
-      if (!dryRun) await records.update(actorOf(user), collection, id, replacedIn(r.data, places, code, target), r.version, tx);
     }
-    return changes;
+    return { changes, states: stateOutcomes(rt, states) };
   };
   // A dry run reads inside a transaction too, so it sees exactly what the real run would change.
-  const changes = await storage.unitOfWork.transaction(storage.db, run);
-  return { dryRun, from: { code, label: entry.label }, to: { code: target, label: targetLabel }, count: changes.length, records: changes };
+  const { changes, states } = await storage.unitOfWork.transaction(storage.db, run);
+  return {
+    dryRun, from: { code, label: entry.label }, to: { code: target, label: targetLabel }, count: changes.length, records: changes,
+    states, stateSummary: describeOutcomes(rt, states, !dryRun),
+  };
 }

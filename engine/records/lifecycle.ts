@@ -2,6 +2,12 @@ import type { Collection } from '../config/types.js';
 import type { StoredRecord, Tx } from '../ports.js';
 import type { Actor } from '../auth/actor.js';
 
+/**
+ * Why a record's data changed: a person's edit, or a code replacement decided centrally (a
+ * deprecated code rewritten to its one successor in bulk) — a workflow may treat the two apart.
+ */
+export type EditCause = 'edit' | 'recode';
+
 /** What a workflow decides when a record's data is edited. */
 export interface EditOutcome {
   state: string | null;
@@ -17,9 +23,9 @@ export interface Lifecycle {
   initial(collection: Collection): { state: string; workflow: string } | null;
   /**
    * State and workflow context after the record's data was edited (e.g. back to draft), or null
-   * to keep both.
+   * to keep both. `cause` (default 'edit') says why the data changed.
    */
-  afterEdit(collection: Collection, before: StoredRecord, actor?: Actor): EditOutcome | null;
+  afterEdit(collection: Collection, before: StoredRecord, actor?: Actor, cause?: EditCause): EditOutcome | null;
   /** Runs after a record was written (`before`: as it was), in the same transaction (derived data kept current). */
   afterWrite?(tx: Tx, actor: Actor, record: StoredRecord, before: StoredRecord): Promise<void>;
   /**

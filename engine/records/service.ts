@@ -4,7 +4,7 @@ import type { RecordJson } from '../api-types.js';
 import type { AppRuntime } from '../runtime/runtime.js';
 import { DomainError, domainConflict, domainForbidden, domainInvalid, domainNotFound } from '../errors.js';
 import { fieldTitle } from '../validation/field-titles.js';
-import { noLifecycle, type Lifecycle } from './lifecycle.js';
+import { noLifecycle, type EditCause, type EditOutcome, type Lifecycle } from './lifecycle.js';
 import type { Actor } from '../auth/actor.js';
 import { checkNode, checkValid, duplicateKey, keepReadOnly, LOCKED, newRecord, nodeRequired } from './write-rules.js';
 import { insertMany, type ManyOptions } from './create-many.js';
@@ -157,20 +157,25 @@ export class RecordService {
    * moved on meanwhile — unless the change writes other records too (a branch moved, fields other
    * records derive from): then in a transaction of its own.
    */
-  async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx?: Tx): Promise<StoredRecord> {
-    if (tx) return (await this.updateOn(tx, true, actor, collection, id, data, expectedVersion))!;
+  async update(actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, tx?: Tx, cause: EditCause = 'edit'): Promise<StoredRecord> {
+    if (tx) return (await this.updateOn(tx, true, actor, collection, id, data, expectedVersion, cause))!;
     try {
-      const alone = await this.updateOn(this.storage.db, false, actor, collection, id, data, expectedVersion);
+      const alone = await this.updateOn(this.storage.db, false, actor, collection, id, data, expectedVersion, cause);
       if (alone) return alone;
     } catch (err) {
       // The node moved between the read and the write: made again in a transaction, which reads it afresh.
       if (!(err instanceof RecordWriteRefused && err.reason === 'node_changed')) throw err;
     }
-    return this.transaction((t) => this.update(actor, collection, id, data, expectedVersion, t));
+    return this.transaction((t) => this.update(actor, collection, id, data, expectedVersion, t, cause));
+  }
+
+  /** The state and workflow context a change of the record's data for `cause` would leave it in (null: kept) — what update writes, without writing. */
+  outcomeOfEdit(actor: Actor, collection: string, before: StoredRecord, cause: EditCause = 'edit'): EditOutcome | null {
+    return this.lifecycle().afterEdit(this.runtime().collection(collection), before, actor, cause);
   }
 
   /** The update on `tx`; null (nothing written) when it writes more than the record and `inTransaction` is false. */
-  private async updateOn(tx: Tx, inTransaction: boolean, actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number): Promise<StoredRecord | null> {
+  private async updateOn(tx: Tx, inTransaction: boolean, actor: Actor, collection: string, id: string, data: unknown, expectedVersion: number, cause: EditCause): Promise<StoredRecord | null> {
     const configVersion = this.runtime().configVersion;
     const c = this.runtime().collection(collection);
     const before = await this.read(actor, collection, id, tx);
@@ -203,7 +208,7 @@ export class RecordService {
     }
     const diff = auditDiff(before.data, doc);
     const edited = Object.keys(diff).length > 0;
-    const outcome = edited ? this.lifecycle().afterEdit(c, before, actor) : null;
+    const outcome = edited ? this.lifecycle().afterEdit(c, before, actor, cause) : null;
     const state = outcome ? outcome.state : before.state;
     const after: StoredRecord = {
       ...before, nodeId, path, data: doc, state, complete: this.isComplete(c, doc),

@@ -18,7 +18,12 @@ interface Group {
   records: { id: string; title: string; node: string | null; where: string }[];
 }
 interface Report { total: number; groups: Group[] }
-interface ReplaceAnswer { dryRun: boolean; from: { code: string; label: string }; to: { code: string; label: string }; count: number; records: { id: string; collection: string; title: string; where: string[] }[] }
+/** `states`: per collection, state before and after, how many records; `stateSummary`: the same in words (titles from the workflow). */
+interface ReplaceAnswer {
+  dryRun: boolean; from: { code: string; label: string }; to: { code: string; label: string }; count: number;
+  records: { id: string; collection: string; title: string; where: string[] }[];
+  states: { collection: string; from: string; fromTitle: string; to: string; toTitle: string; count: number }[]; stateSummary: string;
+}
 
 /**
  * 需重新录入: the records of a subtree that still hold deprecated codes, per field and code. A code
@@ -73,7 +78,7 @@ export class RecodePage extends SessionElement {
     try {
       const run = await api.post<ReplaceAnswer>(`/api/codes/${enc(p.group.table)}/replace`, { code: p.group.code, node: this.nodeId, dryRun: false });
       this.pending = undefined;
-      toast(`已将 ${run.count} 条记录中的“${run.from.label}”改为“${run.to.label}”`);
+      toast(`已将 ${run.count} 条记录中的“${run.from.label}”改为“${run.to.label}”。${run.stateSummary}`);
       session.invalidateForms();
       await this.load();
     } catch (e) {
@@ -116,12 +121,16 @@ export class RecodePage extends SessionElement {
   }
 
   private confirm(p: { group: Group; run: ReplaceAnswer }) {
-    const { group: g, run } = p;
+    const { run } = p;
+    // Records sent to another state are what a person must not miss: said first, as a warning.
+    const moves = run.states.some((o) => o.from !== o.to);
     const body = html`<p class="dry-run-summary">预览：将把 <strong>${run.count}</strong> 条记录中的“${run.from.label}（${run.from.code}）”改为“${run.to.label}（${run.to.code}）”。尚未修改任何记录。</p>
+      ${run.stateSummary ? html`<p class=${`dry-run-states notice${moves ? ' notice-warn' : ''}`} role=${moves ? 'alert' : 'status'}>${run.stateSummary}</p>` : nothing}
       ${run.count ? html`<ul class="record-links">${run.records.slice(0, 100).map((x) => html`<li><a href=${href('record', x.collection, x.id)} target="_blank">${x.title}</a> <small class="muted">${x.where.join('；')}</small></li>`)}
         ${run.records.length > 100 ? html`<li class="muted">…共 ${run.records.length} 条</li>` : nothing}</ul>` : html`<p class="muted">您有权修改的记录中没有需要替换的。</p>`}`;
     const footer = html`<button type="button" class="btn" @click=${() => { this.pending = undefined; }}>取消</button>
-      <button type="button" class="btn btn-primary" ?disabled=${!run.count || !!this.busy} @click=${() => this.apply()}>${this.busy === 'apply' ? '正在替换…' : `确认替换 ${run.count} 条`}</button>`;
+      <button type="button" class="btn btn-primary" ?disabled=${!run.count || !!this.busy} @click=${() => this.apply()}
+        title=${run.stateSummary}>${this.busy === 'apply' ? '正在替换…' : `确认替换 ${run.count} 条${moves ? `（${run.states.filter((o) => o.from !== o.to).reduce((n, o) => n + o.count, 0)} 条状态将改变）` : ''}`}</button>`;
     return html`<caiji-dialog heading="批量替换" .body=${body} .footer=${footer} @close=${() => { this.pending = undefined; }}></caiji-dialog>`;
   }
 }
