@@ -7,8 +7,29 @@ let seq = 0;
 const MAX_SHOWN = 200;
 
 /**
+ * The codes matching `q` (lower case), best first, so that Enter takes the likeliest one: an exact
+ * label or code, then labels or codes starting with `q`, then labels containing it — each group in
+ * the table's (code) order. 「母」 puts 母亲 before 父母, 「52」 picks code 52.
+ */
+function rankMatches(codes: CodeEntry[], q: string): CodeEntry[] {
+  const rank = (c: CodeEntry): number => {
+    const label = c.label.toLowerCase();
+    const code = c.code.toLowerCase();
+    if (label === q || code === q) return 0;
+    if (label.startsWith(q) || code.startsWith(q)) return 1;
+    return label.includes(q) ? 2 : -1;
+  };
+  const groups: CodeEntry[][] = [[], [], []];
+  for (const c of codes) {
+    const r = rank(c);
+    if (r >= 0) groups[r].push(c);
+  }
+  return groups.flat();
+}
+
+/**
  * A searchable select over a code table (ARIA combobox): type part of a label or code, move
- * with the arrow keys, Enter chooses. Only current codes are offered: a deprecated code is listed
+ * with the arrow keys, Enter chooses (the best match is first: see rankMatches). Only current codes are offered: a deprecated code is listed
  * only when it is the stored value (marked 已停用 with its replacements named, not choosable
  * again). Fires `value-change` with the code.
  */
@@ -30,7 +51,7 @@ export class CodeSelect extends LightElement {
   private get filtered(): CodeEntry[] {
     const q = this.query.trim().toLowerCase();
     const offered = this.codes.filter((c) => !c.deprecated || c.code === this.value);
-    const hits = q ? offered.filter((c) => c.label.toLowerCase().includes(q) || c.code.toLowerCase().startsWith(q)) : offered;
+    const hits = q ? rankMatches(offered, q) : offered;
     // Current codes first; the stored deprecated value (if any) last, marked, so people understand it.
     return [...hits.filter((c) => !c.deprecated), ...hits.filter((c) => c.deprecated)].slice(0, MAX_SHOWN);
   }
