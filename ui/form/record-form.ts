@@ -1,10 +1,11 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from '../components/light-element.js';
 import { fieldsOf, groupsOf, evaluate, isEmpty, type FieldModel, type Evaluation } from './model.js';
 import { widgetFor } from './registry.js';
 import './widgets/index.js';
 import type { BrowserValidator } from '../api/session.js';
+import type { TableGrid } from './widgets/table-grid.js';
 import type { FieldError, JsonSchema } from '../api/types.js';
 
 let seq = 0;
@@ -46,8 +47,18 @@ export class RecordForm extends LightElement {
     return this.fields;
   }
 
-  /** Moves focus to the first field with a blocking error (or any error). */
+  /** Child tables show the errors of rows added since (a save was tried, or every error is shown now). */
+  private revealRows() {
+    for (const g of this.querySelectorAll<TableGrid>('caiji-table-grid')) g.revealAll();
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('showAll') && this.showAll) this.revealRows();
+  }
+
+  /** Moves focus to the first field with a blocking error (or any error): called when a save was refused. */
   focusFirstError() {
+    this.revealRows();
     const ev = this.evaluation;
     const f = this.fieldList().find((x) => ev.fields.get(x.name)?.blocking) ?? this.fieldList().find((x) => ev.fields.get(x.name)?.error);
     if (f) { (this.querySelector(`#${this.idBase}-${f.name}`) as HTMLElement | null)?.focus(); return; }

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement } from '../../components/light-element.js';
 import '../../components/modal-dialog.js';
@@ -40,6 +40,14 @@ export class TableGrid extends LightElement {
   @property({ attribute: false }) onTouch: () => void = () => {};
   /** Cells the user has left (`row/column`): their errors show from then on. */
   @state() private touched = new Set<string>();
+  /**
+   * Rows added here since the form last showed every error (a save tried, 显示全部错误): the form's
+   * show-all does not reach them — a row just added is not wrong yet, as an untouched field is
+   * not — until the user leaves one of its cells or tries to save (revealAll).
+   */
+  @state() private fresh = new Set<number>();
+  /** The rows this grid last handed to the form: any other value came from outside (a load, a save, a merge). */
+  private written: unknown;
   @state() private narrow = false;
   /** The row open in the row dialog. */
   @state() private editing: number | null = null;
@@ -67,7 +75,18 @@ export class TableGrid extends LightElement {
   private get compact(): boolean { return this.narrow || this.columns.length > MAX_INLINE_COLUMNS; }
 
   private write(rows: Row[]) {
-    this.onSet(rows.length ? rows : undefined);
+    this.written = rows.length ? rows : undefined;
+    this.onSet(this.written as Row[] | undefined);
+  }
+
+  /** A save was tried (or the form shows every error now): rows added before it show their errors too. */
+  revealAll() {
+    if (this.fresh.size) this.fresh = new Set();
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    // Rows replaced from outside are not the ones added here: none of them is new any more.
+    if (changed.has('value') && this.value !== this.written) this.revealAll();
   }
 
   private setCell(i: number, column: string, v: unknown) {
@@ -80,8 +99,8 @@ export class TableGrid extends LightElement {
     this.onTouch();
   }
 
-  /** Touched cells after rows moved: `map(i)` is a row's new index, or -1 when it is gone. */
-  private remapTouched(map: (i: number) => number) {
+  /** Touched cells and new rows after rows moved: `map(i)` is a row's new index, or -1 when it is gone. */
+  private remapRows(map: (i: number) => number) {
     const next = new Set<string>();
     for (const key of this.touched) {
       const [i, column] = key.split('/');
@@ -89,6 +108,7 @@ export class TableGrid extends LightElement {
       if (j >= 0) next.add(`${j}/${column}`);
     }
     this.touched = next;
+    this.fresh = new Set([...this.fresh].map(map).filter((j) => j >= 0));
   }
 
   private async focusId(id: string) {
@@ -101,6 +121,7 @@ export class TableGrid extends LightElement {
   private async add() {
     const rows = [...this.rows, {}];
     const i = rows.length - 1;
+    this.fresh = new Set([...this.fresh, i]);
     this.write(rows);
     this.onTouch();
     if (this.compact) { this.editing = i; return; }
@@ -117,7 +138,7 @@ export class TableGrid extends LightElement {
   private async removeRow(i: number) {
     this.removing = null;
     const rows = this.rows.filter((_, j) => j !== i);
-    this.remapTouched((j) => (j === i ? -1 : j > i ? j - 1 : j));
+    this.remapRows((j) => (j === i ? -1 : j > i ? j - 1 : j));
     this.write(rows);
     this.onTouch();
     await this.updateComplete;
@@ -132,7 +153,7 @@ export class TableGrid extends LightElement {
     const rows = [...this.rows];
     if (j < 0 || j >= rows.length) return;
     [rows[i], rows[j]] = [rows[j], rows[i]];
-    this.remapTouched((k) => (k === i ? j : k === j ? i : k));
+    this.remapRows((k) => (k === i ? j : k === j ? i : k));
     this.write(rows);
     await this.updateComplete;
     requestAnimationFrame(() => {
@@ -158,9 +179,12 @@ export class TableGrid extends LightElement {
     return this.errors.filter((e) => e.path === path);
   }
 
-  /** An error is shown once its cell was left, the form shows all, or the server reported it. */
+  /**
+   * An error is shown once its cell was left, or when the form shows all or the server reported
+   * it — except in a row just added, as long as the user has not tried to save.
+   */
   private shown(e: InnerError, i: number, column?: string): boolean {
-    return e.forced || (column ? this.touched.has(`${i}/${column}`) : [...this.touched].some((k) => k.startsWith(`${i}/`)));
+    return (e.forced && !this.fresh.has(i)) || (column ? this.touched.has(`${i}/${column}`) : [...this.touched].some((k) => k.startsWith(`${i}/`)));
   }
 
   private pathOf(i: number, column?: string) {
