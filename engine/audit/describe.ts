@@ -38,7 +38,7 @@ export interface AuditItem {
 const isNodeField = (c: Collection, name: string, prop: JsonSchema) => prop['x-widget'] === 'node' || name === c.nodeField;
 
 /** A stored value in words: code labels (已停用 marked), 是/否, lists joined, a node by its label. */
-function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: string) => string): string {
+export function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (id: string) => string): string {
   if (v === undefined || v === null || v === '') return '';
   const label = codeLabel(prop, v);
   if (label !== undefined) return label;

@@ -3,6 +3,7 @@ import { domainBadRequest, domainInvalid } from '../errors.js';
 import { isObject, readConditions } from './conditions.js';
 import { queryFields, type QueryField } from './fields.js';
 import { queryScope, type QueryContext } from './scope.js';
+import { tableText } from './table-text.js';
 
 /** What a person asks of the query builder (POST /api/query/:collection, saved queries). */
 export interface QuerySpec {
@@ -26,6 +27,8 @@ function readLayout(fields: QueryField[], spec: Record<string, unknown>, default
   if (spec.sort !== undefined && spec.sort !== null) {
     const s = spec.sort;
     if (!isObject(s) || typeof s.field !== 'string' || !byName.has(s.field)) throw domainInvalid([{ path: '/sort/field', message: `没有名为「${isObject(s) ? String(s.field) : ''}」的排序字段` }], '排序有误');
+    // A child table holds rows, not one value to order by.
+    if (byName.get(s.field)!.kind === 'table') throw domainInvalid([{ path: '/sort/field', message: `「${byName.get(s.field)!.title}」是子表，不能作为排序字段` }], '排序有误');
     sort = { field: s.field, desc: s.desc === true };
   }
   return { columns: columns as string[], sort, byName };
@@ -62,7 +65,7 @@ async function nodeLabels(engine: QueryContext, prepared: Prepared, rows: Record
   return engine.storage.records.fieldOf(engine.storage.db, ids, tree.labelField);
 }
 
-/** One page of the matching records, each with only the chosen columns (node fields as labels). */
+/** One page of the matching records, each with only the chosen columns (node fields as labels, child tables in words). */
 export async function runQuery(engine: QueryContext, prepared: Prepared) {
   const { items, more } = await engine.storage.recordConditions.page(engine.storage.db, { collection: prepared.collection.name, scope: prepared.scope, where: prepared.where },
     { limit: prepared.limit, offset: prepared.offset, sort: prepared.sort });
@@ -72,7 +75,10 @@ export async function runQuery(engine: QueryContext, prepared: Prepared) {
     items: items.map((r) => ({
       id: r.id, state: r.state,
       data: Object.fromEntries(prepared.columns.filter((c) => r.data[c] !== undefined).map((c) => [c, r.data[c]])),
-      labels: Object.fromEntries(prepared.columns.filter((c) => prepared.byName.get(c)!.kind === 'node' && labels.has(String(r.data[c]))).map((c) => [c, labels.get(String(r.data[c]))])),
+      labels: Object.fromEntries([
+        ...prepared.columns.filter((c) => prepared.byName.get(c)!.kind === 'node' && labels.has(String(r.data[c]))).map((c) => [c, labels.get(String(r.data[c]))]),
+        ...prepared.columns.filter((c) => prepared.byName.get(c)!.kind === 'table').map((c) => [c, tableText(prepared.collection, c, r.data[c])]),
+      ]),
     })),
     more,
     limit: prepared.limit,

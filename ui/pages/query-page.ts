@@ -132,6 +132,8 @@ export class QueryPage extends SessionElement {
     if (c.kind === 'node') return String(row.labels[c.name] ?? v);
     if (c.kind === 'boolean') return v ? '是' : '否';
     if (c.kind === 'code') return this.info?.fields.find((f) => f.name === c.name)?.codes?.find((x) => x.code === v)?.label ?? String(v);
+    // A child table's rows: the server puts them in words (as in the workbook), never the row objects.
+    if (c.kind === 'table') return String(row.labels[c.name] ?? '');
     return String(v);
   }
 
@@ -145,9 +147,9 @@ export class QueryPage extends SessionElement {
     const pages = this.total === null ? null : Math.max(1, Math.ceil(this.total / SIZE));
     return html`<p class="muted" aria-live="polite">${this.total === null ? '正在统计条数…' : `共 ${this.total} 条`}，第 ${this.offset / SIZE + 1}${pages ? ` / ${pages}` : ''} 页</p>
       <div class="table-wrap"><table class="data-table query-result">
-        <thead><tr>${r.columns.map((c) => html`<th scope="col" aria-sort=${this.sort === c.name ? (this.desc ? 'descending' : 'ascending') : 'none'}>
-          <button type="button" class="link" title="按此列排序" @click=${() => this.sortBy(c.name)}>${c.title}${this.sort === c.name ? (this.desc ? ' ▼' : ' ▲') : ''}</button></th>`)}<th scope="col">操作</th></tr></thead>
-        <tbody>${r.items.length ? r.items.map((row) => html`<tr data-id=${row.id}>${r.columns.map((c) => html`<td>${this.cell(row, c)}</td>`)}
+        <thead><tr>${r.columns.map((c) => (c.kind === 'table' ? html`<th scope="col">${c.title}</th>` : html`<th scope="col" aria-sort=${this.sort === c.name ? (this.desc ? 'descending' : 'ascending') : 'none'}>
+          <button type="button" class="link" title="按此列排序" @click=${() => this.sortBy(c.name)}>${c.title}${this.sort === c.name ? (this.desc ? ' ▼' : ' ▲') : ''}</button></th>`))}<th scope="col">操作</th></tr></thead>
+        <tbody>${r.items.length ? r.items.map((row) => html`<tr data-id=${row.id}>${r.columns.map((c) => html`<td>${c.kind === 'table' ? html`<div class="table-rows" style="white-space:pre-line;min-width:16em;max-width:36em">${this.cell(row, c)}</div>` : this.cell(row, c)}</td>`)}
           <td><a href=${href('record', this.col, row.id)}>查看</a></td></tr>`) : html`<tr><td colspan=${r.columns.length + 1} class="empty">没有符合条件的记录：可放宽条件或扩大范围</td></tr>`}</tbody>
       </table></div>
       <div class="toolbar">
@@ -187,7 +189,7 @@ export class QueryPage extends SessionElement {
             <div class="qs-options">
               <label for="q-sort">排序</label>
               <select id="q-sort" @change=${(e: Event) => { this.sort = (e.target as HTMLSelectElement).value; }}>
-                <option value="">按组织，再按录入顺序</option>${info.fields.map((f) => html`<option value=${f.name} ?selected=${f.name === this.sort}>${f.title}</option>`)}</select>
+                <option value="">按组织，再按录入顺序</option>${info.fields.filter((f) => f.kind !== 'table').map((f) => html`<option value=${f.name} ?selected=${f.name === this.sort}>${f.title}</option>`)}</select>
               <label class="inline"><input type="checkbox" .checked=${this.desc} @change=${(e: Event) => { this.desc = (e.target as HTMLInputElement).checked; }}>降序</label>
             </div>
           </details>
