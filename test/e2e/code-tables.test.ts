@@ -88,12 +88,15 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     const i014 = await page.$eval('.code-editor tr[data-code="014"]', (tr) => Number((tr as HTMLElement).dataset.row));
     await page.click(`#code-${i014}-off`);
     await page.waitForSelector(`#code-${i014}-replacedBy`);
-    await page.select(`#code-${i014}-replacedBy`, '0171');
+    await page.click(`#code-${i014}-replacedBy`);
+    await page.click(`#code-${i014}-replacedBy-0171`);
     await page.select(`#code-${last}-parent`, '01');
     await page.click(`#code-${last}-provisional`);
     await page.type(`#code-${last}-note`, '待核实');
     await shot(page, '41-code-table-editing');
     await clickText(page, 'button', '保存代码表');
+    // 014 is held by a record: the save asks first.
+    await clickText(page, 'dialog[open] button', '确认保存');
     await waitForText(page, '已保存为第');
     const saved = (await admin.get('/api/codes/job-position')).body.version;
     await waitForText(page, `已保存为第 ${saved} 版`);
@@ -168,6 +171,8 @@ describe('code-table editor, new input and the 需重新录入 report', () => {
     await page.keyboard.type('汉族（改）');
     page.expectApiFailure(/^PUT \/api\/codes\/nation$/, 409); // the stale save, on purpose
     await clickText(page, 'button', '保存代码表');
+    // 汉族 is held by records: renaming it is asked first.
+    await clickText(page, 'dialog[open] button', '确认保存');
     await waitForText(page, '已被他人修改');
     await waitForText(page, `已重新加载第 ${t.version + 1} 版`);
     expect(await page.$eval('#code-0-label', (i) => (i as HTMLInputElement).value)).toBe('汉族');

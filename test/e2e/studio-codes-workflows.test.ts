@@ -70,7 +70,8 @@ describe('studio: code tables and the workflow designer', () => {
     const i = await page.$eval('caiji-studio-code-tables tr[data-code="23"]', (tr) => Number((tr as HTMLElement).dataset.row));
     await page.click(`#code-${i}-off`);
     await page.waitForSelector(`#code-${i}-replacedBy`);
-    await page.select(`#code-${i}-replacedBy`, '21', '22');
+    await page.click(`#code-${i}-replacedBy`);
+    for (const code of ['21', '22']) await page.click(`#code-${i}-replacedBy-${code}`);
     await clickText(page, 'caiji-studio-code-tables button', '保存到草稿');
     await page.waitForFunction(() => (document.querySelector('caiji-studio-code-tables') as HTMLElement).innerText.includes('与草稿一致'));
     await shot(page, 'studio-codes-deprecated');

@@ -2,6 +2,8 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import type { CodeEntry, FieldError } from '../api/types.js';
+import './code-checklist.js';
+import '../styles/code-table-editor.css';
 
 /** One row of the editor: the entry being edited and whether it was added in this edit. */
 export interface CodeRow { entry: CodeEntry; added: boolean }
@@ -90,7 +92,7 @@ export class CodeTableEditor extends LightElement {
     const shown = new Set(rows.flatMap((r, i) => (r.added || i === this.focusRow || this.found(r.entry) || this.errors.some((e) => rowOf(e.path) === i) ? [i] : [])));
     return html`<div class="filters"><label for="code-edit-q">查找</label><input id="code-edit-q" type="search" placeholder="代码或名称" .value=${this.q}
         @input=${(e: Event) => { this.q = (e.target as HTMLInputElement).value; }}><span class="muted">显示 ${shown.size} / ${rows.length} 项（新加的和有错误的行总是显示）</span></div>
-      <div class="table-wrap"><table class="data-table edit-table">
+      <div class="table-wrap"><table class="data-table edit-table code-edit-table">
         <thead><tr><th scope="col">序号</th><th scope="col">代码</th><th scope="col">名称</th>${tree ? html`<th scope="col">上级代码</th>` : nothing}<th scope="col">停用</th><th scope="col">替代代码</th>
           <th scope="col">待核实</th><th scope="col">说明</th>${usage ? html`<th scope="col">使用记录数</th>` : nothing}<th scope="col">操作</th></tr></thead>
         <tbody>${rows.map((r, i) => (shown.has(i) ? this.editRow(r, i, current, tree) : nothing))}</tbody>
@@ -118,15 +120,13 @@ export class CodeTableEditor extends LightElement {
             <option value="" ?selected=${!c.parent}>（无）</option>
             ${this.rows.filter((x) => x.entry.code.trim() && x.entry.code !== c.code).map((x) => html`<option value=${x.entry.code} ?selected=${c.parent === x.entry.code}>${x.entry.code} ${x.entry.label}</option>`)}
           </select>` : c.parent ?? ''}</td>` : nothing}
-        <td class="nowrap"><label class="inline"><input type="checkbox" id=${id('off')} .checked=${!!c.deprecated}
+        <td class="deprecation"><label class="inline"><input type="checkbox" id=${id('off')} .checked=${!!c.deprecated}
             @change=${(e: Event) => this.change(i, (e.target as HTMLInputElement).checked ? { deprecated: c.deprecated ?? today() } : { deprecated: undefined, replacedBy: undefined })}>停用</label>
           ${c.deprecated ? html`<input type="date" id=${id('date')} aria-label=${`${name} 停用日期`} .value=${c.deprecated} aria-invalid=${errAt('deprecated') ? 'true' : 'false'}
             @change=${(e: Event) => this.change(i, { deprecated: (e.target as HTMLInputElement).value || today() })}>` : nothing}</td>
-        <td>${c.deprecated ? html`<select multiple id=${id('replacedBy')} aria-label=${`${name} 替代代码（可多选）`} size=${Math.min(4, Math.max(2, choices.length))}
-            aria-invalid=${errAt('replacedBy') ? 'true' : 'false'}
-            @change=${(e: Event) => this.change(i, { replacedBy: [...(e.target as HTMLSelectElement).selectedOptions].map((o) => o.value) })}>
-            ${choices.map((x) => html`<option value=${x.entry.code} ?selected=${(c.replacedBy ?? []).includes(x.entry.code)}>${x.entry.label}（${x.entry.code}）</option>`)}
-          </select>` : html`<span class="muted">—</span>`}</td>
+        <td class="replaced-by">${c.deprecated ? html`<caiji-code-checklist inputId=${id('replacedBy')} label=${`${name} 替代代码（可多选）`} ?invalid=${errAt('replacedBy')}
+            .choices=${choices.map((x) => ({ code: x.entry.code, label: x.entry.label }))} .value=${c.replacedBy ?? []}
+            @codes-change=${(e: CustomEvent<string[]>) => this.change(i, { replacedBy: e.detail })}></caiji-code-checklist>` : html`<span class="muted">—</span>`}</td>
         <td><label class="inline"><input type="checkbox" id=${id('provisional')} .checked=${!!c.provisional}
             @change=${(e: Event) => this.change(i, { provisional: (e.target as HTMLInputElement).checked || undefined })}>待核实</label>
           <label class="inline" title="名称未经官方确认：表单和打印不显示这里的名称，只显示代码与“名称待核实”"><input type="checkbox" id=${id('labelPending')} .checked=${!!c.labelPending}
@@ -134,9 +134,10 @@ export class CodeTableEditor extends LightElement {
         <td><input id=${id('note')} class="note-input" aria-label=${`${name} 说明`} .value=${c.note ?? ''} placeholder=${c.provisional ? '如：代码待官方代码表核实' : ''}
             @input=${(e: Event) => this.change(i, { note: (e.target as HTMLInputElement).value })}></td>
         ${this.usage ? html`<td class="num">${used}</td>` : nothing}
-        <td>${used
-          ? html`<button type="button" class="btn btn-small" disabled aria-describedby=${id('why')} title=${`仍有 ${used} 条记录使用，不能删除；请停用并指定替代代码`}>删除</button>
-              <span class="blocked-why" id=${id('why')}>有 ${used} 条记录使用，不能删除</span>`
+        <td class="row-actions">${used
+          // Compact: the why is the button's tooltip and, for screen readers, a hidden description.
+          ? html`<button type="button" class="btn btn-small" disabled aria-describedby=${id('why')} title=${`有 ${used} 条记录使用，不能删除；请停用并指定替代代码`}>删除</button>
+              <span class="blocked-why sr-only" id=${id('why')}>有 ${used} 条记录使用，不能删除</span>`
           : html`<button type="button" class="btn btn-small" aria-label=${`删除 ${name}`} ?disabled=${this.busy} @click=${() => this.set(this.rows.filter((_, j) => j !== i))}>删除</button>`}</td>
       </tr>
       ${errs.length ? html`<tr class="row-error"><td></td><td colspan="9" role="alert">${errs.map((e) => html`<div class="field-error">${e.message}</div>`)}</td></tr>` : nothing}`;

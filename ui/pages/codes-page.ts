@@ -9,6 +9,8 @@ import { toast } from '../components/toast.js';
 import type { CodeEntry, FieldError } from '../api/types.js';
 import { cleanCodes, editRows, rowOf, type CodeRow } from '../components/code-table-editor.js';
 import '../components/code-table-editor.js';
+import '../components/modal-dialog.js';
+import { usedCodeChanges, type UsedCodeChange } from '../components/code-table-changes.js';
 
 interface TableInfo { table: string; title: string; version: number; size: number; provisional: number; deprecated: number }
 interface CodeTable { table: string; title: string; version: number; source?: string; codes: CodeEntry[]; [k: string]: unknown }
@@ -32,6 +34,8 @@ export class CodesPage extends SessionElement {
   @state() private saveErrors: FieldError[] = [];
   @state() private saveMessage = '';
   @state() private busy = false;
+  /** Codes records use that the save about to be made deprecates or renames: asked before it goes live. */
+  @state() private confirming?: UsedCodeChange[];
 
   private get isConfigAdmin() { return session.can('config'); }
 
@@ -77,6 +81,7 @@ export class CodesPage extends SessionElement {
     this.draft = undefined;
     this.saveErrors = [];
     this.saveMessage = '';
+    this.confirming = undefined;
   }
 
   override render() {
@@ -170,6 +175,31 @@ export class CodesPage extends SessionElement {
     return { table: t.table, title: t.title, version: t.version, ...(t.source !== undefined ? { source: t.source } : {}), codes };
   }
 
+  /**
+   * 保存代码表: a save that deprecates or renames codes records hold goes live at once for all of
+   * them, so it is asked first, naming those codes with their records; otherwise saved at once.
+   */
+  private requestSave() {
+    const changes = this.usage ? usedCodeChanges(this.current!.codes, this.body(this.current!).codes, this.usage) : [];
+    if (changes.length) this.confirming = changes;
+    else void this.save();
+  }
+
+  private confirmDialog(changes: UsedCodeChange[]) {
+    const deprecating = changes.filter((c) => c.deprecated);
+    const records = deprecating.reduce((n, c) => n + c.count, 0);
+    const body = html`<p>以下代码仍有记录使用，保存后立即生效：</p>
+      <ul class="used-code-changes">${changes.map((c) => html`<li data-code=${c.code}>${c.label}（${c.code}）：
+        ${c.deprecated ? html`停用（${c.deprecated.date} 起${c.deprecated.replacedBy.length ? `，改用 ${c.deprecated.replacedBy.join('、')}` : '，未指定替代代码'}）` : nothing}
+        ${c.newLabel !== undefined ? html`${c.deprecated ? '；' : ''}名称改为“${c.newLabel}”` : nothing}
+        — <strong>${c.count}</strong> 条记录使用</li>`)}</ul>
+      ${deprecating.length ? html`<p class="notice notice-warn">停用后，使用这些代码的 ${records} 条记录将列入「需重新录入」，须改为替代代码（只有一个替代代码的可在那里批量替换）。</p>` : nothing}
+      ${changes.some((c) => c.newLabel !== undefined && !c.deprecated) ? html`<p class="muted">改名的代码在已有记录上即刻显示新名称。</p>` : nothing}`;
+    const footer = html`<button type="button" class="btn" @click=${() => { this.confirming = undefined; }}>取消</button>
+      <button type="button" class="btn btn-primary" @click=${() => { this.confirming = undefined; void this.save(); }}>确认保存</button>`;
+    return html`<caiji-dialog heading="确认保存代码表" .body=${body} .footer=${footer} @close=${() => { this.confirming = undefined; }}></caiji-dialog>`;
+  }
+
   private async save() {
     const t = this.current!;
     this.busy = true;
@@ -213,7 +243,8 @@ export class CodesPage extends SessionElement {
       <div class="toolbar"><span class="spacer"></span>
         <button type="button" class="btn" ?disabled=${this.busy} @click=${() => { this.draft = undefined; this.saveErrors = []; }}>取消</button>
         <span class="muted">${dirty ? '有未保存的修改' : '尚未修改'}</span>
-        <button type="button" class="btn btn-primary" ?disabled=${this.busy || !dirty} @click=${() => this.save()}>${this.busy ? '正在保存…' : '保存代码表'}</button></div>
+        <button type="button" class="btn btn-primary" ?disabled=${this.busy || !dirty} @click=${() => this.requestSave()}>${this.busy ? '正在保存…' : '保存代码表'}</button></div>
+      ${this.confirming ? this.confirmDialog(this.confirming) : nothing}
     </section>`;
   }
 }
