@@ -1,4 +1,5 @@
 import type { CodeEntry, Collection } from '../config/types.js';
+import { dateBandsOf, type DateBands } from '../validation/date-bands.js';
 
 /** How a field can be asked about: the operators and the grouping it allows follow from this. */
 export type FieldKind = 'code' | 'date' | 'text' | 'boolean' | 'number' | 'node' | 'table';
@@ -12,6 +13,8 @@ export interface QueryField {
   codes?: CodeEntry[];
   /** A child table's columns, asked about row by row ("any row where …"). */
   columns?: QueryField[];
+  /** A date field: what the years since it are — an age, years elapsed, or nothing to band (x-dateBands). */
+  bands?: DateBands;
 }
 
 /** Field names a JSON path can carry as written ($.name): anything else is not queryable. */
@@ -44,6 +47,7 @@ function fieldsOf(props: Record<string, Record<string, any>>, tables: boolean): 
     out.push({
       ...(kind === 'table' ? { columns: fieldsOf(schema.items.properties, false) } : {}),
       name, title: String(schema.title ?? name), kind, order: typeof schema['x-order'] === 'number' ? schema['x-order'] : 1000 + i,
+      ...(kind === 'date' ? { bands: dateBandsOf(schema) } : {}),
       ...(kind === 'code' ? { codes: (schema['x-codes'] as CodeEntry[]).map(({ code, label, parent, deprecated }) => ({ code, label, ...(parent ? { parent } : {}), ...(deprecated ? { deprecated } : {}) })) } : {}),
     });
   }

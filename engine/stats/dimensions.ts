@@ -9,7 +9,11 @@ export interface DimensionSpec {
   /** code: by the field's code (`top`: rolled up to the table's top level); children: by sub-node; year / age: of a date field. */
   by: 'code' | 'top' | 'children' | 'year' | 'age';
   field?: string;
-  /** age: the reference date (default today) and the band edges (ages that start a band). */
+  /**
+   * age: bands of the full years from the date to a reference date (default today) — an age when
+   * the field is a birth date (x-dateBands "age"), years elapsed otherwise — and the band edges
+   * (the years that start a band).
+   */
   at?: string;
   edges?: number[];
 }
@@ -25,6 +29,7 @@ export interface Dimension {
 }
 
 export const DEFAULT_AGE_EDGES = [31, 36, 41, 46, 51, 56, 61, 71];
+export const DEFAULT_ELAPSED_EDGES = [5, 10, 20, 30, 40, 50];
 export const EMPTY_LABEL = '（未填）';
 
 const fail = (path: string, message: string) => domainInvalid([{ path, message }], '统计条件有误');
@@ -41,17 +46,33 @@ function codeDimension(field: QueryField, top: boolean): Omit<Dimension, 'key'> 
   };
 }
 
-function ageDimension(field: QueryField, spec: DimensionSpec, path: string): Dimension {
+/** What the bands of a date field are called: ages of a birth date, or years elapsed since any other date. */
+const BAND_WORDS = {
+  age: {
+    what: '年龄', defaults: DEFAULT_AGE_EDGES,
+    labels: (edges: number[]) => [`${edges[0] - 1}岁及以下`, ...edges.slice(1).map((e, i) => `${edges[i]}—${e - 1}岁`), `${edges.at(-1)}岁及以上`],
+  },
+  elapsed: {
+    what: '距今年数', defaults: DEFAULT_ELAPSED_EDGES,
+    // Full years, as an age is: 「5—9年」 holds 5 years up to one day short of 10.
+    labels: (edges: number[]) => [`不满${edges[0]}年`, ...edges.slice(1).map((e, i) => (e - 1 === edges[i] ? `${edges[i]}年` : `${edges[i]}—${e - 1}年`)), `${edges.at(-1)}年及以上`],
+  },
+};
+
+function bandDimension(field: QueryField, spec: DimensionSpec, path: string): Dimension {
+  const bands = field.bands ?? 'elapsed';
+  if (bands === 'none') throw fail(`${path}/by`, `「${field.title}」不按距今年数分段统计（可按年份统计）`);
+  const words = BAND_WORDS[bands];
   const at = spec.at || today();
-  if (!isDate(at)) throw fail(`${path}/at`, `「${field.title}」计算年龄的日期「${String(at)}」不是有效日期（应为 年-月-日）`);
-  const edges = spec.edges ?? DEFAULT_AGE_EDGES;
+  if (!isDate(at)) throw fail(`${path}/at`, `「${field.title}」计算${words.what}的日期「${String(at)}」不是有效日期（应为 年-月-日）`);
+  const edges = spec.edges ?? words.defaults;
   if (!Array.isArray(edges) || !edges.length || edges.length > 30 || edges.some((e, i) => !Number.isInteger(e) || e < 1 || e > 150 || (i > 0 && e <= edges[i - 1]))) {
-    throw fail(`${path}/edges`, '年龄分段应为递增的 1 到 150 之间的整数');
+    throw fail(`${path}/edges`, `${words.what}分段应为递增的 1 到 150 之间的整数`);
   }
-  const labels = [`${edges[0] - 1}岁及以下`, ...edges.slice(1).map((e, i) => `${edges[i]}—${e - 1}岁`), `${edges.at(-1)}岁及以上`];
+  const labels = words.labels(edges);
   return {
-    title: `${field.title}（年龄，截至 ${at}）`,
-    // Born after `at` less e years: younger than e. The first such edge is the band.
+    title: `${field.title}（${words.what}，截至 ${at}）`,
+    // A date after `at` less e years: fewer than e full years since it. The first such edge is the band.
     key: { by: 'bands', field: field.name, above: edges.map((e) => bornBy(at, e)) },
     bucket: (raw) => (raw === null || raw === '' ? '' : String(raw)),
     order: (seen) => [...labels.map((label, i) => ({ key: String(i), label })), ...(seen.has('') ? [{ key: '', label: EMPTY_LABEL }] : [])],
@@ -84,8 +105,8 @@ export function readDimension(collection: Collection, spec: unknown, path: strin
         order: (seen) => [...seen].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b))).map((k) => ({ key: k, label: k === '' ? EMPTY_LABEL : `${k}年` })),
       };
     case 'age':
-      if (field.kind !== 'date') throw fail(`${path}/by`, `「${field.title}」不是日期字段，不能按年龄分段`);
-      return ageDimension(field, s, path);
+      if (field.kind !== 'date') throw fail(`${path}/by`, `「${field.title}」不是日期字段，不能按年龄或年数分段`);
+      return bandDimension(field, s, path);
     default:
       throw fail(`${path}/by`, `统计方式「${String(s.by ?? '')}」无法识别`);
   }

@@ -6,6 +6,7 @@ import { hasForbiddenChar } from './formats/plain-text.js';
 import { ALLOW_CONTROL_CHARS, PLAIN_TEXT } from './text-rule.js';
 import { TRANSFORM, transforms, applyTransform } from './transform.js';
 import { UNIQUE_BY } from './table-rules.js';
+import { DATE_BANDS, dateBandKinds } from './date-bands.js';
 
 // ajv ships CommonJS; under NodeNext its default export arrives wrapped.
 const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -62,6 +63,8 @@ export function createAjv(opts: { standalone?: boolean } = {}): Ajv {
       });
     },
   });
+  // An annotation for the statistics (date-bands.ts), its value checked when the schema compiles.
+  ajv.addKeyword({ keyword: DATE_BANDS, schemaType: 'string', metaSchema: { enum: [...dateBandKinds] } });
   // Added to every text field by withTextRule (text-rule.ts): no control or bidi characters.
   ajv.addKeyword({
     keyword: PLAIN_TEXT,

@@ -8,6 +8,7 @@ import { childTablesCheck } from './child-tables.js';
 import { templatesCheck } from './templates.js';
 import { guardPermissionsCheck } from './guard-permissions.js';
 import { demoDataCheck } from './demo-data.js';
+import { dateBandsCheck } from './date-bands.js';
 import { documentAssetsCheck } from '../../documents/assets.js';
 
 /**
@@ -15,7 +16,7 @@ import { documentAssetsCheck } from '../../documents/assets.js';
  * the JSON Schema meta-schema (ajv compiles them strictly), code-table references, workflows and
  * every template and layout (compiled, helpers and partials known); these add the rest.
  */
-export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, childTablesCheck, templatesCheck, guardPermissionsCheck, demoDataCheck, documentAssetsCheck];
+export const configChecks: ConfigCheck[] = [codeTablesCheck, schemaRulesCheck, childTablesCheck, dateBandsCheck, templatesCheck, guardPermissionsCheck, demoDataCheck, documentAssetsCheck];
 
 export interface CheckResult {
   runtime?: AppRuntime;
