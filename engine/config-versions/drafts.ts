@@ -188,8 +188,10 @@ export async function rollback(ctx: ConfigContext, actor: string, number: number
   if (needsSecondAdmin(ctx)) return openDraft(ctx, actor, { version: number, origin: 'rollback' });
   const files = { ...withoutSteps(target.files), 'migrations.json': JSON.stringify(steps, null, 2) + '\n' };
   const base = ctx.config.version;
+  // The version's note says what it restores, then the admin's words; the history entry keeps the
+  // admin's words alone (its detail says from which version to which).
   return publishFiles(ctx, {
-    files, actor, note: note ?? `回退到第 ${number} 版`, origin: 'rollback', base,
-    history: [{ action: 'rollback', detail: { from: base, to: number } }],
+    files, actor, note: `回滚到第 ${number} 版${note ? `：${note}` : ''}`, origin: 'rollback', base,
+    history: [{ action: 'rollback', note, detail: { from: base, to: number } }],
   });
 }

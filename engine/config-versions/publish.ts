@@ -17,7 +17,7 @@ export interface PublishInput {
   base: number;
   /** Publishing the draft: it must still be at this version, and is closed in the same transaction. */
   draftVersion?: number;
-  /** The history entries written with the version (publish; approve, rollback, import …). */
+  /** The history entries written with the version (publish; approve, rollback, import …); an entry's own note (null: none) in place of the version's. */
   history: { action: string; note?: string | null; detail?: unknown }[];
   /** Progress of the record migration (done, total). */
   progress?: (done: number, total: number) => void;
@@ -121,7 +121,7 @@ export async function publishFiles(ctx: ConfigContext, input: PublishInput): Pro
       fromState: null, toState: null, diff: { files: [null, documents.join('、')] }, note: input.note, at, ...(root ? { path: root } : {}),
     });
     for (const h of input.history) {
-      await configVersions.appendHistory(tx, { at, actor: input.actor, action: h.action, version, note: h.note ?? input.note, detail: h.detail ?? { documents, migrated, base: input.base } });
+      await configVersions.appendHistory(tx, { at, actor: input.actor, action: h.action, version, note: h.note === undefined ? input.note : h.note, detail: h.detail ?? { documents, migrated, base: input.base } });
     }
     return { version, migrated };
   });

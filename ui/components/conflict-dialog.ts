@@ -2,6 +2,8 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { displayValue, dateTime } from '../format.js';
+import { api, enc } from '../api/client.js';
+import { session } from '../api/session.js';
 import './modal-dialog.js';
 import type { ModalDialog } from './modal-dialog.js';
 import type { JsonSchema, RecordJson } from '../api/types.js';
@@ -50,8 +52,28 @@ export class ConflictDialog extends LightElement {
   @property({ attribute: false }) current!: RecordJson;
   @property() message = '';
   @state() private pick = new Map<string, 'mine' | 'theirs'>();
+  /** The display name of whoever saved the current version (read from the record's history, as it names its actors). */
+  @state() private saverName: string | null = null;
+  private askedFor = '';
+
+  /** The saver by display name: the latest history entry wrote the current version. */
+  private async readSaver() {
+    const { collection, id, updatedBy } = this.current;
+    try {
+      const h = await api.get<{ items: { actor: string | null; actorName?: string | null }[] }>(`/api/records/${enc(collection)}/${enc(id)}/history?limit=1`);
+      const last = h.items.at(-1);
+      if (last?.actor === updatedBy && last.actorName) this.saverName = last.actorName;
+    } catch {
+      // The username stays: the dialog works without the name.
+    }
+  }
 
   override willUpdate() {
+    const key = `${this.current.id}@${this.current.version}`;
+    if (this.askedFor !== key && this.current.updatedBy && !this.bySelf) {
+      this.askedFor = key;
+      void this.readSaver();
+    }
     if (!this.pick.size) {
       for (const f of differingFields(this.mine, this.current.data)) {
         this.pick.set(f, same(this.mine[f], this.base[f]) ? 'theirs' : 'mine');
@@ -70,13 +92,22 @@ export class ConflictDialog extends LightElement {
     emit(this, 'resolve', { data: merged, current: this.current });
   }
 
+  /** The user saved the record themselves, in another window or tab: no 他人 to blame. */
+  private get bySelf(): boolean {
+    return !!this.current.updatedBy && this.current.updatedBy === session.me?.username;
+  }
+
   override render() {
     const props = this.schema.properties ?? {};
     const fields = [...this.pick.keys()];
-    const body = html`<p role="alert" class="conflict-msg">${this.message}</p>
-      <p class="muted">${this.current.updatedBy ?? '他人'}于 ${dateTime(this.current.updatedAt)} 保存了新版本（第 ${this.current.version} 版）。以下字段两边不同，请逐项选择保留哪一个：</p>
+    const self = this.bySelf;
+    const when = dateTime(this.current.updatedAt);
+    const saved = `保存了新版本（第 ${this.current.version} 版）`;
+    const body = html`<p role="alert" class="conflict-msg">${self ? `这条记录已在您的其他窗口或标签页中修改，请核对后重新保存` : this.message}</p>
+      <p class="muted">${self ? `您于 ${when} 在其他窗口或标签页中${saved}`
+        : html`<span title=${this.current.updatedBy ?? ''}>${this.saverName ?? this.current.updatedBy ?? '他人'}</span> 于 ${when} ${saved}`}。以下字段两边不同，请逐项选择保留哪一个：</p>
       <div class="table-wrap"><table class="data-table conflict-table">
-        <thead><tr><th scope="col">字段</th><th scope="col">您的输入</th><th scope="col">对方已保存的版本</th></tr></thead>
+        <thead><tr><th scope="col">字段</th><th scope="col">您的输入</th><th scope="col">${self ? '已保存的版本' : '对方已保存的版本'}</th></tr></thead>
         <tbody>${fields.map((f) => html`<tr>
           <th scope="row">${props[f]?.title ?? f}</th>
           ${(['mine', 'theirs'] as const).map((who) => {
@@ -90,6 +121,7 @@ export class ConflictDialog extends LightElement {
       </table></div>`;
     const footer = html`<button type="button" class="btn btn-primary" @click=${() => this.resolve()}>按所选合并到表单</button>
       <button type="button" class="btn" @click=${() => this.querySelector<ModalDialog>('caiji-dialog')?.close()}>暂不处理</button>`;
-    return html`<caiji-dialog wide heading="保存冲突：记录已被他人修改" .body=${body} .footer=${footer}></caiji-dialog>`;
+    const heading = self ? '保存冲突：记录已在其他窗口或标签页中修改' : '保存冲突：记录已被他人修改';
+    return html`<caiji-dialog wide .heading=${heading} .body=${body} .footer=${footer}></caiji-dialog>`;
   }
 }

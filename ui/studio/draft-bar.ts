@@ -9,7 +9,7 @@ import { draftStore, type ImpactReport } from './draft-store.js';
 import { placeOf, type ManifestDoc, MANIFEST } from './shell-places.js';
 import { dateTime as formatTime } from '../format.js';
 import { reloadProductConfig } from './shell-format.js';
-import './shell-impact.js';
+import { impactLines } from './shell-impact.js';
 import '../components/modal-dialog.js';
 
 /** What the note dialog is for: publishing, proposing (four-eyes) or approving a proposal. */
@@ -155,9 +155,11 @@ export class StudioDraftBar extends LightElement {
     return html`<div class="studio-bar" role="region" aria-label="草稿">
       <div class="studio-bar-row">
         <span class="studio-bar-state"><strong>草稿第 ${v.version} 稿</strong>（基于第 ${v.base} 版）
-          <span class="muted">${v.updatedBy ?? v.createdBy ?? ''} ${formatTime(v.updatedAt ?? v.createdAt)}</span>
+          <span class="muted" title=${v.updatedBy ?? v.createdBy ?? ''}>${v.updatedByName ?? v.updatedBy ?? v.createdByName ?? v.createdBy ?? ''} ${formatTime(v.updatedAt ?? v.createdAt)}</span>
           ${v.changed.length ? html`· 已改 ${v.changed.length} 个文件` : html`· 尚无修改`}
-          ${v.publishable ? html`<span class="badge ok">可发布</span>` : html`<span class="badge warn">有 ${v.problems.length} 个错误</span>`}</span>
+          ${!v.publishable ? html`<span class="badge warn">有 ${v.problems.length} 个错误</span>`
+            // Nothing changed is nothing to publish: no 可发布 beside a disabled 发布.
+            : v.changed.length ? html`<span class="badge ok">可发布</span>` : nothing}</span>
         <span class="spacer"></span>
         <button type="button" class="btn btn-small" ?disabled=${this.busy || !draftStore.canUndo} title="Ctrl+Z" @click=${() => this.step('undo')}>撤销</button>
         <button type="button" class="btn btn-small" ?disabled=${this.busy || !draftStore.canRedo} title="Ctrl+Shift+Z" @click=${() => this.step('redo')}>重做</button>
@@ -170,10 +172,10 @@ export class StudioDraftBar extends LightElement {
               : html`<span class="muted">已提交审批，等待另一位配置管理员批准</span>`
             : html`<button type="button" class="btn btn-primary btn-small" ?disabled=${this.busy || !v.publishable || !v.changed.length} @click=${() => this.ask('propose')}>提交审批</button>`
           : html`<button type="button" class="btn btn-primary btn-small" ?disabled=${this.busy || !v.publishable || !v.changed.length}
-              title=${v.publishable ? '' : '草稿有错误，不能发布'} @click=${() => this.ask('publish')}>发布</button>`}
+              title=${!v.publishable ? '草稿有错误，不能发布' : v.changed.length ? '' : '草稿尚无修改'} @click=${() => this.ask('publish')}>发布</button>`}
         <button type="button" class="btn btn-small" ?disabled=${this.busy} @click=${this.discard}>放弃草稿</button>
       </div>
-      ${proposal ? html`<div class="studio-bar-row proposal">审批申请：${proposal.by} 于 ${formatTime(proposal.at)} 提交${proposal.note ? html`——${proposal.note}` : nothing}</div>` : nothing}
+      ${proposal ? html`<div class="studio-bar-row proposal">审批申请：<span title=${proposal.by}>${proposal.byName ?? proposal.by}</span> 于 ${formatTime(proposal.at)} 提交${proposal.note ? html`——${proposal.note}` : nothing}</div>` : nothing}
       ${v.problems.length ? this.renderProblems(v.problems) : nothing}
       ${v.warnings.length ? html`<details class="studio-warnings"><summary>${v.warnings.length} 个提醒</summary><ul>${v.warnings.map((w) => html`<li>${w}</li>`)}</ul></details>` : nothing}
       ${this.impact ? html`<caiji-studio-impact .report=${this.impact.report} .done=${this.impact.done} .total=${this.impact.total}
@@ -199,6 +201,29 @@ export class StudioDraftBar extends LightElement {
     this.noteFor = action;
   }
 
+  /**
+   * What the publish (proposal, approval) does to the stored records, repeated where it is decided:
+   * the impact analysis of this draft version, or that it is running, out of date or not run.
+   */
+  private renderImpactNote() {
+    const v = draftStore.view!;
+    const i = this.impact;
+    // An arrow: the dialog renders this template, and lit calls a listener with its host as `this`.
+    const run = html`<button type="button" class="btn btn-small" @click=${() => this.analyse()}>影响分析</button>`;
+    let text;
+    if (!i) text = html`尚未做影响分析：不知道已录入的记录会有多少变得不合规或不完整。${run}`;
+    else if (i.draftVersion !== v.version) text = html`影响分析针对的是草稿第 ${i.draftVersion} 稿，草稿之后又有修改。${run}`;
+    else if (i.error) text = html`影响分析失败：${i.error} ${run}`;
+    else if (!i.report) text = html`正在做影响分析…（${i.done}/${i.total}）`;
+    else {
+      const lines = impactLines(i.report);
+      text = lines.length
+        ? html`影响分析（已检查 ${i.report.scanned} 条记录）：<ul>${lines.map((l) => html`<li>${l}</li>`)}</ul>`
+        : html`影响分析：已检查 ${i.report.scanned} 条记录，都不受影响。`;
+    }
+    return html`<div class="studio-note-impact" role="status">${text}</div>`;
+  }
+
   private renderNoteDialog(action: NoteAction) {
     const title = actionTitles[action];
     const body = html`<form id="studio-note-form" @submit=${(e: Event) => { e.preventDefault(); void this.submitNote(); }}>
@@ -206,6 +231,7 @@ export class StudioDraftBar extends LightElement {
         <textarea id="studio-note" rows="3" maxlength="2000" .value=${this.note} placeholder="这次修改了什么、为什么"
           @input=${(e: Event) => { this.note = (e.target as HTMLTextAreaElement).value; }}></textarea>
         ${action === 'approve' ? html`<p class="muted">批准后草稿即发布为新版本，所有用户随即使用新配置。</p>` : nothing}
+        ${this.renderImpactNote()}
         ${this.refusal ? html`<div class="error-box" role="alert"><p>${this.refusal.message}</p>
           ${this.refusal.details.length ? html`<ul>${this.refusal.details.map((d) => html`<li>${d.message}</li>`)}</ul>` : nothing}</div>` : nothing}
       </form>`;

@@ -6,6 +6,7 @@ import type { FieldError } from '../api/types.js';
 import {
   fieldNamePattern, kindOf, kinds, patternProblem, setKeyword, setMessage, setRequired, widgetsFor, withKind, type Json, type Kind,
 } from './form-schema.js';
+import { fieldKeywordTitles } from './keyword-titles.js';
 
 /**
  * The engine's formats (engine/validation/formats) by the rule they check; which of the
@@ -105,9 +106,11 @@ export class StudioFormProperties extends LightElement {
     const id = (k: string) => `${this.idPrefix}-${k}`;
     const isText = kind === 'text' || kind === 'textarea';
     const required = (this.schema.required ?? []).includes(this.name);
+    // The labels are the keywords' titles the version diff reads too.
+    const t = fieldKeywordTitles(this.essentialLabel);
     return html`<form class="prop-panel" @submit=${(e: Event) => e.preventDefault()} aria-label=${`${this.column ? '列' : '字段'}「${p.title ?? this.name}」的属性`}>
       ${this.problems.length ? html`<ul class="prop-problems" role="alert">${this.problems.map((x) => html`<li>${x.message}</li>`)}</ul>` : nothing}
-      <div class="prop-row"><label for=${id('title')}>标题</label>
+      <div class="prop-row"><label for=${id('title')}>${t.title}</label>
         <input id=${id('title')} .value=${p.title ?? ''} @change=${this.text('title')} /></div>
       <div class="prop-row"><label for=${id('name')}>${this.column ? '列名' : '字段名'}</label>
         <span class="prop-inline">
@@ -116,43 +119,43 @@ export class StudioFormProperties extends LightElement {
           <button type="button" ?disabled=${this.renameTo.trim() === this.name} @click=${() => this.rename()}>改名</button>
         </span>
         <span class="prop-help" id=${id('name-help')}>${this.renameError ? html`<span class="error-text">${this.renameError}</span>` : '改名会写入迁移步骤，已存储的值随之改名'}</span></div>
-      <div class="prop-row"><label for=${id('kind')}>类型</label>
+      <div class="prop-row"><label for=${id('kind')}>${t.type}</label>
         <select id=${id('kind')} @change=${(e: Event) => { const k = (e.target as HTMLSelectElement).value as Kind; this.edit((q, s) => { s.properties[this.name] = withKind(q, k, this.codeTables[0]?.table); }); }}>
           ${kind === 'other' ? html`<option value="other" selected>其他（请在 JSON 中编辑）</option>` : nothing}
           ${kinds.filter((k) => !this.column || k.id !== 'table').map((k) => html`<option value=${k.id} ?selected=${k.id === kind}>${k.label}</option>`)}
         </select></div>
-      ${kind === 'code' ? html`<div class="prop-row"><label for=${id('table')}>代码表</label>
+      ${kind === 'code' ? html`<div class="prop-row"><label for=${id('table')}>${t['x-codeTable']}</label>
         <select id=${id('table')} @change=${(e: Event) => this.edit((q) => { q['x-codeTable'] = (e.target as HTMLSelectElement).value; })}>
           ${this.codeTables.some((t) => t.table === p['x-codeTable']) ? nothing : html`<option value="" selected>（请选择）</option>`}
           ${this.codeTables.map((t) => html`<option value=${t.table} ?selected=${t.table === p['x-codeTable']}>${t.title}（${t.table}）</option>`)}
         </select></div>` : nothing}
       <div class="prop-row checks">
         <label><input type="checkbox" id=${id('required')} .checked=${required} @change=${(e: Event) => { const on = (e.target as HTMLInputElement).checked; emit<SchemaEdit>(this, 'schema-edit', (s) => setRequired(s, this.name, on)); }} /> 必填（不填不能保存）</label>
-        <label class="essential-label"><input type="checkbox" id=${id('essential')} .checked=${!!p['x-essential']} @change=${this.flag('x-essential')} /> ${this.essentialLabel || '必采项'}（红色，完整度计入）</label>
-        <label><input type="checkbox" id=${id('readonly')} .checked=${!!p['x-readOnly']} @change=${this.flag('x-readOnly')} /> 只读</label>
-        ${kind === 'date' ? html`<label><input type="checkbox" id=${id('notfuture')} .checked=${!!p['x-notFuture']} @change=${this.flag('x-notFuture')} /> 不晚于今天</label>` : nothing}
+        <label class="essential-label"><input type="checkbox" id=${id('essential')} .checked=${!!p['x-essential']} @change=${this.flag('x-essential')} /> ${t['x-essential']}（红色，完整度计入）</label>
+        <label><input type="checkbox" id=${id('readonly')} .checked=${!!p['x-readOnly']} @change=${this.flag('x-readOnly')} /> ${t['x-readOnly']}</label>
+        ${kind === 'date' ? html`<label><input type="checkbox" id=${id('notfuture')} .checked=${!!p['x-notFuture']} @change=${this.flag('x-notFuture')} /> ${t['x-notFuture']}</label>` : nothing}
       </div>
-      ${kind === 'text' ? html`<div class="prop-row"><label for=${id('format')}>格式</label>
+      ${kind === 'text' ? html`<div class="prop-row"><label for=${id('format')}>${t.format}</label>
         <select id=${id('format')} @change=${(e: Event) => this.edit((q) => setKeyword(q, 'format', (e.target as HTMLSelectElement).value))}>
           <option value="" ?selected=${!p.format}>（不限）</option>
           ${textFormats.map((f) => html`<option value=${f} ?selected=${p.format === f}>${this.formatTitle(f)}</option>`)}
         </select></div>` : nothing}
-      ${isText ? html`<div class="prop-row"><label for=${id('pattern')}>正则表达式</label>
+      ${isText ? html`<div class="prop-row"><label for=${id('pattern')}>${t.pattern}</label>
           <input id=${id('pattern')} class="mono" .value=${p.pattern ?? ''} placeholder="如 ^[0-9]{6}$" aria-describedby=${id('pattern-err')}
             aria-invalid=${this.patternError ? 'true' : 'false'} @change=${(e: Event) => this.setPattern((e.target as HTMLInputElement).value.trim())} />
           <span class="prop-help error-text" id=${id('pattern-err')}>${this.patternError}</span></div>
-        <div class="prop-row"><label for=${id('pattern-msg')}>不符时提示</label>
+        <div class="prop-row"><label for=${id('pattern-msg')}>${t['x-messages']}</label>
           <input id=${id('pattern-msg')} .value=${p['x-messages']?.pattern ?? ''} placeholder="如 应为6位数字" @change=${(e: Event) => this.edit((q) => setMessage(q, 'pattern', (e.target as HTMLInputElement).value.trim()))} /></div>
         <div class="prop-row"><label for=${id('min')}>长度</label>
-          <span class="prop-inline"><input id=${id('min')} type="number" min="0" class="short" aria-label="最少字数" .value=${p.minLength ?? ''} @change=${this.num('minLength')} /> 至
-          <input id=${id('max')} type="number" min="0" class="short" aria-label="最多字数" .value=${p.maxLength ?? ''} @change=${this.num('maxLength')} /> 字</span></div>` : nothing}
+          <span class="prop-inline"><input id=${id('min')} type="number" min="0" class="short" aria-label=${t.minLength} .value=${p.minLength ?? ''} @change=${this.num('minLength')} /> 至
+          <input id=${id('max')} type="number" min="0" class="short" aria-label=${t.maxLength} .value=${p.maxLength ?? ''} @change=${this.num('maxLength')} /> 字</span></div>` : nothing}
       ${kind === 'table' ? html`<div class="prop-row"><label for=${id('minItems')}>行数</label>
-          <span class="prop-inline"><input id=${id('minItems')} type="number" min="0" class="short" aria-label="最少行数" .value=${p.minItems ?? ''} @change=${this.num('minItems')} /> 至
-          <input id=${id('maxItems')} type="number" min="0" class="short" aria-label="最多行数" .value=${p.maxItems ?? ''} @change=${this.num('maxItems')} /> 行</span></div>` : nothing}
+          <span class="prop-inline"><input id=${id('minItems')} type="number" min="0" class="short" aria-label=${t.minItems} .value=${p.minItems ?? ''} @change=${this.num('minItems')} /> 至
+          <input id=${id('maxItems')} type="number" min="0" class="short" aria-label=${t.maxItems} .value=${p.maxItems ?? ''} @change=${this.num('maxItems')} /> 行</span></div>` : nothing}
       ${kind === 'number' ? html`<div class="prop-row"><label for=${id('minimum')}>范围</label>
-          <span class="prop-inline"><input id=${id('minimum')} type="number" class="short" aria-label="最小值" .value=${p.minimum ?? ''} @change=${this.num('minimum')} /> 至
-          <input id=${id('maximum')} type="number" class="short" aria-label="最大值" .value=${p.maximum ?? ''} @change=${this.num('maximum')} /></span></div>` : nothing}
-      <div class="prop-row"><label for=${id('widget')}>控件</label>
+          <span class="prop-inline"><input id=${id('minimum')} type="number" class="short" aria-label=${t.minimum} .value=${p.minimum ?? ''} @change=${this.num('minimum')} /> 至
+          <input id=${id('maximum')} type="number" class="short" aria-label=${t.maximum} .value=${p.maximum ?? ''} @change=${this.num('maximum')} /></span></div>` : nothing}
+      <div class="prop-row"><label for=${id('widget')}>${t['x-widget']}</label>
         <select id=${id('widget')} @change=${(e: Event) => this.edit((q) => {
           const w = (e.target as HTMLSelectElement).value;
           // textarea and node are kinds of their own: keep them unless the field is hidden.
@@ -160,7 +163,7 @@ export class StudioFormProperties extends LightElement {
         })}>
           ${widgetsFor(kind).map((w) => html`<option value=${w.id} ?selected=${(p['x-widget'] ?? '') === w.id || (!w.id && ['textarea', 'node'].includes(p['x-widget']))}>${w.label}</option>`)}
         </select></div>
-      <div class="prop-row"><label for=${id('description')}>说明</label>
+      <div class="prop-row"><label for=${id('description')}>${t.description}</label>
         <textarea id=${id('description')} rows="2" .value=${p.description ?? ''} @change=${this.text('description')}></textarea></div>
       ${this.column ? nothing : html`<div class="prop-row danger">
         ${this.confirmRemove

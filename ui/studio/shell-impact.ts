@@ -10,6 +10,20 @@ type Category = ImpactReport['collections'][number]['categories'][number];
 const MAIN: [Category['kind'], string][] = [['invalid', '将不合规'], ['incomplete', '将不完整'], ['migrated', '需迁移']];
 
 /**
+ * The report in a few lines for the publish confirmation: per collection its non-zero counts
+ * (「党员：将不完整 13 条」); none when the stored records are untouched.
+ */
+export function impactLines(r: ImpactReport): string[] {
+  return r.collections.flatMap((c) => {
+    const counts = [
+      ...MAIN.map(([kind, title]) => [title, c.categories.filter((x) => x.kind === kind).reduce((s, x) => s + x.count, 0)] as const),
+      ...c.categories.filter((x) => !MAIN.some(([k]) => k === x.kind) && x.kind !== 'alreadyInvalid').map((x) => [x.title, x.count] as const),
+    ].filter(([, n]) => n > 0);
+    return counts.length ? [`${c.title}：${counts.map(([t, n]) => `${t} ${n} 条`).join('，')}`] : [];
+  });
+}
+
+/**
  * The impact summary of the draft bar: per collection the records that would become invalid,
  * incomplete or be migrated (and every other category the engine reports: removed fields, codes,
  * states …); each count opens the list of its sample records, linked to their pages.

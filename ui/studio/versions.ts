@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LightElement } from '../components/light-element.js';
 import { api, ApiError } from '../api/client.js';
+import { session } from '../api/session.js';
 import { toast } from '../components/toast.js';
 import { dateTime } from '../format.js';
 import type { FieldError } from '../api/types.js';
@@ -10,14 +11,17 @@ import { renderDiff, type DocumentDiff } from './shell-diff.js';
 import { reloadProductConfig } from './shell-format.js';
 import '../components/modal-dialog.js';
 
-interface Version { number: number; author: string | null; at: string; note: string | null; origin: string; basedOn: number | null }
-interface HistoryEntry { id: number; at: string; actor: string | null; action: string; version: number | null; draft: number | null; note: string | null; detail: unknown }
+interface Version { number: number; author: string | null; authorName: string | null; at: string; note: string | null; origin: string; basedOn: number | null }
+interface HistoryEntry { id: number; at: string; actor: string | null; actorName: string | null; action: string; version: number | null; draft: number | null; note: string | null; detail: unknown }
 
 const origins: Record<string, string> = { draft: '草稿发布', rollback: '回滚', codes: '代码表编辑', watch: '开发模式', files: '应用文件', import: '文件导入', release: '新版本文件' };
 const actions: Record<string, string> = {
   open: '打开草稿', save: '保存草稿', discard: '放弃草稿', propose: '提交审批', approve: '批准', publish: '发布', rollback: '回滚', import: '导入',
 };
 const HISTORY_PAGE = 20;
+
+/** A person by display name (the username on hover, as in 系统审核); the system's own entries say 系统. */
+const person = (name: string | null, username: string | null) => html`<span title=${username ?? ''}>${name ?? username ?? ''}</span>`;
 
 /** What a history entry's detail says in words: the document saved, the versions of a rollback. */
 function detailText(d: unknown): string {
@@ -26,6 +30,9 @@ function detailText(d: unknown): string {
   if (x?.from !== undefined && x?.to !== undefined) return `由第 ${x.from} 版回到第 ${x.to} 版`;
   return '';
 }
+
+/** A history entry's 说明: the admin's note and what the entry did, apart (a rollback: 「撤回…；由第 3 版回到第 2 版」). */
+const historyText = (h: HistoryEntry) => [h.note, detailText(h.detail)].filter(Boolean).join('；');
 
 /**
  * The studio's overview (#/studio): the config versions (author, time, note, origin), a
@@ -109,7 +116,8 @@ export class StudioVersions extends LightElement {
 
   private askRollback(n: number) {
     this.rollbackTo = n;
-    this.rollbackNote = `回滚到第 ${n} 版`;
+    // The note is the admin's own words; the server's version note says 「回滚到第 N 版」 before them.
+    this.rollbackNote = '';
     this.rollbackSteps = '';
     this.rollbackRefusal = undefined;
   }
@@ -155,7 +163,7 @@ export class StudioVersions extends LightElement {
           <thead><tr><th scope="col">版本</th><th scope="col">作者</th><th scope="col">时间</th><th scope="col">说明</th><th scope="col">来源</th><th scope="col">操作</th></tr></thead>
           <tbody>${this.versions.map((v) => html`<tr data-version=${v.number}>
             <td>第 ${v.number} 版 ${v.number === this.published ? html`<span class="badge ok">当前</span>` : nothing}</td>
-            <td>${v.author ?? ''}</td><td>${dateTime(v.at)}</td><td>${v.note ?? ''}</td><td>${origins[v.origin] ?? v.origin}</td>
+            <td>${person(v.authorName, v.author)}</td><td>${dateTime(v.at)}</td><td>${v.note ?? ''}</td><td>${origins[v.origin] ?? v.origin}</td>
             <td>${v.number !== this.published ? html`<button type="button" class="btn btn-small" @click=${() => this.askRollback(v.number)}>回滚到此版</button>` : nothing}</td>
           </tr>`)}</tbody>
         </table>
@@ -170,14 +178,14 @@ export class StudioVersions extends LightElement {
           <button type="submit" class="btn">比较</button>
         </form>
         ${this.diffError ? html`<p class="error-text" role="alert">${this.diffError}</p>` : nothing}
-        ${this.diff ? html`<div class="studio-diff-wrap">${renderDiff(this.diff.documents, this.diff.a, this.diff.b)}</div>` : nothing}
+        ${this.diff ? html`<div class="studio-diff-wrap">${renderDiff(this.diff.documents, this.diff.a, this.diff.b, session.app?.essentialLabel)}</div>` : nothing}
       </section>
       <section class="panel" aria-labelledby="studio-history-h">
         <h2 id="studio-history-h" class="panel-title">配置历史</h2>
         <table class="data-table studio-history">
           <thead><tr><th scope="col">时间</th><th scope="col">操作人</th><th scope="col">操作</th><th scope="col">版本</th><th scope="col">说明</th></tr></thead>
-          <tbody>${this.history.map((h) => html`<tr><td>${dateTime(h.at)}</td><td>${h.actor ?? ''}</td><td>${actions[h.action] ?? h.action}</td>
-            <td>${h.version ? `第 ${h.version} 版` : ''}${h.draft ? `，草稿第 ${h.draft} 稿` : ''}</td><td>${h.note ?? ''} ${detailText(h.detail)}</td></tr>`)}</tbody>
+          <tbody>${this.history.map((h) => html`<tr><td>${dateTime(h.at)}</td><td>${person(h.actorName, h.actor)}</td><td>${actions[h.action] ?? h.action}</td>
+            <td>${h.version ? `第 ${h.version} 版` : ''}${h.draft ? `，草稿第 ${h.draft} 稿` : ''}</td><td>${historyText(h)}</td></tr>`)}</tbody>
         </table>
         ${this.moreHistory ? html`<button type="button" class="btn btn-small" @click=${() => this.loadHistory(this.history.at(-1)?.id)}>更多</button>` : nothing}
       </section>
@@ -187,8 +195,10 @@ export class StudioVersions extends LightElement {
   private renderRollback() {
     const body = html`<form id="studio-rollback-form" @submit=${(e: Event) => { e.preventDefault(); void this.rollback(); }}>
       <p>以第 ${this.rollbackTo} 版的配置发布一个新版本（经过同样的检查和迁移）。</p>
-      <label class="field-label" for="rollback-note">说明</label>
-      <textarea id="rollback-note" rows="2" maxlength="2000" .value=${this.rollbackNote} @input=${(e: Event) => { this.rollbackNote = (e.target as HTMLTextAreaElement).value; }}></textarea>
+      <label class="field-label" for="rollback-note">说明（可不填）</label>
+      <textarea id="rollback-note" rows="2" maxlength="2000" placeholder="为什么回滚" aria-describedby="rollback-note-result"
+        .value=${this.rollbackNote} @input=${(e: Event) => { this.rollbackNote = (e.target as HTMLTextAreaElement).value; }}></textarea>
+      <p class="muted small" id="rollback-note-result">版本说明：回滚到第 ${this.rollbackTo} 版${this.rollbackNote.trim() ? `：${this.rollbackNote.trim()}` : ''}</p>
       <details ?open=${!!this.rollbackRefusal?.details.length}><summary>迁移步骤（其间的版本改名或删除了字段、状态时需要）</summary>
         <textarea id="rollback-steps" rows="4" placeholder='[{"op":"renameField","collection":"…","from":"新名","to":"旧名"}]' .value=${this.rollbackSteps}
           @input=${(e: Event) => { this.rollbackSteps = (e.target as HTMLTextAreaElement).value; }}></textarea></details>
