@@ -11,6 +11,11 @@ import '../components/condition-editor.js';
 import '../components/stats-chart.js';
 import '../components/export-button.js';
 
+/** A field as the stats page reads it: a date field also says what the years since it are (the schema's x-dateBands). */
+type StatsField = QueryFieldInfo & { bands?: 'age' | 'elapsed' | 'none' };
+/** What the years since a date are called, for the axis offered and the reference date's label. */
+const BAND_WORDS = { age: '年龄', elapsed: '距今年数' } as const;
+
 interface Table { title: string; rowTitle: string; colTitle: string | null; rows: { key: string; label: string }[]; cols: { key: string; label: string }[]; cells: number[][]; rowTotals: number[]; colTotals: number[]; total: number }
 
 const pct = (n: number, of: number) => (of ? `${((n / of) * 100).toFixed(1)}%` : '—');
@@ -24,7 +29,7 @@ const pct = (n: number, of: number) => (of ? `${((n / of) * 100).toFixed(1)}%` :
 export class StatsPage extends SessionElement {
   @property() collection = '';
   @property() nodeId = '';
-  @state() private fields: QueryFieldInfo[] = [];
+  @state() private fields: StatsField[] = [];
   @state() private operators: OperatorInfo[] = [];
   @state() private rows = 'children';
   @state() private cols = '';
@@ -43,7 +48,7 @@ export class StatsPage extends SessionElement {
 
   /** The fields of the collection the address names, to group and filter by. */
   private fieldsTask = new Task(this, {
-    task: ([col], { signal }) => (col ? api.get<{ fields: QueryFieldInfo[]; operators: OperatorInfo[] }>(`/api/query/${enc(col)}/fields`, signal) : Promise.resolve(undefined)),
+    task: ([col], { signal }) => (col ? api.get<{ fields: StatsField[]; operators: OperatorInfo[] }>(`/api/query/${enc(col)}/fields`, signal) : Promise.resolve(undefined)),
     args: () => [this.col],
     onComplete: (r) => { if (r) { this.fields = r.fields; this.operators = r.operators; this.table = undefined; } },
     onError: (e) => { this.error = e instanceof ApiError ? e.message : String(e); },
@@ -53,7 +58,11 @@ export class StatsPage extends SessionElement {
     if (this.node !== this.loadedNode) { this.loadedNode = this.node; this.table = undefined; }
   }
 
-  /** The axes offered: sub-organizations, each code field (and its top level when it has one), each date field's year and age band. */
+  /**
+   * The axes offered: sub-organizations, each code field (and its top level when it has one), each
+   * date field's year and bands of the years since it — an age for a birth date, years elapsed
+   * for another date, none where the config says they mean nothing.
+   */
   private axes(): [string, string][] {
     const out: [string, string][] = [['children', '下级组织']];
     for (const f of this.fields) {
@@ -61,7 +70,11 @@ export class StatsPage extends SessionElement {
         out.push([`code:${f.name}`, f.title]);
         if (f.codes?.some((c) => c.parent)) out.push([`top:${f.name}`, `${f.title}（大类）`]);
       }
-      if (f.kind === 'date') out.push([`year:${f.name}`, `${f.title}（年份）`], [`age:${f.name}`, `${f.title}（年龄段）`]);
+      if (f.kind === 'date') {
+        out.push([`year:${f.name}`, `${f.title}（年份）`]);
+        const bands = f.bands ?? 'elapsed';
+        if (bands !== 'none') out.push([`age:${f.name}`, `${f.title}（${bands === 'age' ? '年龄段' : '距今年数'}）`]);
+      }
     }
     return out;
   }
@@ -110,7 +123,10 @@ export class StatsPage extends SessionElement {
 
   override render() {
     const axes = this.axes();
-    const usesAge = this.rows.startsWith('age:') || this.cols.startsWith('age:');
+    // The reference date's label names what it counts: 年龄, 距今年数 or both.
+    const banded = [this.rows, this.cols].filter((v) => v.startsWith('age:'))
+      .map((v) => BAND_WORDS[this.fields.find((f) => f.name === v.slice(4))?.bands === 'age' ? 'age' : 'elapsed']);
+    const usesAge = banded.length > 0;
     const conditions = (this.where as { items: Cond[] }).items.length;
     return html`<section class="panel">
       <h1 tabindex="-1">查询统计</h1>
@@ -129,7 +145,7 @@ export class StatsPage extends SessionElement {
         <label for="s-cols">交叉（列）</label>
         <select id="s-cols" style="width:auto" @change=${(e: Event) => { this.cols = (e.target as HTMLSelectElement).value; }}>
           <option value="" ?selected=${!this.cols}>（不交叉）</option>${axes.filter(([v]) => v !== this.rows).map(([v, l]) => html`<option value=${v} ?selected=${v === this.cols}>${l}</option>`)}</select>
-        ${usesAge ? html`<label for="s-at">年龄计算截至</label><input id="s-at" type="date" style="width:auto" .value=${this.at} @change=${(e: Event) => { this.at = (e.target as HTMLInputElement).value; }}><span class="muted">不填为今天</span>` : nothing}
+        ${usesAge ? html`<label for="s-at">${[...new Set(banded)].join('、')}计算截至</label><input id="s-at" type="date" style="width:auto" .value=${this.at} @change=${(e: Event) => { this.at = (e.target as HTMLInputElement).value; }}><span class="muted">不填为今天</span>` : nothing}
       </div>
       <details ?open=${conditions > 0 || this.condErrors.length > 0}><summary>条件（可选）${conditions ? `：${conditions} 项` : ''}</summary>
         <caiji-condition-editor .fields=${this.fields} .operators=${this.operators} .value=${this.where} .errors=${this.condErrors} @conditions-change=${(e: CustomEvent<Cond>) => { this.where = e.detail; this.condErrors = []; }}></caiji-condition-editor>
