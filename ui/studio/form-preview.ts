@@ -6,6 +6,7 @@ import type { BrowserValidator } from '../api/session.js';
 import type { JsonSchema, RecordJson } from '../api/types.js';
 import '../form/record-form.js';
 import type { RecordForm } from '../form/record-form.js';
+import { isEmpty } from '../form/model.js';
 
 interface DraftForm { schema: JsonSchema; essentialLabel: string | null; titleField: string; draftVersion: number }
 
@@ -81,7 +82,13 @@ export class StudioFormPreview extends LightElement {
     const f = this.querySelector<RecordForm>('caiji-record-form');
     if (!f?.schema || !f.validator) return;
     const ev = f.evaluation;
-    const s = ev.blocking.length ? `有 ${ev.blocking.length} 处错误，不能保存` : ev.incomplete.length ? `可以保存，尚不完整（${ev.incomplete.length} 项）` : '可以保存，信息完整';
+    // A required field left empty is not yet wrong (the form shows its error once touched or on
+    // save): a blank record is told what is missing, not that it has errors.
+    const missing = [...ev.fields].filter(([name, st]) => st.blocking && st.required && isEmpty(this.data[name])).length;
+    const wrong = ev.blocking.length - missing;
+    const s = wrong ? `有 ${wrong} 处错误${missing ? `，${missing} 项必填尚未填写` : ''}，不能保存`
+      : missing ? `${missing} 项必填尚未填写，不能保存`
+      : ev.incomplete.length ? `可以保存，尚不完整（${ev.incomplete.length} 项）` : '可以保存，信息完整';
     if (s !== this.summary) this.summary = s;
   }
 
