@@ -25,6 +25,20 @@ async function open(): Promise<P> {
 
 const unitRows = (page: P) => page.$$eval('caiji-attached-records tbody tr th a', (as) => as.map((a) => a.textContent!.trim()));
 
+/**
+ * Opens a node from the browse page's node table, once the table has filled in. Its 所在单位
+ * column comes with requests of its own after the rows, and lays the table out again: the name
+ * column narrows and wraps, and the rows move down (第一网格党支部 by 22 px). A click aimed before
+ * that — the link looked still for two frames — lands beside the link and opens nothing; the test
+ * then waited in vain on the browse page for the node's grants panel (a CI run; 1 in 30 runs here
+ * with the API delayed and the CPU busy). A person clicks once the table stops filling in; so
+ * does the test: `unitShown` is a unit title the table shows when its 所在单位 column is there.
+ */
+async function openFromNodeTable(page: P, name: string, unitShown: string) {
+  await page.waitForFunction((t) => document.querySelector('caiji-node-table tbody')?.textContent?.includes(t), {}, unitShown);
+  await clickText(page, 'caiji-node-table tbody th a', name);
+}
+
 /** Types into a field of the open dialog's form. */
 async function typeField(page: P, field: string, text: string) {
   const sel = `dialog[open] [data-field="${field}"] input`;
@@ -47,7 +61,7 @@ describe('organization page in the browser', () => {
     await login(page, env.server.url, 'lianhe_admin');
     await waitForText(page, '当前党组织');
     // The branch's name in the list opens its organization page.
-    await clickText(page, 'caiji-node-table tbody th a', '太南里社区非公联合党支部');
+    await openFromNodeTable(page, '太南里社区非公联合党支部', '北京碧海洗浴有限公司');
     await page.waitForSelector('caiji-attached-records tbody tr');
     expect(await unitRows(page)).toHaveLength(4);
     // Its parent lies above the admin's grant, yet the field names it by its path, not its id.
@@ -119,7 +133,7 @@ describe('organization page in the browser', () => {
     const page = await open();
     await login(page, env.server.url, 'tnl_admin');
     await waitForText(page, '当前党组织');
-    await clickText(page, 'caiji-node-table tbody th a', '第二网格党支部');
+    await openFromNodeTable(page, '第二网格党支部', '北京市丰台区太平桥街道太南里社区居民委员会');
     await page.waitForSelector('caiji-action-bar button');
     // A branch under the admin's committee is theirs to delete (its parent is theirs).
     await page.waitForSelector('.toolbar .btn-danger-link');
@@ -134,7 +148,7 @@ describe('organization page in the browser', () => {
     expect(await page.$eval('[data-field="sameLegalUnitAsParent"] input', (i) => (i as HTMLInputElement).checked)).toBe(true);
 
     await page.goto(`${env.server.url}/#/browse`);
-    await clickText(page, 'caiji-node-table tbody th a', '第三网格党支部');
+    await openFromNodeTable(page, '第三网格党支部', '北京市丰台区太平桥街道太南里社区居民委员会');
     await clickText(page, 'caiji-action-bar button', '取消');
     await page.waitForFunction(() => document.querySelector('.state-now .state')?.textContent === '未关联单位');
     await clickText(page, 'caiji-action-bar button', '关联单位');
@@ -153,7 +167,7 @@ describe('organization page in the browser', () => {
     const page = await open();
     await login(page, env.server.url, 'tnl_admin');
     await waitForText(page, '当前党组织');
-    await clickText(page, 'caiji-node-table tbody th a', '第一网格党支部');
+    await openFromNodeTable(page, '第一网格党支部', '北京市丰台区太平桥街道太南里社区居民委员会');
     await page.waitForSelector('caiji-grants-panel #grant-person option:nth-child(2)');
     const person = await page.$eval('#grant-person', (s) => [...(s as HTMLSelectElement).options].find((o) => o.text === '王丽')!.value);
     await page.select('#grant-person', person);
