@@ -14,6 +14,7 @@ export function fieldKeywordTitles(essentialLabel: string | null | undefined): R
     'x-essential': essentialLabel || '必采项',
     'x-readOnly': '只读',
     'x-notFuture': '不晚于今天',
+    'x-dateBands': '统计分段（年龄 / 距今年数）',
     format: '格式',
     pattern: '正则表达式',
     'x-messages': '不符时提示',
