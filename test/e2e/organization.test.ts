@@ -39,10 +39,16 @@ async function openFromNodeTable(page: P, name: string, unitShown: string) {
   await clickText(page, 'caiji-node-table tbody th a', name);
 }
 
-/** Types into a field of the open dialog's form. */
+/**
+ * Types into a field of the open dialog's form, once the dialog has filled in: its 所属党组织 path
+ * comes with a request of its own (「…」 until then) and, being long, pushes 选择… and every
+ * field below down a line. A click aimed before lands on the hint above the field, and the
+ * typing goes nowhere.
+ */
 async function typeField(page: P, field: string, text: string) {
   const sel = `dialog[open] [data-field="${field}"] input`;
   await page.waitForSelector(sel);
+  await page.waitForFunction(() => { const p = document.querySelector('dialog[open] .node-path'); return !!p && p.textContent !== '…'; });
   await page.click(sel, { count: 3 });
   await page.keyboard.type(text);
 }
@@ -169,6 +175,9 @@ describe('organization page in the browser', () => {
     await waitForText(page, '当前党组织');
     await openFromNodeTable(page, '第一网格党支部', '北京市丰台区太平桥街道太南里社区居民委员会');
     await page.waitForSelector('caiji-grants-panel #grant-person option:nth-child(2)');
+    // The units panel above comes with its own requests and pushes this panel down when it does:
+    // a 授予 aimed before it lands above the button and grants nothing. A person acts once it is there.
+    await page.waitForSelector('caiji-attached-records section');
     const person = await page.$eval('#grant-person', (s) => [...(s as HTMLSelectElement).options].find((o) => o.text === '王丽')!.value);
     await page.select('#grant-person', person);
     await page.select('#grant-role', 'secretary');
