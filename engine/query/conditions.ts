@@ -3,17 +3,22 @@ import type { Condition } from '../ports.js';
 import type { FieldError } from '../validation/messages.js';
 import { DomainError, domainBadRequest } from '../errors.js';
 import { queryFields, withDescendants, type QueryField } from './fields.js';
+import type { DateBands } from '../validation/date-bands.js';
 
 /** Groups deeper than this are refused before anything is read: a condition tree is a person's. */
 export const MAX_DEPTH = 5;
 /** At most this many conditions in one tree. */
 export const MAX_CONDITIONS = 100;
 
-/** Operators a field kind allows, with the words the messages use. */
-export const OPERATORS: Record<string, { title: string; kinds: QueryField['kind'][] }> = {
+/**
+ * Operators a field kind allows, with the words the messages use. `bands`: an operator on the years
+ * since a date is named by what those years are (the field's x-dateBands) — an age for a birth
+ * date, 距今年数 for any other — and not offered where they mean nothing ("none" is absent).
+ */
+export const OPERATORS: Record<string, { title: string; kinds: QueryField['kind'][]; bands?: Partial<Record<DateBands, string>> }> = {
   in: { title: '属于', kinds: ['code'] },
   between: { title: '介于', kinds: ['date', 'number'] },
-  age: { title: '年龄', kinds: ['date'] },
+  age: { title: '年龄', kinds: ['date'], bands: { age: '年龄', elapsed: '距今年数' } },
   contains: { title: '包含', kinds: ['text'] },
   equals: { title: '等于', kinds: ['text', 'number', 'boolean'] },
   empty: { title: '为空', kinds: ['code', 'date', 'text', 'number', 'boolean', 'table'] },
@@ -86,6 +91,7 @@ class ConditionReader {
     const op = typeof raw.op === 'string' && Object.hasOwn(OPERATORS, raw.op) ? OPERATORS[raw.op] : undefined;
     if (!op) return this.fail(`${path}/op`, `「${field.title}」的条件「${String(raw.op ?? '')}」无法识别`);
     if (!op.kinds.includes(field.kind)) return this.fail(`${path}/op`, `「${field.title}」不能使用「${op.title}」条件`);
+    if (op.bands && !op.bands[field.bands ?? 'elapsed']) return this.fail(`${path}/op`, `「${field.title}」不计算距今年数，不能按年龄或距今年数查询`);
     const name = field.name;
     switch (raw.op) {
       case 'empty': case 'notEmpty':
@@ -127,14 +133,16 @@ class ConditionReader {
         return { op: 'range', field: name, ...(from ? { from: from as string } : {}), ...(to ? { to: to as string } : {}) };
       }
       case 'age': {
+        // Worded as the field's years since are: 「年龄…岁」 for a birth date, 「距今年数…年」 otherwise.
+        const noun = op.bands![field.bands ?? 'elapsed']!, unit = field.bands === 'age' ? '岁' : '年';
         const at = raw.at || today();
-        if (!isDate(at)) return this.fail(`${path}/at`, `「${field.title}」计算年龄的日期「${String(at)}」不是有效日期（应为 年-月-日）`);
+        if (!isDate(at)) return this.fail(`${path}/at`, `「${field.title}」计算${noun}的日期「${String(at)}」不是有效日期（应为 年-月-日）`);
         const min = raw.min ?? undefined, max = raw.max ?? undefined;
         for (const [k, v] of [['min', min], ['max', max]] as const) {
-          if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 150)) return this.fail(`${path}/${k}`, `「${field.title}」的年龄应为 0 到 150 之间的整数`);
+          if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 150)) return this.fail(`${path}/${k}`, `「${field.title}」的${noun}应为 0 到 150 之间的整数（${unit}）`);
         }
-        if (min === undefined && max === undefined) return this.fail(path, `「${field.title}」请填写年龄范围`);
-        if (min !== undefined && max !== undefined && (min as number) > (max as number)) return this.fail(`${path}/max`, `「${field.title}」的年龄上限小于下限`);
+        if (min === undefined && max === undefined) return this.fail(path, `「${field.title}」请填写${noun}范围`);
+        if (min !== undefined && max !== undefined && (min as number) > (max as number)) return this.fail(`${path}/max`, `「${field.title}」的${noun}上限小于下限`);
         // age ≥ min: born on or before `at` less min years; age ≤ max: born after `at` less max+1 years.
         return {
           op: 'range', field: name,

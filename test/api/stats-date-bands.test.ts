@@ -1,10 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Client } from '../helpers/client.js';
 import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
+import { editJson as edit, fullYears } from '../helpers/date-bands.js';
 import { checkApp } from '../../engine/config/checks/index.js';
 
 /**
@@ -14,11 +15,6 @@ import { checkApp } from '../../engine/config/checks/index.js';
  * the config says they mean nothing (a copy of the app whose 失联日期 says "none"). The counts
  * agree with the list; the config check refuses the keyword off a date field or with an unknown value.
  */
-const edit = (file: string, fn: (j: any) => void) => writeFileSync(file, JSON.stringify((() => { const j = JSON.parse(readFileSync(file, 'utf8')); fn(j); return j; })(), null, 2));
-
-/** Full years from `from` to `at` (both 年-月-日), as an age is counted. */
-const fullYears = (from: string, at: string) => Number(at.slice(0, 4)) - Number(from.slice(0, 4)) - (at.slice(5) < from.slice(5) ? 1 : 0);
-
 describe('statistics by bands of years since a date', () => {
   let s: TestServer;
   let dir: string;

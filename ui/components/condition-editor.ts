@@ -7,8 +7,16 @@ export interface QueryFieldInfo {
   name: string; title: string; kind: string; codes?: { code: string; label: string; parent?: string; deprecated?: string }[];
   /** A child table's columns: "任一行满足" edits a condition group over them. */
   columns?: QueryFieldInfo[];
+  /** A date field: what the years since it are (x-dateBands) — an age, years elapsed, or nothing. */
+  bands?: 'age' | 'elapsed' | 'none';
 }
-export interface OperatorInfo { op: string; title: string; kinds: string[] }
+/** `bands`: an operator on the years since a date, named per the field's bands; offered only for those listed. */
+export interface OperatorInfo { op: string; title: string; kinds: string[]; bands?: Partial<Record<'age' | 'elapsed' | 'none', string>> }
+
+/** Whether an operator is offered for a field: its kind fits, and a date's years since mean something. */
+export const fits = (o: OperatorInfo, f: QueryFieldInfo) => o.kinds.includes(f.kind) && (!o.bands || !!o.bands[f.bands ?? 'elapsed']);
+/** What an operator is called on a field: 年龄 on a birth date, 距今年数 on another date. */
+export const opTitle = (o: OperatorInfo, f: QueryFieldInfo | undefined) => (f && o.bands?.[f.bands ?? 'elapsed']) || o.title;
 export type Cond = { op: 'and' | 'or'; items: Cond[] } | ({ op: string; field: string } & Record<string, unknown>);
 /** A refusal's detail: the JSON pointer of the condition at fault (under /where) and its message. */
 export interface CondError { path: string; message: string }
@@ -73,7 +81,7 @@ export class ConditionEditor extends LightElement {
   }
 
   private defaults(f: QueryFieldInfo): Cond {
-    const op = f.kind === 'table' ? 'anyRow' : this.operators.find((o) => o.kinds.includes(f.kind))!.op;
+    const op = f.kind === 'table' ? 'anyRow' : this.operators.find((o) => fits(o, f))!.op;
     if (op === 'anyRow') return { field: f.name, op, where: { op: 'and', items: [this.defaults(f.columns!.find((x) => x.kind !== 'node')!)] } };
     return { field: f.name, op, ...(op === 'in' ? { values: [f.codes![0]?.code] } : {}), ...(f.kind === 'boolean' ? { value: true } : {}) };
   }
@@ -109,7 +117,7 @@ export class ConditionEditor extends LightElement {
 
   private leaf(c: Cond & { field: string } & Record<string, any>, path: string, remove: () => void): unknown {
     const f = this.fields.find((x) => x.name === c.field);
-    const ops = this.operators.filter((o) => f && o.kinds.includes(f.kind));
+    const ops = this.operators.filter((o) => f && fits(o, f));
     const set = (k: string, v: unknown) => { if (v === '' || v === undefined) delete c[k]; else c[k] = v; this.changed(); };
     const num = (e: Event) => { const v = (e.target as HTMLInputElement).value; return v === '' ? undefined : Number(v); };
     const date = (k: string, label: string) => html`<input type="date" aria-label=${label} aria-invalid=${bad(k)} .value=${c[k] ?? ''} @change=${(e: Event) => set(k, (e.target as HTMLInputElement).value)}>`;
@@ -120,14 +128,13 @@ export class ConditionEditor extends LightElement {
         ${this.fields.filter((x) => x.kind !== 'node').map((x) => html`<option value=${x.name} ?selected=${x.name === c.field}>${x.title}</option>`)}
       </select>
       <select aria-label="条件" @change=${(e: Event) => { c.op = (e.target as HTMLSelectElement).value; this.changed(); }}>
-        ${ops.map((o) => html`<option value=${o.op} ?selected=${o.op === c.op}>${o.title}</option>`)}
+        ${ops.map((o) => html`<option value=${o.op} ?selected=${o.op === c.op}>${opTitle(o, f)}</option>`)}
       </select>
       ${c.op === 'in' && f?.codes ? html`<select aria-label=${`${f.title}的值`} @change=${(e: Event) => set('values', [(e.target as HTMLSelectElement).value])}>
         ${codeOptions(f.codes).map((o) => html`<option value=${o.code} ?selected=${c.values?.[0] === o.code}>${o.label}</option>`)}</select>` : nothing}
       ${c.op === 'between' && f?.kind === 'date' ? html`${date('from', '起始日期')}<span>至</span>${date('to', '截止日期')}` : nothing}
       ${c.op === 'between' && f?.kind === 'number' ? html`<input type="number" class="cond-num" aria-label="下限" aria-invalid=${bad('min')} .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span><input type="number" class="cond-num" aria-label="上限" aria-invalid=${bad('max')} .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}>` : nothing}
-      ${c.op === 'age' ? html`<input type="number" class="cond-age" min="0" max="150" aria-label="最小年龄" aria-invalid=${bad('min')} .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span>
-        <input type="number" class="cond-age" min="0" max="150" aria-label="最大年龄" aria-invalid=${bad('max')} .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}><span>岁，截至</span>${date('at', '计算年龄的日期')}<span class="muted">（不填为今天）</span>` : nothing}
+      ${c.op === 'age' ? this.years(c, f, set, num, date, bad) : nothing}
       ${(c.op === 'contains' || c.op === 'equals') && f?.kind === 'text' ? html`<input type="text" aria-label=${`${f.title}的值`} aria-invalid=${bad('value')} .value=${c.value ?? ''} @change=${(e: Event) => set('value', (e.target as HTMLInputElement).value)}>` : nothing}
       ${c.op === 'equals' && f?.kind === 'number' ? html`<input type="number" aria-label=${`${f.title}的值`} .value=${c.value ?? ''} @change=${(e: Event) => set('value', num(e))}>` : nothing}
       ${c.op === 'equals' && f?.kind === 'boolean' ? html`<select aria-label=${`${f.title}的值`} @change=${(e: Event) => set('value', (e.target as HTMLSelectElement).value === '1')}>
@@ -136,6 +143,14 @@ export class ConditionEditor extends LightElement {
       ${f ? this.rows(c, f, path) : nothing}
       ${(c.op === 'anyRow' ? this.messagesAt(path, true) : messages).map((m) => html`<p class="field-error cond-error" role="alert">${m}</p>`)}
     </div>`;
+  }
+
+  /** The age / years-since range: worded as the field's years since are (年龄…岁 or 距今年数…年). */
+  private years(c: Record<string, any>, f: QueryFieldInfo | undefined, set: (k: string, v: unknown) => void, num: (e: Event) => number | undefined,
+    date: (k: string, label: string) => unknown, bad: (k: string) => string) {
+    const noun = opTitle(this.operators.find((o) => o.op === 'age') ?? { op: 'age', title: '年龄', kinds: [] }, f), unit = f?.bands === 'age' ? '岁' : '年';
+    return html`<input type="number" class="cond-age" min="0" max="150" aria-label=${`最小${noun}`} aria-invalid=${bad('min')} .value=${c.min ?? ''} @change=${(e: Event) => set('min', num(e))}><span>至</span>
+        <input type="number" class="cond-age" min="0" max="150" aria-label=${`最大${noun}`} aria-invalid=${bad('max')} .value=${c.max ?? ''} @change=${(e: Event) => set('max', num(e))}><span>${unit}，截至</span>${date('at', `计算${noun}的日期`)}<span class="muted">（不填为今天）</span>`;
   }
 
   override render() {

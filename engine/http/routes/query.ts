@@ -42,7 +42,7 @@ export function queryRoutes() {
     return c.json({
       collection: col.name, title: col.title, listColumns: col.listColumns ?? [],
       fields: queryFields(col),
-      operators: Object.entries(OPERATORS).map(([op, o]) => ({ op, title: o.title, kinds: o.kinds })),
+      operators: Object.entries(OPERATORS).map(([op, o]) => ({ op, title: o.title, kinds: o.kinds, ...(o.bands ? { bands: o.bands } : {}) })),
     });
   });
 
