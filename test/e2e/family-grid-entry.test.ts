@@ -2,7 +2,8 @@
  * Entering rows in a child table (家庭主要成员及社会关系) as a person does: a code cell's search
  * puts the best match first, so Enter takes it (an exact label or code, then labels starting with
  * the text, then labels containing it); and a row just added is not shown as wrong — its errors
- * show once a cell is left or a save is tried, as a field's do — while a save still refuses it.
+ * show once a cell is left or a save is tried, as a field's do — while a save still refuses it; the
+ * page's 「N 处需更正后才能保存」 counts them only once they show.
  */
 import { describe, it, expect } from 'vitest';
 import { login, shot, waitForText, clickText, e2eSuite, openPage, type E2EPage } from './browser.js';
@@ -27,6 +28,10 @@ async function openFamily(page: P, name: string): Promise<string> {
 const cell = (base: string, i: number, c: string) => `[id="${base}-${i}-${c}"]`;
 const cellError = (page: P, base: string, i: number, c: string) =>
   page.$eval(`[id="${base}-${i}-${c}-err"]`, (e) => (e as HTMLElement).innerText.trim());
+/** The page's count of errors to correct (「N 处需更正后才能保存」), 0 when it shows none. */
+const errCount = (page: P) => page.$eval('caiji-record-page', (p) => Number(/(\d+) 处需更正/.exec(p.querySelector('.err-count')?.textContent ?? '')?.[1] ?? 0));
+/** Errors shown in the grid's cells now. */
+const shownCellErrors = (page: P) => page.$$eval('caiji-table-grid [id$="-err"]', (es) => es.filter((e) => (e as HTMLElement).innerText.trim()).length);
 const rowFlagged = (page: P, base: string, i: number) => page.$eval(`[id="${base}-${i}"]`, (e) => e.classList.contains('has-error'));
 
 async function addRow(page: P, base: string, i: number) {
@@ -90,8 +95,10 @@ describe('family grid entry', () => {
     await login(page, env.server.url, 'bj_admin');
     // A stored record's form shows every error of what is stored: not those of a row added now.
     const base = await openFamily(page, '周涛');
+    const stored = await errCount(page);
     await addRow(page, base, 0);
     await new Promise((r) => setTimeout(r, 300)); // a render that would show them has happened
+    expect(await errCount(page)).toBe(stored); // the row's errors are not counted while not shown
     expect(await cellError(page, base, 0, 'name')).toBe('');
     expect(await cellError(page, base, 0, 'relation')).toBe('');
     expect(await rowFlagged(page, base, 0)).toBe(false);
@@ -102,6 +109,7 @@ describe('family grid entry', () => {
     await page.waitForFunction((s) => !!document.querySelector(s)?.textContent?.trim(), {}, `[id="${base}-0-name-err"]`);
     expect(await cellError(page, base, 0, 'name')).toBe('「家庭主要成员及社会关系」第1行「姓名」为必填项');
     expect(await cellError(page, base, 0, 'relation')).toBe('');
+    await page.waitForFunction((n) => document.querySelector('caiji-record-page .err-count')?.textContent?.startsWith(`${n} 处`), {}, stored + 1);
     // A second new row stays quiet while the first is flagged.
     await page.focus(`[id="${base}-add"]`);
     await page.keyboard.press('Enter');
@@ -115,6 +123,9 @@ describe('family grid entry', () => {
     expect(await cellError(page, base, 1, 'name')).toBe('「家庭主要成员及社会关系」第2行「姓名」为必填项');
     expect(await rowFlagged(page, base, 1)).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(`${base}-0-name`);
+    // Every error shows now, and the count says so: the rows' errors are counted.
+    expect(await shownCellErrors(page)).toBeGreaterThanOrEqual(4);
+    await page.waitForFunction((n) => document.querySelector('caiji-record-page .err-count')?.textContent?.startsWith(`${n} 处`), {}, stored + await shownCellErrors(page));
     await shot(page, 'family-grid-new-row-save');
     // A row added after the refused save is quiet again until the next try.
     await clickText(page, 'caiji-table-grid button', '添加一行');
@@ -122,6 +133,7 @@ describe('family grid entry', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await cellError(page, base, 2, 'name')).toBe('');
     expect(await cellError(page, base, 1, 'name')).toBe('「家庭主要成员及社会关系」第2行「姓名」为必填项');
+    expect(await errCount(page)).toBe(stored + await shownCellErrors(page));
     await page.close();
   });
 });

@@ -47,6 +47,12 @@ export class RecordForm extends LightElement {
     return this.fields;
   }
 
+  /** The blocking errors the form shows when it shows every error: not those of child-table rows just added. */
+  get shownBlocking(): FieldError[] {
+    const grids = [...this.querySelectorAll<TableGrid>('caiji-table-grid')];
+    return this.evaluation.blocking.filter((e) => !grids.some((g) => g.hides(e.path)));
+  }
+
   /** Child tables show the errors of rows added since (a save was tried, or every error is shown now). */
   private revealRows() {
     for (const g of this.querySelectorAll<TableGrid>('caiji-table-grid')) g.revealAll();

@@ -185,6 +185,8 @@ export class RecordPage extends SessionElement {
     const title = r ? String(r.data[col.titleField ?? ''] ?? '') || col.title : `新增${col.title}`;
     const canWrite = session.can('write');
     const ev = this.formEl?.evaluation;
+    // The summary counts what the form shows: a child-table row just added is not wrong yet.
+    const shownBlocking = this.formEl?.shownBlocking.length ?? 0;
     const isTree = this.collection === app.tree.collection;
     // A node whose parent the user does not manage (the top of their grant, or the tree's root) is
     // not theirs to delete: the server refuses it, so the button is not offered.
@@ -205,13 +207,14 @@ export class RecordPage extends SessionElement {
           <span class="spacer"></span>
           ${r && canWrite && deletable && this.allows('delete') ? html`<button type="button" class="btn btn-danger-link" @click=${this.deleteRecord}>删除</button>` : nothing}
         </div>
-        ${ev && (ev.blocking.length || ev.incomplete.length) && this.showAll ? html`<div class="summary" role="status">
-          ${ev.blocking.length ? html`<span class="err-count">${ev.blocking.length} 处需更正后才能保存</span>` : nothing}
+        ${ev && (shownBlocking || ev.incomplete.length) && this.showAll ? html`<div class="summary" role="status">
+          ${shownBlocking ? html`<span class="err-count">${shownBlocking} 处需更正后才能保存</span>` : nothing}
           ${ev.incomplete.length ? html`<span class="gap-count">${ev.incomplete.length} 项尚待完善${app.essentialLabel ? `（${app.essentialLabel}）` : ''}</span>` : nothing}
         </div>` : nothing}
         <caiji-record-form .schema=${this.form.schema} .validator=${this.v} .data=${this.data} .previous=${r?.data}
           .serverErrors=${this.serverErrors} ?showAll=${this.showAll} ?readonly=${!canWrite} essentialLabel=${app.essentialLabel ?? ''}
-          @form-change=${(e: CustomEvent<Record<string, unknown>>) => { this.data = e.detail; }}></caiji-record-form>
+          @form-change=${(e: CustomEvent<Record<string, unknown>>) => { this.data = e.detail; }}
+          @shown-errors-change=${() => this.requestUpdate()}></caiji-record-form>
         ${r && isTree ? html`<caiji-attached-records .nodeId=${r.id} .version=${r.version} @changed=${() => this.loader.run()}></caiji-attached-records>
           ${session.can('grant') ? html`<caiji-grants-panel .nodeId=${r.id} @changed=${() => this.loader.run()}></caiji-grants-panel>` : nothing}` : nothing}
         ${r && !isTree && session.can('grant') && Object.values(app.roles).some((role) => role.self === this.collection)

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LightElement } from '../../components/light-element.js';
+import { LightElement, emit } from '../../components/light-element.js';
 import '../../components/modal-dialog.js';
 import { widgetFor, type InnerError } from '../registry.js';
 import { columnsOf, rowsOf, rowHasData, withCell, rowSummary, rowAsks, type Column, type Row } from './table-columns.js';
@@ -87,6 +87,22 @@ export class TableGrid extends LightElement {
   override willUpdate(changed: PropertyValues<this>) {
     // Rows replaced from outside are not the ones added here: none of them is new any more.
     if (changed.has('value') && this.value !== this.written) this.revealAll();
+  }
+
+  override updated(changed: PropertyValues) {
+    // What is shown changed (a cell left, new rows revealed): the page's count of errors follows it.
+    if (changed.has('touched') || changed.has('fresh')) emit(this, 'shown-errors-change');
+  }
+
+  /**
+   * Whether an error (a pointer from the record) is one this grid keeps hidden although the form
+   * shows every error: it is in a row just added and its cell (or row) has not been left. The
+   * page counts only what is shown; a save still refuses it.
+   */
+  hides(path: string): boolean {
+    if (!this.fresh.size || !path.startsWith(`${this.basePath}/`)) return false;
+    const place = this.placeOf({ path, message: '', blocking: true, forced: true });
+    return !!place && !this.shown({ path, message: '', blocking: true, forced: true }, place.row, place.column);
   }
 
   private setCell(i: number, column: string, v: unknown) {
