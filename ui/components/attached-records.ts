@@ -1,8 +1,8 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from './light-element.js';
 import { SessionElement } from './session-element.js';
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import { api, qs, enc, messageOf } from '../api/client.js';
 import { session } from '../api/session.js';
 import { rowEventCollection } from './row-events.js';
@@ -27,8 +27,7 @@ export class AttachedRecords extends SessionElement {
       if (!nodeId) return undefined;
       const app = session.app!;
       const tree = app.tree.collection;
-      const names = Object.entries(app.collections).filter(([n, c]) => n !== tree && c.nodeField && !c.completeness);
-      const lists: Attached[] = await Promise.all(names.map(async ([name, c]) => ({
+      const lists: Attached[] = await Promise.all(this.collections.map(async ([name, c]) => ({
         name, title: c.title, form: await session.form(name),
         page: await api.get<Page>(`/api/records/${enc(name)}${qs({ node: nodeId, limit: 200 })}`, signal),
       })));
@@ -39,6 +38,12 @@ export class AttachedRecords extends SessionElement {
     },
     args: () => [this.nodeId, this.version],
   });
+
+  /** The collections listed here: known at once, so their frames are shown before their records. */
+  private get collections() {
+    const app = session.app!;
+    return Object.entries(app.collections).filter(([n, c]) => n !== app.tree.collection && c.nodeField && !c.completeness);
+  }
 
   private async send(type: string, title: string, field: string, id: string, label: string) {
     if (!confirm(`确定对“${label}”执行「${title}」吗？`)) return;
@@ -51,21 +56,33 @@ export class AttachedRecords extends SessionElement {
     }
   }
 
+  /**
+   * Each list's frame and heading at once, its records in a box of fixed height (scrolling when
+   * long): the panels below keep their place while the records, an error or a reload arrive, and a
+   * button aimed at below is not moved away from under the pointer.
+   */
   override render() {
-    // Said in the page, never left as an uncaught rejection.
-    if (this.attached.error) return html`<p class="form-error" role="alert">${messageOf(this.attached.error)}</p>`;
     // The node's previous lists stay while it reloads; another node's are not shown under this one.
     const shown = this.attached.value?.nodeId === this.nodeId ? this.attached.value : undefined;
-    return html`${(shown?.lists ?? []).map((l) => {
-      const rowEvents = (shown?.events?.events ?? []).map((e) => ({ e, target: rowEventCollection(e) })).filter((x) => x.target?.collection === l.name);
-      const titleField = session.app!.collections[l.name].titleField ?? '';
-      return html`<section class="attached" aria-labelledby=${`att-${l.name}`}>
-        <h3 class="group-title" id=${`att-${l.name}`}>所在${l.title}信息 <span class="muted">（${l.page.total}）</span></h3>
-        <caiji-record-table .collection=${l.name} .schema=${l.form.schema} .columns=${session.app!.collections[l.name].listColumns} .items=${l.page.items}
-          .actions=${rowEvents.length ? (r: any) => rowEvents.map(({ e, target }) => html`<button type="button" class="btn btn-small btn-danger-link"
-            aria-label=${`${e.title}：${String(r.data[titleField] ?? '')}`}
-            @click=${() => this.send(e.type, e.title, target!.field, r.id, String(r.data[titleField] ?? ''))}>${e.title}</button>`) : undefined}></caiji-record-table>
+    // Said in the page, never left as an uncaught rejection.
+    const error = this.attached.status === TaskStatus.ERROR ? messageOf(this.attached.error) : '';
+    if (!this.nodeId) return nothing;
+    return html`${this.collections.map(([name, c]) => {
+      const l = shown?.lists.find((x) => x.name === name);
+      return html`<section class="attached" aria-labelledby=${`att-${name}`} aria-busy=${l || error ? 'false' : 'true'}>
+        <h3 class="group-title" id=${`att-${name}`}>所在${c.title}信息 <span class="muted">（${l ? l.page.total : '…'}）</span></h3>
+        <div class="attached-body">${error ? html`<p class="form-error" role="alert">${error}</p>`
+          : l ? this.list(l, shown!.events) : html`<p class="muted">加载中…</p>`}</div>
       </section>`;
     })}`;
+  }
+
+  private list(l: Attached, events: EventsAnswer | undefined) {
+    const rowEvents = (events?.events ?? []).map((e) => ({ e, target: rowEventCollection(e) })).filter((x) => x.target?.collection === l.name);
+    const titleField = session.app!.collections[l.name].titleField ?? '';
+    return html`<caiji-record-table .collection=${l.name} .schema=${l.form.schema} .columns=${session.app!.collections[l.name].listColumns} .items=${l.page.items}
+      .actions=${rowEvents.length ? (r: any) => rowEvents.map(({ e, target }) => html`<button type="button" class="btn btn-small btn-danger-link"
+        aria-label=${`${e.title}：${String(r.data[titleField] ?? '')}`}
+        @click=${() => this.send(e.type, e.title, target!.field, r.id, String(r.data[titleField] ?? ''))}>${e.title}</button>`) : undefined}></caiji-record-table>`;
   }
 }
