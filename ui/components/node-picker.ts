@@ -55,7 +55,7 @@ export class NodePicker extends SessionElement {
       // One line from the placeholder on (form.css): the path arriving late moves nothing below it.
       const waiting = !!this.value && this.place.status !== TaskStatus.COMPLETE;
       return html`<div class="node-picker"><span class="node-path" id=${`${this.inputId}-path`} title=${path || nothing}
-        aria-busy=${waiting ? 'true' : 'false'}>${path || (this.value ? '…' : '未选择')}</span>
+        aria-busy=${waiting ? 'true' : 'false'}><bdi dir="ltr">${path || (this.value ? '…' : '未选择')}</bdi></span>
         ${above ? html`<span class="muted node-fixed">（不在您的管理范围内，不能更改）</span>` : nothing}
         ${this.disabled || above ? nothing : html`<button type="button" class="btn btn-small" id=${this.inputId} aria-describedby="${`${this.inputId}-path`} ${this.describedBy}"
           @click=${() => { this.editing = true; this.search(''); this.updateComplete.then(() => this.querySelector('input')?.focus()); }}>选择…</button>`}</div>`;
