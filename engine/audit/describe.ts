@@ -58,7 +58,7 @@ export function valueText(prop: JsonSchema | undefined, v: unknown, nodeLabel: (
 export async function describeEntries(engine: AuditContext, entries: AuditEntry[], viewer: Principal): Promise<AuditItem[]> {
   const rt = engine.runtime;
   const collectionOf = (name: string) => rt.config.collections.get(name);
-  // Each entry's record and the records its payload names (删除关联单位's unit), read at once.
+  // Each entry's record and the records its payload names (an x-recordOf field's record), read at once.
   const wanted = entries.flatMap((e) => {
     const c = collectionOf(e.collection);
     const field = c && titleFieldOf(rt, c);

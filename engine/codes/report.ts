@@ -11,7 +11,7 @@ export interface DeprecatedGroup {
   fieldTitle: string;
   childTable?: string;
   childTableTitle?: string;
-  /** The place in words: 「工作岗位」, or 「家庭主要成员及社会关系」「与该人关系」. */
+  /** The place in words: 「<field title>」, or 「<table title>」「<column title>」. */
   place: string;
   table: string;
   code: string;

@@ -41,7 +41,7 @@ export function columnsUsingTable(rt: AppRuntime, table: string): (CodeField & {
 /** Every place a code table's codes can be held in: the fields using it, then the child-table columns. */
 export const placesUsingTable = (rt: AppRuntime, table: string): CodePlace[] => [...fieldsUsingTable(rt, table), ...columnsUsingTable(rt, table)];
 
-/** A place in words: 「工作岗位」, or 「家庭主要成员及社会关系」「与该人关系」 for a column. */
+/** A place in words: 「<field title>」, or 「<table title>」「<column title>」 for a column. */
 export const placeTitle = (p: CodePlace) => (p.table === undefined ? `「${p.title}」` : `「${p.tableTitle}」「${p.title}」`);
 
 /** The rows (from 1) of a record's child table holding `code` in the place's column; [] for a top-level field. */
@@ -52,7 +52,7 @@ export function rowsHolding(p: CodePlace, data: Record<string, unknown>, code: s
   return rows.flatMap((r, i) => (r && typeof r === 'object' && (r as Record<string, unknown>)[p.field] === code ? [i + 1] : []));
 }
 
-/** Where a record holds a code, in words: 「工作岗位」, or 「家庭主要成员及社会关系」第1、3行「与该人关系」. */
+/** Where a record holds a code, in words: 「<field title>」, or 「<table title>」第1、3行「<column title>」. */
 export function whereHeld(p: CodePlace, data: Record<string, unknown>, code: string): string {
   if (p.table === undefined) return placeTitle(p);
   return `「${p.tableTitle}」第${rowsHolding(p, data, code).join('、')}行「${p.title}」`;

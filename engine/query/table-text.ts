@@ -8,7 +8,7 @@ export const ROW_SEPARATOR = '；\n';
 /**
  * One row of a child table whole in words, as the history puts an added row (rowChangeLines):
  * its filled cells in the form's order by column title, values as the audit words them (code
- * labels, 已停用 marked; 是/否) — 姓名 李娜、与该人关系 妻、出生日期 1989-03-14.
+ * labels, 已停用 marked; 是/否) — <column title> <value>、<column title> <code label>、….
  */
 function rowWords(table: JsonSchema, row: unknown): string {
   const columns: Record<string, JsonSchema> = table.items?.properties ?? {};

@@ -4,7 +4,7 @@
  * by the event's payload schema — or, for an event whose payload is a record of another
  * collection (`form`), by that collection's form — never by a record field that happens to share
  * the name (a reject reason is not the record's own 事由, a linked record's 全称 not this one's).
- * A payload field that names a record of another collection (`x-recordOf`: 删除关联单位's unitId)
+ * A payload field that names a record of another collection (`x-recordOf`: an event naming a record to unlink)
  * shows that record's title, a deleted one's as its delete entry kept it, never the raw id — and
  * only to a viewer who may read that record: the config may name any record, and the workflow
  * need not check it (readableTitles).
@@ -116,7 +116,7 @@ function payloadFields(runtime: AppRuntime, collection: Collection, e: AuditEntr
 
 /**
  * The fields an event's payload is named by: its payload schema, or the form of the collection
- * its payload is a record of (关联单位 sends a unit: the unit form's titles and code labels).
+ * its payload is a record of (an event sending a record of another collection: that form's titles and code labels).
  */
 function payloadProps(runtime: AppRuntime, event: EventDef | undefined): Record<string, JsonSchema> | undefined {
   if (event?.payload?.properties) return event.payload.properties;
@@ -143,8 +143,8 @@ const rowVerb = { added: '新增', removed: '删除', changed: '修改', moved: 
 /**
  * A child table's changed rows in words, one line per row, its columns by title and values by
  * `text` (code labels …; the server and the browser each pass theirs), numbered as the table is
- * now, a removed row as it was: 第3行 修改：出生日期 1990-01-01 → 1991-01-01; 第4行 新增：姓名 李娜、
- * 与该人关系 妻; 原第2行 删除：姓名 王五; 第1行（原第2行）修改：与该人关系 父母 → 母亲; 第2行（原第1行）移动：姓名 张三.
+ * now, a removed row as it was: 第3行 修改：<column> a → b; 第4行 新增：<column> x、…; 原第2行 删除：<column> y;
+ * 第1行（原第2行） 修改：<column> a → b; 第2行（原第1行） 移动：<first column> z.
  */
 export function rowChangeLines(table: JsonSchema, diff: RowsDiff, text: (column: JsonSchema | undefined, v: unknown) => string): string[] {
   const columns: Record<string, JsonSchema> = table.items?.properties ?? {};

@@ -1,11 +1,5 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { Client } from '../helpers/client.js';
-import { nodeId } from '../helpers/demo.js';
-import { copyApp } from '../helpers/app-copy.js';
-import { editJson as edit, fullYears } from '../helpers/date-bands.js';
+import { describe, it, expect } from 'vitest';
+import { fullYears, useNoneBandsApp } from '../helpers/date-bands.js';
 
 /**
  * 查询's condition on the years since a date follows the field's x-dateBands, as 统计 does: the
@@ -15,26 +9,12 @@ import { editJson as edit, fullYears } from '../helpers/date-bands.js';
  * still selects the same records, and its messages use the field's own word.
  */
 describe('query conditions on the years since a date', () => {
-  let s: TestServer;
-  let dir: string;
-  let admin: Client;
-  let root: string;
-  let members: any[];
+  const app = useNoneBandsApp();
   const at = '2024-07-01';
-  const query = (where: unknown) => admin.post('/api/query/member', { node: root, where, limit: 500 });
-
-  beforeAll(async () => {
-    dir = copyApp();
-    edit(join(dir, 'forms/member.schema.json'), (sc) => { sc.properties.lostDate['x-dateBands'] = 'none'; });
-    s = await startTestServer(dir);
-    admin = await s.login('bj_admin');
-    root = await nodeId(admin, '中共北京市委');
-    members = (await admin.get(`/api/records/member?node=${root}&deep=1&limit=500`)).body.items;
-  });
-  afterAll(async () => { await s?.stop(); rmSync(dir, { recursive: true, force: true }); });
+  const query = (where: unknown) => app.admin.post('/api/query/member', { node: app.root, where, limit: 500 });
 
   it('the fields answer names the condition by the field’s bands and leaves it out for "none"', async () => {
-    const res = await admin.get('/api/query/member/fields');
+    const res = await app.admin.get('/api/query/member/fields');
     expect(res.status).toBe(200);
     const op = res.body.operators.find((o: any) => o.op === 'age');
     expect(op.bands).toEqual({ age: '年龄', elapsed: '距今年数' });
@@ -47,7 +27,7 @@ describe('query conditions on the years since a date', () => {
   it('入党日期 距今年数 ≥ 30 selects what it did, and its messages say 距今年数, not 年龄', async () => {
     const res = await query({ field: 'joinDate', op: 'age', at, min: 30 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const want = members.filter((r) => r.data.joinDate && fullYears(r.data.joinDate, at) >= 30).map((r) => r.id).sort();
+    const want = app.members.filter((r) => r.data.joinDate && fullYears(r.data.joinDate, at) >= 30).map((r) => r.id).sort();
     expect(want.length).toBeGreaterThan(0);
     expect(res.body.items.map((r: any) => r.id).sort()).toEqual(want);
     const empty = await query({ field: 'joinDate', op: 'age', at });

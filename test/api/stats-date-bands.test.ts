@@ -1,11 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { Client } from '../helpers/client.js';
-import { nodeId } from '../helpers/demo.js';
 import { copyApp } from '../helpers/app-copy.js';
-import { editJson as edit, fullYears } from '../helpers/date-bands.js';
+import { editJson as edit, fullYears, useNoneBandsApp } from '../helpers/date-bands.js';
 import { checkApp } from '../../engine/config/checks/index.js';
 
 /**
@@ -16,35 +13,23 @@ import { checkApp } from '../../engine/config/checks/index.js';
  * agree with the list; the config check refuses the keyword off a date field or with an unknown value.
  */
 describe('statistics by bands of years since a date', () => {
-  let s: TestServer;
-  let dir: string;
-  let admin: Client;
-  let root: string;
-  let members: any[];
-  const stats = (body: unknown) => admin.post('/api/stats/member', body);
-  const count = (pred: (d: any) => boolean) => members.filter((r) => pred(r.data)).length;
+  const app = useNoneBandsApp();
+  const stats = (body: unknown) => app.admin.post('/api/stats/member', body);
+  const count = (pred: (d: any) => boolean) => app.members.filter((r) => pred(r.data)).length;
   const at = '2024-07-01';
-
-  beforeAll(async () => {
-    dir = copyApp();
-    edit(join(dir, 'forms/member.schema.json'), (sc) => { sc.properties.lostDate['x-dateBands'] = 'none'; });
-    s = await startTestServer(dir);
-    admin = await s.login('bj_admin');
-    root = await nodeId(admin, '中共北京市委');
-    members = (await admin.get(`/api/records/member?node=${root}&deep=1&limit=500`)).body.items;
+  beforeAll(() => {
     expect(count((d) => !!d.joinDate)).toBeGreaterThan(5);
   });
-  afterAll(async () => { await s?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
   it('the fields answer tells each date field’s bands', async () => {
-    const fields = (await admin.get('/api/query/member/fields')).body.fields;
+    const fields = (await app.admin.get('/api/query/member/fields')).body.fields;
     const bands = (name: string) => fields.find((f: any) => f.name === name).bands;
     expect([bands('birthDate'), bands('joinDate'), bands('regularDate'), bands('lostDate')]).toEqual(['age', 'elapsed', 'elapsed', 'none']);
     expect(fields.find((f: any) => f.name === 'family').columns.find((c: any) => c.name === 'birthDate').bands).toBe('age');
   });
 
   it('入党日期: years elapsed, not an age — title, default bands and counts', async () => {
-    const res = await stats({ node: root, rows: { by: 'age', field: 'joinDate', at } });
+    const res = await stats({ node: app.root, rows: { by: 'age', field: 'joinDate', at } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.rowTitle).toBe(`入党日期（距今年数，截至 ${at}）`);
     const labels = res.body.rows.map((r: any) => r.label);
@@ -53,11 +38,11 @@ describe('statistics by bands of years since a date', () => {
     const bands = [(y: number) => y < 5, (y: number) => y >= 5 && y <= 9, (y: number) => y >= 10 && y <= 19, (y: number) => y >= 20 && y <= 29,
       (y: number) => y >= 30 && y <= 39, (y: number) => y >= 40 && y <= 49, (y: number) => y >= 50];
     bands.forEach((inBand, i) => expect(res.body.cells[i][0], labels[i]).toBe(count((d) => !!d.joinDate && inBand(fullYears(d.joinDate, at)))));
-    expect(res.body.total).toBe(members.length);
+    expect(res.body.total).toBe(app.members.length);
   });
 
   it('转正日期 with edges of its own: one-year bands named as such', async () => {
-    const res = await stats({ node: root, rows: { by: 'age', field: 'regularDate', at, edges: [1, 2, 10] } });
+    const res = await stats({ node: app.root, rows: { by: 'age', field: 'regularDate', at, edges: [1, 2, 10] } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.rowTitle).toBe(`转正日期（距今年数，截至 ${at}）`);
     expect(res.body.rows.map((r: any) => r.label).slice(0, 4)).toEqual(['不满1年', '1年', '2—9年', '10年及以上']);
@@ -66,7 +51,7 @@ describe('statistics by bands of years since a date', () => {
   });
 
   it('出生日期 (a birth date): an age, as before', async () => {
-    const res = await stats({ node: root, rows: { by: 'age', field: 'birthDate', at, edges: [41, 51, 61] } });
+    const res = await stats({ node: app.root, rows: { by: 'age', field: 'birthDate', at, edges: [41, 51, 61] } });
     expect(res.status).toBe(200);
     expect(res.body.rowTitle).toBe(`出生日期（年龄，截至 ${at}）`);
     expect(res.body.rows.map((r: any) => r.label).slice(0, 4)).toEqual(['40岁及以下', '41—50岁', '51—60岁', '61岁及以上']);
@@ -74,12 +59,12 @@ describe('statistics by bands of years since a date', () => {
   });
 
   it('a date whose bands mean nothing (x-dateBands "none") is refused bands, still counted by year', async () => {
-    const res = await stats({ node: root, rows: { by: 'age', field: 'lostDate', at } });
+    const res = await stats({ node: app.root, rows: { by: 'age', field: 'lostDate', at } });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body.error.details[0]).toEqual({ path: '/rows/by', message: '「失联日期」不按距今年数分段统计（可按年份统计）' });
-    const years = await stats({ node: root, rows: { by: 'year', field: 'lostDate' } });
+    const years = await stats({ node: app.root, rows: { by: 'year', field: 'lostDate' } });
     expect(years.status).toBe(200);
-    expect(years.body.total).toBe(members.length);
+    expect(years.body.total).toBe(app.members.length);
   });
 
   it('the config check refuses the keyword off a date field and an unknown value', async () => {

@@ -11,7 +11,7 @@ import '../components/modal-dialog.js';
 import type { TreeAnswer } from '../api/types.js';
 
 interface Group {
-  /** `place`: the field (「工作岗位」) or a child table's column (「家庭主要成员及社会关系」「与该人关系」). */
+  /** `place`: the field (「<field title>」) or a child table's column (「<table title>」「<column title>」). */
   collection: string; collectionTitle: string; field: string; fieldTitle: string; childTable?: string; place: string; table: string;
   code: string; label: string; deprecated: string; replacedBy: { code: string; label: string }[]; count: number;
   /** `where`: the field, or the table, its rows and the column, in words. */

@@ -59,7 +59,7 @@ export class StatsPage extends SessionElement {
   }
 
   /**
-   * The axes offered: sub-organizations, each code field (and its top level when it has one), each
+   * The axes offered: the node's children, each code field (and its top level when it has one), each
    * date field's year and bands of the years since it — an age for a birth date, years elapsed
    * for another date, none where the config says they mean nothing.
    */

@@ -1,8 +1,8 @@
 /**
  * What the studio calls each keyword of a form's schema — a field's as its property panel labels
  * it, the form's own as its designer does. One table for the property panel and the version diff,
- * so a diff row names the checkbox or box the admin changed (「籍贯.中组部采集项」, not
- * 「籍贯.x-essential」). `essentialLabel` is the application's name for x-essential (the manifest's
+ * so a diff row names the checkbox or box the admin changed (the field's title, then the
+ * application's essentialLabel — not the raw keyword x-essential). `essentialLabel` is the application's name for x-essential (the manifest's
  * essentialLabel); a keyword not listed reads by its own name.
  */
 export function fieldKeywordTitles(essentialLabel: string | null | undefined): Record<string, string> {

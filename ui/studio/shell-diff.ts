@@ -22,7 +22,7 @@ function leaves(v: unknown, at: string, out: Map<string, unknown>) {
 }
 
 /**
- * A changed JSON value as the leaves that differ: "/collections/member/listColumns: a、b → a、b、c".
+ * A changed JSON value as the leaves that differ: "/collections/<name>/listColumns: a、b → a、b、c".
  * `segment` names each key below the prefix (a field's x-messages by the keywords it words).
  */
 function leafRows(c: Change, prefix: string, segment: (k: string) => string = (k) => k): Row[] {

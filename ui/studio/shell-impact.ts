@@ -11,7 +11,7 @@ const MAIN: [Category['kind'], string][] = [['invalid', '将不合规'], ['incom
 
 /**
  * The report in a few lines for the publish confirmation: per collection its non-zero counts
- * (「党员：将不完整 13 条」); none when the stored records are untouched.
+ * (「<collection title>：将不完整 13 条」); none when the stored records are untouched.
  */
 export function impactLines(r: ImpactReport): string[] {
   return r.collections.flatMap((c) => {

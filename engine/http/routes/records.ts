@@ -80,7 +80,7 @@ export function recordRoutes() {
     const { db, audit } = engine.storage;
     const { entries, more } = await audit.forRecord(db, record.id, { limit, before });
     const collection = engine.runtime.collection(record.collection);
-    // A record an event's payload names (删除关联单位's unit, deleted since) is shown by its title, if the user may read it.
+    // A record an event's payload names (an x-recordOf field's record, perhaps deleted since) is shown by its title, if the user may read it.
     const titles = readableTitles(engine.runtime, user, await audit.recordTitles(db, payloadRecords(engine.runtime, collection, entries)));
     return c.json({
       items: describeHistory(engine.runtime, collection, entries, titles),

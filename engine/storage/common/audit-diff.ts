@@ -38,7 +38,7 @@ function nameCell(r: Record<string, unknown>): Record<string, [unknown, unknown]
  * The rows of a child table that changed between two versions. Rows kept as they were are matched
  * first (longest common subsequence, so removing row 1 does not report every later row changed).
  * Of the rest, a row found again elsewhere unchanged has moved; a row found elsewhere with cells
- * alike (the same 姓名, another 关系 — moved up and edited in one save) is that row changed, with
+ * alike (the same name, another relation — moved up and edited in one save) is that row changed, with
  * its number before (`from`); then, between two kept rows, removed and added rows pair up as
  * changed rows in place; the rest are added or removed. Numbers are the table's after the change,
  * a removed row's before it. A very long table (beyond what a form allows) is compared position
