@@ -138,6 +138,21 @@ export function inSchemaOrder<T>(values: Record<string, T>, props: Record<string
 export const isRowsDiff = (change: FieldChange | unknown): change is RowsDiff =>
   !!change && typeof change === 'object' && !Array.isArray(change) && Array.isArray((change as RowsDiff).rows);
 
+/**
+ * One row of a child table whole in words: its filled cells in the form's order by column title,
+ * values by `text` (the server and the browser each pass theirs) — <column title> <value>、… ;
+ * 「（空行）」 when nothing is filled. A query column, the conflict dialog and the history read rows so.
+ */
+export function rowWords(table: JsonSchema, row: unknown, text: (column: JsonSchema | undefined, v: unknown) => string): string {
+  const columns: Record<string, JsonSchema> = table.items?.properties ?? {};
+  const cells = row && typeof row === 'object' && !Array.isArray(row) ? (row as Record<string, unknown>) : {};
+  return inSchemaOrder(cells, columns)
+    .map(([c, v]) => [columns[c]?.title ?? c, text(columns[c], v)] as const)
+    .filter(([, t]) => t)
+    .map(([title, t]) => `${title} ${t}`)
+    .join('、') || '（空行）';
+}
+
 const rowVerb = { added: '新增', removed: '删除', changed: '修改', moved: '移动' } as const;
 
 /**

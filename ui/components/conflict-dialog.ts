@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LightElement, emit } from './light-element.js';
 import { displayValue, dateTime } from '../format.js';
+import { rowWords } from '../../engine/workflow/history.js';
 import { api, enc } from '../api/client.js';
 import { session } from '../api/session.js';
 import './modal-dialog.js';
@@ -17,14 +18,6 @@ export function differingFields(mine: Record<string, unknown>, theirs: Record<st
 
 const isTable = (p: JsonSchema | undefined) => p?.type === 'array' && p.items?.type === 'object';
 
-/** One row of a child table in words: its non-empty cells by column title. */
-function rowText(items: JsonSchema, row: unknown): string {
-  if (!row || typeof row !== 'object') return String(row);
-  const cols: Record<string, JsonSchema> = items.properties ?? {};
-  return Object.entries(row as Record<string, unknown>)
-    .map(([c, v]) => [cols[c]?.title ?? c, displayValue(cols[c], v)])
-    .filter(([, t]) => t).map(([t, v]) => `${t} ${v}`).join('、') || '（空行）';
-}
 
 /**
  * A child table's version, row by row; the rows that differ from the other version's row at the
@@ -34,7 +27,7 @@ function tableRows(prop: JsonSchema, rows: unknown, other: unknown) {
   const list = Array.isArray(rows) ? rows : [];
   const others = Array.isArray(other) ? other : [];
   if (!list.length) return html`（无）`;
-  return html`<ol class="conflict-rows">${list.map((r, i) => html`<li class=${same(r, others[i]) ? '' : 'row-differs'}>第${i + 1}行：${rowText(prop.items, r)}${same(r, others[i]) ? '' : html` <strong class="tag">不同</strong>`}</li>`)}
+  return html`<ol class="conflict-rows">${list.map((r, i) => html`<li class=${same(r, others[i]) ? '' : 'row-differs'}>第${i + 1}行：${rowWords(prop, r, displayValue)}${same(r, others[i]) ? '' : html` <strong class="tag">不同</strong>`}</li>`)}
     ${others.length > list.length ? html`<li class="row-differs muted">（对方多出 ${others.length - list.length} 行）</li>` : ''}</ol>`;
 }
 
